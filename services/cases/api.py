@@ -1,0 +1,45 @@
+"""HTTP entry points of the cases service (``/api/v1/cases``)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response
+
+from services.cases import handlers
+from services.cases.schemas import DecisionCreate, DecisionPublic
+from services.cases.settings import CasesSettings
+from shared.auth import Principal, Role
+from shared.service import requires, runtime_of
+from shared.web import correlation_id
+
+router = APIRouter(prefix="/api/v1/cases", tags=["cases"])
+
+Issuer = Annotated[Principal, Depends(requires(Role.HEAD))]
+Staff = Annotated[Principal, Depends(requires(Role.OFFICER, Role.HEAD, Role.LEGAL_REVIEWER, Role.AUDITOR))]
+
+
+@router.post(
+    "/decisions",
+    status_code=201,
+    operation_id="issue_decision",
+    summary="作出决定 Issue a decision",
+    response_model=DecisionPublic,
+)
+async def issue_decision(body: DecisionCreate, request: Request, response: Response, caller: Issuer) -> DecisionPublic:
+    runtime = runtime_of(request)
+    settings = runtime.settings
+    assert isinstance(settings, CasesSettings)
+    async with runtime.uow() as uow:
+        decision = await handlers.issue_decision(
+            uow, body, settings=settings, actor=caller.subject, correlation_id=correlation_id(request)
+        )
+    response.headers["Location"] = f"/api/v1/cases/decisions/{decision.id}"
+    return DecisionPublic.model_validate(decision, from_attributes=True)
+
+
+@router.get("/decisions/{decision_id}", operation_id="get_decision", response_model=DecisionPublic)
+async def get_decision(decision_id: str, request: Request, _caller: Staff) -> DecisionPublic:
+    async with runtime_of(request).uow() as uow:
+        decision = await handlers.get_decision(uow, decision_id)
+    return DecisionPublic.model_validate(decision, from_attributes=True)

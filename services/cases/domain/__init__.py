@@ -1,0 +1,1 @@
+"""Pure rules of enforcement cases: no framework, database or broker imports."""

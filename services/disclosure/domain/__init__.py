@@ -1,0 +1,1 @@
+"""Pure rules of public disclosure: no framework, database or broker imports."""

@@ -1,0 +1,123 @@
+"""Accounts of the built-in token issuer: creating staff users and police clients, and checking credentials.
+
+Secrets are stored as Argon2id hashes. Hashing is CPU-bound (tens of milliseconds by design), so it runs in a
+worker thread to keep the event loop answering other requests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import Iterable
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from services.gateway.tables import GatewayClient, GatewayUser
+from shared.auth import Role
+
+_hasher = PasswordHasher()
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Checked against when the account does not exist, so a wrong name costs as long as a wrong password."""
+    return _hasher.hash("greenlaw-no-such-account")
+
+
+class AccountError(ValueError):
+    """An account cannot be created as asked (unknown role, duplicate name, missing value)."""
+
+
+def parse_roles(roles: str | Iterable[str]) -> list[Role]:
+    """``"officer,head"`` or ``["officer", "head"]`` → roles; an unknown name is an :class:`AccountError`."""
+    names = roles.split(",") if isinstance(roles, str) else list(roles)
+    cleaned = [name.strip() for name in names if name.strip()]
+    if not cleaned:
+        raise AccountError("至少需要一个角色 At least one role is required")
+    unknown = sorted({name for name in cleaned if name not in {role.value for role in Role}})
+    if unknown:
+        valid = ", ".join(role.value for role in Role)
+        raise AccountError(f"未知角色 Unknown role(s): {', '.join(unknown)}; valid roles: {valid}")
+    return sorted({Role(name) for name in cleaned})
+
+
+async def _hash(secret: str) -> str:
+    if not secret:
+        raise AccountError("密码不能为空 The password or secret must not be empty")
+    return await asyncio.to_thread(_hasher.hash, secret)
+
+
+async def _matches(secret_hash: str | None, secret: str) -> bool:
+    def verify() -> bool:
+        try:
+            return _hasher.verify(secret_hash or _dummy_hash(), secret) and secret_hash is not None
+        except (VerificationError, InvalidHashError):
+            return False
+
+    return await asyncio.to_thread(verify)
+
+
+async def _flush_unique(session: AsyncSession, row: GatewayUser | GatewayClient, what: str) -> None:
+    session.add(row)
+    try:
+        await session.flush()
+    except IntegrityError as exc:
+        await session.rollback()
+        raise AccountError(f"已存在 {what} already exists") from exc
+
+
+async def add_user(
+    session: AsyncSession, *, username: str, password: str, roles: str | Iterable[str], team: str | None = None
+) -> GatewayUser:
+    """Add a staff user. The row is flushed, not committed: the caller owns the transaction."""
+    username = username.strip()
+    if not username:
+        raise AccountError("用户名不能为空 The username must not be empty")
+    if await session.scalar(select(GatewayUser.id).where(GatewayUser.username == username)) is not None:
+        raise AccountError(f"用户已存在 User {username!r} already exists")
+    role_names = ",".join(role.value for role in parse_roles(roles))
+    user = GatewayUser(username=username, password_hash=await _hash(password), roles=role_names, team=team)
+    await _flush_unique(session, user, f"User {username!r}")
+    return user
+
+
+async def add_client(
+    session: AsyncSession, *, client_id: str, secret: str, role: str, unit: str | None = None
+) -> GatewayClient:
+    """Add a machine client; a police client must name its unit. Flushed, not committed."""
+    client_id = client_id.strip()
+    if not client_id:
+        raise AccountError("客户端标识不能为空 The client id must not be empty")
+    roles = parse_roles(role)
+    if len(roles) != 1:
+        raise AccountError("客户端只能有一个角色 A client has exactly one role")
+    parsed = roles[0]
+    if parsed is Role.POLICE and not (unit and unit.strip()):
+        raise AccountError("公安客户端需要单位 A police client needs its unit (e.g. 西青公安分局)")
+    if await session.scalar(select(GatewayClient.id).where(GatewayClient.client_id == client_id)) is not None:
+        raise AccountError(f"客户端已存在 Client {client_id!r} already exists")
+    client = GatewayClient(
+        client_id=client_id, secret_hash=await _hash(secret), role=parsed.value, unit=unit and unit.strip()
+    )
+    await _flush_unique(session, client, f"Client {client_id!r}")
+    return client
+
+
+async def authenticate_user(session: AsyncSession, username: str, password: str) -> GatewayUser | None:
+    """The active user with this username and password, or ``None`` (without telling which was wrong)."""
+    user = await session.scalar(select(GatewayUser).where(GatewayUser.username == username))
+    if not await _matches(user.password_hash if user else None, password):
+        return None
+    return user if user is not None and user.active else None
+
+
+async def authenticate_client(session: AsyncSession, client_id: str, secret: str) -> GatewayClient | None:
+    """The active client with this id and secret, or ``None``."""
+    client = await session.scalar(select(GatewayClient).where(GatewayClient.client_id == client_id))
+    if not await _matches(client.secret_hash if client else None, secret):
+        return None
+    return client if client is not None and client.active else None

@@ -1,0 +1,127 @@
+"""Composition root of the gateway: ``create_gateway_app(settings)``. Nothing connects at import time."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI, Request, Response
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+from starlette.middleware import Middleware
+from starlette.types import ASGIApp
+
+from services.gateway.auth import authorize, token_router
+from services.gateway.limits import BodyLimitMiddleware, RateLimiter, client_key
+from services.gateway.openapi import OpenAPIAggregator, docs_router
+from services.gateway.routing import UpstreamClient, build_clients, route_for
+from services.gateway.settings import GatewaySettings
+from shared.db import create_engine, migrate, session_factory
+from shared.web import ReadyCheck, create_http_app
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+PROXIED_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+
+@dataclass
+class GatewayRuntime:
+    """What the lifespan opens and closes: the accounts database and one HTTP client per service."""
+
+    engine: AsyncEngine | None = None
+    sessions: async_sessionmaker[AsyncSession] | None = None
+    clients: dict[str, UpstreamClient] = field(default_factory=dict)
+
+    def session(self) -> AsyncSession:
+        if self.sessions is None:
+            raise RuntimeError("the gateway is not started (its lifespan has not run)")
+        return self.sessions()
+
+
+def create_gateway_app(settings: GatewaySettings, *, asgi_apps: Mapping[str, ASGIApp] | None = None) -> FastAPI:
+    """The gateway. With ``asgi_apps`` (embedded mode) those services are called in-process, the rest over HTTP."""
+    runtime = GatewayRuntime()
+    limiter = RateLimiter(
+        public=settings.rate_limit_public,
+        authenticated=settings.rate_limit_authenticated,
+        token=settings.rate_limit_token,
+    )
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        runtime.engine = create_engine(settings.resolved_database_url())
+        await migrate(runtime.engine, MIGRATIONS_DIR)
+        runtime.sessions = session_factory(runtime.engine)
+        runtime.clients = build_clients(
+            settings.upstream_urls(), timeout=settings.upstream_timeout, asgi_apps=asgi_apps
+        )
+        try:
+            yield
+        finally:
+            for client in runtime.clients.values():
+                await client.http.aclose()
+            await runtime.engine.dispose()
+
+    async def gateway_session() -> AsyncIterator[AsyncSession]:
+        async with runtime.session() as session:
+            yield session
+
+    app = create_http_app(
+        service="gateway",
+        title="greenlaw 生态环境局执法平台 API",
+        description="The one entry point: staff API `/api/v1`, public API `/public/v1` and portal `/portal`, "
+        "police API `/police/v1`. Get a token from `/auth/token`.",
+        lifespan=lifespan,
+        ready_checks=ready_checks(runtime, settings),
+        routers=[token_router(settings, sessions=gateway_session, limiter=limiter)],
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
+    # Innermost of the user middleware, so the request ID is already set when a 413 is written.
+    app.user_middleware.append(Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes))
+    aggregator = OpenAPIAggregator(
+        app,
+        lambda: {name: client.http for name, client in runtime.clients.items()},
+        ttl=settings.openapi_cache_seconds,
+        timeout=settings.readiness_timeout,
+    )
+    app.include_router(docs_router(aggregator, title=app.title))
+    # Last: the catch-all must not shadow the gateway's own /healthz, /readyz, /metrics, /docs and /auth/token.
+    app.include_router(proxy_router(settings, runtime, limiter))
+    return app
+
+
+def proxy_router(settings: GatewaySettings, runtime: GatewayRuntime, limiter: RateLimiter) -> APIRouter:
+    router = APIRouter(include_in_schema=False)
+
+    @router.api_route("/{path:path}", methods=PROXIED_METHODS)
+    async def proxy(request: Request) -> Response:
+        route = route_for(request.url.path)
+        principal = authorize(request, route.zone, settings.common)
+        await limiter.check("public" if principal is None else "authenticated", client_key(request, principal))
+        return await runtime.clients[route.upstream].forward(request)
+
+    return router
+
+
+def ready_checks(runtime: GatewayRuntime, settings: GatewaySettings) -> list[tuple[str, ReadyCheck]]:
+    """The gateway is ready when its database answers and every service says it is ready."""
+
+    async def database() -> None:
+        if runtime.engine is None:
+            raise RuntimeError("the gateway is not started")
+        async with runtime.engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+
+    def upstream(name: str) -> ReadyCheck:
+        async def check() -> None:
+            response = await runtime.clients[name].http.get("/readyz", timeout=settings.readiness_timeout)
+            if response.status_code != 200:
+                raise RuntimeError(f"{name} /readyz answered {response.status_code}")
+
+        return check
+
+    return [("database", database), *((name, upstream(name)) for name in settings.upstream_urls())]

@@ -1,0 +1,139 @@
+"""Per-client rate limits (429 with ``Retry-After``) and the request body size limit (413).
+
+Rate-limit counters live in this gateway process's memory: with several gateway replicas each enforces its own
+share, so the effective limit is the configured one times the replica count. A shared store (the ``limits``
+library also speaks Redis) would make it exact if that ever matters.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import Literal
+
+from fastapi import Request
+from limits import RateLimitItem, parse
+from limits.aio.storage import MemoryStorage
+from limits.aio.strategies import MovingWindowRateLimiter
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from shared.auth import Principal
+from shared.problems import Problem, problem_response
+
+LimitKind = Literal["public", "authenticated", "token"]
+
+
+def client_key(request: Request, principal: Principal | None) -> str:
+    """Whom a request counts against: the token's subject, else the socket peer.
+
+    ``X-Forwarded-For`` is not trusted: any caller can write it. Behind a load balancer the peer is the
+    balancer, and the limit becomes one for all anonymous callers together.
+    """
+    if principal is not None:
+        return f"{principal.zone}:{principal.subject}"
+    return f"ip:{request.client.host if request.client else 'unknown'}"
+
+
+class RateLimiter:
+    """A moving-window limit per client and kind of request."""
+
+    def __init__(self, *, public: str, authenticated: str, token: str) -> None:
+        self._items: dict[LimitKind, RateLimitItem] = {
+            "public": parse(public),
+            "authenticated": parse(authenticated),
+            "token": parse(token),
+        }
+        self._limiter = MovingWindowRateLimiter(MemoryStorage())
+
+    async def check(self, kind: LimitKind, key: str) -> None:
+        """Count one request; past the limit raise a 429 problem saying when to come back."""
+        item = self._items[kind]
+        if await self._limiter.hit(item, kind, key):
+            return
+        stats = await self._limiter.get_window_stats(item, kind, key)
+        retry_after = max(1, math.ceil(stats.reset_time - time.time()))
+        raise Problem(
+            429,
+            f"请求过于频繁 Rate limit of {item} exceeded; retry after {retry_after} s",
+            headers={"Retry-After": str(retry_after)},
+            retry_after=retry_after,
+        )
+
+
+class BodyLimitMiddleware:
+    """Refuse request bodies above ``max_bytes`` with a 413 problem.
+
+    A declared ``Content-Length`` is checked before anything is read; a chunked body is counted as it streams,
+    and once it passes the limit whatever the app makes of that (an error, a half-sent upstream request) is
+    replaced by the 413.
+    """
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        guard = _BodyGuard(scope, receive, send, self.max_bytes)
+        if _declared_length(scope) > self.max_bytes:
+            await guard.refuse()
+            return
+        try:
+            await self.app(scope, guard.receive, guard.send)
+        except Exception:
+            if not guard.exceeded or guard.started:
+                raise
+            await guard.refuse()
+
+
+class _BodyGuard:
+    """One request's byte count, and whether its response has begun."""
+
+    def __init__(self, scope: Scope, receive: Receive, send: Send, max_bytes: int) -> None:
+        self.scope, self._receive, self._send, self.max_bytes = scope, receive, send, max_bytes
+        self.received = 0
+        self.started = False
+        self.refused = False
+
+    @property
+    def exceeded(self) -> bool:
+        return self.received > self.max_bytes
+
+    async def receive(self) -> Message:
+        message = await self._receive()
+        if message["type"] == "http.request":
+            self.received += len(message.get("body", b""))
+            if self.exceeded:
+                raise Problem(413, self._detail())
+        return message
+
+    async def send(self, message: Message) -> None:
+        if self.refused:
+            return
+        if self.exceeded and not self.started:
+            await self.refuse()
+            return
+        self.started = True
+        await self._send(message)
+
+    async def refuse(self) -> None:
+        self.started = self.refused = True
+        response = problem_response(Request(self.scope), 413, self._detail(), max_bytes=self.max_bytes)
+        # The unread rest of the body stays on the socket, so the connection cannot be reused.
+        response.headers["connection"] = "close"
+        await response(self.scope, self._receive, self._send)
+
+    def _detail(self) -> str:
+        return f"请求体过大 The request body exceeds {self.max_bytes} bytes"
+
+
+def _declared_length(scope: Scope) -> int:
+    for name, value in scope["headers"]:
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return 0
+    return 0

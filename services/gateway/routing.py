@@ -1,0 +1,170 @@
+"""The routing table (path prefix → service and zone) and the forwarding of a request to its service.
+
+Paths are forwarded unchanged: every service mounts its routes at the full public path.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+import httpx
+from fastapi import Request
+from starlette.background import BackgroundTask
+from starlette.responses import StreamingResponse
+from starlette.types import ASGIApp
+
+from shared.problems import Problem
+
+Upstream = Literal["cases", "disclosure", "referral", "monitoring"]
+# Who may call a prefix: anyone, bureau staff, or a police client (see the zone table of the design).
+AccessZone = Literal["public", "staff", "police"]
+
+
+@dataclass(frozen=True)
+class Route:
+    prefix: str
+    upstream: Upstream
+    zone: AccessZone
+
+
+ROUTES: tuple[Route, ...] = (
+    Route("/api/v1/cases", "cases", "staff"),
+    Route("/api/v1/disclosure", "disclosure", "staff"),
+    Route("/api/v1/referral", "referral", "staff"),
+    Route("/api/v1/monitoring", "monitoring", "staff"),
+    Route("/public/v1", "disclosure", "public"),
+    Route("/portal", "disclosure", "public"),
+    Route("/police/v1", "referral", "police"),
+)
+
+# Only these request headers reach a service; the rest (cookies, proxy headers, hop-by-hop) stay here.
+FORWARDED_REQUEST_HEADERS = frozenset(
+    {
+        "authorization",
+        "content-type",
+        "content-encoding",
+        "content-length",
+        "accept",
+        "accept-encoding",
+        "accept-language",
+        "if-match",
+        "if-none-match",
+        "if-modified-since",
+        "idempotency-key",
+        "user-agent",
+    }
+)
+# RFC 9110 §7.6.1 hop-by-hop headers, plus those the gateway's own server and middleware set again.
+DROPPED_RESPONSE_HEADERS = frozenset(
+    {
+        "connection",
+        "keep-alive",
+        "proxy-authenticate",
+        "proxy-authorization",
+        "te",
+        "trailer",
+        "transfer-encoding",
+        "upgrade",
+        "date",
+        "server",
+        "x-request-id",
+    }
+)
+
+
+def match_route(path: str) -> Route | None:
+    """The route whose prefix is ``path`` or a parent of it (``/portal`` matches ``/portal/a``, not ``/portals``)."""
+    for route in ROUTES:
+        if path == route.prefix or path.startswith(route.prefix + "/"):
+            return route
+    return None
+
+
+def route_for(path: str) -> Route:
+    route = match_route(path)
+    if route is None:
+        raise Problem(404, f"没有此路径 No service serves {path}")
+    return route
+
+
+@dataclass(frozen=True)
+class UpstreamClient:
+    """A service behind the gateway and the HTTP client that reaches it."""
+
+    name: str
+    http: httpx.AsyncClient
+    timeout: float
+
+    async def forward(self, request: Request) -> StreamingResponse:
+        """Send the request on and stream the answer back; a dead or slow service becomes a 503/504 problem."""
+        body: AsyncIterator[bytes] | None = request.stream() if _has_body(request) else None
+        outgoing = self.http.build_request(
+            request.method, upstream_target(request), headers=upstream_headers(request), content=body
+        )
+        try:
+            # httpx's timeouts are per socket operation and do not apply to the ASGI transport; this bounds both.
+            async with asyncio.timeout(self.timeout):
+                response = await self.http.send(outgoing, stream=True)
+        except (TimeoutError, httpx.TimeoutException) as exc:
+            detail = f"上游服务超时 Service {self.name} did not answer within {self.timeout:g} s"
+            raise Problem(504, detail, upstream=self.name) from exc
+        except httpx.TransportError as exc:
+            detail = f"上游服务不可用 Service {self.name} is unreachable ({type(exc).__name__})"
+            raise Problem(503, detail, upstream=self.name) from exc
+        return relay(response)
+
+
+def build_clients(
+    urls: Mapping[str, str], *, timeout: float, asgi_apps: Mapping[str, ASGIApp] | None = None
+) -> dict[str, UpstreamClient]:
+    """One client per service: over HTTP to its base URL, or in-process through ASGI in the embedded mode."""
+    clients: dict[str, UpstreamClient] = {}
+    for name, url in urls.items():
+        app = (asgi_apps or {}).get(name)
+        transport = httpx.ASGITransport(app=app) if app is not None else None
+        http = httpx.AsyncClient(base_url=url, transport=transport, timeout=timeout, follow_redirects=False)
+        clients[name] = UpstreamClient(name=name, http=http, timeout=timeout)
+    return clients
+
+
+def upstream_headers(request: Request) -> dict[str, str]:
+    headers = {k: v for k, v in request.headers.items() if k in FORWARDED_REQUEST_HEADERS}
+    # Without this httpx would ask for gzip on the client's behalf and pass on bytes it may not read.
+    headers.setdefault("accept-encoding", "identity")
+    headers["x-request-id"] = str(getattr(request.state, "request_id", ""))
+    headers["x-correlation-id"] = str(getattr(request.state, "correlation_id", ""))
+    peer = request.client.host if request.client else ""
+    prior = request.headers.get("x-forwarded-for")
+    headers["x-forwarded-for"] = f"{prior}, {peer}" if prior else peer
+    headers["x-forwarded-proto"] = request.url.scheme
+    if "host" in request.headers:
+        headers["x-forwarded-host"] = request.headers["host"]
+    return headers
+
+
+def upstream_target(request: Request) -> str:
+    """The path and query as the client sent them, so percent-encoding survives the hop."""
+    raw_path: bytes | None = request.scope.get("raw_path")
+    path = raw_path.decode("utf-8", "replace") if raw_path else request.url.path
+    query = request.scope.get("query_string", b"").decode("latin-1")
+    return f"{path}?{query}" if query else path
+
+
+def _has_body(request: Request) -> bool:
+    return "content-length" in request.headers or "transfer-encoding" in request.headers
+
+
+def relay(response: httpx.Response) -> StreamingResponse:
+    """Stream an upstream response back as it is, keeping repeated headers (``Set-Cookie``, ``Link``)."""
+    streaming = StreamingResponse(
+        response.aiter_raw(), status_code=response.status_code, background=BackgroundTask(response.aclose)
+    )
+    streaming.raw_headers = [
+        (name.lower(), value)
+        for name, value in response.headers.raw
+        if name.lower().decode("latin-1") not in DROPPED_RESPONSE_HEADERS
+    ]
+    return streaming

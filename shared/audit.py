@@ -1,0 +1,219 @@
+"""Append-only, hash-chained audit log (审计日志).
+
+Every row carries the SHA-256 of its own content and of its predecessor's hash, so altering, deleting or
+re-ordering a row breaks the chain and ``verify_chain`` reports where. The chain holds no secret: it proves
+that rows were not edited by hand in the database, not that nobody rewrote the whole tail; truncating the
+newest rows is only detectable against an externally kept head hash.
+
+Functions flush but never commit: the caller's unit of work owns the transaction, so an audit row is
+written exactly when the change it records is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import DateTime, Index, text
+from sqlalchemy import select as sa_select
+from sqlmodel import Field, SQLModel, col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+GENESIS_HASH = "0" * 64
+
+# Fixed key for pg_advisory_xact_lock: the ASCII bytes of "glaudit1" as a signed bigint.
+_PG_LOCK_KEY = int.from_bytes(b"glaudit1", "big")
+
+
+class AuditEntry(SQLModel, table=True):
+    """One audit row; ``seq`` is gapless (1, 2, 3, …) because appends allocate it under a lock."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_entity", "entity_type", "entity_id"),)
+
+    seq: int | None = Field(default=None, primary_key=True)
+    recorded_at: datetime = Field(sa_type=DateTime(timezone=True))
+    actor: str = Field(max_length=200)
+    entity_type: str = Field(max_length=50)
+    entity_id: str = Field(max_length=100)
+    action: str = Field(max_length=100)
+    data: str
+    prev_hash: str = Field(min_length=64, max_length=64)
+    hash: str = Field(min_length=64, max_length=64)
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    """Outcome of ``verify_chain``: ``checked`` counts rows found intact before the first break."""
+
+    ok: bool
+    checked: int
+    first_broken_seq: int | None
+    reason: str | None
+
+
+def canonical_json(data: Mapping[str, Any]) -> str:
+    """The stored form of ``data``: sorted keys and fixed separators, so the text and its hash are stable."""
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def entry_hash(
+    *,
+    seq: int,
+    recorded_at: datetime,
+    actor: str,
+    entity_type: str,
+    entity_id: str,
+    action: str,
+    data: str,
+    prev_hash: str,
+) -> str:
+    """SHA-256 (hex) over a JSON array of the row's fields; JSON quoting keeps field boundaries unambiguous.
+
+    Naive ``recorded_at`` values are taken as UTC.
+    """
+    fields = [seq, _as_utc(recorded_at).isoformat(), actor, entity_type, entity_id, action, data, prev_hash]
+    payload = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+async def append_audit(
+    session: AsyncSession,
+    *,
+    actor: str,
+    entity_type: str,
+    entity_id: str,
+    action: str,
+    data: Mapping[str, Any],
+) -> AuditEntry:
+    """Append one row at the end of the chain (flushed, not committed)."""
+    await _lock_chain(session)
+    tail = (await session.exec(select(AuditEntry).order_by(col(AuditEntry.seq).desc()).limit(1))).first()
+    # seq is allocated here rather than by the database sequence so the chain stays gapless (a rolled-back
+    # PostgreSQL transaction would otherwise burn a sequence value) and verify_chain can flag any gap.
+    seq, prev_hash = (tail.seq + 1, tail.hash) if tail and tail.seq is not None else (1, GENESIS_HASH)
+    entry = AuditEntry(
+        seq=seq,
+        recorded_at=datetime.now(UTC),
+        actor=actor,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        action=action,
+        data=canonical_json(data),
+        prev_hash=prev_hash,
+        hash="",
+    )
+    entry.hash = _hash_of(entry, seq)
+    session.add(entry)
+    await session.flush()
+    return entry
+
+
+async def history(session: AsyncSession, *, entity_type: str, entity_id: str) -> list[AuditEntry]:
+    """All rows about one entity, oldest first."""
+    statement = (
+        select(AuditEntry)
+        .where(col(AuditEntry.entity_type) == entity_type, col(AuditEntry.entity_id) == entity_id)
+        .order_by(col(AuditEntry.seq))
+    )
+    return list((await session.exec(statement)).all())
+
+
+async def verify_chain(session: AsyncSession, *, batch_size: int = 1000) -> ChainReport:
+    """Walk the whole chain in ``seq`` order, ``batch_size`` rows at a time, and report the first break."""
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be positive, got {batch_size}")
+    checked, last_seq, prev_hash = 0, 0, GENESIS_HASH
+    while True:
+        batch = await _read_batch(session, after=last_seq, limit=batch_size)
+        for row in batch:
+            reason = _check_row(row, expected_seq=last_seq + 1, prev_hash=prev_hash)
+            if reason is not None:
+                broken = last_seq + 1 if row.seq != last_seq + 1 else row.seq
+                return ChainReport(ok=False, checked=checked, first_broken_seq=broken, reason=reason)
+            checked, last_seq, prev_hash = checked + 1, row.seq, row.hash
+        if len(batch) < batch_size:
+            return ChainReport(ok=True, checked=checked, first_broken_seq=None, reason=None)
+
+
+@dataclass(frozen=True)
+class _Row:
+    seq: int
+    recorded_at: datetime
+    actor: str
+    entity_type: str
+    entity_id: str
+    action: str
+    data: str
+    prev_hash: str
+    hash: str
+
+
+async def _read_batch(session: AsyncSession, *, after: int, limit: int) -> list[_Row]:
+    # Core columns, not ORM objects: the identity map could otherwise hand back cached attribute values
+    # instead of what is actually stored, and verification must see the database.
+    statement = (
+        sa_select(
+            col(AuditEntry.seq),
+            col(AuditEntry.recorded_at),
+            col(AuditEntry.actor),
+            col(AuditEntry.entity_type),
+            col(AuditEntry.entity_id),
+            col(AuditEntry.action),
+            col(AuditEntry.data),
+            col(AuditEntry.prev_hash),
+            col(AuditEntry.hash),
+        )
+        .where(col(AuditEntry.seq) > after)
+        .order_by(col(AuditEntry.seq))
+        .limit(limit)
+    )
+    connection = await session.connection()
+    return [_Row(**row._asdict()) for row in await connection.execute(statement)]
+
+
+def _check_row(row: _Row, *, expected_seq: int, prev_hash: str) -> str | None:
+    if row.seq != expected_seq:
+        return f"row {expected_seq} missing (next row is {row.seq}): deleted or re-numbered"
+    if row.hash != _hash_of(row, row.seq):
+        return f"row {row.seq} content does not match its hash: altered"
+    if row.prev_hash != prev_hash:
+        return f"row {row.seq} does not link to row {row.seq - 1}: chain re-ordered or rows replaced"
+    return None
+
+
+def _hash_of(row: AuditEntry | _Row, seq: int) -> str:
+    return entry_hash(
+        seq=seq,
+        recorded_at=row.recorded_at,
+        actor=row.actor,
+        entity_type=row.entity_type,
+        entity_id=row.entity_id,
+        action=row.action,
+        data=row.data,
+        prev_hash=row.prev_hash,
+    )
+
+
+def _as_utc(moment: datetime) -> datetime:
+    # SQLite drops the offset and returns naive values; everything is written in UTC, so naive means UTC.
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+async def _lock_chain(session: AsyncSession) -> None:
+    """Serialise appenders so two transactions never read the same tail and fork the chain.
+
+    PostgreSQL: a transaction-scoped advisory lock, released at commit/rollback; under READ COMMITTED the tail
+    read that follows sees the previous holder's committed row. SQLite: no lock taken, its single writer lock
+    suffices - inserts are serialised, and a racer that read the same tail then collides on the ``seq``
+    primary key (IntegrityError; the caller retries), so a race fails and never forks the chain.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        connection = await session.connection()
+        await connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})

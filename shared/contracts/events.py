@@ -1,0 +1,233 @@
+"""The event catalogue of the design, as versioned payload contracts. A breaking change is a new ``vN``."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import Field
+
+from shared.contracts.common import DecisionKind, Medium, PartySnapshot, PenaltyTerms
+from shared.contracts.envelope import EventPayload
+
+# --- cases → disclosure -------------------------------------------------------------------------------------
+
+
+class DecisionIssuedV1(EventPayload):
+    """A decision was issued (决定已作出); disclosure creates a publication due by the kind's deadline."""
+
+    event_type = "cases.decision.issued.v1"
+
+    decision_id: str
+    case_id: str | None = Field(default=None, description="立案案件 id, if the decision belongs to a case")
+    case_number: str | None = None
+    kind: DecisionKind
+    document_number: str = Field(description="文书编号, e.g. 津西青环罚〔2021〕12号")
+    decided_on: date = Field(description="决定日期 (Asia/Shanghai)")
+    party: PartySnapshot
+    facts: str = Field(description="主要违法事实")
+    legal_basis: str = Field(description="处罚依据")
+    penalty: PenaltyTerms = Field(default_factory=PenaltyTerms)
+    violation_type: str = Field(default="", description="违法行为类型")
+    authority: str = Field(default="", description="作出决定机关")
+    authority_credit_code: str = Field(default="", description="机关统一社会信用代码")
+
+
+class DecisionRevokedV1(EventPayload):
+    """A published decision was changed, revoked, found unlawful or void: withdraw within 3 working days."""
+
+    event_type = "cases.decision.revoked.v1"
+
+    decision_id: str
+    document_number: str
+    revoked_on: date
+    reason: str = Field(description="撤回理由, published with the notice")
+
+
+class DecisionAmendedV1(EventPayload):
+    """A decision was amended; disclosure withdraws the old text and republishes the new one."""
+
+    event_type = "cases.decision.amended.v1"
+
+    decision_id: str
+    amended_on: date
+    reason: str
+    decision: DecisionIssuedV1 = Field(description="the decision as amended")
+
+
+class CaseFiledV1(EventPayload):
+    """立案."""
+
+    event_type = "cases.case.filed.v1"
+
+    case_id: str
+    case_number: str
+    filed_on: date
+    party_name: str
+    medium: Medium | None = None
+
+
+class CaseClosedV1(EventPayload):
+    """结案."""
+
+    event_type = "cases.case.closed.v1"
+
+    case_id: str
+    case_number: str
+    closed_on: date
+    outcome: str
+
+
+class ReferralRequestedV1(EventPayload):
+    """The head approved transferring a suspected crime (涉嫌犯罪案件移送) to the police."""
+
+    event_type = "cases.referral.requested.v1"
+
+    request_id: str
+    case_id: str
+    case_number: str
+    party: PartySnapshot
+    offence: str = Field(description="涉嫌罪名, e.g. 污染环境罪")
+    medium: Medium
+    summary: str
+    police_unit: str = Field(description="receiving police unit, e.g. 西青公安分局")
+    package_items: list[str] = Field(default_factory=list, description="移送材料清单")
+    threshold_hints: list[str] = Field(default_factory=list, description="serious-pollution thresholds met")
+    approved_on: date
+
+
+# --- referral → cases ---------------------------------------------------------------------------------------
+
+
+class _ReferralOutcome(EventPayload):
+    referral_id: str
+    case_id: str
+    police_unit: str
+    at: datetime
+
+
+class ReferralReceivedV1(_ReferralOutcome):
+    """Police signed the receipt (签收); the case clock stops."""
+
+    event_type = "referral.referral.received.v1"
+
+    receiver: str
+
+
+class ReferralAcceptedV1(_ReferralOutcome):
+    """Police opened a criminal case (立案)."""
+
+    event_type = "referral.referral.accepted.v1"
+
+    police_case_number: str
+
+
+class ReferralDeclinedV1(_ReferralOutcome):
+    """Police declined to open a case (不予立案); the case clock resumes."""
+
+    event_type = "referral.referral.declined.v1"
+
+    reason: str
+
+
+class ReferralReturnedV1(_ReferralOutcome):
+    """Police returned the file (退回); the case clock resumes."""
+
+    event_type = "referral.referral.returned.v1"
+
+    reason: str
+
+
+# --- monitoring → cases, disclosure -------------------------------------------------------------------------
+
+
+class ExceedanceDetectedV1(EventPayload):
+    """超标: a station exceeded its limit or target for a period; cases turns it into a lead (线索)."""
+
+    event_type = "monitoring.exceedance.detected.v1"
+
+    exceedance_id: str
+    station_code: str = Field(description="HJ 212 MN")
+    station_name: str
+    station_kind: Literal["water_section", "air_station", "noise_point", "pollution_source"]
+    town: str | None = None
+    parameter: str
+    value: float
+    limit: float
+    unit: str
+    period_start: datetime
+    period_end: datetime
+
+
+class BulletinPublishedV1(EventPayload):
+    """A monitoring bulletin (监测简报) was published."""
+
+    event_type = "monitoring.bulletin.published.v1"
+
+    bulletin_id: str
+    kind: Literal["air_daily", "air_weekly", "air_monthly", "water_monthly"]
+    period_start: date
+    period_end: date
+    title: str
+    summary: str
+    html: str = Field(description="the bulletin as Chinese HTML")
+
+
+# --- disclosure → cases -------------------------------------------------------------------------------------
+
+
+class PublicationPublishedV1(EventPayload):
+    """公示已发布."""
+
+    event_type = "disclosure.publication.published.v1"
+
+    publication_id: str
+    decision_id: str
+    document_number: str
+    published_on: date
+    due_on: date
+    on_time: bool
+
+
+class PublicationWithdrawnV1(EventPayload):
+    """公示已撤回."""
+
+    event_type = "disclosure.publication.withdrawn.v1"
+
+    publication_id: str
+    decision_id: str
+    withdrawn_on: date
+    reason: str
+
+
+class PublicationOverdueV1(EventPayload):
+    """公示逾期: the first day after the due date with the decision unpublished."""
+
+    event_type = "disclosure.publication.overdue.v1"
+
+    publication_id: str
+    decision_id: str
+    document_number: str
+    due_on: date
+
+
+CATALOGUE: tuple[type[EventPayload], ...] = (
+    DecisionIssuedV1,
+    DecisionRevokedV1,
+    DecisionAmendedV1,
+    CaseFiledV1,
+    CaseClosedV1,
+    ReferralRequestedV1,
+    ReferralReceivedV1,
+    ReferralAcceptedV1,
+    ReferralDeclinedV1,
+    ReferralReturnedV1,
+    ExceedanceDetectedV1,
+    BulletinPublishedV1,
+    PublicationPublishedV1,
+    PublicationWithdrawnV1,
+    PublicationOverdueV1,
+)
+
+BY_TYPE: dict[str, type[EventPayload]] = {cls.event_type: cls for cls in CATALOGUE}
+TOPICS: tuple[str, ...] = tuple(sorted({cls.topic() for cls in CATALOGUE}))

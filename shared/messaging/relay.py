@@ -1,0 +1,126 @@
+"""The outbox relay: publishes unpublished outbox rows in order, then marks them published.
+
+Woken right after a commit for low latency, and polling so nothing is stranded after a crash. On PostgreSQL several
+replicas share the work with ``FOR UPDATE SKIP LOCKED``; a key whose earlier rows another replica holds is left for
+the next round, so per-key order is kept.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+import structlog
+from sqlalchemy import func, update
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from shared.messaging.tables import OutboxRecord
+from shared.messaging.transport import OutgoingMessage, Publisher
+
+log = structlog.get_logger()
+
+MAX_BACKOFF_SECONDS = 5.0
+
+
+class OutboxRelay:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        publisher: Publisher,
+        *,
+        service: str,
+        batch_size: int = 200,
+        poll_interval: float = 1.0,
+    ) -> None:
+        self._sessions = sessions
+        self._publisher = publisher
+        self._service = service
+        self._batch_size = batch_size
+        self._poll_interval = poll_interval
+        self._wake = asyncio.Event()
+        self.published_count = 0
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def run(self) -> None:
+        backoff = 0.1
+        while True:
+            try:
+                published = await self.publish_batch()
+                backoff = 0.1
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("relay_publish_failed", service=self._service, error=repr(exc), retry_in=backoff)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
+                continue
+            if published == 0:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), timeout=self._poll_interval)
+                self._wake.clear()
+
+    async def publish_batch(self) -> int:
+        """Publish one batch; returns how many rows were published."""
+        async with self._sessions() as session:
+            rows = await self._claim(session)
+            if not rows:
+                await session.rollback()
+                return 0
+            messages = [self._message(row) for row in rows]
+            ids = [row.id for row in rows if row.id is not None]
+            if session.get_bind().dialect.name != "postgresql":
+                # One relay per SQLite file: release the read snapshot now, or the later write would fail with
+                # SQLITE_BUSY_SNAPSHOT whenever a request committed meanwhile.
+                await session.rollback()
+            await self._publisher.publish(messages)
+            await self._mark_published(session, ids)
+            await session.commit()
+        self.published_count += len(ids)
+        return len(ids)
+
+    async def _claim(self, session: AsyncSession) -> list[OutboxRecord]:
+        query = (
+            select(OutboxRecord)
+            .where(OutboxRecord.published_at.is_(None))  # type: ignore[union-attr]
+            .order_by(col(OutboxRecord.id))
+            .limit(self._batch_size)
+        )
+        if session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        rows = list((await session.execute(query)).scalars())
+        if rows and session.get_bind().dialect.name == "postgresql":
+            rows = await self._keep_key_order(session, rows)
+        return rows
+
+    async def _keep_key_order(self, session: AsyncSession, rows: list[OutboxRecord]) -> list[OutboxRecord]:
+        """Drop keys whose earliest unpublished row is not in this batch (another replica holds it)."""
+        keys = {row.key for row in rows}
+        earliest = dict(
+            (
+                await session.execute(
+                    select(OutboxRecord.key, func.min(OutboxRecord.id))
+                    .where(col(OutboxRecord.published_at).is_(None), col(OutboxRecord.key).in_(keys))
+                    .group_by(OutboxRecord.key)
+                )
+            ).all()
+        )
+        mine: dict[str, int] = {}
+        for row in rows:
+            if row.id is not None:
+                mine.setdefault(row.key, row.id)
+        return [row for row in rows if earliest.get(row.key) == mine.get(row.key)]
+
+    @staticmethod
+    def _message(row: OutboxRecord) -> OutgoingMessage:
+        return OutgoingMessage(topic=row.topic, key=row.key, value=row.payload.encode(), event_id=row.event_id)
+
+    async def _mark_published(self, session: AsyncSession, ids: Sequence[int]) -> None:
+        await session.execute(
+            update(OutboxRecord).where(col(OutboxRecord.id).in_(ids)).values(published_at=datetime.now(UTC))
+        )

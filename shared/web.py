@@ -1,0 +1,117 @@
+"""What every HTTP app shares: request IDs, problem responses, ``/healthz``, ``/readyz`` and ``/metrics``."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager
+from typing import Any
+
+import structlog
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from shared.logging import bind_request
+from shared.problems import install_problem_handlers, problem_response
+
+ReadyCheck = Callable[[], Awaitable[None]]
+Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
+
+REQUEST_ID_HEADER = "x-request-id"
+CORRELATION_ID_HEADER = "x-correlation-id"
+
+
+class RequestContextMiddleware:
+    """Assigns the request ID (kept from the caller if given), binds it for logging and counts the request."""
+
+    def __init__(self, app: ASGIApp, *, service: str, registry: CollectorRegistry) -> None:
+        self.app = app
+        self.service = service
+        self.requests = Counter("http_requests_total", "HTTP requests", ["method", "status"], registry=registry)
+        self.latency = Histogram("http_request_duration_seconds", "HTTP request latency", ["method"], registry=registry)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+        request_id = headers.get(REQUEST_ID_HEADER) or uuid.uuid4().hex
+        correlation_id = headers.get(CORRELATION_ID_HEADER) or request_id
+        scope.setdefault("state", {})
+        scope["state"]["request_id"] = request_id
+        scope["state"]["correlation_id"] = correlation_id
+        bind_request(request_id=request_id, correlation_id=correlation_id, service=self.service)
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_ids(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message.setdefault("headers", [])
+                message["headers"] = [
+                    *message["headers"],
+                    (b"x-request-id", request_id.encode("latin-1")),
+                ]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_ids)
+        finally:
+            method = scope.get("method", "")
+            self.requests.labels(method, str(status)).inc()
+            self.latency.labels(method).observe(time.perf_counter() - started)
+
+
+def correlation_id(request: Request) -> str:
+    value = getattr(request.state, "correlation_id", None)
+    return str(value) if value else uuid.uuid4().hex
+
+
+def create_http_app(
+    *,
+    service: str,
+    title: str,
+    description: str,
+    lifespan: Lifespan | None = None,
+    ready_checks: Sequence[tuple[str, ReadyCheck]] = (),
+    routers: Sequence[APIRouter] = (),
+    **fastapi_kwargs: Any,
+) -> FastAPI:
+    """Build a FastAPI app with the conventions of the design: problem+json, IDs, health, readiness, metrics."""
+    registry = CollectorRegistry()
+    app = FastAPI(title=title, description=description, version="1.0.0", lifespan=lifespan, **fastapi_kwargs)
+    app.state.metrics_registry = registry
+    install_problem_handlers(app)
+    for router in routers:
+        app.include_router(router)
+
+    @app.get("/healthz", tags=["ops"], operation_id=f"{service}_healthz", summary="Alive")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok", "service": service}
+
+    @app.get("/readyz", tags=["ops"], operation_id=f"{service}_readyz", summary="Database and bus reachable")
+    async def readyz(request: Request) -> Response:
+        checks: dict[str, str] = {}
+        ok = True
+        for name, check in ready_checks:
+            try:
+                await check()
+                checks[name] = "ok"
+            except Exception as exc:
+                ok = False
+                checks[name] = f"error: {type(exc).__name__}: {exc}"[:300]
+                structlog.get_logger().warning("readiness_failed", check=name, error=str(exc))
+        if not ok:
+            return problem_response(request, 503, "未就绪 Not ready", checks=checks, service=service)
+        return JSONResponse({"status": "ready", "service": service, "checks": checks})
+
+    @app.get("/metrics", tags=["ops"], operation_id=f"{service}_metrics", include_in_schema=False)
+    async def metrics() -> Response:
+        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+
+    app.add_middleware(RequestContextMiddleware, service=service, registry=registry)
+    return app

