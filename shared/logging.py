@@ -28,7 +28,8 @@ def configure_logging(*, level: str = "INFO", json: bool | None = None) -> None:
         cache_logger_on_first_use=False,
     )
     logging.basicConfig(level=level.upper(), stream=sys.stderr, format="%(levelname)s %(name)s %(message)s")
-    logging.getLogger("aiokafka").setLevel(logging.WARNING)
+    for noisy in ("aiokafka", "httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 def bind_request(*, request_id: str, correlation_id: str, service: str) -> None:

@@ -53,7 +53,9 @@ STACK_PARAMS = [
 async def stack(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Stack]:
     """cases + disclosure running in this process on the parametrised database and transport."""
     database, transport = request.param
-    config = StackConfig(database=database, transport=transport, data_dir=tmp_path, namespace=f"t{uuid.uuid4().hex[:8]}.")
+    config = StackConfig(
+        database=database, transport=transport, data_dir=tmp_path, namespace=f"t{uuid.uuid4().hex[:8]}."
+    )
     if database == "postgres":
         config.postgres = request.getfixturevalue("postgres")
     if transport == "kafka":

@@ -15,7 +15,9 @@ def credit_code(rng: random.Random | None = None) -> str:
     return body + credit_code_check_char(body)
 
 
-def decision_body(*, kind: str = "penalty", decided_on: str = "2021-09-28", fine_fen: int = 10_000_000) -> dict[str, Any]:
+def decision_body(
+    *, kind: str = "penalty", decided_on: str = "2021-09-28", fine_fen: int = 10_000_000
+) -> dict[str, Any]:
     suffix = uuid.uuid4().hex[:6]
     return {
         "kind": kind,

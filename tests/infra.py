@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import socket
 import subprocess
 import tempfile
@@ -142,11 +143,29 @@ class KafkaBroker:
             raise RuntimeError("an external Kafka is not restarted by the tests")
         url = f"tcp://127.0.0.1:{self.port}"
         self._process = subprocess.Popen(
-            [self._binary, "broker", "--listener-url", url, "--advertised-listener-url", url,
-             "--storage-engine", "memory://tansu/"],
-            stdout=self._log, stderr=subprocess.STDOUT,
+            [
+                self._binary,
+                "broker",
+                "--listener-url",
+                url,
+                "--advertised-listener-url",
+                url,
+                "--storage-engine",
+                "memory://tansu/",
+            ],
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
         )
         wait_port("127.0.0.1", self.port)
+
+    def pause(self) -> None:
+        """SIGSTOP: the broker stops answering but keeps its (memory-only) log, as a restarted Kafka keeps its disk."""
+        assert self._process is not None
+        self._process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        assert self._process is not None
+        self._process.send_signal(signal.SIGCONT)
 
     def stop(self) -> None:
         if self._process is not None:

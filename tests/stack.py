@@ -61,9 +61,7 @@ class Stack:
             await self.ensure_topics()
         fast = {"relay_poll_interval": 0.2, "consumer_max_retries": 2}
         cases = CasesSettings(common=self.common, database_url=await self._database_url("cases"), **fast)
-        disclosure = DisclosureSettings(
-            common=self.common, database_url=await self._database_url("disclosure"), **fast
-        )
+        disclosure = DisclosureSettings(common=self.common, database_url=await self._database_url("disclosure"), **fast)
         self.apps["cases"] = create_cases(cases, bus=self.bus)
         self.apps["disclosure"] = create_disclosure(disclosure, bus=self.bus)
         for app in self.apps.values():

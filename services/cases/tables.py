@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Column, DateTime, UniqueConstraint
+from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from shared.db import UTCDateTime
 from shared.messaging.tables import utcnow
 
 
@@ -40,4 +41,4 @@ class Decision(SQLModel, table=True):
     penalty: dict[str, object] = Field(sa_column=Column(JSON, nullable=False))
     status: str = Field(default="issued", max_length=20)
     issued_by: str = Field(max_length=200)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

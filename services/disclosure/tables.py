@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import DateTime
 from sqlmodel import Field, SQLModel
 
+from shared.db import UTCDateTime
 from shared.messaging.tables import utcnow
 
 
@@ -24,4 +24,4 @@ class Publication(SQLModel, table=True):
     due_on: date = Field(index=True)
     due_provisional: bool = False
     status: str = Field(default="pending", max_length=20, index=True)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

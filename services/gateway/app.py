@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from services.gateway.openapi import OpenAPIAggregator, docs_router
 from services.gateway.routing import UpstreamClient, build_clients, route_for
 from services.gateway.settings import GatewaySettings
 from shared.db import create_engine, migrate, session_factory
-from shared.web import ReadyCheck, create_http_app
+from shared.web import Lifespan, ReadyCheck, create_http_app
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 PROXIED_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
@@ -49,6 +50,33 @@ def create_gateway_app(settings: GatewaySettings, *, asgi_apps: Mapping[str, ASG
         token=settings.rate_limit_token,
     )
 
+    async def gateway_session() -> AsyncIterator[AsyncSession]:
+        async with runtime.session() as session:
+            yield session
+
+    app = create_http_app(
+        service="gateway",
+        title="greenlaw 生态环境局执法平台 API",
+        description="The one entry point: staff API `/api/v1`, public API `/public/v1` and portal `/portal`, "
+        "police API `/police/v1`. Get a token from `/auth/token`.",
+        lifespan=gateway_lifespan(settings, runtime, asgi_apps),
+        ready_checks=ready_checks(runtime, settings),
+        routers=[token_router(settings, sessions=gateway_session, limiter=limiter)],
+        docs_url=None,  # replaced by the merged document of docs_router
+        redoc_url=None,
+        openapi_url=None,
+    )
+    # Innermost of the user middleware, so the request ID is already set when a 413 is written.
+    app.user_middleware.append(Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes))
+    app.include_router(docs_router(openapi_aggregator(app, runtime, settings), title=app.title))
+    # Last: the catch-all must not shadow the gateway's own /healthz, /readyz, /metrics, /docs and /auth/token.
+    app.include_router(proxy_router(settings, runtime, limiter))
+    return app
+
+
+def gateway_lifespan(
+    settings: GatewaySettings, runtime: GatewayRuntime, asgi_apps: Mapping[str, ASGIApp] | None
+) -> Lifespan:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         runtime.engine = create_engine(settings.resolved_database_url())
@@ -64,34 +92,16 @@ def create_gateway_app(settings: GatewaySettings, *, asgi_apps: Mapping[str, ASG
                 await client.http.aclose()
             await runtime.engine.dispose()
 
-    async def gateway_session() -> AsyncIterator[AsyncSession]:
-        async with runtime.session() as session:
-            yield session
+    return lifespan
 
-    app = create_http_app(
-        service="gateway",
-        title="greenlaw 生态环境局执法平台 API",
-        description="The one entry point: staff API `/api/v1`, public API `/public/v1` and portal `/portal`, "
-        "police API `/police/v1`. Get a token from `/auth/token`.",
-        lifespan=lifespan,
-        ready_checks=ready_checks(runtime, settings),
-        routers=[token_router(settings, sessions=gateway_session, limiter=limiter)],
-        docs_url=None,
-        redoc_url=None,
-        openapi_url=None,
-    )
-    # Innermost of the user middleware, so the request ID is already set when a 413 is written.
-    app.user_middleware.append(Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes))
-    aggregator = OpenAPIAggregator(
+
+def openapi_aggregator(app: FastAPI, runtime: GatewayRuntime, settings: GatewaySettings) -> OpenAPIAggregator:
+    return OpenAPIAggregator(
         app,
         lambda: {name: client.http for name, client in runtime.clients.items()},
         ttl=settings.openapi_cache_seconds,
         timeout=settings.readiness_timeout,
     )
-    app.include_router(docs_router(aggregator, title=app.title))
-    # Last: the catch-all must not shadow the gateway's own /healthz, /readyz, /metrics, /docs and /auth/token.
-    app.include_router(proxy_router(settings, runtime, limiter))
-    return app
 
 
 def proxy_router(settings: GatewaySettings, runtime: GatewayRuntime, limiter: RateLimiter) -> APIRouter:
@@ -118,7 +128,9 @@ def ready_checks(runtime: GatewayRuntime, settings: GatewaySettings) -> list[tup
 
     def upstream(name: str) -> ReadyCheck:
         async def check() -> None:
-            response = await runtime.clients[name].http.get("/readyz", timeout=settings.readiness_timeout)
+            # asyncio's timeout also bounds in-process (ASGI) services, which httpx's timeouts do not.
+            async with asyncio.timeout(settings.readiness_timeout):
+                response = await runtime.clients[name].http.get("/readyz")
             if response.status_code != 200:
                 raise RuntimeError(f"{name} /readyz answered {response.status_code}")
 

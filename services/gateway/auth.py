@@ -4,8 +4,6 @@ The issuer speaks OAuth2 (RFC 6749): the password grant for staff, the client cr
 units' systems. Errors are problem+json carrying the OAuth2 ``error`` code as an extension member.
 """
 
-from __future__ import annotations
-
 import base64
 import binascii
 from collections.abc import AsyncIterator, Callable
@@ -34,7 +32,7 @@ def authorize(request: Request, zone: AccessZone, settings: CommonSettings) -> P
         return None
     token = bearer_token(request)
     if token is None:
-        raise Problem(401, "需要令牌 A bearer token is required", headers=BEARER_CHALLENGE)
+        raise Problem(401, "需要令牌 A bearer token is required", headers=dict(BEARER_CHALLENGE))
     principal = verify_token(settings, token)
     if principal.zone != zone:
         raise Problem(403, f"此令牌不能用于该区域 A {principal.zone} token is not valid in the {zone} zone")
@@ -108,6 +106,8 @@ def _problem_schema(description: str) -> dict[str, Any]:
     return {"description": description, "content": {PROBLEM_MEDIA_TYPE: {"schema": {"type": "object"}}}}
 
 
+# No ``from __future__ import annotations`` here: FastAPI must evaluate ``Depends(sessions)`` in the
+# endpoint's signature, and ``sessions`` is a local of the router factory that postponed annotations cannot see.
 def token_router(settings: GatewaySettings, *, sessions: SessionDependency, limiter: RateLimiter) -> APIRouter:
     router = APIRouter(tags=["auth"])
 

@@ -24,10 +24,10 @@ LimitKind = Literal["public", "authenticated", "token"]
 
 
 def client_key(request: Request, principal: Principal | None) -> str:
-    """Whom a request counts against: the token's subject, else the socket peer.
+    """Whom a request counts against: the token's subject, else the client address.
 
-    ``X-Forwarded-For`` is not trusted: any caller can write it. Behind a load balancer the peer is the
-    balancer, and the limit becomes one for all anonymous callers together.
+    The address is the socket peer; ``X-Forwarded-For`` counts only where uvicorn trusts the proxy that sent
+    it (``--forwarded-allow-ips``), since any caller can write the header.
     """
     if principal is not None:
         return f"{principal.zone}:{principal.subject}"
@@ -121,8 +121,8 @@ class _BodyGuard:
     async def refuse(self) -> None:
         self.started = self.refused = True
         response = problem_response(Request(self.scope), 413, self._detail(), max_bytes=self.max_bytes)
-        # The unread rest of the body stays on the socket, so the connection cannot be reused.
-        response.headers["connection"] = "close"
+        # No "Connection: close": closing a socket with unread body on it resets it, and the client may lose
+        # this answer while still sending. Uvicorn discards the rest of the body after the response instead.
         await response(self.scope, self._receive, self._send)
 
     def _detail(self) -> str:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import BigInteger, Column, DateTime, Index, Integer, Text, text
+from sqlalchemy import BigInteger, Column, Index, Integer, Text, text
 from sqlmodel import Field, SQLModel
+
+from shared.db import UTCDateTime
 
 
 def utcnow() -> datetime:
@@ -33,8 +35,8 @@ class OutboxRecord(SQLModel, table=True):
     topic: str = Field(max_length=120)
     key: str = Field(max_length=200)
     payload: str = Field(sa_column=Column(Text, nullable=False))
-    created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
-    published_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    published_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class InboxRecord(SQLModel, table=True):
@@ -46,7 +48,7 @@ class InboxRecord(SQLModel, table=True):
     event_id: str = Field(max_length=64, primary_key=True)
     event_type: str = Field(max_length=120)
     outcome: str = Field(max_length=20, description="applied | dead_letter")
-    processed_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+    processed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 class DeadLetter(SQLModel, table=True):
@@ -62,4 +64,4 @@ class DeadLetter(SQLModel, table=True):
     payload: str = Field(sa_column=Column(Text, nullable=False))
     error: str = Field(sa_column=Column(Text, nullable=False))
     attempts: int
-    created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -58,9 +58,7 @@ async def test_issued_decision_becomes_pending_publication_with_due_date(stack: 
 
 async def test_due_date_endpoint(stack: Stack) -> None:
     async with stack.client("disclosure", "officer") as client:
-        answer = await client.get(
-            "/api/v1/disclosure/due-date", params={"kind": "penalty", "decided_on": "2021-09-28"}
-        )
+        answer = await client.get("/api/v1/disclosure/due-date", params={"kind": "penalty", "decided_on": "2021-09-28"})
         assert answer.status_code == 200
         assert answer.json() == {"due_on": "2021-10-13", "working_days": 7, "provisional": False}
         bad = await client.get("/api/v1/disclosure/due-date", params={"kind": "nonsense", "decided_on": "2021-09-28"})
@@ -83,6 +81,8 @@ async def test_concurrent_decisions_get_gapless_unique_numbers(stack: Stack) -> 
 async def _published_all(stack: Stack, n: int) -> bool:
     async with stack.runtime("cases").sessions() as session:
         pending = (
-            await session.execute(select(func.count()).select_from(OutboxRecord).where(OutboxRecord.published_at.is_(None)))  # type: ignore[union-attr]
+            await session.execute(
+                select(func.count()).select_from(OutboxRecord).where(OutboxRecord.published_at.is_(None))
+            )  # type: ignore[union-attr]
         ).scalar_one()
     return pending == 0 and await count(stack, "disclosure", Publication) == n

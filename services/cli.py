@@ -1,0 +1,121 @@
+"""The ``greenlaw`` command: run the embedded mode or one service, migrate, manage accounts and topics."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Callable
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+import uvicorn
+from fastapi import FastAPI
+
+from services.gateway.cli import clients_app, users_app
+
+if TYPE_CHECKING:
+    from shared.settings import CommonSettings
+
+app = typer.Typer(help="greenlaw — 生态环境局执法平台 back end.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+app.add_typer(clients_app, name="clients")
+
+
+class ServiceName(StrEnum):
+    GATEWAY = "gateway"
+    CASES = "cases"
+    DISCLOSURE = "disclosure"
+    REFERRAL = "referral"
+    MONITORING = "monitoring"
+
+
+def _default_port() -> int:
+    return int(os.environ.get("PORT", "8000"))
+
+
+@app.command()
+def run(
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+    port: Annotated[int | None, typer.Option(help="Port (default $PORT or 8000)")] = None,
+) -> None:
+    """Embedded mode: the gateway and all four services in one process, SQLite, in-process bus."""
+    uvicorn.run("services.embedded:app_factory", factory=True, host=host, port=port or _default_port(), log_config=None)
+
+
+def service_app(name: ServiceName) -> FastAPI:
+    """The app of one service, configured from the environment (distributed mode)."""
+    from shared.logging import configure_logging
+    from shared.settings import CommonSettings
+
+    common = CommonSettings()
+    configure_logging(level=common.log_level, json=common.log_json)
+    if name is ServiceName.GATEWAY:
+        from services.gateway.app import create_gateway_app
+        from services.gateway.settings import GatewaySettings
+
+        return create_gateway_app(GatewaySettings(common=common))
+    return _service_factories()[name](common)
+
+
+def _service_factories() -> dict[ServiceName, Callable[[CommonSettings], FastAPI]]:
+    from services.cases.app import create_app as cases
+    from services.cases.settings import CasesSettings
+    from services.disclosure.app import create_app as disclosure
+    from services.disclosure.settings import DisclosureSettings
+    from services.monitoring.app import create_app as monitoring
+    from services.monitoring.settings import MonitoringSettings
+    from services.referral.app import create_app as referral
+    from services.referral.settings import ReferralSettings
+
+    return {
+        ServiceName.CASES: lambda c: cases(CasesSettings(common=c)),
+        ServiceName.DISCLOSURE: lambda c: disclosure(DisclosureSettings(common=c)),
+        ServiceName.REFERRAL: lambda c: referral(ReferralSettings(common=c)),
+        ServiceName.MONITORING: lambda c: monitoring(MonitoringSettings(common=c)),
+    }
+
+
+@app.command()
+def serve(
+    service: Annotated[ServiceName, typer.Argument(help="Which service this process runs")],
+    host: Annotated[str, typer.Option()] = "0.0.0.0",  # noqa: S104 - a container listens on all interfaces
+    port: Annotated[int | None, typer.Option(help="Port (default $PORT or 8000)")] = None,
+) -> None:
+    """Distributed mode: one service per process, configured by environment variables."""
+    uvicorn.run(service_app(service), host=host, port=port or _default_port(), log_config=None)
+
+
+@app.command()
+def migrate(service: Annotated[ServiceName | None, typer.Argument(help="One service, or all")] = None) -> None:
+    """Apply database migrations (also done at start-up)."""
+    from services.migrations import migrate_services
+
+    names = [service.value] if service else [s.value for s in ServiceName]
+    for line in asyncio.run(migrate_services(names)):
+        typer.echo(line)
+
+
+@app.command("topics")
+def topics(
+    partitions: Annotated[int | None, typer.Option(help="Partitions per topic")] = None,
+) -> None:
+    """Create the Kafka topics of the event catalogue and the dead-letter topics (idempotent)."""
+    from services.migrations import all_topics
+    from shared.messaging.kafka import ensure_topics
+    from shared.settings import CommonSettings
+
+    common = CommonSettings()
+    names = [common.kafka_namespace + t for t in all_topics()]
+    asyncio.run(
+        ensure_topics(common.kafka_bootstrap_servers, names, partitions=partitions or common.kafka_topic_partitions)
+    )
+    typer.echo("\n".join(names))
+
+
+@app.command()
+def asyncapi() -> None:
+    """Write docs/asyncapi.yaml from the event contracts."""
+    from shared.contracts.asyncapi import write
+
+    typer.echo(str(write()))

@@ -1,0 +1,60 @@
+"""The embedded mode: one process serving the gateway with the four services mounted in-process, SQLite files
+under the data directory and the in-process bus."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+
+from fastapi import FastAPI
+
+from services.cases.app import create_app as create_cases
+from services.cases.settings import CasesSettings
+from services.demo import ensure_demo_accounts
+from services.disclosure.app import create_app as create_disclosure
+from services.disclosure.settings import DisclosureSettings
+from services.gateway.app import create_gateway_app
+from services.gateway.settings import GatewaySettings
+from services.monitoring.app import create_app as create_monitoring
+from services.monitoring.settings import MonitoringSettings
+from services.referral.app import create_app as create_referral
+from services.referral.settings import ReferralSettings
+from shared.logging import configure_logging
+from shared.messaging import InProcessBus
+from shared.settings import CommonSettings
+
+
+def create_embedded_app(common: CommonSettings | None = None) -> FastAPI:
+    common = common or CommonSettings()
+    configure_logging(level=common.log_level, json=common.log_json)
+    # Closed until every service has subscribed, so no relay publishes to a consumer that is not listening yet.
+    bus = InProcessBus(open_now=False) if common.transport == "inprocess" else None
+    services = {
+        "cases": create_cases(CasesSettings(common=common), bus=bus),
+        "disclosure": create_disclosure(DisclosureSettings(common=common), bus=bus),
+        "referral": create_referral(ReferralSettings(common=common), bus=bus),
+        "monitoring": create_monitoring(MonitoringSettings(common=common), bus=bus),
+    }
+    gateway_settings = GatewaySettings(common=common)
+    gateway = create_gateway_app(gateway_settings, asgi_apps=services)
+    gateway_lifespan = gateway.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with AsyncExitStack() as stack:
+            for service in services.values():
+                await stack.enter_async_context(service.router.lifespan_context(service))
+            if bus is not None:
+                bus.open()
+            await stack.enter_async_context(gateway_lifespan(app))
+            if common.environment == "development":
+                await ensure_demo_accounts(gateway_settings)
+            yield
+
+    gateway.router.lifespan_context = lifespan
+    return gateway
+
+
+def app_factory() -> FastAPI:
+    """For ``uvicorn --factory services.embedded:app_factory``."""
+    return create_embedded_app()
