@@ -1,0 +1,51 @@
+# greenlaw — the two commands that matter: `make run` and `make test`. Both install what they need.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: install run test test-fast lint format migrate up bench asyncapi clean
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(INSTALLED)
+
+## Embedded mode: gateway + four services in one process on 127.0.0.1:$${PORT:-8000}, SQLite under ./var.
+run: $(INSTALLED)
+	$(BIN)/greenlaw run
+
+## The whole suite: unit, integration (PostgreSQL, Kafka-protocol broker) and end-to-end.
+test: $(INSTALLED)
+	$(BIN)/pytest
+
+test-fast: $(INSTALLED)
+	$(BIN)/pytest -m unit
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy shared services
+
+format: $(INSTALLED)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrate: $(INSTALLED)
+	$(BIN)/greenlaw migrate
+
+## Distributed mode (needs a Docker engine).
+up:
+	docker compose up --build
+
+bench: $(INSTALLED)
+	$(BIN)/python -m bench
+
+asyncapi: $(INSTALLED)
+	$(BIN)/greenlaw asyncapi
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

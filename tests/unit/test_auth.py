@@ -1,0 +1,69 @@
+"""Token verification: the algorithm is pinned and every claim that matters is checked."""
+
+from __future__ import annotations
+
+import time
+
+import jwt
+import pytest
+
+from shared.auth import Role, issue_token, verify_token
+from shared.problems import Problem
+from shared.settings import DEV_SECRET, CommonSettings
+
+pytestmark = pytest.mark.unit
+
+SETTINGS = CommonSettings(environment="test", jwt_secret="unit-test-secret-0123456789abcdef0123456789")
+
+
+def claims(**overrides: object) -> dict[str, object]:
+    now = int(time.time())
+    base: dict[str, object] = {
+        "sub": "u1",
+        "roles": ["officer"],
+        "zone": "staff",
+        "iss": "greenlaw",
+        "aud": "greenlaw",
+        "iat": now,
+        "exp": now + 60,
+    }
+    base.update(overrides)
+    return base
+
+
+def test_issued_token_verifies_with_roles_zone_and_unit() -> None:
+    token = issue_token(SETTINGS, subject="p1", roles=["police"], zone="police", unit="西青公安分局")
+    principal = verify_token(SETTINGS, token)
+    assert principal.roles == frozenset({Role.POLICE})
+    assert (principal.zone, principal.unit) == ("police", "西青公安分局")
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        pytest.param(
+            jwt.encode(claims(exp=int(time.time()) - 10), "unit-test-secret-0123456789abcdef0123456789"), id="expired"
+        ),
+        pytest.param(jwt.encode(claims(), "another-secret-0123456789abcdef0123456789"), id="wrong-signature"),
+        pytest.param(jwt.encode(claims(), None, algorithm="none"), id="alg-none"),
+        pytest.param(jwt.encode(claims(iss="evil"), "unit-test-secret-0123456789abcdef0123456789"), id="wrong-issuer"),
+        pytest.param(
+            jwt.encode(claims(aud="other"), "unit-test-secret-0123456789abcdef0123456789"), id="wrong-audience"
+        ),
+        pytest.param(
+            jwt.encode(claims(roles=["emperor"]), "unit-test-secret-0123456789abcdef0123456789"), id="unknown-role"
+        ),
+        pytest.param("not-a-jwt", id="garbage"),
+    ],
+)
+def test_bad_tokens_are_401_problems(token: str) -> None:
+    with pytest.raises(Problem) as caught:
+        verify_token(SETTINGS, token)
+    assert caught.value.status == 401
+    assert caught.value.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_production_refuses_the_development_secret() -> None:
+    with pytest.raises(ValueError, match="JWT_SECRET"):
+        CommonSettings(environment="production", jwt_secret=DEV_SECRET)
+    assert CommonSettings(environment="production", jwt_secret="x" * 40).environment == "production"
