@@ -1,8 +1,8 @@
 """The outbox relay: publishes unpublished outbox rows in order, then marks them published.
 
 Woken right after a commit for low latency, and polling so nothing is stranded after a crash. On PostgreSQL several
-replicas share the work with ``FOR UPDATE SKIP LOCKED``; a key whose earlier rows another replica holds is left for
-the next round, so per-key order is kept.
+replicas share the work with ``FOR UPDATE SKIP LOCKED``; a replica sends a key's rows only up to the first earlier
+or interleaved row of that key it does not hold, so per-key order is kept.
 """
 
 from __future__ import annotations
@@ -99,22 +99,23 @@ class OutboxRelay:
         return rows
 
     async def _keep_key_order(self, session: AsyncSession, rows: list[OutboxRecord]) -> list[OutboxRecord]:
-        """Drop keys whose earliest unpublished row is not in this batch (another replica holds it)."""
-        keys = {row.key for row in rows}
-        earliest = dict(
+        """Keep, per key, only the rows before the first unpublished row of that key that another replica holds
+        (or that this batch did not reach), so a key's events leave in id order whichever replica sends them."""
+        mine = [row.id for row in rows if row.id is not None]
+        others = dict(
             (
                 await session.execute(
                     select(OutboxRecord.key, func.min(OutboxRecord.id))
-                    .where(col(OutboxRecord.published_at).is_(None), col(OutboxRecord.key).in_(keys))
+                    .where(
+                        col(OutboxRecord.published_at).is_(None),
+                        col(OutboxRecord.key).in_({row.key for row in rows}),
+                        col(OutboxRecord.id).not_in(mine),
+                    )
                     .group_by(OutboxRecord.key)
                 )
             ).all()
         )
-        mine: dict[str, int] = {}
-        for row in rows:
-            if row.id is not None:
-                mine.setdefault(row.key, row.id)
-        return [row for row in rows if earliest.get(row.key) == mine.get(row.key)]
+        return [row for row in rows if row.id is not None and (row.key not in others or row.id < others[row.key])]
 
     @staticmethod
     def _message(row: OutboxRecord) -> OutgoingMessage:
