@@ -119,3 +119,7 @@ def asyncapi() -> None:
     from shared.contracts.asyncapi import write
 
     typer.echo(str(write()))
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,17 @@
+"""``make bench``: run every benchmark in turn (each also runs alone: ``python -m bench.<name>``)."""
+
+from __future__ import annotations
+
+from bench import event_latency
+
+BENCHMARKS = [event_latency]
+
+
+def main() -> None:
+    for module in BENCHMARKS:
+        print(f"== {module.__name__}")
+        module.main()
+
+
+if __name__ == "__main__":
+    main()
