@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from services.cases import consumers as cases_consumers
 from services.cases.app import SPEC as CASES
 from services.cases.settings import CasesSettings
-from services.disclosure.consumers import DECISIONS_CONSUMER
+from services.disclosure import consumers as disclosure_consumers
 from services.disclosure.settings import DisclosureSettings
 from services.gateway.app import MIGRATIONS_DIR as GATEWAY_MIGRATIONS
 from services.gateway.settings import GatewaySettings
+from services.monitoring import consumers as monitoring_consumers
 from services.monitoring.app import SPEC as MONITORING
 from services.monitoring.settings import MonitoringSettings
+from services.referral import consumers as referral_consumers
 from services.referral.app import SPEC as REFERRAL
 from services.referral.settings import ReferralSettings
 from shared.contracts import TOPICS
@@ -22,7 +25,12 @@ from shared.settings import ServiceSettings
 DISCLOSURE_MIGRATIONS = Path(__file__).parent / "disclosure" / "migrations"
 
 # Every consumer group, for its dead-letter topic.
-CONSUMERS = (DECISIONS_CONSUMER,)
+CONSUMERS: tuple[str, ...] = (
+    *cases_consumers.CONSUMERS,
+    *disclosure_consumers.CONSUMERS,
+    *referral_consumers.CONSUMERS,
+    *monitoring_consumers.CONSUMERS,
+)
 
 
 def all_topics() -> list[str]:

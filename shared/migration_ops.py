@@ -66,3 +66,17 @@ def create_base_tables_v1() -> None:
         sa.Column("hash", sa.String(64), nullable=False),
     )
     op.create_index("ix_audit_log_entity", "audit_log", ["entity_type", "entity_id"])
+
+
+def create_idempotency_table_v1() -> None:
+    op.create_table(
+        "idempotency_key",
+        sa.Column("principal", sa.String(200), primary_key=True),
+        sa.Column("key", sa.String(200), primary_key=True),
+        sa.Column("operation", sa.String(300), nullable=False),
+        sa.Column("request_hash", sa.String(64), nullable=False),
+        sa.Column("status_code", sa.Integer(), nullable=False),
+        sa.Column("response", sa.Text(), nullable=False),
+        sa.Column("headers", sa.Text(), nullable=False),
+        _ts("created_at"),
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal
@@ -16,10 +16,10 @@ from services.cases.app import create_app as create_cases
 from services.cases.settings import CasesSettings
 from services.disclosure.app import create_app as create_disclosure
 from services.disclosure.settings import DisclosureSettings
+from services.migrations import all_topics
 from shared.auth import issue_token
-from shared.contracts import TOPICS
 from shared.messaging import InProcessBus
-from shared.messaging.kafka import dlq_topic, ensure_topics
+from shared.messaging.kafka import ensure_topics
 from shared.service import ServiceRuntime
 from shared.settings import CommonSettings
 from tests.infra import KafkaBroker, PostgresServer
@@ -33,6 +33,9 @@ class StackConfig:
     namespace: str = ""
     postgres: PostgresServer | None = None
     kafka: KafkaBroker | None = None
+    services: tuple[str, ...] = ("cases", "disclosure", "referral", "monitoring")
+    # Per-service settings overrides, e.g. {"disclosure": {"publication_working_days": {...}}}.
+    overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 class Stack:
@@ -75,8 +78,7 @@ class Stack:
 
     async def ensure_topics(self) -> None:
         assert self.config.kafka is not None
-        extra = [dlq_topic("disclosure.decisions")]
-        names = [self.config.namespace + t for t in (*TOPICS, *extra)]
+        names = [self.config.namespace + t for t in all_topics()]
         await ensure_topics(self.config.kafka.bootstrap, names, partitions=3)
 
     def runtime(self, service: str) -> ServiceRuntime:
@@ -86,8 +88,13 @@ class Stack:
     def token(self, *roles: str, subject: str = "tester") -> str:
         return issue_token(self.common, subject=subject, roles=roles, zone="staff")
 
-    def client(self, service: str, *roles: str) -> httpx.AsyncClient:
-        headers = {"Authorization": f"Bearer {self.token(*roles)}"} if roles else {}
+    def police_token(self, unit: str = "西青公安分局", subject: str = "xiqing-police") -> str:
+        return issue_token(self.common, subject=subject, roles=["police"], zone="police", unit=unit)
+
+    def client(self, service: str, *roles: str, token: str | None = None) -> httpx.AsyncClient:
+        """An in-process client of one service; with roles, a staff token; or pass any ``token``."""
+        token = token or (self.token(*roles) if roles else None)
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
         return httpx.AsyncClient(
             transport=httpx.ASGITransport(app=self.apps[service]), base_url="http://test", headers=headers
         )

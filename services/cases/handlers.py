@@ -1,4 +1,6 @@
-"""Use cases of the cases service: load, apply the rule, save state and events in one unit of work."""
+"""Use cases of the cases service: load, apply the rule, stage state and events in the caller's unit of work.
+
+Handlers never commit: the entry point commits the unit of work (with the idempotency record, if any)."""
 
 from __future__ import annotations
 
@@ -81,7 +83,6 @@ async def issue_decision(
         authority_credit_code=settings.authority_credit_code,
     )
     uow.emit(CloudEvent.wrap(payload, subject=decision.id, correlation_id=correlation_id, actor=actor))
-    await uow.commit()
     return decision
 
 

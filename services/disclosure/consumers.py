@@ -11,6 +11,9 @@ from shared.workdays import WorkCalendar
 
 DECISIONS_CONSUMER = "disclosure.decisions"
 
+# Every consumer name of this service, for its dead-letter topic (<consumer>.dlq).
+CONSUMERS: tuple[str, ...] = (DECISIONS_CONSUMER,)
+
 
 def subscriptions(settings: DisclosureSettings, calendar: WorkCalendar) -> list[Subscription]:
     decisions = Subscription(DECISIONS_CONSUMER)

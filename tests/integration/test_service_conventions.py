@@ -70,3 +70,29 @@ async def test_health_readiness_and_metrics(local: Stack) -> None:
         assert ready.json()["checks"] == {"database": "ok", "bus": "ok"}
         metrics = await client.get("/metrics")
         assert "http_requests_total" in metrics.text
+
+
+async def test_idempotency_key_replays_the_first_answer_and_refuses_a_different_body(local: Stack) -> None:
+    import asyncio
+
+    from tests.factories import decision_body
+
+    body = decision_body(decided_on="2023-05-05")
+    async with local.client("cases", "head") as client:
+        headers = {"Idempotency-Key": "issue-2023-0001"}
+        first, second = await asyncio.gather(
+            client.post("/api/v1/cases/decisions", json=body, headers=headers),
+            client.post("/api/v1/cases/decisions", json=body, headers=headers),
+        )
+        assert first.status_code == second.status_code == 201
+        assert first.json()["id"] == second.json()["id"]
+        third = await client.post("/api/v1/cases/decisions", json=body, headers=headers)
+        assert third.json() == first.json()
+        assert third.headers["idempotent-replayed"] == "true"
+        other = await client.post(
+            "/api/v1/cases/decisions", json=decision_body(decided_on="2023-05-05"), headers=headers
+        )
+        assert other.status_code == 422
+        assert other.json()["type"] == "urn:greenlaw:problem:idempotency-key-reused"
+        fresh = await client.post("/api/v1/cases/decisions", json=decision_body(decided_on="2023-05-05"))
+        assert fresh.json()["document_number"].endswith("〕2号")  # the replays allocated no number

@@ -1,0 +1,58 @@
+"""HTTP conventions shared by the services: opaque cursors, ETags with If-Match / If-None-Match."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+from typing import Any
+
+from fastapi import Request, Response
+
+from shared.problems import Problem
+
+MAX_LIMIT = 100
+
+
+def encode_cursor(position: dict[str, Any]) -> str:
+    """An opaque, URL-safe cursor for the position after the last item of a page."""
+    raw = json.dumps(position, separators=(",", ":"), sort_keys=True, default=str).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
+    if not cursor:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        position = json.loads(raw)
+    except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
+        raise Problem(400, "游标无效 Invalid cursor", slug="invalid-cursor") from exc
+    if not isinstance(position, dict):
+        raise Problem(400, "游标无效 Invalid cursor", slug="invalid-cursor")
+    return position
+
+
+def etag_of(*parts: object) -> str:
+    """A strong ETag from what identifies a representation (e.g. id and version, or the body bytes)."""
+    digest = hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).hexdigest()[:32]
+    return f'"{digest}"'
+
+
+def require_if_match(request: Request, current: str) -> None:
+    """Optimistic concurrency: an update must name the version it read (428 without, 412 if stale)."""
+    sent = request.headers.get("if-match")
+    if sent is None:
+        raise Problem(428, "更新需要 If-Match 头 Updates need an If-Match header with the ETag you read")
+    candidates = {tag.strip() for tag in sent.split(",")}
+    if "*" not in candidates and current not in candidates and f"W/{current}" not in candidates:
+        raise Problem(412, "数据已被他人修改 The resource changed since you read it", current_etag=current)
+
+
+def not_modified(request: Request, etag: str, *, cache_control: str) -> Response | None:
+    """304 when the client already holds this representation."""
+    sent = request.headers.get("if-none-match")
+    if sent and (sent.strip() == "*" or etag in {t.strip().removeprefix("W/") for t in sent.split(",")}):
+        return Response(status_code=304, headers={"ETag": etag, "Cache-Control": cache_control})
+    return None
