@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.embedded import EmbeddedServer, embedded_server
 from tests.infra import IN_CI, KafkaBroker, PostgresServer, postgres_server
 from tests.stack import Stack, StackConfig
 
@@ -62,3 +63,10 @@ async def stack(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
         config.kafka = request.getfixturevalue("kafka")
     async with Stack(config) as running:
         yield running
+
+
+@pytest.fixture
+async def embedded(tmp_path: Path) -> AsyncIterator[EmbeddedServer]:
+    """The whole embedded system behind the gateway on a real loopback socket (SQLite, in-process bus)."""
+    async with embedded_server(tmp_path / "data") as server:
+        yield server
