@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,6 +47,9 @@ class ServiceSpec:
     migrations_dir: Path
     routers: Sequence[APIRouter]
     subscriptions: Callable[[ServiceSettings], Sequence[Subscription]] = lambda _settings: ()
+    # Extra things the service runs while it is up (e.g. a TCP listener, a scheduled check), entered after the
+    # messaging has started and left before it stops.
+    hooks: Sequence[Callable[[FastAPI, ServiceRuntime], AbstractAsyncContextManager[None]]] = ()
 
 
 def build_service_app(spec: ServiceSpec, settings: ServiceSettings, *, bus: InProcessBus | None = None) -> FastAPI:
@@ -63,7 +66,10 @@ def build_service_app(spec: ServiceSpec, settings: ServiceSettings, *, bus: InPr
         await runtime.messaging.start_consumers()
         await runtime.messaging.start_relay()
         try:
-            yield
+            async with AsyncExitStack() as hooks:
+                for hook in spec.hooks:
+                    await hooks.enter_async_context(hook(app, runtime))
+                yield
         finally:
             await runtime.messaging.stop()
             await engine.dispose()
