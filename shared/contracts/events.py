@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from shared.contracts.common import DecisionKind, Medium, PartySnapshot, PenaltyTerms
 from shared.contracts.envelope import EventPayload
@@ -78,6 +78,18 @@ class CaseClosedV1(EventPayload):
     outcome: str
 
 
+class EvidenceReference(BaseModel):
+    """An evidence file held by cases, referenced by a referral package by its content hash."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    evidence_id: str
+    name: str = Field(description="file or item name, e.g. 现场检查笔录.pdf")
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    size: int = Field(ge=0)
+    checklist_item: str | None = Field(default=None, description="the package checklist item it belongs to")
+
+
 class ReferralRequestedV1(EventPayload):
     """The head approved transferring a suspected crime (涉嫌犯罪案件移送) to the police."""
 
@@ -94,6 +106,15 @@ class ReferralRequestedV1(EventPayload):
     package_items: list[str] = Field(default_factory=list, description="移送材料清单")
     threshold_hints: list[str] = Field(default_factory=list, description="serious-pollution thresholds met")
     approved_on: date
+    approved_at: datetime | None = Field(
+        default=None, description="moment of the head's approval; starts the 24-hour transfer limit"
+    )
+    reported_on: date | None = Field(
+        default=None, description="date the case team reported to the head; starts the 3-day approval limit"
+    )
+    evidence: list[EvidenceReference] = Field(
+        default_factory=list, description="cases' evidence files referenced by the package (移送材料 from 证据)"
+    )
 
 
 # --- referral → cases ---------------------------------------------------------------------------------------
