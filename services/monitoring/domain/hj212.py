@@ -1,0 +1,182 @@
+"""HJ 212-2017 packets: ``##`` + 4-digit data length + data segment + 4-hex CRC16 + CRLF.
+
+The data segment is ``QN=…;ST=…;CN=…;PW=…;MN=…;Flag=…;CP=&&…&&``; the CRC is computed over the data segment only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+HEADER = b"##"
+TRAILER = b"\r\n"
+MAX_DATA_LENGTH = 9999  # four decimal digits (standard §6.3.1: 0–1024 in practice; the field allows 9999)
+
+# Flag bits (§6.3.2): bit 0 A = a response is required; bit 1 D = the packet is split (PNUM/PNO present).
+FLAG_ACK = 0b1
+FLAG_SPLIT = 0b10
+FLAG_V2017 = 0b100  # version bits V5..V0 = 000001 for HJ 212-2017
+
+# QnRtn of a 9011 answer (请求命令返回)
+QN_READY = "1"
+QN_PASSWORD_ERROR = "3"  # noqa: S105 - a protocol return code, not a password
+QN_MN_ERROR = "4"
+QN_CN_ERROR = "8"
+
+
+class PacketError(ValueError):
+    """A packet that is not well formed; ``reason`` is a stable label for metrics."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(f"{reason}: {detail}")
+        self.reason = reason
+
+
+def crc16(data: bytes) -> int:
+    """HJ 212-2017 附录 A CRC: register 0xFFFF; per byte reg = (reg >> 8) ^ byte, then 8 shifts with 0xA001."""
+    reg = 0xFFFF
+    for byte in data:
+        reg = (reg >> 8) ^ byte
+        for _ in range(8):
+            carry = reg & 1
+            reg >>= 1
+            if carry:
+                reg ^= 0xA001
+    return reg
+
+
+@dataclass(frozen=True)
+class Packet:
+    qn: str | None
+    st: str
+    cn: str
+    pw: str
+    mn: str
+    flag: int
+    cp: str
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def wants_response(self) -> bool:
+        return bool(self.flag & FLAG_ACK)
+
+
+def frame(segment: str) -> bytes:
+    data = segment.encode("ascii")
+    if len(data) > MAX_DATA_LENGTH:
+        raise PacketError("too_long", f"data segment of {len(data)} bytes")
+    return HEADER + f"{len(data):04d}".encode() + data + f"{crc16(data):04X}".encode() + TRAILER
+
+
+def build(packet: Packet) -> bytes:
+    fields = [f"QN={packet.qn}"] if packet.qn else []
+    fields += [f"ST={packet.st}", f"CN={packet.cn}", f"PW={packet.pw}", f"MN={packet.mn}", f"Flag={packet.flag}"]
+    fields += [f"{k}={v}" for k, v in packet.extra.items()]
+    return frame(";".join(fields) + f";CP=&&{packet.cp}&&")
+
+
+def parse(raw: bytes) -> Packet:
+    """One framed packet (with or without the trailing CRLF) → Packet; PacketError says what is wrong."""
+    body = raw.removesuffix(TRAILER)
+    if not body.startswith(HEADER):
+        raise PacketError("bad_header", "packet does not start with ##")
+    if len(body) < 2 + 4 + 4:
+        raise PacketError("truncated", f"{len(body)} bytes")
+    length_text = body[2:6]
+    if not length_text.isdigit():
+        raise PacketError("bad_length", f"length field {length_text!r}")
+    length = int(length_text)
+    data, crc_text = body[6:-4], body[-4:]
+    if len(data) != length:
+        raise PacketError("length_mismatch", f"declared {length}, got {len(data)}")
+    try:
+        sent_crc = int(crc_text, 16)
+    except ValueError as exc:
+        raise PacketError("bad_crc_field", f"CRC field {crc_text!r}") from exc
+    if crc16(data) != sent_crc:
+        raise PacketError("crc_mismatch", f"CRC {crc_text.decode(errors='replace')} ≠ {crc16(data):04X}")
+    try:
+        segment = data.decode("ascii")
+    except UnicodeDecodeError as exc:
+        raise PacketError("not_ascii", "data segment is not ASCII") from exc
+    return _fields(segment)
+
+
+def _fields(segment: str) -> Packet:
+    head, sep, rest = segment.partition("CP=&&")
+    if not sep or not rest.endswith("&&"):
+        raise PacketError("bad_cp", "no CP=&&…&& field")
+    values: dict[str, str] = {}
+    for item in filter(None, head.split(";")):
+        key, eq, value = item.partition("=")
+        if not eq:
+            raise PacketError("bad_field", f"field {item!r} has no '='")
+        values[key] = value
+    missing = [k for k in ("ST", "CN", "PW", "MN", "Flag") if k not in values]
+    if missing:
+        raise PacketError("missing_field", ", ".join(missing))
+    if not values["Flag"].isdigit():
+        raise PacketError("bad_flag", values["Flag"])
+    known = {"QN", "ST", "CN", "PW", "MN", "Flag"}
+    return Packet(
+        qn=values.get("QN"),
+        st=values["ST"],
+        cn=values["CN"],
+        pw=values["PW"],
+        mn=values["MN"],
+        flag=int(values["Flag"]),
+        cp=rest[:-2],
+        extra={k: v for k, v in values.items() if k not in known},
+    )
+
+
+@dataclass(frozen=True)
+class DataRecord:
+    """One pollutant's values at ``data_time`` (local time as sent): e.g. {"Rtd": "12.3", "Flag": "N"}."""
+
+    data_time: datetime
+    code: str
+    fields: dict[str, str]
+
+
+def parse_cp(cp: str) -> list[DataRecord]:
+    """CP of a data upload: ``DataTime=YYYYMMDDhhmmss;code-Rtd=v,code-Flag=N;…``."""
+    groups = [g for g in cp.split(";") if g]
+    data_time: datetime | None = None
+    by_code: dict[str, dict[str, str]] = {}
+    for group in groups:
+        for item in group.split(","):
+            key, eq, value = item.partition("=")
+            if not eq:
+                raise PacketError("bad_cp", f"CP item {item!r} has no '='")
+            if key == "DataTime":
+                data_time = _data_time(value)
+                continue
+            code, dash, kind = key.partition("-")
+            if dash:
+                by_code.setdefault(code, {})[kind] = value
+    if data_time is None:
+        raise PacketError("bad_cp", "CP has no DataTime")
+    return [DataRecord(data_time, code, fields) for code, fields in by_code.items()]
+
+
+def _data_time(text: str) -> datetime:
+    try:
+        return datetime.strptime(text[:14], "%Y%m%d%H%M%S")
+    except ValueError as exc:
+        raise PacketError("bad_cp", f"DataTime {text!r}") from exc
+
+
+def request_qn(now: datetime) -> str:
+    """QN: YYYYMMDDhhmmsszzz (milliseconds)."""
+    return now.strftime("%Y%m%d%H%M%S") + f"{now.microsecond // 1000:03d}"
+
+
+def data_response(request: Packet) -> Packet:
+    """CN 9014 数据应答 to an upload that asked for one: the request's QN, an empty CP."""
+    return Packet(request.qn, "91", "9014", request.pw, request.mn, FLAG_V2017, "")
+
+
+def request_response(request: Packet, qn_rtn: str) -> Packet:
+    """CN 9011 请求应答 with QnRtn (1 ready, 3 password error, 4 MN error, 8 CN error)."""
+    return Packet(request.qn, "91", "9011", request.pw, request.mn, FLAG_V2017, f"QnRtn={qn_rtn}")

@@ -1,0 +1,101 @@
+"""Loads the versioned standard tables (data files under ``data/standards``) once, at start-up."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from services.monitoring.domain.aqi import AqiTable, Category, Fallback
+from services.monitoring.domain.noise import NoiseTable
+from services.monitoring.domain.standards import Versions
+from services.monitoring.domain.validity import ValidityRules
+from services.monitoring.domain.water import WaterParameter, WaterTable
+
+DATA_DIR = Path(__file__).parent / "data"
+STANDARDS_DIR = DATA_DIR / "standards"
+
+
+@dataclass(frozen=True)
+class Standards:
+    aqi: Versions[AqiTable]
+    water: Versions[WaterTable]
+    noise: Versions[NoiseTable]
+    validity: Versions[ValidityRules]
+
+
+def _aqi(doc: dict[str, Any]) -> AqiTable:
+    return AqiTable(
+        name=doc["name"],
+        effective_from=doc["effective_from"],
+        iaqi_levels=tuple(doc["iaqi_levels"]),
+        breakpoints={k: tuple(float(x) for x in v) for k, v in doc["breakpoints"].items()},
+        fallbacks={k: Fallback(**v) for k, v in doc.get("fallbacks", {}).items()},
+        categories=tuple(Category(**c) for c in doc["categories"]),
+        primary_threshold=doc.get("primary_threshold", 50),
+        exceedance_threshold=doc.get("exceedance_threshold", 100),
+    )
+
+
+def _limits(raw: list[Any]) -> tuple[float | tuple[float, float], ...]:
+    return tuple((float(x[0]), float(x[1])) if isinstance(x, list) else float(x) for x in raw)
+
+
+def _water(doc: dict[str, Any]) -> WaterTable:
+    parameters = {
+        name: WaterParameter(
+            bound=p["bound"],
+            limits=_limits(p["limits"]),
+            limits_by_water_body={k: _limits(v) for k, v in p.get("limits_by_water_body", {}).items()},
+            water_bodies=tuple(p.get("water_bodies", ())),
+        )
+        for name, p in doc["parameters"].items()
+    }
+    return WaterTable(doc["name"], doc["effective_from"], tuple(doc["classes"]), doc["worse_than_all"], parameters)
+
+
+def _noise(doc: dict[str, Any]) -> NoiseTable:
+    bounds = {k: tuple(float(x) for x in v) for k, v in doc["bounds"].items()}
+    return NoiseTable(doc["name"], doc["effective_from"], tuple(doc["grades"]), bounds)
+
+
+def _validity(doc: dict[str, Any]) -> ValidityRules:
+    fields = {k: v for k, v in doc.items() if k != "kind"}
+    fields["valid_instrument_flags"] = frozenset(doc["valid_instrument_flags"])
+    fields["physical_ranges"] = {k: (float(v[0]), float(v[1])) for k, v in doc["physical_ranges"].items()}
+    return ValidityRules(**fields)
+
+
+_BUILDERS = {"aqi": _aqi, "water": _water, "noise": _noise, "validity": _validity}
+
+
+def load_standards(directories: Iterable[Path]) -> Standards:
+    """Every ``*.yaml`` in the directories; a new revision of a standard is a new file with its effective date."""
+    found: dict[str, list[Any]] = {kind: [] for kind in _BUILDERS}
+    for directory in directories:
+        for path in sorted(Path(directory).glob("*.yaml")):
+            doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+            if not isinstance(doc.get("effective_from"), date):
+                raise ValueError(f"{path}: effective_from must be a date")
+            found[doc["kind"]].append(_BUILDERS[doc["kind"]](doc))
+    return Standards(
+        aqi=Versions.of(found["aqi"]),
+        water=Versions.of(found["water"]),
+        noise=Versions.of(found["noise"]),
+        validity=Versions.of(found["validity"]),
+    )
+
+
+@dataclass(frozen=True)
+class Hj212Code:
+    parameter: str
+    unit: str
+
+
+def load_hj212_codes(path: Path = DATA_DIR / "hj212-codes.yaml") -> dict[str, Hj212Code]:
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return {code: Hj212Code(**entry) for code, entry in doc.items()}

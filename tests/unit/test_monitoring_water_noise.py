@@ -1,0 +1,128 @@
+"""Water class (GB 3838-2002) at each edge; noise grades; the automatic validity checks and minimum counts."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from services.monitoring.domain.noise import noise_grade
+from services.monitoring.domain.validity import (
+    Point,
+    automatic_flags,
+    daily_mean,
+    max_8h_average,
+    month_is_valid,
+)
+from services.monitoring.domain.water import WaterInputError, classify, worse_than_target
+from services.monitoring.standards import STANDARDS_DIR, load_standards
+
+pytestmark = pytest.mark.unit
+
+STANDARDS = load_standards([STANDARDS_DIR])
+GB3838 = STANDARDS.water.in_force(date(2021, 6, 1))
+NOISE = STANDARDS.noise.in_force(date(2021, 6, 1))
+RULES = STANDARDS.validity.in_force(date(2021, 6, 1))
+
+
+@pytest.mark.parametrize(
+    ("do", "expected"), [(7.5, "I"), (7.49, "II"), (6, "II"), (5, "III"), (3, "IV"), (2, "V"), (1.99, "劣V")]
+)
+def test_dissolved_oxygen_is_a_lower_bound(do: float, expected: str) -> None:
+    assert classify(GB3838, "river", {"do": do}).water_class == expected
+
+
+@pytest.mark.parametrize(("ph", "expected"), [(6, "I"), (9, "I"), (5.99, "劣V"), (9.01, "劣V")])
+def test_ph_range(ph: float, expected: str) -> None:
+    assert classify(GB3838, "river", {"ph": ph}).water_class == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "tp", "expected"),
+    [("river", 0.02, "I"), ("lake", 0.02, "II"), ("river", 0.1, "II"), ("lake", 0.1, "IV"), ("lake", 0.21, "劣V")],
+)
+def test_total_phosphorus_river_vs_lake(body: str, tp: float, expected: str) -> None:
+    assert classify(GB3838, body, {"tp": tp}).water_class == expected  # type: ignore[arg-type]
+
+
+def test_total_nitrogen_is_left_out_for_rivers() -> None:
+    river = classify(GB3838, "river", {"tn": 5.0, "nh3n": 0.15})
+    assert river.water_class == "I"
+    assert river.left_out == ("tn",)
+    lake = classify(GB3838, "lake", {"tn": 5.0, "nh3n": 0.15})
+    assert lake.water_class == "劣V"
+    assert lake.worst_parameters == ("tn",)
+
+
+def test_equal_limits_of_two_classes_give_the_better_class() -> None:
+    assert classify(GB3838, "river", {"cod": 15}).water_class == "I"
+    assert classify(GB3838, "river", {"cod": 15.01}).water_class == "III"
+
+
+def test_worst_parameter_decides_and_ties_are_listed() -> None:
+    result = classify(GB3838, "river", {"cod": 30, "nh3n": 1.5, "do": 8})
+    assert result.water_class == "IV"
+    assert result.worst_parameters == ("cod", "nh3n")
+    assert worse_than_target(GB3838, "IV", "III")
+    assert not worse_than_target(GB3838, "III", "III")
+    assert worse_than_target(GB3838, "劣V", "V")
+
+
+def test_bad_water_input() -> None:
+    with pytest.raises(WaterInputError):
+        classify(GB3838, "river", {"zinc": 1})
+    with pytest.raises(WaterInputError):
+        classify(GB3838, "river", {"cod": float("nan")})
+    assert classify(GB3838, "river", {}).water_class is None
+
+
+@pytest.mark.parametrize(
+    ("kind", "leq", "grade"),
+    [
+        ("regional", 50.0, 1),
+        ("regional", 50.04, 1),
+        ("regional", 50.1, 2),
+        ("regional", 55.0, 2),
+        ("regional", 65.0, 4),
+        ("regional", 65.1, 5),
+        ("road_traffic", 68.0, 1),
+        ("road_traffic", 68.1, 2),
+        ("road_traffic", 74.1, 5),
+    ],
+)
+def test_noise_grades(kind: str, leq: float, grade: int) -> None:
+    assert noise_grade(NOISE, kind, leq)[0] == grade  # type: ignore[arg-type]
+
+
+def _series(values: list[float], flags: str | None = None) -> list[Point]:
+    start = datetime(2021, 6, 1, tzinfo=UTC)
+    marks = flags or "N" * len(values)
+    return [Point(start + timedelta(hours=i), v, marks[i]) for i, v in enumerate(values)]
+
+
+def test_automatic_flags() -> None:
+    flags = automatic_flags(RULES, "pm25", _series([30, 31, -1, 400, 33, 6000, 35], "NNNNDNN"))
+    assert flags[0] == ()
+    assert flags[1] == ()
+    assert flags[2] == ("negative",)
+    assert flags[3] == ("spike",)
+    assert flags[4] == ("instrument_flag_D",)
+    assert "out_of_range" in flags[5]
+
+
+def test_constant_values_for_hours_are_flagged() -> None:
+    values = [20.0] * RULES.constant_hours + [21.0]
+    flags = automatic_flags(RULES, "pm25", _series(values))
+    assert all("constant" in f for f in flags[:-1])
+    assert flags[-1] == ()
+    shorter = automatic_flags(RULES, "pm25", _series([20.0] * (RULES.constant_hours - 1) + [21.0]))
+    assert not any("constant" in f for f in shorter)
+
+
+def test_minimum_counts() -> None:
+    assert daily_mean(RULES, [10.0] * 19) is None
+    assert daily_mean(RULES, [10.0] * 20) == 10.0
+    assert max_8h_average(RULES, dict.fromkeys(range(5), 100.0)) is None
+    assert max_8h_average(RULES, {**dict.fromkeys(range(24), 50.0), 10: 130.0, 11: 130.0}) == 70.0
+    assert month_is_valid(RULES, 2021, 2, 25)
+    assert not month_is_valid(RULES, 2021, 3, 26)
