@@ -108,7 +108,12 @@ def topics(
     common = CommonSettings()
     names = [common.kafka_namespace + t for t in all_topics()]
     asyncio.run(
-        ensure_topics(common.kafka_bootstrap_servers, names, partitions=partitions or common.kafka_topic_partitions)
+        ensure_topics(
+            common.kafka_bootstrap_servers,
+            names,
+            partitions=partitions or common.kafka_topic_partitions,
+            replication_factor=common.kafka_replication_factor,
+        )
     )
     typer.echo("\n".join(names))
 

@@ -30,6 +30,7 @@ class CommonSettings(BaseSettings):
     # Some Kafka-protocol brokers (e.g. Tansu) lack the idempotent producer; Apache Kafka has it.
     kafka_idempotent_producer: bool = True
     kafka_topic_partitions: int = 3
+    kafka_replication_factor: int = 1
     # Prefix for topic and consumer-group names, so several deployments (or test runs) can share one cluster.
     kafka_namespace: str = ""
     jwt_secret: SecretStr = SecretStr(DEV_SECRET)

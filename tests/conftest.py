@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -52,7 +53,20 @@ STACK_PARAMS = [
 
 @pytest.fixture(params=STACK_PARAMS)
 async def stack(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Stack]:
-    """cases + disclosure running in this process on the parametrised database and transport."""
+    """The four services running in this process on the parametrised database and transport."""
+    async with _stack(request, tmp_path) as running:
+        yield running
+
+
+@pytest.fixture(params=[p for p in STACK_PARAMS if "kafka" in str(p.id)])
+async def kafka_stack(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Stack]:
+    """As ``stack``, on the Kafka transport only (for what only a broker can show)."""
+    async with _stack(request, tmp_path) as running:
+        yield running
+
+
+@contextlib.asynccontextmanager
+async def _stack(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Stack]:
     database, transport = request.param
     config = StackConfig(
         database=database, transport=transport, data_dir=tmp_path, namespace=f"t{uuid.uuid4().hex[:8]}."

@@ -85,13 +85,15 @@ class KafkaPublisher:
         await self._reset()
 
 
-async def ensure_topics(bootstrap: str, topics: Iterable[str], *, partitions: int = 3) -> None:
+async def ensure_topics(
+    bootstrap: str, topics: Iterable[str], *, partitions: int = 3, replication_factor: int = 1
+) -> None:
     """Create topics that do not exist yet (idempotent)."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10_000)
     await admin.start()
     try:
         existing = set(await admin.list_topics())
-        missing = [NewTopic(t, partitions, 1) for t in topics if t not in existing]
+        missing = [NewTopic(t, partitions, replication_factor) for t in topics if t not in existing]
         if missing:
             with contextlib.suppress(TopicAlreadyExistsError):  # another process created it first
                 await admin.create_topics(missing)
