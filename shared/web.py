@@ -21,6 +21,12 @@ ReadyCheck = Callable[[], Awaitable[None]]
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 
 REQUEST_ID_HEADER = "x-request-id"
+# Sent on every response unless the app set its own (a proxied response keeps the service's).
+SECURITY_HEADERS = (
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+)
 CORRELATION_ID_HEADER = "x-correlation-id"
 
 
@@ -51,11 +57,12 @@ class RequestContextMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message.setdefault("headers", [])
-                message["headers"] = [
-                    *message["headers"],
-                    (b"x-request-id", request_id.encode("latin-1")),
-                ]
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                headers += [(name, value) for name, value in SECURITY_HEADERS if name not in present]
+                if b"x-request-id" not in present:
+                    headers.append((b"x-request-id", request_id.encode("latin-1")))
+                message["headers"] = headers
             await send(message)
 
         try:

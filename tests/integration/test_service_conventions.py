@@ -70,6 +70,8 @@ async def test_health_readiness_and_metrics(local: Stack) -> None:
         assert ready.json()["checks"] == {"database": "ok", "bus": "ok"}
         metrics = await client.get("/metrics")
         assert "http_requests_total" in metrics.text
+        assert metrics.headers["x-content-type-options"] == "nosniff"
+        assert metrics.headers["x-frame-options"] == "DENY"
 
 
 async def test_idempotency_key_replays_the_first_answer_and_refuses_a_different_body(local: Stack) -> None:
