@@ -71,7 +71,12 @@ def issue_token(
         claims["team"] = team
     if unit:
         claims["unit"] = unit
-    return jwt.encode(claims, settings.jwt_secret.get_secret_value(), algorithm=settings.jwt_algorithm)
+    return jwt.encode(
+        claims,
+        settings.jwt_secret.get_secret_value(),
+        algorithm=settings.jwt_algorithm,
+        headers={"kid": settings.jwt_key_id},
+    )
 
 
 def _unauthorized(detail: str) -> Problem:
@@ -81,9 +86,15 @@ def _unauthorized(detail: str) -> Problem:
 def verify_token(settings: CommonSettings, token: str) -> Principal:
     """Verify signature, expiry, issuer and audience; the algorithm is pinned (no ``alg: none``)."""
     try:
+        key = settings.verification_key(jwt.get_unverified_header(token).get("kid"))
+    except jwt.PyJWTError as exc:
+        raise _unauthorized(f"令牌无效 Invalid token: {exc}") from exc
+    if key is None:
+        raise _unauthorized("令牌密钥未知 Unknown signing key (kid)")
+    try:
         claims = jwt.decode(
             token,
-            settings.jwt_secret.get_secret_value(),
+            key,
             algorithms=[settings.jwt_algorithm],
             audience=settings.jwt_audience,
             issuer=settings.jwt_issuer,

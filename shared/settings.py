@@ -34,6 +34,12 @@ class CommonSettings(BaseSettings):
     # Prefix for topic and consumer-group names, so several deployments (or test runs) can share one cluster.
     kafka_namespace: str = ""
     jwt_secret: SecretStr = SecretStr(DEV_SECRET)
+    # Read the signing secret from a file (e.g. a mounted Kubernetes or Docker secret) instead of the environment.
+    jwt_secret_file: Path | None = None
+    # Key rotation: tokens are signed with ``jwt_secret`` under ``jwt_key_id``; tokens signed with an earlier key
+    # stay valid while its id and secret are listed here (``GREENLAW_JWT_PREVIOUS_KEYS='{"k1": "…"}'``).
+    jwt_key_id: str = "k1"
+    jwt_previous_keys: dict[str, SecretStr] = Field(default_factory=dict)
     jwt_algorithm: str = "HS256"
     jwt_issuer: str = "greenlaw"
     jwt_audience: str = "greenlaw"
@@ -42,10 +48,22 @@ class CommonSettings(BaseSettings):
     holidays_file: Path | None = None
 
     @model_validator(mode="after")
-    def _refuse_default_secret(self) -> CommonSettings:
-        if self.environment == "production" and self.jwt_secret.get_secret_value() == DEV_SECRET:
-            raise ValueError("GREENLAW_JWT_SECRET must be set outside development")
+    def _signing_secret(self) -> CommonSettings:
+        if self.jwt_secret_file is not None:
+            self.jwt_secret = SecretStr(self.jwt_secret_file.read_text(encoding="utf-8").strip())
+        secret = self.jwt_secret.get_secret_value()
+        if self.environment == "production" and (secret == DEV_SECRET or len(secret) < 32):
+            raise ValueError("GREENLAW_JWT_SECRET must be set (32+ characters) outside development")
+        if self.jwt_key_id in self.jwt_previous_keys:
+            raise ValueError("GREENLAW_JWT_PREVIOUS_KEYS must not repeat the current GREENLAW_JWT_KEY_ID")
         return self
+
+    def verification_key(self, key_id: str | None) -> str | None:
+        """The secret for a token's ``kid``; tokens without a kid are from before rotation: the current key."""
+        if key_id is None or key_id == self.jwt_key_id:
+            return self.jwt_secret.get_secret_value()
+        previous = self.jwt_previous_keys.get(key_id)
+        return previous.get_secret_value() if previous is not None else None
 
 
 class ServiceSettings(BaseSettings):

@@ -63,7 +63,28 @@ def test_bad_tokens_are_401_problems(token: str) -> None:
     assert caught.value.headers["WWW-Authenticate"].startswith("Bearer")
 
 
-def test_production_refuses_the_development_secret() -> None:
+def test_production_refuses_the_development_secret_and_short_ones() -> None:
     with pytest.raises(ValueError, match="JWT_SECRET"):
         CommonSettings(environment="production", jwt_secret=DEV_SECRET)
+    with pytest.raises(ValueError, match="JWT_SECRET"):
+        CommonSettings(environment="production", jwt_secret="short")
     assert CommonSettings(environment="production", jwt_secret="x" * 40).environment == "production"
+
+
+def test_key_rotation_keeps_tokens_of_listed_previous_keys(tmp_path) -> None:
+    old = CommonSettings(environment="test", jwt_secret="old-secret-" + "o" * 32, jwt_key_id="k1")
+    token = issue_token(old, subject="u1", roles=["officer"], zone="staff")
+    assert jwt.get_unverified_header(token)["kid"] == "k1"
+    secret_file = tmp_path / "jwt-secret"
+    secret_file.write_text("new-secret-" + "n" * 32 + "\n")
+    rotated = CommonSettings(
+        environment="production",
+        jwt_secret_file=secret_file,
+        jwt_key_id="k2",
+        jwt_previous_keys={"k1": "old-secret-" + "o" * 32},
+    )
+    assert verify_token(rotated, token).subject == "u1"  # still valid during the rotation
+    assert verify_token(rotated, issue_token(rotated, subject="u2", roles=[], zone="staff")).subject == "u2"
+    retired = CommonSettings(environment="test", jwt_secret="new-secret-" + "n" * 32, jwt_key_id="k2")
+    with pytest.raises(Problem):
+        verify_token(retired, token)  # k1 no longer listed: refused
