@@ -1,19 +1,31 @@
-"""HTTP entry points of the disclosure service (``/api/v1/disclosure``)."""
+"""Staff HTTP entry points of the disclosure service (``/api/v1/disclosure``): publications and deadlines."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
 
-from services.disclosure import handlers
-from services.disclosure.domain.deadlines import publication_due_date
-from services.disclosure.schemas import DueDate, PublicationList, PublicationStaff
+from services.disclosure import handlers, queries
+from services.disclosure.domain.deadlines import OnTimeRate, publication_due_date
+from services.disclosure.schemas import (
+    DeadlineList,
+    DueDate,
+    OnTimeRatePublic,
+    OnTimeStatistics,
+    PublicationEdit,
+    PublicationList,
+    PublicationStaff,
+)
 from services.disclosure.settings import DisclosureSettings
+from services.disclosure.tables import Publication
 from shared.auth import Principal, Role
 from shared.contracts.common import DecisionKind
+from shared.http import etag_of, require_if_match
 from shared.service import requires, runtime_of
+from shared.web import correlation_id
 
 router = APIRouter(prefix="/api/v1/disclosure", tags=["disclosure"])
 
@@ -21,6 +33,18 @@ Staff = Annotated[
     Principal,
     Depends(requires(Role.DISCLOSURE_EDITOR, Role.HEAD, Role.OFFICER, Role.LEGAL_REVIEWER, Role.AUDITOR)),
 ]
+Editor = Annotated[Principal, Depends(requires(Role.DISCLOSURE_EDITOR, Role.HEAD))]
+
+
+def settings_of(request: Request) -> DisclosureSettings:
+    settings: DisclosureSettings = request.app.state.settings
+    return settings
+
+
+def staff_view(publication: Publication, response: Response | None = None) -> PublicationStaff:
+    if response is not None:
+        response.headers["ETag"] = etag_of(publication.id, publication.version)
+    return PublicationStaff.model_validate(publication, from_attributes=True)
 
 
 @router.get("/due-date", operation_id="publication_due_date", response_model=DueDate)
@@ -31,12 +55,11 @@ async def due_date(
     decided_on: Annotated[date, Query(description="决定日期 YYYY-MM-DD")],
 ) -> DueDate:
     """公示截止日期: the date by which a decision of this kind must be public."""
-    settings: DisclosureSettings = request.app.state.settings
     due = publication_due_date(
         request.app.state.calendar,
         kind=kind,
         decided_on=decided_on,
-        working_days=settings.publication_working_days,
+        working_days=settings_of(request).publication_working_days,
     )
     return DueDate(due_on=due.due_on, working_days=due.working_days, provisional=due.provisional)
 
@@ -51,15 +74,98 @@ async def list_publications(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> PublicationList:
     async with runtime_of(request).uow() as uow:
-        rows = await handlers.list_publications(
+        rows = await queries.list_publications(
             uow, decision_id=decision_id, status=status, after=cursor, limit=limit + 1
         )
-    items = [PublicationStaff.model_validate(r, from_attributes=True) for r in rows[:limit]]
+    items = [staff_view(r) for r in rows[:limit]]
     return PublicationList(items=items, next_cursor=items[-1].id if len(rows) > limit else None)
 
 
 @router.get("/publications/{publication_id}", operation_id="get_publication", response_model=PublicationStaff)
-async def get_publication(publication_id: str, request: Request, _caller: Staff) -> PublicationStaff:
+async def get_publication(
+    publication_id: str, request: Request, response: Response, _caller: Staff
+) -> PublicationStaff:
     async with runtime_of(request).uow() as uow:
         publication = await handlers.get_publication(uow, publication_id)
-    return PublicationStaff.model_validate(publication, from_attributes=True)
+    return staff_view(publication, response)
+
+
+@router.post(
+    "/publications/{publication_id}/publish",
+    operation_id="publish_publication",
+    response_model=PublicationStaff,
+    summary="审核发布 Approve and publish",
+)
+async def publish(publication_id: str, request: Request, response: Response, caller: Editor) -> PublicationStaff:
+    """The editor approves the redacted text; needs If-Match with the ETag read."""
+    today = handlers.local_today(settings_of(request).timezone)
+    async with runtime_of(request).uow() as uow:
+        publication = await handlers.get_publication(uow, publication_id)
+        require_if_match(request, etag_of(publication.id, publication.version))
+        await handlers.publish(
+            uow,
+            publication,
+            actor=caller.subject,
+            today=today,
+            settings=settings_of(request),
+            correlation_id=correlation_id(request),
+        )
+        await uow.commit()
+    return staff_view(publication, response)
+
+
+@router.patch(
+    "/publications/{publication_id}",
+    operation_id="edit_publication",
+    response_model=PublicationStaff,
+    summary="编辑公示内容 Edit the redacted text",
+)
+async def edit(
+    publication_id: str, body: PublicationEdit, request: Request, response: Response, caller: Editor
+) -> PublicationStaff:
+    changes = body.model_dump(exclude_none=True, exclude={"unredact_reason"})
+    async with runtime_of(request).uow() as uow:
+        publication = await handlers.get_publication(uow, publication_id)
+        require_if_match(request, etag_of(publication.id, publication.version))
+        await handlers.edit_publication(
+            uow,
+            publication,
+            changes,
+            unredact_reason=body.unredact_reason,
+            actor=caller.subject,
+            settings=settings_of(request),
+        )
+        await uow.commit()
+    return staff_view(publication, response)
+
+
+@router.get("/deadlines/at-risk", operation_id="publications_at_risk", response_model=DeadlineList)
+async def at_risk(request: Request, _caller: Staff) -> DeadlineList:
+    """即将到期: unpublished and due within the configured working days (2 by default)."""
+    settings = settings_of(request)
+    today = handlers.local_today(settings.timezone)
+    async with runtime_of(request).uow() as uow:
+        rows = await queries.at_risk(uow, request.app.state.calendar, today=today, within=settings.at_risk_working_days)
+    return DeadlineList(today=today, items=[staff_view(r) for r in rows])
+
+
+@router.get("/deadlines/overdue", operation_id="publications_overdue", response_model=DeadlineList)
+async def overdue(request: Request, _caller: Staff) -> DeadlineList:
+    """已逾期: unpublished past the due date."""
+    today = handlers.local_today(settings_of(request).timezone)
+    async with runtime_of(request).uow() as uow:
+        rows = await queries.overdue(uow, today=today)
+    return DeadlineList(today=today, items=[staff_view(r) for r in rows])
+
+
+@router.get("/statistics/on-time", operation_id="on_time_rate", response_model=OnTimeStatistics)
+async def on_time(request: Request, _caller: Staff, year: Annotated[int, Query(ge=2000, le=2100)]) -> OnTimeStatistics:
+    """公示及时率 for the year and each month, by due date."""
+    today = handlers.local_today(settings_of(request).timezone)
+    async with runtime_of(request).uow() as uow:
+        total, months = await queries.on_time_rates(uow, year=year, today=today)
+    return OnTimeStatistics(year=rate_view(total), months=[rate_view(m) for m in months])
+
+
+def rate_view(rate: OnTimeRate) -> OnTimeRatePublic:
+    return OnTimeRatePublic(**asdict(rate), rate=rate.rate)

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import httpx
 from fastapi import FastAPI
+from starlette.middleware.cors import CORSMiddleware
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from services.disclosure.api import router
+from services.disclosure import api, credit_api, public_api, reports
+from services.disclosure.background import credit_china_sender, deadline_watch
 from services.disclosure.consumers import subscriptions
+from services.disclosure.portal import pages as portal
 from services.disclosure.settings import DisclosureSettings
 from shared.messaging import InProcessBus
 from shared.service import ServiceSpec, build_service_app
@@ -15,7 +20,34 @@ from shared.settings import ServiceSettings
 from shared.workdays import WorkCalendar
 
 
-def create_app(settings: DisclosureSettings | None = None, *, bus: InProcessBus | None = None) -> FastAPI:
+class PublicCORS:
+    """CORS for the configured origins on ``/public/`` only: the staff API is never read from a browser origin."""
+
+    def __init__(self, app: ASGIApp, *, origins: list[str]) -> None:
+        self.app = app
+        self.cors = CORSMiddleware(
+            app,
+            allow_origins=origins,
+            allow_methods=["GET", "HEAD", "OPTIONS"],
+            allow_headers=["If-None-Match"],
+            expose_headers=["ETag", "Cache-Control"],
+            max_age=600,
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and str(scope.get("path", "")).startswith("/public/"):
+            await self.cors(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
+
+
+def create_app(
+    settings: DisclosureSettings | None = None,
+    *,
+    bus: InProcessBus | None = None,
+    cases_transport: httpx.AsyncBaseTransport | None = None,
+) -> FastAPI:
+    """``cases_transport`` lets tests and the embedded mode reach the cases app in-process (annual report)."""
     settings = settings or DisclosureSettings()
     calendar = WorkCalendar.from_file(settings.common.holidays_file)
 
@@ -28,9 +60,12 @@ def create_app(settings: DisclosureSettings | None = None, *, bus: InProcessBus 
         title="greenlaw disclosure",
         description="行政执法公示: publications of decisions, due dates, withdrawal, the public API and portal.",
         migrations_dir=Path(__file__).parent / "migrations",
-        routers=[router],
+        routers=[api.router, credit_api.router, reports.router, public_api.router, portal.router],
         subscriptions=subscribe,
+        hooks=[deadline_watch, credit_china_sender],
     )
     app = build_service_app(spec, settings, bus=bus)
     app.state.calendar = calendar
+    app.state.cases_transport = cases_transport
+    app.add_middleware(PublicCORS, origins=settings.cors_origins)
     return app

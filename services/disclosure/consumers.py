@@ -2,26 +2,69 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from services.disclosure import handlers
 from services.disclosure.settings import DisclosureSettings
+from services.disclosure.tables import Bulletin
 from shared.contracts import CloudEvent
-from shared.contracts.events import DecisionIssuedV1
+from shared.contracts.events import BulletinPublishedV1, DecisionAmendedV1, DecisionIssuedV1, DecisionRevokedV1
 from shared.messaging import Subscription, UnitOfWork
 from shared.workdays import WorkCalendar
 
 DECISIONS_CONSUMER = "disclosure.decisions"
+BULLETINS_CONSUMER = "disclosure.bulletins"
 
 # Every consumer name of this service, for its dead-letter topic (<consumer>.dlq).
-CONSUMERS: tuple[str, ...] = (DECISIONS_CONSUMER,)
+CONSUMERS: tuple[str, ...] = (DECISIONS_CONSUMER, BULLETINS_CONSUMER)
 
 
 def subscriptions(settings: DisclosureSettings, calendar: WorkCalendar) -> list[Subscription]:
     decisions = Subscription(DECISIONS_CONSUMER)
 
+    def today() -> date:
+        return handlers.local_today(settings.timezone)
+
     async def on_issued(uow: UnitOfWork, event: CloudEvent, payload: DecisionIssuedV1) -> None:
-        await handlers.create_publication(
-            uow, payload, calendar=calendar, working_days=settings.publication_working_days, event=event
+        if await handlers.find_by_decision(uow, payload.decision_id) is None:
+            await handlers.create_publication(
+                uow, payload, calendar=calendar, settings=settings, event=event, today=today()
+            )
+
+    async def on_revoked(uow: UnitOfWork, event: CloudEvent, payload: DecisionRevokedV1) -> None:
+        await handlers.revoke(
+            uow,
+            payload.decision_id,
+            reason=payload.reason,
+            revoked_on=payload.revoked_on,
+            today=today(),
+            event=event,
+            calendar=calendar,
+            settings=settings,
         )
 
+    async def on_amended(uow: UnitOfWork, event: CloudEvent, payload: DecisionAmendedV1) -> None:
+        await handlers.amend(uow, payload, today=today(), event=event, calendar=calendar, settings=settings)
+
     decisions.on(DecisionIssuedV1, on_issued)
-    return [decisions]
+    decisions.on(DecisionRevokedV1, on_revoked)
+    decisions.on(DecisionAmendedV1, on_amended)
+
+    bulletins = Subscription(BULLETINS_CONSUMER)
+
+    async def on_bulletin(uow: UnitOfWork, event: CloudEvent, payload: BulletinPublishedV1) -> None:
+        if await uow.session.get(Bulletin, payload.bulletin_id) is None:
+            uow.session.add(
+                Bulletin(
+                    id=payload.bulletin_id,
+                    kind=payload.kind,
+                    period_start=payload.period_start,
+                    period_end=payload.period_end,
+                    title=payload.title,
+                    summary=payload.summary,
+                    html=payload.html,
+                )
+            )
+
+    bulletins.on(BulletinPublishedV1, on_bulletin)
+    return [decisions, bulletins]

@@ -1,19 +1,65 @@
-"""Use cases of the disclosure service."""
+"""Use cases of publications: create from a decision, publish, edit, withdraw, republish, watch deadlines.
+
+Handlers never commit: the entry point (request or consumer) commits the unit of work.
+"""
 
 from __future__ import annotations
 
 import uuid
+from collections import Counter
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
 
-from services.disclosure.domain.deadlines import WorkingDayCalendar, publication_due_date
-from services.disclosure.tables import Publication
+from services.disclosure import credit_china
+from services.disclosure.domain.deadlines import WorkingDayCalendar, publication_due_date, withdrawal_due_date
+from services.disclosure.domain.redaction import Finding, redact_decision, redact_text
+from services.disclosure.settings import DisclosureSettings
+from services.disclosure.tables import Publication, WithdrawalNotice
 from shared.audit import append_audit
 from shared.contracts import CloudEvent
-from shared.contracts.common import DecisionKind
-from shared.contracts.events import DecisionIssuedV1
+from shared.contracts.events import (
+    DecisionAmendedV1,
+    DecisionIssuedV1,
+    PublicationOverdueV1,
+    PublicationPublishedV1,
+    PublicationWithdrawnV1,
+)
 from shared.messaging import UnitOfWork
 from shared.problems import Problem
+
+
+def local_today(timezone: str) -> date:
+    """Legal deadlines are dates in Asia/Shanghai, whatever the server's clock zone."""
+    return datetime.now(ZoneInfo(timezone)).date()
+
+
+def findings_report(findings: tuple[Finding, ...]) -> list[dict[str, object]]:
+    """The redaction report: per field and category, how many items were removed (never what they were)."""
+    counts = Counter((f.field, f.category.value) for f in findings)
+    return [{"field": field, "category": category, "count": n} for (field, category), n in sorted(counts.items())]
+
+
+def apply_decision(publication: Publication, decision: DecisionIssuedV1, settings: DisclosureSettings) -> None:
+    """Fill the publication from the decision: the raw record for staff, the redacted text for the public."""
+    content = redact_decision(decision, name_style=settings.individual_name_style)
+    publication.kind = decision.kind.value
+    publication.document_number = decision.document_number
+    publication.party_name = decision.party.name
+    publication.decided_on = decision.decided_on
+    publication.party_type = content.party_type
+    publication.public_party_name = content.party_name
+    publication.credit_code = content.credit_code
+    publication.legal_representative = content.legal_representative
+    publication.town = content.town
+    publication.authority = decision.authority or settings.authority
+    publication.public_facts = content.facts
+    publication.public_legal_basis = content.legal_basis
+    publication.public_violation_type = content.violation_type
+    publication.public_penalty = content.penalty
+    publication.redaction_report = findings_report(content.findings)
+    publication.decision = decision.model_dump(mode="json")
 
 
 async def create_publication(
@@ -21,11 +67,14 @@ async def create_publication(
     decision: DecisionIssuedV1,
     *,
     calendar: WorkingDayCalendar,
-    working_days: dict[DecisionKind, int],
+    settings: DisclosureSettings,
     event: CloudEvent,
+    today: date,
 ) -> Publication:
-    """On an issued decision: a pending publication due by the kind's deadline. The consumer commits."""
-    due = publication_due_date(calendar, kind=decision.kind, decided_on=decision.decided_on, working_days=working_days)
+    """On an issued decision: a pending publication due by the kind's deadline, published at once if auto."""
+    due = publication_due_date(
+        calendar, kind=decision.kind, decided_on=decision.decided_on, working_days=settings.publication_working_days
+    )
     publication = Publication(
         id=str(uuid.uuid4()),
         decision_id=decision.decision_id,
@@ -35,7 +84,9 @@ async def create_publication(
         decided_on=decision.decided_on,
         due_on=due.due_on,
         due_provisional=due.provisional,
+        publish_mode=settings.publish_modes.get(decision.kind, "approval"),
     )
+    apply_decision(publication, decision, settings)
     uow.session.add(publication)
     await append_audit(
         uow.session,
@@ -43,22 +94,289 @@ async def create_publication(
         entity_type="publication",
         entity_id=publication.id,
         action="created",
-        data={"decision_id": decision.decision_id, "due_on": due.due_on.isoformat(), "event_id": event.id},
+        data={
+            "decision_id": decision.decision_id,
+            "due_on": due.due_on.isoformat(),
+            "event_id": event.id,
+            "redacted": publication.redaction_report,
+        },
     )
+    if publication.publish_mode == "auto":
+        await publish(
+            uow,
+            publication,
+            actor="system:auto-publish",
+            today=today,
+            settings=settings,
+            correlation_id=event.correlationid,
+        )
     return publication
 
 
-async def list_publications(
-    uow: UnitOfWork, *, decision_id: str | None, status: str | None, after: str | None, limit: int
-) -> list[Publication]:
-    query = select(Publication).order_by(col(Publication.id)).limit(limit)
-    if decision_id:
-        query = query.where(Publication.decision_id == decision_id)
-    if status:
-        query = query.where(Publication.status == status)
-    if after:
-        query = query.where(col(Publication.id) > after)
-    return list((await uow.session.execute(query)).scalars())
+async def publish(
+    uow: UnitOfWork,
+    publication: Publication,
+    *,
+    actor: str,
+    today: date,
+    settings: DisclosureSettings,
+    correlation_id: str | None,
+) -> Publication:
+    """发布: make the redacted text public; on time if published on or before the due date."""
+    if publication.status != "pending":
+        raise Problem(
+            409,
+            f"公示状态为 {publication.status}，只有待发布的公示可以发布 Only a pending publication can be "
+            f"published (it is {publication.status})",
+            slug="publication-not-pending",
+        )
+    publication.status = "published"
+    publication.published_on = today
+    publication.published_at = datetime.now(UTC)
+    publication.published_by = actor
+    publication.on_time = today <= publication.due_on
+    publication.version += 1
+    await append_audit(
+        uow.session,
+        actor=actor,
+        entity_type="publication",
+        entity_id=publication.id,
+        action="published",
+        data={"published_on": today.isoformat(), "on_time": publication.on_time},
+    )
+    payload = PublicationPublishedV1(
+        publication_id=publication.id,
+        decision_id=publication.decision_id,
+        document_number=publication.document_number,
+        published_on=today,
+        due_on=publication.due_on,
+        on_time=publication.on_time,
+    )
+    uow.emit(CloudEvent.wrap(payload, subject=publication.decision_id, correlation_id=correlation_id, actor=actor))
+    await credit_china.stage_upsert(uow, publication, settings)
+    return publication
+
+
+async def withdraw(
+    uow: UnitOfWork,
+    publication: Publication,
+    *,
+    cause: str,
+    reason: str,
+    changed_on: date,
+    today: date,
+    actor: str,
+    calendar: WorkingDayCalendar,
+    settings: DisclosureSettings,
+    correlation_id: str | None,
+) -> WithdrawalNotice | None:
+    """撤回: the content leaves every public response at once; a notice with the reason stays public."""
+    was_published = publication.status == "published"
+    publication.withdrawn_on, publication.withdrawal_reason = today, reason
+    publication.version += 1
+    await append_audit(
+        uow.session,
+        actor=actor,
+        entity_type="publication",
+        entity_id=publication.id,
+        action=f"withdrawn:{cause}",
+        data={"reason": reason, "was_published": was_published},
+    )
+    if not was_published:
+        return None  # nothing was public: no notice, nothing to send
+    due = withdrawal_due_date(calendar, changed_on=changed_on, working_days=settings.withdrawal_working_days)
+    notice = WithdrawalNotice(
+        id=str(uuid.uuid4()),
+        publication_id=publication.id,
+        decision_id=publication.decision_id,
+        kind=publication.kind,
+        document_number=publication.document_number,
+        cause=cause,
+        reason=reason,
+        changed_on=changed_on,
+        due_on=due,
+        withdrawn_on=today,
+    )
+    uow.session.add(notice)
+    payload = PublicationWithdrawnV1(
+        publication_id=publication.id, decision_id=publication.decision_id, withdrawn_on=today, reason=reason
+    )
+    uow.emit(CloudEvent.wrap(payload, subject=publication.decision_id, correlation_id=correlation_id, actor=actor))
+    if cause == "revoked":
+        await credit_china.stage_delete(uow, publication)
+    return notice
+
+
+async def revoke(
+    uow: UnitOfWork,
+    decision_id: str,
+    *,
+    reason: str,
+    revoked_on: date,
+    today: date,
+    event: CloudEvent,
+    calendar: WorkingDayCalendar,
+    settings: DisclosureSettings,
+) -> Publication | None:
+    publication = await find_by_decision(uow, decision_id)
+    if publication is None or publication.status == "withdrawn":
+        return publication
+    await withdraw(
+        uow,
+        publication,
+        cause="revoked",
+        reason=reason,
+        changed_on=revoked_on,
+        today=today,
+        actor=event.actor or "system",
+        calendar=calendar,
+        settings=settings,
+        correlation_id=event.correlationid,
+    )
+    publication.status = "withdrawn"
+    return publication
+
+
+async def amend(
+    uow: UnitOfWork,
+    amended: DecisionAmendedV1,
+    *,
+    today: date,
+    event: CloudEvent,
+    calendar: WorkingDayCalendar,
+    settings: DisclosureSettings,
+) -> Publication | None:
+    """An amended decision: the old text is withdrawn with the reason, the new one republished."""
+    publication = await find_by_decision(uow, amended.decision_id)
+    if publication is None:
+        return await create_publication(
+            uow, amended.decision, calendar=calendar, settings=settings, event=event, today=today
+        )
+    if publication.status == "withdrawn":
+        return publication  # a revoked decision is not brought back by a later amendment
+    await withdraw(
+        uow,
+        publication,
+        cause="amended",
+        reason=amended.reason,
+        changed_on=amended.amended_on,
+        today=today,
+        actor=event.actor or "system",
+        calendar=calendar,
+        settings=settings,
+        correlation_id=event.correlationid,
+    )
+    apply_decision(publication, amended.decision, settings)
+    due = publication_due_date(
+        calendar,
+        kind=amended.decision.kind,
+        decided_on=amended.amended_on,
+        working_days=settings.publication_working_days,
+    )
+    publication.due_on, publication.due_provisional = due.due_on, due.provisional
+    publication.status, publication.published_on, publication.on_time = "pending", None, None
+    publication.withdrawn_on = publication.withdrawal_reason = publication.overdue_notified_on = None
+    if publication.publish_mode == "auto":
+        await publish(
+            uow,
+            publication,
+            actor="system:auto-publish",
+            today=today,
+            settings=settings,
+            correlation_id=event.correlationid,
+        )
+    return publication
+
+
+EDITABLE = {
+    "party_name": "public_party_name",
+    "facts": "public_facts",
+    "legal_basis": "public_legal_basis",
+    "violation_type": "public_violation_type",
+}
+
+
+async def edit_publication(
+    uow: UnitOfWork,
+    publication: Publication,
+    changes: dict[str, str],
+    *,
+    unredact_reason: str | None,
+    actor: str,
+    settings: DisclosureSettings,
+) -> Publication:
+    """编辑公示内容: an editor may change the redacted text, but never silently put back what redaction removes."""
+    if publication.status == "withdrawn":
+        raise Problem(
+            409, "已撤回的公示不能编辑 A withdrawn publication cannot be edited", slug="publication-withdrawn"
+        )
+    party = publication.decision.get("party", {})
+    known = (
+        [party.get("id_number") or "", party.get("address") or ""] if party.get("party_type") == "individual" else []
+    )
+    reintroduced = {
+        field: sorted({f.category.value for f in redact_text(text, known=known).findings})
+        for field, text in changes.items()
+        if redact_text(text, known=known).findings
+    }
+    if reintroduced and not unredact_reason:
+        raise Problem(
+            422,
+            "新文本包含应隐去的个人信息，恢复须说明理由 The new text contains items redaction removes; "
+            "give unredact_reason to publish them",
+            slug="unredaction-needs-reason",
+            fields=reintroduced,
+        )
+    for field, text in changes.items():
+        if field == "penalty_summary":
+            publication.public_penalty = {**publication.public_penalty, "summary": text}
+        else:
+            setattr(publication, EDITABLE[field], text)
+    publication.version += 1
+    await append_audit(
+        uow.session,
+        actor=actor,
+        entity_type="publication",
+        entity_id=publication.id,
+        action="edited",
+        data={"fields": sorted(changes), "unredacted": reintroduced, "reason": unredact_reason},
+    )
+    if publication.status == "published":
+        await credit_china.stage_upsert(uow, publication, settings)  # the platform gets the corrected text
+    return publication
+
+
+async def mark_overdue(uow: UnitOfWork, *, today: date) -> list[Publication]:
+    """公示逾期: emit once, on the first day past the due date (or the first check after it) for each pending one."""
+    query = select(Publication).where(
+        Publication.status == "pending",
+        col(Publication.due_on) < today,
+        col(Publication.overdue_notified_on).is_(None),
+    )
+    overdue = list((await uow.session.execute(query.with_for_update(skip_locked=True))).scalars())
+    for publication in overdue:
+        publication.overdue_notified_on = today
+        await append_audit(
+            uow.session,
+            actor="system:deadline-watch",
+            entity_type="publication",
+            entity_id=publication.id,
+            action="overdue",
+            data={"due_on": publication.due_on.isoformat()},
+        )
+        payload = PublicationOverdueV1(
+            publication_id=publication.id,
+            decision_id=publication.decision_id,
+            document_number=publication.document_number,
+            due_on=publication.due_on,
+        )
+        uow.emit(CloudEvent.wrap(payload, subject=publication.decision_id, actor="system:deadline-watch"))
+    return overdue
+
+
+async def find_by_decision(uow: UnitOfWork, decision_id: str) -> Publication | None:
+    found = await uow.session.execute(select(Publication).where(Publication.decision_id == decision_id))
+    return found.scalars().first()
 
 
 async def get_publication(uow: UnitOfWork, publication_id: str) -> Publication:

@@ -1,10 +1,11 @@
-"""Request and response models of the disclosure API."""
+"""Request and response models of the staff disclosure API (the public model lives in ``views``)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from shared.contracts.common import DecisionKind
 
@@ -26,8 +27,77 @@ class PublicationStaff(BaseModel):
     due_provisional: bool
     status: str
     created_at: datetime
+    version: int
+    publish_mode: str
+    public_party_name: str
+    credit_code: str | None
+    town: str | None
+    public_facts: str
+    public_legal_basis: str
+    public_violation_type: str
+    public_penalty: dict[str, Any]
+    redaction_report: list[dict[str, Any]] = Field(description="去标识化报告: field, category, count")
+    published_on: date | None
+    on_time: bool | None
+    overdue_notified_on: date | None
+    withdrawn_on: date | None
+    withdrawal_reason: str | None
 
 
 class PublicationList(BaseModel):
     items: list[PublicationStaff]
     next_cursor: str | None
+
+
+class PublicationEdit(BaseModel):
+    """An editor's change to the redacted public text (编辑公示内容). Omitted fields stay as they are."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    party_name: str | None = Field(default=None, min_length=1, max_length=200)
+    facts: str | None = Field(default=None, min_length=1, max_length=20_000)
+    legal_basis: str | None = Field(default=None, min_length=1, max_length=5_000)
+    violation_type: str | None = Field(default=None, max_length=200)
+    penalty_summary: str | None = Field(default=None, max_length=5_000)
+    unredact_reason: str | None = Field(
+        default=None,
+        min_length=4,
+        max_length=1_000,
+        description="required when the new text contains an item automatic redaction removes; kept in the audit",
+    )
+
+
+class DeadlineList(BaseModel):
+    today: date
+    items: list[PublicationStaff]
+
+
+class OnTimeRatePublic(BaseModel):
+    period: str
+    due: int
+    on_time: int
+    late: int
+    pending_not_due: int
+    rate: float | None = Field(description="公示及时率: on time / (on time + late); null when nothing was due")
+
+
+class OnTimeStatistics(BaseModel):
+    year: OnTimeRatePublic
+    months: list[OnTimeRatePublic]
+
+
+class CreditRecordStaff(BaseModel):
+    id: str
+    publication_id: str
+    decision_id: str
+    operation: str
+    status: str
+    attempts: int
+    last_error: str | None
+    fields: dict[str, Any]
+    created_at: datetime
+    delivered_at: datetime | None
+
+
+class CreditRecordList(BaseModel):
+    items: list[CreditRecordStaff]

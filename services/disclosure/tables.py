@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
+from sqlalchemy import JSON, Column, Text
 from sqlmodel import Field, SQLModel
 
 from shared.db import UTCDateTime
@@ -11,7 +13,11 @@ from shared.messaging.tables import utcnow
 
 
 class Publication(SQLModel, table=True):
-    """公示: one per decision, pending until published."""
+    """公示: one per decision; pending → published → withdrawn. ``public_*`` hold the redacted text only.
+
+    ``decision`` keeps the decision as issued (with personal data) for the staff and the Credit China record;
+    nothing public is ever built from it, only from the ``public_*`` columns.
+    """
 
     __tablename__ = "publication"
 
@@ -25,3 +31,90 @@ class Publication(SQLModel, table=True):
     due_provisional: bool = False
     status: str = Field(default="pending", max_length=20, index=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    version: int = 1
+    publish_mode: str = Field(default="approval", max_length=20)
+    party_type: str = Field(default="organisation", max_length=20)
+    public_party_name: str = Field(default="", max_length=200)
+    credit_code: str | None = Field(default=None, max_length=18, index=True)
+    legal_representative: str | None = Field(default=None, max_length=100)
+    town: str | None = Field(default=None, max_length=50, index=True)
+    authority: str = Field(default="", max_length=200)
+    public_facts: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    public_legal_basis: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    public_violation_type: str = Field(default="", max_length=200)
+    public_penalty: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    redaction_report: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    decision: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    published_on: date | None = Field(default=None, index=True)
+    published_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    published_by: str | None = Field(default=None, max_length=200)
+    on_time: bool | None = None
+    overdue_notified_on: date | None = None
+    withdrawn_on: date | None = None
+    withdrawal_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+class WithdrawalNotice(SQLModel, table=True):
+    """撤回公告: stays public after the decision's content is gone (revoked) or replaced (amended)."""
+
+    __tablename__ = "withdrawal_notice"
+
+    id: str = Field(primary_key=True, max_length=36)
+    publication_id: str = Field(max_length=36, index=True)
+    decision_id: str = Field(max_length=36)
+    kind: str = Field(max_length=40)
+    document_number: str = Field(max_length=100)
+    cause: str = Field(max_length=20, description="revoked | amended")
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+    changed_on: date = Field(description="the day the decision was revoked or amended")
+    due_on: date = Field(description="withdraw by this day (3 working days)")
+    withdrawn_on: date = Field(index=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class CreditRecord(SQLModel, table=True):
+    """Credit China (信用中国) delivery ledger: one row per record sent (an upsert or a deletion)."""
+
+    __tablename__ = "credit_record"
+
+    id: str = Field(primary_key=True, max_length=36)
+    publication_id: str = Field(max_length=36, index=True)
+    decision_id: str = Field(max_length=36)
+    operation: str = Field(max_length=10, description="upsert | delete")
+    fields: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    status: str = Field(default="pending", max_length=20, index=True, description="pending | delivered | failed")
+    attempts: int = 0
+    last_error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    delivered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Bulletin(SQLModel, table=True):
+    """监测简报 as published by monitoring."""
+
+    __tablename__ = "bulletin"
+
+    id: str = Field(primary_key=True, max_length=36)
+    kind: str = Field(max_length=30, index=True)
+    period_start: date
+    period_end: date = Field(index=True)
+    title: str = Field(max_length=300)
+    summary: str = Field(sa_column=Column(Text, nullable=False))
+    html: str = Field(sa_column=Column(Text, nullable=False))
+    published_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class AnnualReport(SQLModel, table=True):
+    """年度执法工作报告 for a year: due 31 January of the next year, tracked like a publication."""
+
+    __tablename__ = "annual_report"
+
+    year: int = Field(primary_key=True)
+    due_on: date
+    status: str = Field(default="published", max_length=20)
+    version: int = 1
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    published_on: date | None = None
+    on_time: bool | None = None
+    published_by: str | None = Field(default=None, max_length=200)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

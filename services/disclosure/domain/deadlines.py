@@ -36,3 +36,52 @@ def publication_due_date(
     days = working_days[kind]
     deadline = calendar.add_working_days(decided_on, days)
     return PublicationDue(due_on=deadline.due_on, working_days=days, provisional=deadline.provisional)
+
+
+class WorkingDayCounter(WorkingDayCalendar, Protocol):
+    def working_days_between(self, start: date, end: date) -> int: ...
+
+
+def withdrawal_due_date(calendar: WorkingDayCalendar, *, changed_on: date, working_days: int) -> date:
+    """行政处罚法 §48 ¶2: a changed, revoked, unlawful or void decision is withdrawn within 3 working days."""
+    return calendar.add_working_days(changed_on, working_days).due_on
+
+
+def is_at_risk(calendar: WorkingDayCounter, *, due_on: date, today: date, within: int) -> bool:
+    """Still unpublished, not yet overdue, and due within ``within`` working days of today."""
+    if due_on < today:
+        return False
+    return calendar.working_days_between(today, due_on) <= within
+
+
+def is_overdue(*, due_on: date, today: date) -> bool:
+    """Overdue from the first day after the due date (the due date itself is still on time)."""
+    return today > due_on
+
+
+@dataclass(frozen=True)
+class OnTimeRate:
+    """公示及时率 for a period: publications due in it, how many were (or are) late, and the share on time."""
+
+    period: str
+    due: int
+    on_time: int
+    late: int
+    pending_not_due: int
+
+    @property
+    def rate(self) -> float | None:
+        decided = self.on_time + self.late
+        return round(self.on_time / decided, 4) if decided else None
+
+
+def on_time_rate(period: str, items: list[tuple[date, date | None]], *, today: date) -> OnTimeRate:
+    """``items`` are (due_on, published_on) of the publications due in the period; unpublished past due are late."""
+    on_time = sum(1 for due, published in items if published is not None and published <= due)
+    late = sum(
+        1
+        for due, published in items
+        if (published is not None and published > due) or (published is None and today > due)
+    )
+    waiting = sum(1 for due, published in items if published is None and today <= due)
+    return OnTimeRate(period=period, due=len(items), on_time=on_time, late=late, pending_not_due=waiting)

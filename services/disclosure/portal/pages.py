@@ -1,0 +1,104 @@
+"""Portal pages (``/portal``): the same redacted public model as the API, rendered as accessible HTML."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from services.disclosure import queries
+from services.disclosure.public_api import Filters, cached
+from services.disclosure.queries import PublicFilters
+from services.disclosure.settings import DisclosureSettings
+from services.disclosure.views import KIND_LABELS, public_decision, public_notice
+from shared.service import runtime_of
+
+router = APIRouter(prefix="/portal", tags=["portal"], include_in_schema=False)
+
+TEMPLATES = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=select_autoescape(["html"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+# No script runs on these pages, not even inside a bulletin's HTML.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'none'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; frame-ancestors 'self'",
+    "X-Content-Type-Options": "nosniff",
+}
+PAGE_SIZE = 20
+
+
+def yuan(fen: int) -> str:
+    return f"{fen // 100:,}.{fen % 100:02d}"
+
+
+def page(request: Request, template: str, **context: Any) -> Response:
+    settings: DisclosureSettings = request.app.state.settings
+    html = TEMPLATES.get_template(template).render(authority=settings.authority, yuan=yuan, **context)
+    response = cached(request, html, "text/html; charset=utf-8")
+    response.headers.update(SECURITY_HEADERS)
+    return response
+
+
+def _next_url(filters: PublicFilters, cursor: str | None) -> str | None:
+    if cursor is None:
+        return None
+    params = {
+        "kind": filters.kind.value if filters.kind else None,
+        "from": filters.date_from,
+        "to": filters.date_to,
+        "q": filters.q,
+        "town": filters.town,
+        "credit_code": filters.credit_code,
+        "cursor": cursor,
+    }
+    return "/portal/?" + urlencode({k: str(v) for k, v in params.items() if v})
+
+
+@router.get("/", response_class=Response)
+async def decisions(
+    request: Request, filters: Filters, cursor: Annotated[str | None, Query(max_length=200)] = None
+) -> Response:
+    async with runtime_of(request).uow() as uow:
+        rows, next_cursor = await queries.public_decisions(uow, filters, cursor=cursor, limit=PAGE_SIZE)
+    return page(
+        request,
+        "list.html",
+        items=[public_decision(r) for r in rows],
+        filters=filters,
+        kinds=list(KIND_LABELS.items()),
+        next_url=_next_url(filters, next_cursor),
+    )
+
+
+@router.get("/decisions/{publication_id}", response_class=Response)
+async def decision(publication_id: str, request: Request) -> Response:
+    async with runtime_of(request).uow() as uow:
+        row = await queries.public_decision_row(uow, publication_id)
+    return page(request, "decision.html", item=public_decision(row))
+
+
+@router.get("/withdrawn", response_class=Response)
+async def withdrawn(request: Request) -> Response:
+    async with runtime_of(request).uow() as uow:
+        notices = [public_notice(n) for n in await queries.public_notices(uow)]
+    return page(request, "withdrawn.html", notices=notices)
+
+
+@router.get("/bulletins", response_class=Response)
+async def bulletins(request: Request) -> Response:
+    async with runtime_of(request).uow() as uow:
+        rows = await queries.bulletins(uow, kind=None)
+    return page(request, "bulletins.html", bulletins=rows)
+
+
+@router.get("/bulletins/{bulletin_id}", response_class=Response)
+async def bulletin(bulletin_id: str, request: Request) -> Response:
+    async with runtime_of(request).uow() as uow:
+        row = await queries.bulletin(uow, bulletin_id)
+    return page(request, "bulletin.html", bulletin=row)

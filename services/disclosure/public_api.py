@@ -1,0 +1,144 @@
+"""The public API (``/public/v1``): no token, cached (ETag, Cache-Control, 304), CORS for configured origins.
+
+Every answer is built from the redacted public model in ``views``.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+
+from services.disclosure import queries
+from services.disclosure.queries import PublicFilters
+from services.disclosure.settings import DisclosureSettings
+from services.disclosure.views import (
+    PublicDecision,
+    PublicDecisionList,
+    PublicNotice,
+    public_decision,
+    public_notice,
+    render_atom,
+    render_csv,
+)
+from shared.contracts.common import DecisionKind
+from shared.http import MAX_LIMIT, etag_of, not_modified
+from shared.service import runtime_of
+
+router = APIRouter(prefix="/public/v1", tags=["public"])
+
+CSV_MAX_ROWS = 5000
+ATOM_ENTRIES = 50
+
+
+def public_filters(
+    kind: Annotated[DecisionKind | None, Query(description="决定种类")] = None,
+    date_from: Annotated[date | None, Query(alias="from", description="决定日期起")] = None,
+    date_to: Annotated[date | None, Query(alias="to", description="决定日期止")] = None,
+    q: Annotated[str | None, Query(max_length=100, description="当事人名称或违法事实")] = None,
+    credit_code: Annotated[str | None, Query(max_length=18, description="统一社会信用代码")] = None,
+    town: Annotated[str | None, Query(max_length=50, description="街镇")] = None,
+) -> PublicFilters:
+    return PublicFilters(
+        kind=kind, date_from=date_from, date_to=date_to, q=q or None, credit_code=credit_code, town=town
+    )
+
+
+Filters = Annotated[PublicFilters, Depends(public_filters)]
+
+
+def cached(request: Request, body: str | bytes, media_type: str) -> Response:
+    """Public reads carry a strong ETag of the body and a short shared cache lifetime; a match is a 304."""
+    settings: DisclosureSettings = request.app.state.settings
+    raw = body.encode() if isinstance(body, str) else body
+    etag = etag_of(raw.hex())
+    cache_control = f"public, max-age={settings.public_cache_seconds}"
+    unchanged = not_modified(request, etag, cache_control=cache_control)
+    if unchanged is not None:
+        return unchanged
+    return Response(raw, media_type=media_type, headers={"ETag": etag, "Cache-Control": cache_control})
+
+
+async def matching(request: Request, filters: PublicFilters, *, limit: int) -> list[PublicDecision]:
+    """Up to ``limit`` matching decisions, newest first, walking the pages."""
+    items: list[PublicDecision] = []
+    cursor: str | None = None
+    async with runtime_of(request).uow() as uow:
+        while len(items) < limit:
+            rows, cursor = await queries.public_decisions(uow, filters, cursor=cursor, limit=min(MAX_LIMIT, limit))
+            items.extend(public_decision(r) for r in rows)
+            if cursor is None:
+                break
+    return items[:limit]
+
+
+@router.get(
+    "/decisions",
+    operation_id="public_list_decisions",
+    response_model=None,
+    responses={200: {"model": PublicDecisionList}},
+    summary="公示的行政执法决定",
+)
+async def list_decisions(
+    request: Request,
+    filters: Filters,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 20,
+) -> Response:
+    async with runtime_of(request).uow() as uow:
+        rows, next_cursor = await queries.public_decisions(uow, filters, cursor=cursor, limit=limit)
+    page = PublicDecisionList(items=[public_decision(r) for r in rows], next_cursor=next_cursor)
+    return cached(request, page.model_dump_json(), "application/json")
+
+
+@router.get(
+    "/decisions.csv", operation_id="public_decisions_csv", response_class=Response, summary="公示的行政执法决定 (CSV)"
+)
+async def decisions_csv(request: Request, filters: Filters) -> Response:
+    items = await matching(request, filters, limit=CSV_MAX_ROWS)
+    response = cached(request, render_csv(items), "text/csv; charset=utf-8")
+    response.headers["Content-Disposition"] = 'attachment; filename="decisions.csv"'
+    return response
+
+
+@router.get(
+    "/decisions.atom",
+    operation_id="public_decisions_atom",
+    response_class=Response,
+    summary="公示的行政执法决定 (Atom)",
+)
+async def decisions_atom(request: Request, filters: Filters) -> Response:
+    settings: DisclosureSettings = request.app.state.settings
+    items = await matching(request, filters, limit=ATOM_ENTRIES)
+    base = str(request.base_url).rstrip("/")
+    feed = render_atom(
+        items, feed_url=f"{base}/public/v1/decisions.atom", portal_url=f"{base}/portal", authority=settings.authority
+    )
+    return cached(request, feed, "application/atom+xml; charset=utf-8")
+
+
+@router.get(
+    "/decisions/{publication_id}",
+    operation_id="public_get_decision",
+    response_model=None,
+    responses={200: {"model": PublicDecision}},
+)
+async def get_decision(publication_id: str, request: Request) -> Response:
+    async with runtime_of(request).uow() as uow:
+        row = await queries.public_decision_row(uow, publication_id)
+    return cached(request, public_decision(row).model_dump_json(), "application/json")
+
+
+@router.get(
+    "/withdrawals",
+    operation_id="public_withdrawals",
+    response_model=None,
+    responses={200: {"model": list[PublicNotice]}},
+    summary="撤回公告",
+)
+async def withdrawals(request: Request) -> Response:
+    async with runtime_of(request).uow() as uow:
+        notices = [public_notice(n).model_dump(mode="json") for n in await queries.public_notices(uow)]
+    return cached(request, json.dumps({"items": notices}, ensure_ascii=False), "application/json")

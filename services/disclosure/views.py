@@ -1,0 +1,200 @@
+"""The one public model of a decision, and its renderings (JSON, CSV, Atom); the portal uses the same model.
+
+Everything public is built from the redacted ``public_*`` columns through ``public_decision``; a withdrawn
+decision keeps only its notice (number, kind, dates, reason).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, date, datetime, time
+from xml.etree import ElementTree as ET
+
+from pydantic import BaseModel, Field
+
+from services.disclosure.tables import Publication, WithdrawalNotice
+from shared.contracts.common import DecisionKind
+
+KIND_LABELS: dict[str, str] = {
+    DecisionKind.PENALTY: "行政处罚决定书",
+    DecisionKind.SEIZURE: "查封扣押决定书",
+    DecisionKind.YELLOW_CARD: "环保“黄牌”警示通知书",
+    DecisionKind.ORDER_TO_CORRECT: "责令改正违法行为决定书",
+    DecisionKind.DAILY_PENALTY: "按日连续处罚决定书",
+    DecisionKind.PRODUCTION_RESTRICTION: "限产、停产整治决定书",
+}
+
+
+class PublicPenalty(BaseModel):
+    fine_fen: int = Field(description="罚款 in fen")
+    confiscation_fen: int = Field(description="没收违法所得 in fen")
+    warning: bool
+    licence_measure: str | None
+    other_measures: list[str]
+    summary: str = Field(description="处罚结果")
+
+
+class PublicWithdrawal(BaseModel):
+    withdrawn_on: date
+    reason: str = Field(description="撤回理由")
+
+
+class PublicDecision(BaseModel):
+    """公示的行政执法决定 (redacted)."""
+
+    id: str
+    kind: DecisionKind
+    kind_label: str
+    document_number: str
+    status: str = Field(description="published | withdrawn")
+    party_name: str | None
+    party_type: str | None
+    credit_code: str | None
+    legal_representative: str | None
+    town: str | None
+    authority: str
+    decided_on: date
+    published_on: date | None
+    due_on: date
+    facts: str | None
+    legal_basis: str | None
+    violation_type: str | None
+    penalty: PublicPenalty | None
+    withdrawal: PublicWithdrawal | None
+
+
+class PublicDecisionList(BaseModel):
+    items: list[PublicDecision]
+    next_cursor: str | None
+
+
+class PublicNotice(BaseModel):
+    """撤回公告."""
+
+    id: str
+    publication_id: str
+    kind: DecisionKind
+    kind_label: str
+    document_number: str
+    cause: str = Field(description="revoked | amended")
+    reason: str
+    changed_on: date
+    withdrawn_on: date
+
+
+def public_decision(publication: Publication) -> PublicDecision:
+    withdrawn = publication.status == "withdrawn"
+    withdrawal = None
+    if withdrawn and publication.withdrawn_on is not None:
+        withdrawal = PublicWithdrawal(withdrawn_on=publication.withdrawn_on, reason=publication.withdrawal_reason or "")
+    penalty = None if withdrawn else PublicPenalty.model_validate(publication.public_penalty)
+    return PublicDecision(
+        id=publication.id,
+        kind=DecisionKind(publication.kind),
+        kind_label=KIND_LABELS[publication.kind],
+        document_number=publication.document_number,
+        status=publication.status,
+        party_name=None if withdrawn else publication.public_party_name,
+        party_type=None if withdrawn else publication.party_type,
+        credit_code=None if withdrawn else publication.credit_code,
+        legal_representative=None if withdrawn else publication.legal_representative,
+        town=None if withdrawn else publication.town,
+        authority=publication.authority,
+        decided_on=publication.decided_on,
+        published_on=publication.published_on,
+        due_on=publication.due_on,
+        facts=None if withdrawn else publication.public_facts,
+        legal_basis=None if withdrawn else publication.public_legal_basis,
+        violation_type=None if withdrawn else publication.public_violation_type,
+        penalty=penalty,
+        withdrawal=withdrawal,
+    )
+
+
+def public_notice(notice: WithdrawalNotice) -> PublicNotice:
+    return PublicNotice(
+        id=notice.id,
+        publication_id=notice.publication_id,
+        kind=DecisionKind(notice.kind),
+        kind_label=KIND_LABELS[notice.kind],
+        document_number=notice.document_number,
+        cause=notice.cause,
+        reason=notice.reason,
+        changed_on=notice.changed_on,
+        withdrawn_on=notice.withdrawn_on,
+    )
+
+
+CSV_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("id", "编号"),
+    ("kind_label", "决定种类"),
+    ("document_number", "文书编号"),
+    ("status", "状态"),
+    ("party_name", "当事人"),
+    ("credit_code", "统一社会信用代码"),
+    ("legal_representative", "法定代表人"),
+    ("town", "街镇"),
+    ("decided_on", "决定日期"),
+    ("published_on", "公示日期"),
+    ("facts", "主要违法事实"),
+    ("legal_basis", "处罚依据"),
+    ("penalty", "处罚结果"),
+    ("fine_yuan", "罚款（元）"),
+    ("withdrawal", "撤回理由"),
+)
+
+
+def _yuan(fen: int) -> str:
+    return f"{fen // 100}.{fen % 100:02d}"
+
+
+def _csv_row(item: PublicDecision) -> list[str]:
+    values = item.model_dump(mode="json")
+    values["penalty"] = item.penalty.summary if item.penalty else ""
+    values["fine_yuan"] = _yuan(item.penalty.fine_fen) if item.penalty else ""
+    values["withdrawal"] = item.withdrawal.reason if item.withdrawal else ""
+    return ["" if values.get(key) is None else str(values[key]) for key, _ in CSV_COLUMNS]
+
+
+def render_csv(items: list[PublicDecision]) -> str:
+    """UTF-8 with a byte-order mark, so spreadsheet programs read the Chinese correctly."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([label for _, label in CSV_COLUMNS])
+    writer.writerows(_csv_row(item) for item in items)
+    return "\ufeff" + buffer.getvalue()
+
+
+def _stamp(day: date | None) -> str:
+    return datetime.combine(day or date(1970, 1, 1), time(0, 0), tzinfo=UTC).isoformat()
+
+
+def render_atom(items: list[PublicDecision], *, feed_url: str, portal_url: str, authority: str) -> str:
+    """An Atom 1.0 feed of the latest publications and withdrawals."""
+    atom = "http://www.w3.org/2005/Atom"
+    ET.register_namespace("", atom)
+    feed = ET.Element(f"{{{atom}}}feed")
+    ET.SubElement(feed, f"{{{atom}}}id").text = feed_url
+    ET.SubElement(feed, f"{{{atom}}}title").text = f"{authority} 行政执法决定公示"
+    ET.SubElement(feed, f"{{{atom}}}updated").text = _stamp(
+        max((i.published_on or i.decided_on for i in items), default=None)
+    )
+    ET.SubElement(feed, f"{{{atom}}}link", href=feed_url, rel="self")
+    ET.SubElement(ET.SubElement(feed, f"{{{atom}}}author"), f"{{{atom}}}name").text = authority
+    for item in items:
+        entry = ET.SubElement(feed, f"{{{atom}}}entry")
+        ET.SubElement(entry, f"{{{atom}}}id").text = f"urn:greenlaw:publication:{item.id}"
+        withdrawn = item.withdrawal is not None
+        title = f"【已撤回】{item.document_number}" if withdrawn else f"{item.document_number} {item.party_name}"
+        ET.SubElement(entry, f"{{{atom}}}title").text = title
+        updated = item.withdrawal.withdrawn_on if item.withdrawal else item.published_on
+        ET.SubElement(entry, f"{{{atom}}}updated").text = _stamp(updated)
+        ET.SubElement(entry, f"{{{atom}}}link", href=f"{portal_url}/decisions/{item.id}")
+        summary = (
+            f"撤回理由：{item.withdrawal.reason}"
+            if item.withdrawal
+            else f"{item.facts} {item.penalty.summary if item.penalty else ''}"
+        )
+        ET.SubElement(entry, f"{{{atom}}}summary").text = summary
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode")
