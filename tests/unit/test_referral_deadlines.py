@@ -129,7 +129,8 @@ def test_year_statistics_by_medium_outcome_and_time_to_decision() -> None:
     ]
     stats = year_statistics(2024, facts)
     assert stats.total == 3
-    assert stats.by_medium["water"] == 2 and stats.by_medium["air"] == 0
+    assert stats.by_medium["water"] == 2
+    assert stats.by_medium["air"] == 0
     assert stats.by_outcome == {"accepted": 1, "declined": 1, "returned": 0, "pending": 1}
     assert stats.by_medium_and_outcome["solid_waste"]["pending"] == 1
     assert stats.time_to_decision.count == 2
@@ -138,7 +139,8 @@ def test_year_statistics_by_medium_outcome_and_time_to_decision() -> None:
 
 
 def test_rules_are_data() -> None:
-    tightened = ReferralSettings(deadline_rules={**SETTINGS.deadline_rules, "transfer": {"amount": 12, "unit": "hours"}})
+    rules = {**SETTINGS.deadline_rules, "transfer": {"amount": 12, "unit": "hours"}}
+    tightened = ReferralSettings(deadline_rules=rules)
     found = referral_deadlines(
         ReferralClock(approved_at=datetime(2024, 3, 1, 1, tzinfo=UTC)),
         calendar=CALENDAR,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -76,11 +78,12 @@ def test_any_sequence_either_moves_to_a_status_or_is_refused(sequence: list) -> 
         try:
             status = next_status(status, step, decision=decision, context=context)
         except IllegalStep as refused:
-            assert refused.missing
+            missing = refused.missing
+            assert missing
             continue
         seen.append(status)
         assert isinstance(status, Status)
-    for earlier, later in zip(seen, seen[1:], strict=False):
+    for earlier, later in itertools.pairwise(seen):
         if later in {Status.ACCEPTED, Status.DECLINED} and earlier is not later:
             assert earlier in {Status.RECEIVED, Status.RECONSIDERATION, Status.SUPERVISION}
         if later is Status.APPROVED:
