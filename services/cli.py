@@ -118,6 +118,33 @@ def topics(
     typer.echo("\n".join(names))
 
 
+audit_app = typer.Typer(help="The hash-chained audit logs.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Re-hash every service's audit log; exit 1 if any row was altered, removed or reordered."""
+    from services.audit_check import verify_services
+    from services.cases.settings import CasesSettings
+    from services.disclosure.settings import DisclosureSettings
+    from services.monitoring.settings import MonitoringSettings
+    from services.referral.settings import ReferralSettings
+
+    targets = {
+        "cases": CasesSettings(),
+        "disclosure": DisclosureSettings(),
+        "referral": ReferralSettings(),
+        "monitoring": MonitoringSettings(),
+    }
+    reports = asyncio.run(verify_services(dict(targets)))
+    for name, report in reports.items():
+        state = "ok" if report.ok else f"BROKEN at seq {report.first_broken_seq}: {report.reason}"
+        typer.echo(f"{name}: {report.checked} rows checked, {state}")
+    if not all(report.ok for report in reports.values()):
+        raise typer.Exit(code=1)
+
+
 @app.command()
 def asyncapi() -> None:
     """Write docs/asyncapi.yaml from the event contracts."""

@@ -17,6 +17,10 @@ from services.cases.settings import CasesSettings
 from services.disclosure.app import create_app as create_disclosure
 from services.disclosure.settings import DisclosureSettings
 from services.migrations import all_topics
+from services.monitoring.app import create_app as create_monitoring
+from services.monitoring.settings import MonitoringSettings
+from services.referral.app import create_app as create_referral
+from services.referral.settings import ReferralSettings
 from shared.auth import issue_token
 from shared.messaging import InProcessBus
 from shared.messaging.kafka import ensure_topics
@@ -63,10 +67,18 @@ class Stack:
         if self.config.kafka is not None:
             await self.ensure_topics()
         fast = {"relay_poll_interval": 0.2, "consumer_max_retries": 2}
-        cases = CasesSettings(common=self.common, database_url=await self._database_url("cases"), **fast)
-        disclosure = DisclosureSettings(common=self.common, database_url=await self._database_url("disclosure"), **fast)
-        self.apps["cases"] = create_cases(cases, bus=self.bus)
-        self.apps["disclosure"] = create_disclosure(disclosure, bus=self.bus)
+        factories: dict[str, tuple[Any, Any]] = {
+            "cases": (CasesSettings, create_cases),
+            "disclosure": (DisclosureSettings, create_disclosure),
+            "referral": (ReferralSettings, create_referral),
+            "monitoring": (MonitoringSettings, create_monitoring),
+        }
+        for name in self.config.services:
+            settings_class, create = factories[name]
+            url = await self._database_url(name)
+            overrides = self.config.overrides.get(name, {})
+            settings = settings_class(common=self.common, database_url=url, **{**fast, **overrides})
+            self.apps[name] = create(settings, bus=self.bus)
         for app in self.apps.values():
             await self._exit.enter_async_context(app.router.lifespan_context(app))
         return self
