@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run test test-fast lint format migrate up bench asyncapi clean
+.PHONY: install run test test-fast browser lint format migrate up bench asyncapi clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +19,14 @@ run: $(INSTALLED)
 	$(BIN)/greenlaw run
 
 ## The whole suite: unit, integration (PostgreSQL, Kafka-protocol broker) and end-to-end.
-test: $(INSTALLED)
+test: $(INSTALLED) browser
 	$(BIN)/pytest
+
+## Debian's Chromium for the portal's browser tests (installed when missing and we may; else they say so).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
+		echo "chromium is missing: install Debian's chromium package for the browser tests"
 
 test-fast: $(INSTALLED)
 	$(BIN)/pytest -m unit
