@@ -6,19 +6,42 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from services.cases.api import router
+from services.cases import api, api_cases, api_field, api_registry, api_reports
+from services.cases.consumers import subscriptions
 from services.cases.settings import CasesSettings
-from shared.messaging import InProcessBus
+from shared.messaging import InProcessBus, Subscription
 from shared.service import ServiceSpec, build_service_app
+from shared.settings import ServiceSettings
+from shared.workdays import WorkCalendar
+
+# Fixed paths first: the case router's ``/{case_id}`` would otherwise shadow ``/statistics`` and the like.
+ROUTERS = [api.router, api_registry.router, api_field.router, api_reports.router, api_cases.router]
 
 SPEC = ServiceSpec(
     name="cases",
     title="greenlaw cases",
     description="执法案件办理: parties, inspections, leads, cases, decisions (决定书), deadlines, statistics.",
     migrations_dir=Path(__file__).parent / "migrations",
-    routers=[router],
+    routers=ROUTERS,
 )
 
 
 def create_app(settings: CasesSettings | None = None, *, bus: InProcessBus | None = None) -> FastAPI:
-    return build_service_app(SPEC, settings or CasesSettings(), bus=bus)
+    settings = settings or CasesSettings()
+    calendar = WorkCalendar.from_file(settings.common.holidays_file)
+
+    def subscribe(service_settings: ServiceSettings) -> list[Subscription]:
+        assert isinstance(service_settings, CasesSettings)
+        return subscriptions(service_settings, calendar)
+
+    spec = ServiceSpec(
+        name=SPEC.name,
+        title=SPEC.title,
+        description=SPEC.description,
+        migrations_dir=SPEC.migrations_dir,
+        routers=SPEC.routers,
+        subscriptions=subscribe,
+    )
+    app = build_service_app(spec, settings, bus=bus)
+    app.state.calendar = calendar
+    return app

@@ -1,48 +1,72 @@
-"""Use cases of the cases service: load, apply the rule, stage state and events in the caller's unit of work.
+"""Use cases of decisions (决定书): issue, serve, revoke, amend.
 
 Handlers never commit: the entry point commits the unit of work (with the idempotency record, if any)."""
 
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import col
-
+from services.cases.case_tables import Case
+from services.cases.casework import audit_case, touch
+from services.cases.decision_rules import check_terms, decision_payload, money_due_fen
 from services.cases.domain.numbering import format_document_number
-from services.cases.schemas import DecisionCreate
+from services.cases.domain.stages import Stage
+from services.cases.schemas import Amendment, DecisionCreate, Revocation, ServiceRecord
+from services.cases.sequences import next_document_seq
 from services.cases.settings import CasesSettings
-from services.cases.tables import Decision, DocumentSequence
+from services.cases.tables import Decision
+from services.cases.transitions import facts_of, judge
 from shared.audit import append_audit
 from shared.contracts import CloudEvent
 from shared.contracts.common import PartySnapshot
-from shared.contracts.events import DecisionIssuedV1
+from shared.contracts.events import DecisionAmendedV1, DecisionRevokedV1
 from shared.messaging import UnitOfWork
 from shared.problems import Problem
 
+__all__ = ["amend_decision", "get_decision", "issue_decision", "next_document_seq", "revoke_decision", "serve_decision"]
 
-async def next_document_seq(uow: UnitOfWork, *, kind: str, year: int) -> int:
-    """Bump the (kind, year) counter atomically; the row stays locked until commit, so numbers are gapless."""
-    dialect = uow.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = (
-        insert(DocumentSequence)
-        .values(kind=kind, year=year, last_seq=1)
-        .on_conflict_do_update(index_elements=["kind", "year"], set_={"last_seq": DocumentSequence.last_seq + 1})
-        .returning(col(DocumentSequence.last_seq))
+
+async def _case_ready_for_decision(uow: UnitOfWork, command: DecisionCreate, settings: CasesSettings) -> Case | None:
+    """A decision in a case file only from the decision stage: every required step (notice, legal review,
+    collective discussion) done, judged on the decided amounts."""
+    if command.case_id is None:
+        return None
+    case = await uow.session.get(Case, command.case_id)
+    if case is None:
+        raise Problem(422, f"案件不存在 Case {command.case_id} not found", slug="unknown-case")
+    proposed_total = int(str(case.proposed.get("fine_fen", 0))) + int(str(case.proposed.get("confiscation_fen", 0)))
+    decided_total = command.penalty.fine_fen + command.penalty.confiscation_fen
+    if case.stage != Stage.DECIDED and decided_total > proposed_total and case.notice_received_on is not None:
+        raise Problem(
+            409,
+            "决定处罚重于告知内容，须重新告知 The decided penalty exceeds the notified one: notify the party again",
+            slug="illegal-transition",
+            missing_step="notice",
+        )
+    facts = facts_of(case)
+    facts = type(facts)(
+        **{
+            **facts.__dict__,
+            "proposed_fine_fen": max(facts.proposed_fine_fen, command.penalty.fine_fen),
+            "proposed_confiscation_fen": max(facts.proposed_confiscation_fen, command.penalty.confiscation_fen),
+        }
     )
-    result = await uow.session.execute(statement)
-    return int(result.scalar_one())
+    judge(facts, Stage.DECIDED, on=command.decided_on, settings=settings)
+    return case
 
 
 async def issue_decision(
     uow: UnitOfWork, command: DecisionCreate, *, settings: CasesSettings, actor: str, correlation_id: str
 ) -> Decision:
+    check_terms(command, settings)
+    case = await _case_ready_for_decision(uow, command, settings)
     year = command.decided_on.year
     seq = await next_document_seq(uow, kind=command.kind.value, year=year)
     number = format_document_number(settings.document_prefixes[command.kind], year, seq)
     party = PartySnapshot(
-        party_id=command.party.party_id or str(uuid.uuid4()), **command.party.model_dump(exclude={"party_id"})
+        party_id=command.party.party_id or (case.party_id if case else str(uuid.uuid4())),
+        **command.party.model_dump(exclude={"party_id"}),
     )
     decision = Decision(
         id=str(uuid.uuid4()),
@@ -58,6 +82,10 @@ async def issue_decision(
         violation_type=command.violation_type,
         penalty=command.penalty.model_dump(mode="json"),
         issued_by=actor,
+        terms=command.model_dump(
+            mode="json",
+            exclude={"kind", "case_id", "decided_on", "party", "facts", "penalty", "legal_basis", "violation_type"},
+        ),
     )
     uow.session.add(decision)
     await append_audit(
@@ -68,22 +96,29 @@ async def issue_decision(
         action="issued",
         data={"document_number": number, "kind": decision.kind, "case_id": decision.case_id},
     )
-    payload = DecisionIssuedV1(
-        decision_id=decision.id,
-        case_id=command.case_id,
-        kind=command.kind,
-        document_number=number,
-        decided_on=command.decided_on,
-        party=party,
-        facts=command.facts,
-        legal_basis=command.legal_basis,
-        penalty=command.penalty,
-        violation_type=command.violation_type,
-        authority=settings.authority,
-        authority_credit_code=settings.authority_credit_code,
-    )
+    if case is not None:
+        await _mark_decided(uow, case, decision, command, actor=actor)
+    payload = decision_payload(decision, settings, case_number=case.case_number if case else None)
     uow.emit(CloudEvent.wrap(payload, subject=decision.id, correlation_id=correlation_id, actor=actor))
     return decision
+
+
+async def _mark_decided(
+    uow: UnitOfWork, case: Case, decision: Decision, command: DecisionCreate, *, actor: str
+) -> None:
+    before = case.stage
+    case.stage, case.decision_id, case.decided_on = Stage.DECIDED.value, decision.id, decision.decided_on
+    case.outcome = "penalty"
+    case.money_due_fen = money_due_fen(command)
+    touch(case)
+    uow.session.add(case)
+    await audit_case(
+        uow,
+        case,
+        actor=actor,
+        action=f"stage:{before}->decided",
+        data={"decision_id": decision.id, "document_number": decision.document_number},
+    )
 
 
 async def get_decision(uow: UnitOfWork, decision_id: str) -> Decision:
@@ -91,3 +126,91 @@ async def get_decision(uow: UnitOfWork, decision_id: str) -> Decision:
     if found is None:
         raise Problem(404, f"决定书不存在 Decision {decision_id} not found")
     return found
+
+
+async def serve_decision(
+    uow: UnitOfWork, decision_id: str, body: ServiceRecord, *, settings: CasesSettings, actor: str
+) -> Decision:
+    """送达; electronic service only with the party's signed consent. Moves a decided case to served."""
+    decision = await get_decision(uow, decision_id)
+    if decision.served_on is not None:
+        raise Problem(409, "决定书已送达 Already served", slug="already-served")
+    if body.method == "electronic" and not body.electronic_consent:
+        raise Problem(
+            422,
+            "电子送达须经当事人同意 Electronic service needs consent",
+            rule=settings.citations["electronic_service"],
+        )
+    if body.served_on < decision.decided_on:
+        raise Problem(422, "送达日期早于决定日期 served_on is before the decision date", slug="validation")
+    decision.served_on, decision.service_method = body.served_on, body.method
+    decision.version += 1
+    uow.session.add(decision)
+    await append_audit(
+        uow.session,
+        actor=actor,
+        entity_type="decision",
+        entity_id=decision.id,
+        action="served",
+        data=body.model_dump(mode="json"),
+    )
+    case = await uow.session.get(Case, decision.case_id) if decision.case_id else None
+    if case is not None and case.stage == Stage.DECIDED.value:
+        case.stage, case.served_on = Stage.SERVED.value, body.served_on
+        touch(case)
+        uow.session.add(case)
+        await audit_case(uow, case, actor=actor, action="stage:decided->served", data=body.model_dump(mode="json"))
+    return decision
+
+
+async def revoke_decision(
+    uow: UnitOfWork, decision_id: str, body: Revocation, *, actor: str, correlation_id: str
+) -> Decision:
+    decision = await get_decision(uow, decision_id)
+    if decision.status == "revoked":
+        raise Problem(409, "决定书已撤销 Already revoked", slug="already-revoked")
+    decision.status, decision.revoked_on, decision.change_reason = "revoked", body.revoked_on, body.reason
+    decision.version += 1
+    uow.session.add(decision)
+    await _audit_change(uow, decision, "revoked", {"reason": body.reason}, actor)
+    payload = DecisionRevokedV1(
+        decision_id=decision.id,
+        document_number=decision.document_number,
+        revoked_on=body.revoked_on,
+        reason=body.reason,
+    )
+    uow.emit(CloudEvent.wrap(payload, subject=decision.id, correlation_id=correlation_id, actor=actor))
+    return decision
+
+
+async def amend_decision(
+    uow: UnitOfWork, decision_id: str, body: Amendment, *, settings: CasesSettings, actor: str, correlation_id: str
+) -> Decision:
+    decision = await get_decision(uow, decision_id)
+    if decision.status == "revoked":
+        raise Problem(409, "已撤销的决定书不能变更 A revoked decision cannot be amended", slug="already-revoked")
+    changes: dict[str, Any] = body.model_dump(mode="json", exclude_none=True, exclude={"amended_on", "reason"})
+    for name, value in changes.items():
+        setattr(decision, name, value)
+    decision.status, decision.change_reason = "amended", body.reason
+    decision.version += 1
+    uow.session.add(decision)
+    await _audit_change(uow, decision, "amended", {"reason": body.reason, **changes}, actor)
+    case = await uow.session.get(Case, decision.case_id) if decision.case_id else None
+    payload = DecisionAmendedV1(
+        decision_id=decision.id,
+        amended_on=body.amended_on,
+        reason=body.reason,
+        decision=decision_payload(decision, settings, case_number=case.case_number if case else None),
+    )
+    uow.emit(CloudEvent.wrap(payload, subject=decision.id, correlation_id=correlation_id, actor=actor))
+    return decision
+
+
+async def _audit_change(uow: UnitOfWork, decision: Decision, action: str, data: dict[str, Any], actor: str) -> None:
+    await append_audit(
+        uow.session, actor=actor, entity_type="decision", entity_id=decision.id, action=action, data=data
+    )
+    case = await uow.session.get(Case, decision.case_id) if decision.case_id else None
+    if case is not None:
+        await audit_case(uow, case, actor=actor, action=f"decision_{action}", data={"decision_id": decision.id, **data})

@@ -1,9 +1,9 @@
-"""Request and response models of the cases API."""
+"""Request and response models of the cases API: parties and decisions (决定书)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Self
+from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -12,7 +12,7 @@ from shared.contracts.common import DecisionKind, PartyType, PenaltyTerms
 
 
 class PartyInput(BaseModel):
-    """当事人 as named on a decision."""
+    """当事人 as named on a decision or entered in the register."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -33,7 +33,60 @@ class PartyInput(BaseModel):
             raise ValueError("身份证号码校验位错误 invalid resident ID number (check character)")
         if self.party_type == PartyType.ORGANISATION and not self.credit_code:
             raise ValueError("organisations need a unified social credit code")
+        if self.party_type == PartyType.INDIVIDUAL and self.credit_code:
+            raise ValueError("individuals have a resident ID number, not a credit code")
         return self
+
+
+class PartyPublic(BaseModel):
+    id: str
+    party_type: PartyType
+    name: str
+    credit_code: str | None
+    id_number: str | None
+    legal_representative: str | None
+    address: str | None
+    town: str | None
+    version: int
+
+
+class PartyList(BaseModel):
+    items: list[PartyPublic]
+    next_cursor: str | None
+
+
+class SeizureTerms(BaseModel):
+    """查封扣押: items, term (≤ 30 days, +30), or the release of an earlier seizure."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    action: Literal["seize", "extend", "release"] = "seize"
+    items: list[str] = Field(default_factory=list, max_length=500)
+    term_days: int | None = Field(default=None, ge=1)
+    starts_on: date | None = None
+    head_approval: bool = Field(default=False, description="负责人书面批准")
+    related_decision_id: str | None = Field(default=None, max_length=36)
+
+
+class DailyPenaltyTerms(BaseModel):
+    """按日连续处罚: after an order to correct and a covert recheck."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    order_decision_id: str | None = Field(default=None, max_length=36)
+    recheck_on: date
+    daily_amount_fen: int = Field(ge=1)
+    days: int = Field(ge=1)
+
+
+class RestrictionTerms(BaseModel):
+    """限产、停产整治: ≤ 3 months, +3."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    mode: Literal["restrict", "halt"]
+    months: int = Field(ge=1)
+    extension: bool = False
 
 
 class DecisionCreate(BaseModel):
@@ -49,6 +102,32 @@ class DecisionCreate(BaseModel):
     legal_basis: str = Field(min_length=1, max_length=5_000, description="法律依据")
     violation_type: str = Field(default="", max_length=200)
     penalty: PenaltyTerms = Field(default_factory=PenaltyTerms)
+    evidence_summary: str = Field(default="", max_length=20_000, description="证据")
+    discretion: str = Field(default="", max_length=5_000, description="裁量理由")
+    statements_adopted: bool | None = Field(default=None, description="陈述申辩是否采纳")
+    penalty_valid_until: date | None = Field(default=None, description="处罚有效期")
+    licence_name: str | None = Field(default=None, max_length=200)
+    licence_number: str | None = Field(default=None, max_length=100)
+    seizure: SeizureTerms | None = None
+    daily_penalty: DailyPenaltyTerms | None = None
+    restriction: RestrictionTerms | None = None
+    remarks: str = Field(default="", max_length=2_000)
+
+    @model_validator(mode="after")
+    def _terms_match_kind(self) -> Self:
+        given = {
+            DecisionKind.SEIZURE: self.seizure,
+            DecisionKind.DAILY_PENALTY: self.daily_penalty,
+            DecisionKind.PRODUCTION_RESTRICTION: self.restriction,
+        }
+        for kind, terms in given.items():
+            if terms is not None and kind != self.kind:
+                raise ValueError(f"terms for {kind.value} given on a {self.kind.value} decision")
+        if self.penalty.licence_measure and not self.licence_name:
+            raise ValueError("a licence measure needs licence_name (许可证名称)")
+        if self.penalty_valid_until is not None and self.penalty_valid_until < self.decided_on:
+            raise ValueError("penalty_valid_until is before decided_on")
+        return self
 
 
 class DecisionPublic(BaseModel):
@@ -65,3 +144,36 @@ class DecisionPublic(BaseModel):
     status: str
     issued_by: str
     created_at: datetime
+    terms: dict[str, object] | None = None
+    served_on: date | None = None
+    service_method: str | None = None
+    revoked_on: date | None = None
+    change_reason: str | None = None
+    version: int = 1
+
+
+class ServiceRecord(BaseModel):
+    """送达: date and method; electronic service only with the party's signed consent."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    served_on: date
+    method: Literal["on_the_spot", "direct", "mail", "electronic", "public_notice", "left_at_address", "entrusted"]
+    electronic_consent: bool = False
+
+
+class Revocation(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    revoked_on: date
+    reason: str = Field(min_length=1, max_length=2_000)
+
+
+class Amendment(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    amended_on: date
+    reason: str = Field(min_length=1, max_length=2_000)
+    facts: str | None = Field(default=None, min_length=1, max_length=20_000)
+    legal_basis: str | None = Field(default=None, min_length=1, max_length=5_000)
+    penalty: PenaltyTerms | None = None

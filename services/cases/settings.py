@@ -1,12 +1,18 @@
-"""Settings of the cases service (env prefix ``GREENLAW_CASES_``)."""
+"""Settings of the cases service (env prefix ``GREENLAW_CASES_``). Legal numbers are data here, not code."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
+from services.cases.domain.deadlines import Limits
+from services.cases.domain.stages import Thresholds
 from shared.contracts.common import DecisionKind
 from shared.settings import ServiceSettings
+
+DATA_DIR = Path(__file__).parent / "data"
 
 DEFAULT_PREFIXES: dict[DecisionKind, str] = {
     DecisionKind.PENALTY: "津西青环罚",
@@ -17,6 +23,12 @@ DEFAULT_PREFIXES: dict[DecisionKind, str] = {
     DecisionKind.PRODUCTION_RESTRICTION: "津西青环限停",
 }
 
+CITATIONS: dict[str, str] = {
+    "two_officers": "《中华人民共和国行政处罚法》第四十二条、第五十五条：执法人员不得少于两人，并应当出示执法证件",
+    "credit_code": "GB 32100-2015《法人和其他组织统一社会信用代码编码规则》",
+    "electronic_service": "《中华人民共和国行政处罚法》第六十一条：电子送达须经当事人同意并签订确认书",
+}
+
 
 class CasesSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="GREENLAW_CASES_", extra="ignore")
@@ -25,5 +37,17 @@ class CasesSettings(ServiceSettings):
     document_prefixes: dict[DecisionKind, str] = Field(
         default_factory=lambda: dict(DEFAULT_PREFIXES), description="文书编号前缀 per decision kind"
     )
+    case_number_prefix: str = Field(default="津西青环立", description="立案编号前缀")
     authority: str = "天津市西青区生态环境局"
     authority_credit_code: str = ""
+    thresholds: Thresholds = Field(default_factory=Thresholds, description="听证、集体讨论金额 (fen)")
+    limits: Limits = Field(default_factory=Limits, description="期限 (days)")
+    thresholds_file: Path = Field(default=DATA_DIR / "serious_pollution.json", description="严重污染环境 thresholds")
+    citations: dict[str, str] = Field(default_factory=lambda: dict(CITATIONS))
+    evidence_dir: Path | None = Field(default=None, description="content-addressed evidence store; data_dir/evidence")
+    evidence_max_bytes: int = 200 * 1024 * 1024
+    seizure_max_days: int = 30
+    restriction_max_months: int = 3
+
+    def resolved_evidence_dir(self) -> Path:
+        return self.evidence_dir or self.common.data_dir / "evidence"

@@ -1,0 +1,311 @@
+"""Request and response models of the case file: officers, inspections, leads, cases, meetings, referrals."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from services.cases.domain.stages import Stage
+from shared.contracts.common import Medium
+
+
+class Input(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TeamCreate(Input):
+    name: str = Field(min_length=1, max_length=100, description="执法队")
+
+
+class TeamPublic(BaseModel):
+    id: str
+    name: str
+
+
+class OfficerCreate(Input):
+    name: str = Field(min_length=1, max_length=100)
+    credential_number: str = Field(min_length=4, max_length=50, description="执法证号")
+    credential_valid_until: date | None = None
+    legal_qualification: bool = Field(default=False, description="法律职业资格 (required for legal reviewers)")
+    team_id: str | None = Field(default=None, max_length=36)
+    subject: str | None = Field(default=None, max_length=200, description="login subject of this officer")
+
+
+class OfficerPublic(BaseModel):
+    id: str
+    name: str
+    subject: str | None
+    credential_number: str
+    credential_valid_until: date | None
+    legal_qualification: bool
+    team_id: str | None
+    active: bool
+    version: int
+
+
+class InspectionCreate(Input):
+    """现场检查."""
+
+    inspected_at: datetime
+    place: str = Field(min_length=1, max_length=300)
+    party_id: str | None = Field(default=None, max_length=36)
+    officer_ids: list[str] = Field(max_length=20, description="at least two officers with valid credentials")
+    findings: str = Field(min_length=1, max_length=20_000)
+    open_lead: bool = Field(default=False, description="open a lead (线索) from the findings")
+
+
+class InspectionPublic(BaseModel):
+    id: str
+    inspected_at: datetime
+    place: str
+    party_id: str | None
+    officer_ids: list[str]
+    findings: str
+    lead_id: str | None
+
+
+class LeadSource(StrEnum):
+    INSPECTION = "inspection"  # 现场检查
+    COMPLAINT = "complaint"  # 12369 热线、来信来访
+    MONITORING = "monitoring"  # 监测超标
+    AGENCY = "agency"  # 其他部门移交
+    POLICE = "police"  # 公安机关
+    OTHER = "other"
+
+
+class LeadCreate(Input):
+    source: LeadSource
+    received_on: date
+    summary: str = Field(min_length=1, max_length=20_000)
+    party_id: str | None = Field(default=None, max_length=36)
+    town: str | None = Field(default=None, max_length=50)
+
+
+class LeadPublic(BaseModel):
+    id: str
+    source: str
+    received_on: date
+    summary: str
+    party_id: str | None
+    town: str | None
+    inspection_id: str | None
+    exceedance_id: str | None
+    details: dict[str, Any] | None
+    status: str
+    extended: bool
+    due_on: date
+    decided_by: str | None
+    decline_reason: str | None
+    case_id: str | None
+    version: int
+
+
+class LeadList(BaseModel):
+    items: list[LeadPublic]
+    next_cursor: str | None
+
+
+class LeadDecline(Input):
+    reason: str = Field(min_length=1, max_length=5_000)
+    decided_on: date
+
+
+class CaseFlags(Input):
+    complex_case: bool = Field(default=False, description="案情复杂")
+    major_public_interest: bool = Field(default=False, description="涉及重大公共利益")
+    multi_law: bool = Field(default=False, description="涉及多个法律关系")
+    head_referred: bool = Field(default=False, description="负责人提交集体讨论")
+
+
+class CaseFile(Input):
+    """立案 (the head's decision on a lead)."""
+
+    lead_id: str = Field(max_length=36)
+    party_id: str = Field(max_length=36)
+    filed_on: date
+    investigator_ids: list[str] = Field(max_length=10, description="≥ 2 officers with valid credentials")
+    medium: Medium | None = None
+    summary: str = Field(min_length=1, max_length=20_000)
+    team: str | None = Field(default=None, max_length=100, description="执法队; defaults to the investigators'")
+    flags: CaseFlags = Field(default_factory=CaseFlags)
+
+
+class ProposedPenalty(Input):
+    fine_fen: int = Field(default=0, ge=0)
+    confiscation_fen: int = Field(default=0, ge=0)
+    licence_revocation: bool = False
+    production_halt: bool = False
+
+
+class Transition(Input):
+    """Move a case to its next stage; the fields the target stage needs."""
+
+    to: Stage
+    on: date = Field(description="date of the step (Asia/Shanghai)")
+    note: str = Field(default="", max_length=5_000)
+    reason: str | None = Field(default=None, max_length=2_000)
+    reviewer_id: str | None = Field(default=None, max_length=36, description="审查人员 (review)")
+    proposed: ProposedPenalty | None = Field(default=None, description="拟处罚 (notice)")
+    notice_received_on: date | None = None
+    hearing_requested_on: date | None = None
+    hearing_held_on: date | None = None
+    party_answered_on: date | None = None
+    legal_reviewer_id: str | None = Field(default=None, max_length=36)
+    legal_opinion: Literal["agree", "improve", "disagree"] | None = None
+    meeting_id: str | None = Field(default=None, max_length=36)
+    paid_on: date | None = None
+
+
+class ClockStopStart(Input):
+    reason: Literal["testing", "appraisal", "public_notice", "service"]
+    started_on: date
+
+
+class ClockStopEnd(Input):
+    ended_on: date
+
+
+class Extension(Input):
+    """延长办案期限: +30 by the head, a further +30 only by collective discussion."""
+
+    by: Literal["head", "collective_discussion"]
+    meeting_id: str | None = Field(default=None, max_length=36)
+
+
+class CasePublic(BaseModel):
+    id: str
+    case_number: str
+    lead_id: str | None
+    party_id: str
+    party_name: str
+    town: str | None
+    team: str | None
+    medium: str | None
+    summary: str
+    stage: Stage
+    investigators: list[str]
+    reviewer_id: str | None
+    legal_reviewer_id: str | None
+    legal_opinion: str | None
+    flags: dict[str, bool]
+    proposed: dict[str, Any]
+    filed_on: date
+    decision_due_on: date
+    head_extension: bool
+    collective_extension: bool
+    notice_received_on: date | None
+    answer_due_on: date | None
+    hearing_requested_on: date | None
+    hearing_held_on: date | None
+    meeting_id: str | None
+    decision_id: str | None
+    decided_on: date | None
+    served_on: date | None
+    money_due_fen: int
+    paid_on: date | None
+    closed_on: date | None
+    outcome: str | None
+    referral_requested: bool
+    police_decision: str | None
+    publicity: list[dict[str, Any]]
+    version: int
+
+
+class CaseList(BaseModel):
+    items: list[CasePublic]
+    next_cursor: str | None
+
+
+class Attendee(Input):
+    name: str = Field(min_length=1, max_length=100)
+    role: str = Field(default="", max_length=100)
+    legal_counsel: bool = Field(default=False, description="法律顾问")
+
+
+class MeetingItem(Input):
+    case_id: str = Field(max_length=36)
+    outcome: str = Field(min_length=1, max_length=2_000, description="审议结果")
+    notes: str = Field(default="", max_length=5_000)
+
+
+class MeetingCreate(Input):
+    """案件审议会."""
+
+    held_on: date
+    attendees: list[Attendee] = Field(min_length=3, max_length=50)
+    items: list[MeetingItem] = Field(min_length=1, max_length=100)
+    minutes: str = Field(min_length=1, max_length=50_000)
+
+
+class MeetingPublic(BaseModel):
+    id: str
+    held_on: date
+    attendees: list[dict[str, Any]]
+    items: list[dict[str, Any]]
+    minutes: str
+
+
+class ReferralFacts(Input):
+    """Facts compared with the serious-pollution thresholds (法释〔2023〕7号)."""
+
+    hazardous_waste_tonnes: float | None = Field(default=None, ge=0)
+    heavy_metal_multiple: dict[str, float] = Field(default_factory=dict, description="e.g. {'Pb': 3.4}")
+    illegal_gains_fen: int | None = Field(default=None, ge=0)
+    water_intake_interrupted_hours: float | None = Field(default=None, ge=0)
+    prior_penalties_two_years: int | None = Field(default=None, ge=0)
+    monitoring_tampering: int | None = Field(default=None, ge=0, le=1)
+    hidden_discharge: int | None = Field(default=None, ge=0, le=1)
+
+
+class ReferralCreate(Input):
+    offence: str = Field(min_length=1, max_length=100, description="涉嫌罪名")
+    medium: Medium
+    summary: str = Field(min_length=1, max_length=20_000)
+    police_unit: str = Field(min_length=1, max_length=100)
+    package_items: list[str] = Field(min_length=1, max_length=100, description="移送材料清单")
+    facts: ReferralFacts = Field(default_factory=ReferralFacts)
+    approved_on: date
+
+
+class ReferralPublic(BaseModel):
+    id: str
+    case_id: str
+    offence: str
+    medium: str
+    police_unit: str
+    package_items: list[str]
+    threshold_hints: list[str]
+    requested_on: date
+    status: str
+
+
+class EvidencePublic(BaseModel):
+    id: str
+    case_id: str
+    kind: str
+    filename: str
+    content_type: str
+    sha256: str
+    size_bytes: int
+    captured_by: str
+    captured_at: datetime
+    uploaded_by: str
+
+
+class DeadlineItem(BaseModel):
+    case_id: str | None
+    lead_id: str | None = None
+    case_number: str | None
+    step: str
+    due_on: date
+    overdue: bool
+    provisional: bool
+
+
+class DeadlineList(BaseModel):
+    as_of: date
+    within: int
+    items: list[DeadlineItem]

@@ -1,0 +1,268 @@
+"""Use cases of a case file: filing (立案), access, the decision clock, extensions and clock stops."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlmodel import col, select
+
+from services.cases.case_schemas import CaseFile, ClockStopEnd, ClockStopStart, Extension
+from services.cases.case_tables import Case, ClockStop, Lead
+from services.cases.common import load, new_id, page, today
+from services.cases.domain import deadlines
+from services.cases.domain.numbering import format_document_number
+from services.cases.domain.stages import OPEN_BEFORE_DECISION, Stage
+from services.cases.fieldwork import open_lead, require_credentialed
+from services.cases.sequences import next_document_seq
+from services.cases.settings import CasesSettings
+from services.cases.tables import Officer, Party
+from shared.audit import append_audit
+from shared.auth import Principal, Role
+from shared.contracts import CloudEvent
+from shared.contracts.common import Medium
+from shared.contracts.events import CaseFiledV1
+from shared.http import etag_of
+from shared.messaging import UnitOfWork
+from shared.problems import Problem
+
+UNSCOPED = frozenset({Role.HEAD, Role.ADMIN, Role.AUDITOR, Role.LEGAL_REVIEWER})
+
+
+def case_etag(case: Case) -> str:
+    return etag_of(case.id, case.version)
+
+
+def in_scope(case: Case, caller: Principal) -> bool:
+    """An officer sees only the cases of its own team; heads, legal reviewers and auditors see all."""
+    return caller.has_any(UNSCOPED) or (caller.team is not None and caller.team == case.team)
+
+
+async def get_case(uow: UnitOfWork, case_id: str, caller: Principal) -> Case:
+    case = await load(uow.session, Case, case_id, "案件")
+    if not in_scope(case, caller):
+        raise Problem(404, f"案件不存在 Case {case_id} not found", slug="not-found")  # no existence leak
+    return case
+
+
+async def audit_case(uow: UnitOfWork, case: Case, *, actor: str, action: str, data: dict[str, object]) -> None:
+    await append_audit(uow.session, actor=actor, entity_type="case", entity_id=case.id, action=action, data=data)
+
+
+async def file_case(
+    uow: UnitOfWork,
+    body: CaseFile,
+    *,
+    settings: CasesSettings,
+    calendar: deadlines.Calendar,
+    actor: str,
+    correlation_id: str,
+) -> Case:
+    """立案: the head's decision on an open lead; ≥ 2 credentialed investigators; a gapless case number."""
+    lead = await open_lead(uow, body.lead_id)
+    party = await load(uow.session, Party, body.party_id, "当事人")
+    await require_credentialed(uow, body.investigator_ids, on=body.filed_on, settings=settings)
+    seq = await next_document_seq(uow, kind="case", year=body.filed_on.year)
+    case = Case(
+        id=new_id(),
+        case_number=format_document_number(settings.case_number_prefix, body.filed_on.year, seq),
+        lead_id=lead.id,
+        party_id=party.id,
+        party_name=party.name,
+        party_type=party.party_type,
+        town=party.town or lead.town,
+        team=body.team or await _team_of(uow, body.investigator_ids),
+        medium=body.medium.value if body.medium else None,
+        summary=body.summary,
+        stage=Stage.FILED.value,
+        investigators=sorted(set(body.investigator_ids)),
+        flags=body.flags.model_dump(),
+        proposed={},
+        publicity=[],
+        filed_on=body.filed_on,
+        decision_due_on=body.filed_on,
+    )
+    await refresh_decision_due(uow, case, settings=settings, calendar=calendar)
+    lead.status, lead.case_id, lead.decided_by, lead.decided_on = "filed", case.id, actor, body.filed_on
+    lead.version += 1
+    uow.session.add_all([case, lead])
+    await audit_case(uow, case, actor=actor, action="filed", data={"case_number": case.case_number, "lead": lead.id})
+    payload = CaseFiledV1(
+        case_id=case.id,
+        case_number=case.case_number,
+        filed_on=body.filed_on,
+        party_name=party.name,
+        medium=body.medium,
+    )
+    uow.emit(CloudEvent.wrap(payload, subject=case.id, correlation_id=correlation_id, actor=actor))
+    return case
+
+
+async def _team_of(uow: UnitOfWork, officer_ids: list[str]) -> str | None:
+    from services.cases.tables import Team
+
+    officers = (await uow.session.exec(select(Officer).where(col(Officer.id).in_(officer_ids)))).all()
+    team_ids = {o.team_id for o in officers if o.team_id}
+    if len(team_ids) != 1:
+        return None
+    team = await uow.session.get(Team, team_ids.pop())
+    return team.name if team else None
+
+
+async def stops_of(uow: UnitOfWork, case_id: str) -> list[ClockStop]:
+    statement = select(ClockStop).where(ClockStop.case_id == case_id).order_by(col(ClockStop.started_on))
+    return list((await uow.session.exec(statement)).all())
+
+
+async def refresh_decision_due(
+    uow: UnitOfWork, case: Case, *, settings: CasesSettings, calendar: deadlines.Calendar
+) -> deadlines.Due:
+    """Recompute the 90(+30+30)-day decision limit with every stop; an open stop counts up to today."""
+    stops = [deadlines.ClockStop(s.started_on, s.ended_on, s.reason) for s in await stops_of(uow, case.id)]
+    due = deadlines.decision_due(
+        calendar,
+        case.filed_on,
+        stops=stops,
+        head_extension=case.head_extension,
+        collective_extension=case.collective_extension,
+        today=max(today(), case.filed_on),
+        limits=settings.limits,
+    )
+    case.decision_due_on = due.due_on
+    return due
+
+
+async def start_stop(uow: UnitOfWork, case: Case, *, reason: str, on: date, ref: str | None = None) -> ClockStop:
+    stop = ClockStop(id=new_id(), case_id=case.id, reason=reason, started_on=on, ref=ref)
+    uow.session.add(stop)
+    await uow.session.flush()
+    return stop
+
+
+async def end_stops(uow: UnitOfWork, case: Case, *, reason: str, on: date, ref: str | None = None) -> int:
+    ended = 0
+    for stop in await stops_of(uow, case.id):
+        if stop.ended_on is None and stop.reason == reason and (ref is None or stop.ref == ref):
+            stop.ended_on = max(on, stop.started_on)
+            uow.session.add(stop)
+            ended += 1
+    await uow.session.flush()
+    return ended
+
+
+def touch(case: Case) -> None:
+    case.version += 1
+    case.updated_at = datetime.now(UTC)
+
+
+async def add_clock_stop(
+    uow: UnitOfWork,
+    case: Case,
+    body: ClockStopStart,
+    *,
+    settings: CasesSettings,
+    calendar: deadlines.Calendar,
+    actor: str,
+) -> ClockStop:
+    """检测、鉴定、公告、送达: time not counted in the decision limit."""
+    if Stage(case.stage) not in OPEN_BEFORE_DECISION:
+        raise Problem(409, "案件已作出决定，期限不再计算 The decision clock no longer runs", slug="clock-not-running")
+    stop = await start_stop(uow, case, reason=body.reason, on=body.started_on)
+    await _after_clock_change(uow, case, settings, calendar, actor, "clock_stopped", {"reason": body.reason})
+    return stop
+
+
+async def end_clock_stop(
+    uow: UnitOfWork,
+    case: Case,
+    stop_id: str,
+    body: ClockStopEnd,
+    *,
+    settings: CasesSettings,
+    calendar: deadlines.Calendar,
+    actor: str,
+) -> None:
+    stop = await load(uow.session, ClockStop, stop_id, "期限中止")
+    if stop.case_id != case.id or stop.ended_on is not None:
+        raise Problem(409, "该期限中止已结束或不属于本案 Stop already ended or not of this case", slug="stop-ended")
+    if body.ended_on < stop.started_on:
+        raise Problem(422, "结束日期早于开始日期 ended_on is before started_on", slug="validation")
+    stop.ended_on = body.ended_on
+    uow.session.add(stop)
+    await _after_clock_change(uow, case, settings, calendar, actor, "clock_resumed", {"reason": stop.reason})
+
+
+async def extend_case(
+    uow: UnitOfWork, case: Case, body: Extension, *, settings: CasesSettings, calendar: deadlines.Calendar, actor: str
+) -> Case:
+    """延期: the head once (+30); a further +30 only by collective discussion with a meeting record."""
+    if Stage(case.stage) not in OPEN_BEFORE_DECISION:
+        raise Problem(409, "案件已作出决定 The case is already decided", slug="clock-not-running")
+    if body.by == "head":
+        if case.head_extension:
+            raise Problem(409, "负责人已批准过延期 Already extended by the head", slug="already-extended")
+        case.head_extension = True
+    else:
+        if not case.head_extension:
+            raise Problem(409, "须先经负责人批准延期 The head's extension comes first", missing_step="head_extension")
+        if case.collective_extension:
+            raise Problem(409, "已经集体讨论延期 Already extended by collective discussion", slug="already-extended")
+        if body.meeting_id is None:
+            raise Problem(409, "需有案件审议会记录 A meeting record is required", missing_step="review_meeting")
+        case.collective_extension = True
+    await _after_clock_change(uow, case, settings, calendar, actor, "extended", {"by": body.by})
+    return case
+
+
+async def _after_clock_change(
+    uow: UnitOfWork,
+    case: Case,
+    settings: CasesSettings,
+    calendar: deadlines.Calendar,
+    actor: str,
+    action: str,
+    data: dict[str, object],
+) -> None:
+    await refresh_decision_due(uow, case, settings=settings, calendar=calendar)
+    touch(case)
+    uow.session.add(case)
+    await audit_case(uow, case, actor=actor, action=action, data={**data, "decision_due_on": case.decision_due_on})
+
+
+async def list_cases(
+    uow: UnitOfWork,
+    caller: Principal,
+    *,
+    stage: Stage | None,
+    officer: str | None,
+    party: str | None,
+    town: str | None,
+    overdue: bool | None,
+    cursor: str | None,
+    limit: int,
+) -> tuple[list[Case], str | None]:
+    statement = select(Case)
+    if not caller.has_any(UNSCOPED):
+        statement = statement.where(Case.team == caller.team) if caller.team else statement.where(False)
+    if stage:
+        statement = statement.where(Case.stage == stage.value)
+    if party:
+        statement = statement.where(Case.party_id == party)
+    if town:
+        statement = statement.where(Case.town == town)
+    if overdue is not None:
+        open_stages = [s.value for s in OPEN_BEFORE_DECISION]
+        late = col(Case.stage).in_(open_stages) & (col(Case.decision_due_on) < today())
+        statement = statement.where(late if overdue else ~late)
+    rows, next_cursor = await page(uow.session, statement, Case, cursor=cursor, limit=limit if not officer else 1000)
+    if officer:  # JSON membership is not portable across SQLite and PostgreSQL: filter the page here
+        rows = [c for c in rows if officer in c.investigators or officer in (c.reviewer_id, c.legal_reviewer_id)]
+        rows, next_cursor = rows[:limit], None
+    return rows, next_cursor
+
+
+async def lead_of(uow: UnitOfWork, lead_id: str) -> Lead:
+    return await load(uow.session, Lead, lead_id, "线索")
+
+
+def medium_of(case: Case) -> Medium | None:
+    return Medium(case.medium) if case.medium else None

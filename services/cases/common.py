@@ -1,0 +1,68 @@
+"""Small helpers the cases handlers share: today's date in Asia/Shanghai, loading rows or 404, cursor pages."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import SQLModel, col
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from shared.http import decode_cursor, encode_cursor
+from shared.messaging import UnitOfWork
+from shared.problems import Problem
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+T = TypeVar("T", bound=SQLModel)
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def today() -> date:
+    """Legal deadlines are dates in Asia/Shanghai."""
+    return datetime.now(SHANGHAI).date()
+
+
+def local_date(moment: datetime) -> date:
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(SHANGHAI).date()
+
+
+async def load(session: AsyncSession, model: type[T], key: str, what: str) -> T:
+    found = await session.get(model, key)
+    if found is None:
+        raise Problem(404, f"{what}不存在 {model.__name__} {key} not found", slug="not-found")
+    return found
+
+
+async def flush_unique(uow: UnitOfWork, detail: str, *, slug: str) -> None:
+    """Flush now so a unique-constraint clash becomes a clear 409, not a 500 at commit."""
+    try:
+        await uow.session.flush()
+    except IntegrityError as exc:
+        raise Problem(409, detail, slug=slug) from exc
+
+
+async def page(
+    session: AsyncSession, statement: Any, model: type[T], *, cursor: str | None, limit: int
+) -> tuple[list[T], str | None]:
+    """Keyset page ordered by (created_at, id); the cursor holds the last row's position."""
+    position = decode_cursor(cursor)
+    fields: Any = model
+    created, ident = col(fields.created_at), col(fields.id)
+    if position is not None:
+        try:
+            after = datetime.fromisoformat(str(position["t"]))
+            last_id = str(position["id"])
+        except (KeyError, ValueError) as exc:
+            raise Problem(400, "游标无效 Invalid cursor", slug="invalid-cursor") from exc
+        statement = statement.where((created > after) | ((created == after) & (ident > last_id)))
+    rows = list((await session.exec(statement.order_by(created, ident).limit(limit + 1))).all())
+    if len(rows) <= limit:
+        return rows, None
+    last = rows[limit - 1]
+    return rows[:limit], encode_cursor({"t": last.created_at.isoformat(), "id": last.id})

@@ -1,0 +1,89 @@
+"""What a decision must carry: kind-specific terms checked against settings, and the issued-event payload."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from services.cases.schemas import DecisionCreate
+from services.cases.settings import CasesSettings
+from services.cases.tables import Decision
+from shared.contracts.common import DecisionKind, PartySnapshot, PenaltyTerms
+from shared.contracts.events import DecisionIssuedV1
+from shared.problems import Problem
+
+
+def check_terms(command: DecisionCreate, settings: CasesSettings) -> None:
+    """Seizure ≤ 30 days (+30), restriction ≤ 3 months (+3): the limits are settings."""
+    seizure, restriction = command.seizure, command.restriction
+    if seizure is not None and seizure.term_days is not None:
+        limit = settings.seizure_max_days * (2 if seizure.action == "extend" else 1)
+        if seizure.term_days > limit:
+            raise Problem(422, f"查封扣押期限不得超过{limit}日 Seizure term over {limit} days", slug="term-too-long")
+    if seizure is not None and seizure.action == "seize" and not seizure.head_approval:
+        raise Problem(422, "查封扣押须经负责人书面批准 Seizure needs the head's written approval", slug="head-approval")
+    if restriction is not None:
+        limit = settings.restriction_max_months * (2 if restriction.extension else 1)
+        if restriction.months > limit:
+            raise Problem(422, f"限产停产期限不得超过{limit}个月 Over {limit} months", slug="term-too-long")
+
+
+def money_due_fen(command: DecisionCreate) -> int:
+    """What the party has to pay: fine and confiscation, or the daily penalty's days × daily amount."""
+    due = command.penalty.fine_fen + command.penalty.confiscation_fen
+    if command.daily_penalty is not None:
+        due = max(due, command.daily_penalty.daily_amount_fen * command.daily_penalty.days)
+    return due
+
+
+def penalty_categories(penalty: PenaltyTerms, kind: DecisionKind) -> list[str]:
+    """处罚类别 as Credit China names them."""
+    categories = []
+    if penalty.warning:
+        categories.append("警告")
+    if penalty.fine_fen:
+        categories.append("罚款")
+    if penalty.confiscation_fen:
+        categories.append("没收违法所得、没收非法财物")
+    if penalty.licence_measure:
+        categories.append(penalty.licence_measure)
+    if kind == DecisionKind.PRODUCTION_RESTRICTION:
+        categories.append("责令停产停业")
+    categories.extend(penalty.other_measures)
+    return categories or ["其他"]
+
+
+def decision_payload(decision: Decision, settings: CasesSettings, *, case_number: str | None) -> DecisionIssuedV1:
+    terms = dict(decision.terms or {})
+    penalty = PenaltyTerms.model_validate(decision.penalty)
+    kind = DecisionKind(decision.kind)
+    valid_until = terms.get("penalty_valid_until")
+    return DecisionIssuedV1(
+        decision_id=decision.id,
+        case_id=decision.case_id,
+        case_number=case_number,
+        kind=kind,
+        document_number=decision.document_number,
+        decided_on=decision.decided_on,
+        party=PartySnapshot.model_validate(decision.party),
+        facts=decision.facts,
+        legal_basis=decision.legal_basis,
+        penalty=penalty,
+        violation_type=decision.violation_type,
+        authority=settings.authority,
+        authority_credit_code=settings.authority_credit_code,
+        penalty_categories=penalty_categories(penalty, kind),
+        penalty_valid_until=date.fromisoformat(valid_until) if isinstance(valid_until, str) else None,
+        licence_name=_text(terms.get("licence_name")),
+        licence_number=_text(terms.get("licence_number")),
+        evidence_summary=str(terms.get("evidence_summary") or ""),
+        discretion=str(terms.get("discretion") or ""),
+        statements_adopted=terms.get("statements_adopted")
+        if isinstance(terms.get("statements_adopted"), bool)
+        else None,
+        terms={k: terms[k] for k in ("seizure", "daily_penalty", "restriction") if terms.get(k) is not None},
+        remarks=str(terms.get("remarks") or ""),
+    )
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)

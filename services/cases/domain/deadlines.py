@@ -1,0 +1,131 @@
+"""Legal time limits of a case (domain.md §0–1): which day each step is due, and the clock stops.
+
+Working-day periods (3/5/7 days) and calendar-day periods (15/30/90 days) follow §0: the start day is not counted;
+a calendar-day deadline landing on a non-working day moves to the next working day. The calendar is passed in
+(anything with ``add_working_days`` / ``add_calendar_days``), so these rules stay pure.
+"""
+
+from __future__ import annotations
+
+import calendar as month_calendar
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Protocol
+
+
+class DueDate(Protocol):
+    @property
+    def due_on(self) -> date: ...
+
+    @property
+    def provisional(self) -> bool: ...
+
+
+class Calendar(Protocol):
+    def add_working_days(self, start: date, days: int) -> DueDate: ...
+
+    def add_calendar_days(self, start: date, days: int) -> DueDate: ...
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The numbers of the rules, from settings (data, so a rule change is an edit)."""
+
+    lead_days: int = 15
+    lead_extension_days: int = 15
+    decision_days: int = 90
+    head_extension_days: int = 30
+    collective_extension_days: int = 30
+    answer_working_days: int = 5
+    service_working_days: int = 7
+    payment_days: int = 15
+    surcharge_percent_per_day: int = 3
+    court_enforcement_months: int = 3
+
+
+@dataclass(frozen=True)
+class ClockStop:
+    """A period not counted in the 90 days (中止, 听证, 检测鉴定, 公告, 送达, 涉嫌犯罪移送): [started_on, ended_on)."""
+
+    started_on: date
+    ended_on: date | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class Due:
+    due_on: date
+    provisional: bool
+
+
+def stopped_days(stops: Iterable[ClockStop], *, today: date) -> int:
+    """Calendar days the clock stood still; an open stop counts up to today. Overlapping stops count once."""
+    days: set[date] = set()
+    for stop in stops:
+        end = stop.ended_on or today
+        day = stop.started_on
+        while day < end:
+            days.add(day)
+            day += timedelta(days=1)
+    return len(days)
+
+
+def lead_filing_due(cal: Calendar, received_on: date, *, extended: bool, limits: Limits) -> Due:
+    """线索 → decide whether to file within 15 days, +15 with the head's approval."""
+    days = limits.lead_days + (limits.lead_extension_days if extended else 0)
+    return _due(cal.add_calendar_days(received_on, days))
+
+
+def decision_due(
+    cal: Calendar,
+    filed_on: date,
+    *,
+    stops: Iterable[ClockStop] = (),
+    head_extension: bool = False,
+    collective_extension: bool = False,
+    today: date,
+    limits: Limits,
+) -> Due:
+    """作出决定: 90 days from filing, +30 (head), +30 more (collective discussion), plus every stopped day."""
+    days = limits.decision_days + stopped_days(stops, today=today)
+    days += limits.head_extension_days if head_extension else 0
+    days += limits.collective_extension_days if collective_extension else 0
+    return _due(cal.add_calendar_days(filed_on, days))
+
+
+def answer_due(cal: Calendar, notice_received_on: date, *, limits: Limits) -> Due:
+    """陈述申辩 / 听证申请: the party answers within 5 working days of receiving the notice."""
+    return _due(cal.add_working_days(notice_received_on, limits.answer_working_days))
+
+
+def service_due(cal: Calendar, decided_on: date, *, limits: Limits) -> Due:
+    """送达: within 7 working days of the decision (unless served on the spot)."""
+    return _due(cal.add_working_days(decided_on, limits.service_working_days))
+
+
+def payment_due(cal: Calendar, served_on: date, *, limits: Limits) -> Due:
+    """缴纳罚款: within 15 days of service."""
+    return _due(cal.add_calendar_days(served_on, limits.payment_days))
+
+
+def late_surcharge_fen(fine_fen: int, *, due_on: date, paid_on: date, limits: Limits) -> int:
+    """加处罚款: 3 % of the fine per day late, never more than the fine itself (行政强制法 §45)."""
+    days_late = max(0, (paid_on - due_on).days)
+    return min(fine_fen, fine_fen * limits.surcharge_percent_per_day * days_late // 100)
+
+
+def court_enforcement_due(demand_on: date, *, limits: Limits) -> date:
+    """申请法院强制执行: within 3 months after the formal demand (催告)."""
+    return add_months(demand_on, limits.court_enforcement_months)
+
+
+def add_months(day: date, months: int) -> date:
+    """Same day ``months`` later; the month's last day when it is shorter (e.g. 31 Jan + 1 → 28/29 Feb)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, month_calendar.monthrange(year, month)[1]))
+
+
+def _due(found: DueDate) -> Due:
+    return Due(due_on=found.due_on, provisional=found.provisional)

@@ -1,0 +1,56 @@
+"""Enforcement statistics (执法统计) for a year or a quarter: the period and the report's fixed shape."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from typing import Any
+
+from shared.contracts.common import DecisionKind, Medium
+
+
+def period_of(year: int, quarter: int | None) -> tuple[date, date]:
+    """[first day, first day after] of the year or quarter."""
+    if quarter is None:
+        return date(year, 1, 1), date(year + 1, 1, 1)
+    start = date(year, 3 * (quarter - 1) + 1, 1)
+    end = date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)
+    return start, end
+
+
+def empty_report(year: int, quarter: int | None) -> dict[str, Any]:
+    """The report with every count at zero; every key is always present (the disclosure service relies on it)."""
+    return {
+        "year": year,
+        "quarter": quarter,
+        "inspections": 0,
+        "leads": 0,
+        "cases_filed": 0,
+        "cases_closed": 0,
+        "decisions_by_kind": {kind.value: 0 for kind in DecisionKind},
+        "fines_total_fen": 0,
+        "confiscation_total_fen": 0,
+        "review_meetings": 0,
+        "cases_reviewed": 0,
+        "referrals_by_medium": {medium.value: 0 for medium in Medium},
+    }
+
+
+def report_rows(report: dict[str, Any]) -> list[tuple[str, object]]:
+    """Flatten nested counts to ``("decisions_by_kind.penalty", 3)`` rows."""
+    rows: list[tuple[str, object]] = []
+    for key, value in report.items():
+        if isinstance(value, dict):
+            rows.extend((f"{key}.{sub}", count) for sub, count in value.items())
+        else:
+            rows.append((key, "" if value is None else value))
+    return rows
+
+
+def report_csv(report: dict[str, Any]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["metric", "value"])
+    writer.writerows(report_rows(report))
+    return out.getvalue()

@@ -1,0 +1,161 @@
+"""Use cases of review meetings (案件审议会), referrals to the police (移送), and the case's publicity record."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from sqlmodel import col, select
+
+from services.cases.case_schemas import MeetingCreate, ReferralCreate
+from services.cases.case_tables import Case, ReferralRequest, ReviewMeeting
+from services.cases.casework import audit_case, end_stops, refresh_decision_due, start_stop, touch
+from services.cases.common import new_id
+from services.cases.domain.deadlines import Calendar
+from services.cases.domain.stages import Stage
+from services.cases.domain.thresholds import ThresholdTable, load_thresholds, threshold_hints
+from services.cases.settings import CasesSettings
+from services.cases.tables import Party
+from shared.audit import append_audit
+from shared.contracts import CloudEvent
+from shared.contracts.common import PartySnapshot, PartyType
+from shared.contracts.events import ReferralRequestedV1
+from shared.messaging import UnitOfWork
+from shared.problems import Problem
+
+
+async def record_meeting(uow: UnitOfWork, body: MeetingCreate, *, actor: str) -> ReviewMeeting:
+    case_ids = [item.case_id for item in body.items]
+    found = set((await uow.session.exec(select(Case.id).where(col(Case.id).in_(case_ids)))).all())
+    missing = sorted(set(case_ids) - found)
+    if missing:
+        raise Problem(422, f"审议的案件不存在 Unknown cases: {', '.join(missing)}", slug="unknown-case")
+    if len(set(case_ids)) != len(case_ids):
+        raise Problem(422, "同一案件重复列出 A case is listed twice", slug="validation")
+    meeting = ReviewMeeting(
+        id=new_id(),
+        held_on=body.held_on,
+        attendees=[a.model_dump() for a in body.attendees],
+        items=[i.model_dump() for i in body.items],
+        minutes=body.minutes,
+        recorded_by=actor,
+    )
+    uow.session.add(meeting)
+    await append_audit(
+        uow.session,
+        actor=actor,
+        entity_type="review_meeting",
+        entity_id=meeting.id,
+        action="recorded",
+        data={"cases": case_ids},
+    )
+    for item in body.items:
+        case = await uow.session.get(Case, item.case_id)
+        assert case is not None
+        await audit_case(
+            uow, case, actor=actor, action="discussed", data={"meeting_id": meeting.id, "outcome": item.outcome}
+        )
+    return meeting
+
+
+@lru_cache(maxsize=8)
+def _table(path: Path) -> ThresholdTable:
+    return load_thresholds(path)
+
+
+async def request_referral(
+    uow: UnitOfWork, case: Case, body: ReferralCreate, *, settings: CasesSettings, actor: str, correlation_id: str
+) -> ReferralRequest:
+    """涉嫌犯罪移送: the head's approval; serious-pollution thresholds met are shown as hints."""
+    if case.stage in {Stage.CLOSED.value, Stage.TRANSFERRED.value}:
+        raise Problem(409, "案件已结案或已移送 The case is closed or transferred", slug="illegal-transition")
+    facts = body.facts.model_dump(exclude_none=True)
+    hints = threshold_hints(_table(settings.thresholds_file), facts)
+    referral = ReferralRequest(
+        id=new_id(),
+        case_id=case.id,
+        offence=body.offence,
+        medium=body.medium.value,
+        police_unit=body.police_unit,
+        package_items=body.package_items,
+        facts=facts,
+        threshold_hints=hints,
+        requested_on=body.approved_on,
+        requested_by=actor,
+    )
+    uow.session.add(referral)
+    case.referral_requested = True
+    touch(case)
+    uow.session.add(case)
+    await audit_case(
+        uow, case, actor=actor, action="referral_requested", data={"referral": referral.id, "hints": hints}
+    )
+    party = await uow.session.get(Party, case.party_id)
+    snapshot = PartySnapshot(
+        party_id=case.party_id,
+        party_type=PartyType(case.party_type),
+        name=case.party_name,
+        credit_code=party.credit_code if party else None,
+        id_number=party.id_number if party else None,
+        legal_representative=party.legal_representative if party else None,
+        address=party.address if party else None,
+        town=case.town,
+    )
+    payload = ReferralRequestedV1(
+        request_id=referral.id,
+        case_id=case.id,
+        case_number=case.case_number,
+        party=snapshot,
+        offence=body.offence,
+        medium=body.medium,
+        summary=body.summary,
+        police_unit=body.police_unit,
+        package_items=body.package_items,
+        threshold_hints=hints,
+        approved_on=body.approved_on,
+    )
+    uow.emit(CloudEvent.wrap(payload, subject=case.id, correlation_id=correlation_id, actor=actor))
+    return referral
+
+
+async def referral_outcome(
+    uow: UnitOfWork,
+    case_id: str,
+    referral_id: str,
+    *,
+    outcome: str,
+    on: date,
+    note: str,
+    actor: str,
+    settings: CasesSettings,
+    calendar: Calendar,
+) -> None:
+    """Police receipt stops the decision clock; a decline or return resumes it; an acceptance is noted."""
+    case = await uow.session.get(Case, case_id)
+    if case is None:
+        return  # a referral not started from a case of ours: nothing to note
+    if outcome == "received":
+        await start_stop(uow, case, reason="referral", on=on, ref=referral_id)
+    elif outcome in {"declined", "returned"}:
+        await end_stops(uow, case, reason="referral", on=on, ref=referral_id)
+    if outcome != "received":
+        case.police_decision = note
+    await refresh_decision_due(uow, case, settings=settings, calendar=calendar)
+    touch(case)
+    uow.session.add(case)
+    await audit_case(
+        uow, case, actor=actor, action=f"referral_{outcome}", data={"referral_id": referral_id, "note": note}
+    )
+
+
+async def note_publicity(uow: UnitOfWork, decision_id: str, entry: Mapping[str, object], *, actor: str) -> None:
+    """公示记录: what disclosure did with the case's decision."""
+    case = (await uow.session.exec(select(Case).where(Case.decision_id == decision_id))).first()
+    if case is None:
+        return
+    case.publicity = [*case.publicity, dict(entry)]
+    touch(case)
+    uow.session.add(case)
+    await audit_case(uow, case, actor=actor, action=f"publicity_{entry.get('event')}", data=dict(entry))

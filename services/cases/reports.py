@@ -1,0 +1,121 @@
+"""Read models: enforcement statistics (执法统计) and the deadline watch list (期限预警)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from services.cases.case_schemas import DeadlineItem
+from services.cases.case_tables import Case, Inspection, Lead, ReferralRequest, ReviewMeeting
+from services.cases.casework import refresh_decision_due
+from services.cases.domain import deadlines
+from services.cases.domain.stages import OPEN_BEFORE_DECISION, Stage
+from services.cases.domain.statistics import empty_report, period_of
+from services.cases.settings import CasesSettings
+from services.cases.tables import Decision
+from shared.auth import Principal
+from shared.messaging import UnitOfWork
+
+
+async def _count(uow: UnitOfWork, model: Any, column: Any, start: date, end: date) -> int:
+    statement = select(func.count()).select_from(model).where(column >= start, column < end)
+    return int((await uow.session.exec(statement)).one())
+
+
+async def statistics(uow: UnitOfWork, *, year: int, quarter: int | None) -> dict[str, Any]:
+    start, end = period_of(year, quarter)
+    report = empty_report(year, quarter)
+    report["inspections"] = await _count(uow, Inspection, col(Inspection.inspected_on), start, end)
+    report["leads"] = await _count(uow, Lead, col(Lead.received_on), start, end)
+    report["cases_filed"] = await _count(uow, Case, col(Case.filed_on), start, end)
+    report["cases_closed"] = await _count(uow, Case, col(Case.closed_on), start, end)
+    report["review_meetings"] = await _count(uow, ReviewMeeting, col(ReviewMeeting.held_on), start, end)
+    in_period = col(Decision.decided_on) >= start, col(Decision.decided_on) < end, col(Decision.status) != "revoked"
+    decisions = (await uow.session.exec(select(Decision).where(*in_period))).all()
+    for decision in decisions:
+        report["decisions_by_kind"][decision.kind] = report["decisions_by_kind"].get(decision.kind, 0) + 1
+        report["fines_total_fen"] += int(str(decision.penalty.get("fine_fen", 0)))
+        report["confiscation_total_fen"] += int(str(decision.penalty.get("confiscation_fen", 0)))
+    meetings = (await uow.session.exec(select(ReviewMeeting).where(*_between(ReviewMeeting.held_on, start, end)))).all()
+    report["cases_reviewed"] = sum(len(m.items) for m in meetings)
+    referrals = (
+        await uow.session.exec(select(ReferralRequest).where(*_between(ReferralRequest.requested_on, start, end)))
+    ).all()
+    for referral in referrals:
+        report["referrals_by_medium"][referral.medium] += 1
+    return report
+
+
+def _between(column: Any, start: date, end: date) -> tuple[Any, Any]:
+    return col(column) >= start, col(column) < end
+
+
+async def deadline_watch(
+    uow: UnitOfWork,
+    caller: Principal,
+    *,
+    as_of: date,
+    within: int,
+    settings: CasesSettings,
+    calendar: deadlines.Calendar,
+) -> list[DeadlineItem]:
+    """Everything due by ``as_of + within`` days, overdue first: per case and step, and open leads."""
+    from services.cases.casework import in_scope
+
+    horizon = as_of + timedelta(days=within)
+    items: list[DeadlineItem] = []
+    cases = (await uow.session.exec(select(Case).where(Case.stage != Stage.CLOSED.value))).all()
+    for case in cases:
+        if not in_scope(case, caller):
+            continue
+        for step, due in await _case_steps(uow, case, settings, calendar):
+            if due.due_on <= horizon:
+                items.append(_item(case, step, due, as_of))
+    leads = (await uow.session.exec(select(Lead).where(Lead.status == "open"))).all()
+    for lead in leads:
+        if lead.due_on <= horizon:
+            items.append(
+                DeadlineItem(
+                    case_id=None,
+                    lead_id=lead.id,
+                    case_number=None,
+                    step="lead_filing_decision",
+                    due_on=lead.due_on,
+                    overdue=lead.due_on < as_of,
+                    provisional=False,
+                )
+            )
+    return sorted(items, key=lambda i: (i.due_on, i.step))
+
+
+def _item(case: Case, step: str, due: deadlines.Due, as_of: date) -> DeadlineItem:
+    return DeadlineItem(
+        case_id=case.id,
+        case_number=case.case_number,
+        step=step,
+        due_on=due.due_on,
+        overdue=due.due_on < as_of,
+        provisional=due.provisional,
+    )
+
+
+async def _case_steps(
+    uow: UnitOfWork, case: Case, settings: CasesSettings, calendar: deadlines.Calendar
+) -> list[tuple[str, deadlines.Due]]:
+    stage, limits = Stage(case.stage), settings.limits
+    steps: list[tuple[str, deadlines.Due]] = []
+    if stage in OPEN_BEFORE_DECISION:
+        steps.append(("decision", await refresh_decision_due(uow, case, settings=settings, calendar=calendar)))
+    if stage == Stage.NOTICE and case.answer_due_on and case.party_answered_on is None:
+        steps.append(("party_answer", deadlines.Due(case.answer_due_on, provisional=False)))
+    if stage == Stage.DECIDED and case.decided_on:
+        steps.append(("service", deadlines.service_due(calendar, case.decided_on, limits=limits)))
+    if stage in {Stage.SERVED, Stage.EXECUTING} and case.money_due_fen and case.paid_on is None and case.served_on:
+        steps.append(("payment", deadlines.payment_due(calendar, case.served_on, limits=limits)))
+    if case.demand_on and case.paid_on is None:
+        court = deadlines.court_enforcement_due(case.demand_on, limits=limits)
+        steps.append(("court_enforcement", deadlines.Due(court, provisional=False)))
+    return steps
