@@ -92,7 +92,7 @@ class CreditRecord(SQLModel, table=True):
 class Bulletin(SQLModel, table=True):
     """监测简报 as published by monitoring."""
 
-    __tablename__ = "bulletin"
+    __tablename__ = "public_bulletin"
 
     id: str = Field(primary_key=True, max_length=36)
     kind: str = Field(max_length=30, index=True)
@@ -107,7 +107,7 @@ class Bulletin(SQLModel, table=True):
 class AnnualReport(SQLModel, table=True):
     """年度执法工作报告 for a year: due 31 January of the next year, tracked like a publication."""
 
-    __tablename__ = "annual_report"
+    __tablename__ = "annual_enforcement_report"
 
     year: int = Field(primary_key=True)
     due_on: date

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from services.disclosure.domain.redaction import redact_text
 from shared.contracts.common import DecisionKind, PartyType
 from shared.contracts.events import DecisionIssuedV1
 
@@ -77,6 +78,9 @@ def add_months(day: date, months: int) -> date:
 
 
 def penalty_categories(decision: DecisionIssuedV1) -> str:
+    """处罚类别: as the decision states them, else derived from the penalty terms."""
+    if decision.penalty_categories:
+        return "；".join(decision.penalty_categories)
     terms, kinds = decision.penalty, []
     if terms.warning:
         kinds.append("警告")
@@ -97,6 +101,7 @@ def credit_record(
     party = decision.party
     individual = party.party_type == PartyType.INDIVIDUAL
     publicity_until = add_months(decision.decided_on, publicity_months)
+    licence = " ".join(v for v in (decision.licence_name, decision.licence_number) if v)
     values = {
         "party_name": party.name,
         "party_type": PARTY_TYPES[party.party_type],
@@ -114,13 +119,14 @@ def credit_record(
         "confiscation_wan_yuan": wan_yuan(decision.penalty.confiscation_fen)
         if decision.penalty.confiscation_fen
         else "",
-        "licence": decision.penalty.licence_measure or "",
+        "licence": licence or decision.penalty.licence_measure or "",
         "decided_on": decision.decided_on.isoformat(),
-        "valid_until": publicity_until.isoformat(),
+        "valid_until": (decision.penalty_valid_until or publicity_until).isoformat(),
         "publicity_until": publicity_until.isoformat(),
         "authority": decision.authority or data_source,
         "authority_credit_code": decision.authority_credit_code or data_source_code,
         "data_source": data_source,
         "data_source_credit_code": data_source_code,
+        "remarks": redact_text(decision.remarks).text,
     }
     return {key: values.get(key, "") for key, _label in FIELDS}

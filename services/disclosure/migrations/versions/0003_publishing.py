@@ -76,7 +76,7 @@ def upgrade() -> None:
         sa.Column("delivered_at", sa.DateTime(timezone=True), nullable=True),
     )
     op.create_table(
-        "bulletin",
+        "public_bulletin",
         sa.Column("id", sa.String(36), primary_key=True),
         sa.Column("kind", sa.String(30), nullable=False, index=True),
         sa.Column("period_start", sa.Date(), nullable=False),
@@ -87,7 +87,7 @@ def upgrade() -> None:
         sa.Column("published_at", sa.DateTime(timezone=True), nullable=False),
     )
     op.create_table(
-        "annual_report",
+        "annual_enforcement_report",
         sa.Column("year", sa.Integer(), primary_key=True, autoincrement=False),
         sa.Column("due_on", sa.Date(), nullable=False),
         sa.Column("status", sa.String(20), nullable=False),
@@ -101,7 +101,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("annual_report", "bulletin", "credit_record", "withdrawal_notice"):
+    for table in ("annual_enforcement_report", "public_bulletin", "credit_record", "withdrawal_notice"):
         op.drop_table(table)
     for index in ("ix_publication_published_on", "ix_publication_town", "ix_publication_credit_code"):
         op.drop_index(index, table_name="publication")
