@@ -7,7 +7,6 @@ service's own outbox, relay and bus.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -25,10 +24,9 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def auto_penalties(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def auto_penalties(monkeypatch: pytest.MonkeyPatch) -> None:
     """Penalties publish themselves; other kinds wait for an editor (the default)."""
     monkeypatch.setenv("GREENLAW_DISCLOSURE_PUBLISH_MODES", json.dumps({"penalty": "auto"}))
-    yield
 
 
 async def publication_of(client: httpx.AsyncClient, decision_id: str) -> dict[str, Any] | None:
