@@ -6,18 +6,40 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from services.monitoring.api import ROUTERS
+from services.monitoring.hj212_listener import hj212_hook
+from services.monitoring.passwords import PasswordCache
 from services.monitoring.settings import MonitoringSettings
+from services.monitoring.standards import load_hj212_codes, load_standards
 from shared.messaging import InProcessBus
 from shared.service import ServiceSpec, build_service_app
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+DESCRIPTION = "环境监测: stations, readings (batch and HJ 212), data review, AQI and water class, bulletins."
 
 SPEC = ServiceSpec(
     name="monitoring",
     title="greenlaw monitoring",
-    description="环境监测: stations, readings (batch and HJ 212), data review, AQI and water class, bulletins.",
-    migrations_dir=Path(__file__).parent / "migrations",
-    routers=[],
+    description=DESCRIPTION,
+    migrations_dir=MIGRATIONS_DIR,
+    routers=list(ROUTERS),
 )
 
 
 def create_app(settings: MonitoringSettings | None = None, *, bus: InProcessBus | None = None) -> FastAPI:
-    return build_service_app(SPEC, settings or MonitoringSettings(), bus=bus)
+    """Standard tables are read once here (files only, no connections); the HJ 212 listener runs as a hook."""
+    settings = settings or MonitoringSettings()
+    standards = load_standards(settings.standards_dirs)
+    passwords = PasswordCache()
+    spec = ServiceSpec(
+        name=SPEC.name,
+        title=SPEC.title,
+        description=SPEC.description,
+        migrations_dir=SPEC.migrations_dir,
+        routers=SPEC.routers,
+        hooks=[hj212_hook(standards, load_hj212_codes(), passwords)],
+    )
+    app = build_service_app(spec, settings, bus=bus)
+    app.state.standards = standards
+    app.state.passwords = passwords
+    return app

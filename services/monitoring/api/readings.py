@@ -1,0 +1,124 @@
+"""Readings: batch ingest (JSON array or CSV), range queries with aggregation, latest values, CSV export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+
+from services.monitoring.api.deps import Reader, Sender, sender, standards_of
+from services.monitoring.domain.readings import RowError, rows_from_csv
+from services.monitoring.handlers.batch import ingest_batch
+from services.monitoring.handlers.queries import Aggregation, aggregated_readings, latest_values, raw_readings
+from services.monitoring.schemas import BatchResult
+from services.monitoring.settings import MonitoringSettings
+from shared.problems import Problem
+from shared.service import runtime_of
+from shared.web import correlation_id
+
+router = APIRouter(prefix="/api/v1/monitoring", tags=["readings"])
+
+
+async def _rows(request: Request, settings: MonitoringSettings) -> list[Any]:
+    body = await request.body()
+    if len(body) > settings.batch_max_bytes:
+        raise Problem(413, f"请求体超过 {settings.batch_max_bytes} 字节 Body too large")
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    try:
+        if media == "text/csv":
+            rows: Any = rows_from_csv(body.decode("utf-8-sig"))
+        elif media in ("application/json", ""):
+            rows = json.loads(body)
+        else:
+            raise Problem(415, "只接受 JSON 数组或 CSV Send a JSON array or text/csv", slug="unsupported-media-type")
+    except (UnicodeDecodeError, ValueError, RowError) as exc:
+        raise Problem(400, f"无法解析请求体 Unreadable body: {exc}", slug="unreadable-body") from exc
+    if not isinstance(rows, list):
+        raise Problem(422, "需要数组 The body must be a JSON array of readings", slug="not-an-array")
+    if len(rows) > settings.batch_max_rows:
+        raise Problem(
+            413, f"每次最多 {settings.batch_max_rows} 条 At most {settings.batch_max_rows} readings a request"
+        )
+    return rows
+
+
+@router.post(
+    "/readings:batch",
+    operation_id="ingest_readings",
+    response_model=BatchResult,
+    openapi_extra={"requestBody": {"content": {"application/json": {}, "text/csv": {}}}},
+)
+async def ingest_readings(request: Request, caller: Annotated[Sender, Depends(sender)]) -> BatchResult:
+    """批量上报: each row ``station, parameter, time, value, unit, flag[, interval]``; the same (station, parameter,
+    interval, time) again updates. HTTP Basic with the station's MN and password, or a staff token."""
+    settings: MonitoringSettings = request.app.state.settings
+    rows = await _rows(request, settings)
+    async with runtime_of(request).uow() as uow:
+        result = await ingest_batch(
+            uow, standards_of(request), rows, caller_station=caller.station, actor=caller.actor,
+            correlation_id=correlation_id(request),
+        )  # fmt: skip
+        if result.stored == 0 and result.rejected:
+            raise Problem(
+                422,
+                "没有有效数据 No valid readings",
+                slug="no-valid-readings",
+                rejected=result.model_dump()["rejected"][:1000],
+            )
+        await uow.commit()
+    return result
+
+
+@router.get("/readings", operation_id="query_readings")
+async def query_readings(
+    request: Request,
+    _caller: Reader,
+    station: str,
+    parameter: str,
+    start: datetime,
+    end: datetime,
+    interval: Annotated[str, Query(pattern="^(rtd|minute|hour|day)$")] = "hour",
+    aggregation: Aggregation | None = None,
+    format: Annotated[str, Query(pattern="^(json|csv)$")] = "json",
+    limit: Annotated[int, Query(ge=1, le=100_000)] = 10_000,
+) -> Any:
+    """Values in [start, end) or their mean/min/max/count per local hour, day or month (valid values only)."""
+    if start.tzinfo is None or end.tzinfo is None or end <= start:
+        raise Problem(
+            422, "时间范围需带时区且 end > start start and end need offsets and end > start", slug="bad-range"
+        )
+    async with runtime_of(request).uow() as uow:
+        if aggregation:
+            rows = await aggregated_readings(uow, station=station, parameter=parameter, interval=interval,
+                                             start=start, end=end, aggregation=aggregation)  # fmt: skip
+        else:
+            found = await raw_readings(uow, station=station, parameter=parameter, interval=interval,
+                                       start=start, end=end, limit=limit)  # fmt: skip
+            rows = [r.model_dump(mode="json", exclude={"received_at", "source"}) for r in found]
+    if format == "csv":
+        return _csv(rows)
+    return {"station": station, "parameter": parameter, "aggregation": aggregation, "items": rows}
+
+
+def _csv(rows: list[dict[str, Any]]) -> Response:
+    out = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return Response(out.getvalue(), media_type="text/csv; charset=utf-8")
+
+
+@router.get("/latest", operation_id="latest_readings")
+async def latest(
+    request: Request, _caller: Reader, station: str | None = None, limit: Annotated[int, Query(ge=1, le=1000)] = 1000
+) -> dict[str, Any]:
+    """The newest value per station and parameter."""
+    async with runtime_of(request).uow() as uow:
+        rows = await latest_values(uow, station=station, limit=limit)
+    return {"items": [r.model_dump(mode="json") for r in rows]}

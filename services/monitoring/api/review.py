@@ -1,0 +1,83 @@
+"""Data review (数据审核) and exceedance detection."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request
+from sqlmodel import select
+
+from services.monitoring.api.deps import Reader, Reviewer, standards_of
+from services.monitoring.handlers.exceedances import detect_air_day, detect_water_month
+from services.monitoring.handlers.review import review_day, review_queue
+from services.monitoring.schemas import DetectRequest, ReviewOut, ReviewQueue, ReviewRequest
+from services.monitoring.tables import Exceedance, Station
+from shared.http import decode_cursor, encode_cursor
+from shared.service import runtime_of
+from shared.web import correlation_id
+
+router = APIRouter(prefix="/api/v1/monitoring", tags=["review"])
+
+
+@router.post("/reviews", operation_id="review_day", response_model=ReviewOut)
+async def review(body: ReviewRequest, request: Request, caller: Reviewer) -> ReviewOut:
+    """Confirm or invalidate one station's data of one day, with a reason."""
+    async with runtime_of(request).uow() as uow:
+        result = await review_day(
+            uow, standards_of(request), station_code=body.station, day=body.day, decision=body.decision,
+            reason=body.reason, reviewer=caller, correlation_id=correlation_id(request),
+        )  # fmt: skip
+        await uow.commit()
+    return ReviewOut.model_validate(result, from_attributes=True)
+
+
+@router.get("/reviews", operation_id="review_queue", response_model=ReviewQueue)
+async def queue(
+    request: Request,
+    _caller: Reader,
+    status: Literal["pending", "confirmed", "invalidated"] = "pending",
+    station: str | None = None,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+) -> ReviewQueue:
+    """待审核: days whose data awaits review, oldest first."""
+    position = decode_cursor(cursor)
+    after = (str(position.get("day")), str(position.get("station"))) if position else None
+    async with runtime_of(request).uow() as uow:
+        rows = await review_queue(uow, status=status, station=station, after=after, limit=limit + 1)
+    items = [ReviewOut.model_validate(r, from_attributes=True) for r in rows[:limit]]
+    last = items[-1] if len(rows) > limit else None
+    return ReviewQueue(
+        items=items, next_cursor=encode_cursor({"day": last.day, "station": last.station_code}) if last else None
+    )
+
+
+@router.post("/exceedances:detect", operation_id="detect_exceedances")
+async def detect(body: DetectRequest, request: Request, caller: Reviewer) -> dict[str, int]:
+    """Air stations for a day (IAQI > 100) or water sections for a month (worse than target); each exceedance
+    is recorded and announced once, however often this runs."""
+    standards = standards_of(request)
+    async with runtime_of(request).uow() as uow:
+        kind = "air_station" if body.period == "day" else "water_section"
+        stations = list((await uow.session.execute(select(Station).where(Station.kind == kind))).scalars())
+        if body.period == "day":
+            found = await detect_air_day(uow, standards, stations, body.on, actor=caller.subject,
+                                         correlation_id=correlation_id(request))  # fmt: skip
+        else:
+            found = await detect_water_month(uow, standards, stations, body.on.year, body.on.month,
+                                             actor=caller.subject, correlation_id=correlation_id(request))  # fmt: skip
+        await uow.commit()
+    return {"detected": found}
+
+
+@router.get("/exceedances", operation_id="list_exceedances")
+async def exceedances(
+    request: Request, _caller: Reader, station: str | None = None, since: date | None = None
+) -> dict[str, Any]:
+    query = select(Exceedance).order_by(Exceedance.period_start).limit(1000)  # type: ignore[arg-type]
+    if station:
+        query = query.where(Exceedance.station_code == station)
+    async with runtime_of(request).uow() as uow:
+        rows = list((await uow.session.execute(query)).scalars())
+    return {"items": [r.model_dump(mode="json") for r in rows]}

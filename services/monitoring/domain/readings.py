@@ -1,0 +1,133 @@
+"""Readings as sent (batch JSON/CSV rows): parsed and checked one by one, so bad rows are reported by index."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+LOCAL = ZoneInfo("Asia/Shanghai")
+INTERVALS = ("rtd", "minute", "hour", "day")
+# HJ 212 data flags: N normal, F stopped, M maintenance, S manual, D fault, C calibration, T over range, B comms.
+INSTRUMENT_FLAGS = frozenset("NFMSDCTB")
+CSV_COLUMNS = ("station", "parameter", "time", "value", "unit", "flag", "interval")
+REQUIRED = ("station", "parameter", "time", "value")
+
+
+@dataclass(frozen=True)
+class ReadingIn:
+    station: str
+    parameter: str
+    interval: str
+    time: datetime  # UTC, start of the period
+    value: float
+    unit: str
+    flag: str
+
+    @property
+    def key(self) -> tuple[str, str, str, datetime]:
+        return (self.station, self.parameter, self.interval, self.time)
+
+    @property
+    def local_day(self) -> date:
+        return local_day(self.time)
+
+
+def local_day(moment: datetime) -> date:
+    return moment.astimezone(LOCAL).date()
+
+
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    """A local (Asia/Shanghai) day as a UTC half-open range."""
+    start = datetime(day.year, day.month, day.day, tzinfo=LOCAL).astimezone(UTC)
+    return start, start + timedelta(days=1)
+
+
+def parse_time(text: str) -> datetime:
+    """ISO 8601; a time without an offset is Beijing time (as HJ 212 stations send it)."""
+    moment = datetime.fromisoformat(text.strip())
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=LOCAL)
+    return moment.astimezone(UTC)
+
+
+class RowError(ValueError):
+    pass
+
+
+def _text(row: Mapping[str, object], name: str, default: str = "", limit: int = 64) -> str:
+    value = row.get(name)
+    if value is None or value == "":
+        if default or name not in REQUIRED:
+            return default
+        raise RowError(f"missing {name}")
+    if not isinstance(value, str):
+        raise RowError(f"{name} must be text")
+    if len(value) > limit:
+        raise RowError(f"{name} longer than {limit}")
+    return value.strip()
+
+
+def _value(row: Mapping[str, object]) -> float:
+    raw = row.get("value")
+    if isinstance(raw, bool) or raw is None or raw == "":
+        raise RowError("missing value")
+    try:
+        value = float(raw)  # type: ignore[arg-type]
+    except (TypeError, ValueError) as exc:
+        raise RowError(f"value {raw!r} is not a number") from exc
+    if not math.isfinite(value):
+        raise RowError("value must be finite")
+    return value
+
+
+def parse_row(row: object) -> ReadingIn:
+    if not isinstance(row, Mapping):
+        raise RowError("a reading must be an object")
+    unknown = sorted(set(row) - set(CSV_COLUMNS))
+    if unknown:
+        raise RowError(f"unknown fields: {', '.join(map(str, unknown))}")
+    interval = _text(row, "interval", "hour")
+    if interval not in INTERVALS:
+        raise RowError(f"interval must be one of {', '.join(INTERVALS)}")
+    flag = _text(row, "flag", "N")
+    if flag not in INSTRUMENT_FLAGS:
+        raise RowError(f"flag {flag!r} is not an HJ 212 data flag")
+    try:
+        moment = parse_time(_text(row, "time"))
+    except ValueError as exc:
+        raise RowError(f"time: {exc}") from exc
+    return ReadingIn(
+        station=_text(row, "station"),
+        parameter=_text(row, "parameter", limit=30),
+        interval=interval,
+        time=moment,
+        value=_value(row),
+        unit=_text(row, "unit", limit=20),
+        flag=flag,
+    )
+
+
+def parse_rows(rows: Iterable[object]) -> tuple[list[tuple[int, ReadingIn]], list[tuple[int, str]]]:
+    good: list[tuple[int, ReadingIn]] = []
+    bad: list[tuple[int, str]] = []
+    for index, row in enumerate(rows):
+        try:
+            good.append((index, parse_row(row)))
+        except RowError as exc:
+            bad.append((index, str(exc)))
+    return good, bad
+
+
+def rows_from_csv(text: str) -> list[dict[str, str]]:
+    """A header row naming the columns, then one reading per line."""
+    reader = csv.DictReader(io.StringIO(text))
+    header = reader.fieldnames or []
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise RowError(f"CSV header lacks {', '.join(missing)}")
+    return [{k: v for k, v in row.items() if k is not None and v is not None} for row in reader]

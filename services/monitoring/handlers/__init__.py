@@ -1,0 +1,1 @@
+"""Use cases of the monitoring service, one module per resource. Handlers stage changes; entry points commit."""

@@ -1,0 +1,142 @@
+"""Bulletins (监测简报): built as drafts from valid data, published once (the event carries the HTML)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+
+from sqlmodel import col, select
+
+from services.monitoring.domain.bulletins import (
+    SectionMonth,
+    TownDay,
+    air_by_town,
+    period_of,
+    previous_month,
+    water_by_town,
+)
+from services.monitoring.handlers.statistics import monthly_water, town_daily_air
+from services.monitoring.render import air_html, water_html
+from services.monitoring.standards import Standards
+from services.monitoring.tables import Bulletin, Station
+from shared.audit import append_audit
+from shared.auth import Principal
+from shared.contracts import CloudEvent
+from shared.contracts.events import BulletinPublishedV1
+from shared.messaging import UnitOfWork
+from shared.messaging.tables import utcnow
+from shared.problems import Problem
+
+KIND_NAMES = {
+    "air_daily": "空气质量日报",
+    "air_weekly": "空气质量周报",
+    "air_monthly": "空气质量月报",
+    "water_monthly": "地表水水质月报",
+}
+
+
+async def _stations(uow: UnitOfWork, kind: str) -> list[Station]:
+    query = select(Station).where(Station.kind == kind, col(Station.active)).order_by(col(Station.code))
+    return list((await uow.session.execute(query)).scalars())
+
+
+async def _sections(uow: UnitOfWork, standards: Standards, month: date) -> list[SectionMonth]:
+    out = []
+    for station in await _stations(uow, "water_section"):
+        monthly = await monthly_water(uow, standards, station, month.year, month.month)
+        out.append(
+            SectionMonth(station.code, station.name, station.town, monthly.result.water_class, station.target_class)
+        )
+    return out
+
+
+async def _water_content(uow: UnitOfWork, standards: Standards, start: date) -> tuple[dict[str, object], str, str]:
+    table = standards.water.in_force(start)
+    sections = await _sections(uow, standards, start)
+    towns = water_by_town(table, sections, await _sections(uow, standards, previous_month(start)))
+    classes = [*table.classes, table.worse_than_all]
+    evaluated = sum(t["sections"] for t in towns)
+    meeting = sum(round(t["share_meeting_target"] * t["sections"]) for t in towns)
+    summary = f"{start.year}年{start.month}月，{len(towns)}个镇街{evaluated}个断面参与评价，{meeting}个达到考核目标。"
+    title = f"{start.year}年{start.month}月{KIND_NAMES['water_monthly']}"
+    content: dict[str, object] = {"standard": table.name, "towns": towns, "sections": [s.__dict__ for s in sections]}
+    return content, summary, water_html(title, summary, towns, classes)
+
+
+async def _air_content(
+    uow: UnitOfWork, standards: Standards, kind: str, start: date, end: date
+) -> tuple[dict[str, object], str, str]:
+    stations = await _stations(uow, "air_station")
+    by_town: dict[str, list[Station]] = {}
+    for station in stations:
+        by_town.setdefault(station.town, []).append(station)
+    days: list[TownDay] = []
+    day = start
+    while day <= end:
+        for town, members in by_town.items():
+            result, pm25 = await town_daily_air(uow, standards, members, day)
+            days.append(TownDay(town, day, result.aqi, result.category, result.primary_pollutants, pm25))
+        day += timedelta(days=1)
+    towns = air_by_town(days)
+    period = start.isoformat() if start == end else f"{start.isoformat()}至{end.isoformat()}"
+    best = f"，空气质量最好的是{towns[0]['town']}" if towns else ""
+    summary = f"{period}，{len(towns)}个镇街参与排名{best}。"
+    title = f"{period}{KIND_NAMES[kind]}"
+    return {"standard": standards.aqi.in_force(start).name, "towns": towns}, summary, air_html(title, summary, towns)
+
+
+async def build_bulletin(
+    uow: UnitOfWork, standards: Standards, *, kind: str, start: date, actor: Principal
+) -> Bulletin:
+    """A draft for the period; building again replaces an unpublished draft, a published bulletin stays."""
+    try:
+        first, last = period_of(kind, start)
+    except ValueError as exc:
+        raise Problem(422, f"简报期间无效 {exc}", slug="invalid-period") from exc
+    if kind == "water_monthly":
+        content, summary, html = await _water_content(uow, standards, first)
+    else:
+        content, summary, html = await _air_content(uow, standards, kind, first, last)
+    found = (
+        await uow.session.execute(select(Bulletin).where(Bulletin.kind == kind, Bulletin.period_start == first))
+    ).scalar_one_or_none()
+    if found is not None and found.status == "published":
+        raise Problem(409, "该期简报已发布 This bulletin is already published", slug="bulletin-published", id=found.id)
+    bulletin = found or Bulletin(id=str(uuid.uuid4()), kind=kind, period_start=first, period_end=last, title="",
+                                 summary="", content={}, html="")  # fmt: skip
+    title = html.split("<title>", 1)[1].split("</title>", 1)[0]
+    bulletin.title, bulletin.summary, bulletin.content, bulletin.html = title, summary, content, html
+    bulletin.version = bulletin.version + 1 if found else 1
+    uow.session.add(bulletin)
+    await append_audit(
+        uow.session, actor=actor.subject, entity_type="bulletin", entity_id=bulletin.id, action="drafted",
+        data={"kind": kind, "period_start": first.isoformat()},
+    )  # fmt: skip
+    return bulletin
+
+
+async def get_bulletin(uow: UnitOfWork, bulletin_id: str) -> Bulletin:
+    found = await uow.session.get(Bulletin, bulletin_id)
+    if found is None:
+        raise Problem(404, f"简报不存在 Bulletin {bulletin_id} not found", slug="bulletin-not-found")
+    return found
+
+
+async def publish_bulletin(
+    uow: UnitOfWork, bulletin: Bulletin, *, actor: Principal, correlation_id: str | None
+) -> Bulletin:
+    if bulletin.status == "published":
+        raise Problem(409, "简报已发布 Bulletin already published", slug="bulletin-published")
+    bulletin.status = "published"
+    bulletin.published_at = utcnow()
+    bulletin.version += 1
+    uow.session.add(bulletin)
+    payload = BulletinPublishedV1(
+        bulletin_id=bulletin.id, kind=bulletin.kind,
+        period_start=bulletin.period_start, period_end=bulletin.period_end,
+        title=bulletin.title, summary=bulletin.summary, html=bulletin.html,
+    )  # fmt: skip
+    uow.emit(CloudEvent.wrap(payload, subject=bulletin.id, correlation_id=correlation_id, actor=actor.subject))
+    await append_audit(uow.session, actor=actor.subject, entity_type="bulletin", entity_id=bulletin.id,
+                       action="published", data={"kind": bulletin.kind})  # fmt: skip
+    return bulletin

@@ -1,0 +1,143 @@
+"""超标 detection: one exceedance (and one event) per station, parameter and period, guarded by a unique key."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import Table
+
+from services.monitoring.bulk import _insert
+from services.monitoring.domain.aqi import ROWS
+from services.monitoring.domain.readings import day_bounds
+from services.monitoring.domain.water import WaterTable, worse_than_target
+from services.monitoring.handlers.ingest import Checked
+from services.monitoring.handlers.statistics import daily_air, month_bounds, monthly_water
+from services.monitoring.standards import Standards
+from services.monitoring.tables import Exceedance, Station
+from shared.contracts import CloudEvent
+from shared.contracts.events import ExceedanceDetectedV1
+from shared.messaging import UnitOfWork
+from shared.messaging.tables import utcnow
+
+EXCEEDANCE: Table = Exceedance.__table__  # type: ignore[attr-defined]
+PERIODS = {"hour": timedelta(hours=1), "day": timedelta(days=1), "minute": timedelta(minutes=1)}
+
+
+async def record_exceedance(
+    uow: UnitOfWork,
+    station: Station,
+    parameter: str,
+    period: tuple[datetime, datetime],
+    value: float,
+    limit: float,
+    unit: str,
+    *,
+    actor: str,
+    correlation_id: str | None,
+) -> bool:
+    """Insert the exceedance unless its (station, parameter, period) exists; emit the event only when inserted."""
+    exceedance_id = str(uuid.uuid4())
+    row = {
+        "id": exceedance_id, "station_code": station.code, "parameter": parameter, "period_start": period[0],
+        "period_end": period[1], "value": value, "limit": limit, "unit": unit, "detected_at": utcnow(),
+    }  # fmt: skip
+    stmt = (
+        _insert(uow.session, EXCEEDANCE)
+        .values(row)
+        .on_conflict_do_nothing(index_elements=["station_code", "parameter", "period_start"])
+        .returning(EXCEEDANCE.c.id)
+    )
+    if (await uow.session.execute(stmt)).first() is None:
+        return False
+    payload = ExceedanceDetectedV1(
+        exceedance_id=exceedance_id, station_code=station.code, station_name=station.name,
+        station_kind=station.kind,
+        town=station.town, parameter=parameter, value=value, limit=limit, unit=unit,
+        period_start=period[0], period_end=period[1],
+    )  # fmt: skip
+    uow.emit(CloudEvent.wrap(payload, subject=exceedance_id, correlation_id=correlation_id, actor=actor))
+    return True
+
+
+async def detect_source_exceedances(
+    uow: UnitOfWork,
+    stations: Mapping[str, Station],
+    checked: Sequence[Checked],
+    *,
+    actor: str,
+    correlation_id: str | None,
+) -> int:
+    """A pollution source's valid hourly or daily value above its emission limit (排放限值)."""
+    found = 0
+    for item in checked:
+        r = item.reading
+        station = stations.get(r.station)
+        if station is None or station.kind != "pollution_source" or item.auto_flags or r.flag != "N":
+            continue
+        limit = station.emission_limits.get(r.parameter)
+        if limit is None or r.interval not in ("hour", "day") or r.value <= float(str(limit["limit"])):
+            continue
+        period = (r.time, r.time + PERIODS[r.interval])
+        found += await record_exceedance(
+            uow, station, r.parameter, period, r.value, float(str(limit["limit"])), str(limit["unit"]),
+            actor=actor, correlation_id=correlation_id,
+        )  # fmt: skip
+    return found
+
+
+async def detect_air_day(
+    uow: UnitOfWork,
+    standards: Standards,
+    stations: Sequence[Station],
+    day: date,
+    *,
+    actor: str,
+    correlation_id: str | None,
+) -> int:
+    """An air station's daily IAQI above 100 (超标污染物), one per pollutant and day."""
+    table = standards.aqi.in_force(day)
+    found = 0
+    by_code = {s.code: s for s in stations}
+    for daily in await daily_air(uow, standards, list(by_code), day):
+        for pollutant in daily.result.over_standard:
+            # The limit reported is the concentration at IAQI 100 on the pollutant's 24h row.
+            limit = table.breakpoints[ROWS["24h"][pollutant]][table.iaqi_levels.index(table.exceedance_threshold)]
+            unit = "mg/m³" if pollutant == "co" else "µg/m³"
+            found += await record_exceedance(
+                uow, by_code[daily.station], pollutant, day_bounds(day), daily.concentrations[pollutant], limit, unit,
+                actor=actor, correlation_id=correlation_id,
+            )  # fmt: skip
+    return found
+
+
+def _target_limit(table: WaterTable, parameter: str, target: str, water_body: str) -> float:
+    limit = table.parameters[parameter].limits_for("lake" if water_body == "lake" else "river")[
+        table.classes.index(target)
+    ]
+    return limit[1] if isinstance(limit, tuple) else limit
+
+
+async def detect_water_month(
+    uow: UnitOfWork, standards: Standards, stations: Sequence[Station], year: int, month: int, *, actor: str,
+    correlation_id: str | None,
+) -> int:  # fmt: skip
+    """A section whose monthly class is worse than its target: one per parameter worse than the target."""
+    found = 0
+    table = standards.water.in_force(date(year, month, 1))
+    for station in stations:
+        if not station.target_class:
+            continue
+        monthly = await monthly_water(uow, standards, station, year, month)
+        # Sections sampled once a month count as much as automatic ones: any valid data gives a monthly class.
+        if not monthly.means:
+            continue
+        for parameter, water_class in monthly.result.by_parameter.items():
+            if worse_than_target(table, water_class, station.target_class):
+                limit = _target_limit(table, parameter, station.target_class, station.water_body or "river")
+                found += await record_exceedance(
+                    uow, station, parameter, month_bounds(year, month), monthly.means[parameter], limit, "mg/L",
+                    actor=actor, correlation_id=correlation_id,
+                )  # fmt: skip
+    return found

@@ -1,0 +1,99 @@
+"""Storing readings from the batch API and the HJ 212 listener: one bulk upsert per table, never row by row."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sqlalchemy import Table, literal
+
+from services.monitoring.bulk import upsert
+from services.monitoring.domain.readings import ReadingIn
+from services.monitoring.domain.validity import Point, automatic_flags
+from services.monitoring.standards import Standards
+from services.monitoring.tables import DayReview, LatestReading, Reading, Station
+from shared.messaging import UnitOfWork
+from shared.messaging.tables import utcnow
+
+READING: Table = Reading.__table__  # type: ignore[attr-defined]
+LATEST: Table = LatestReading.__table__  # type: ignore[attr-defined]
+REVIEW: Table = DayReview.__table__  # type: ignore[attr-defined]
+READING_KEY = ("station_code", "parameter", "interval", "time")
+READING_VALUES = ("value", "unit", "instrument_flag", "auto_flags", "source", "received_at")
+
+
+@dataclass(frozen=True)
+class Checked:
+    reading: ReadingIn
+    auto_flags: tuple[str, ...]
+
+
+def check_readings(standards: Standards, readings: Sequence[ReadingIn]) -> list[Checked]:
+    """Automatic validity flags, series by series (a series: one station, parameter and interval, in time order)."""
+    latest = {r.key: r for r in readings}  # a key sent twice in one batch: the later row wins
+    series: dict[tuple[str, str, str], list[ReadingIn]] = defaultdict(list)
+    for reading in sorted(latest.values(), key=lambda r: r.key):
+        series[(reading.station, reading.parameter, reading.interval)].append(reading)
+    checked: list[Checked] = []
+    for (_station, parameter, _interval), points in series.items():
+        rules = standards.validity.in_force(points[0].local_day)
+        flags = automatic_flags(rules, parameter, [Point(p.time, p.value, p.flag) for p in points])
+        checked.extend(Checked(p, f) for p, f in zip(points, flags, strict=True))
+    return checked
+
+
+def _reading_row(item: Checked, source: str, now: Any) -> dict[str, Any]:
+    r = item.reading
+    return {
+        "station_code": r.station, "parameter": r.parameter, "interval": r.interval, "time": r.time,
+        "value": r.value, "unit": r.unit, "instrument_flag": r.flag, "auto_flags": ",".join(item.auto_flags),
+        "source": source, "received_at": now,
+    }  # fmt: skip
+
+
+async def store_readings(
+    uow: UnitOfWork, standards: Standards, readings: Sequence[ReadingIn], *, source: str
+) -> list[Checked]:
+    """Upsert readings, the latest value per station and parameter, and mark their days as awaiting review."""
+    checked = check_readings(standards, readings)
+    now = utcnow()
+    session = uow.session
+    await upsert(
+        session, READING, [_reading_row(c, source, now) for c in checked], keys=READING_KEY, update=READING_VALUES
+    )
+    newest: dict[tuple[str, str], ReadingIn] = {}
+    for item in checked:
+        r = item.reading
+        if (r.station, r.parameter) not in newest or newest[(r.station, r.parameter)].time <= r.time:
+            newest[(r.station, r.parameter)] = r
+    latest_rows = [
+        {"station_code": r.station, "parameter": r.parameter, "interval": r.interval, "time": r.time,
+         "value": r.value, "unit": r.unit, "instrument_flag": r.flag}
+        for r in newest.values()
+    ]  # fmt: skip
+    await upsert(
+        session, LATEST, latest_rows, keys=("station_code", "parameter"),
+        update=("interval", "time", "value", "unit", "instrument_flag"),
+        where=lambda stmt: LATEST.c.time <= stmt.excluded.time,
+    )  # fmt: skip
+    days = sorted({(c.reading.station, c.reading.local_day) for c in checked})
+    review_rows = [{"station_code": s, "day": d, "status": "pending", "reason": "", "version": 1} for s, d in days]
+    # New data on a confirmed day needs another look; an invalidated day stays invalidated.
+    await upsert(
+        session, REVIEW, review_rows, keys=("station_code", "day"), update=("status",),
+        where=lambda _stmt: REVIEW.c.status == literal("confirmed"),
+    )  # fmt: skip
+    return checked
+
+
+def restrict_to_station(readings: Sequence[tuple[int, ReadingIn]], station: Station) -> list[tuple[int, str]]:
+    """Rows a station-authenticated caller sent for another station (refused by index)."""
+    return [
+        (i, f"station {r.station} is not the authenticated station") for i, r in readings if r.station != station.code
+    ]
+
+
+def with_unit(reading: ReadingIn, unit: str) -> ReadingIn:
+    return reading if reading.unit else replace(reading, unit=unit)

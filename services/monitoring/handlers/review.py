@@ -1,0 +1,70 @@
+"""数据审核: a reviewer confirms or invalidates one station's data of one day, with a reason (audited)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import col, select
+
+from services.monitoring.handlers.exceedances import detect_air_day
+from services.monitoring.handlers.stations import get_station
+from services.monitoring.standards import Standards
+from services.monitoring.tables import DayReview
+from shared.audit import append_audit
+from shared.auth import Principal
+from shared.messaging import UnitOfWork
+from shared.messaging.tables import utcnow
+from shared.problems import Problem
+
+
+async def review_day(
+    uow: UnitOfWork,
+    standards: Standards,
+    *,
+    station_code: str,
+    day: date,
+    decision: str,
+    reason: str,
+    reviewer: Principal,
+    correlation_id: str | None,
+) -> DayReview:
+    """Confirming an air station's day also checks it for exceedances (the day's data is now final)."""
+    station = await get_station(uow, station_code)
+    review = await uow.session.get(DayReview, (station_code, day))
+    if review is None:
+        raise Problem(409, f"{station_code} 在 {day} 没有数据 No data to review for that day", slug="nothing-to-review")
+    review.status = "confirmed" if decision == "confirm" else "invalidated"
+    review.reason = reason
+    review.reviewer = reviewer.subject
+    review.reviewed_at = utcnow()
+    review.version += 1
+    uow.session.add(review)
+    await append_audit(
+        uow.session, actor=reviewer.subject, entity_type="day_review", entity_id=f"{station_code}/{day.isoformat()}",
+        action=review.status, data={"reason": reason},
+    )  # fmt: skip
+    if review.status == "confirmed" and station.kind == "air_station":
+        await uow.session.flush()
+        await detect_air_day(uow, standards, [station], day, actor=reviewer.subject, correlation_id=correlation_id)
+    return review
+
+
+async def review_queue(
+    uow: UnitOfWork, *, status: str, station: str | None, after: tuple[str, str] | None, limit: int
+) -> list[DayReview]:
+    """Days awaiting review (or in another status), oldest first."""
+    query = (
+        select(DayReview)
+        .where(DayReview.status == status)
+        .order_by(col(DayReview.day), col(DayReview.station_code))
+        .limit(limit)
+    )
+    if station:
+        query = query.where(DayReview.station_code == station)
+    if after:
+        last_day, last_code = date.fromisoformat(after[0]), after[1]
+        query = query.where(
+            (col(DayReview.day) > last_day)
+            | ((col(DayReview.day) == last_day) & (col(DayReview.station_code) > last_code))
+        )
+    return list((await uow.session.execute(query)).scalars())

@@ -1,0 +1,196 @@
+"""HJ 212-2017 TCP listener: stations push packets; data uploads are stored, answers sent when the Flag asks.
+
+One station per connection: its MN and password are verified (argon2) on the first packet and the pair is then
+recognised by comparison. Packets are bounded in size, connections in number; a malformed packet is logged and
+counted and the connection goes on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import structlog
+from fastapi import FastAPI
+from prometheus_client import CollectorRegistry, Counter, Gauge
+from sqlmodel import select
+
+from services.monitoring.domain import hj212
+from services.monitoring.domain.readings import LOCAL, ReadingIn
+from services.monitoring.handlers.exceedances import detect_source_exceedances
+from services.monitoring.handlers.ingest import store_readings
+from services.monitoring.passwords import PasswordCache
+from services.monitoring.settings import MonitoringSettings
+from services.monitoring.standards import Hj212Code, Standards
+from services.monitoring.tables import Station
+from shared.service import ServiceRuntime
+
+log = structlog.get_logger("monitoring.hj212")
+
+# CN of a data upload → (reading interval, the CP field holding the value).
+DATA_COMMANDS = {"2011": ("rtd", "Rtd"), "2051": ("minute", "Avg"), "2061": ("hour", "Avg"), "2031": ("day", "Avg")}
+
+
+@dataclass
+class Hj212Metrics:
+    packets: Counter
+    malformed: Counter
+    connections: Gauge
+
+    @classmethod
+    def register(cls, registry: CollectorRegistry) -> Hj212Metrics:
+        return cls(
+            Counter("hj212_packets_total", "HJ 212 packets handled", ["cn", "outcome"], registry=registry),
+            Counter(
+                "hj212_malformed_packets_total", "HJ 212 packets refused as malformed", ["reason"], registry=registry
+            ),
+            Gauge("hj212_connections", "open HJ 212 connections", registry=registry),
+        )
+
+
+def readings_of(packet: hj212.Packet, station: Station, codes: dict[str, Hj212Code]) -> list[ReadingIn]:
+    interval, field = DATA_COMMANDS[packet.cn]
+    readings = []
+    for record in hj212.parse_cp(packet.cp):
+        known = codes.get(record.code)
+        raw = record.fields.get(field)
+        if known is None or raw is None:
+            continue  # a pollutant this service does not keep
+        try:
+            value = float(raw)
+        except ValueError as exc:
+            raise hj212.PacketError("bad_cp", f"{record.code}-{field}={raw!r}") from exc
+        flag = record.fields.get("Flag", "N")
+        moment = record.data_time.replace(tzinfo=LOCAL)
+        readings.append(ReadingIn(station.code, known.parameter, interval, moment, value, known.unit, flag[:1] or "N"))
+    return readings
+
+
+class Hj212Server:
+    def __init__(self, runtime: ServiceRuntime, standards: Standards, codes: dict[str, Hj212Code],
+                 passwords: PasswordCache, metrics: Hj212Metrics) -> None:  # fmt: skip
+        self.runtime = runtime
+        self.settings: MonitoringSettings = runtime.settings  # type: ignore[assignment]
+        self.standards, self.codes, self.passwords, self.metrics = standards, codes, passwords, metrics
+        self.open_connections = 0
+        self.writers: set[asyncio.StreamWriter] = set()
+
+    def close_all(self) -> None:
+        """On shutdown: idle stations would otherwise hold their connections until the idle timeout."""
+        for writer in list(self.writers):
+            writer.close()
+
+    async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        if self.open_connections >= self.settings.hj212_max_connections:
+            self.metrics.malformed.labels("too_many_connections").inc()
+            writer.close()
+            return
+        self.open_connections += 1
+        self.writers.add(writer)
+        self.metrics.connections.inc()
+        session = _Connection(self, writer)
+        try:
+            while True:
+                line = await asyncio.wait_for(reader.readuntil(hj212.TRAILER), self.settings.hj212_idle_timeout_seconds)
+                await session.on_packet(line)
+        except (asyncio.IncompleteReadError, TimeoutError, ConnectionError):
+            pass
+        except asyncio.LimitOverrunError:
+            self.metrics.malformed.labels("too_long").inc()
+            log.warning("hj212_packet_too_long", peer=writer.get_extra_info("peername"))
+        finally:
+            self.open_connections -= 1
+            self.writers.discard(writer)
+            self.metrics.connections.dec()
+            writer.close()
+            with contextlib.suppress(ConnectionError):
+                await writer.wait_closed()
+
+
+class _Connection:
+    def __init__(self, server: Hj212Server, writer: asyncio.StreamWriter) -> None:
+        self.server, self.writer = server, writer
+        self.station: Station | None = None
+        self.password: str | None = None
+
+    async def on_packet(self, raw: bytes) -> None:
+        metrics = self.server.metrics
+        try:
+            packet = hj212.parse(raw)
+        except hj212.PacketError as exc:
+            metrics.malformed.labels(exc.reason).inc()
+            log.warning("hj212_malformed_packet", reason=exc.reason, error=str(exc), size=len(raw))
+            return
+        station = await self._authenticate(packet)
+        if station is None:
+            metrics.packets.labels(packet.cn, "unauthenticated").inc()
+            await self._answer(packet, hj212.request_response(packet, hj212.QN_PASSWORD_ERROR))
+            return
+        if packet.cn not in DATA_COMMANDS:
+            metrics.packets.labels(packet.cn, "unsupported").inc()
+            await self._answer(packet, hj212.request_response(packet, hj212.QN_CN_ERROR))
+            return
+        try:
+            await self._store(packet, station)
+        except hj212.PacketError as exc:
+            metrics.malformed.labels(exc.reason).inc()
+            log.warning("hj212_malformed_packet", reason=exc.reason, error=str(exc), mn=packet.mn)
+            return
+        metrics.packets.labels(packet.cn, "stored").inc()
+        await self._answer(packet, hj212.data_response(packet))
+
+    async def _authenticate(self, packet: hj212.Packet) -> Station | None:
+        if self.station is not None and (packet.mn, packet.pw) == (self.station.code, self.password):
+            return self.station
+        async with self.server.runtime.uow() as uow:
+            query = select(Station).where(Station.code == packet.mn)
+            found: Station | None = (await uow.session.execute(query)).scalar_one_or_none()
+        if found is None or not found.active:
+            return None
+        if not await self.server.passwords.verify(found.code, packet.pw, found.password_hash):
+            return None
+        self.station, self.password = found, packet.pw
+        return found
+
+    async def _store(self, packet: hj212.Packet, station: Station) -> None:
+        readings = readings_of(packet, station, self.server.codes)
+        async with self.server.runtime.uow() as uow:
+            checked = await store_readings(uow, self.server.standards, readings, source="hj212")
+            await detect_source_exceedances(
+                uow, {station.code: station}, checked, actor=f"station:{station.code}", correlation_id=packet.qn
+            )
+            await uow.commit()
+
+    async def _answer(self, request: hj212.Packet, response: hj212.Packet) -> None:
+        if request.wants_response:
+            self.writer.write(hj212.build(response))
+            await self.writer.drain()
+
+
+def hj212_hook(standards: Standards, codes: dict[str, Hj212Code], passwords: PasswordCache):  # type: ignore[no-untyped-def]
+    """A ServiceSpec hook: serve HJ 212 while the service is up; the bound port is ``app.state.hj212_port``."""
+
+    @contextlib.asynccontextmanager
+    async def serve(app: FastAPI, runtime: ServiceRuntime) -> AsyncIterator[None]:
+        settings: MonitoringSettings = runtime.settings  # type: ignore[assignment]
+        if not settings.hj212_enabled:
+            yield
+            return
+        metrics = Hj212Metrics.register(app.state.metrics_registry)
+        server = Hj212Server(runtime, standards, codes, passwords, metrics)
+        tcp = await asyncio.start_server(
+            server.handle, settings.hj212_host, settings.hj212_port, limit=settings.hj212_max_packet_bytes
+        )
+        app.state.hj212_port = tcp.sockets[0].getsockname()[1]
+        app.state.hj212_metrics = metrics
+        log.info("hj212_listening", host=settings.hj212_host, port=app.state.hj212_port)
+        try:
+            yield
+        finally:
+            tcp.close()
+            server.close_all()
+            await tcp.wait_closed()
+
+    return serve

@@ -1,0 +1,82 @@
+"""Bulletins as Chinese HTML with SVG bar charts (matplotlib, Agg backend, SVG text kept as text)."""
+
+from __future__ import annotations
+
+import io
+import threading
+import warnings
+from collections.abc import Sequence
+from html import escape
+from typing import Any
+
+_LOCK = threading.Lock()  # pyplot state is global
+
+POLLUTANTS = {"pm25": "PM2.5", "pm10": "PM10", "so2": "SO₂", "no2": "NO₂", "co": "CO", "o3_8h": "O₃-8h", "o3_1h": "O₃"}
+
+
+def bar_chart_svg(labels: Sequence[str], values: Sequence[float], *, ylabel: str) -> str:
+    """An SVG bar chart as a string. Text stays <text> (svg.fonttype none), so the reader's fonts draw the Chinese
+    town names even where the server has no CJK font."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    with _LOCK, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # missing-glyph warnings when no CJK font is installed
+        plt.rcParams["svg.fonttype"] = "none"
+        fig, ax = plt.subplots(figsize=(max(4.0, 0.8 * len(labels) + 2), 3.2))
+        try:
+            ax.bar(range(len(values)), list(values), color="#3b7dd8")
+            ax.set_xticks(range(len(labels)), list(labels))
+            ax.set_ylabel(ylabel)
+            ax.grid(axis="y", alpha=0.3)
+            buffer = io.StringIO()
+            fig.savefig(buffer, format="svg", bbox_inches="tight")
+        finally:
+            plt.close(fig)
+    svg = buffer.getvalue()
+    return svg[svg.index("<svg") :]
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{escape('—' if c is None else str(c))}</td>" for c in row) + "</tr>" for row in rows
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _page(title: str, summary: str, chart: str, table: str) -> str:
+    return (
+        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
+        f"<title>{escape(title)}</title></head><body><h1>{escape(title)}</h1>"
+        f"<p>{escape(summary)}</p><figure>{chart}</figure>{table}</body></html>"
+    )
+
+
+def _percent(share: float | None) -> str | None:
+    return None if share is None else f"{share * 100:.1f}%"
+
+
+def water_html(title: str, summary: str, towns: Sequence[dict[str, Any]], classes: Sequence[str]) -> str:
+    chart = bar_chart_svg([t["town"] for t in towns], [t["share_meeting_target"] * 100 for t in towns], ylabel="%")
+    rows = [
+        [t["rank"], t["town"], t["sections"], *(t["distribution"][c] for c in classes),
+         _percent(t["share_meeting_target"]), _percent(t["change_from_last_month"])]
+        for t in towns
+    ]  # fmt: skip
+    headers = ["排名", "镇街", "断面数", *(f"{c}类" for c in classes)]
+    headers += ["达标率", "较上月变化"]
+    return _page(title, summary, chart, _table(headers, rows))
+
+
+def air_html(title: str, summary: str, towns: Sequence[dict[str, Any]]) -> str:
+    chart = bar_chart_svg([t["town"] for t in towns], [t["aqi"] for t in towns], ylabel="AQI")
+    rows = [
+        [t["rank"], t["town"], t["aqi"], t["category"], POLLUTANTS.get(t["primary_pollutant"] or "", "—"),
+         _percent(t["good_days_share"]), t["pm25_mean"]]
+        for t in towns
+    ]  # fmt: skip
+    headers = ["排名", "镇街", "AQI", "类别", "首要污染物", "优良天数比例", "PM2.5 均值 (µg/m³)"]
+    return _page(title, summary, chart, _table(headers, rows))

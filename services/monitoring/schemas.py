@@ -1,0 +1,165 @@
+"""Request and response models of the monitoring API."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from services.monitoring.domain.aqi import Averaging
+from services.monitoring.domain.water import WaterBody
+
+StationKind = Literal["water_section", "air_station", "noise_point", "pollution_source"]
+Level = Literal["national", "municipal", "district"]
+WaterClass = Literal["I", "II", "III", "IV", "V"]
+
+
+class Input(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class AqiRequest(Input):
+    averaging: Averaging = Field(description="24h 日均 or 1h 小时")
+    on: date = Field(description="observation date: picks the breakpoint table in force")
+    concentrations: dict[str, float] = Field(description="µg/m³ (CO mg/m³): so2 no2 pm10 pm25 co o3_8h o3_1h")
+
+
+class AqiAnswer(BaseModel):
+    aqi: int | None
+    category: str | None = Field(description="空气质量指数类别, e.g. 良")
+    level: str | None = Field(description="级别, e.g. 二级")
+    primary_pollutants: list[str] = Field(description="首要污染物 (AQI > 50)")
+    over_standard: list[str] = Field(description="超标污染物 (IAQI > 100)")
+    iaqi: dict[str, int]
+    standard: str
+
+
+class WaterClassRequest(Input):
+    water_body: WaterBody = Field(description="river 河流 or lake 湖库")
+    on: date | None = Field(default=None, description="sampling date (default today): picks the table in force")
+    values: dict[str, float] = Field(description="mg/L (pH unitless): ph do codmn cod bod5 nh3n tp tn")
+
+
+class WaterClassAnswer(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    water_class: str | None = Field(alias="class", description="水质类别 I…V or 劣V")
+    worst_parameters: list[str]
+    by_parameter: dict[str, str]
+    left_out: list[str] = Field(description="parameters not evaluated for this water body (TN for rivers)")
+    standard: str
+
+
+class EmissionLimit(Input):
+    limit: float = Field(gt=0)
+    unit: str = Field(max_length=20)
+
+
+class StationBase(Input):
+    name: str = Field(min_length=1, max_length=200)
+    town: str = Field(min_length=1, max_length=100, description="镇街")
+    level: Level = Field(description="国控 / 市控 / 区控")
+    water_body: WaterBody | None = None
+    target_class: WaterClass | None = Field(default=None, description="考核目标水质类别 (sections)")
+    noise_kind: Literal["regional", "road_traffic"] | None = None
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+    parameters: list[str] = Field(default_factory=list, max_length=100)
+    emission_limits: dict[str, EmissionLimit] = Field(default_factory=dict, description="排放限值 (sources)")
+
+
+class StationCreate(StationBase):
+    code: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$", description="HJ 212 MN")
+    kind: StationKind
+    password: str | None = Field(default=None, min_length=6, max_length=64, description="HJ 212 PW")
+
+    @model_validator(mode="after")
+    def _kind_fields(self) -> StationCreate:
+        if self.kind == "water_section" and (self.water_body is None or self.target_class is None):
+            raise ValueError("断面需要水体类型和考核目标 a water section needs water_body and target_class")
+        return self
+
+
+class StationUpdate(StationBase):
+    password: str | None = Field(default=None, min_length=6, max_length=64)
+
+
+class StationOut(BaseModel):
+    id: str
+    code: str
+    kind: StationKind
+    name: str
+    town: str
+    level: str
+    water_body: str | None
+    target_class: str | None
+    noise_kind: str | None
+    latitude: float | None
+    longitude: float | None
+    parameters: list[str]
+    emission_limits: dict[str, dict[str, object]]
+    active: bool
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class StationList(BaseModel):
+    items: list[StationOut]
+    next_cursor: str | None
+
+
+class RejectedRow(BaseModel):
+    index: int
+    reason: str
+
+
+class BatchResult(BaseModel):
+    stored: int
+    rejected: list[RejectedRow]
+
+
+class ReviewRequest(Input):
+    station: str = Field(max_length=64)
+    day: date
+    decision: Literal["confirm", "invalidate"]
+    reason: str = Field(min_length=1, max_length=500, description="审核理由")
+
+
+class ReviewOut(BaseModel):
+    station_code: str
+    day: date
+    status: str
+    reason: str
+    reviewer: str | None
+    reviewed_at: datetime | None
+    version: int
+
+
+class ReviewQueue(BaseModel):
+    items: list[ReviewOut]
+    next_cursor: str | None
+
+
+class BulletinRequest(Input):
+    kind: Literal["air_daily", "air_weekly", "air_monthly", "water_monthly"]
+    period_start: date = Field(description="day, Monday of the week, or first of the month")
+
+
+class BulletinOut(BaseModel):
+    id: str
+    kind: str
+    period_start: date
+    period_end: date
+    title: str
+    summary: str
+    content: dict[str, object]
+    status: str
+    version: int
+    published_at: datetime | None
+
+
+class DetectRequest(Input):
+    period: Literal["day", "month"]
+    on: date = Field(description="the day, or any day of the month")

@@ -1,0 +1,126 @@
+"""SQLModel tables of the monitoring service.
+
+Readings are keyed by (station, parameter, interval, time) with no surrogate id: the primary key is the index the
+range queries use, and the upsert target, so re-sent data updates in place.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from shared.db import UTCDateTime
+from shared.messaging.tables import utcnow
+
+
+class Station(SQLModel, table=True):
+    """监测站点: a surface-water section, air station, noise point or pollution source."""
+
+    __tablename__ = "station"
+
+    id: str = Field(primary_key=True, max_length=36)
+    code: str = Field(max_length=64, unique=True, description="HJ 212 MN")
+    name: str = Field(max_length=200)
+    kind: str = Field(max_length=30, index=True)
+    town: str = Field(max_length=100, index=True)
+    level: str = Field(max_length=20)
+    water_body: str | None = Field(default=None, max_length=10)
+    target_class: str | None = Field(default=None, max_length=4)
+    noise_kind: str | None = Field(default=None, max_length=20)
+    latitude: float | None = None
+    longitude: float | None = None
+    parameters: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    emission_limits: dict[str, dict[str, object]] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    password_hash: str | None = Field(default=None, max_length=200)
+    active: bool = True
+    version: int = 1
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Reading(SQLModel, table=True):
+    """One value: ``time`` is the start of its period (UTC); ``interval`` is rtd, minute, hour or day."""
+
+    __tablename__ = "reading"
+    __table_args__ = (Index("ix_reading_interval_time", "interval", "time"),)
+
+    station_code: str = Field(primary_key=True, max_length=64)
+    parameter: str = Field(primary_key=True, max_length=30)
+    interval: str = Field(primary_key=True, max_length=10)
+    time: datetime = Field(primary_key=True, sa_type=UTCDateTime)
+    value: float
+    unit: str = Field(default="", max_length=20)
+    instrument_flag: str = Field(default="N", max_length=4)
+    auto_flags: str = Field(default="", max_length=200, description="automatic validity reasons, comma-separated")
+    source: str = Field(default="batch", max_length=10)
+    received_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class LatestReading(SQLModel, table=True):
+    """The newest value per station and parameter, kept at ingest so 'latest' never scans readings."""
+
+    __tablename__ = "latest_reading"
+
+    station_code: str = Field(primary_key=True, max_length=64)
+    parameter: str = Field(primary_key=True, max_length=30)
+    interval: str = Field(max_length=10)
+    time: datetime = Field(sa_type=UTCDateTime)
+    value: float
+    unit: str = Field(default="", max_length=20)
+    instrument_flag: str = Field(default="N", max_length=4)
+
+
+class DayReview(SQLModel, table=True):
+    """数据审核: one station's data of one day (Asia/Shanghai): pending, confirmed or invalidated."""
+
+    __tablename__ = "day_review"
+    __table_args__ = (Index("ix_day_review_status_day", "status", "day"),)
+
+    station_code: str = Field(primary_key=True, max_length=64)
+    day: date = Field(primary_key=True)
+    status: str = Field(default="pending", max_length=12)
+    reason: str = Field(default="", max_length=500)
+    reviewer: str | None = Field(default=None, max_length=200)
+    reviewed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    version: int = 1
+
+
+class Exceedance(SQLModel, table=True):
+    """超标: at most one per station, parameter and period (the event is emitted with the row)."""
+
+    __tablename__ = "exceedance"
+    __table_args__ = (
+        UniqueConstraint("station_code", "parameter", "period_start", name="uq_exceedance_station_param_period"),
+    )
+
+    id: str = Field(primary_key=True, max_length=36)
+    station_code: str = Field(max_length=64)
+    parameter: str = Field(max_length=30)
+    period_start: datetime = Field(sa_type=UTCDateTime)
+    period_end: datetime = Field(sa_type=UTCDateTime)
+    value: float
+    limit: float
+    unit: str = Field(max_length=20)
+    detected_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Bulletin(SQLModel, table=True):
+    """监测简报: built from reviewed data, published once."""
+
+    __tablename__ = "bulletin"
+    __table_args__ = (UniqueConstraint("kind", "period_start", name="uq_bulletin_kind_period"),)
+
+    id: str = Field(primary_key=True, max_length=36)
+    kind: str = Field(max_length=20)
+    period_start: date
+    period_end: date
+    title: str = Field(max_length=200)
+    summary: str
+    content: dict[str, object] = Field(sa_column=Column(JSON, nullable=False))
+    html: str
+    status: str = Field(default="draft", max_length=12)
+    version: int = 1
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    published_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
