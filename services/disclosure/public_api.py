@@ -10,6 +10,7 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from pydantic import BaseModel, Field
 
 from services.disclosure import queries
 from services.disclosure.queries import PublicFilters
@@ -142,3 +143,47 @@ async def withdrawals(request: Request) -> Response:
     async with runtime_of(request).uow() as uow:
         notices = [public_notice(n).model_dump(mode="json") for n in await queries.public_notices(uow)]
     return cached(request, json.dumps({"items": notices}, ensure_ascii=False), "application/json")
+
+
+class PublicBulletin(BaseModel):
+    """监测简报."""
+
+    id: str
+    kind: str
+    period_start: date
+    period_end: date
+    title: str
+    summary: str
+    html: str | None = Field(default=None, description="the bulletin as Chinese HTML (single bulletin only)")
+
+
+@router.get(
+    "/bulletins",
+    operation_id="public_bulletins",
+    response_model=None,
+    responses={200: {"model": list[PublicBulletin]}},
+    summary="环境监测简报",
+)
+async def list_bulletins(
+    request: Request,
+    kind: Annotated[str | None, Query(pattern="^(air_daily|air_weekly|air_monthly|water_monthly)$")] = None,
+) -> Response:
+    async with runtime_of(request).uow() as uow:
+        rows = await queries.bulletins(uow, kind=kind)
+    items = [PublicBulletin.model_validate(r, from_attributes=True).model_copy(update={"html": None}) for r in rows]
+    body = json.dumps({"items": [i.model_dump(mode="json") for i in items]}, ensure_ascii=False)
+    return cached(request, body, "application/json")
+
+
+@router.get(
+    "/bulletins/{bulletin_id}",
+    operation_id="public_bulletin",
+    response_model=None,
+    responses={200: {"model": PublicBulletin}},
+)
+async def get_bulletin(bulletin_id: str, request: Request) -> Response:
+    async with runtime_of(request).uow() as uow:
+        row = await queries.bulletin(uow, bulletin_id)
+    return cached(
+        request, PublicBulletin.model_validate(row, from_attributes=True).model_dump_json(), "application/json"
+    )
