@@ -65,7 +65,7 @@ async def aggregated_readings(
         .group_by(bucket)
         .order_by(bucket)
     )
-    rows = (await uow.session.execute(query)).tuples()
+    rows = (await uow.session.execute(query)).all()
     return [{"period": p, "mean": round(float(m), 4), "min": lo, "max": hi, "count": n} for p, m, lo, hi, n in rows]
 
 

@@ -49,10 +49,10 @@ async def valid_series(
                     col(DayReview.day) <= end.astimezone(LOCAL).date(),
                 )
             )
-        ).tuples()
+        ).all()
     )
     series: Series = defaultdict(list)
-    for code, parameter, moment, value in (await uow.session.execute(query)).tuples():
+    for code, parameter, moment, value in (await uow.session.execute(query)).all():
         if (code, moment.astimezone(LOCAL).date()) not in invalid_days:
             series[(code, parameter)].append((moment, value))
     return series
