@@ -81,7 +81,8 @@ async def test_case_from_lead_to_closure(local: Stack) -> None:
             201,
         )
         case = await ok(await head.get(f"{API}/{case['id']}"))
-        assert case["stage"] == "decided" and case["decision_id"] == decision["id"]
+        assert case["stage"] == "decided"
+        assert case["decision_id"] == decision["id"]
         assert (await step(head, case, 409, to="served", on="2021-07-16"))["missing_step"] == "served"
 
         no_match = await head.post(
@@ -93,11 +94,13 @@ async def test_case_from_lead_to_closure(local: Stack) -> None:
         refused = await head.post(
             f"{API}/decisions/{decision['id']}/service", json=electronic, headers={"If-Match": etag}
         )
-        assert refused.status_code == 422 and "第六十一条" in refused.json()["rule"]
+        assert refused.status_code == 422
+        assert "第六十一条" in refused.json()["rule"]
         served = {"served_on": "2021-07-16", "method": "direct"}
         await ok(await head.post(f"{API}/decisions/{decision['id']}/service", json=served, headers={"If-Match": etag}))
         case = await ok(await head.get(f"{API}/{case['id']}"))
-        assert case["stage"] == "served" and case["money_due_fen"] == 60_000_000
+        assert case["stage"] == "served"
+        assert case["money_due_fen"] == 60_000_000
 
         watch = await ok(await head.get(f"{API}/deadlines", params={"within": 7, "as_of": "2021-07-27"}))
         mine = [(i["step"], i["due_on"], i["overdue"]) for i in watch["items"] if i["case_id"] == case["id"]]
@@ -107,7 +110,8 @@ async def test_case_from_lead_to_closure(local: Stack) -> None:
         unpaid = await step(head, case, 409, to="closed", on="2021-07-30")
         assert unpaid["missing_step"] == "payment"
         case = await step(head, case, to="closed", on="2021-07-30", paid_on="2021-07-28")
-        assert case["stage"] == "closed" and case["closed_on"] == "2021-07-30"
+        assert case["stage"] == "closed"
+        assert case["closed_on"] == "2021-07-30"
 
         stale = await head.post(
             f"{API}/{case['id']}/transitions",
@@ -119,7 +123,8 @@ async def test_case_from_lead_to_closure(local: Stack) -> None:
         history = await ok(await head.get(f"{API}/{case['id']}/history"))
         actions = [e["action"] for e in history["entries"]]
         assert history["chain_intact"]
-        assert actions[0] == "filed" and actions[-1] == "stage:executing->closed"
+        assert actions[0] == "filed"
+        assert actions[-1] == "stage:executing->closed"
         for expected in (
             "stage:filed->investigating",
             "discussed",
@@ -129,10 +134,16 @@ async def test_case_from_lead_to_closure(local: Stack) -> None:
             assert expected in actions
 
         stats = await ok(await head.get(f"{API}/statistics", params={"year": 2021, "quarter": 3}))
-        assert stats["decisions_by_kind"]["penalty"] == 1 and stats["fines_total_fen"] == 60_000_000
-        assert stats["cases_closed"] == 1 and stats["review_meetings"] == 1 and stats["cases_reviewed"] == 1
+        assert stats["decisions_by_kind"]["penalty"] == 1
+        assert stats["fines_total_fen"] == 60_000_000
+        assert stats["cases_closed"] == 1
+        assert stats["review_meetings"] == 1
+        assert stats["cases_reviewed"] == 1
         q2 = await ok(await head.get(f"{API}/statistics", params={"year": 2021, "quarter": 2}))
-        assert q2["inspections"] == 1 and q2["leads"] == 1 and q2["cases_filed"] == 1 and q2["cases_closed"] == 0
+        assert q2["inspections"] == 1
+        assert q2["leads"] == 1
+        assert q2["cases_filed"] == 1
+        assert q2["cases_closed"] == 0
 
 
 async def test_registers_inspections_and_leads(local: Stack) -> None:
@@ -141,11 +152,13 @@ async def test_registers_inspections_and_leads(local: Stack) -> None:
         body = party_body()
         party = await ok(await head.post(f"{API}/parties", json=body), 201)
         duplicate = await head.post(f"{API}/parties", json={**body, "name": "另一家公司"})
-        assert duplicate.status_code == 409 and duplicate.json()["existing_party_id"] == party["id"]
+        assert duplicate.status_code == 409
+        assert duplicate.json()["existing_party_id"] == party["id"]
         person = {"party_type": "individual", "name": "赵六", "id_number": "11010519491231002X"}
         assert (await head.post(f"{API}/parties", json=person)).status_code == 201
         bad_id = await head.post(f"{API}/parties", json={**person, "id_number": "110105194912310021"})
-        assert bad_id.status_code == 422 and "身份证" in bad_id.text
+        assert bad_id.status_code == 422
+        assert "身份证" in bad_id.text
         found = await ok(await head.get(f"{API}/parties", params={"q": body["name"][-8:]}))
         assert [p["id"] for p in found["items"]] == [party["id"]]
         by_code = await ok(await head.get(f"{API}/parties", params={"q": body["credit_code"]}))
@@ -158,7 +171,8 @@ async def test_registers_inspections_and_leads(local: Stack) -> None:
             "findings": "未见异常",
         }
         alone = await head.post(f"{API}/inspections", json=inspection)
-        assert alone.status_code == 422 and "第四十二条" in alone.json()["rule"]
+        assert alone.status_code == 422
+        assert "第四十二条" in alone.json()["rule"]
         etag = (await head.get(f"{API}/officers")).status_code
         assert etag == 200
         officer_id = team.investigators[1]
@@ -167,7 +181,8 @@ async def test_registers_inspections_and_leads(local: Stack) -> None:
         listed = await ok(await head.get(f"{API}/officers", params={"team_id": team.id}))  # type: ignore[arg-type]
         assert officer_id in [o["id"] for o in listed]  # type: ignore[union-attr]
         inactive = await head.post(f"{API}/inspections", json={**inspection, "officer_ids": team.investigators})
-        assert inactive.status_code == 422 and inactive.json()["invalid_credentials"] == [officer_id]
+        assert inactive.status_code == 422
+        assert inactive.json()["invalid_credentials"] == [officer_id]
 
         lead = await ok(
             await head.post(
