@@ -91,7 +91,7 @@ async def test_a_station_sends_for_a_minute(listening: Stack) -> None:
             .where(Reading.station_code == mn, Reading.parameter == "pm25")
             .group_by(col(Reading.interval))
         )
-        counts = {interval: n for interval, n in (await session.execute(query)).all()}
+        counts = dict((await session.execute(query)).all())
         assert counts == {"rtd": 60, "minute": 1, "hour": 1, "day": 1}
         hour = (
             (await session.execute(select(Reading).where(Reading.station_code == mn, Reading.interval == "hour")))
