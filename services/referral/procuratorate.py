@@ -127,12 +127,12 @@ class Deliverer:
             wait=wait_exponential(multiplier=self._backoff, max=self._backoff_max),
             retry=retry_if_exception_type((httpx.TransportError, RetryableStatus)),
         )
-        headers = {"Idempotency-Key": row.id, "X-Sender": self._authority}
+        headers = {"Idempotency-Key": row.id}
         try:
             async for attempt in retrying:
                 with attempt:
                     attempts += 1
-                    body = {"delivery_id": row.id, **row.payload}
+                    body = {"delivery_id": row.id, "sender": self._authority, **row.payload}
                     answer = await self._client.post(self._url, json=body, headers=headers)
                     status_code = answer.status_code
                     if status_code >= 500 or status_code in (408, 429):
@@ -141,6 +141,8 @@ class Deliverer:
                         return status_code, f"HTTP {status_code}: {answer.text[:300]}", attempts
         except RetryError as exc:
             return status_code, f"gave up after {attempts} attempts: {exc.last_attempt.exception()}", attempts
+        except Exception as exc:  # not worth retrying (e.g. an invalid URL): recorded in the ledger, not looped on
+            return status_code, f"{type(exc).__name__}: {exc}", attempts
         return status_code, None, attempts
 
 

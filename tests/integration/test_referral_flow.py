@@ -8,10 +8,11 @@ from __future__ import annotations
 import pytest
 from sqlmodel import col, func, select
 
+from services.cases.consumers import REFERRAL_CONSUMER
 from services.referral.tables import Referral
 from shared.audit import verify_chain
 from shared.contracts import CloudEvent
-from shared.messaging.tables import OutboxRecord
+from shared.messaging.tables import InboxRecord, OutboxRecord
 from tests.integration.test_referral_support import (
     emit_request,
     ensure_referral,
@@ -62,6 +63,14 @@ async def test_request_to_referral_and_outcome_events_back(stack: Stack) -> None
     assert [e.type for e in events] == ["referral.referral.received.v1", "referral.referral.accepted.v1"]
     assert events[1].data["case_id"] == payload.case_id
     assert events[1].data["police_case_number"] == "西公(环)立字〔2024〕7号"
+
+    async def seen_by_cases() -> bool:
+        async with stack.runtime("cases").sessions() as session:
+            query = select(InboxRecord.event_id).where(col(InboxRecord.consumer) == REFERRAL_CONSUMER)
+            handled = set((await session.execute(query)).scalars())
+        return {e.id for e in events} <= handled
+
+    await eventually(seen_by_cases)  # the case side applied both outcomes through its inbox
     async with stack.runtime("referral").sessions() as session:
         count = await session.execute(
             select(func.count()).select_from(Referral).where(col(Referral.request_id) == payload.request_id)
