@@ -1,0 +1,208 @@
+"""Stored data → review → AQI, water class, noise; exceedances exactly once; queries; bulletins with charts."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.integration.test_monitoring_api import client, create_station, hourly, monitoring_only, outbox
+from tests.stack import Stack
+
+pytestmark = pytest.mark.integration
+
+DAY = date(2021, 6, 1)
+EXCEEDED = "monitoring.exceedance.detected.v1"
+
+
+@pytest.fixture
+async def local(tmp_path: Path) -> AsyncIterator[Stack]:
+    async with Stack(monitoring_only(tmp_path, hj212_enabled=False)) as stack:
+        yield stack
+
+
+async def ingest(http: httpx.AsyncClient, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    answer = await http.post("/api/v1/monitoring/readings:batch", json=rows)
+    assert answer.status_code == 200, answer.text
+    return dict(answer.json())
+
+
+def around(value: float, hours: int) -> list[float]:
+    """Values alternating ±1 around ``value`` (a constant series would be flagged as a stuck instrument)."""
+    return [value + (1 if h % 2 else -1) for h in range(hours)]
+
+
+def air_day(station: str, pm25: float, hours: int = 24) -> list[dict[str, Any]]:
+    rows = hourly(station, "pm25", DAY, around(pm25, hours)) + hourly(station, "pm10", DAY, around(60.0, hours))
+    return rows + hourly(station, "o3", DAY, [90.0 + h for h in range(hours)])
+
+
+async def test_air_review_aqi_and_exceedance_once(local: Stack) -> None:
+    async with client(local, "monitoring_reviewer") as http:
+        a = (await create_station(http, "air_station", town="杨柳青镇"))["code"]
+        b = (await create_station(http, "air_station", town="杨柳青镇"))["code"]
+        c = (await create_station(http, "air_station", town="中北镇"))["code"]
+        await ingest(http, air_day(a, 80.0) + air_day(b, 30.0) + air_day(c, 40.0, hours=19))
+        # PM2.5 80 → IAQI 50/40 × 5 + 100 = 106.25 → 107 (rounded up)
+        daily = (await http.get(f"/api/v1/monitoring/stations/{a}/aqi", params={"on": "2021-06-01"})).json()
+        assert (daily["aqi"], daily["category"], daily["primary_pollutants"]) == (107, "轻度污染", ["pm25"])
+        assert daily["concentrations"]["o3_8h"] == 109.5  # hours 16–23: mean of 106…113
+        assert len(daily["hourly"]) == 24
+        partial = (await http.get(f"/api/v1/monitoring/stations/{c}/aqi", params={"on": "2021-06-01"})).json()
+        assert partial["aqi"] is None  # 19 hours: no valid 24h mean
+        queue = (await http.get("/api/v1/monitoring/reviews", params={"limit": 2})).json()
+        assert len(queue["items"]) == 2
+        rest = (await http.get("/api/v1/monitoring/reviews", params={"cursor": queue["next_cursor"]})).json()
+        assert {i["station_code"] for i in queue["items"] + rest["items"]} >= {a, b, c}
+
+        invalidated = await http.post(
+            "/api/v1/monitoring/reviews",
+            json={"station": b, "day": "2021-06-01", "decision": "invalidate", "reason": "仪器故障"},
+        )
+        assert invalidated.json()["status"] == "invalidated"
+        gone = (await http.get(f"/api/v1/monitoring/stations/{b}/aqi", params={"on": "2021-06-01"})).json()
+        assert gone["aqi"] is None
+        town = (await http.get("/api/v1/monitoring/towns/杨柳青镇/aqi", params={"on": "2021-06-01"})).json()
+        assert town["aqi"] == 107  # only station A's valid day counts
+        for _ in range(2):
+            confirmed = await http.post(
+                "/api/v1/monitoring/reviews",
+                json={"station": a, "day": "2021-06-01", "decision": "confirm", "reason": "数据正常"},
+            )
+            assert confirmed.status_code == 200, confirmed.text
+        detect = await http.post("/api/v1/monitoring/exceedances:detect", json={"period": "day", "on": "2021-06-01"})
+        assert detect.json() == {"detected": 0}
+        nothing = await http.post(
+            "/api/v1/monitoring/reviews",
+            json={"station": a, "day": "2020-01-01", "decision": "confirm", "reason": "x"},
+        )
+        assert nothing.status_code == 409
+    events = await outbox(local.runtime("monitoring"), EXCEEDED)
+    assert len(events) == 1
+    data = events[0]["data"]
+    assert (data["station_code"], data["parameter"], data["value"], data["limit"]) == (a, "pm25", 80.0, 75.0)
+    assert data["period_start"].startswith("2021-05-31T16:00:00")
+    async with client(local, "officer") as officer:
+        assert (await officer.post("/api/v1/monitoring/reviews", json={})).status_code in (403, 422)
+
+
+async def test_water_month_source_limits_and_noise(local: Stack) -> None:
+    async with client(local, "monitoring_reviewer") as http:
+        section = (await create_station(http, "water_section"))["code"]
+        source = await create_station(
+            http, "pollution_source", emission_limits={"cod": {"limit": 50, "unit": "mg/L"}}, parameters=["cod"]
+        )
+        noise = (await create_station(http, "noise_point", noise_kind="regional"))["code"]
+        rows = [
+            {"station": section, "parameter": p, "time": "2021-06-05T09:00:00+08:00", "value": v, "unit": "mg/L"}
+            for p, v in {"cod": 25.0, "nh3n": 0.4, "do": 6.5, "tp": 0.1}.items()
+        ]
+        await ingest(http, rows)
+        month = (
+            await http.get(f"/api/v1/monitoring/stations/{section}/water-class", params={"month": "2021-06"})
+        ).json()
+        assert (month["class"], month["worst_parameters"]) == ("IV", ["cod"])
+        for _ in range(2):
+            await http.post("/api/v1/monitoring/exceedances:detect", json={"period": "month", "on": "2021-06-15"})
+        source_rows = hourly(source["code"], "cod", DAY, [40.0, 60.0, 70.0])
+        for _ in range(2):  # the same hours again: updated, never announced twice
+            await ingest(http, source_rows)
+        leq = hourly(noise, "leq", DAY, around(50.0, 6) + [55.5, 56.5] * 8 + [45.0, 46.0])
+        await ingest(http, leq)
+        graded = (await http.get(f"/api/v1/monitoring/stations/{noise}/noise", params={"on": "2021-06-01"})).json()
+        assert graded == {"station": noise, "day": "2021-06-01", "daytime_leq": 56.0, "grade": "三级 一般"}
+        listed = (await http.get("/api/v1/monitoring/exceedances")).json()["items"]
+        assert sorted((e["station_code"], e["parameter"]) for e in listed) == sorted(
+            [(section, "cod"), (source["code"], "cod"), (source["code"], "cod")]
+        )
+    events = [e["data"] for e in await outbox(local.runtime("monitoring"), EXCEEDED)]
+    assert len(events) == 3
+    water = next(e for e in events if e["station_kind"] == "water_section")
+    assert (water["value"], water["limit"]) == (25.0, 20.0)  # class III COD limit
+
+
+async def test_queries_aggregate_export_and_latest(local: Stack) -> None:
+    async with client(local, "monitoring_reviewer") as http:
+        a = (await create_station(http, "air_station"))["code"]
+        rows = hourly(a, "pm25", DAY, [float(h) + 10 for h in range(24)]) + hourly(
+            a, "pm25", date(2021, 6, 2), [49.0, 51.0] * 12
+        )
+        rows[5]["flag"] = "D"  # instrument fault: kept, but not in statistics
+        await ingest(http, rows)
+        params = {
+            "station": a,
+            "parameter": "pm25",
+            "start": "2021-06-01T00:00:00+08:00",
+            "end": "2021-06-03T00:00:00+08:00",
+        }
+        days = (await http.get("/api/v1/monitoring/readings", params=params | {"aggregation": "day"})).json()["items"]
+        assert [(d["period"], d["count"], d["max"]) for d in days] == [
+            ("2021-06-01", 23, 33.0),
+            ("2021-06-02", 24, 51.0),
+        ]
+        months = (await http.get("/api/v1/monitoring/readings", params=params | {"aggregation": "month"})).json()
+        assert months["items"][0]["period"] == "2021-06"
+        hours = (await http.get("/api/v1/monitoring/readings", params=params | {"aggregation": "hour"})).json()
+        assert hours["items"][0]["period"] == "2021-06-01T00:00"
+        raw = (await http.get("/api/v1/monitoring/readings", params=params)).json()["items"]
+        assert len(raw) == 48
+        assert raw[5]["instrument_flag"] == "D"
+        exported = await http.get(
+            "/api/v1/monitoring/readings", params=params | {"format": "csv", "aggregation": "day"}
+        )
+        assert exported.headers["content-type"].startswith("text/csv")
+        assert exported.text.splitlines()[0] == "period,mean,min,max,count"
+        latest = (await http.get("/api/v1/monitoring/latest", params={"station": a})).json()["items"]
+        assert [(x["parameter"], x["value"], x["time"][:19]) for x in latest] == [("pm25", 51.0, "2021-06-02T15:00:00")]
+        bad = await http.get("/api/v1/monitoring/readings", params=params | {"end": "2021-05-01T00:00:00+08:00"})
+        assert bad.status_code == 422
+
+
+async def test_bulletins_are_built_with_charts_and_published_once(local: Stack) -> None:
+    async with client(local, "monitoring_reviewer") as http:
+        a = (await create_station(http, "air_station", town="杨柳青镇"))["code"]
+        b = (await create_station(http, "air_station", town="中北镇"))["code"]
+        section = (await create_station(http, "water_section", town="杨柳青镇"))["code"]
+        await ingest(http, air_day(a, 80.0) + air_day(b, 30.0))
+        await ingest(
+            http, [{"station": section, "parameter": "cod", "time": "2021-06-05T09:00:00+08:00", "value": 12.0}]
+        )
+        air = await http.post("/api/v1/monitoring/bulletins", json={"kind": "air_daily", "period_start": "2021-06-01"})
+        assert air.status_code == 201, air.text
+        towns = air.json()["content"]["towns"]
+        assert [(t["rank"], t["town"]) for t in towns] == [(1, "中北镇"), (2, "杨柳青镇")]
+        assert towns[1]["primary_pollutant"] == "pm25"
+        html = (await http.get(f"/api/v1/monitoring/bulletins/{air.json()['id']}/html")).text
+        assert "<svg" in html
+        assert "空气质量日报" in html
+        assert "杨柳青镇" in html
+        water = await http.post(
+            "/api/v1/monitoring/bulletins", json={"kind": "water_monthly", "period_start": "2021-06-01"}
+        )
+        assert water.json()["content"]["towns"][0]["share_meeting_target"] == 1.0
+        weekly = await http.post(
+            "/api/v1/monitoring/bulletins", json={"kind": "air_weekly", "period_start": "2021-06-02"}
+        )
+        assert weekly.status_code == 422  # weeks start on Monday
+        bulletin_id = air.json()["id"]
+        assert (await http.post(f"/api/v1/monitoring/bulletins/{bulletin_id}:publish")).status_code == 428
+        published = await http.post(
+            f"/api/v1/monitoring/bulletins/{bulletin_id}:publish", headers={"If-Match": air.headers["etag"]}
+        )
+        assert published.status_code == 200, published.text
+        assert published.json()["status"] == "published"
+        again = await http.post(
+            f"/api/v1/monitoring/bulletins/{bulletin_id}:publish", headers={"If-Match": published.headers["etag"]}
+        )
+        assert again.status_code == 409
+        rebuilt = await http.post(
+            "/api/v1/monitoring/bulletins", json={"kind": "air_daily", "period_start": "2021-06-01"}
+        )
+        assert rebuilt.status_code == 409
+    [event] = await outbox(local.runtime("monitoring"), "monitoring.bulletin.published.v1")
+    assert event["data"]["kind"] == "air_daily"
+    assert "<svg" in event["data"]["html"]
