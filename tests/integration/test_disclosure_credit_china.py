@@ -1,0 +1,147 @@
+"""Credit China delivery against a real HTTP receiver on loopback that fails intermittently: every record ends
+delivered exactly once, in order per publication; a rejected record fails with its error and is redelivered."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections import Counter
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from services.disclosure.handlers import local_today
+from tests.factories import decision_body
+from tests.infra import free_port
+from tests.integration.test_disclosure_flow import revoke_through_cases_outbox
+from tests.integration.test_disclosure_public_api import issue, published
+from tests.stack import Stack, StackConfig, eventually
+
+pytestmark = pytest.mark.integration
+
+
+class FlakyReceiver:
+    """Every third request fails before doing anything (503); every fourth applies the record and then fails
+    (500), so the sender retries something the receiver already holds. Records are applied once per key."""
+
+    def __init__(self) -> None:
+        self.requests = 0
+        self.processed: Counter[str] = Counter()
+        self.applied: dict[str, dict[str, Any]] = {}
+        self.order: list[str] = []
+        self.rejected_names: set[str] = set()
+        self.app = FastAPI()
+        self.app.post("/records")(self.receive)
+
+    async def receive(self, request: Request) -> JSONResponse:
+        self.requests += 1
+        if self.requests % 3 == 0:
+            return JSONResponse({"error": "busy"}, status_code=503)
+        body = await request.json()
+        if body["fields"].get("party_name") in self.rejected_names:
+            return JSONResponse({"error": "当事人名称不合规"}, status_code=400)
+        key = request.headers["idempotency-key"]
+        self.processed[key] += 1
+        if key not in self.applied:
+            self.applied[key] = body
+            self.order.append(key)
+        if self.requests % 4 == 0:
+            return JSONResponse({"error": "answer lost"}, status_code=500)
+        return JSONResponse({"ok": True})
+
+
+@contextlib.asynccontextmanager
+async def serve(app: FastAPI) -> AsyncIterator[str]:
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="off"))
+    task = asyncio.create_task(server.serve())
+
+    async def started() -> bool:
+        return bool(server.started)
+
+    await eventually(started, timeout=10, interval=0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task
+
+
+@pytest.fixture
+async def receiver() -> AsyncIterator[tuple[FlakyReceiver, str]]:
+    flaky = FlakyReceiver()
+    async with serve(flaky.app) as url:
+        yield flaky, url
+
+
+@pytest.fixture
+async def local(
+    receiver: tuple[FlakyReceiver, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[Stack]:
+    env = {
+        "PUBLISH_MODES": json.dumps({"penalty": "auto"}),
+        "CREDIT_CHINA_URL": receiver[1] + "/records",
+        "CREDIT_CHINA_INTERVAL_SECONDS": "0.2",
+        "CREDIT_CHINA_BACKOFF_SECONDS": "0.01",
+        "CREDIT_CHINA_MAX_ATTEMPTS": "6",
+    }
+    for name, value in env.items():
+        monkeypatch.setenv(f"GREENLAW_DISCLOSURE_{name}", value)
+    async with Stack(StackConfig(database="sqlite", transport="inprocess", data_dir=tmp_path)) as running:
+        yield running
+
+
+async def test_every_record_delivered_exactly_once(local: Stack, receiver: tuple[FlakyReceiver, str]) -> None:
+    flaky, _url = receiver
+    today = local_today("Asia/Shanghai").isoformat()
+    bodies = [decision_body(decided_on=today, fine_fen=1_234_500 * (i + 1)) for i in range(5)]
+    flaky.rejected_names.add(bodies[4]["party"]["name"])
+    decisions = [await issue(local, body) for body in bodies]
+    publications = [await published(local, d["id"]) for d in decisions]
+    await revoke_through_cases_outbox(local, decisions[0], "决定被依法撤销")
+
+    async with local.client("disclosure", "disclosure_editor") as editor:
+
+        async def settled() -> list[dict[str, Any]] | None:
+            items = (await editor.get("/api/v1/disclosure/credit-china/records")).json()["items"]
+            done = len(items) == 6 and all(i["status"] != "pending" for i in items)
+            return items if done else None
+
+        ledger = {r["id"]: r for r in await eventually(settled)}
+        [failed] = [r for r in ledger.values() if r["status"] == "failed"]
+        assert failed["publication_id"] == publications[4]["id"]
+        assert "HTTP 400" in failed["last_error"]
+        assert failed["attempts"] == 1  # a refusal is not retried
+        flaky.rejected_names.clear()
+        redo = await editor.post(f"/api/v1/disclosure/credit-china/records/{failed['id']}/redeliver")
+        assert redo.status_code == 200
+
+        async def all_delivered() -> list[dict[str, Any]] | None:
+            items = (await editor.get("/api/v1/disclosure/credit-china/records")).json()["items"]
+            return items if all(i["status"] == "delivered" for i in items) else None
+
+        ledger = {r["id"]: r for r in await eventually(all_delivered)}
+        again = await editor.post(f"/api/v1/disclosure/credit-china/records/{failed['id']}/redeliver")
+        assert again.status_code == 409
+        exported = await editor.get("/api/v1/disclosure/credit-china/records.csv")
+
+    assert set(flaky.applied) == set(ledger)  # every ledger row landed, nothing else did
+    assert sum(r["attempts"] for r in ledger.values()) > len(ledger)  # retries happened …
+    assert max(flaky.processed.values()) >= 2  # … including after a lost answer, yet each applied once
+    upsert, delete = (
+        next(k for k, r in ledger.items() if r["publication_id"] == publications[0]["id"] and r["operation"] == op)
+        for op in ("upsert", "delete")
+    )
+    assert flaky.order.index(upsert) < flaky.order.index(delete)
+    assert flaky.applied[delete]["fields"]["reason"] == "决定被依法撤销"
+    record = flaky.applied[next(k for k, r in ledger.items() if r["publication_id"] == publications[1]["id"])]
+    assert record["fields"]["fine_wan_yuan"] == "2.469"  # 24,690 元
+    assert record["fields"]["party_type"] == "法人及非法人组织"
+    header = exported.text.lstrip("\ufeff").splitlines()[0]
+    assert header.startswith("行政相对人名称*,行政相对人类别*,统一社会信用代码")
