@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from services.disclosure import queries
-from services.disclosure.public_api import Filters, cached
+from services.disclosure.public_api import cached
 from services.disclosure.queries import PublicFilters
 from services.disclosure.settings import DisclosureSettings
 from services.disclosure.views import KIND_LABELS, public_decision, public_notice
+from shared.contracts.common import DecisionKind
+from shared.problems import Problem
 from shared.service import runtime_of
 
 router = APIRouter(prefix="/portal", tags=["portal"], include_in_schema=False)
@@ -45,6 +48,37 @@ def page(request: Request, template: str, **context: Any) -> Response:
     return response
 
 
+def _blank_is_none(value: str | None) -> str | None:
+    return value.strip() or None if value is not None else None
+
+
+def portal_filters(
+    kind: Annotated[str | None, Query(max_length=40)] = None,
+    date_from: Annotated[str | None, Query(alias="from", max_length=10)] = None,
+    date_to: Annotated[str | None, Query(alias="to", max_length=10)] = None,
+    q: Annotated[str | None, Query(max_length=100)] = None,
+    credit_code: Annotated[str | None, Query(max_length=18)] = None,
+    town: Annotated[str | None, Query(max_length=50)] = None,
+) -> PublicFilters:
+    """The search form sends every field, empty ones as empty strings: those mean "any"."""
+    try:
+        chosen = _blank_is_none(kind)
+        start, end = _blank_is_none(date_from), _blank_is_none(date_to)
+        return PublicFilters(
+            kind=DecisionKind(chosen) if chosen else None,
+            date_from=date.fromisoformat(start) if start else None,
+            date_to=date.fromisoformat(end) if end else None,
+            q=_blank_is_none(q),
+            credit_code=_blank_is_none(credit_code),
+            town=_blank_is_none(town),
+        )
+    except ValueError as exc:
+        raise Problem(400, f"查询条件有误 Invalid search: {exc}", slug="invalid-search") from exc
+
+
+PortalFilters = Annotated[PublicFilters, Depends(portal_filters)]
+
+
 def _next_url(filters: PublicFilters, cursor: str | None) -> str | None:
     if cursor is None:
         return None
@@ -62,7 +96,7 @@ def _next_url(filters: PublicFilters, cursor: str | None) -> str | None:
 
 @router.get("/", response_class=Response)
 async def decisions(
-    request: Request, filters: Filters, cursor: Annotated[str | None, Query(max_length=200)] = None
+    request: Request, filters: PortalFilters, cursor: Annotated[str | None, Query(max_length=200)] = None
 ) -> Response:
     async with runtime_of(request).uow() as uow:
         rows, next_cursor = await queries.public_decisions(uow, filters, cursor=cursor, limit=PAGE_SIZE)
