@@ -78,9 +78,13 @@ def monitoring_only(data_dir: Path, **overrides: Any) -> StackConfig:
     )  # fmt: skip
 
 
-@pytest.fixture
-async def local(tmp_path: Path) -> AsyncIterator[Stack]:
-    async with Stack(monitoring_only(tmp_path, hj212_enabled=False)) as stack:
+@pytest.fixture(params=["sqlite", "postgres"])
+async def local(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Stack]:
+    config = monitoring_only(tmp_path, hj212_enabled=False)
+    if request.param == "postgres":
+        config.database = "postgres"
+        config.postgres = request.getfixturevalue("postgres")
+    async with Stack(config) as stack:
         yield stack
 
 
