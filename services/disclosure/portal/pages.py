@@ -9,11 +9,14 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlmodel import col, select
 
 from services.disclosure import queries
 from services.disclosure.public_api import cached
 from services.disclosure.queries import PublicFilters
+from services.disclosure.reports import published_report
 from services.disclosure.settings import DisclosureSettings
+from services.disclosure.tables import AnnualReport
 from services.disclosure.views import KIND_LABELS, public_decision, public_notice
 from shared.contracts.common import DecisionKind
 from shared.problems import Problem
@@ -136,3 +139,16 @@ async def bulletin(bulletin_id: str, request: Request) -> Response:
     async with runtime_of(request).uow() as uow:
         row = await queries.bulletin(uow, bulletin_id)
     return page(request, "bulletin.html", bulletin=row)
+
+
+@router.get("/reports", response_class=Response)
+async def reports_page(request: Request) -> Response:
+    async with runtime_of(request).uow() as uow:
+        query = select(AnnualReport).order_by(col(AnnualReport.year).desc())
+        rows = list((await uow.session.execute(query)).scalars())
+    return page(request, "reports.html", reports=rows)
+
+
+@router.get("/reports/{year}", response_class=Response)
+async def report_page(year: int, request: Request) -> Response:
+    return page(request, "report.html", report=await published_report(request, year))

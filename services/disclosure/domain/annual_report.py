@@ -1,0 +1,123 @@
+"""The annual enforcement report (年度执法工作报告): figures, Chinese text and SVG charts, from pure inputs.
+
+Due 31 January of the following year (domain §3) and tracked like a publication.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from html import escape
+
+KIND_NAMES = {
+    "penalty": "行政处罚决定",
+    "seizure": "查封扣押决定",
+    "yellow_card": "“黄牌”警示",
+    "order_to_correct": "责令改正决定",
+    "daily_penalty": "按日连续处罚决定",
+    "production_restriction": "限产、停产整治决定",
+}
+MEDIUM_NAMES = {
+    "water": "水",
+    "air": "大气",
+    "soil": "土壤",
+    "solid_waste": "固体废物",
+    "noise": "噪声",
+    "radiation": "辐射",
+    "other": "其他",
+}
+
+
+@dataclass(frozen=True)
+class PublicationFigures:
+    """What disclosure itself knows about the year: publications due in it and how they went."""
+
+    due: int
+    on_time: int
+    late: int
+    withdrawn: int
+
+    @property
+    def rate(self) -> float | None:
+        decided = self.on_time + self.late
+        return round(self.on_time / decided, 4) if decided else None
+
+
+def report_due_on(year: int, month_day: tuple[int, int]) -> date:
+    """Due on the configured day (31 January) of the following year."""
+    return date(year + 1, *month_day)
+
+
+def _yuan(fen: int) -> str:
+    return f"{fen / 1_000_000:.2f}万元" if fen >= 1_000_000 else f"{fen // 100}元"
+
+
+def _percent(rate: float | None) -> str:
+    return "—" if rate is None else f"{rate * 100:.1f}%"
+
+
+def bar_chart(title: str, bars: Sequence[tuple[str, int]], *, width: int = 560) -> str:
+    """A horizontal bar chart as accessible SVG (role=img with a title and a text description)."""
+    row, left, top = 28, 150, 36
+    height = top + row * len(bars) + 16
+    peak = max((v for _, v in bars), default=0) or 1
+    description = "；".join(f"{label}{value}" for label, value in bars)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" aria-labelledby="t d">',
+        f'<title id="t">{escape(title)}</title><desc id="d">{escape(description)}</desc>',
+        f'<text x="0" y="20" font-size="16" font-weight="bold">{escape(title)}</text>',
+    ]
+    for index, (label, value) in enumerate(bars):
+        y = top + index * row
+        length = round((width - left - 60) * value / peak)
+        parts.append(f'<text x="{left - 8}" y="{y + 17}" font-size="13" text-anchor="end">{escape(label)}</text>')
+        parts.append(f'<rect x="{left}" y="{y + 4}" width="{length}" height="18" fill="#2b6cb0"/>')
+        parts.append(f'<text x="{left + length + 6}" y="{y + 17}" font-size="13">{value}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def build_report(
+    year: int, statistics: Mapping[str, object], figures: PublicationFigures, *, authority: str, due_on: date
+) -> dict[str, object]:
+    """The report's content: the cases statistics as given, the publication figures, text and charts."""
+    by_kind = dict(statistics["decisions_by_kind"])  # type: ignore[call-overload]
+    by_medium = dict(statistics["referrals_by_medium"])  # type: ignore[call-overload]
+    decisions = sum(int(v) for v in by_kind.values())
+    referrals = sum(int(v) for v in by_medium.values())
+    kinds_text = "、".join(f"{KIND_NAMES.get(k, k)}{v}件" for k, v in by_kind.items() if v) or "无"
+    text = [
+        f"{year}年，{authority}共开展执法检查{statistics['inspections']}次，受理案件线索{statistics['leads']}条，"
+        f"立案{statistics['cases_filed']}件，结案{statistics['cases_closed']}件。",
+        f"全年作出各类执法决定{decisions}件，其中{kinds_text}；罚款合计{_yuan(int(str(statistics['fines_total_fen'])))}，"
+        f"没收违法所得合计{_yuan(int(str(statistics['confiscation_total_fen'])))}。",
+        f"召开案件审议会{statistics['review_meetings']}次，审议案件{statistics['cases_reviewed']}件。"
+        f"向公安机关移送涉嫌环境犯罪案件{referrals}件。",
+        f"应公示执法决定{figures.due}件，按时公示{figures.on_time}件，逾期{figures.late}件，"
+        f"公示及时率{_percent(figures.rate)}；依法撤回公示{figures.withdrawn}件。",
+    ]
+    charts = {
+        "decisions_by_kind": bar_chart(
+            f"{year}年执法决定（按种类）", [(KIND_NAMES.get(k, k), int(v)) for k, v in by_kind.items()]
+        ),
+        "referrals_by_medium": bar_chart(
+            f"{year}年移送涉嫌犯罪案件（按环境要素）", [(MEDIUM_NAMES.get(k, k), int(v)) for k, v in by_medium.items()]
+        ),
+    }
+    return {
+        "year": year,
+        "title": f"{authority}{year}年度行政执法工作报告",
+        "due_on": due_on.isoformat(),
+        "statistics": dict(statistics),
+        "publication": {
+            "due": figures.due,
+            "on_time": figures.on_time,
+            "late": figures.late,
+            "withdrawn": figures.withdrawn,
+            "on_time_rate": figures.rate,
+        },
+        "text": text,
+        "charts": charts,
+    }
