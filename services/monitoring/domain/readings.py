@@ -74,8 +74,10 @@ def _text(row: Mapping[str, object], name: str, default: str = "", limit: int = 
 
 def _value(row: Mapping[str, object]) -> float:
     raw = row.get("value")
-    if isinstance(raw, bool) or raw is None or raw == "":
+    if raw is None or raw == "":
         raise RowError("missing value")
+    if isinstance(raw, bool):
+        raise RowError("value must be a number")
     try:
         value = float(raw)  # type: ignore[arg-type]
     except (TypeError, ValueError) as exc:

@@ -1,0 +1,114 @@
+"""Batch rows, statistics and bulletin figures: pure rules, no I/O."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from services.monitoring.domain.bulletins import SectionMonth, TownDay, air_by_town, period_of, water_by_town
+from services.monitoring.domain.readings import RowError, day_bounds, parse_row, parse_rows, rows_from_csv
+from services.monitoring.domain.statistics import daily_air_concentrations, energetic_mean, mean_of_stations
+from services.monitoring.standards import STANDARDS_DIR, load_standards
+
+pytestmark = pytest.mark.unit
+
+STANDARDS = load_standards([STANDARDS_DIR])
+RULES = STANDARDS.validity.in_force(date(2021, 6, 1))
+GB3838 = STANDARDS.water.in_force(date(2021, 6, 1))
+
+
+def test_a_row_without_offset_is_beijing_time() -> None:
+    row = parse_row({"station": "S1", "parameter": "pm25", "time": "2021-06-01T08:00:00", "value": "12.5"})
+    assert row.time == datetime(2021, 6, 1, 0, tzinfo=UTC)
+    assert (row.interval, row.flag, row.value) == ("hour", "N", 12.5)
+    assert row.local_day == date(2021, 6, 1)
+    assert day_bounds(date(2021, 6, 1))[0] == datetime(2021, 5, 31, 16, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"value": "x"}, "not a number"),
+        ({"value": float("inf")}, "finite"),
+        ({"value": True}, "must be a number"),
+        ({"value": None}, "missing value"),
+        ({"time": "2021-13-01"}, "time"),
+        ({"flag": "Q"}, "HJ 212"),
+        ({"interval": "week"}, "interval"),
+        ({"station": ""}, "missing station"),
+        ({"station": 5}, "text"),
+        ({"extra": 1}, "unknown fields"),
+    ],
+)
+def test_bad_rows_say_why(change: dict[str, object], reason: str) -> None:
+    row = {"station": "S1", "parameter": "pm25", "time": "2021-06-01T08:00:00+08:00", "value": 1} | change
+    with pytest.raises(RowError, match=reason):
+        parse_row(row)
+
+
+@given(st.lists(st.one_of(st.none(), st.integers(), st.text(), st.dictionaries(st.text(max_size=10), st.text()))))
+def test_any_json_rows_are_either_readings_or_reasons(rows: list[object]) -> None:
+    good, bad = parse_rows(rows)
+    assert sorted([i for i, _ in good] + [i for i, _ in bad]) == list(range(len(rows)))
+
+
+def test_csv_needs_its_header() -> None:
+    assert rows_from_csv("station,parameter,time,value\nS1,cod,2021-06-01T00:00:00,3\n")[0]["value"] == "3"
+    with pytest.raises(RowError):
+        rows_from_csv("a,b\n1,2\n")
+
+
+def test_daily_concentrations_need_twenty_hours() -> None:
+    hourly = {
+        "pm25": dict.fromkeys(range(20), 40.0),
+        "so2": dict.fromkeys(range(19), 5.0),
+        "o3": dict.fromkeys(range(24), 100.0),
+    }
+    out = daily_air_concentrations(RULES, hourly)
+    assert out == {"pm25": 40.0, "o3_1h": 100.0, "o3_8h": 100.0}
+
+
+def test_town_means_and_noise_energy_average() -> None:
+    assert mean_of_stations([{"pm25": 30.0}, {"pm25": 50.0, "so2": 6.0}]) == {"pm25": 40.0, "so2": 6.0}
+    assert energetic_mean([60.0, 60.0]) == 60.0
+    assert energetic_mean([50.0, 60.0]) == 57.4  # dB average as energy, not 55
+    assert energetic_mean([]) is None
+
+
+def test_bulletin_periods() -> None:
+    assert period_of("air_weekly", date(2021, 5, 31)) == (date(2021, 5, 31), date(2021, 6, 6))
+    assert period_of("water_monthly", date(2021, 2, 1)) == (date(2021, 2, 1), date(2021, 2, 28))
+    with pytest.raises(ValueError, match="Monday"):
+        period_of("air_weekly", date(2021, 6, 1))
+
+
+def test_water_ranking_and_change_from_last_month() -> None:
+    now = [
+        SectionMonth("a", "A", "甲镇", "II", "III"),
+        SectionMonth("b", "B", "甲镇", "IV", "III"),
+        SectionMonth("c", "C", "乙镇", "III", "III"),
+    ]
+    before = [SectionMonth("a", "A", "甲镇", "II", "III"), SectionMonth("b", "B", "甲镇", "II", "III")]
+    towns = water_by_town(GB3838, now, before)
+    assert [(t["rank"], t["town"], t["share_meeting_target"]) for t in towns] == [(1, "乙镇", 1.0), (2, "甲镇", 0.5)]
+    assert towns[1]["change_from_last_month"] == -0.5
+    assert towns[0]["change_from_last_month"] is None
+    assert towns[1]["distribution"]["IV"] == 1
+
+
+def test_air_ranking() -> None:
+    days = [
+        TownDay("甲镇", date(2021, 6, 1), 120, "轻度污染", ("pm25",), 90.0),
+        TownDay("甲镇", date(2021, 6, 2), 80, "良", ("pm10",), 50.0),
+        TownDay("乙镇", date(2021, 6, 1), 40, "优", (), 20.0),
+        TownDay("乙镇", date(2021, 6, 2), None, None, (), None),
+    ]
+    towns = air_by_town(days)
+    assert [(t["rank"], t["town"], t["aqi"], t["good_days_share"]) for t in towns] == [
+        (1, "乙镇", 40, 1.0),
+        (2, "甲镇", 100, 0.5),
+    ]
+    assert towns[1]["pm25_mean"] == 70.0
