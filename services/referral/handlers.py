@@ -7,20 +7,21 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from sqlmodel import col, select
 
 from services.referral import procuratorate
 from services.referral.changes import record_change
-from services.referral.domain.deadlines import ReferralClock
+from services.referral.domain.deadlines import SHANGHAI, ReferralClock, shanghai_date
 from services.referral.domain.steps import Decision, IllegalStep, Status, Step, StepContext, next_status
 from services.referral.tables import Referral, ReferralDocument
 from shared.audit import append_audit
 from shared.contracts import CloudEvent
 from shared.contracts.envelope import EventPayload
 from shared.contracts.events import (
+    EvidenceReference,
     ReferralAcceptedV1,
     ReferralDeclinedV1,
     ReferralReceivedV1,
@@ -74,28 +75,41 @@ async def create_from_request(uow: UnitOfWork, request: ReferralRequestedV1, *, 
         package_items=list(request.package_items),
         reported_on=request.reported_on,
         approved_on=request.approved_on,
-        approved_at=request.approved_at or event.time,
+        approved_at=_approval_moment(request, event),
     )
     uow.session.add(referral)
     for evidence in request.evidence:
-        uow.session.add(
-            ReferralDocument(
-                id=str(uuid.uuid4()),
-                referral_id=referral.id,
-                name=evidence.name,
-                checklist_item=evidence.checklist_item,
-                sha256=evidence.sha256,
-                size=evidence.size,
-                stored=False,
-                evidence_id=evidence.evidence_id,
-                added_by=event.actor or "cases",
-            )
-        )
+        uow.session.add(_referenced_document(referral.id, evidence, added_by=event.actor or "cases"))
     actor = Actor(event.actor or "cases", event.correlationid)
     await log_change(
         uow, referral, "created", at=referral.approved_at, actor=actor, data={"request_id": request.request_id}
     )
     return referral
+
+
+def _approval_moment(request: ReferralRequestedV1, event: CloudEvent) -> datetime:
+    """When the 24-hour transfer limit starts: the approval time if cases sent it; else the request's own time
+    when it was sent on the approval day; else the start of the approval day (the strictest reading)."""
+    if request.approved_at is not None:
+        return request.approved_at
+    if shanghai_date(event.time) == request.approved_on:
+        return event.time
+    return datetime.combine(request.approved_on, time(), tzinfo=SHANGHAI)
+
+
+def _referenced_document(referral_id: str, evidence: EvidenceReference, *, added_by: str) -> ReferralDocument:
+    """Evidence cases holds: listed in the package by its hash; its content is uploaded (and checked) later."""
+    return ReferralDocument(
+        id=str(uuid.uuid4()),
+        referral_id=referral_id,
+        name=evidence.name,
+        checklist_item=evidence.checklist_item,
+        sha256=evidence.sha256,
+        size=evidence.size,
+        stored=False,
+        evidence_id=evidence.evidence_id,
+        added_by=added_by,
+    )
 
 
 async def get_referral(uow: UnitOfWork, referral_id: str, *, unit: str | None = None) -> Referral:

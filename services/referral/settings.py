@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from services.referral.domain.deadlines import DeadlineRule as DomainRule
@@ -64,6 +64,14 @@ class ReferralSettings(ServiceSettings):
     procuratorate_backoff_max_seconds: float = Field(default=60.0, ge=0)
     procuratorate_poll_interval: float = Field(default=30.0, gt=0)
     authority: str = "天津市西青区生态环境局"
+
+    @model_validator(mode="after")
+    def _every_limit_has_a_rule(self) -> ReferralSettings:
+        missing = sorted(set(DEFAULT_RULES) - set(self.deadline_rules))
+        missing += sorted(set(DEFAULT_DECISION_TRACKS) - set(self.decision_tracks))
+        if missing:
+            raise ValueError(f"referral time limits without a rule: {', '.join(missing)}")
+        return self
 
     def resolved_documents_dir(self) -> Path:
         return self.documents_dir or self.common.data_dir / "referral-documents"
