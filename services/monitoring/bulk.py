@@ -12,7 +12,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 CHUNK = 5_000  # rows per executemany call: bounded memory per round trip
 
 
-def _insert(session: AsyncSession, table: Table) -> Any:
+def dialect_insert(session: AsyncSession, table: Table) -> Any:
+    """PostgreSQL's or SQLite's INSERT, the two that take ON CONFLICT."""
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
@@ -29,7 +30,7 @@ async def upsert(
     """Insert rows; on a key conflict update ``update`` columns (only where ``where(stmt)`` holds, if given)."""
     if not rows:
         return
-    stmt = _insert(session, table)
+    stmt = dialect_insert(session, table)
     if update:
         set_ = {name: getattr(stmt.excluded, name) for name in update}
         condition: ColumnElement[bool] | None = where(stmt) if where is not None else None

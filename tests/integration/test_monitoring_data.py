@@ -82,6 +82,11 @@ async def test_air_review_aqi_and_exceedance_once(local: Stack) -> None:
             assert confirmed.status_code == 200, confirmed.text
         detect = await http.post("/api/v1/monitoring/exceedances:detect", json={"period": "day", "on": "2021-06-01"})
         assert detect.json() == {"detected": 0}
+        await ingest(http, air_day(a, 80.0)[:2])  # late data on a confirmed day: back to the queue
+        again = (await http.get("/api/v1/monitoring/reviews", params={"station": a})).json()["items"]
+        assert [(i["day"], i["status"]) for i in again] == [("2021-06-01", "pending")]
+        kept = (await http.get("/api/v1/monitoring/reviews", params={"station": b, "status": "invalidated"})).json()
+        assert len(kept["items"]) == 1
         nothing = await http.post(
             "/api/v1/monitoring/reviews",
             json={"station": a, "day": "2020-01-01", "decision": "confirm", "reason": "x"},

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import datetime
 
 from fastapi import APIRouter, Request
 
 from services.monitoring.api.deps import Reader, standards_of
 from services.monitoring.domain.aqi import AqiInputError, compute_aqi
+from services.monitoring.domain.readings import LOCAL
 from services.monitoring.domain.standards import NoStandardInForce
 from services.monitoring.domain.water import WaterInputError, classify
 from services.monitoring.schemas import AqiAnswer, AqiRequest, WaterClassAnswer, WaterClassRequest
@@ -41,7 +42,7 @@ async def calculate_aqi(body: AqiRequest, request: Request, _caller: Reader) -> 
 async def calculate_water_class(body: WaterClassRequest, request: Request, _caller: Reader) -> WaterClassAnswer:
     """地表水水质类别: the worst parameter's class; TN is left out for rivers."""
     try:
-        table = standards_of(request).water.in_force(body.on or date.today())
+        table = standards_of(request).water.in_force(body.on or datetime.now(LOCAL).date())
         result = classify(table, body.water_body, body.values)
     except (WaterInputError, NoStandardInForce) as exc:
         raise Problem(422, f"无法评价水质 {exc}", slug="invalid-water-values") from exc

@@ -6,9 +6,10 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
-from sqlmodel import select
+from sqlmodel import col, select
 
 from services.monitoring.api.deps import Reader, Reviewer, standards_of
+from services.monitoring.domain.readings import day_bounds
 from services.monitoring.handlers.exceedances import detect_air_day, detect_water_month
 from services.monitoring.handlers.review import review_day, review_queue
 from services.monitoring.schemas import DetectRequest, ReviewOut, ReviewQueue, ReviewRequest
@@ -75,9 +76,12 @@ async def detect(body: DetectRequest, request: Request, caller: Reviewer) -> dic
 async def exceedances(
     request: Request, _caller: Reader, station: str | None = None, since: date | None = None
 ) -> dict[str, Any]:
-    query = select(Exceedance).order_by(Exceedance.period_start).limit(1000)  # type: ignore[arg-type]
+    """Recorded exceedances (超标记录), oldest period first; ``since`` is a local date."""
+    query = select(Exceedance).order_by(col(Exceedance.period_start)).limit(1000)
     if station:
         query = query.where(Exceedance.station_code == station)
+    if since:
+        query = query.where(col(Exceedance.period_start) >= day_bounds(since)[0])
     async with runtime_of(request).uow() as uow:
         rows = list((await uow.session.execute(query)).scalars())
     return {"items": [r.model_dump(mode="json") for r in rows]}

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import Table
 
-from services.monitoring.bulk import _insert
+from services.monitoring.bulk import dialect_insert
 from services.monitoring.domain.aqi import ROWS
 from services.monitoring.domain.readings import day_bounds
 from services.monitoring.domain.water import WaterTable, worse_than_target
@@ -44,7 +44,7 @@ async def record_exceedance(
         "period_end": period[1], "value": value, "limit": limit, "unit": unit, "detected_at": utcnow(),
     }  # fmt: skip
     stmt = (
-        _insert(uow.session, EXCEEDANCE)
+        dialect_insert(uow.session, EXCEEDANCE)
         .values(row)
         .on_conflict_do_nothing(index_elements=["station_code", "parameter", "period_start"])
         .returning(EXCEEDANCE.c.id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Table, literal
@@ -13,7 +13,7 @@ from services.monitoring.bulk import upsert
 from services.monitoring.domain.readings import ReadingIn
 from services.monitoring.domain.validity import Point, automatic_flags
 from services.monitoring.standards import Standards
-from services.monitoring.tables import DayReview, LatestReading, Reading, Station
+from services.monitoring.tables import DayReview, LatestReading, Reading
 from shared.messaging import UnitOfWork
 from shared.messaging.tables import utcnow
 
@@ -53,6 +53,19 @@ def _reading_row(item: Checked, source: str, now: Any) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def _latest_rows(checked: Sequence[Checked]) -> list[dict[str, Any]]:
+    newest: dict[tuple[str, str], ReadingIn] = {}
+    for item in checked:
+        r = item.reading
+        if (r.station, r.parameter) not in newest or newest[(r.station, r.parameter)].time <= r.time:
+            newest[(r.station, r.parameter)] = r
+    return [
+        {"station_code": r.station, "parameter": r.parameter, "interval": r.interval, "time": r.time,
+         "value": r.value, "unit": r.unit, "instrument_flag": r.flag}
+        for r in newest.values()
+    ]  # fmt: skip
+
+
 async def store_readings(
     uow: UnitOfWork, standards: Standards, readings: Sequence[ReadingIn], *, source: str
 ) -> list[Checked]:
@@ -63,18 +76,8 @@ async def store_readings(
     await upsert(
         session, READING, [_reading_row(c, source, now) for c in checked], keys=READING_KEY, update=READING_VALUES
     )
-    newest: dict[tuple[str, str], ReadingIn] = {}
-    for item in checked:
-        r = item.reading
-        if (r.station, r.parameter) not in newest or newest[(r.station, r.parameter)].time <= r.time:
-            newest[(r.station, r.parameter)] = r
-    latest_rows = [
-        {"station_code": r.station, "parameter": r.parameter, "interval": r.interval, "time": r.time,
-         "value": r.value, "unit": r.unit, "instrument_flag": r.flag}
-        for r in newest.values()
-    ]  # fmt: skip
     await upsert(
-        session, LATEST, latest_rows, keys=("station_code", "parameter"),
+        session, LATEST, _latest_rows(checked), keys=("station_code", "parameter"),
         update=("interval", "time", "value", "unit", "instrument_flag"),
         where=lambda stmt: LATEST.c.time <= stmt.excluded.time,
     )  # fmt: skip
@@ -86,14 +89,3 @@ async def store_readings(
         where=lambda _stmt: REVIEW.c.status == literal("confirmed"),
     )  # fmt: skip
     return checked
-
-
-def restrict_to_station(readings: Sequence[tuple[int, ReadingIn]], station: Station) -> list[tuple[int, str]]:
-    """Rows a station-authenticated caller sent for another station (refused by index)."""
-    return [
-        (i, f"station {r.station} is not the authenticated station") for i, r in readings if r.station != station.code
-    ]
-
-
-def with_unit(reading: ReadingIn, unit: str) -> ReadingIn:
-    return reading if reading.unit else replace(reading, unit=unit)
