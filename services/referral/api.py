@@ -149,7 +149,7 @@ async def decision_track(
     """The police notified a longer decision limit: 7 days (needing checks) or 30 days (complex, approved)."""
     actor = Actor(caller.subject, correlation_id(request))
     async with runtime_of(request).uow() as uow:
-        referral = await handlers.get_referral(uow, referral_id)
+        referral = await handlers.get_referral(uow, referral_id, for_update=True)
         require_if_match(request, etag_of(referral.id, referral.version))
         await handlers.set_decision_track(uow, referral, body.track, actor=actor)
         [view] = await staff_views(uow, tools, [referral])
@@ -163,7 +163,7 @@ async def _staff_step(
     actor = Actor(caller.subject, correlation_id(request))
 
     async def action(uow: UnitOfWork) -> tuple[int, object, dict[str, str]]:
-        referral = await handlers.get_referral(uow, referral_id)
+        referral = await handlers.get_referral(uow, referral_id, for_update=True)
         require_if_match(request, etag_of(referral.id, referral.version))
         await handlers.advance(uow, referral, step, command, actor=actor)
         [view] = await staff_views(uow, tools, [referral])

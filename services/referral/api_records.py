@@ -59,7 +59,7 @@ async def upload_document(
         referral = await handlers.get_referral(uow, referral_id)
     stored = await tools.store.put(file)
     async with runtime_of(request).uow() as uow:
-        referral = await handlers.get_referral(uow, referral_id)
+        referral = await handlers.get_referral(uow, referral_id, for_update=True)
         document = await documents.attach(
             uow,
             referral,

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
+from sqlalchemy import update
 from sqlmodel import col, select
 
 from services.referral import procuratorate
@@ -112,9 +113,20 @@ def _referenced_document(referral_id: str, evidence: EvidenceReference, *, added
     )
 
 
-async def get_referral(uow: UnitOfWork, referral_id: str, *, unit: str | None = None) -> Referral:
-    """The referral; for a police caller (``unit``) one of another unit, or not yet sent, does not exist."""
-    found = await uow.session.get(Referral, referral_id)
+async def get_referral(
+    uow: UnitOfWork, referral_id: str, *, unit: str | None = None, for_update: bool = False
+) -> Referral:
+    """The referral; for a police caller (``unit``) one of another unit, or not yet sent, does not exist.
+
+    ``for_update`` serialises writers of one referral, so two concurrent steps never both start from the same
+    status: PostgreSQL locks the row; SQLite takes its write lock before reading (a no-op update), so the read
+    sees the last committed state instead of failing later on a stale snapshot.
+    """
+    if for_update and uow.session.get_bind().dialect.name == "sqlite":
+        await uow.session.execute(
+            update(Referral).where(col(Referral.id) == referral_id).values(version=Referral.version)
+        )
+    found = await uow.session.get(Referral, referral_id, with_for_update=for_update)
     if found is None or (unit is not None and (found.police_unit != unit or found.status == Status.APPROVED)):
         raise Problem(404, f"移送案件不存在 Referral {referral_id} not found", slug="referral-not-found")
     return found

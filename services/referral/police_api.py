@@ -140,7 +140,7 @@ async def _police_step(
     actor = Actor(caller.subject, correlation_id(request))
 
     async def action(uow: UnitOfWork) -> tuple[int, object, dict[str, str]]:
-        referral = await handlers.get_referral(uow, referral_id, unit=unit)
+        referral = await handlers.get_referral(uow, referral_id, unit=unit, for_update=True)
         await handlers.advance(uow, referral, step, command, actor=actor)
         [view] = await police_views(uow, tools, [referral])
         return 200, view.model_dump(mode="json"), {}

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlmodel import col, func, select
 
 from services.referral.tables import Referral
+from shared.messaging.tables import OutboxRecord
 from tests.integration.test_referral_support import ensure_referral, now_iso, requested, transfer
 from tests.stack import Stack, StackConfig
 
@@ -176,3 +179,21 @@ async def test_cursor_stays_valid_across_a_restart(tmp_path: Path) -> None:
         async with second.client("referral", token=second.police_token()) as police:
             items, _ = await pull_all(police, since=page["next_cursor"])
         assert [i["id"] for i in items] == [ids[1], later.id]
+
+
+async def test_concurrent_receipts_record_one(local: Stack) -> None:
+    referral = await sent(local, "西青公安分局")
+    body = {"received_at": now_iso(), "receiver": "李警官"}
+    async with local.client("referral", token=local.police_token()) as police:
+        answers = await asyncio.gather(
+            *(
+                police.post(
+                    f"/police/v1/referrals/{referral.id}/receipt", json=body, headers={"Idempotency-Key": f"k{i}"}
+                )
+                for i in range(5)
+            )
+        )
+    assert sorted(a.status_code for a in answers) == [200, 409, 409, 409, 409]
+    async with local.runtime("referral").sessions() as session:
+        query = select(func.count()).select_from(OutboxRecord).where(col(OutboxRecord.key) == referral.id)
+        assert (await session.execute(query)).scalar_one() == 1
