@@ -175,6 +175,8 @@ async def advance(uow: UnitOfWork, referral: Referral, step: Step, command: Step
 def _check_moment(referral: Referral, at: datetime) -> None:
     if at > datetime.now(UTC) + CLOCK_SKEW:
         raise Problem(422, "时间不能晚于当前时间 The time is in the future", slug="time-in-future", at=at.isoformat())
+    if at < referral.approved_at - CLOCK_SKEW:
+        raise Problem(422, "时间早于批准移送时间 The time is before the approval", slug="time-before-approval")
     if referral.sent_at is not None and at < referral.sent_at - CLOCK_SKEW:
         raise Problem(422, "时间早于移送时间 The time is before the transfer", slug="time-before-transfer")
 

@@ -222,6 +222,15 @@ async def test_deadlines_list_shows_at_risk_and_overdue_transfers(local: Stack) 
         assert found[(at_risk.id, "transfer")] == "at_risk"
         assert found[(overdue.id, "transfer")] == "overdue"
         assert (fresh.id, "transfer") not in found
+        past = (datetime.now(UTC) - timedelta(days=3)).isoformat()
+        before_approval = await staff_step(staff, fresh.id, "transfer", {"sent_at": past})
+        assert before_approval.status_code == 422
+        listed = await staff.get("/api/v1/referral/referrals", params={"status": "approved", "limit": 2})
+        assert len(listed.json()["items"]) == 2
+        rest = await staff.get(
+            "/api/v1/referral/referrals", params={"status": "approved", "cursor": listed.json()["next_cursor"]}
+        )
+        assert {i["id"] for i in listed.json()["items"] + rest.json()["items"]} >= {at_risk.id, overdue.id, fresh.id}
         only_overdue = await staff.get("/api/v1/referral/deadlines", params={"state": "overdue"})
         assert {i["deadline"]["state"] for i in only_overdue.json()["items"]} == {"overdue"}
         assert (await staff.get("/api/v1/referral/deadlines", params={"state": "late"})).status_code == 422
