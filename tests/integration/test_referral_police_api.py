@@ -7,6 +7,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlmodel import col, func, select
 
 from services.referral.tables import Referral
@@ -197,3 +199,35 @@ async def test_concurrent_receipts_record_one(local: Stack) -> None:
     async with local.runtime("referral").sessions() as session:
         query = select(func.count()).select_from(OutboxRecord).where(col(OutboxRecord.key) == referral.id)
         assert (await session.execute(query)).scalar_one() == 1
+
+
+FIELDS = ["received_at", "receiver", "decision", "police_case_number", "reason", "decided_at", "extra"]
+VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.text(max_size=30),
+    st.sampled_from(["accepted", "declined", "returned", "2024-05-01T10:00:00+08:00", "2024-02-30T10:00:00Z", ""]),
+    st.lists(st.integers(), max_size=2),
+)
+BODIES = st.one_of(st.dictionaries(st.sampled_from(FIELDS), VALUES, max_size=6), st.lists(st.integers(), max_size=2))
+
+
+@pytest.fixture
+async def sqlite_local(tmp_path: Path):
+    async with Stack(StackConfig(database="sqlite", transport="inprocess", data_dir=tmp_path)) as running:
+        await ensure_referral(running)
+        yield running
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=BODIES, step=st.sampled_from(["receipt", "decision"]))
+async def test_any_body_is_answered_without_a_server_error(sqlite_local: Stack, body: object, step: str) -> None:
+    if "referral" not in sqlite_local.__dict__.setdefault("cache", {}):
+        sqlite_local.__dict__["cache"]["referral"] = await sent(sqlite_local, "西青公安分局")
+    referral = sqlite_local.__dict__["cache"]["referral"]
+    async with sqlite_local.client("referral", token=sqlite_local.police_token()) as police:
+        answer = await police.post(f"/police/v1/referrals/{referral.id}/{step}", json=body)
+    assert answer.status_code in (200, 409, 422), answer.text
+    if answer.status_code != 200:
+        assert answer.headers["content-type"].startswith("application/problem+json")
