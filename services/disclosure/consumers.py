@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from services.disclosure import handlers
+from services.disclosure import handlers, withdrawal
 from services.disclosure.settings import DisclosureSettings
 from services.disclosure.tables import Bulletin
 from shared.contracts import CloudEvent
@@ -32,7 +32,7 @@ def subscriptions(settings: DisclosureSettings, calendar: WorkCalendar) -> list[
             )
 
     async def on_revoked(uow: UnitOfWork, event: CloudEvent, payload: DecisionRevokedV1) -> None:
-        await handlers.revoke(
+        await withdrawal.revoke(
             uow,
             payload.decision_id,
             reason=payload.reason,
@@ -44,7 +44,7 @@ def subscriptions(settings: DisclosureSettings, calendar: WorkCalendar) -> list[
         )
 
     async def on_amended(uow: UnitOfWork, event: CloudEvent, payload: DecisionAmendedV1) -> None:
-        await handlers.amend(uow, payload, today=today(), event=event, calendar=calendar, settings=settings)
+        await withdrawal.amend(uow, payload, today=today(), event=event, calendar=calendar, settings=settings)
 
     decisions.on(DecisionIssuedV1, on_issued)
     decisions.on(DecisionRevokedV1, on_revoked)

@@ -13,18 +13,16 @@ from zoneinfo import ZoneInfo
 from sqlmodel import col, select
 
 from services.disclosure import credit_china
-from services.disclosure.domain.deadlines import WorkingDayCalendar, publication_due_date, withdrawal_due_date
+from services.disclosure.domain.deadlines import WorkingDayCalendar, publication_due_date
 from services.disclosure.domain.redaction import Finding, redact_decision, redact_text
 from services.disclosure.settings import DisclosureSettings
-from services.disclosure.tables import Publication, WithdrawalNotice
+from services.disclosure.tables import Publication
 from shared.audit import append_audit
 from shared.contracts import CloudEvent
 from shared.contracts.events import (
-    DecisionAmendedV1,
     DecisionIssuedV1,
     PublicationOverdueV1,
     PublicationPublishedV1,
-    PublicationWithdrawnV1,
 )
 from shared.messaging import UnitOfWork
 from shared.problems import Problem
@@ -154,137 +152,6 @@ async def publish(
     )
     uow.emit(CloudEvent.wrap(payload, subject=publication.decision_id, correlation_id=correlation_id, actor=actor))
     await credit_china.stage_upsert(uow, publication, settings)
-    return publication
-
-
-async def withdraw(
-    uow: UnitOfWork,
-    publication: Publication,
-    *,
-    cause: str,
-    reason: str,
-    changed_on: date,
-    today: date,
-    actor: str,
-    calendar: WorkingDayCalendar,
-    settings: DisclosureSettings,
-    correlation_id: str | None,
-) -> WithdrawalNotice | None:
-    """撤回: the content leaves every public response at once; a notice with the reason stays public."""
-    was_published = publication.status == "published"
-    publication.withdrawn_on, publication.withdrawal_reason = today, reason
-    publication.version += 1
-    await append_audit(
-        uow.session,
-        actor=actor,
-        entity_type="publication",
-        entity_id=publication.id,
-        action=f"withdrawn:{cause}",
-        data={"reason": reason, "was_published": was_published},
-    )
-    if not was_published:
-        return None  # nothing was public: no notice, nothing to send
-    due = withdrawal_due_date(calendar, changed_on=changed_on, working_days=settings.withdrawal_working_days)
-    notice = WithdrawalNotice(
-        id=str(uuid.uuid4()),
-        publication_id=publication.id,
-        decision_id=publication.decision_id,
-        kind=publication.kind,
-        document_number=publication.document_number,
-        cause=cause,
-        reason=reason,
-        changed_on=changed_on,
-        due_on=due,
-        withdrawn_on=today,
-    )
-    uow.session.add(notice)
-    payload = PublicationWithdrawnV1(
-        publication_id=publication.id, decision_id=publication.decision_id, withdrawn_on=today, reason=reason
-    )
-    uow.emit(CloudEvent.wrap(payload, subject=publication.decision_id, correlation_id=correlation_id, actor=actor))
-    if cause == "revoked":
-        await credit_china.stage_delete(uow, publication)
-    return notice
-
-
-async def revoke(
-    uow: UnitOfWork,
-    decision_id: str,
-    *,
-    reason: str,
-    revoked_on: date,
-    today: date,
-    event: CloudEvent,
-    calendar: WorkingDayCalendar,
-    settings: DisclosureSettings,
-) -> Publication | None:
-    publication = await find_by_decision(uow, decision_id)
-    if publication is None or publication.status == "withdrawn":
-        return publication
-    await withdraw(
-        uow,
-        publication,
-        cause="revoked",
-        reason=reason,
-        changed_on=revoked_on,
-        today=today,
-        actor=event.actor or "system",
-        calendar=calendar,
-        settings=settings,
-        correlation_id=event.correlationid,
-    )
-    publication.status = "withdrawn"
-    return publication
-
-
-async def amend(
-    uow: UnitOfWork,
-    amended: DecisionAmendedV1,
-    *,
-    today: date,
-    event: CloudEvent,
-    calendar: WorkingDayCalendar,
-    settings: DisclosureSettings,
-) -> Publication | None:
-    """An amended decision: the old text is withdrawn with the reason, the new one republished."""
-    publication = await find_by_decision(uow, amended.decision_id)
-    if publication is None:
-        return await create_publication(
-            uow, amended.decision, calendar=calendar, settings=settings, event=event, today=today
-        )
-    if publication.status == "withdrawn":
-        return publication  # a revoked decision is not brought back by a later amendment
-    await withdraw(
-        uow,
-        publication,
-        cause="amended",
-        reason=amended.reason,
-        changed_on=amended.amended_on,
-        today=today,
-        actor=event.actor or "system",
-        calendar=calendar,
-        settings=settings,
-        correlation_id=event.correlationid,
-    )
-    apply_decision(publication, amended.decision, settings)
-    due = publication_due_date(
-        calendar,
-        kind=amended.decision.kind,
-        decided_on=amended.amended_on,
-        working_days=settings.publication_working_days,
-    )
-    publication.due_on, publication.due_provisional = due.due_on, due.provisional
-    publication.status, publication.published_on, publication.on_time = "pending", None, None
-    publication.withdrawn_on = publication.withdrawal_reason = publication.overdue_notified_on = None
-    if publication.publish_mode == "auto":
-        await publish(
-            uow,
-            publication,
-            actor="system:auto-publish",
-            today=today,
-            settings=settings,
-            correlation_id=event.correlationid,
-        )
     return publication
 
 

@@ -23,9 +23,13 @@ from tests.stack import Stack, StackConfig, eventually
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture
-async def local(tmp_path: Path) -> AsyncIterator[Stack]:
-    async with Stack(StackConfig(database="sqlite", transport="inprocess", data_dir=tmp_path)) as running:
+@pytest.fixture(params=["sqlite", "postgres"])
+async def local(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Stack]:
+    """SQLite, and PostgreSQL for the watch's row locking (FOR UPDATE SKIP LOCKED)."""
+    config = StackConfig(database=request.param, transport="inprocess", data_dir=tmp_path)
+    if request.param == "postgres":
+        config.postgres = request.getfixturevalue("postgres")
+    async with Stack(config) as running:
         yield running
 
 
