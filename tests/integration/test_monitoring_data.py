@@ -220,3 +220,19 @@ async def test_bulletins_are_built_with_charts_and_published_once(local: Stack) 
     [event] = await outbox(local.runtime("monitoring"), "monitoring.bulletin.published.v1")
     assert event["data"]["kind"] == "air_daily"
     assert "<svg" in event["data"]["html"]
+
+
+async def test_a_stuck_instrument_shows_across_single_hour_uploads(local: Stack) -> None:
+    async with client(local, "monitoring_reviewer") as http:
+        a = (await create_station(http, "air_station"))["code"]
+        rows = hourly(a, "so2", DAY, [7.0] * 6 + [9.0, 300.0, 8.0])
+        for row in rows:  # one hour at a time, as a station sends them
+            await ingest(http, [row])
+        params = {
+            "station": a,
+            "parameter": "so2",
+            "start": "2021-06-01T00:00:00+08:00",
+            "end": "2021-06-02T00:00:00+08:00",
+        }
+        raw = (await http.get("/api/v1/monitoring/readings", params=params)).json()["items"]
+        assert [r["auto_flags"] for r in raw] == ["constant"] * 6 + ["", "spike", ""]

@@ -12,7 +12,7 @@ from services.monitoring.bulk import dialect_insert
 from services.monitoring.domain.aqi import ROWS
 from services.monitoring.domain.readings import day_bounds
 from services.monitoring.domain.water import WaterTable, worse_than_target
-from services.monitoring.handlers.ingest import Checked
+from services.monitoring.handlers.checks import Checked
 from services.monitoring.handlers.statistics import daily_air, month_bounds, monthly_water
 from services.monitoring.standards import Standards
 from services.monitoring.tables import Exceedance, Station

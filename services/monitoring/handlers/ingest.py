@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Table, literal
 
 from services.monitoring.bulk import upsert
 from services.monitoring.domain.readings import ReadingIn
-from services.monitoring.domain.validity import Point, automatic_flags
+from services.monitoring.handlers.checks import Checked, check_readings
 from services.monitoring.standards import Standards
 from services.monitoring.tables import DayReview, LatestReading, Reading
 from shared.messaging import UnitOfWork
@@ -22,26 +20,6 @@ LATEST: Table = LatestReading.__table__  # type: ignore[attr-defined]
 REVIEW: Table = DayReview.__table__  # type: ignore[attr-defined]
 READING_KEY = ("station_code", "parameter", "interval", "time")
 READING_VALUES = ("value", "unit", "instrument_flag", "auto_flags", "source", "received_at")
-
-
-@dataclass(frozen=True)
-class Checked:
-    reading: ReadingIn
-    auto_flags: tuple[str, ...]
-
-
-def check_readings(standards: Standards, readings: Sequence[ReadingIn]) -> list[Checked]:
-    """Automatic validity flags, series by series (a series: one station, parameter and interval, in time order)."""
-    latest = {r.key: r for r in readings}  # a key sent twice in one batch: the later row wins
-    series: dict[tuple[str, str, str], list[ReadingIn]] = defaultdict(list)
-    for reading in sorted(latest.values(), key=lambda r: r.key):
-        series[(reading.station, reading.parameter, reading.interval)].append(reading)
-    checked: list[Checked] = []
-    for (_station, parameter, _interval), points in series.items():
-        rules = standards.validity.in_force(points[0].local_day)
-        flags = automatic_flags(rules, parameter, [Point(p.time, p.value, p.flag) for p in points])
-        checked.extend(Checked(p, f) for p, f in zip(points, flags, strict=True))
-    return checked
 
 
 def _reading_row(item: Checked, source: str, now: Any) -> dict[str, Any]:
@@ -70,12 +48,11 @@ async def store_readings(
     uow: UnitOfWork, standards: Standards, readings: Sequence[ReadingIn], *, source: str
 ) -> list[Checked]:
     """Upsert readings, the latest value per station and parameter, and mark their days as awaiting review."""
-    checked = check_readings(standards, readings)
+    checked, reflagged = await check_readings(uow, standards, readings)
     now = utcnow()
     session = uow.session
-    await upsert(
-        session, READING, [_reading_row(c, source, now) for c in checked], keys=READING_KEY, update=READING_VALUES
-    )
+    rows = [_reading_row(c, source, now) for c in checked] + reflagged
+    await upsert(session, READING, rows, keys=READING_KEY, update=READING_VALUES)
     await upsert(
         session, LATEST, _latest_rows(checked), keys=("station_code", "parameter"),
         update=("interval", "time", "value", "unit", "instrument_flag"),
