@@ -15,7 +15,6 @@ from services.referral.api import Reader, ToolsDep, Writer
 from services.referral.domain.deadlines import DeadlineState
 from services.referral.domain.statistics import YearStatistics
 from services.referral.handlers import Actor
-from services.referral.police_api import file_response
 from services.referral.schemas import (
     ConsultationCreate,
     ConsultationList,
@@ -26,7 +25,7 @@ from services.referral.schemas import (
     StaffDocument,
 )
 from services.referral.tables import ProcuratorateDelivery
-from services.referral.views import deadline_view
+from services.referral.views import deadline_view, file_response
 from shared.http import MAX_LIMIT
 from shared.idempotency import idempotent
 from shared.messaging import UnitOfWork

@@ -16,7 +16,7 @@ from services.referral.domain.steps import Step
 from services.referral.handlers import Actor, StepInput
 from services.referral.schemas import DecisionCreate, PoliceReferral, PoliceReferralList, ReceiptCreate
 from services.referral.tools import Tools, tools_of
-from services.referral.views import police_views
+from services.referral.views import file_response, police_views
 from shared.auth import Principal, Role
 from shared.http import MAX_LIMIT, decode_cursor, encode_cursor
 from shared.idempotency import idempotent
@@ -87,14 +87,6 @@ async def get_document(referral_id: str, document_id: str, request: Request, cal
         referral = await handlers.get_referral(uow, referral_id, unit=unit_of(caller))
         document = await documents.get_document(uow, referral, document_id)
     return file_response(tools, document.sha256, name=document.name, media_type=document.media_type)
-
-
-def file_response(tools: Tools, sha256: str, *, name: str, media_type: str) -> FileResponse:
-    path = tools.store.path_of(sha256)
-    if not path.is_file():
-        raise Problem(404, "文件内容缺失 The file content is missing from the store", slug="document-content-missing")
-    headers = {"ETag": f'"{sha256}"', "X-Content-SHA256": sha256, "Cache-Control": "private, max-age=0"}
-    return FileResponse(path, media_type=media_type, filename=name, headers=headers)
 
 
 @router.post(

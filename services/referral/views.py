@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from fastapi.responses import FileResponse
+
 from services.referral.changes import histories
 from services.referral.documents import documents_of
 from services.referral.domain.deadlines import Deadline, DeadlineState
@@ -18,6 +20,7 @@ from services.referral.schemas import (
 from services.referral.tables import Referral
 from services.referral.tools import Tools
 from shared.messaging import UnitOfWork
+from shared.problems import Problem
 
 
 def deadline_view(deadline: Deadline, state: DeadlineState) -> PoliceDeadline:
@@ -70,3 +73,11 @@ async def staff_views(uow: UnitOfWork, tools: Tools, referrals: list[Referral]) 
         )
         for r in referrals
     ]
+
+
+def file_response(tools: Tools, sha256: str, *, name: str, media_type: str) -> FileResponse:
+    path = tools.store.path_of(sha256)
+    if not path.is_file():
+        raise Problem(404, "文件内容缺失 The file content is missing from the store", slug="document-content-missing")
+    headers = {"ETag": f'"{sha256}"', "X-Content-SHA256": sha256, "Cache-Control": "private, max-age=0"}
+    return FileResponse(path, media_type=media_type, filename=name, headers=headers)
