@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
 
 from services.monitoring.api import ROUTERS
+from services.monitoring.domain.standards import NoStandardInForce
 from services.monitoring.hj212_listener import hj212_hook
 from services.monitoring.passwords import PasswordCache
 from services.monitoring.settings import MonitoringSettings
 from services.monitoring.standards import load_hj212_codes, load_standards
 from shared.messaging import InProcessBus
+from shared.problems import problem_response
 from shared.service import ServiceSpec, build_service_app
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -24,6 +27,11 @@ SPEC = ServiceSpec(
     migrations_dir=MIGRATIONS_DIR,
     routers=list(ROUTERS),
 )
+
+
+async def _no_standard(request: Request, exc: Exception) -> JSONResponse:
+    """A date before every table of a standard is bad input, wherever it is asked for."""
+    return problem_response(request, 422, f"该日期无适用标准 {exc}", slug="no-standard-in-force")
 
 
 def create_app(settings: MonitoringSettings | None = None, *, bus: InProcessBus | None = None) -> FastAPI:
@@ -40,6 +48,7 @@ def create_app(settings: MonitoringSettings | None = None, *, bus: InProcessBus 
         hooks=[hj212_hook(standards, load_hj212_codes(), passwords)],
     )
     app = build_service_app(spec, settings, bus=bus)
+    app.add_exception_handler(NoStandardInForce, _no_standard)
     app.state.standards = standards
     app.state.passwords = passwords
     return app

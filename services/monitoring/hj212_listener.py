@@ -50,7 +50,9 @@ class Hj212Metrics:
         )
 
 
-def readings_of(packet: hj212.Packet, station: Station, codes: dict[str, Hj212Code]) -> list[ReadingIn]:
+def readings_of(
+    packet: hj212.Packet, station: Station, codes: dict[str, Hj212Code], standards: Standards
+) -> list[ReadingIn]:
     interval, field = DATA_COMMANDS[packet.cn]
     readings = []
     for record in hj212.parse_cp(packet.cp):
@@ -64,6 +66,8 @@ def readings_of(packet: hj212.Packet, station: Station, codes: dict[str, Hj212Co
             raise hj212.PacketError("bad_cp", f"{record.code}-{field}={raw!r}") from exc
         flag = record.fields.get("Flag", "N")
         moment = record.data_time.replace(tzinfo=LOCAL)
+        if not standards.validity.covers(moment.date()):
+            raise hj212.PacketError("bad_cp", f"DataTime {record.data_time:%Y%m%d} predates the validity rules")
         readings.append(ReadingIn(station.code, known.parameter, interval, moment, value, known.unit, flag[:1] or "N"))
     return readings
 
@@ -138,6 +142,10 @@ class _Connection:
             metrics.malformed.labels(exc.reason).inc()
             log.warning("hj212_malformed_packet", reason=exc.reason, error=str(exc), mn=packet.mn)
             return
+        except Exception:  # a failed store (database down, …) loses this packet, never the listener
+            metrics.packets.labels(packet.cn, "failed").inc()
+            log.exception("hj212_store_failed", mn=packet.mn, qn=packet.qn)
+            return
         metrics.packets.labels(packet.cn, "stored").inc()
         await self._answer(packet, hj212.data_response(packet))
 
@@ -155,7 +163,7 @@ class _Connection:
         return found
 
     async def _store(self, packet: hj212.Packet, station: Station) -> None:
-        readings = readings_of(packet, station, self.server.codes)
+        readings = readings_of(packet, station, self.server.codes, self.server.standards)
         async with self.server.runtime.uow() as uow:
             checked = await store_readings(uow, self.server.standards, readings, source="hj212")
             await detect_source_exceedances(

@@ -80,8 +80,8 @@ def _value(row: Mapping[str, object]) -> float:
         raise RowError("value must be a number")
     try:
         value = float(raw)  # type: ignore[arg-type]
-    except (TypeError, ValueError) as exc:
-        raise RowError(f"value {raw!r} is not a number") from exc
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise RowError(f"value {str(raw)[:40]!r} is not a number") from exc
     if not math.isfinite(value):
         raise RowError("value must be finite")
     return value
@@ -127,9 +127,12 @@ def parse_rows(rows: Iterable[object]) -> tuple[list[tuple[int, ReadingIn]], lis
 
 def rows_from_csv(text: str) -> list[dict[str, str]]:
     """A header row naming the columns, then one reading per line."""
-    reader = csv.DictReader(io.StringIO(text))
-    header = reader.fieldnames or []
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        raise RowError(f"CSV header lacks {', '.join(missing)}")
-    return [{k: v for k, v in row.items() if k is not None and v is not None} for row in reader]
+    try:
+        reader = csv.DictReader(io.StringIO(text))
+        header = reader.fieldnames or []
+        missing = [c for c in REQUIRED if c not in header]
+        if missing:
+            raise RowError(f"CSV header lacks {', '.join(missing)}")
+        return [{k: v for k, v in row.items() if k is not None and v is not None} for row in reader]
+    except csv.Error as exc:
+        raise RowError(f"CSV: {exc}") from exc

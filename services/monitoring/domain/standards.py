@@ -37,6 +37,9 @@ class Versions(Generic[T]):
             raise ValueError("two tables of one kind take effect on the same date")
         return cls(ordered)
 
+    def covers(self, on: date) -> bool:
+        return bool(self.tables) and self.tables[0].effective_from <= on
+
     def in_force(self, on: date) -> T:
         """The latest table whose effective date is on or before ``on``."""
         chosen = None

@@ -14,7 +14,11 @@ from services.monitoring.tables import Station
 from shared.messaging import UnitOfWork
 
 
-def _station_problem(reading: ReadingIn, station: Station | None, caller: Station | None) -> str | None:
+def _station_problem(
+    standards: Standards, reading: ReadingIn, station: Station | None, caller: Station | None
+) -> str | None:
+    if not standards.validity.covers(reading.local_day):
+        return f"no data-validity rules in force on {reading.local_day.isoformat()}"
     if station is None:
         return f"unknown station {reading.station}"
     if caller is not None and caller.code != station.code:
@@ -37,7 +41,7 @@ async def ingest_batch(
     stations = await stations_by_code(uow, {r.station for _, r in good})
     accepted: list[ReadingIn] = []
     for index, reading in good:
-        problem = _station_problem(reading, stations.get(reading.station), caller_station)
+        problem = _station_problem(standards, reading, stations.get(reading.station), caller_station)
         if problem:
             bad.append((index, problem))
         else:
