@@ -105,10 +105,17 @@ class Deliverer:
 
     async def _deliver(self, delivery_id: str) -> int:
         async with self._sessions() as session:
-            row = await session.get(ProcuratorateDelivery, delivery_id)
+            # PostgreSQL: replicas skip a copy another one is sending. SQLite (one replica per file): the read
+            # snapshot is released before the slow send, or the later write would fail on a stale snapshot.
+            row = await session.get(ProcuratorateDelivery, delivery_id, with_for_update={"skip_locked": True})
             if row is None or row.status != "pending":
                 return 0
-            status_code, error, attempts = await self._send(row)
+            body = {"delivery_id": row.id, "sender": self._authority, **row.payload}
+            if session.get_bind().dialect.name != "postgresql":
+                await session.rollback()
+            status_code, error, attempts = await self._send(delivery_id, body)
+            row = await session.get(ProcuratorateDelivery, delivery_id)
+            assert row is not None
             row.attempts += attempts
             row.last_attempt_at = datetime.now(UTC)
             row.last_status_code, row.last_error = status_code, error
@@ -118,7 +125,7 @@ class Deliverer:
             await session.commit()
         return int(error is None)
 
-    async def _send(self, row: ProcuratorateDelivery) -> tuple[int | None, str | None, int]:
+    async def _send(self, delivery_id: str, body: dict[str, Any]) -> tuple[int | None, str | None, int]:
         """(last HTTP status, error or None, attempts made)."""
         assert self._url is not None
         attempts, status_code = 0, None
@@ -127,12 +134,11 @@ class Deliverer:
             wait=wait_exponential(multiplier=self._backoff, max=self._backoff_max),
             retry=retry_if_exception_type((httpx.TransportError, RetryableStatus)),
         )
-        headers = {"Idempotency-Key": row.id}
+        headers = {"Idempotency-Key": delivery_id}
         try:
             async for attempt in retrying:
                 with attempt:
                     attempts += 1
-                    body = {"delivery_id": row.id, "sender": self._authority, **row.payload}
                     answer = await self._client.post(self._url, json=body, headers=headers)
                     status_code = answer.status_code
                     if status_code >= 500 or status_code in (408, 429):

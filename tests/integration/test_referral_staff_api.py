@@ -56,23 +56,43 @@ async def receiver():
     await task
 
 
-@pytest.fixture
-async def local(tmp_path: Path, receiver):
-    _, url = receiver
-    overrides = {
+def copy_settings(url: str) -> dict[str, object]:
+    return {
         "procuratorate_url": url,
         "procuratorate_backoff_seconds": 0.05,
         "procuratorate_poll_interval": 0.2,
         "max_document_bytes": 64 * 1024,
     }
-    config = StackConfig(database="sqlite", transport="inprocess", data_dir=tmp_path, overrides={"referral": overrides})
+
+
+@pytest.fixture
+async def local(tmp_path: Path, receiver):
+    config = StackConfig(
+        database="sqlite", transport="inprocess", data_dir=tmp_path, overrides={"referral": copy_settings(receiver[1])}
+    )
     async with Stack(config) as running:
         await ensure_referral(running)
         yield running
 
 
-async def test_transfer_copy_reaches_the_procuratorate_after_retries(local: Stack, receiver) -> None:
+@pytest.fixture(params=["sqlite", "postgres"])
+async def either(request: pytest.FixtureRequest, tmp_path: Path, receiver):
+    config = StackConfig(
+        database=request.param,
+        transport="inprocess",
+        data_dir=tmp_path,
+        overrides={"referral": copy_settings(receiver[1])},
+    )
+    if request.param == "postgres":
+        config.postgres = request.getfixturevalue("postgres")
+    async with Stack(config) as running:
+        await ensure_referral(running)
+        yield running
+
+
+async def test_transfer_copy_reaches_the_procuratorate_after_retries(either: Stack, receiver) -> None:
     procuratorate, _ = receiver
+    local = either
     referral = await requested(local)
     async with local.client("referral", "head") as staff:
         assert (await transfer(staff, referral.id)).status_code == 200
