@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 import httpx
 import structlog
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -143,10 +144,32 @@ async def _post_once(client: httpx.AsyncClient, url: str, body: dict[str, object
         raise RejectedDeliveryError(f"HTTP {answer.status_code}: {answer.text[:300]}")
 
 
+# pg_try_advisory_lock key: one sender at a time across replicas on PostgreSQL (SQLite means a single process).
+_SENDER_LOCK = 0x6372656469746368
+
+
 async def deliver_pending(
     sessions: async_sessionmaker[AsyncSession], client: httpx.AsyncClient, settings: DisclosureSettings
 ) -> int:
-    """One pass over the pending ledger, oldest first; returns how many records were delivered."""
+    """One pass over the pending ledger, oldest first; returns how many records were delivered.
+
+    Replicas take turns: a pass runs only while holding the sender lock, so two never send the same row."""
+    async with sessions() as holder:
+        postgres = holder.get_bind().dialect.name == "postgresql"
+        lock = {"key": _SENDER_LOCK}
+        if postgres and not (await holder.execute(text("SELECT pg_try_advisory_lock(:key)"), lock)).scalar():
+            return 0
+        try:
+            return await _deliver_pass(sessions, client, settings)
+        finally:
+            if postgres:
+                await holder.execute(text("SELECT pg_advisory_unlock(:key)"), lock)
+                await holder.commit()
+
+
+async def _deliver_pass(
+    sessions: async_sessionmaker[AsyncSession], client: httpx.AsyncClient, settings: DisclosureSettings
+) -> int:
     async with sessions() as session:
         query = select(CreditRecord).where(CreditRecord.status == "pending").order_by(col(CreditRecord.created_at))
         pending = list((await session.execute(query)).scalars())

@@ -80,10 +80,14 @@ async def receiver() -> AsyncIterator[tuple[FlakyReceiver, str]]:
         yield flaky, url
 
 
-@pytest.fixture
+@pytest.fixture(params=["sqlite", "postgres"])
 async def local(
-    receiver: tuple[FlakyReceiver, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    request: pytest.FixtureRequest,
+    receiver: tuple[FlakyReceiver, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> AsyncIterator[Stack]:
+    """SQLite, and PostgreSQL where replicas take turns through an advisory lock."""
     env = {
         "PUBLISH_MODES": json.dumps({"penalty": "auto"}),
         "CREDIT_CHINA_URL": receiver[1] + "/records",
@@ -93,7 +97,10 @@ async def local(
     }
     for name, value in env.items():
         monkeypatch.setenv(f"GREENLAW_DISCLOSURE_{name}", value)
-    async with Stack(StackConfig(database="sqlite", transport="inprocess", data_dir=tmp_path)) as running:
+    config = StackConfig(database=request.param, transport="inprocess", data_dir=tmp_path)
+    if request.param == "postgres":
+        config.postgres = request.getfixturevalue("postgres")
+    async with Stack(config) as running:
         yield running
 
 

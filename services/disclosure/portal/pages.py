@@ -97,6 +97,7 @@ def _next_url(filters: PublicFilters, cursor: str | None) -> str | None:
     return "/portal/?" + urlencode({k: str(v) for k, v in params.items() if v})
 
 
+@router.get("", response_class=Response)
 @router.get("/", response_class=Response)
 async def decisions(
     request: Request, filters: PortalFilters, cursor: Annotated[str | None, Query(max_length=200)] = None
