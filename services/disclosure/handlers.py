@@ -1,4 +1,4 @@
-"""Use cases of publications: create from a decision, publish, edit, withdraw, republish, watch deadlines.
+"""Use cases of publications: create from a decision, publish, edit, watch deadlines (withdrawal: ``withdrawal``).
 
 Handlers never commit: the entry point (request or consumer) commits the unit of work.
 """
@@ -14,16 +14,13 @@ from sqlmodel import col, select
 
 from services.disclosure import credit_china
 from services.disclosure.domain.deadlines import WorkingDayCalendar, publication_due_date
-from services.disclosure.domain.redaction import Finding, redact_decision, redact_text
+from services.disclosure.domain.redaction import Finding, known_identifiers, redact_decision, redact_text
 from services.disclosure.settings import DisclosureSettings
 from services.disclosure.tables import Publication
 from shared.audit import append_audit
 from shared.contracts import CloudEvent
-from shared.contracts.events import (
-    DecisionIssuedV1,
-    PublicationOverdueV1,
-    PublicationPublishedV1,
-)
+from shared.contracts.common import PartySnapshot
+from shared.contracts.events import DecisionIssuedV1, PublicationOverdueV1, PublicationPublishedV1
 from shared.messaging import UnitOfWork
 from shared.problems import Problem
 
@@ -177,15 +174,7 @@ async def edit_publication(
         raise Problem(
             409, "已撤回的公示不能编辑 A withdrawn publication cannot be edited", slug="publication-withdrawn"
         )
-    party = publication.decision.get("party", {})
-    known = (
-        [party.get("id_number") or "", party.get("address") or ""] if party.get("party_type") == "individual" else []
-    )
-    reintroduced = {
-        field: sorted({f.category.value for f in redact_text(text, known=known).findings})
-        for field, text in changes.items()
-        if redact_text(text, known=known).findings
-    }
+    reintroduced = _detected_items(publication, changes)
     if reintroduced and not unredact_reason:
         raise Problem(
             422,
@@ -211,6 +200,13 @@ async def edit_publication(
     if publication.status == "published":
         await credit_china.stage_upsert(uow, publication, settings)  # the platform gets the corrected text
     return publication
+
+
+def _detected_items(publication: Publication, changes: dict[str, str]) -> dict[str, list[str]]:
+    """Per changed field, the kinds of item automatic redaction would remove from the new text."""
+    known = known_identifiers(PartySnapshot.model_validate(publication.decision["party"]))
+    found = {field: redact_text(text, known=known).findings for field, text in changes.items()}
+    return {field: sorted({f.category.value for f in items}) for field, items in found.items() if items}
 
 
 async def mark_overdue(uow: UnitOfWork, *, today: date) -> list[Publication]:

@@ -134,7 +134,7 @@ def redact_decision(decision: DecisionIssuedV1, *, name_style: str) -> PublicCon
     """Redact a decision for publication: structured personal fields dropped, free text scrubbed."""
     party = decision.party
     individual = party.party_type == PartyType.INDIVIDUAL
-    known = [v for v in (party.id_number, party.address if individual else None) if v]
+    known = known_identifiers(party)
     dropped = [Finding(f"party.{name}", Category.KNOWN_IDENTIFIER, len(value)) for name, value in _private(party)]
     findings: list[Finding] = list(dropped)
 
@@ -169,6 +169,11 @@ def redact_decision(decision: DecisionIssuedV1, *, name_style: str) -> PublicCon
         penalty=penalty,
         findings=tuple(findings),
     )
+
+
+def known_identifiers(party: PartySnapshot) -> list[str]:
+    """The party's own personal identifiers, removed wherever they reappear in free text."""
+    return [value for _name, value in _private(party)]
 
 
 def _private(party: PartySnapshot) -> list[tuple[str, str]]:
