@@ -236,3 +236,36 @@ async def test_a_stuck_instrument_shows_across_single_hour_uploads(local: Stack)
         }
         raw = (await http.get("/api/v1/monitoring/readings", params=params)).json()["items"]
         assert [r["auto_flags"] for r in raw] == ["constant"] * 6 + ["", "spike", ""]
+
+
+async def test_range_and_aggregation_queries_use_the_primary_key(local: Stack) -> None:
+    """With 20 stations' data analysed, PostgreSQL answers one station's range from the reading primary key
+    (station, parameter, interval, time): the plan that stays fast with millions of rows."""
+    if local.config.database != "postgres":
+        pytest.skip("the plan that matters at volume is PostgreSQL's")
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import text
+
+    from services.monitoring.bulk import upsert
+    from services.monitoring.handlers.ingest import READING, READING_KEY, READING_VALUES
+    from services.monitoring.handlers.queries import aggregation_query
+
+    start = datetime(2021, 6, 1, tzinfo=UTC)
+    rows = [
+        {"station_code": f"S{s:02d}", "parameter": p, "interval": "hour", "time": start + timedelta(hours=h),
+         "value": 1.0 + h % 7, "unit": "", "instrument_flag": "N", "auto_flags": "", "source": "batch",
+         "received_at": start}
+        for s in range(20) for p in ("pm25", "pm10") for h in range(720)
+    ]  # fmt: skip
+    runtime = local.runtime("monitoring")
+    async with runtime.uow() as uow:
+        await upsert(uow.session, READING, rows, keys=READING_KEY, update=READING_VALUES)
+        await uow.commit()
+    query = aggregation_query("postgresql", "S03", "pm25", "hour", start, start + timedelta(days=7), "day")
+    async with runtime.engine.connect() as conn:
+        await conn.execute(text("ANALYZE reading"))
+        compiled = query.compile(conn.engine, compile_kwargs={"literal_binds": True})
+        plan = "\n".join(row[0] for row in await conn.execute(text(f"EXPLAIN {compiled}")))
+    assert "reading_pkey" in plan, plan
+    assert "Seq Scan" not in plan, plan

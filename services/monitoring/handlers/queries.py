@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, func
+from sqlalchemy import ColumnElement, Select, func
 from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
@@ -45,6 +45,19 @@ async def raw_readings(
     return list((await uow.session.execute(query.limit(limit))).scalars())
 
 
+def aggregation_query(
+    dialect: str, station: str, parameter: str, interval: str, start: datetime, end: datetime, aggregation: Aggregation
+) -> Select[Any]:
+    bucket = _bucket(dialect, aggregation).label("bucket")
+    return (
+        sa_select(bucket, func.avg(Reading.value), func.min(Reading.value), func.max(Reading.value), func.count())
+        .where(*_range(station, parameter, interval, start, end))
+        .where(col(Reading.instrument_flag) == "N", col(Reading.auto_flags) == "")
+        .group_by(bucket)
+        .order_by(bucket)
+    )
+
+
 async def aggregated_readings(
     uow: UnitOfWork,
     *,
@@ -57,14 +70,7 @@ async def aggregated_readings(
 ) -> list[dict[str, Any]]:
     """Mean, minimum, maximum and count of valid values per local hour, day or month."""
     dialect = uow.session.bind.dialect.name if uow.session.bind is not None else "sqlite"
-    bucket = _bucket(dialect, aggregation).label("bucket")
-    query = (
-        sa_select(bucket, func.avg(Reading.value), func.min(Reading.value), func.max(Reading.value), func.count())
-        .where(*_range(station, parameter, interval, start, end))
-        .where(col(Reading.instrument_flag) == "N", col(Reading.auto_flags) == "")
-        .group_by(bucket)
-        .order_by(bucket)
-    )
+    query = aggregation_query(dialect, station, parameter, interval, start, end, aggregation)
     rows = (await uow.session.execute(query)).all()
     return [{"period": p, "mean": round(float(m), 4), "min": lo, "max": hi, "count": n} for p, m, lo, hi, n in rows]
 
