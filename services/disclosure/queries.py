@@ -29,13 +29,21 @@ class PublicFilters:
     town: str | None = None
 
 
+def is_public() -> Any:
+    """Published, or withdrawn after having been published (its notice stays); never what was not yet public."""
+    return or_(
+        col(Publication.status) == "published",
+        and_(col(Publication.status) == "withdrawn", col(Publication.published_on).is_not(None)),
+    )
+
+
 def _like(text: str) -> str:
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
 
 
 def _where(filters: PublicFilters) -> list[Any]:
-    conditions: list[Any] = [col(Publication.status).in_(PUBLIC_STATUSES)]
+    conditions: list[Any] = [is_public()]
     if filters.kind:
         conditions.append(Publication.kind == filters.kind.value)
     if filters.date_from:
@@ -94,7 +102,7 @@ async def public_decisions(
 
 async def public_decision_row(uow: UnitOfWork, publication_id: str) -> Publication:
     found = await uow.session.get(Publication, publication_id)
-    if found is None or found.status not in PUBLIC_STATUSES:
+    if found is None or found.status not in PUBLIC_STATUSES or found.published_on is None:
         raise Problem(404, f"未找到公示 No public decision {publication_id}")
     return found
 

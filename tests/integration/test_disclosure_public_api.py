@@ -250,3 +250,26 @@ async def test_staff_lists_need_a_staff_token(local: Stack) -> None:
         assert (await anonymous.get("/api/v1/disclosure/deadlines/overdue")).status_code == 401
     async with local.client("disclosure", token=local.police_token()) as police:
         assert (await police.get("/api/v1/disclosure/credit-china/records")).status_code == 403
+
+
+async def test_revoked_before_publication_leaves_no_public_trace(local: Stack) -> None:
+    from tests.integration.test_disclosure_flow import revoke_through_cases_outbox
+
+    decision = await issue(local, decision_body(kind="order_to_correct"))  # waits for the editor
+    await revoke_through_cases_outbox(local, decision, "决定书文号错误，重新作出")
+    async with local.client("disclosure", "disclosure_editor") as editor, local.client("disclosure") as public:
+
+        async def withdrawn() -> dict[str, Any] | None:
+            found = await publication_of(editor, decision["id"])
+            return found if found and found["status"] == "withdrawn" else None
+
+        staff_view = await eventually(withdrawn)
+        assert staff_view["withdrawal_reason"] == "决定书文号错误，重新作出"
+        assert (await public.get(f"/public/v1/decisions/{staff_view['id']}")).status_code == 404
+        assert (await public.get("/public/v1/withdrawals")).json()["items"] == []
+        read = await editor.get(f"/api/v1/disclosure/publications/{staff_view['id']}")
+        late = await editor.post(
+            f"/api/v1/disclosure/publications/{staff_view['id']}/publish", headers={"If-Match": read.headers["etag"]}
+        )
+        assert late.status_code == 409
+        assert late.json()["type"] == "urn:greenlaw:problem:publication-not-pending"
