@@ -51,6 +51,18 @@ class WaterClassAnswer(BaseModel):
     standard: str
 
 
+class NoiseRequest(Input):
+    kind: Literal["regional", "road_traffic"] = Field(description="区域 or 道路交通")
+    on: date | None = Field(default=None, description="measurement date (default today): picks the table in force")
+    leq: float = Field(description="daytime equivalent level, dB(A)", ge=0, le=200)
+
+
+class NoiseAnswer(BaseModel):
+    grade: int
+    name: str
+    standard: str
+
+
 class EmissionLimit(Input):
     limit: float = Field(gt=0)
     unit: str = Field(max_length=20)

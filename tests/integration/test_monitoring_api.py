@@ -107,6 +107,10 @@ async def test_calculators(local: Stack) -> None:
         assert water.json()["class"] == "IV"
         assert water.json()["worst_parameters"] == ["do"]
         assert water.json()["left_out"] == ["tn"]
+        noise = await http.post(
+            "/api/v1/monitoring/calculations/noise-grade", json={"kind": "road_traffic", "leq": 70.1}
+        )
+        assert noise.json() == {"grade": 3, "name": "三级 一般", "standard": "HJ 640-2012"}
         for bad in (
             {"averaging": "24h", "on": "2021-06-01", "concentrations": {"pm1": 3}},
             {"averaging": "24h", "on": "2021-06-01", "concentrations": {"o3_8h": 900}},
@@ -147,6 +151,13 @@ async def test_station_crud_with_roles_and_etags(local: Stack) -> None:
         assert stale.status_code == 412
         listed = await http.get("/api/v1/monitoring/stations", params={"kind": "pollution_source"})
         assert [s["name"] for s in listed.json()["items"]] == ["改名"]
+        gone = await http.delete(
+            f"/api/v1/monitoring/stations/{body['code']}", headers={"If-Match": changed.headers["etag"]}
+        )
+        assert gone.status_code == 204
+        row = {"station": body["code"], "parameter": "cod", "time": "2021-06-01T00:00:00+08:00", "value": 1}
+        refused = await http.post("/api/v1/monitoring/readings:batch", json=[row])
+        assert "deactivated" in refused.text
         assert (await http.get("/api/v1/monitoring/stations/NOPE")).status_code == 404
     async with client(stack, "officer") as officer:
         assert (await officer.post("/api/v1/monitoring/stations", json=station_body("air_station"))).status_code == 403

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 from datetime import date
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
+from shared.audit import history
 from tests.integration.test_monitoring_api import client, create_station, hourly, monitoring_only, outbox
 from tests.stack import Stack
 
@@ -74,6 +76,7 @@ async def test_air_review_aqi_and_exceedance_once(local: Stack) -> None:
         assert gone["aqi"] is None
         town = (await http.get("/api/v1/monitoring/towns/杨柳青镇/aqi", params={"on": "2021-06-01"})).json()
         assert town["aqi"] == 107  # only station A's valid day counts
+        assert len(town["hourly"]) == 24
         for _ in range(2):
             confirmed = await http.post(
                 "/api/v1/monitoring/reviews",
@@ -92,6 +95,9 @@ async def test_air_review_aqi_and_exceedance_once(local: Stack) -> None:
             json={"station": a, "day": "2020-01-01", "decision": "confirm", "reason": "x"},
         )
         assert nothing.status_code == 409
+    async with local.runtime("monitoring").sessions() as session:
+        trail = await history(session, entity_type="day_review", entity_id=f"{b}/2021-06-01")
+        assert [(e.action, json.loads(e.data)["reason"]) for e in trail] == [("invalidated", "仪器故障")]
     events = await outbox(local.runtime("monitoring"), EXCEEDED)
     assert len(events) == 1
     data = events[0]["data"]

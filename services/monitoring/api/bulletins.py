@@ -79,5 +79,13 @@ async def town_aqi(town: str, on: date, request: Request, _caller: Reader) -> di
         query = select(Station.code).where(Station.town == town, Station.kind == "air_station")
         codes = list((await uow.session.execute(query)).scalars())
         stations = list((await stations_by_code(uow, codes)).values())
-        result, pm25 = await town_daily_air(uow, standards_of(request), stations, on)
-    return {"town": town, "day": on, "stations": len(stations), "pm25": pm25, **result.__dict__}
+        air = await town_daily_air(uow, standards_of(request), stations, on)
+    hourly = [{"time": m.isoformat(), "aqi": r.aqi, "category": r.category} for m, r in air.hourly]
+    return {
+        "town": town,
+        "day": on,
+        "stations": len(stations),
+        "pm25": air.pm25,
+        **air.result.__dict__,
+        "hourly": hourly,
+    }

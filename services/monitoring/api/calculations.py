@@ -8,10 +8,18 @@ from fastapi import APIRouter, Request
 
 from services.monitoring.api.deps import Reader, standards_of
 from services.monitoring.domain.aqi import AqiInputError, compute_aqi
+from services.monitoring.domain.noise import noise_grade
 from services.monitoring.domain.readings import LOCAL
 from services.monitoring.domain.standards import NoStandardInForce
 from services.monitoring.domain.water import WaterInputError, classify
-from services.monitoring.schemas import AqiAnswer, AqiRequest, WaterClassAnswer, WaterClassRequest
+from services.monitoring.schemas import (
+    AqiAnswer,
+    AqiRequest,
+    NoiseAnswer,
+    NoiseRequest,
+    WaterClassAnswer,
+    WaterClassRequest,
+)
 from shared.problems import Problem
 
 router = APIRouter(prefix="/api/v1/monitoring/calculations", tags=["calculations"])
@@ -53,3 +61,11 @@ async def calculate_water_class(body: WaterClassRequest, request: Request, _call
         left_out=list(result.left_out),
         standard=result.standard,
     )
+
+
+@router.post("/noise-grade", operation_id="calculate_noise_grade", response_model=NoiseAnswer)
+async def calculate_noise_grade(body: NoiseRequest, request: Request, _caller: Reader) -> NoiseAnswer:
+    """噪声等级 of a daytime Leq (regional or road traffic)."""
+    table = standards_of(request).noise.in_force(body.on or datetime.now(LOCAL).date())
+    grade, name = noise_grade(table, body.kind, body.leq)
+    return NoiseAnswer(grade=grade, name=name, standard=table.name)

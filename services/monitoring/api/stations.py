@@ -70,6 +70,17 @@ async def update_station(
     return _out(station)
 
 
+@router.delete("/{code}", operation_id="deactivate_station", status_code=204)
+async def deactivate_station(code: str, request: Request, caller: Manager) -> Response:
+    """停用站点 (needs If-Match); readings are kept."""
+    async with runtime_of(request).uow() as uow:
+        station = await handlers.get_station(uow, code)
+        require_if_match(request, etag_of(station.id, station.version))
+        await handlers.deactivate_station(uow, station, actor=caller)
+        await uow.commit()
+    return Response(status_code=204)
+
+
 @router.get("/{code}/aqi", operation_id="station_daily_aqi")
 async def station_aqi(code: str, on: date, request: Request, _caller: Reader) -> dict[str, Any]:
     """日 AQI (≥ 20 valid hours per 24h mean) and hourly AQI of an air station, from valid data."""

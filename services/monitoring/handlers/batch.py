@@ -21,6 +21,8 @@ def _station_problem(
         return f"no data-validity rules in force on {reading.local_day.isoformat()}"
     if station is None:
         return f"unknown station {reading.station}"
+    if not station.active:
+        return f"station {reading.station} is deactivated"
     if caller is not None and caller.code != station.code:
         return f"station {reading.station} is not the authenticated station"
     if station.parameters and reading.parameter not in station.parameters:

@@ -74,8 +74,9 @@ async def _air_content(
     day = start
     while day <= end:
         for town, members in by_town.items():
-            result, pm25 = await town_daily_air(uow, standards, members, day)
-            days.append(TownDay(town, day, result.aqi, result.category, result.primary_pollutants, pm25))
+            air = await town_daily_air(uow, standards, members, day)
+            result = air.result
+            days.append(TownDay(town, day, result.aqi, result.category, result.primary_pollutants, air.pm25))
         day += timedelta(days=1)
     towns = air_by_town(days)
     period = start.isoformat() if start == end else f"{start.isoformat()}至{end.isoformat()}"

@@ -74,6 +74,8 @@ async def list_stations(
 
 
 async def update_station(uow: UnitOfWork, station: Station, body: StationUpdate, *, actor: Principal) -> Station:
+    if station.kind == "water_section" and (body.water_body is None or body.target_class is None):
+        raise Problem(422, "断面需要水体类型和考核目标 A water section needs water_body and target_class")
     for name, value in body.model_dump(exclude={"password", "emission_limits"}).items():
         setattr(station, name, value)
     station.emission_limits = {k: v.model_dump() for k, v in body.emission_limits.items()}
@@ -85,5 +87,18 @@ async def update_station(uow: UnitOfWork, station: Station, body: StationUpdate,
     await append_audit(
         uow.session, actor=actor.subject, entity_type="station", entity_id=station.id, action="updated",
         data={**_audit_data(station), "password_changed": bool(body.password)},
+    )  # fmt: skip
+    return station
+
+
+async def deactivate_station(uow: UnitOfWork, station: Station, *, actor: Principal) -> Station:
+    """停用: the station stops sending (batch and HJ 212 refuse it) and leaves bulletins; its data stays."""
+    station.active = False
+    station.version += 1
+    station.updated_at = utcnow()
+    uow.session.add(station)
+    await append_audit(
+        uow.session, actor=actor.subject, entity_type="station", entity_id=station.id, action="deactivated",
+        data=_audit_data(station),
     )  # fmt: skip
     return station

@@ -65,6 +65,7 @@ class DailyAir:
     concentrations: dict[str, float]
     result: AqiResult
     hourly: list[tuple[datetime, AqiResult]]
+    values_by_hour: dict[datetime, dict[str, float]]
 
 
 async def daily_air(uow: UnitOfWork, standards: Standards, codes: Sequence[str], day: date) -> list[DailyAir]:
@@ -83,17 +84,31 @@ async def daily_air(uow: UnitOfWork, standards: Standards, codes: Sequence[str],
                     hours[moment][parameter] = value
         concentrations = daily_air_concentrations(rules, by_hour)
         hourly = [(m, compute_aqi(table, "1h", hourly_air_concentrations(v))) for m, v in sorted(hours.items())]
-        out.append(DailyAir(code, day, concentrations, compute_aqi(table, "24h", concentrations), hourly))
+        daily = compute_aqi(table, "24h", concentrations)
+        out.append(DailyAir(code, day, concentrations, daily, hourly, dict(hours)))
     return out
 
 
-async def town_daily_air(
-    uow: UnitOfWork, standards: Standards, stations: Sequence[Station], day: date
-) -> tuple[AqiResult, float | None]:
-    """A town's daily AQI from the mean of its stations' daily concentrations, and its PM2.5 mean."""
+@dataclass(frozen=True)
+class TownAir:
+    result: AqiResult
+    pm25: float | None
+    hourly: list[tuple[datetime, AqiResult]]
+
+
+async def town_daily_air(uow: UnitOfWork, standards: Standards, stations: Sequence[Station], day: date) -> TownAir:
+    """A town's daily and hourly AQI from the means of its stations' concentrations (镇街均值)."""
     per_station = await daily_air(uow, standards, [s.code for s in stations], day)
+    table = standards.aqi.in_force(day)
     town = mean_of_stations([d.concentrations for d in per_station if d.concentrations])
-    return compute_aqi(standards.aqi.in_force(day), "24h", town), town.get("pm25")
+    hours: dict[datetime, list[dict[str, float]]] = defaultdict(list)
+    for daily in per_station:
+        for moment, values in daily.values_by_hour.items():
+            hours[moment].append(values)
+    hourly = [
+        (m, compute_aqi(table, "1h", hourly_air_concentrations(mean_of_stations(v)))) for m, v in sorted(hours.items())
+    ]
+    return TownAir(compute_aqi(table, "24h", town), town.get("pm25"), hourly)
 
 
 def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
