@@ -11,6 +11,11 @@ from typing import Any
 
 _LOCK = threading.Lock()  # pyplot state is global
 
+CJK_FONTS = ["Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei"]
+STYLE = (
+    "body{font-family:'Noto Sans CJK SC','Microsoft YaHei','PingFang SC',sans-serif;max-width:60em;margin:2em auto}"
+    "table{border-collapse:collapse}td,th{border:1px solid #999;padding:.3em .6em;text-align:center}"
+)
 POLLUTANTS = {"pm25": "PM2.5", "pm10": "PM10", "so2": "SO₂", "no2": "NO₂", "co": "CO", "o3_8h": "O₃-8h", "o3_1h": "O₃"}
 
 
@@ -25,6 +30,9 @@ def bar_chart_svg(labels: Sequence[str], values: Sequence[float], *, ylabel: str
     with _LOCK, warnings.catch_warnings():
         warnings.simplefilter("ignore")  # missing-glyph warnings when no CJK font is installed
         plt.rcParams["svg.fonttype"] = "none"
+        plt.rcParams["svg.hashsalt"] = "greenlaw"  # the same data gives the same SVG (stable ETags, diffs)
+        # Named in the SVG's font-family, so readers' CJK fonts are chosen for the town names.
+        plt.rcParams["font.sans-serif"] = ["DejaVu Sans", *CJK_FONTS]
         fig, ax = plt.subplots(figsize=(max(4.0, 0.8 * len(labels) + 2), 3.2))
         try:
             ax.bar(range(len(values)), list(values), color="#3b7dd8")
@@ -32,7 +40,7 @@ def bar_chart_svg(labels: Sequence[str], values: Sequence[float], *, ylabel: str
             ax.set_ylabel(ylabel)
             ax.grid(axis="y", alpha=0.3)
             buffer = io.StringIO()
-            fig.savefig(buffer, format="svg", bbox_inches="tight")
+            fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
         finally:
             plt.close(fig)
     svg = buffer.getvalue()
@@ -50,7 +58,7 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
 def _page(title: str, summary: str, chart: str, table: str) -> str:
     return (
         '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
-        f"<title>{escape(title)}</title></head><body><h1>{escape(title)}</h1>"
+        f"<title>{escape(title)}</title><style>{STYLE}</style></head><body><h1>{escape(title)}</h1>"
         f"<p>{escape(summary)}</p><figure>{chart}</figure>{table}</body></html>"
     )
 
