@@ -80,6 +80,7 @@ class PublicNotice(BaseModel):
     cause: str = Field(description="revoked | amended")
     reason: str
     changed_on: date
+    due_on: date = Field(description="撤回期限: 3 working days after the change (行政处罚法 §48 ¶2)")
     withdrawn_on: date
 
 
@@ -122,6 +123,7 @@ def public_notice(notice: WithdrawalNotice) -> PublicNotice:
         cause=notice.cause,
         reason=notice.reason,
         changed_on=notice.changed_on,
+        due_on=notice.due_on,
         withdrawn_on=notice.withdrawn_on,
     )
 

@@ -96,6 +96,7 @@ async def test_published_on_time_then_revoked_and_withdrawn(auto_penalties: None
         assert "经行政复议，该决定被撤销" in listing.text
         notices = (await public.get("/public/v1/withdrawals")).json()["items"]
         assert [n["document_number"] for n in notices] == [penalty["document_number"]]
+        assert notices[0]["withdrawn_on"] <= notices[0]["due_on"]  # within 3 working days
 
     async with stack.runtime("disclosure").sessions() as session:
         types = [r.event_type for r in (await session.execute(select(OutboxRecord))).scalars()]
