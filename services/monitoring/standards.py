@@ -38,6 +38,8 @@ def _aqi(doc: dict[str, Any]) -> AqiTable:
         categories=tuple(Category(**c) for c in doc["categories"]),
         primary_threshold=doc.get("primary_threshold", 50),
         exceedance_threshold=doc.get("exceedance_threshold", 100),
+        good_or_better_upper=doc.get("good_or_better_upper", 100),
+        units=doc.get("units", {}),
     )
 
 
@@ -52,6 +54,7 @@ def _water(doc: dict[str, Any]) -> WaterTable:
             limits=_limits(p["limits"]),
             limits_by_water_body={k: _limits(v) for k, v in p.get("limits_by_water_body", {}).items()},
             water_bodies=tuple(p.get("water_bodies", ())),
+            unit=p.get("unit", "mg/L"),
         )
         for name, p in doc["parameters"].items()
     }
@@ -60,7 +63,8 @@ def _water(doc: dict[str, Any]) -> WaterTable:
 
 def _noise(doc: dict[str, Any]) -> NoiseTable:
     bounds = {k: tuple(float(x) for x in v) for k, v in doc["bounds"].items()}
-    return NoiseTable(doc["name"], doc["effective_from"], tuple(doc["grades"]), bounds)
+    daytime = doc.get("daytime_hours", [6, 22])
+    return NoiseTable(doc["name"], doc["effective_from"], tuple(doc["grades"]), bounds, (daytime[0], daytime[1]))
 
 
 def _validity(doc: dict[str, Any]) -> ValidityRules:

@@ -64,6 +64,8 @@ class AqiTable:
     categories: tuple[Category, ...]
     primary_threshold: int = 50
     exceedance_threshold: int = 100
+    good_or_better_upper: int = 100
+    units: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -88,7 +88,7 @@ class TownDay:
     pm25: float | None
 
 
-def air_by_town(days: Sequence[TownDay], good_upper: int = 100) -> list[dict[str, Any]]:
+def air_by_town(days: Sequence[TownDay], good_upper: int) -> list[dict[str, Any]]:
     """Mean AQI, share of good-or-better days (AQI ≤ 100), PM2.5 mean, most frequent primary pollutant; ranked by
     mean AQI, best first. A daily bulletin is the one-day case."""
     towns: dict[str, list[TownDay]] = defaultdict(list)

@@ -18,6 +18,10 @@ class NoiseTable:
     effective_from: date
     grades: tuple[str, ...]
     bounds: Mapping[str, tuple[float, ...]]
+    daytime_hours: tuple[int, int] = (6, 22)
+
+    def is_daytime(self, hour: int) -> bool:
+        return self.daytime_hours[0] <= hour < self.daytime_hours[1]
 
 
 def noise_grade(table: NoiseTable, kind: NoiseKind, leq: float) -> tuple[int, str]:

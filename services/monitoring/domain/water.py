@@ -23,6 +23,7 @@ class WaterParameter:
     limits_by_water_body: Mapping[str, tuple[Limit, ...]] = field(default_factory=dict)
     # Empty: evaluated for every water body.
     water_bodies: tuple[str, ...] = ()
+    unit: str = "mg/L"
 
     def applies_to(self, water_body: WaterBody) -> bool:
         return not self.water_bodies or water_body in self.water_bodies

@@ -78,7 +78,7 @@ async def _air_content(
             result = air.result
             days.append(TownDay(town, day, result.aqi, result.category, result.primary_pollutants, air.pm25))
         day += timedelta(days=1)
-    towns = air_by_town(days)
+    towns = air_by_town(days, standards.aqi.in_force(start).good_or_better_upper)
     period = start.isoformat() if start == end else f"{start.isoformat()}至{end.isoformat()}"
     best = f"，空气质量最好的是{towns[0]['town']}" if towns else ""
     summary = f"{period}，{len(towns)}个镇街参与排名{best}。"

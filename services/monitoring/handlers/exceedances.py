@@ -104,7 +104,7 @@ async def detect_air_day(
         for pollutant in daily.result.over_standard:
             # The limit reported is the concentration at IAQI 100 on the pollutant's 24h row.
             limit = table.breakpoints[ROWS["24h"][pollutant]][table.iaqi_levels.index(table.exceedance_threshold)]
-            unit = "mg/m³" if pollutant == "co" else "µg/m³"
+            unit = table.units.get(pollutant, "")
             found += await record_exceedance(
                 uow, by_code[daily.station], pollutant, day_bounds(day), daily.concentrations[pollutant], limit, unit,
                 actor=actor, correlation_id=correlation_id,
@@ -137,7 +137,8 @@ async def detect_water_month(
             if worse_than_target(table, water_class, station.target_class):
                 limit = _target_limit(table, parameter, station.target_class, station.water_body or "river")
                 found += await record_exceedance(
-                    uow, station, parameter, month_bounds(year, month), monthly.means[parameter], limit, "mg/L",
+                    uow, station, parameter, month_bounds(year, month), monthly.means[parameter], limit,
+                    table.parameters[parameter].unit,
                     actor=actor, correlation_id=correlation_id,
                 )  # fmt: skip
     return found

@@ -147,12 +147,13 @@ def month_complete(standards: Standards, year: int, month: int, valid_days: int)
 
 
 async def daily_noise(uow: UnitOfWork, standards: Standards, station: Station, day: date) -> tuple[float | None, str]:
-    """Daytime (06:00–22:00) Leq of a noise point and its grade."""
+    """昼间 Leq (the daytime hours of the noise table) of a noise point, and its grade."""
     start, end = day_bounds(day)
     series = await valid_series(uow, [station.code], start, end)
-    daytime = [v for m, v in series.get((station.code, "leq"), []) if 6 <= m.astimezone(LOCAL).hour < 22]
-    leq = energetic_mean(daytime)
+    table = standards.noise.in_force(day)
+    points = series.get((station.code, "leq"), [])
+    leq = energetic_mean([v for m, v in points if table.is_daytime(m.astimezone(LOCAL).hour)])
     if leq is None:
         return None, ""
     kind: NoiseKind = "road_traffic" if station.noise_kind == "road_traffic" else "regional"
-    return leq, noise_grade(standards.noise.in_force(day), kind, leq)[1]
+    return leq, noise_grade(table, kind, leq)[1]
