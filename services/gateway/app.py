@@ -67,7 +67,9 @@ def create_gateway_app(settings: GatewaySettings, *, asgi_apps: Mapping[str, ASG
         openapi_url=None,
     )
     # Innermost of the user middleware, so the request ID is already set when a 413 is written.
-    app.user_middleware.append(Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes))
+    app.user_middleware.append(
+        Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes, max_upload_bytes=settings.max_upload_bytes)
+    )
     app.include_router(docs_router(openapi_aggregator(app, runtime, settings), title=app.title))
     # Last: the catch-all must not shadow the gateway's own /healthz, /readyz, /metrics, /docs and /auth/token.
     app.include_router(proxy_router(settings, runtime, limiter))

@@ -68,16 +68,25 @@ class BodyLimitMiddleware:
     replaced by the 413.
     """
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, *, max_bytes: int, max_upload_bytes: int | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.max_upload_bytes = max_upload_bytes or max_bytes
+
+    def _limit(self, scope: Scope) -> int:
+        """File uploads (multipart: evidence, referral documents) may be larger than JSON and form bodies."""
+        for name, value in scope["headers"]:
+            if name == b"content-type" and value.lower().startswith(b"multipart/form-data"):
+                return self.max_upload_bytes
+        return self.max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        guard = _BodyGuard(scope, receive, send, self.max_bytes)
-        if _declared_length(scope) > self.max_bytes:
+        limit = self._limit(scope)
+        guard = _BodyGuard(scope, receive, send, limit)
+        if _declared_length(scope) > limit:
             await guard.refuse()
             return
         try:

@@ -56,7 +56,7 @@ class ReferralSettings(ServiceSettings):
     at_risk_hours: int = Field(default=8, ge=0, description="an hour limit is at risk this close to its end")
     at_risk_working_days: int = Field(default=1, ge=0, description="a day limit is at risk this close to its end")
     documents_dir: Path | None = Field(default=None, description="default: <data_dir>/referral-documents")
-    max_document_bytes: int = Field(default=50 * 1024 * 1024, gt=0)
+    max_document_bytes: int = Field(default=50 * 1024 * 1024, gt=0)  # below the gateway's upload cap
     procuratorate_url: str | None = Field(default=None, description="检察院 endpoint receiving the copies")
     procuratorate_timeout: float = 10.0
     procuratorate_attempts: int = Field(default=5, ge=1)

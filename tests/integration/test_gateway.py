@@ -100,6 +100,7 @@ def settings_for(tmp: Path, upstream: str, **overrides: Any) -> GatewaySettings:
         "upstream_timeout": TIMEOUT,
         "readiness_timeout": TIMEOUT,
         "max_body_bytes": MAX_BODY,
+        "max_upload_bytes": 2 * MAX_BODY,
         "rate_limit_public": "1000/minute",
         "rate_limit_authenticated": "1000/minute",
         "rate_limit_token": "1000/minute",
@@ -291,6 +292,13 @@ async def test_oversized_bodies_are_413(gateway: httpx.AsyncClient) -> None:
     response = await gateway.post("/api/v1/cases", headers=headers, content=chunks(3))
     assert response.status_code == 200
     assert response.json()["body_length"] == 900
+
+
+async def test_uploads_have_their_own_larger_cap(gateway: httpx.AsyncClient) -> None:
+    headers = {**token("staff"), "Content-Type": "multipart/form-data; boundary=x"}
+    accepted = await gateway.post("/api/v1/cases", headers=headers, content=b"u" * (MAX_BODY + 1))
+    assert accepted.status_code == 200
+    assert_problem(await gateway.post("/api/v1/cases", headers=headers, content=b"u" * (2 * MAX_BODY + 1)), 413)
 
 
 # --- unreachable and slow services --------------------------------------------------------------------------
