@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 
 import structlog
@@ -177,7 +178,9 @@ class _Connection:
             await self.writer.drain()
 
 
-def hj212_hook(standards: Standards, codes: dict[str, Hj212Code], passwords: PasswordCache):  # type: ignore[no-untyped-def]
+def hj212_hook(
+    standards: Standards, codes: dict[str, Hj212Code], passwords: PasswordCache
+) -> Callable[[FastAPI, ServiceRuntime], AbstractAsyncContextManager[None]]:
     """A ServiceSpec hook: serve HJ 212 while the service is up; the bound port is ``app.state.hj212_port``."""
 
     @contextlib.asynccontextmanager

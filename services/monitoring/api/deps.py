@@ -28,6 +28,10 @@ def standards_of(request: Request) -> Standards:
     return standards
 
 
+# Staff who may push readings with a bearer token (admin always may), checked like every staff route.
+_staff_sender = requires(Role.MONITORING_REVIEWER)
+
+
 @dataclass(frozen=True)
 class Sender:
     """Who pushes readings: a station with its own credentials, or a member of staff."""
@@ -50,9 +54,7 @@ def _basic(header: str) -> tuple[str, str] | None:
 async def sender(request: Request) -> Sender:
     credentials = _basic(request.headers.get("authorization", ""))
     if credentials is None:
-        principal = await current_principal(request)
-        if principal.zone != "staff" or not principal.has_any({Role.MONITORING_REVIEWER, Role.ADMIN}):
-            raise Problem(403, "需要监测审核员或站点凭据 Requires monitoring_reviewer or station credentials")
+        principal = await _staff_sender(await current_principal(request))
         return Sender(principal.subject, None)
     code, password = credentials
     async with runtime_of(request).uow() as uow:
