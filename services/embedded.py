@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 
+import httpx
 from fastapi import FastAPI
 
 from services.cases.app import create_app as create_cases
@@ -29,9 +30,13 @@ def create_embedded_app(common: CommonSettings | None = None) -> FastAPI:
     configure_logging(level=common.log_level, json=common.log_json)
     # Closed until every service has subscribed, so no relay publishes to a consumer that is not listening yet.
     bus = InProcessBus(open_now=False) if common.transport == "inprocess" else None
+    cases = create_cases(CasesSettings(common=common), bus=bus)
     services = {
-        "cases": create_cases(CasesSettings(common=common), bus=bus),
-        "disclosure": create_disclosure(DisclosureSettings(common=common), bus=bus),
+        "cases": cases,
+        # The annual report reads the cases statistics in-process, over the same REST API it uses when distributed.
+        "disclosure": create_disclosure(
+            DisclosureSettings(common=common), bus=bus, cases_transport=httpx.ASGITransport(app=cases)
+        ),
         "referral": create_referral(ReferralSettings(common=common), bus=bus),
         "monitoring": create_monitoring(MonitoringSettings(common=common), bus=bus),
     }

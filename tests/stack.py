@@ -78,7 +78,9 @@ class Stack:
             url = await self._database_url(name)
             overrides = self.config.overrides.get(name, {})
             settings = settings_class(common=self.common, database_url=url, **{**fast, **overrides})
-            self.apps[name] = create(settings, bus=self.bus)
+            wired = name == "disclosure" and "cases" in self.apps
+            extra = {"cases_transport": httpx.ASGITransport(app=self.apps["cases"])} if wired else {}
+            self.apps[name] = create(settings, bus=self.bus, **extra)
         for app in self.apps.values():
             await self._exit.enter_async_context(app.router.lifespan_context(app))
         return self
