@@ -10,6 +10,7 @@ import pytest
 from sqlmodel import func, select
 
 from services.monitoring.tables import Reading
+from shared.http import encode_cursor
 from tests.integration.test_monitoring_api import client, create_station, monitoring_only
 from tests.stack import Stack
 
@@ -65,6 +66,9 @@ async def test_bad_queries_are_problems(local: Stack) -> None:
             (f"/api/v1/monitoring/stations/{code}/aqi", {"on": "1990-01-01"}),
             (f"/api/v1/monitoring/stations/{code}/water-class", {"month": "2021-13"}),
             ("/api/v1/monitoring/reviews", {"cursor": "!!!"}),
+            ("/api/v1/monitoring/reviews", {"cursor": encode_cursor({"x": 1})}),
+            ("/api/v1/monitoring/exceedances", {"cursor": encode_cursor({"period_start": "soon", "id": 1})}),
+            ("/api/v1/monitoring/bulletins", {"cursor": encode_cursor({"id": "x"})}),
             ("/api/v1/monitoring/towns/x/aqi", {"on": "1980-01-01"}),
         ]:  # fmt: skip
             answer = await http.get(path, params=params)

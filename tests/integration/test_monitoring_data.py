@@ -135,7 +135,10 @@ async def test_water_month_source_limits_and_noise(local: Stack) -> None:
         await ingest(http, leq)
         graded = (await http.get(f"/api/v1/monitoring/stations/{noise}/noise", params={"on": "2021-06-01"})).json()
         assert graded == {"station": noise, "day": "2021-06-01", "daytime_leq": 56.0, "grade": "三级 一般"}
-        listed = (await http.get("/api/v1/monitoring/exceedances")).json()["items"]
+        page = (await http.get("/api/v1/monitoring/exceedances", params={"limit": 2})).json()
+        rest = (await http.get("/api/v1/monitoring/exceedances", params={"cursor": page["next_cursor"]})).json()
+        assert rest["next_cursor"] is None
+        listed = page["items"] + rest["items"]
         assert sorted((e["station_code"], e["parameter"]) for e in listed) == sorted(
             [(section, "cod"), (source["code"], "cod"), (source["code"], "cod")]
         )

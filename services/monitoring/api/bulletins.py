@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import HTMLResponse
 from sqlmodel import select
 
 from services.monitoring.api.deps import Manager, Reader, standards_of
 from services.monitoring.handlers import bulletins as handlers
+from services.monitoring.handlers import queries
 from services.monitoring.handlers.stations import stations_by_code
 from services.monitoring.handlers.statistics import town_daily_air
 from services.monitoring.schemas import BulletinOut, BulletinRequest
 from services.monitoring.tables import Bulletin, Station
-from shared.http import etag_of, require_if_match
+from shared.http import decode_cursor, encode_cursor, etag_of, require_if_match
 from shared.service import runtime_of
 from shared.web import correlation_id
 
@@ -39,13 +40,22 @@ async def build(body: BulletinRequest, request: Request, response: Response, cal
 
 
 @router.get("/bulletins", operation_id="list_bulletins")
-async def list_bulletins(request: Request, _caller: Reader, kind: str | None = None) -> dict[str, Any]:
-    query = select(Bulletin).order_by(Bulletin.period_start.desc()).limit(100)  # type: ignore[attr-defined]
-    if kind:
-        query = query.where(Bulletin.kind == kind)
+async def list_bulletins(
+    request: Request,
+    _caller: Reader,
+    kind: str | None = None,
+    cursor: Annotated[str | None, Query(max_length=300)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> dict[str, Any]:
+    """Bulletins, newest period first (drafts and published)."""
     async with runtime_of(request).uow() as uow:
-        rows = list((await uow.session.execute(query)).scalars())
-    return {"items": [BulletinOut.model_validate(r, from_attributes=True).model_dump(mode="json") for r in rows]}
+        rows = await queries.list_bulletins(uow, kind=kind, after=decode_cursor(cursor), limit=limit + 1)
+    items = [BulletinOut.model_validate(r, from_attributes=True).model_dump(mode="json") for r in rows[:limit]]
+    last = items[-1] if len(rows) > limit else None
+    return {
+        "items": items,
+        "next_cursor": encode_cursor({k: last[k] for k in ("period_start", "id")}) if last else None,
+    }
 
 
 @router.get("/bulletins/{bulletin_id}", operation_id="get_bulletin", response_model=BulletinOut)

@@ -6,14 +6,15 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
-from sqlmodel import col, select
+from sqlmodel import select
 
 from services.monitoring.api.deps import Reader, Reviewer, standards_of
 from services.monitoring.domain.readings import day_bounds
 from services.monitoring.handlers.exceedances import detect_air_day, detect_water_month
+from services.monitoring.handlers.queries import list_exceedances
 from services.monitoring.handlers.review import review_day, review_queue
 from services.monitoring.schemas import DetectRequest, ReviewOut, ReviewQueue, ReviewRequest
-from services.monitoring.tables import Exceedance, Station
+from services.monitoring.tables import Station
 from shared.http import decode_cursor, encode_cursor
 from shared.service import runtime_of
 from shared.web import correlation_id
@@ -74,14 +75,20 @@ async def detect(body: DetectRequest, request: Request, caller: Reviewer) -> dic
 
 @router.get("/exceedances", operation_id="list_exceedances")
 async def exceedances(
-    request: Request, _caller: Reader, station: str | None = None, since: date | None = None
+    request: Request,
+    _caller: Reader,
+    station: str | None = None,
+    since: date | None = None,
+    cursor: Annotated[str | None, Query(max_length=300)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> dict[str, Any]:
     """Recorded exceedances (超标记录), oldest period first; ``since`` is a local date."""
-    query = select(Exceedance).order_by(col(Exceedance.period_start)).limit(1000)
-    if station:
-        query = query.where(Exceedance.station_code == station)
-    if since:
-        query = query.where(col(Exceedance.period_start) >= day_bounds(since)[0])
+    start = day_bounds(since)[0] if since else None
     async with runtime_of(request).uow() as uow:
-        rows = list((await uow.session.execute(query)).scalars())
-    return {"items": [r.model_dump(mode="json") for r in rows]}
+        rows = await list_exceedances(uow, station=station, since=start, after=decode_cursor(cursor), limit=limit + 1)
+    items = [r.model_dump(mode="json") for r in rows[:limit]]
+    last = items[-1] if len(rows) > limit else None
+    return {
+        "items": items,
+        "next_cursor": encode_cursor({k: last[k] for k in ("period_start", "id")}) if last else None,
+    }

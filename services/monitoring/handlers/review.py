@@ -62,7 +62,10 @@ async def review_queue(
     if station:
         query = query.where(DayReview.station_code == station)
     if after:
-        last_day, last_code = date.fromisoformat(after[0]), after[1]
+        try:
+            last_day, last_code = date.fromisoformat(after[0]), after[1]
+        except ValueError as exc:
+            raise Problem(400, "游标无效 Invalid cursor", slug="invalid-cursor") from exc
         query = query.where(
             (col(DayReview.day) > last_day)
             | ((col(DayReview.day) == last_day) & (col(DayReview.station_code) > last_code))
