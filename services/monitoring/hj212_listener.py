@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
@@ -39,6 +40,7 @@ class Hj212Metrics:
     packets: Counter
     malformed: Counter
     connections: Gauge
+    refused: Counter
 
     @classmethod
     def register(cls, registry: CollectorRegistry) -> Hj212Metrics:
@@ -48,6 +50,7 @@ class Hj212Metrics:
                 "hj212_malformed_packets_total", "HJ 212 packets refused as malformed", ["reason"], registry=registry
             ),
             Gauge("hj212_connections", "open HJ 212 connections", registry=registry),
+            Counter("hj212_refused_connections_total", "connections closed at once: too many open", registry=registry),
         )
 
 
@@ -65,6 +68,8 @@ def readings_of(
             value = float(raw)
         except ValueError as exc:
             raise hj212.PacketError("bad_cp", f"{record.code}-{field}={raw!r}") from exc
+        if not math.isfinite(value):
+            raise hj212.PacketError("bad_cp", f"{record.code}-{field}={raw!r} is not a finite number")
         flag = record.fields.get("Flag", "N")
         moment = record.data_time.replace(tzinfo=LOCAL)
         if not standards.validity.covers(moment.date()):
@@ -89,7 +94,8 @@ class Hj212Server:
 
     async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         if self.open_connections >= self.settings.hj212_max_connections:
-            self.metrics.malformed.labels("too_many_connections").inc()
+            self.metrics.refused.inc()
+            log.warning("hj212_connection_refused", open=self.open_connections)
             writer.close()
             return
         self.open_connections += 1

@@ -77,6 +77,7 @@ async def test_a_station_sends_for_a_minute(listening: Stack) -> None:
         if second == 30:  # a corrupted packet in the middle: counted, unanswered, the connection goes on
             await sender.send(hj212.build(sent).replace(b"QN=", b"QX="))
             await sender.send(b"hello\r\n")
+            await sender.send(sender.packet("2011", air_cp(start, "Rtd", float("nan"))))  # not a number: dropped
     await sender.send(sender.packet("2051", air_cp(start, "Avg", 31.5)))
     assert (await sender.answer()).cn == "9014"
     await sender.send(sender.packet("2061", air_cp(start, "Avg", 32.0, flag="D")))
@@ -115,6 +116,7 @@ async def test_a_station_sends_for_a_minute(listening: Stack) -> None:
         metrics = (await http.get("/metrics")).text
     assert 'hj212_malformed_packets_total{reason="crc_mismatch"} 1.0' in metrics
     assert 'hj212_malformed_packets_total{reason="bad_header"} 1.0' in metrics
+    assert 'hj212_malformed_packets_total{reason="bad_cp"} 1.0' in metrics
     assert 'hj212_malformed_packets_total{reason="too_long"} 1.0' in metrics
 
 
@@ -124,6 +126,8 @@ async def test_connection_count_is_bounded(listening: Stack) -> None:
     await asyncio.sleep(0.1)
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     assert await asyncio.wait_for(reader.read(), 10) == b""  # refused: the fifth connection is closed at once
+    async with client(listening) as http:
+        assert "hj212_refused_connections_total 1.0" in (await http.get("/metrics")).text
     for _, w in [*held, (reader, writer)]:
         w.close()
     await asyncio.sleep(0.1)
