@@ -21,8 +21,8 @@ from services.monitoring.domain.hj212 import (
 
 pytestmark = pytest.mark.unit
 
-# The example packet printed in HJ 212-2017 (§6.6 / 附录 A, "设置现场机实时数据间隔"): data length 0101 and CRC
-# 1C80 as printed there. The CRC covers the data segment only (from QN= to the closing &&), not ## or the length.
+# The example packet printed in HJ 212-2017 for CN 1062 (set the real-time data interval): data length 0101 and
+# CRC 1C80 as printed there, reproduced here by the algorithm the standard gives. The CRC covers the data segment only (from QN= to the closing &&), not ## or the length.
 STANDARD_EXAMPLE = (
     b"##0101QN=20160801085857223;ST=32;CN=1062;PW=100000;MN=010000A8900016F000169DC0;Flag=5;CP=&&RtdInterval=30&&"
     b"1C80\r\n"
@@ -36,7 +36,7 @@ def test_crc_of_the_standards_example() -> None:
 
 
 def test_crc_vectors_of_the_algorithm() -> None:
-    # Derived by hand from the 附录 A algorithm: no bytes leave the register at 0xFFFF; one zero byte gives
+    # Derived by hand from the standard's algorithm: no bytes leave the register at 0xFFFF; one zero byte gives
     # (0xFFFF >> 8) ^ 0x00 = 0x00FF, then eight shift-and-xor-0xA001 steps:
     # A07E, 503F, 881E, 440F, 8206, 4103, 8080, 4040.
     assert crc16(b"") == 0xFFFF

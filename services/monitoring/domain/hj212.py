@@ -10,9 +10,9 @@ from datetime import datetime
 
 HEADER = b"##"
 TRAILER = b"\r\n"
-MAX_DATA_LENGTH = 9999  # four decimal digits (standard §6.3.1: 0–1024 in practice; the field allows 9999)
+MAX_DATA_LENGTH = 9999  # the length field has four decimal digits
 
-# Flag bits (§6.3.2): bit 0 A = a response is required; bit 1 D = the packet is split (PNUM/PNO present).
+# Flag bits: bit 0 A = a response is required; bit 1 D = the packet is split (PNUM/PNO present).
 FLAG_ACK = 0b1
 FLAG_SPLIT = 0b10
 FLAG_V2017 = 0b100  # version bits V5..V0 = 000001 for HJ 212-2017
@@ -33,7 +33,7 @@ class PacketError(ValueError):
 
 
 def crc16(data: bytes) -> int:
-    """HJ 212-2017 附录 A CRC: register 0xFFFF; per byte reg = (reg >> 8) ^ byte, then 8 shifts with 0xA001."""
+    """The CRC16 printed in HJ 212-2017: register 0xFFFF; per byte reg = (reg >> 8) ^ byte, then 8 shifts with 0xA001."""
     reg = 0xFFFF
     for byte in data:
         reg = (reg >> 8) ^ byte
