@@ -22,7 +22,8 @@ from services.monitoring.domain.hj212 import (
 pytestmark = pytest.mark.unit
 
 # The example packet printed in HJ 212-2017 for CN 1062 (set the real-time data interval): data length 0101 and
-# CRC 1C80 as printed there, reproduced here by the algorithm the standard gives. The CRC covers the data segment only (from QN= to the closing &&), not ## or the length.
+# CRC 1C80 as printed there, reproduced here by the algorithm the standard gives. The CRC covers the data segment
+# only (from QN= to the closing &&), not ## or the length.
 STANDARD_EXAMPLE = (
     b"##0101QN=20160801085857223;ST=32;CN=1062;PW=100000;MN=010000A8900016F000169DC0;Flag=5;CP=&&RtdInterval=30&&"
     b"1C80\r\n"

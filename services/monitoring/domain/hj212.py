@@ -33,7 +33,7 @@ class PacketError(ValueError):
 
 
 def crc16(data: bytes) -> int:
-    """The CRC16 printed in HJ 212-2017: register 0xFFFF; per byte reg = (reg >> 8) ^ byte, then 8 shifts with 0xA001."""
+    """The CRC16 given in HJ 212-2017: register 0xFFFF; per byte reg = (reg >> 8) ^ byte, then 8 shifts (0xA001)."""
     reg = 0xFFFF
     for byte in data:
         reg = (reg >> 8) ^ byte
