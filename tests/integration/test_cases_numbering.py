@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.factories import decision_body
-from tests.integration.test_cases_support import API, make_team, ok, party_body
+from tests.integration.test_cases_support import API, make_team, ok, party_body, settle
 from tests.stack import Stack, StackConfig
 
 pytestmark = pytest.mark.integration
@@ -22,6 +22,7 @@ async def pg(tmp_path: Path, postgres: object) -> AsyncIterator[Stack]:
     config.postgres = postgres  # type: ignore[assignment]
     async with Stack(config) as running:
         yield running
+        await settle(running)
 
 
 def seq_of(number: str) -> int:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from shared.auth import issue_token
-from tests.integration.test_cases_support import API, decision_for, file_case, make_team, ok, party_body, step
+from tests.integration.test_cases_support import API, decision_for, file_case, make_team, ok, party_body, settle, step
 from tests.stack import Stack, StackConfig
 
 pytestmark = pytest.mark.integration
@@ -21,6 +21,7 @@ async def local(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
         config.postgres = request.getfixturevalue("postgres")
     async with Stack(config) as running:
         yield running
+        await settle(running)
 
 
 async def test_case_from_lead_to_closure(local: Stack) -> None:

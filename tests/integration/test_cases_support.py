@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -109,3 +110,23 @@ def decision_for(case: dict[str, Any], *, fine_fen: int, decided_on: str) -> dic
         "penalty": {"fine_fen": fine_fen, "summary": "罚款"},
         "penalty_valid_until": "2024-12-31",
     }
+
+
+async def settle(stack: Any) -> None:
+    """Let the relay publish everything before the stack stops.
+
+    On Python 3.11, ``asyncio.wait_for`` can swallow a cancellation that arrives just as the awaited event fires
+    (CPython gh-86296); the relay's idle wait then ignores the stop, so tests let it go idle first.
+    """
+    from sqlalchemy import func, select
+
+    from shared.messaging.tables import OutboxRecord
+    from tests.stack import eventually
+
+    async def drained() -> bool:
+        async with stack.runtime("cases").sessions() as session:
+            pending = select(func.count()).select_from(OutboxRecord).where(OutboxRecord.published_at.is_(None))  # type: ignore[union-attr]
+            return int((await session.execute(pending)).scalar_one()) == 0
+
+    await eventually(drained)
+    await asyncio.sleep(0.05)
