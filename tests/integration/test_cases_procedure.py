@@ -179,8 +179,8 @@ async def test_registers_inspections_and_leads(local: Stack) -> None:
         officer_id = team.investigators[1]
         deactivate = await head.post(f"{API}/officers/{officer_id}/deactivation", headers={"If-Match": "*"})
         assert (await ok(deactivate))["active"] is False
-        listed = await ok(await head.get(f"{API}/officers", params={"team_id": team.id}))  # type: ignore[arg-type]
-        assert officer_id in [o["id"] for o in listed]  # type: ignore[union-attr]
+        listed = await ok(await head.get(f"{API}/officers", params={"team_id": team.id}))
+        assert officer_id in [o["id"] for o in listed]
         inactive = await head.post(f"{API}/inspections", json={**inspection, "officer_ids": team.investigators})
         assert inactive.status_code == 422
         assert inactive.json()["invalid_credentials"] == [officer_id]

@@ -43,7 +43,7 @@ async def test_evidence_is_stored_by_hash_and_verified(local: Stack, tmp_path: P
         assert too_big.status_code == 413
         assert not [p for p in (tmp_path / "evidence").iterdir() if p.name.startswith(".upload-")]
         assert (await head.post(url, params={**params, "kind": "hologram"}, content=b"x")).status_code == 422
-        assert len(await ok(await head.get(url))) == 1  # type: ignore[arg-type]
+        assert len(await ok(await head.get(url))) == 1
         assert (await ok(await head.post(f"{url}/verification")))["ok"] is True
         stored.write_bytes(b"tampered")
         report = await ok(await head.post(f"{url}/verification"))
@@ -145,7 +145,7 @@ async def test_statistics_csv_roles_and_bad_input(local: Stack) -> None:
             "seizure": {"items": ["储罐1个"], "term_days": 45, "head_approval": True},
         }
         assert (await head.post(f"{API}/decisions", json=seizure)).json()["type"].endswith("term-too-long")
-        seizure["seizure"]["term_days"] = 30  # type: ignore[index]
+        seizure["seizure"]["term_days"] = 30
         assert (await head.post(f"{API}/decisions", json=seizure)).status_code == 201
         team = await make_team(head)
         filed = {(await file_case(head, team))["id"] for _ in range(3)}

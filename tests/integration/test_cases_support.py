@@ -27,10 +27,9 @@ class Team:
     legal: str
 
 
-async def ok(response: httpx.Response, status: int = 200) -> dict[str, Any]:
+async def ok(response: httpx.Response, status: int = 200) -> Any:
     assert response.status_code == status, response.text
-    body: dict[str, Any] = response.json()
-    return body
+    return response.json()
 
 
 async def make_team(head: httpx.AsyncClient) -> Team:
@@ -86,10 +85,11 @@ async def file_case(head: httpx.AsyncClient, team: Team, *, filed_on: str = "202
         "medium": "water",
         "summary": "涉嫌超标排放水污染物",
     }
-    return await ok(await head.post(API, json=body), 201)
+    case: dict[str, Any] = await ok(await head.post(API, json=body), 201)
+    return case
 
 
-async def step(client: httpx.AsyncClient, case: dict[str, Any], status: int = 200, **body: Any) -> dict[str, Any]:
+async def step(client: httpx.AsyncClient, case: dict[str, Any], status: int = 200, /, **body: Any) -> Any:
     """POST a transition with the case's current ETag; returns the new case (or the problem)."""
     current = await client.get(f"{API}/{case['id']}")
     answer = await client.post(
