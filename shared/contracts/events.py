@@ -32,7 +32,8 @@ class DecisionIssuedV1(EventPayload):
     authority: str = Field(default="", description="作出决定机关")
     authority_credit_code: str = Field(default="", description="机关统一社会信用代码")
     penalty_categories: list[str] = Field(
-        default_factory=list, description="处罚类别 (Credit China), e.g. 罚款, 没收违法所得, 警告, 暂扣许可证, 吊销许可证"
+        default_factory=list,
+        description="处罚类别 (Credit China), e.g. 罚款, 没收违法所得, 警告, 暂扣许可证, 吊销许可证",
     )
     penalty_valid_until: date | None = Field(default=None, description="处罚有效期 (Credit China 处罚决定有效期)")
     licence_name: str | None = Field(default=None, description="暂扣或吊销的许可证名称")
@@ -41,7 +42,8 @@ class DecisionIssuedV1(EventPayload):
     discretion: str = Field(default="", description="裁量理由")
     statements_adopted: bool | None = Field(default=None, description="陈述申辩意见是否采纳")
     terms: dict[str, Any] = Field(
-        default_factory=dict, description="kind-specific terms: seizure term and items, daily amount, restriction months"
+        default_factory=dict,
+        description="kind-specific terms: seizure term and items, daily amount, restriction months",
     )
     remarks: str = Field(default="", description="备注")
 
