@@ -17,6 +17,7 @@ from services.cases.case_schemas import (
     ClockStopEnd,
     ClockStopStart,
     EvidencePublic,
+    ExecutionRecord,
     Extension,
     ReferralCreate,
     ReferralPublic,
@@ -151,6 +152,24 @@ async def extend_case(case_id: str, body: Extension, request: Request, caller: H
         await casework.extend_case(uow, case, body, settings=settings, calendar=calendar, actor=caller.subject)
 
     return await _update(request, case_id, caller, change)
+
+
+@router.post("/{case_id}/execution", operation_id="record_execution", response_model=CasePublic)
+async def record_execution(case_id: str, body: ExecutionRecord, request: Request, caller: Officer) -> JSONResponse:
+    """缴款 / 催告; the answer's ``Late-Surcharge-Fen`` header is the 3 %/day surcharge (capped). Needs If-Match."""
+    settings, calendar = settings_of(request), calendar_of(request)
+    owed: list[int] = []
+
+    async def change(uow: UnitOfWork, case: Case) -> None:
+        owed.append(
+            await transitions.record_execution(
+                uow, case, body, settings=settings, calendar=calendar, actor=caller.subject
+            )
+        )
+
+    answer = await _update(request, case_id, caller, change)
+    answer.headers["Late-Surcharge-Fen"] = str(owed[0])
+    return answer
 
 
 @router.post("/{case_id}/referrals", status_code=201, operation_id="request_referral", response_model=ReferralPublic)

@@ -175,6 +175,14 @@ class Extension(Input):
     meeting_id: str | None = Field(default=None, max_length=36)
 
 
+class ExecutionRecord(Input):
+    """执行: payment received (缴纳) and/or the formal demand (催告) before court enforcement."""
+
+    paid_on: date | None = None
+    demand_on: date | None = None
+    paid_fen: int | None = Field(default=None, ge=0, description="amount paid, surcharge included")
+
+
 class CasePublic(BaseModel):
     id: str
     case_number: str
@@ -206,6 +214,7 @@ class CasePublic(BaseModel):
     served_on: date | None
     money_due_fen: int
     paid_on: date | None
+    demand_on: date | None
     closed_on: date | None
     outcome: str | None
     referral_requested: bool

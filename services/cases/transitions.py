@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.cases.case_schemas import Transition
+from services.cases.case_schemas import ExecutionRecord, Transition
 from services.cases.case_tables import Case, ReviewMeeting
 from services.cases.casework import audit_case, end_stops, refresh_decision_due, start_stop, touch
 from services.cases.common import load
@@ -158,3 +158,35 @@ async def _clock_effects(uow: UnitOfWork, case: Case, before: Stage, target: Sta
         await start_stop(uow, case, reason="hearing", on=case.hearing_requested_on or body.on)
     if before == Stage.HEARING:
         await end_stops(uow, case, reason="hearing", on=case.hearing_held_on or body.on)
+
+
+async def record_execution(
+    uow: UnitOfWork,
+    case: Case,
+    body: ExecutionRecord,
+    *,
+    settings: CasesSettings,
+    calendar: deadlines.Calendar,
+    actor: str,
+) -> int:
+    """Record payment or the formal demand (催告); returns the late surcharge (加处罚款) owed at payment."""
+    if case.stage not in {Stage.SERVED.value, Stage.EXECUTING.value} or case.served_on is None:
+        raise Problem(
+            409, "决定书尚未送达 The decision has not been served", slug="illegal-transition", missing_step="served"
+        )
+    if body.paid_on is None and body.demand_on is None:
+        raise Problem(422, "需填写缴款日期或催告日期 paid_on or demand_on is required", slug="validation")
+    surcharge = 0
+    if body.paid_on is not None:
+        due = deadlines.payment_due(calendar, case.served_on, limits=settings.limits).due_on
+        surcharge = deadlines.late_surcharge_fen(
+            case.money_due_fen, due_on=due, paid_on=body.paid_on, limits=settings.limits
+        )
+        case.paid_on = body.paid_on
+    if body.demand_on is not None:
+        case.demand_on = body.demand_on
+    touch(case)
+    uow.session.add(case)
+    data = {**body.model_dump(mode="json", exclude_none=True), "late_surcharge_fen": surcharge}
+    await audit_case(uow, case, actor=actor, action="execution_recorded", data=data)
+    return surcharge

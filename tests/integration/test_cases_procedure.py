@@ -110,9 +110,20 @@ async def test_case_from_lead_to_closure(local: Stack) -> None:
         case = await step(head, case, to="executing", on="2021-07-20")
         unpaid = await step(head, case, 409, to="closed", on="2021-07-30")
         assert unpaid["missing_step"] == "payment"
-        case = await step(head, case, to="closed", on="2021-07-30", paid_on="2021-07-28")
+        execution = f"{API}/{case['id']}/execution"
+        etag = (await head.get(f"{API}/{case['id']}")).headers["etag"]
+        demanded = await head.post(execution, json={"demand_on": "2021-08-03"}, headers={"If-Match": etag})
+        assert demanded.status_code == 200, demanded.text
+        watch = await ok(await head.get(f"{API}/deadlines", params={"within": 7, "as_of": "2021-10-30"}))
+        steps = {(i["step"], i["due_on"]) for i in watch["items"] if i["case_id"] == case["id"]}
+        assert ("court_enforcement", "2021-11-03") in steps
+        paid = await head.post(
+            execution, json={"paid_on": "2021-08-04"}, headers={"If-Match": demanded.headers["etag"]}
+        )
+        assert paid.headers["late-surcharge-fen"] == "3600000"  # 2 days late × 3 % of ¥600,000
+        case = await step(head, case, to="closed", on="2021-08-05")
         assert case["stage"] == "closed"
-        assert case["closed_on"] == "2021-07-30"
+        assert case["closed_on"] == "2021-08-05"
 
         stale = await head.post(
             f"{API}/{case['id']}/transitions",
