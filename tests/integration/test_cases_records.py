@@ -156,3 +156,32 @@ async def test_statistics_csv_roles_and_bad_input(local: Stack) -> None:
         assert {c["id"] for c in first["items"] + second["items"]} == filed
         town = await ok(await head.get(API, params={"town": "中北镇", "officer": team.investigators[0]}))
         assert {c["id"] for c in town["items"]} == filed
+
+
+async def test_revoke_and_amend_emit_events_and_leave_the_statistics(local: Stack) -> None:
+    from sqlmodel import select
+
+    from shared.messaging.tables import OutboxRecord
+    from tests.factories import decision_body
+
+    async with local.client("cases", "head") as head:
+        first = await ok(await head.post(f"{API}/decisions", json=decision_body(decided_on="2022-02-10")), 201)
+        second = await ok(await head.post(f"{API}/decisions", json=decision_body(decided_on="2022-02-11")), 201)
+        url = f"{API}/decisions/{first['id']}"
+        etag = (await head.get(url)).headers["etag"]
+        revocation = {"revoked_on": "2022-03-01", "reason": "复议决定撤销"}
+        assert (await head.post(f"{url}/revocation", json=revocation)).status_code == 428
+        revoked = await ok(await head.post(f"{url}/revocation", json=revocation, headers={"If-Match": etag}))
+        assert revoked["status"] == "revoked"
+        again = await head.post(f"{url}/revocation", json=revocation, headers={"If-Match": "*"})
+        assert again.status_code == 409
+        amended_url = f"{API}/decisions/{second['id']}"
+        amendment = {"amended_on": "2022-03-02", "reason": "更正罚款金额", "penalty": {"fine_fen": 8_000_000}}
+        amended = await ok(await head.post(f"{amended_url}/amendment", json=amendment, headers={"If-Match": "*"}))
+        assert amended["penalty"]["fine_fen"] == 8_000_000
+        stats = await ok(await head.get(f"{API}/statistics", params={"year": 2022}))
+        assert stats["decisions_by_kind"]["penalty"] == 1
+        assert stats["fines_total_fen"] == 8_000_000
+    async with local.runtime("cases").sessions() as session:
+        types = {row.event_type for row in (await session.exec(select(OutboxRecord))).all()}
+    assert {"cases.decision.revoked.v1", "cases.decision.amended.v1"} <= types
