@@ -76,7 +76,7 @@ async def list_cases(
     request: Request,
     caller: Staff,
     stage: Stage | None = None,
-    officer: Annotated[str | None, Query(max_length=36)] = None,
+    officer: Annotated[str | None, Query(pattern="^[0-9A-Za-z-]{1,36}$", description="执法人员 id")] = None,
     party: Annotated[str | None, Query(max_length=36)] = None,
     town: Annotated[str | None, Query(max_length=50)] = None,
     overdue: bool | None = None,

@@ -70,6 +70,8 @@ class Case(SQLModel, table=True):
     summary: str
     stage: str = Field(max_length=30, index=True)
     investigators: list[str] = Field(sa_column=Column(JSON, nullable=False))
+    # ",id1,id2,…," of everyone working the case, so the officer filter is a portable LIKE, not JSON membership.
+    people: str = Field(default=",", max_length=400)
     reviewer_id: str | None = Field(default=None, max_length=36)
     legal_reviewer_id: str | None = Field(default=None, max_length=36)
     legal_opinion: str | None = Field(default=None, max_length=20)

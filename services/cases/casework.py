@@ -15,7 +15,7 @@ from services.cases.domain.stages import OPEN_BEFORE_DECISION, Stage
 from services.cases.fieldwork import open_lead, require_credentialed
 from services.cases.sequences import next_document_seq
 from services.cases.settings import CasesSettings
-from services.cases.tables import Officer, Party
+from services.cases.tables import Officer, Party, Team
 from shared.audit import append_audit
 from shared.auth import Principal, Role
 from shared.contracts import CloudEvent
@@ -82,6 +82,8 @@ async def file_case(
         decision_due_on=body.filed_on,
     )
     await refresh_decision_due(uow, case, settings=settings, calendar=calendar)
+    touch(case)
+    case.version = 1
     lead.status, lead.case_id, lead.decided_by, lead.decided_on = "filed", case.id, actor, body.filed_on
     lead.version += 1
     uow.session.add_all([case, lead])
@@ -98,8 +100,6 @@ async def file_case(
 
 
 async def _team_of(uow: UnitOfWork, officer_ids: list[str]) -> str | None:
-    from services.cases.tables import Team
-
     officers = (await uow.session.exec(select(Officer).where(col(Officer.id).in_(officer_ids)))).all()
     team_ids = {o.team_id for o in officers if o.team_id}
     if len(team_ids) != 1:
@@ -150,6 +150,9 @@ async def end_stops(uow: UnitOfWork, case: Case, *, reason: str, on: date, ref: 
 
 
 def touch(case: Case) -> None:
+    """Every change: a new version (ETag) and the people index kept in step with the assignments."""
+    assigned = [*case.investigators, case.reviewer_id, case.legal_reviewer_id]
+    case.people = "," + "".join(f"{p}," for p in assigned if p)
     case.version += 1
     case.updated_at = datetime.now(UTC)
 
@@ -253,11 +256,9 @@ async def list_cases(
         open_stages = [s.value for s in OPEN_BEFORE_DECISION]
         late = col(Case.stage).in_(open_stages) & (col(Case.decision_due_on) < today())
         statement = statement.where(late if overdue else ~late)
-    rows, next_cursor = await page(uow.session, statement, Case, cursor=cursor, limit=limit if not officer else 1000)
-    if officer:  # JSON membership is not portable across SQLite and PostgreSQL: filter the page here
-        rows = [c for c in rows if officer in c.investigators or officer in (c.reviewer_id, c.legal_reviewer_id)]
-        rows, next_cursor = rows[:limit], None
-    return rows, next_cursor
+    if officer:
+        statement = statement.where(col(Case.people).like(f"%,{officer},%"))
+    return await page(uow.session, statement, Case, cursor=cursor, limit=limit)
 
 
 async def lead_of(uow: UnitOfWork, lead_id: str) -> Lead:

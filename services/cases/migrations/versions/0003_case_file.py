@@ -115,6 +115,7 @@ def _cases() -> None:
         sa.Column("summary", sa.Text(), nullable=False),
         _s("stage", 30, nullable=False, index=True),
         sa.Column("investigators", sa.JSON(), nullable=False),
+        _s("people", 400, nullable=False),
         _s("reviewer_id", 36),
         _s("legal_reviewer_id", 36),
         _s("legal_opinion", 20),
