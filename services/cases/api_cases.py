@@ -16,15 +16,13 @@ from services.cases.case_schemas import (
     CasePublic,
     ClockStopEnd,
     ClockStopStart,
-    EvidencePublic,
     ExecutionRecord,
     Extension,
-    ReferralCreate,
-    ReferralPublic,
     Transition,
 )
 from services.cases.case_tables import Case
 from services.cases.domain.stages import Stage
+from services.cases.record_schemas import EvidencePublic, ReferralCreate, ReferralPublic
 from services.cases.web import Head, Officer, Reviewer, Staff, calendar_of, created, settings_of
 from shared.audit import history, verify_chain
 from shared.auth import Principal

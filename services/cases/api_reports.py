@@ -9,10 +9,10 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from services.cases import records, reports
-from services.cases.case_schemas import DeadlineList, MeetingCreate, MeetingPublic
 from services.cases.case_tables import ReviewMeeting
 from services.cases.common import load, today
 from services.cases.domain.statistics import report_csv
+from services.cases.record_schemas import DeadlineList, MeetingCreate, MeetingPublic
 from services.cases.web import Head, Staff, StatsReader, calendar_of, created, settings_of
 from shared.messaging import UnitOfWork
 from shared.service import runtime_of

@@ -9,13 +9,13 @@ from pathlib import Path
 
 from sqlmodel import col, select
 
-from services.cases.case_schemas import MeetingCreate, ReferralCreate
 from services.cases.case_tables import Case, ReferralRequest, ReviewMeeting
 from services.cases.casework import audit_case, end_stops, refresh_decision_due, start_stop, touch
 from services.cases.common import new_id
 from services.cases.domain.deadlines import Calendar
 from services.cases.domain.stages import Stage
 from services.cases.domain.thresholds import ThresholdTable, load_thresholds, threshold_hints
+from services.cases.record_schemas import MeetingCreate, ReferralCreate
 from services.cases.settings import CasesSettings
 from services.cases.tables import Party
 from shared.audit import append_audit
@@ -60,6 +60,20 @@ async def record_meeting(uow: UnitOfWork, body: MeetingCreate, *, actor: str) ->
     return meeting
 
 
+async def party_snapshot(uow: UnitOfWork, case: Case) -> PartySnapshot:
+    party = await uow.session.get(Party, case.party_id)
+    return PartySnapshot(
+        party_id=case.party_id,
+        party_type=PartyType(case.party_type),
+        name=case.party_name,
+        credit_code=party.credit_code if party else None,
+        id_number=party.id_number if party else None,
+        legal_representative=party.legal_representative if party else None,
+        address=party.address if party else None,
+        town=case.town,
+    )
+
+
 @lru_cache(maxsize=8)
 def _table(path: Path) -> ThresholdTable:
     return load_thresholds(path)
@@ -92,17 +106,7 @@ async def request_referral(
     await audit_case(
         uow, case, actor=actor, action="referral_requested", data={"referral": referral.id, "hints": hints}
     )
-    party = await uow.session.get(Party, case.party_id)
-    snapshot = PartySnapshot(
-        party_id=case.party_id,
-        party_type=PartyType(case.party_type),
-        name=case.party_name,
-        credit_code=party.credit_code if party else None,
-        id_number=party.id_number if party else None,
-        legal_representative=party.legal_representative if party else None,
-        address=party.address if party else None,
-        town=case.town,
-    )
+    snapshot = await party_snapshot(uow, case)
     payload = ReferralRequestedV1(
         request_id=referral.id,
         case_id=case.id,

@@ -8,12 +8,12 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from services.cases.case_schemas import DeadlineItem
 from services.cases.case_tables import Case, Inspection, Lead, ReferralRequest, ReviewMeeting
 from services.cases.casework import refresh_decision_due
 from services.cases.domain import deadlines
 from services.cases.domain.stages import OPEN_BEFORE_DECISION, Stage
 from services.cases.domain.statistics import empty_report, period_of
+from services.cases.record_schemas import DeadlineItem
 from services.cases.settings import CasesSettings
 from services.cases.tables import Decision
 from shared.auth import Principal

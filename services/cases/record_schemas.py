@@ -1,0 +1,103 @@
+"""Request and response models of case records: review meetings, referrals, evidence, the deadline watch list."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from services.cases.case_schemas import Input
+from shared.contracts.common import Medium
+
+
+class Attendee(Input):
+    name: str = Field(min_length=1, max_length=100)
+    role: str = Field(default="", max_length=100)
+    legal_counsel: bool = Field(default=False, description="法律顾问")
+
+
+class MeetingItem(Input):
+    case_id: str = Field(max_length=36)
+    outcome: str = Field(min_length=1, max_length=2_000, description="审议结果")
+    notes: str = Field(default="", max_length=5_000)
+
+
+class MeetingCreate(Input):
+    """案件审议会."""
+
+    held_on: date
+    attendees: list[Attendee] = Field(min_length=3, max_length=50)
+    items: list[MeetingItem] = Field(min_length=1, max_length=100)
+    minutes: str = Field(min_length=1, max_length=50_000)
+
+
+class MeetingPublic(BaseModel):
+    id: str
+    held_on: date
+    attendees: list[dict[str, Any]]
+    items: list[dict[str, Any]]
+    minutes: str
+
+
+class ReferralFacts(Input):
+    """Facts compared with the serious-pollution thresholds (法释〔2023〕7号)."""
+
+    hazardous_waste_tonnes: float | None = Field(default=None, ge=0)
+    heavy_metal_multiple: dict[str, float] = Field(default_factory=dict, description="e.g. {'Pb': 3.4}")
+    illegal_gains_fen: int | None = Field(default=None, ge=0)
+    water_intake_interrupted_hours: float | None = Field(default=None, ge=0)
+    prior_penalties_two_years: int | None = Field(default=None, ge=0)
+    monitoring_tampering: int | None = Field(default=None, ge=0, le=1)
+    hidden_discharge: int | None = Field(default=None, ge=0, le=1)
+
+
+class ReferralCreate(Input):
+    offence: str = Field(min_length=1, max_length=100, description="涉嫌罪名")
+    medium: Medium
+    summary: str = Field(min_length=1, max_length=20_000)
+    police_unit: str = Field(min_length=1, max_length=100)
+    package_items: list[str] = Field(min_length=1, max_length=100, description="移送材料清单")
+    facts: ReferralFacts = Field(default_factory=ReferralFacts)
+    approved_on: date
+
+
+class ReferralPublic(BaseModel):
+    id: str
+    case_id: str
+    offence: str
+    medium: str
+    police_unit: str
+    package_items: list[str]
+    threshold_hints: list[str]
+    requested_on: date
+    status: str
+
+
+class EvidencePublic(BaseModel):
+    id: str
+    case_id: str
+    kind: str
+    filename: str
+    content_type: str
+    sha256: str
+    size_bytes: int
+    captured_by: str
+    captured_at: datetime
+    uploaded_by: str
+
+
+class DeadlineItem(BaseModel):
+    case_id: str | None
+    lead_id: str | None = None
+    case_number: str | None
+    step: str
+    due_on: date
+    overdue: bool
+    provisional: bool
+
+
+class DeadlineList(BaseModel):
+    as_of: date
+    within: int
+    items: list[DeadlineItem]
