@@ -35,6 +35,8 @@ async def _case_ready_for_decision(uow: UnitOfWork, command: DecisionCreate, set
     case = await uow.session.get(Case, command.case_id)
     if case is None:
         raise Problem(422, f"案件不存在 Case {command.case_id} not found", slug="unknown-case")
+    if command.party.party_id is not None and command.party.party_id != case.party_id:
+        raise Problem(422, "决定书当事人与案件当事人不一致 The party is not the case's party", slug="party-mismatch")
     proposed_total = int(str(case.proposed.get("fine_fen", 0))) + int(str(case.proposed.get("confiscation_fen", 0)))
     decided_total = command.penalty.fine_fen + command.penalty.confiscation_fen
     if case.stage != Stage.DECIDED and decided_total > proposed_total and case.notice_received_on is not None:

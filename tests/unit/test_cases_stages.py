@@ -170,3 +170,13 @@ def test_execution_and_closing() -> None:
     allowed(owing, Stage.EXECUTING)
     assert refused(replace(owing, stage=Stage.EXECUTING), Stage.CLOSED) == "payment"
     allowed(replace(owing, stage=Stage.EXECUTING, paid=True), Stage.CLOSED)
+
+
+def test_a_requested_hearing_cannot_be_skipped() -> None:
+    asked = replace(NOTICE, proposed_fine_fen=20_000_000, hearing_requested_on=date(2021, 9, 3), party_answered=True)
+    assert refused(asked, Stage.DECIDED) == "hearing"
+    assert (
+        refused(replace(asked, legal_reviewer_qualified=True, legal_opinion="agree"), Stage.LEGAL_REVIEW) == "hearing"
+    )
+    small = replace(asked, proposed_fine_fen=1_000)  # no hearing right: the request does not bind
+    allowed(small, Stage.DECIDED)

@@ -182,7 +182,12 @@ def _guard_hearing(facts: CaseFacts, _today: date, thresholds: Thresholds) -> No
         )
 
 
-def _answer_window_over(facts: CaseFacts, today: date) -> None:
+def _answer_window_over(facts: CaseFacts, today: date, thresholds: Thresholds) -> None:
+    """Leaving the notice stage: a requested hearing must be held, and the answer window must have run out."""
+    if facts.stage == Stage.NOTICE and facts.hearing_requested_on is not None and hearing_rights(facts, thresholds):
+        raise IllegalTransition(
+            "hearing", "当事人已申请听证，须先举行听证 The party asked for a hearing: hold it first"
+        )
     if facts.stage != Stage.NOTICE or facts.party_answered:
         return
     if facts.answer_due_on is None or today <= facts.answer_due_on:
@@ -193,8 +198,8 @@ def _answer_window_over(facts: CaseFacts, today: date) -> None:
         )
 
 
-def _guard_legal_review(facts: CaseFacts, today: date, _thresholds: Thresholds) -> None:
-    _answer_window_over(facts, today)
+def _guard_legal_review(facts: CaseFacts, today: date, thresholds: Thresholds) -> None:
+    _answer_window_over(facts, today, thresholds)
     if facts.stage == Stage.HEARING and not facts.hearing_held:
         raise IllegalTransition("hold_hearing", "听证尚未举行 The hearing has not been held")
     if not facts.legal_reviewer_qualified:
@@ -207,7 +212,7 @@ def _guard_legal_review(facts: CaseFacts, today: date, _thresholds: Thresholds) 
 
 
 def _guard_collective(facts: CaseFacts, today: date, thresholds: Thresholds) -> None:
-    _answer_window_over(facts, today)
+    _answer_window_over(facts, today, thresholds)
     _legal_review_done(facts)
     if facts.meeting_id is None:
         raise IllegalTransition("review_meeting", "需有案件审议会记录 A case review meeting record is required")
@@ -221,7 +226,7 @@ def _legal_review_done(facts: CaseFacts) -> None:
 
 
 def _guard_decided(facts: CaseFacts, today: date, thresholds: Thresholds) -> None:
-    _answer_window_over(facts, today)
+    _answer_window_over(facts, today, thresholds)
     _legal_review_done(facts)
     if collective_discussion_required(facts, thresholds) and facts.stage != Stage.COLLECTIVE_DISCUSSION:
         raise IllegalTransition(
