@@ -259,6 +259,7 @@ async def test_range_and_aggregation_queries_use_the_primary_key(local: Stack) -
     from services.monitoring.bulk import upsert
     from services.monitoring.handlers.ingest import READING, READING_KEY, READING_VALUES
     from services.monitoring.handlers.queries import aggregation_query
+    from services.monitoring.handlers.statistics import valid_series_query
 
     start = datetime(2021, 6, 1, tzinfo=UTC)
     rows = [
@@ -271,10 +272,16 @@ async def test_range_and_aggregation_queries_use_the_primary_key(local: Stack) -
     async with runtime.uow() as uow:
         await upsert(uow.session, READING, rows, keys=READING_KEY, update=READING_VALUES)
         await uow.commit()
-    query = aggregation_query("postgresql", "S03", "pm25", "hour", start, start + timedelta(days=7), "day")
+    week = (start, start + timedelta(days=7))
+    queries = [
+        aggregation_query("postgresql", "S03", "pm25", "hour", *week, "day"),
+        valid_series_query(["S03", "S04"], ["pm25", "pm10"], *week, "hour"),
+    ]
     async with runtime.engine.connect() as conn:
         await conn.execute(text("ANALYZE reading"))
-        compiled = query.compile(conn.engine, compile_kwargs={"literal_binds": True})
-        plan = "\n".join(row[0] for row in await conn.execute(text(f"EXPLAIN {compiled}")))
-    assert "reading_pkey" in plan, plan
-    assert "Seq Scan" not in plan, plan
+        for query in queries:
+            compiled = query.compile(conn.engine, compile_kwargs={"literal_binds": True})
+            plan = "\n".join(row[0] for row in await conn.execute(text(f"EXPLAIN {compiled}")))
+            assert "reading_pkey" in plan, plan
+            assert "Seq Scan" not in plan, plan
+            assert '"time" >=' in plan.split("Index Cond")[1], plan  # the time range bounds the index scan

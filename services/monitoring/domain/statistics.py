@@ -9,6 +9,7 @@ from services.monitoring.domain.validity import ValidityRules, daily_mean, max_8
 
 # Air parameters as stored (hourly values) → their daily statistic's name in the AQI input.
 DAILY_MEANS = ("so2", "no2", "co", "pm10", "pm25")
+AIR_PARAMETERS = (*DAILY_MEANS, "o3")
 
 
 def daily_air_concentrations(rules: ValidityRules, hourly: Mapping[str, Mapping[int, float]]) -> dict[str, float]:

@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlmodel import col, select
 
@@ -15,6 +16,7 @@ from services.monitoring.domain.aqi import AqiResult, compute_aqi
 from services.monitoring.domain.noise import NoiseKind, noise_grade
 from services.monitoring.domain.readings import LOCAL, day_bounds
 from services.monitoring.domain.statistics import (
+    AIR_PARAMETERS,
     daily_air_concentrations,
     energetic_mean,
     hourly_air_concentrations,
@@ -29,16 +31,31 @@ from shared.messaging import UnitOfWork
 Series = dict[tuple[str, str], list[tuple[datetime, float]]]
 
 
-async def valid_series(
-    uow: UnitOfWork, codes: Sequence[str], start: datetime, end: datetime, *, interval: str = "hour"
-) -> Series:
-    """Valid values per (station, parameter) in [start, end), in time order."""
-    query = (
+def valid_series_query(
+    codes: Sequence[str], parameters: Sequence[str], start: datetime, end: datetime, interval: str
+) -> Any:
+    """Naming the parameters keeps the whole primary key (station, parameter, interval, time) usable, so a station
+    with years of data is read only for the range asked."""
+    return (
         select(Reading.station_code, Reading.parameter, Reading.time, Reading.value)
-        .where(col(Reading.station_code).in_(codes), Reading.interval == interval)
+        .where(col(Reading.station_code).in_(codes), col(Reading.parameter).in_(parameters))
+        .where(Reading.interval == interval)
         .where(Reading.time >= start, Reading.time < end, Reading.instrument_flag == "N", Reading.auto_flags == "")
         .order_by(col(Reading.station_code), col(Reading.parameter), col(Reading.time))
     )
+
+
+async def valid_series(
+    uow: UnitOfWork,
+    codes: Sequence[str],
+    parameters: Sequence[str],
+    start: datetime,
+    end: datetime,
+    *,
+    interval: str = "hour",
+) -> Series:
+    """Valid values per (station, parameter) in [start, end), in time order (invalidated days left out)."""
+    query = valid_series_query(codes, parameters, start, end, interval)
     invalid_days = set(
         (
             await uow.session.execute(
@@ -71,7 +88,7 @@ class DailyAir:
 async def daily_air(uow: UnitOfWork, standards: Standards, codes: Sequence[str], day: date) -> list[DailyAir]:
     """Daily AQI (24h) and hourly AQI (1h) per station for one local day."""
     start, end = day_bounds(day)
-    series = await valid_series(uow, codes, start, end)
+    series = await valid_series(uow, codes, AIR_PARAMETERS, start, end)
     rules, table = standards.validity.in_force(day), standards.aqi.in_force(day)
     out = []
     for code in codes:
@@ -128,15 +145,15 @@ class MonthlyWater:
 async def monthly_water(uow: UnitOfWork, standards: Standards, station: Station, year: int, month: int) -> MonthlyWater:
     """月度水质类别: the class of each parameter's monthly mean of valid values (hourly and daily data)."""
     start, end = month_bounds(year, month)
+    table = standards.water.in_force(date(year, month, 1))
     values: dict[str, list[float]] = defaultdict(list)
     days: set[date] = set()
     for interval in ("hour", "day"):
         for (_code, parameter), points in (
-            await valid_series(uow, [station.code], start, end, interval=interval)
+            await valid_series(uow, [station.code], list(table.parameters), start, end, interval=interval)
         ).items():
             values[parameter].extend(v for _, v in points)
             days.update(m.astimezone(LOCAL).date() for m, _ in points)
-    table = standards.water.in_force(date(year, month, 1))
     means = {p: round(sum(v) / len(v), 4) for p, v in values.items() if p in table.parameters}
     water_body: WaterBody = "lake" if station.water_body == "lake" else "river"
     return MonthlyWater(station, means, len(days), classify(table, water_body, means))
@@ -149,7 +166,7 @@ def month_complete(standards: Standards, year: int, month: int, valid_days: int)
 async def daily_noise(uow: UnitOfWork, standards: Standards, station: Station, day: date) -> tuple[float | None, str]:
     """昼间 Leq (the daytime hours of the noise table) of a noise point, and its grade."""
     start, end = day_bounds(day)
-    series = await valid_series(uow, [station.code], start, end)
+    series = await valid_series(uow, [station.code], ["leq"], start, end)
     table = standards.noise.in_force(day)
     points = series.get((station.code, "leq"), [])
     leq = energetic_mean([v for m, v in points if table.is_daytime(m.astimezone(LOCAL).hour)])
