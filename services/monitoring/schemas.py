@@ -149,8 +149,13 @@ class ReviewOut(BaseModel):
     version: int
 
 
+class ReviewQueueItem(ReviewOut):
+    readings: int = Field(description="values stored for the day")
+    flagged: int = Field(description="values with an instrument flag other than N or an automatic flag")
+
+
 class ReviewQueue(BaseModel):
-    items: list[ReviewOut]
+    items: list[ReviewQueueItem]
     next_cursor: str | None
 
 

@@ -73,6 +73,10 @@ async def test_a_month_of_monitoring_through_the_gateway(embedded: EmbeddedServe
         assert faulty["aqi"] is None  # every hour flagged D: no valid daily value
         gappy = (await http.get(f"/api/v1/monitoring/stations/{clean}/aqi", params={"on": "2021-06-05"})).json()
         assert gappy["aqi"] is not None  # 22 valid hours are enough
+        clean_days = (await http.get("/api/v1/monitoring/reviews", params={"station": clean, "limit": 100})).json()
+        by_day = {i["day"]: (i["readings"], i["flagged"]) for i in clean_days["items"]}
+        assert by_day["2021-06-10"] == (132, 132)  # 22 hours × 6 pollutants, all flagged D: the reviewer sees why
+        assert by_day["2021-06-11"] == (144, 0)
         queue = (await http.get("/api/v1/monitoring/reviews", params={"station": dirty, "limit": 100})).json()
         assert len(queue["items"]) == 29  # one day never arrived
         for item in queue["items"][:5]:

@@ -54,7 +54,9 @@ async def test_air_review_aqi_and_exceedance_once(local: Stack) -> None:
         a = (await create_station(http, "air_station", town="杨柳青镇"))["code"]
         b = (await create_station(http, "air_station", town="杨柳青镇"))["code"]
         c = (await create_station(http, "air_station", town="中北镇"))["code"]
-        await ingest(http, air_day(a, 80.0) + air_day(b, 30.0) + air_day(c, 40.0, hours=19))
+        partial_day = air_day(c, 40.0, hours=19)
+        partial_day[0]["flag"] = "D"
+        await ingest(http, air_day(a, 80.0) + air_day(b, 30.0) + partial_day)
         # PM2.5 80 → IAQI 50/40 × 5 + 100 = 106.25 → 107 (rounded up)
         daily = (await http.get(f"/api/v1/monitoring/stations/{a}/aqi", params={"on": "2021-06-01"})).json()
         assert (daily["aqi"], daily["category"], daily["primary_pollutants"]) == (107, "轻度污染", ["pm25"])
@@ -65,7 +67,10 @@ async def test_air_review_aqi_and_exceedance_once(local: Stack) -> None:
         queue = (await http.get("/api/v1/monitoring/reviews", params={"limit": 2})).json()
         assert len(queue["items"]) == 2
         rest = (await http.get("/api/v1/monitoring/reviews", params={"cursor": queue["next_cursor"]})).json()
-        assert {i["station_code"] for i in queue["items"] + rest["items"]} >= {a, b, c}
+        waiting = {i["station_code"]: i for i in queue["items"] + rest["items"]}
+        assert set(waiting) >= {a, b, c}
+        assert (waiting[a]["readings"], waiting[a]["flagged"]) == (72, 0)
+        assert (waiting[c]["readings"], waiting[c]["flagged"]) == (57, 1)
 
         invalidated = await http.post(
             "/api/v1/monitoring/reviews",

@@ -12,8 +12,8 @@ from services.monitoring.api.deps import Reader, Reviewer, standards_of
 from services.monitoring.domain.readings import day_bounds
 from services.monitoring.handlers.exceedances import detect_air_day, detect_water_month
 from services.monitoring.handlers.queries import list_exceedances
-from services.monitoring.handlers.review import review_day, review_queue
-from services.monitoring.schemas import DetectRequest, ReviewOut, ReviewQueue, ReviewRequest
+from services.monitoring.handlers.review import day_counts, review_day, review_queue
+from services.monitoring.schemas import DetectRequest, ReviewOut, ReviewQueue, ReviewQueueItem, ReviewRequest
 from services.monitoring.tables import Station
 from shared.http import decode_cursor, encode_cursor
 from shared.service import runtime_of
@@ -48,7 +48,14 @@ async def queue(
     after = (str(position.get("day")), str(position.get("station"))) if position else None
     async with runtime_of(request).uow() as uow:
         rows = await review_queue(uow, status=status, station=station, after=after, limit=limit + 1)
-    items = [ReviewOut.model_validate(r, from_attributes=True) for r in rows[:limit]]
+        counts = await day_counts(uow, rows[:limit])
+    items = [
+        ReviewQueueItem.model_validate(
+            r.model_dump()
+            | dict(zip(("readings", "flagged"), counts.get((r.station_code, r.day), (0, 0)), strict=True))
+        )
+        for r in rows[:limit]
+    ]
     last = items[-1] if len(rows) > limit else None
     return ReviewQueue(
         items=items, next_cursor=encode_cursor({"day": last.day, "station": last.station_code}) if last else None

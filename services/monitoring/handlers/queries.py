@@ -26,7 +26,8 @@ _SQLITE_FORMATS = {"hour": "%Y-%m-%dT%H:00", "day": "%Y-%m-%d", "month": "%Y-%m"
 _PG_FORMATS = {"hour": 'YYYY-MM-DD"T"HH24:00', "day": "YYYY-MM-DD", "month": "YYYY-MM"}
 
 
-def _bucket(dialect: str, aggregation: Aggregation) -> ColumnElement[str]:
+def local_period(dialect: str, aggregation: Aggregation) -> ColumnElement[str]:
+    """The local (Asia/Shanghai) hour, day or month of a reading's time, as text."""
     if dialect == "postgresql":
         return func.to_char(func.timezone("Asia/Shanghai", col(Reading.time)), _PG_FORMATS[aggregation])
     return func.strftime(_SQLITE_FORMATS[aggregation], col(Reading.time), "+8 hours")
@@ -52,7 +53,7 @@ async def raw_readings(
 def aggregation_query(
     dialect: str, station: str, parameter: str, interval: str, start: datetime, end: datetime, aggregation: Aggregation
 ) -> Select[Any]:
-    bucket = _bucket(dialect, aggregation).label("bucket")
+    bucket = local_period(dialect, aggregation).label("bucket")
     return (
         sa_select(bucket, func.avg(Reading.value), func.min(Reading.value), func.max(Reading.value), func.count())
         .where(*_range(station, parameter, interval, start, end))

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
+from sqlalchemy import case, func, or_
+from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
+from services.monitoring.domain.readings import day_bounds
 from services.monitoring.handlers.exceedances import detect_air_day
+from services.monitoring.handlers.queries import local_period
 from services.monitoring.handlers.stations import get_station
 from services.monitoring.standards import Standards
-from services.monitoring.tables import DayReview
+from services.monitoring.tables import DayReview, Reading
 from shared.audit import append_audit
 from shared.auth import Principal
 from shared.messaging import UnitOfWork
@@ -71,3 +76,21 @@ async def review_queue(
             | ((col(DayReview.day) == last_day) & (col(DayReview.station_code) > last_code))
         )
     return list((await uow.session.execute(query)).scalars())
+
+
+async def day_counts(uow: UnitOfWork, days: Sequence[DayReview]) -> dict[tuple[str, date], tuple[int, int]]:
+    """Values stored and values flagged per listed station-day, in one grouped query (what the reviewer sees)."""
+    if not days:
+        return {}
+    dialect = uow.session.bind.dialect.name if uow.session.bind is not None else "sqlite"
+    day = local_period(dialect, "day").label("day")
+    flagged = func.sum(case((or_(col(Reading.instrument_flag) != "N", col(Reading.auto_flags) != ""), 1), else_=0))
+    query = (
+        sa_select(col(Reading.station_code), day, func.count(), flagged)
+        .where(col(Reading.station_code).in_({d.station_code for d in days}))
+        .where(col(Reading.time) >= day_bounds(min(d.day for d in days))[0])
+        .where(col(Reading.time) < day_bounds(max(d.day for d in days))[1])
+        .group_by(col(Reading.station_code), day)
+    )
+    rows = (await uow.session.execute(query)).all()
+    return {(code, date.fromisoformat(d)): (int(n), int(f or 0)) for code, d, n, f in rows}
