@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlmodel import col, select
@@ -27,6 +28,15 @@ from shared.messaging import UnitOfWork
 from shared.messaging.tables import utcnow
 from shared.problems import Problem
 
+
+@dataclass(frozen=True)
+class Drafted:
+    content: dict[str, object]
+    title: str
+    summary: str
+    html: str
+
+
 KIND_NAMES = {
     "air_daily": "空气质量日报",
     "air_weekly": "空气质量周报",
@@ -50,7 +60,7 @@ async def _sections(uow: UnitOfWork, standards: Standards, month: date) -> list[
     return out
 
 
-async def _water_content(uow: UnitOfWork, standards: Standards, start: date) -> tuple[dict[str, object], str, str]:
+async def _water_content(uow: UnitOfWork, standards: Standards, start: date) -> Drafted:
     table = standards.water.in_force(start)
     sections = await _sections(uow, standards, start)
     towns = water_by_town(table, sections, await _sections(uow, standards, previous_month(start)))
@@ -60,12 +70,10 @@ async def _water_content(uow: UnitOfWork, standards: Standards, start: date) -> 
     summary = f"{start.year}年{start.month}月，{len(towns)}个镇街{evaluated}个断面参与评价，{meeting}个达到考核目标。"
     title = f"{start.year}年{start.month}月{KIND_NAMES['water_monthly']}"
     content: dict[str, object] = {"standard": table.name, "towns": towns, "sections": [s.__dict__ for s in sections]}
-    return content, summary, water_html(title, summary, towns, classes)
+    return Drafted(content, title, summary, water_html(title, summary, towns, classes))
 
 
-async def _air_content(
-    uow: UnitOfWork, standards: Standards, kind: str, start: date, end: date
-) -> tuple[dict[str, object], str, str]:
+async def _air_content(uow: UnitOfWork, standards: Standards, kind: str, start: date, end: date) -> Drafted:
     stations = await _stations(uow, "air_station")
     by_town: dict[str, list[Station]] = {}
     for station in stations:
@@ -83,7 +91,8 @@ async def _air_content(
     best = f"，空气质量最好的是{towns[0]['town']}" if towns else ""
     summary = f"{period}，{len(towns)}个镇街参与排名{best}。"
     title = f"{period}{KIND_NAMES[kind]}"
-    return {"standard": standards.aqi.in_force(start).name, "towns": towns}, summary, air_html(title, summary, towns)
+    content: dict[str, object] = {"standard": standards.aqi.in_force(start).name, "towns": towns}
+    return Drafted(content, title, summary, air_html(title, summary, towns))
 
 
 async def build_bulletin(
@@ -95,9 +104,9 @@ async def build_bulletin(
     except ValueError as exc:
         raise Problem(422, f"简报期间无效 {exc}", slug="invalid-period") from exc
     if kind == "water_monthly":
-        content, summary, html = await _water_content(uow, standards, first)
+        drafted = await _water_content(uow, standards, first)
     else:
-        content, summary, html = await _air_content(uow, standards, kind, first, last)
+        drafted = await _air_content(uow, standards, kind, first, last)
     found = (
         await uow.session.execute(select(Bulletin).where(Bulletin.kind == kind, Bulletin.period_start == first))
     ).scalar_one_or_none()
@@ -105,8 +114,8 @@ async def build_bulletin(
         raise Problem(409, "该期简报已发布 This bulletin is already published", slug="bulletin-published", id=found.id)
     bulletin = found or Bulletin(id=str(uuid.uuid4()), kind=kind, period_start=first, period_end=last, title="",
                                  summary="", content={}, html="")  # fmt: skip
-    title = html.split("<title>", 1)[1].split("</title>", 1)[0]
-    bulletin.title, bulletin.summary, bulletin.content, bulletin.html = title, summary, content, html
+    bulletin.title, bulletin.summary = drafted.title, drafted.summary
+    bulletin.content, bulletin.html = drafted.content, drafted.html
     bulletin.version = bulletin.version + 1 if found else 1
     uow.session.add(bulletin)
     await append_audit(
