@@ -22,8 +22,8 @@ class GatewaySettings(ServiceSettings):
     readiness_timeout: float = 3.0
     openapi_cache_seconds: float = 30.0
     max_body_bytes: int = 10 * 1024 * 1024
-    # multipart/form-data uploads (evidence recordings, referral documents); each service has its own cap too.
-    max_upload_bytes: int = 64 * 1024 * 1024
+    # multipart/form-data uploads (evidence recordings up to 200 MiB, referral documents); each service caps its own.
+    max_upload_bytes: int = 256 * 1024 * 1024
     # Rate limits in the notation of the ``limits`` library ("<count>/<period>").
     rate_limit_public: str = "120/minute"
     rate_limit_authenticated: str = "1200/minute"

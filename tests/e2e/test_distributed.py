@@ -79,6 +79,8 @@ class Deployment:
             env["GREENLAW_KAFKA_IDEMPOTENT_PRODUCER"] = "true" if self.kafka.idempotent else "false"
             env["GREENLAW_KAFKA_NAMESPACE"] = self.namespace
             env["GREENLAW_DATA_DIR"] = str(self.workdir / service)  # the image's GREENLAW_DATA_DIR, per container
+            if "GREENLAW_MONITORING_HJ212_PORT" in env:  # a container's fixed port; on a shared host, any free one
+                env["GREENLAW_MONITORING_HJ212_HOST"], env["GREENLAW_MONITORING_HJ212_PORT"] = "127.0.0.1", "0"
             self.env[service] = env
 
     def start(self) -> None:

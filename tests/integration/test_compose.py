@@ -388,11 +388,16 @@ def test_gateway_upstreams_name_compose_services_on_their_ports(
         assert (parts.port or 80) == listen_port(compose, name), f"{name} does not listen on {parts.port}"
 
 
-def test_gateway_is_published_and_nothing_else(compose: dict[str, Any]) -> None:
+def test_only_the_gateway_and_the_hj212_listener_are_published(compose: dict[str, Any]) -> None:
     published = {name: service.get("ports", []) for name, service in compose["services"].items()}
-    assert [name for name, ports in published.items() if ports] == ["gateway"]
+    assert [name for name, ports in published.items() if ports] == ["gateway", "monitoring"]
     targets = [int(str(port).rsplit(":", 1)[-1].split("/")[0]) for port in published["gateway"]]
     assert targets == [listen_port(compose, "gateway")]
+    # Stations speak HJ 212 over plain TCP straight to monitoring; its HTTP port stays internal.
+    monitoring_env = compose["services"]["monitoring"]["environment"]
+    hj212 = [int(str(port).rsplit(":", 1)[-1].split("/")[0]) for port in published["monitoring"]]
+    assert hj212 == [int(monitoring_env["GREENLAW_MONITORING_HJ212_PORT"])]
+    assert monitoring_env["GREENLAW_MONITORING_HJ212_HOST"] == "0.0.0.0"
 
 
 def test_depends_on_targets_exist_with_valid_conditions_and_no_cycle(compose: dict[str, Any]) -> None:

@@ -218,6 +218,15 @@ async def test_staff_api_without_token_is_401(gateway: httpx.AsyncClient) -> Non
     assert response.headers["www-authenticate"].startswith("Bearer")
 
 
+async def test_stations_push_readings_with_basic_credentials_only_there(gateway: httpx.AsyncClient) -> None:
+    station = httpx.BasicAuth("MN001", "station-password")
+    pushed = await gateway.post("/api/v1/monitoring/readings:batch", json=[], auth=station)
+    assert pushed.status_code == 200  # forwarded: monitoring checks the station's MN and password
+    assert pushed.json()["headers"]["authorization"].startswith("Basic ")
+    assert_problem(await gateway.post("/api/v1/monitoring/stations", json={}, auth=station), 401)
+    assert_problem(await gateway.get("/api/v1/monitoring/readings:batch", auth=station), 401)
+
+
 async def test_zones_refuse_the_other_zones_token(gateway: httpx.AsyncClient) -> None:
     assert_problem(await gateway.get("/api/v1/cases", headers=token("police", unit="西青公安分局")), 403)
     assert_problem(await gateway.get("/police/v1/referrals", headers=token("staff")), 403)

@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from shared.audit import history
+from tests.infra import PostgresServer
 from tests.integration.test_monitoring_api import client, create_station, hourly, monitoring_only, outbox
 from tests.stack import Stack
 
@@ -29,6 +30,16 @@ async def local(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
     if request.param == "postgres":
         config.database = "postgres"
         config.postgres = request.getfixturevalue("postgres")
+    async with Stack(config) as stack:
+        yield stack
+
+
+@pytest.fixture
+async def pg_local(postgres: PostgresServer, tmp_path: Path) -> AsyncIterator[Stack]:
+    """PostgreSQL only: the query plan that matters at volume."""
+    config = monitoring_only(tmp_path, hj212_enabled=False)
+    config.database = "postgres"
+    config.postgres = postgres
     async with Stack(config) as stack:
         yield stack
 
@@ -252,11 +263,10 @@ async def test_a_stuck_instrument_shows_across_single_hour_uploads(local: Stack)
         assert [r["auto_flags"] for r in raw] == ["constant"] * 6 + ["", "spike", ""]
 
 
-async def test_range_and_aggregation_queries_use_the_primary_key(local: Stack) -> None:
+async def test_range_and_aggregation_queries_use_the_primary_key(pg_local: Stack) -> None:
     """With 20 stations' data analysed, PostgreSQL answers one station's range from the reading primary key
     (station, parameter, interval, time): the plan that stays fast with millions of rows."""
-    if local.config.database != "postgres":
-        pytest.skip("the plan that matters at volume is PostgreSQL's")
+    local = pg_local
     from datetime import UTC, datetime, timedelta
 
     from sqlalchemy import text
