@@ -10,7 +10,7 @@ BENCHMARKS = [event_latency]
 def main() -> None:
     for module in BENCHMARKS:
         print(f"== {module.__name__}")
-        module.main()
+        module.main([])
 
 
 if __name__ == "__main__":

