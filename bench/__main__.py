@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bench import event_latency
+from bench import event_latency, ingest
 
-BENCHMARKS = [event_latency]
+BENCHMARKS = [event_latency, ingest]
 
 
 def main() -> None:

@@ -200,3 +200,33 @@ def rss_mib(pid: int) -> float:
         except FileNotFoundError:
             continue
     return total / 1024
+
+
+PG_ADMIN = os.environ.get("GREENLAW_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+@contextmanager
+def throwaway_database(prefix: str = "greenlaw_bench") -> Iterator[str]:
+    """A fresh PostgreSQL database, dropped afterwards; yields its asyncpg DSN (``postgresql://…``)."""
+    import asyncio
+
+    import asyncpg
+
+    name = f"{prefix}_{os.getpid()}_{int(time.time())}"
+
+    async def admin(sql: str) -> None:
+        connection = await asyncpg.connect(PG_ADMIN)
+        try:
+            await connection.execute(sql)
+        finally:
+            await connection.close()
+
+    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+    try:
+        yield PG_ADMIN.rsplit("/", 1)[0] + "/" + name
+    finally:
+        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def sqlalchemy_url(dsn: str) -> str:
+    return dsn.replace("postgresql://", "postgresql+asyncpg://", 1)
