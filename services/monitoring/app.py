@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from services.monitoring.api import ROUTERS
+from services.monitoring.domain.readings import DayOutOfRange
 from services.monitoring.domain.standards import NoStandardInForce
 from services.monitoring.hj212_listener import hj212_hook
 from services.monitoring.passwords import PasswordCache
@@ -34,6 +35,10 @@ async def _no_standard(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(request, 422, f"该日期无适用标准 {exc}", slug="no-standard-in-force")
 
 
+async def _day_out_of_range(request: Request, exc: Exception) -> JSONResponse:
+    return problem_response(request, 422, f"日期超出范围 {exc}", slug="day-out-of-range")
+
+
 def create_app(settings: MonitoringSettings | None = None, *, bus: InProcessBus | None = None) -> FastAPI:
     """Standard tables are read once here (files only, no connections); the HJ 212 listener runs as a hook."""
     settings = settings or MonitoringSettings()
@@ -49,6 +54,7 @@ def create_app(settings: MonitoringSettings | None = None, *, bus: InProcessBus 
     )
     app = build_service_app(spec, settings, bus=bus)
     app.add_exception_handler(NoStandardInForce, _no_standard)
+    app.add_exception_handler(DayOutOfRange, _day_out_of_range)
     app.state.standards = standards
     app.state.passwords = passwords
     return app

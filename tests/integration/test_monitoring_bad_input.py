@@ -100,3 +100,29 @@ async def test_bad_batches_store_nothing(local: Stack) -> None:
         assert too_many.status_code == 413
     async with local.runtime("monitoring").sessions() as session:
         assert (await session.execute(select(func.count()).select_from(Reading))).scalar_one() == 0
+
+
+async def test_days_at_the_ends_of_the_calendar_are_problems(local: Stack) -> None:
+    """Found by API fuzzing: year 0 and the first and last days of the calendar overflowed into a 500."""
+    async with client(local, "monitoring_reviewer") as http:
+        air = (await create_station(http, "air_station"))["code"]
+        water = (await create_station(http, "water_section"))["code"]
+        noise = (await create_station(http, "noise_point"))["code"]
+        gets = [(f"/api/v1/monitoring/stations/{water}/water-class", {"month": m}) for m in ("0000-01", "9999-12")]
+        for day in ("0001-01-01", "9999-12-31"):
+            gets += [
+                (f"/api/v1/monitoring/stations/{air}/aqi", {"on": day}),
+                (f"/api/v1/monitoring/stations/{noise}/noise", {"on": day}),
+                ("/api/v1/monitoring/towns/t/aqi", {"on": day}),
+                ("/api/v1/monitoring/exceedances", {"since": day}),
+            ]
+        for path, params in gets:
+            answer = await http.get(path, params=params)
+            assert answer.status_code == 422, (path, params, answer.text)
+            assert answer.headers["content-type"].startswith("application/problem+json")
+        for kind, start in [("air_daily", "0001-01-01"), ("air_weekly", "9999-12-27"),
+                            ("air_monthly", "9999-12-01"), ("water_monthly", "0001-02-01")]:  # fmt: skip
+            answer = await http.post("/api/v1/monitoring/bulletins", json={"kind": kind, "period_start": start})
+            assert answer.status_code == 422, (kind, start, answer.text)
+        detect = await http.post("/api/v1/monitoring/exceedances:detect", json={"period": "month", "on": "9999-12-31"})
+        assert detect.status_code == 422, detect.text

@@ -99,7 +99,7 @@ async def station_aqi(code: str, on: date, request: Request, _caller: Reader) ->
 
 @router.get("/{code}/water-class", operation_id="station_monthly_water_class")
 async def station_water_class(
-    code: str, request: Request, _caller: Reader, month: Annotated[str, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+    code: str, request: Request, _caller: Reader, month: Annotated[str, Query(pattern=r"^[1-9]\d{3}-(0[1-9]|1[0-2])$")]
 ) -> dict[str, Any]:
     """月度水质类别 of a section from the monthly means of valid values."""
     year, number = (int(x) for x in month.split("-"))

@@ -14,6 +14,9 @@ from services.monitoring.domain.water import WaterTable, worse_than_target
 
 def period_of(kind: str, start: date) -> tuple[date, date]:
     """The inclusive period of a bulletin: a day, the week from a Monday, or a calendar month."""
+    if start.year in (date.min.year, date.max.year):
+        # Its neighbours (the previous month, the day after) would fall off the calendar.
+        raise ValueError(f"no bulletin for the year {start.year}")
     if kind == "air_daily":
         return start, start
     if kind == "air_weekly":

@@ -41,8 +41,14 @@ def local_day(moment: datetime) -> date:
     return moment.astimezone(LOCAL).date()
 
 
+class DayOutOfRange(ValueError):
+    """The first or last day of the calendar: its UTC range, or that range read back locally, overflows."""
+
+
 def day_bounds(day: date) -> tuple[datetime, datetime]:
     """A local (Asia/Shanghai) day as a UTC half-open range."""
+    if day in (date.min, date.max):
+        raise DayOutOfRange(f"day {day.isoformat()} is out of range")
     start = datetime(day.year, day.month, day.day, tzinfo=LOCAL).astimezone(UTC)
     return start, start + timedelta(days=1)
 
