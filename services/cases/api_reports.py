@@ -20,7 +20,11 @@ from shared.service import runtime_of
 router = APIRouter(prefix="/api/v1/cases", tags=["reports"])
 
 
-@router.get("/statistics", operation_id="case_statistics")
+@router.get(
+    "/statistics",
+    operation_id="case_statistics",
+    responses={200: {"content": {"application/json": {}, "text/csv": {"schema": {"type": "string"}}}}},
+)
 async def statistics(
     request: Request,
     _caller: StatsReader,

@@ -185,3 +185,10 @@ async def test_revoke_and_amend_emit_events_and_leave_the_statistics(local: Stac
     async with local.runtime("cases").sessions() as session:
         types = {row.event_type for row in (await session.exec(select(OutboxRecord))).all()}
     assert {"cases.decision.revoked.v1", "cases.decision.amended.v1"} <= types
+
+
+async def test_statistics_documents_its_csv_answer(local: Stack) -> None:
+    """Found by API fuzzing: the CSV answer was sent but only JSON was documented."""
+    document = local.apps["cases"].openapi()
+    answers = document["paths"]["/api/v1/cases/statistics"]["get"]["responses"]["200"]["content"]
+    assert set(answers) == {"application/json", "text/csv"}
