@@ -18,7 +18,7 @@ from services.disclosure.settings import DisclosureSettings
 from services.disclosure.views import (
     PublicDecision,
     PublicDecisionList,
-    PublicNotice,
+    PublicNoticeList,
     public_decision,
     public_notice,
     render_atom,
@@ -136,7 +136,7 @@ async def get_decision(publication_id: str, request: Request) -> Response:
     "/withdrawals",
     operation_id="public_withdrawals",
     response_model=None,
-    responses={200: {"model": list[PublicNotice]}},
+    responses={200: {"model": PublicNoticeList}},
     summary="撤回公告",
 )
 async def withdrawals(request: Request) -> Response:
@@ -157,11 +157,15 @@ class PublicBulletin(BaseModel):
     html: str | None = Field(default=None, description="the bulletin as Chinese HTML (single bulletin only)")
 
 
+class PublicBulletinList(BaseModel):
+    items: list[PublicBulletin]
+
+
 @router.get(
     "/bulletins",
     operation_id="public_bulletins",
     response_model=None,
-    responses={200: {"model": list[PublicBulletin]}},
+    responses={200: {"model": PublicBulletinList}},
     summary="环境监测简报",
 )
 async def list_bulletins(

@@ -84,6 +84,10 @@ class PublicNotice(BaseModel):
     withdrawn_on: date
 
 
+class PublicNoticeList(BaseModel):
+    items: list[PublicNotice]
+
+
 def public_decision(publication: Publication) -> PublicDecision:
     withdrawn = publication.status == "withdrawn"
     withdrawal = None

@@ -273,3 +273,15 @@ async def test_revoked_before_publication_leaves_no_public_trace(local: Stack) -
         )
         assert late.status_code == 409
         assert late.json()["type"] == "urn:greenlaw:problem:publication-not-pending"
+
+
+async def test_public_lists_are_documented_as_the_objects_they_send(local: Stack) -> None:
+    """Found by API fuzzing: withdrawals and bulletins send ``{"items": [...]}`` but were documented as arrays."""
+    document = local.apps["disclosure"].openapi()
+    schemas = document["components"]["schemas"]
+    for path, model in [("/public/v1/withdrawals", "PublicNoticeList"), ("/public/v1/bulletins", "PublicBulletinList")]:
+        answer = document["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+        assert answer == {"$ref": f"#/components/schemas/{model}"}
+        assert schemas[model]["required"] == ["items"]
+        async with local.client("disclosure") as anonymous:
+            assert set((await anonymous.get(path)).json()) == {"items"}
