@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bench import event_latency, ingest
+from bench import event_latency, ingest, public_api
 
-BENCHMARKS = [event_latency, ingest]
+BENCHMARKS = [event_latency, ingest, public_api]
 
 
 def main() -> None:

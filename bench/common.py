@@ -45,6 +45,7 @@ class System:
 
     base: str
     pid: int
+    data_dir: str
 
 
 def staff_token(base: str, username: str = "head") -> str:
@@ -66,30 +67,43 @@ def embedded_system(**env: str) -> Iterator[str]:
 
 @contextmanager
 def embedded_process(**env: str) -> Iterator[System]:
-    """As :func:`embedded_system`, also giving the process id."""
+    """As :func:`embedded_system`, also giving the process id and data directory."""
+    with (
+        tempfile.TemporaryDirectory(prefix="greenlaw-bench-") as data,
+        greenlaw_process(["run"], data, env) as system,
+    ):
+        yield system
+
+
+@contextmanager
+def greenlaw_process(command: list[str], data: str, env: dict[str, str]) -> Iterator[System]:
+    """``greenlaw <command> --port P`` on the data directory ``data``, until it answers ``/readyz``."""
     port = free_port()
-    with tempfile.TemporaryDirectory(prefix="greenlaw-bench-") as data:
-        environment = {**os.environ, "GREENLAW_DATA_DIR": data, "GREENLAW_LOG_LEVEL": "WARNING", **UNTHROTTLED, **env}
+    environment = {**os.environ, "GREENLAW_DATA_DIR": data, "GREENLAW_LOG_LEVEL": "WARNING", **UNTHROTTLED, **env}
+    log = Path(data) / f"bench-{command[-1]}.log"
+    with log.open("ab") as sink:
         process = subprocess.Popen(
-            [sys.executable, "-m", "services.cli", "run", "--port", str(port)],
+            [sys.executable, "-m", "services.cli", *command, "--host", "127.0.0.1", "--port", str(port)],
             env=environment,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline:
-                try:
-                    if httpx.get(base + "/readyz", timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    if process.poll() is not None:
-                        raise RuntimeError("greenlaw run exited during start-up") from None
-                    time.sleep(0.2)
-            yield System(base, process.pid)
-        finally:
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(base + "/readyz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                if process.poll() is not None:
+                    tail = log.read_text(errors="replace")[-3000:]
+                    raise RuntimeError(f"greenlaw {command[0]} exited during start-up:\n{tail}") from None
+                time.sleep(0.2)
+        yield System(base, process.pid, data)
+    finally:
+        if process.poll() is None:
             os.killpg(process.pid, signal.SIGTERM)
             process.wait(timeout=30)
 

@@ -1,0 +1,187 @@
+"""Public API: req/s and latency of ``GET /public/v1/decisions`` (filters, 20 items), 64 concurrent clients (wrk).
+
+Four figures in the same run, each over the same publications (issued as decisions through the cases API and
+auto-published, as in ``bench.event_latency``):
+
+- through the gateway (``greenlaw run``, rate limits lifted: the benchmark measures the path, not the throttle);
+- straight to the disclosure service (``greenlaw serve disclosure`` on the same data directory, no gateway; a
+  service alone needs the Kafka transport, so a local Tansu broker runs for it, idle during the measurement);
+- nginx (Debian) serving the very same JSON bytes as a static file (the floor of HTTP on this machine);
+- 304 revalidation through the gateway (``If-None-Match`` with the page's ETag).
+
+Targets (issue: performance): ≥ 1,500 req/s and p99 ≤ 50 ms through the gateway; gateway latency ≤ 1.5 × direct;
+304 ≥ 3,000 req/s. Needs ``wrk`` and ``nginx`` (``apt-get install wrk nginx``).
+``python -m bench.public_api [--seconds 5] [--runs 3] [--connections 64] [--publications 200]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bench.common import (
+    embedded_process,
+    free_port,
+    greenlaw_process,
+    kafka_broker,
+    kafka_env,
+    record,
+    repeat,
+    staff_token,
+)
+from bench.event_latency import AUTO_PUBLISH, credit_code, decision
+
+QUERY = "/public/v1/decisions?kind=penalty&from=2021-01-01&to=2021-12-31&limit=20"
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def seed(base: str, count: int) -> None:
+    """``count`` decisions through the cases API, then wait until the disclosure lists all of them."""
+    rng = random.Random(20211013)
+    headers = {"Authorization": f"Bearer {staff_token(base)}"}
+    with httpx.Client(base_url=base, timeout=30, headers=headers) as staff:
+        for _ in range(count):
+            staff.post("/api/v1/cases/decisions", json=decision(rng, credit_code(rng))).raise_for_status()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        found, cursor = 0, None
+        while True:
+            params = {"limit": 100, **({"cursor": cursor} if cursor else {})}
+            page = httpx.get(base + "/public/v1/decisions", params=params, timeout=30).json()
+            found += len(page["items"])
+            cursor = page["next_cursor"]
+            if not cursor:
+                break
+        if found >= count:
+            return
+        time.sleep(0.5)
+    raise TimeoutError(f"only {found} of {count} publications visible")
+
+
+def wrk(url: str, *, seconds: int, connections: int, headers: dict[str, str] | None = None) -> dict[str, float]:
+    """One wrk run: req/s and latency percentiles (ms); non-2xx/3xx answers fail the benchmark."""
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "5s"]
+    for name, value in (headers or {}).items():
+        command += ["-H", f"{name}: {value}"]
+    output = subprocess.run([*command, url], capture_output=True, text=True, check=True, timeout=seconds + 30).stdout
+    if "Non-2xx or 3xx" in output or "Socket errors" in output:
+        raise RuntimeError(f"wrk saw errors:\n{output}")
+    figures = {"req_per_s": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))}  # type: ignore[union-attr]
+    for percent in ("50", "90", "99"):
+        match = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s)\s*$", output, re.MULTILINE)
+        figures[f"p{percent}_ms"] = float(match.group(1)) * UNITS[match.group(2)]  # type: ignore[union-attr]
+    return figures
+
+
+@contextmanager
+def nginx_serving(body: bytes) -> Iterator[str]:
+    """nginx on loopback serving ``body`` as ``/decisions.json`` (application/json); yields the URL."""
+    binary = shutil.which("nginx") or "/usr/sbin/nginx"
+    port = free_port()
+    with tempfile.TemporaryDirectory(prefix="greenlaw-bench-nginx-") as folder:
+        root = Path(folder)
+        (root / "decisions.json").write_bytes(body)
+        (root / "nginx.conf").write_text(
+            f"""worker_processes 2;
+pid {root}/nginx.pid;
+error_log {root}/error.log;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    types {{ application/json json; }}
+    client_body_temp_path {root}; proxy_temp_path {root}; fastcgi_temp_path {root};
+    uwsgi_temp_path {root}; scgi_temp_path {root};
+    server {{ listen 127.0.0.1:{port}; root {root}; }}
+}}
+""",
+            encoding="utf-8",
+        )
+        process = subprocess.Popen([binary, "-c", str(root / "nginx.conf"), "-p", str(root), "-g", "daemon off;"])
+        try:
+            url = f"http://127.0.0.1:{port}/decisions.json"
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                try:
+                    httpx.get(url, timeout=1).raise_for_status()
+                    break
+                except httpx.TransportError:
+                    time.sleep(0.1)
+            yield url
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+def measure(args: argparse.Namespace) -> dict[str, Any]:
+    with embedded_process(**AUTO_PUBLISH) as system:
+        seed(system.base, args.publications)
+        page = httpx.get(system.base + QUERY, timeout=30)
+        page.raise_for_status()
+        assert len(page.json()["items"]) == 20
+        etag = page.headers["ETag"]
+        # A service alone runs on the Kafka transport (the in-process bus exists only in the embedded process).
+        serve = ["serve", "disclosure"]
+        with (
+            kafka_broker() as bootstrap,
+            greenlaw_process(serve, system.data_dir, {**AUTO_PUBLISH, **kafka_env(bootstrap)}) as direct,
+            nginx_serving(page.content) as static,
+        ):
+            if httpx.get(direct.base + QUERY, timeout=30).content != page.content:
+                raise RuntimeError("the disclosure service answers other bytes than the gateway")
+
+            def one_run(_run: int) -> dict[str, float]:
+                options = {"seconds": args.seconds, "connections": args.connections}
+                figures: dict[str, float] = {}
+                for name, url, headers in (
+                    ("gateway", system.base + QUERY, None),
+                    ("direct", direct.base + QUERY, None),
+                    ("nginx", static, None),
+                    ("gateway_304", system.base + QUERY, {"If-None-Match": etag}),
+                ):
+                    for key, value in wrk(url, headers=headers, **options).items():
+                        figures[f"{name}_{key}"] = value
+                figures["gateway_to_direct_p50"] = figures["gateway_p50_ms"] / figures["direct_p50_ms"]
+                figures["gateway_to_direct_p99"] = figures["gateway_p99_ms"] / figures["direct_p99_ms"]
+                figures["gateway_to_nginx_req_per_s"] = figures["gateway_req_per_s"] / figures["nginx_req_per_s"]
+                print(json.dumps({k: round(v, 2) for k, v in figures.items()}))
+                return figures
+
+            return {"body_bytes": len(page.content), **repeat(args.runs, one_run)}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--publications", type=int, default=200)
+    args = parser.parse_args(argv)
+    figures = measure(args)
+
+    def median(key: str) -> float:
+        return float(figures[key]["median"])
+
+    met = {
+        "gateway_req_per_s >= 1500": median("gateway_req_per_s") >= 1500,
+        "gateway_p99_ms <= 50": median("gateway_p99_ms") <= 50,
+        "gateway_to_direct_p50 <= 1.5": median("gateway_to_direct_p50") <= 1.5,
+        "gateway_304_req_per_s >= 3000": median("gateway_304_req_per_s") >= 3000,
+    }
+    shape = {"query": QUERY, "connections": args.connections, "seconds_per_measurement": args.seconds}
+    record("public_api", {**shape, **figures, "targets": met, "met": all(met.values())})
+
+
+if __name__ == "__main__":
+    main()
