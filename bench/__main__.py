@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bench import event_latency, ingest, public_api
+from bench import event_latency, hj212, ingest, public_api
 
-BENCHMARKS = [event_latency, ingest, public_api]
+BENCHMARKS = [event_latency, ingest, public_api, hj212]
 
 
 def main() -> None:
