@@ -126,3 +126,10 @@ async def test_days_at_the_ends_of_the_calendar_are_problems(local: Stack) -> No
             assert answer.status_code == 422, (kind, start, answer.text)
         detect = await http.post("/api/v1/monitoring/exceedances:detect", json={"period": "month", "on": "9999-12-31"})
         assert detect.status_code == 422, detect.text
+
+
+async def test_readings_document_their_csv_answer(local: Stack) -> None:
+    """Found by API fuzzing: ``format=csv`` answers text/csv, which was not documented."""
+    document = local.apps["monitoring"].openapi()
+    answers = document["paths"]["/api/v1/monitoring/readings"]["get"]["responses"]["200"]["content"]
+    assert set(answers) == {"application/json", "text/csv"}

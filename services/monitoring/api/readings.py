@@ -74,7 +74,11 @@ async def ingest_readings(request: Request, caller: Annotated[Sender, Depends(se
     return result
 
 
-@router.get("/readings", operation_id="query_readings")
+@router.get(
+    "/readings",
+    operation_id="query_readings",
+    responses={200: {"content": {"application/json": {}, "text/csv": {"schema": {"type": "string"}}}}},
+)
 async def query_readings(
     request: Request,
     _caller: Reader,
