@@ -15,6 +15,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, H
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.logging import bind_request
+from shared.problem_docs import document_problems
 from shared.problems import install_problem_handlers, problem_response
 
 ReadyCheck = Callable[[], Awaitable[None]]
@@ -93,6 +94,7 @@ def create_http_app(
     app = FastAPI(title=title, description=description, version="1.0.0", lifespan=lifespan, **fastapi_kwargs)
     app.state.metrics_registry = registry
     install_problem_handlers(app)
+    document_problems(app)
     for router in routers:
         app.include_router(router)
 

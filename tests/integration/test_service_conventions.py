@@ -98,3 +98,19 @@ async def test_idempotency_key_replays_the_first_answer_and_refuses_a_different_
         assert other.json()["type"] == "urn:greenlaw:problem:idempotency-key-reused"
         fresh = await client.post("/api/v1/cases/decisions", json=decision_body(decided_on="2023-05-05"))
         assert fresh.json()["document_number"].endswith("〕2号")  # the replays allocated no number
+
+
+async def test_every_operation_documents_its_problems(local: Stack) -> None:
+    """Errors come from shared code, so every operation names problem+json for its client errors."""
+    for name, app in local.apps.items():
+        document = app.openapi()
+        assert "HTTPValidationError" not in document["components"]["schemas"], name
+        for path, item in document["paths"].items():
+            for method, operation in item.items():
+                responses = operation["responses"]
+                assert responses["4XX"]["content"] == {
+                    "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+                }, (name, method, path)
+                for status, response in responses.items():
+                    if status[0] in "45":
+                        assert list(response["content"]) == ["application/problem+json"], (name, method, path)
