@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bench import event_latency, hj212, ingest, public_api
+from bench import event_latency, growth, hj212, ingest, memory, public_api
 
-BENCHMARKS = [event_latency, ingest, public_api, hj212]
+BENCHMARKS = [event_latency, ingest, public_api, hj212, memory, growth]
 
 
 def main() -> None:
