@@ -285,3 +285,13 @@ async def test_public_lists_are_documented_as_the_objects_they_send(local: Stack
         assert schemas[model]["required"] == ["items"]
         async with local.client("disclosure") as anonymous:
             assert set((await anonymous.get(path)).json()) == {"items"}
+
+
+async def test_portal_report_year_out_of_range_is_a_problem(local: Stack) -> None:
+    """Found by API fuzzing: a year too large for the database was a 500 on the portal page."""
+    async with local.client("disclosure") as anonymous:
+        for year in ("26121702000660520472936448", "1999"):
+            answer = await anonymous.get(f"/portal/reports/{year}")
+            assert answer.status_code == 422, answer.text
+            assert answer.headers["content-type"].startswith("application/problem+json")
+        assert (await anonymous.get("/portal/reports/2099")).status_code == 404

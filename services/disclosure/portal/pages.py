@@ -8,13 +8,14 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlmodel import col, select
 
 from services.disclosure import queries
 from services.disclosure.public_api import cached
 from services.disclosure.queries import PublicFilters
-from services.disclosure.reports import published_report
+from services.disclosure.reports import Year, published_report
 from services.disclosure.settings import DisclosureSettings
 from services.disclosure.tables import AnnualReport
 from services.disclosure.views import KIND_LABELS, public_decision, public_notice
@@ -22,7 +23,8 @@ from shared.contracts.common import DecisionKind
 from shared.problems import Problem
 from shared.service import runtime_of
 
-router = APIRouter(prefix="/portal", tags=["portal"], include_in_schema=False)
+# Documented as HTML pages (text/html), so the OpenAPI document lists every public route.
+router = APIRouter(prefix="/portal", tags=["portal"], default_response_class=HTMLResponse)
 
 TEMPLATES = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
@@ -97,8 +99,8 @@ def _next_url(filters: PublicFilters, cursor: str | None) -> str | None:
     return "/portal/?" + urlencode({k: str(v) for k, v in params.items() if v})
 
 
-@router.get("", response_class=Response)
-@router.get("/", response_class=Response)
+@router.get("")
+@router.get("/")
 async def decisions(
     request: Request, filters: PortalFilters, cursor: Annotated[str | None, Query(max_length=200)] = None
 ) -> Response:
@@ -114,35 +116,35 @@ async def decisions(
     )
 
 
-@router.get("/decisions/{publication_id}", response_class=Response)
+@router.get("/decisions/{publication_id}")
 async def decision(publication_id: str, request: Request) -> Response:
     async with runtime_of(request).uow() as uow:
         row = await queries.public_decision_row(uow, publication_id)
     return page(request, "decision.html", item=public_decision(row))
 
 
-@router.get("/withdrawn", response_class=Response)
+@router.get("/withdrawn")
 async def withdrawn(request: Request) -> Response:
     async with runtime_of(request).uow() as uow:
         notices = [public_notice(n) for n in await queries.public_notices(uow)]
     return page(request, "withdrawn.html", notices=notices)
 
 
-@router.get("/bulletins", response_class=Response)
+@router.get("/bulletins")
 async def bulletins(request: Request) -> Response:
     async with runtime_of(request).uow() as uow:
         rows = await queries.bulletins(uow, kind=None)
     return page(request, "bulletins.html", bulletins=rows)
 
 
-@router.get("/bulletins/{bulletin_id}", response_class=Response)
+@router.get("/bulletins/{bulletin_id}")
 async def bulletin(bulletin_id: str, request: Request) -> Response:
     async with runtime_of(request).uow() as uow:
         row = await queries.bulletin(uow, bulletin_id)
     return page(request, "bulletin.html", bulletin=row)
 
 
-@router.get("/reports", response_class=Response)
+@router.get("/reports")
 async def reports_page(request: Request) -> Response:
     async with runtime_of(request).uow() as uow:
         query = select(AnnualReport).order_by(col(AnnualReport.year).desc())
@@ -150,6 +152,6 @@ async def reports_page(request: Request) -> Response:
     return page(request, "reports.html", reports=rows)
 
 
-@router.get("/reports/{year}", response_class=Response)
-async def report_page(year: int, request: Request) -> Response:
+@router.get("/reports/{year}")
+async def report_page(year: Year, request: Request) -> Response:
     return page(request, "report.html", report=await published_report(request, year))
