@@ -1,14 +1,18 @@
 """Fuzzing every documented operation with schemathesis: no 5xx, and answers as the OpenAPI document says.
 
-Cases are generated from each service's own ``/openapi.json`` (and from the gateway's merged document), a fixed
-number per operation with a derandomized seed, and sent through the in-process ASGI transport in the test's event
-loop: the services' engines and buses live in that loop, so schemathesis' synchronous ASGI client (its own thread
-and loop) cannot call them. Each case is sent once per caller (no token, each role that uses the service, a police
-unit), and every answer must pass the checks below.
+Cases are generated from each service's own ``/openapi.json`` (and from the gateway's merged document, loaded with
+``schemathesis.openapi.from_dict``), a fixed number per operation with a derandomized seed, and sent through
+httpx's ASGI transport in the test's event loop: the services' engines and buses live in that loop, and
+schemathesis' own ASGI client (``from_asgi``) runs the app in a blocking portal on another thread and loop.
+Schema-valid cases are sent once per caller (no token, each role that uses the service, a police unit);
+schema-invalid ones (negative mode) as admin and as police, so they reach the handlers. Every answer must pass
+the checks below.
 
-``positive_data_acceptance`` is left out on purpose: a schema-valid request may still be refused with a 4xx for
-reasons a JSON schema cannot say (a unified social credit code checksum, an unknown pagination cursor, a missing
-If-Match, an unknown station); those refusals are problem documents, which the checks below do validate.
+Two checks are left out on purpose. ``positive_data_acceptance``: a schema-valid request may still be refused
+with a 4xx for reasons a JSON schema cannot say (a unified social credit code checksum, an unknown pagination
+cursor, a missing If-Match, an unknown station). ``negative_data_rejection``: some invalid inputs are harmlessly
+accepted (an unknown query parameter is ignored). Both kinds of answer are still checked: never a 5xx, a
+documented status and media type, and a body (problem+json for errors) that matches its schema.
 """
 
 from __future__ import annotations
