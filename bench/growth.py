@@ -8,7 +8,9 @@
   readings in the table, loaded through the batch-ingest endpoint (the product's bulk path), 10,000 a request,
   hourly, 6 pollutants, spread over as many stations as needed (8,640 readings per station: 60 days); p95 of 100
   queries (in-process ASGI, no network). The queried
-  station-month holds the same 720 hours at every size, so the growth is the table's, not the answer's.
+  station-month holds the same 720 hours at every size, so the growth is the table's, not the answer's. Measured
+  twice: as loaded (the table has no planner statistics yet) and after ``ANALYZE reading`` (what autovacuum does
+  after enough inserts: the steady state, which the target is judged on).
 
 Baseline in the same run: the smallest size; each larger size is reported as a ratio to it, next to N/N₀ and
 (N log N)/(N₀ log N₀) ("no worse than log-linear"). Targets (issue): search p95 ≤ 50 ms at 1M publications;
@@ -164,9 +166,33 @@ async def aggregation_at(size: int, dsn: str) -> dict[str, float]:
         url = f"/api/v1/monitoring/readings?{month}&interval=hour&aggregation=hour"
         check = (await client.get(url)).json()["items"]
         await timed_gets(client, [url] * 5, {})  # warm-up
+        loaded = quantiles(await timed_gets(client, [url] * 100, {}))
+        await analyse(dsn)
+        await timed_gets(client, [url] * 5, {})
         figures = quantiles(await timed_gets(client, [url] * 100, {}))
-    print(f"{size:>10,} readings: aggregation p95 {figures['p95_ms']:.1f} ms ({len(check)} hours, load {load_s:.0f} s)")
-    return {"aggregation_p95_ms": figures["p95_ms"], "aggregation_p50_ms": figures["p50_ms"], "load_s": load_s}
+    print(
+        f"{size:>10,} readings: aggregation p95 {figures['p95_ms']:.1f} ms after ANALYZE, {loaded['p95_ms']:.1f} ms"
+        f" as loaded ({len(check)} hours, load {load_s:.0f} s)"
+    )
+    return {
+        "aggregation_p95_ms": figures["p95_ms"],
+        "aggregation_p50_ms": figures["p50_ms"],
+        "as_loaded_p95_ms": loaded["p95_ms"],
+        "as_loaded_p50_ms": loaded["p50_ms"],
+        "load_s": load_s,
+    }
+
+
+async def analyse(dsn: str) -> None:
+    """What autovacuum's ANALYZE does after enough inserts: a fresh table has no statistics, and the planner then
+    prefers ``ix_reading_interval_time`` (every station's rows in the range) to the primary key."""
+    import asyncpg
+
+    connection = await asyncpg.connect(dsn)
+    try:
+        await connection.execute("ANALYZE reading")
+    finally:
+        await connection.close()
 
 
 def with_ratios(points: dict[int, dict[str, float]], key: str) -> dict[str, Any]:
