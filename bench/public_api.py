@@ -168,6 +168,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--publications", type=int, default=200)
     args = parser.parse_args(argv)
+    if shutil.which("wrk") is None or not (shutil.which("nginx") or Path("/usr/sbin/nginx").exists()):
+        print("public_api skipped: needs wrk and nginx (apt-get install wrk nginx)")
+        return
     figures = measure(args)
 
     def median(key: str) -> float:
