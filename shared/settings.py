@@ -31,6 +31,8 @@ class CommonSettings(BaseSettings):
     kafka_idempotent_producer: bool = True
     kafka_topic_partitions: int = 3
     kafka_replication_factor: int = 1
+    # How long a consumer's fetch waits for data; aiokafka's 500 ms default puts half a second on every event.
+    kafka_fetch_max_wait_ms: int = 50
     # Prefix for topic and consumer-group names, so several deployments (or test runs) can share one cluster.
     kafka_namespace: str = ""
     jwt_secret: SecretStr = SecretStr(DEV_SECRET)

@@ -77,7 +77,10 @@ class Messaging:
             return
         for consumer in self.consumers:
             runner = KafkaConsumerRunner(
-                consumer, self.settings.common.kafka_bootstrap_servers, namespace=self.settings.common.kafka_namespace
+                consumer,
+                self.settings.common.kafka_bootstrap_servers,
+                namespace=self.settings.common.kafka_namespace,
+                fetch_max_wait_ms=self.settings.common.kafka_fetch_max_wait_ms,
             )
             self.runners.append(runner)
             self._tasks.append(asyncio.create_task(runner.run(), name=f"consumer:{consumer.name}"))
