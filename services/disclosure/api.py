@@ -18,12 +18,14 @@ from services.disclosure.schemas import (
     PublicationEdit,
     PublicationList,
     PublicationStaff,
+    PublishRequest,
 )
 from services.disclosure.settings import DisclosureSettings
 from services.disclosure.tables import Publication
 from shared.auth import Principal, Role
 from shared.contracts.common import DecisionKind
 from shared.http import etag_of, require_if_match
+from shared.problems import Problem
 from shared.service import requires, runtime_of
 from shared.web import correlation_id
 
@@ -96,17 +98,29 @@ async def get_publication(
     response_model=PublicationStaff,
     summary="审核发布 Approve and publish",
 )
-async def publish(publication_id: str, request: Request, response: Response, caller: Editor) -> PublicationStaff:
-    """The editor approves the redacted text; needs If-Match with the ETag read."""
+async def publish(
+    publication_id: str,
+    request: Request,
+    response: Response,
+    caller: Editor,
+    body: PublishRequest | None = None,
+) -> PublicationStaff:
+    """The editor approves the redacted text; needs If-Match with the ETag read. An earlier ``published_on``
+    (补录) must lie between the decision date and today."""
     today = handlers.local_today(settings_of(request).timezone)
+    published_on = body.published_on if body is not None and body.published_on is not None else today
+    if published_on > today:
+        raise Problem(422, "发布日期不能晚于今天 published_on is in the future", slug="validation")
     async with runtime_of(request).uow() as uow:
         publication = await handlers.get_publication(uow, publication_id)
         require_if_match(request, etag_of(publication.id, publication.version))
+        if published_on < publication.decided_on:
+            raise Problem(422, "发布日期早于决定日期 published_on is before the decision date", slug="validation")
         await handlers.publish(
             uow,
             publication,
             actor=caller.subject,
-            today=today,
+            today=published_on,
             settings=settings_of(request),
             correlation_id=correlation_id(request),
         )

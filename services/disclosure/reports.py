@@ -66,6 +66,12 @@ class CasesStatistics(BaseModel):
     referrals_by_medium: ByMedium
 
 
+class ReportPublishRequest(BaseModel):
+    model_config = {"extra": "forbid"}
+
+    published_on: date | None = Field(default=None, description="实际发布日期 (补录); default today")
+
+
 class ReportStatus(BaseModel):
     year: int
     due_on: date
@@ -135,11 +141,21 @@ async def publish_report(
     operation_id="publish_annual_report",
     summary="发布年度执法工作报告 Build and publish the annual report",
 )
-async def publish(year: Year, request: Request, caller: Editor) -> dict[str, Any]:
+async def publish(
+    year: Year, request: Request, caller: Editor, body: ReportPublishRequest | None = None
+) -> dict[str, Any]:
+    """``published_on`` records a report that went out on an earlier day (补录); it decides on-time."""
     settings: DisclosureSettings = request.app.state.settings
     today = handlers.local_today(settings.timezone)
     if year >= today.year:
         raise Problem(409, f"{year}年尚未结束 The year {year} is not over yet", slug="year-not-over")
+    if body is not None and body.published_on is not None and not date(year + 1, 1, 1) <= body.published_on <= today:
+        raise Problem(
+            422,
+            "发布日期须在次年1月1日至今天之间 published_on must lie between 1 January of the next year and today",
+            slug="validation",
+        )
+    published_on = body.published_on if body is not None and body.published_on is not None else today
     statistics = await fetch_statistics(request, year)
     due_on = report_due_on(year, settings.annual_report_due_month_day)
     async with runtime_of(request).uow() as uow:
@@ -147,7 +163,7 @@ async def publish(year: Year, request: Request, caller: Editor) -> dict[str, Any
         data = build_report(
             year, statistics.model_dump(mode="json"), figures, authority=settings.authority, due_on=due_on
         )
-        report = await publish_report(uow, year, data, due_on=due_on, today=today, actor=caller.subject)
+        report = await publish_report(uow, year, data, due_on=due_on, today=published_on, actor=caller.subject)
         await uow.commit()
     return {**data, "published_on": report.published_on, "on_time": report.on_time, "version": report.version}
 

@@ -49,6 +49,15 @@ class PublicationList(BaseModel):
     next_cursor: str | None
 
 
+class PublishRequest(BaseModel):
+    """审核发布. ``published_on`` records a publication that went out on an earlier day (补录, e.g. on the government
+    website before this system); omitted, it is today. It decides whether the publication was on time."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    published_on: date | None = Field(default=None, description="实际发布日期; default today (Asia/Shanghai)")
+
+
 class PublicationEdit(BaseModel):
     """An editor's change to the redacted public text (编辑公示内容). Omitted fields stay as they are."""
 
