@@ -13,6 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from shared.audit_schedule import audit_chain_check
 from shared.auth import Principal, Role, Zone, principal_dependency, require_roles
 from shared.db import create_engine, migrate, session_factory
 from shared.messaging import InProcessBus, Messaging, Subscription, UnitOfWork
@@ -67,7 +68,8 @@ def build_service_app(spec: ServiceSpec, settings: ServiceSettings, *, bus: InPr
         await runtime.messaging.start_relay()
         try:
             async with AsyncExitStack() as hooks:
-                for hook in spec.hooks:
+                # Every service's migrations create the audit log, so every service checks its chain.
+                for hook in (*spec.hooks, audit_chain_check):
                     await hooks.enter_async_context(hook(app, runtime))
                 yield
         finally:

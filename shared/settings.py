@@ -48,6 +48,8 @@ class CommonSettings(BaseSettings):
     log_json: bool | None = None
     log_level: str = "INFO"
     holidays_file: Path | None = None
+    # Each service re-verifies its audit hash chain this often in the background (shared/audit_schedule.py); 0: never.
+    audit_check_interval_s: float = Field(default=3600.0, ge=0)
 
     @model_validator(mode="after")
     def _signing_secret(self) -> CommonSettings:
