@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run test test-fast browser lint format migrate up bench asyncapi clean
+.PHONY: install run test test-fast browser lint format migrate up bench asyncapi openapi clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,9 @@ bench: $(INSTALLED)
 
 asyncapi: $(INSTALLED)
 	$(BIN)/greenlaw asyncapi
+
+openapi: $(INSTALLED)
+	$(BIN)/greenlaw openapi
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -13,6 +13,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from services.gateway.cli import clients_app, users_app
+from services.openapi_doc import openapi_command
 
 if TYPE_CHECKING:
     from shared.settings import CommonSettings
@@ -151,6 +152,9 @@ def asyncapi() -> None:
     from shared.contracts.asyncapi import write
 
     typer.echo(str(write()))
+
+
+app.command("openapi")(openapi_command)
 
 
 if __name__ == "__main__":
