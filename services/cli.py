@@ -12,6 +12,7 @@ import typer
 import uvicorn
 from fastapi import FastAPI
 
+from services.backup import backup_app
 from services.gateway.cli import clients_app, users_app
 from services.openapi_doc import openapi_command
 
@@ -121,6 +122,7 @@ def topics(
 
 audit_app = typer.Typer(help="The hash-chained audit logs.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
+app.add_typer(backup_app, name="backup")
 
 
 @audit_app.command("verify")
