@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import socket
+import stat
 import subprocess
 import tempfile
 import time
@@ -102,6 +104,113 @@ def postgres_server() -> Iterator[PostgresServer | None]:
             yield PostgresServer(server.get_uri())
         finally:
             server.cleanup()
+
+
+class PrivatePostgres:
+    """A PostgreSQL server of one test alone: ``initdb`` in a temporary directory, listening on a free loopback port.
+
+    Unlike the machine's shared server, the test may stop and start it (``restart``) with the same data directory,
+    as an operator restarting a service's database would. The binaries are those of the ``pgserver`` test dependency,
+    else the machine's (``pg_config --bindir``); as root, the server runs as an unprivileged user (PostgreSQL refuses
+    root). ``fsync`` is off: a server crash loses nothing (the kernel keeps what was written), only a machine crash.
+    """
+
+    def __init__(self, bindir: Path, *, user: str | None) -> None:
+        self.bindir = bindir
+        self.user = user
+        self.port = free_port()
+        self.root = Path(tempfile.mkdtemp(prefix="greenlaw-private-pg-"))
+        self.pgdata = self.root / "data"
+        self.log_path = self.root / "server.log"
+        self.restarts = 0
+
+    @classmethod
+    def create(cls) -> PrivatePostgres | None:
+        """Initialised and started; None when no PostgreSQL binaries are available."""
+        bindir = _postgres_bindir()
+        if bindir is None:
+            return None
+        user = None
+        if os.geteuid() == 0:
+            from pgserver.utils import ensure_folder_permissions, ensure_prefix_permissions, ensure_user_exists
+
+            user = "pgserver"
+            ensure_user_exists(user)
+            ensure_prefix_permissions(bindir)  # the unprivileged user must reach the binaries and their libraries
+            ensure_folder_permissions(bindir, stat.S_IRGRP | stat.S_IROTH | stat.S_IXGRP | stat.S_IXOTH)
+            ensure_folder_permissions(bindir.parent / "lib", stat.S_IRGRP | stat.S_IROTH)
+        server = cls(bindir, user=user)
+        server.root.chmod(0o755)
+        if user is not None:
+            shutil.chown(server.root, user, user)
+        server._run("initdb", "-D", str(server.pgdata), "--auth=trust", "-U", "postgres", "--encoding=UTF8")
+        server.start()
+        return server
+
+    @property
+    def dsn(self) -> str:
+        return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+
+    def server(self) -> PostgresServer:
+        """The same server as a ``PostgresServer``, to create databases on it."""
+        return PostgresServer(self.dsn)
+
+    def start(self) -> None:
+        options = f"-h 127.0.0.1 -p {self.port} -k {self.root} -c fsync=off -c full_page_writes=off"
+        self._run("pg_ctl", "-D", str(self.pgdata), "-l", str(self.log_path), "-o", options, "-w", "-t", "60", "start")
+        wait_port("127.0.0.1", self.port)
+
+    def stop(self, mode: str = "fast") -> None:
+        """``fast`` ends the sessions and shuts down cleanly; ``immediate`` is a crash (recovery at the next start)."""
+        self._run("pg_ctl", "-D", str(self.pgdata), "-m", mode, "-w", "-t", "60", "stop")
+
+    def restart(self, mode: str = "fast", *, down_for: float = 0.0) -> None:
+        self.stop(mode)
+        time.sleep(down_for)
+        self.start()
+        self.restarts += 1
+
+    def close(self) -> None:
+        with contextlib.suppress(subprocess.CalledProcessError):
+            self.stop("immediate")
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def log(self) -> str:
+        try:
+            return self.log_path.read_text(encoding="utf-8", errors="replace")[-20_000:]
+        except FileNotFoundError:
+            return "(no log)"
+
+    def _run(self, program: str, *args: str) -> None:
+        result = subprocess.run(
+            [str(self.bindir / program), *args],
+            user=self.user,
+            cwd=self.root,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        if result.returncode != 0:
+            raise subprocess.CalledProcessError(result.returncode, result.args, result.stdout, result.stderr)
+
+
+def _postgres_bindir() -> Path | None:
+    try:
+        from pgserver._commands import POSTGRES_BIN_PATH
+    except ImportError:
+        pass
+    else:
+        if (POSTGRES_BIN_PATH / "pg_ctl").exists():
+            return Path(POSTGRES_BIN_PATH)
+    pg_config = shutil.which("pg_config")
+    if pg_config is not None:
+        answer = subprocess.run([pg_config, "--bindir"], capture_output=True, text=True, check=False)
+        found = Path(answer.stdout.strip())
+        if (found / "pg_ctl").exists():
+            return found
+    return None
 
 
 # --- Kafka -----------------------------------------------------------------------------------------------------

@@ -27,6 +27,8 @@ import httpx
 import yaml
 from sqlalchemy.engine import make_url
 
+from tests.infra import free_port
+
 ROOT = Path(__file__).resolve().parents[1]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 DOCKERFILE = ROOT / "deploy" / "Dockerfile"
@@ -231,9 +233,17 @@ class ServiceProcess:
         """None while it runs (or before it started); negative for a signal, as with ``Popen``."""
         return None if self._process is None else self._process.poll()
 
+    @property
+    def pid(self) -> int | None:
+        return None if self._process is None else self._process.pid
+
     def start(self) -> None:
+        """Start (or start again after ``kill``, on the same port); a restart's output is appended to the log."""
         self.workdir.mkdir(parents=True, exist_ok=True)
-        self._log = self.log_path.open("wb")
+        if self._log is not None:
+            self._log.close()
+        self._log = self.log_path.open("ab")
+        self._terminated = False
         self._process = subprocess.Popen(
             [greenlaw_executable(), "serve", self.service, "--host", "127.0.0.1", "--port", str(self.port)],
             env=process_environment(self.env),
@@ -272,6 +282,13 @@ class ServiceProcess:
             self._process.send_signal(signal.SIGTERM)
             self._terminated = True
 
+    def kill(self) -> int | None:
+        """SIGKILL (``kill -9``): no shutdown runs, whatever was in flight is cut off; returns the exit code."""
+        if self._process is not None and self._process.poll() is None:
+            self._process.kill()
+            self._process.wait()
+        return self.exit_code
+
     def stop(self, timeout: float = 10.0) -> int | None:
         """Terminate, wait up to ``timeout``, then SIGKILL; returns the exit code."""
         if self._process is not None:
@@ -295,3 +312,83 @@ class ServiceProcess:
         except FileNotFoundError:
             return "(no log)"
         return text if len(text) <= limit else "…" + text[-limit:]
+
+
+# --- the five processes together -------------------------------------------------------------------------------
+
+
+class Deployment:
+    """The gateway and the four services of docker-compose.yml as ``greenlaw serve`` processes on loopback.
+
+    ``database_urls`` maps each compose database (``cases``…) to a real URL; ``extra_env`` adds settings per
+    service (e.g. a Credit China endpoint). Each gets the compose environment with its host names on loopback, the
+    test broker, a topic namespace of its own and a data directory under ``workdir``.
+    """
+
+    def __init__(
+        self,
+        workdir: Path,
+        *,
+        database_urls: Mapping[str, str],
+        kafka_bootstrap: str,
+        kafka_idempotent: bool,
+        jwt_secret: str,
+        extra_env: Mapping[str, Mapping[str, str]] | None = None,
+        namespace: str | None = None,
+    ) -> None:
+        self.workdir = workdir
+        self.namespace = namespace or f"e2e{os.urandom(4).hex()}."
+        self.compose = load_compose({"GREENLAW_JWT_SECRET": jwt_secret, "GREENLAW_POSTGRES_PASSWORD": "unused"})
+        self.ports = {service: free_port() for service in APP_SERVICES}
+        urls = {service: f"http://127.0.0.1:{port}" for service, port in self.ports.items()}
+        self.env: dict[str, dict[str, str]] = {}
+        for service in (*APP_SERVICES, TOPICS_JOB):
+            env = environment_on_loopback(
+                service_environment(self.compose, service),
+                compose_services=self.compose["services"],
+                database_urls=database_urls,
+                kafka_bootstrap=kafka_bootstrap,
+                service_urls=urls,
+            )
+            env["GREENLAW_KAFKA_IDEMPOTENT_PRODUCER"] = "true" if kafka_idempotent else "false"
+            env["GREENLAW_KAFKA_NAMESPACE"] = self.namespace
+            env["GREENLAW_DATA_DIR"] = str(workdir / service)
+            if "GREENLAW_MONITORING_HJ212_PORT" in env:  # a container's fixed port; on a shared host, any free one
+                env["GREENLAW_MONITORING_HJ212_HOST"], env["GREENLAW_MONITORING_HJ212_PORT"] = "127.0.0.1", "0"
+            env.update((extra_env or {}).get(service, {}))
+            self.env[service] = env
+        self.processes = {
+            service: ServiceProcess(service, port=self.ports[service], env=self.env[service], workdir=workdir / service)
+            for service in APP_SERVICES
+        }
+
+    def url(self, service: str) -> str:
+        return self.processes[service].base_url
+
+    def start(self) -> None:
+        for process in self.processes.values():
+            process.start()
+
+    async def wait_ready(self, timeout: float = 60.0) -> dict[str, dict[str, Any]]:
+        ready = await asyncio.gather(*(process.wait_ready(timeout=timeout) for process in self.processes.values()))
+        return dict(zip(self.processes, ready, strict=True))
+
+    async def kill_and_restart(self, service: str, *, timeout: float = 60.0) -> int | None:
+        """``kill -9`` one process, start it again on the same port and wait until it is ready; the exit code."""
+        process = self.processes[service]
+        code = process.kill()
+        process.start()
+        await process.wait_ready(timeout=timeout)
+        return code
+
+    def stop(self) -> dict[str, int | None]:
+        """SIGTERM to all at once, then wait for each (SIGKILL after a grace period)."""
+        for process in self.processes.values():
+            process.terminate()
+        for process in self.processes.values():
+            process.stop()
+        return {name: process.exit_code for name, process in self.processes.items()}
+
+    def print_logs(self, limit: int = 20_000) -> None:
+        for name, process in self.processes.items():
+            print(f"\n===== {name} (exit {process.exit_code}) {process.log_path} =====\n{process.logs(limit)}")
