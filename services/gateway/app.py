@@ -9,12 +9,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.middleware import Middleware
 from starlette.types import ASGIApp
 
+from services.gateway.accounts import LoginGuard, LoginPolicy
 from services.gateway.auth import authorize, token_router
 from services.gateway.limits import BodyLimitMiddleware, RateLimiter, client_key
 from services.gateway.openapi import OpenAPIAggregator, docs_router
@@ -61,7 +63,7 @@ def create_gateway_app(settings: GatewaySettings, *, asgi_apps: Mapping[str, ASG
         "police API `/police/v1`. Get a token from `/auth/token`.",
         lifespan=gateway_lifespan(settings, runtime, asgi_apps),
         ready_checks=ready_checks(runtime, settings),
-        routers=[token_router(settings, sessions=gateway_session, limiter=limiter)],
+        routers=[token_router(settings, sessions=gateway_session, limiter=limiter, guard=login_guard(settings))],
         docs_url=None,  # replaced by the merged document of docs_router
         redoc_url=None,
         openapi_url=None,
@@ -70,10 +72,34 @@ def create_gateway_app(settings: GatewaySettings, *, asgi_apps: Mapping[str, ASG
     app.user_middleware.append(
         Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes, max_upload_bytes=settings.max_upload_bytes)
     )
+    if settings.cors_allow_origins:
+        # Only the listed origins; no cookies are used, so no credentials. Without the setting: no CORS headers.
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_allow_origins,
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "If-Match", "If-None-Match", "Idempotency-Key"],
+            expose_headers=["ETag", "Location", "Retry-After", "X-Request-ID"],
+            max_age=600,
+        )
     app.include_router(docs_router(openapi_aggregator(app, runtime, settings), title=app.title))
     # Last: the catch-all must not shadow the gateway's own /healthz, /readyz, /metrics, /docs and /auth/token.
     app.include_router(proxy_router(settings, runtime, limiter))
     return app
+
+
+def login_guard(settings: GatewaySettings) -> LoginGuard:
+    return LoginGuard(
+        LoginPolicy(
+            throttle_after=settings.login_throttle_after,
+            lockout_after=settings.login_lockout_after,
+            lockout_seconds=settings.login_lockout_seconds,
+            first_delay_seconds=settings.login_first_delay_seconds,
+            max_delay_seconds=settings.login_max_delay_seconds,
+            source_throttle_after=settings.login_source_throttle_after,
+            source_lockout_after=settings.login_source_lockout_after,
+        )
+    )
 
 
 def gateway_lifespan(

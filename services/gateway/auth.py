@@ -14,7 +14,14 @@ from fastapi import APIRouter, Depends, Form, Request, Response
 from pydantic import BaseModel, Field
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from services.gateway.accounts import authenticate_client, authenticate_user
+from services.gateway.accounts import (
+    LoginBarrier,
+    LoginGuard,
+    account_key,
+    authenticate_client,
+    authenticate_user,
+    source_key,
+)
 from services.gateway.limits import RateLimiter, client_key
 from services.gateway.routing import AccessZone
 from services.gateway.settings import GatewaySettings
@@ -119,7 +126,9 @@ def _problem_schema(description: str) -> dict[str, Any]:
 
 # No ``from __future__ import annotations`` here: FastAPI must evaluate ``Depends(sessions)`` in the
 # endpoint's signature, and ``sessions`` is a local of the router factory that postponed annotations cannot see.
-def token_router(settings: GatewaySettings, *, sessions: SessionDependency, limiter: RateLimiter) -> APIRouter:
+def token_router(
+    settings: GatewaySettings, *, sessions: SessionDependency, limiter: RateLimiter, guard: LoginGuard
+) -> APIRouter:
     router = APIRouter(tags=["auth"])
 
     @router.post(
@@ -131,7 +140,10 @@ def token_router(settings: GatewaySettings, *, sessions: SessionDependency, limi
         responses={
             400: _problem_schema("invalid_request, invalid_grant or unsupported_grant_type"),
             401: _problem_schema("invalid_client"),
-            429: _problem_schema("Too many attempts; see Retry-After"),
+            429: _problem_schema(
+                "Too many requests, or too many failed sign-ins (type `…:login-throttled`, or `…:login-locked` "
+                "while the account is locked); see Retry-After"
+            ),
         },
     )
     async def issue(
@@ -142,11 +154,53 @@ def token_router(settings: GatewaySettings, *, sessions: SessionDependency, limi
     ) -> TokenResponse:
         # Counted before any password is checked, so guessing is slowed down too.
         await limiter.check("token", client_key(request, None))
-        principal = await grant(session, form, request)
+        keys = attempt_keys(form, request)
+        barrier = await guard.barrier(session, keys)
+        if barrier is not None:
+            raise login_refused(barrier)
+        try:
+            principal = await grant(session, form, request)
+        except Problem as exc:
+            if exc.extensions.get("error") in CREDENTIAL_ERRORS:
+                await guard.failed(session, keys)
+            raise
+        if len(keys) > 1:
+            await guard.succeeded(session, keys[0])
         response.headers["Cache-Control"] = "no-store"  # RFC 6749 §5.1
         return TokenResponse(access_token=_token_for(settings, principal), expires_in=settings.token_ttl_seconds)
 
     return router
+
+
+# Answers that mean a password or secret was checked and was wrong (or the account is unknown or inactive).
+CREDENTIAL_ERRORS = frozenset({"invalid_grant", "invalid_client"})
+
+
+def attempt_keys(form: TokenForm, request: Request) -> list[str]:
+    """What a sign-in counts against: the account name it names (if any), then the client address."""
+    keys = [source_key(request.client.host if request.client else "unknown")]
+    name: str | None = None
+    if form.grant_type == "password":
+        name = form.username and account_key("user", form.username)
+    elif form.grant_type == "client_credentials":
+        try:
+            basic = basic_credentials(request)
+        except Problem:
+            basic = None
+        client_id = basic[0] if basic else form.client_id
+        name = client_id and account_key("client", client_id)
+    return [name, *keys] if name else keys
+
+
+def login_refused(barrier: LoginBarrier) -> Problem:
+    """A 429 that says to wait (throttled) or that the account is locked; it does not tell if the account exists."""
+    headers = {"Retry-After": str(barrier.retry_after)}
+    if barrier.locked:
+        detail = f"登录失败次数过多，账户已临时锁定 Too many failed sign-ins: locked for {barrier.retry_after} s"
+        title = "账户已锁定 Locked"
+        return Problem(429, detail, slug="login-locked", title=title, headers=headers, retry_after=barrier.retry_after)
+    detail = f"登录失败次数过多，请稍后再试 Too many failed sign-ins: retry after {barrier.retry_after} s"
+    return Problem(429, detail, slug="login-throttled", headers=headers, retry_after=barrier.retry_after)
 
 
 async def grant(session: AsyncSession, form: TokenForm, request: Request) -> Principal:

@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from services.gateway.accounts import AccountError, add_client, add_user
+from services.gateway.accounts import AccountError, add_client, add_user, unlock
 from services.gateway.app import MIGRATIONS_DIR
 from services.gateway.settings import GatewaySettings
 from shared.db import create_engine, migrate, session_factory
@@ -83,3 +83,25 @@ def add_client_command(
         return f"已添加客户端 Added client {client.client_id} ({client.role}, {client.unit or '-'})"
 
     _run(action)
+
+
+def _unlock(name: str) -> None:
+    async def action(session: AsyncSession) -> str:
+        cleared = await unlock(session, name)
+        if not cleared:
+            return f"{name} 没有失败登录记录 No failed sign-ins recorded for {name}"
+        return f"已解锁 Unlocked {name}: its failed sign-ins are cleared"
+
+    _run(action)
+
+
+@users_app.command("unlock")
+def unlock_user_command(username: Annotated[str, typer.Argument(help="Login name")]) -> None:
+    """Clear a user's failed sign-ins and lift its lockout before it ends by itself."""
+    _unlock(username)
+
+
+@clients_app.command("unlock")
+def unlock_client_command(client_id: Annotated[str, typer.Argument(help="Client id")]) -> None:
+    """Clear a client's failed sign-ins and lift its lockout."""
+    _unlock(client_id)

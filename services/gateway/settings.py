@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from shared.settings import ServiceSettings
@@ -29,6 +30,21 @@ class GatewaySettings(ServiceSettings):
     rate_limit_authenticated: str = "1200/minute"
     rate_limit_token: str = "30/minute"  # noqa: S105 (a rate for /auth/token, not a secret)
     token_ttl_seconds: int = 3600
+    # Guessing at /auth/token: after ``login_throttle_after`` failed sign-ins of one account each further try
+    # must wait (``login_first_delay_seconds``, doubling, at most ``login_max_delay_seconds``); after
+    # ``login_lockout_after`` the account is locked for ``login_lockout_seconds``, also how long a failure counts.
+    # The ``login_source_*`` values apply the same to all failures from one client address. A successful sign-in
+    # clears the account's count.
+    login_throttle_after: int = 5
+    login_lockout_after: int = 10
+    login_lockout_seconds: int = 900
+    login_first_delay_seconds: float = 1.0
+    login_max_delay_seconds: int = 60
+    login_source_throttle_after: int = 20
+    login_source_lockout_after: int = 50
+    # Browser origins allowed to call the API across origins (CORS), e.g. ["https://www.xq.gov.cn"]. Empty: no CORS
+    # headers at all, so browsers keep other sites' pages from reading the API.
+    cors_allow_origins: list[str] = Field(default_factory=list)
 
     def upstream_urls(self) -> dict[str, str]:
         return {

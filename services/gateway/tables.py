@@ -43,3 +43,19 @@ class GatewayClient(SQLModel, table=True):
     unit: str | None = Field(default=None, max_length=200)
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+
+
+class LoginFailure(SQLModel, table=True):
+    """Failed sign-ins counted against one key: an account name (``user:…``, ``client:…``) or an address (``ip:…``).
+
+    Times are Unix seconds, so SQLite and PostgreSQL compare them alike. In the gateway's database, so every gateway
+    replica sees the same counts.
+    """
+
+    __tablename__ = "gateway_login_failure"
+
+    key: str = Field(max_length=300, primary_key=True)
+    failures: int = 0
+    first_failed_at: float = 0.0
+    last_failed_at: float = 0.0
+    locked_until: float | None = None
