@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
+from pydantic_core import from_json
 
 from services.monitoring.api.deps import Reader, Sender, sender, standards_of
 from services.monitoring.domain.readings import RowError, rows_from_csv
@@ -33,7 +34,7 @@ async def _rows(request: Request, settings: MonitoringSettings) -> list[Any]:
         if media == "text/csv":
             rows: Any = rows_from_csv(body.decode("utf-8-sig"))
         elif media in ("application/json", ""):
-            rows = json.loads(body)
+            rows = _json(body)
         else:
             raise Problem(415, "只接受 JSON 数组或 CSV Send a JSON array or text/csv", slug="unsupported-media-type")
     except (UnicodeDecodeError, ValueError, RowError) as exc:
@@ -45,6 +46,15 @@ async def _rows(request: Request, settings: MonitoringSettings) -> list[Any]:
             413, f"每次最多 {settings.batch_max_rows} 条 At most {settings.batch_max_rows} readings a request"
         )
     return rows
+
+
+def _json(body: bytes) -> Any:
+    """pydantic-core's parser (several times faster on big arrays); what it refuses (other encodings than UTF-8,
+    lone surrogates) is left to the standard library, which also words the error."""
+    try:
+        return from_json(body)
+    except ValueError:
+        return json.loads(body)
 
 
 @router.post(

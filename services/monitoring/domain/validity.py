@@ -6,6 +6,7 @@ import calendar
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 
 @dataclass(frozen=True)
@@ -24,54 +25,67 @@ class ValidityRules:
     physical_ranges: Mapping[str, tuple[float, float]]
 
 
-@dataclass(frozen=True)
-class Point:
+class Point(NamedTuple):
     time: datetime
     value: float
     instrument_flag: str = "N"
 
 
+HOUR = timedelta(hours=1)
+
+
 def automatic_flags(rules: ValidityRules, parameter: str, series: Sequence[Point]) -> list[tuple[str, ...]]:
     """Reasons each point of a time-ordered series is suspect (empty: looks valid)."""
-    reasons: list[list[str]] = [[] for _ in series]
+    reasons: dict[int, list[str]] = {}  # only the suspect points: most are not
     low, high = rules.physical_ranges.get(parameter, (float("-inf"), float("inf")))
-    for i, point in enumerate(series):
-        if point.instrument_flag not in rules.valid_instrument_flags:
-            reasons[i].append(f"instrument_flag_{point.instrument_flag}")
-        if point.value < 0:
-            reasons[i].append("negative")
-        elif not low <= point.value <= high:
-            reasons[i].append("out_of_range")
-    for i in _constant_run_members(rules, series):
-        reasons[i].append("constant")
-    for i in _spikes(rules, series):
-        reasons[i].append("spike")
-    return [tuple(r) for r in reasons]
+    valid_flags = rules.valid_instrument_flags
+    for i, (_time, value, instrument_flag) in enumerate(series):
+        if instrument_flag not in valid_flags:
+            reasons.setdefault(i, []).append(f"instrument_flag_{instrument_flag}")
+        if value < 0:
+            reasons.setdefault(i, []).append("negative")
+        elif not low <= value <= high:
+            reasons.setdefault(i, []).append("out_of_range")
+    for i in sorted(_constant_run_members(rules, series)):
+        reasons.setdefault(i, []).append("constant")
+    for i in sorted(_spikes(rules, series)):
+        reasons.setdefault(i, []).append("spike")
+    flags: list[tuple[str, ...]] = [()] * len(series)
+    for i, found in reasons.items():
+        flags[i] = tuple(found)
+    return flags
 
 
 def _constant_run_members(rules: ValidityRules, series: Sequence[Point]) -> set[int]:
     """Points in a run of ≥ constant_hours equal consecutive hourly values (仪器恒值)."""
     members: set[int] = set()
+    count = len(series)
+    if count < rules.constant_hours:
+        return members
     start = 0
-    for i in range(1, len(series) + 1):
-        run_continues = (
-            i < len(series)
-            and series[i].value == series[start].value
-            and series[i].time - series[i - 1].time == timedelta(hours=1)
-        )
-        if not run_continues:
-            if i - start >= rules.constant_hours:
-                members.update(range(start, i))
-            start = i
+    start_value = series[0].value
+    previous_time = series[0].time
+    for i in range(1, count + 1):
+        if i < count:
+            time, value, _flag = series[i]
+            if value == start_value and time - previous_time == HOUR:
+                previous_time = time
+                continue
+        if i - start >= rules.constant_hours:
+            members.update(range(start, i))
+        if i < count:
+            start, start_value, previous_time = i, value, time
     return members
 
 
 def _spikes(rules: ValidityRules, series: Sequence[Point]) -> set[int]:
     """A value far above both neighbours (an isolated jump), ignoring small values."""
     found = set()
-    for i in range(1, len(series) - 1):
-        value, before, after = series[i].value, series[i - 1].value, series[i + 1].value
-        if value > rules.spike_floor and value > rules.spike_factor * max(before, after, 0.0):
+    floor, factor = rules.spike_floor, rules.spike_factor
+    values = [point.value for point in series]
+    for i in range(1, len(values) - 1):
+        value = values[i]
+        if value > floor and value > factor * max(values[i - 1], values[i + 1], 0.0):
             found.add(i)
     return found
 

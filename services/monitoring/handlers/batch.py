@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date, datetime
 
-from services.monitoring.domain.readings import ReadingIn, parse_rows
+from services.monitoring.domain.readings import ReadingIn, local_day, parse_rows
 from services.monitoring.handlers.exceedances import detect_source_exceedances
 from services.monitoring.handlers.ingest import store_readings
 from services.monitoring.handlers.stations import stations_by_code
@@ -14,19 +15,15 @@ from services.monitoring.tables import Station
 from shared.messaging import UnitOfWork
 
 
-def _station_problem(
-    standards: Standards, reading: ReadingIn, station: Station | None, caller: Station | None
-) -> str | None:
-    if not standards.validity.covers(reading.local_day):
-        return f"no data-validity rules in force on {reading.local_day.isoformat()}"
+def _station_problem(station_code: str, parameter: str, station: Station | None, caller: Station | None) -> str | None:
     if station is None:
-        return f"unknown station {reading.station}"
+        return f"unknown station {station_code}"
     if not station.active:
-        return f"station {reading.station} is deactivated"
+        return f"station {station_code} is deactivated"
     if caller is not None and caller.code != station.code:
-        return f"station {reading.station} is not the authenticated station"
-    if station.parameters and reading.parameter not in station.parameters:
-        return f"station {station.code} does not measure {reading.parameter}"
+        return f"station {station_code} is not the authenticated station"
+    if station.parameters and parameter not in station.parameters:
+        return f"station {station.code} does not measure {parameter}"
     return None
 
 
@@ -42,8 +39,24 @@ async def ingest_batch(
     good, bad = parse_rows(rows)
     stations = await stations_by_code(uow, {r.station for _, r in good})
     accepted: list[ReadingIn] = []
+    # A batch has few distinct times and (station, parameter) pairs: each is judged once.
+    problem_at: dict[datetime, str | None] = {}
+    problem_of: dict[tuple[str, str], str | None] = {}
     for index, reading in good:
-        problem = _station_problem(standards, reading, stations.get(reading.station), caller_station)
+        moment = reading.time
+        if moment in problem_at:
+            problem = problem_at[moment]
+        else:
+            day: date = local_day(moment)
+            covered = standards.validity.covers(day)
+            problem = problem_at[moment] = None if covered else f"no data-validity rules in force on {day.isoformat()}"
+        if problem is None:
+            pair = (reading.station, reading.parameter)
+            if pair in problem_of:
+                problem = problem_of[pair]
+            else:
+                station = stations.get(reading.station)
+                problem = problem_of[pair] = _station_problem(*pair, station, caller_station)
         if problem:
             bad.append((index, problem))
         else:

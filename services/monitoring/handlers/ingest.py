@@ -3,45 +3,43 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from datetime import date, datetime
 
-from sqlalchemy import Table, literal
-
-from services.monitoring.bulk import upsert
-from services.monitoring.domain.readings import ReadingIn
-from services.monitoring.handlers.checks import Checked, check_readings
+from services.monitoring.bulk import Bulk
+from services.monitoring.domain.readings import ReadingIn, local_day
+from services.monitoring.handlers.checks import READING, READING_COLUMNS, Checked, check_readings
 from services.monitoring.standards import Standards
-from services.monitoring.tables import DayReview, LatestReading, Reading
 from shared.messaging import UnitOfWork
 from shared.messaging.tables import utcnow
 
-READING: Table = Reading.__table__  # type: ignore[attr-defined]
-LATEST: Table = LatestReading.__table__  # type: ignore[attr-defined]
-REVIEW: Table = DayReview.__table__  # type: ignore[attr-defined]
 READING_KEY = ("station_code", "parameter", "interval", "time")
 READING_VALUES = ("value", "unit", "instrument_flag", "auto_flags", "source", "received_at")
+LATEST_COLUMNS = ("station_code", "parameter", "interval", "time", "value", "unit", "instrument_flag")
+REVIEW_COLUMNS = ("station_code", "day", "status", "reason", "version")
 
 
-def _reading_row(item: Checked, source: str, now: Any) -> dict[str, Any]:
-    r = item.reading
-    return {
-        "station_code": r.station, "parameter": r.parameter, "interval": r.interval, "time": r.time,
-        "value": r.value, "unit": r.unit, "instrument_flag": r.flag, "auto_flags": ",".join(item.auto_flags),
-        "source": source, "received_at": now,
-    }  # fmt: skip
-
-
-def _latest_rows(checked: Sequence[Checked]) -> list[dict[str, Any]]:
+def _newest(checked: Sequence[Checked]) -> list[ReadingIn]:
+    """The newest reading per station and parameter."""
     newest: dict[tuple[str, str], ReadingIn] = {}
     for item in checked:
         r = item.reading
-        if (r.station, r.parameter) not in newest or newest[(r.station, r.parameter)].time <= r.time:
+        known = newest.get((r.station, r.parameter))
+        if known is None or known.time <= r.time:
             newest[(r.station, r.parameter)] = r
-    return [
-        {"station_code": r.station, "parameter": r.parameter, "interval": r.interval, "time": r.time,
-         "value": r.value, "unit": r.unit, "instrument_flag": r.flag}
-        for r in newest.values()
-    ]  # fmt: skip
+    return [newest[key] for key in sorted(newest)]
+
+
+def _days(checked: Sequence[Checked]) -> list[tuple[str, date]]:
+    """The (station, local day) pairs of the readings, sorted (rows locked in one order)."""
+    day_of: dict[datetime, date] = {}
+    days: set[tuple[str, date]] = set()
+    for item in checked:
+        moment = item.reading.time
+        day = day_of.get(moment)
+        if day is None:
+            day = day_of[moment] = local_day(moment)
+        days.add((item.reading.station, day))
+    return sorted(days)
 
 
 async def store_readings(
@@ -49,20 +47,26 @@ async def store_readings(
 ) -> list[Checked]:
     """Upsert readings, the latest value per station and parameter, and mark their days as awaiting review."""
     checked, reflagged = await check_readings(uow, standards, readings)
-    now = utcnow()
-    session = uow.session
-    rows = [_reading_row(c, source, now) for c in checked] + reflagged
-    await upsert(session, READING, rows, keys=READING_KEY, update=READING_VALUES)
-    await upsert(
-        session, LATEST, _latest_rows(checked), keys=("station_code", "parameter"),
+    bulk = Bulk(uow.session)
+    time = bulk.time
+    now = time(utcnow())
+    rows = [
+        (r.station, r.parameter, r.interval, time(r.time), r.value, r.unit, r.flag, ",".join(flags), source, now)
+        for r, flags in checked
+    ]
+    # Stored rows whose flags changed, in READING_COLUMNS order: time and received_at bound like the new ones.
+    rows += [(*row[:3], time(row[3]), *row[4:9], time(row[9])) for row in reflagged]
+    await bulk.upsert(READING.name, READING_COLUMNS, rows, keys=READING_KEY, update=READING_VALUES)
+    latest = [(r.station, r.parameter, r.interval, time(r.time), r.value, r.unit, r.flag) for r in _newest(checked)]
+    await bulk.upsert(
+        "latest_reading", LATEST_COLUMNS, latest, keys=("station_code", "parameter"),
         update=("interval", "time", "value", "unit", "instrument_flag"),
-        where=lambda stmt: LATEST.c.time <= stmt.excluded.time,
+        where='"latest_reading"."time" <= excluded."time"',
     )  # fmt: skip
-    days = sorted({(c.reading.station, c.reading.local_day) for c in checked})
-    review_rows = [{"station_code": s, "day": d, "status": "pending", "reason": "", "version": 1} for s, d in days]
+    review = [(station, bulk.day(day), "pending", "", 1) for station, day in _days(checked)]
     # New data on a confirmed day needs another look; an invalidated day stays invalidated.
-    await upsert(
-        session, REVIEW, review_rows, keys=("station_code", "day"), update=("status",),
-        where=lambda _stmt: REVIEW.c.status == literal("confirmed"),
+    await bulk.upsert(
+        "day_review", REVIEW_COLUMNS, review, keys=("station_code", "day"), update=("status",),
+        where="\"day_review\".\"status\" = 'confirmed'",
     )  # fmt: skip
     return checked
