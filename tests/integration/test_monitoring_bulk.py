@@ -24,7 +24,8 @@ def rows(station: str, hours: range, value: Any) -> list[dict[str, Any]]:
 
 
 async def stored(http: httpx.AsyncClient, station: str, parameter: str, hours: int) -> list[dict[str, Any]]:
-    params = {"station": station, "parameter": parameter, "start": START.isoformat(), "limit": 100_000}
+    params: dict[str, str | int] = {"station": station, "parameter": parameter, "start": START.isoformat()}
+    params["limit"] = 100_000
     params["end"] = (START + timedelta(hours=hours)).isoformat()
     answer = await http.get("/api/v1/monitoring/readings", params=params)
     assert answer.status_code == 200, answer.text
