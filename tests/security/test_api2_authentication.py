@@ -13,17 +13,19 @@ from __future__ import annotations
 import asyncio
 import re
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import jwt
 import pytest
+from argon2 import PasswordHasher
 from fastapi import FastAPI
 from typer.testing import CliRunner
 
 from services.cli import app as cli
+from services.gateway import accounts
 from services.gateway.accounts import (
     LoginBarrier,
     LoginGuard,
@@ -151,6 +153,17 @@ SECRET = "police-client-secret"
 
 
 USERS = ("zhang", "wang", "li", "zhao")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def cheap_hashes() -> Iterator[None]:
+    """Argon2 with small costs in this module: the guard, not the hash, is under test, and each default-cost
+    hash takes most of a second on a busy machine. Hashes carry their parameters, so verification is cheap too."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+        accounts._dummy_hash.cache_clear()
+        yield
+    accounts._dummy_hash.cache_clear()
 
 
 @pytest.fixture(scope="module")
