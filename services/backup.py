@@ -23,24 +23,28 @@ import sqlite3
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy import text
+from sqlalchemy import text, update
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 from sqlalchemy.pool import NullPool
+from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.audit import verify_chain
 from shared.db import is_sqlite
+from shared.messaging.tables import OutboxRecord
 
 FORMAT = "greenlaw-backup/1"
 MANIFEST = "manifest.json"
 CHUNK = 1024 * 1024
+# Wider than the time a backup of all five databases takes, plus the relay's delay.
+DEFAULT_REQUEUE_WINDOW = timedelta(minutes=10)
 STORE_FILE = re.compile(r"^[0-9a-f]{2}/([0-9a-f]{64})$")
 
 
@@ -299,7 +303,9 @@ async def create_backup(targets: list[Target], directory: Path, *, allow_damaged
 def _prepare(directory: Path) -> None:
     if directory.exists() and any(directory.iterdir()):
         raise BackupError(f"{directory} is not empty: a backup goes into a new directory")
-    (directory / "databases").mkdir(parents=True, exist_ok=True)
+    # Personal data of parties (个人信息): readable by the operator's account only.
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    (directory / "databases").mkdir(mode=0o700, exist_ok=True)
 
 
 async def _backup_database(target: Target, directory: Path) -> dict[str, Any]:
@@ -393,9 +399,18 @@ def verify_files(directory: Path, manifest: dict[str, Any], services: set[str]) 
 
 
 async def restore_backup(
-    targets: list[Target], directory: Path, *, expected_manifest_sha256: str | None = None
+    targets: list[Target],
+    directory: Path,
+    *,
+    expected_manifest_sha256: str | None = None,
+    requeue_window: timedelta = DEFAULT_REQUEUE_WINDOW,
 ) -> list[str]:
-    """Restore ``targets`` (stopped services) from ``directory``; returns a line per verified database and store."""
+    """Restore ``targets`` (stopped services) from ``directory``; returns a line per verified database and store.
+
+    Then the events each restored outbox created from ``requeue_window`` before the backup began on are marked for
+    delivery again: the databases were saved one after another, so an event published between two snapshots may
+    be missing from a consumer's restored state; consumers that have it already skip it (inbox).
+    """
     manifest = read_manifest(directory, expected_sha256=expected_manifest_sha256)
     missing = [t.name for t in targets if t.name not in manifest["services"]]
     if missing:
@@ -411,7 +426,24 @@ async def restore_backup(
         for label, root in target.stores.items():
             if label in manifest["stores"]:
                 lines.append(_restore_store(label, directory / "stores" / label, root, manifest["stores"][label]))
+    if requeue_window > timedelta(0):
+        since = datetime.fromisoformat(manifest["started_at"]) - requeue_window
+        for target in targets:
+            if "outbox" in manifest["services"][target.name]["tables"]:
+                count = await requeue_events(target.database_url, since=since)
+                lines.append(f"{target.name}: {count} outbox events since {since:%Y-%m-%d %H:%M:%S}Z queued again")
     return lines
+
+
+async def requeue_events(database_url: str, *, since: datetime) -> int:
+    """Mark the outbox events created since ``since`` unpublished, so the relay delivers them once more."""
+    engine = create_async_engine(database_url, poolclass=NullPool)
+    try:
+        async with engine.begin() as connection:
+            statement = update(OutboxRecord).where(col(OutboxRecord.created_at) >= since).values(published_at=None)
+            return int((await connection.execute(statement)).rowcount)
+    finally:
+        await engine.dispose()
 
 
 async def _restore_database(target: Target, file: Path, engine: str) -> None:
@@ -518,6 +550,9 @@ def restore_command(
     manifest_sha256: Annotated[
         str | None, typer.Option(help="Refuse the backup unless its manifest has this SHA-256")
     ] = None,
+    requeue_minutes: Annotated[
+        float, typer.Option(help="Deliver again the events created this long before the backup began (0: none)")
+    ] = DEFAULT_REQUEUE_WINDOW.total_seconds() / 60,
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation")] = False,
 ) -> None:
     """Replace the configured databases and stores by the backup (stop the services first), then verify them."""
@@ -525,7 +560,10 @@ def restore_command(
     if not yes:
         typer.confirm(f"Replace the data of {', '.join(t.name for t in targets)} by {from_}?", abort=True)
     try:
-        lines = asyncio.run(restore_backup(targets, from_, expected_manifest_sha256=manifest_sha256))
+        window = timedelta(minutes=requeue_minutes)
+        lines = asyncio.run(
+            restore_backup(targets, from_, expected_manifest_sha256=manifest_sha256, requeue_window=window)
+        )
     except BackupError as exc:
         typer.echo(f"RESTORE FAILED: {exc}", err=True)
         raise typer.Exit(code=1) from exc
