@@ -1,22 +1,31 @@
 """The public portal in a real headless browser (Debian chromium driven by Playwright): search, open a decision,
-see a withdrawal notice, print without the navigation. No JavaScript is needed or present."""
+see a withdrawal notice, print without the navigation. No JavaScript is needed or present.
+
+The screenshots of docs/images (the decision list, a decision, an air-quality bulletin with its chart) come from
+this file, on fixed data: ``GREENLAW_SCREENSHOTS=docs/images pytest tests/e2e/test_disclosure_portal_browser.py``
+(with a CJK font installed, e.g. Debian's fonts-noto-cjk). Without the variable they go to a temporary directory.
+"""
 
 from __future__ import annotations
 
 import json
+import os
+import random
+import struct
 from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from services.disclosure.handlers import local_today
-from tests.factories import decision_body
+from tests.factories import credit_code, decision_body
 from tests.infra import IN_CI
 from tests.integration.test_disclosure_credit_china import serve
 from tests.integration.test_disclosure_flow import revoke_through_cases_outbox
 from tests.integration.test_disclosure_public_api import issue, published
-from tests.stack import Stack, StackConfig
+from tests.stack import Stack, StackConfig, eventually
 
 pytestmark = pytest.mark.e2e
 
@@ -30,6 +39,7 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    "--lang=zh-CN",  # the browser's own widgets (date fields) in Chinese, as the portal's readers see them
 ]
 
 
@@ -112,3 +122,152 @@ async def _eventually_withdrawn(stack: Stack, publication_id: str) -> None:
             return bool(item["status"] == "withdrawn")
 
         await eventually(withdrawn)
+
+
+# --- screenshots for the documentation ---------------------------------------------------------------------------
+
+VIEWPORT = {"width": 1200, "height": 860}
+# Fixed parties and facts (the decision dates follow today, so that they stay inside the publicity period).
+DECISIONS = [
+    (
+        "天津市西青区某化工有限公司",
+        "超标排放水污染物，化学需氧量超过排放标准2.1倍。",
+        "《中华人民共和国水污染防治法》第八十三条第二项",
+        10_000_000,
+    ),
+    (
+        "天津某金属制品有限公司",
+        "未按规定运行大气污染防治设施，颗粒物无组织排放。",
+        "《中华人民共和国大气污染防治法》第一百零八条第五项",
+        5_000_000,
+    ),
+    (
+        "天津某汽车维修服务有限公司",
+        "喷漆作业未在密闭空间内进行，未采取挥发性有机物污染防治措施。",
+        "《中华人民共和国大气污染防治法》第一百零八条第一项",
+        3_000_000,
+    ),
+    (
+        "天津某食品有限公司",
+        "危险废物未按规定贮存，露天堆放废机油桶。",
+        "《中华人民共和国固体废物污染环境防治法》第一百一十二条第一款第六项",
+        15_000_000,
+    ),
+]
+# Towns and their PM2.5 level in the bulletin's week: the chart ranks the towns by AQI. A week rather than a month
+# keeps the test short (building a bulletin reads every hour of every station of the period).
+TOWNS = {"中北镇": 28.0, "杨柳青镇": 46.0, "西营门街道": 62.0, "大寺镇": 81.0}
+WEEK = [date(2026, 10, 5) + timedelta(days=n) for n in range(7)]  # Monday to Sunday
+AIR = {"so2": 8.0, "no2": 30.0, "co": 0.6, "o3": 80.0, "pm10": 70.0}
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """Width and height from a PNG's IHDR chunk (and a check that it is a PNG at all)."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height
+
+
+def screenshot_dir(tmp_path: Path) -> Path:
+    target = os.environ.get("GREENLAW_SCREENSHOTS")
+    directory = Path(target) if target else tmp_path / "screenshots"
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory
+
+
+def week_of_air(station: str, pm25: float) -> list[dict[str, Any]]:
+    rows = []
+    for day in WEEK:
+        for hour in range(24):
+            moment = datetime(day.year, day.month, day.day, hour, tzinfo=UTC) - timedelta(hours=8)
+            wiggle = (hour % 3) - 1 + (day.day % 5) - 2
+            for parameter, base in {**AIR, "pm25": pm25}.items():
+                value = base + wiggle * (0.1 if parameter == "co" else 1)
+                rows.append({"station": station, "parameter": parameter, "time": moment.isoformat(), "value": value})
+    return rows
+
+
+async def publish_air_bulletin(stack: Stack) -> str:
+    async with stack.client("monitoring", "monitoring_reviewer", "head") as http:
+        for number, (town, pm25) in enumerate(TOWNS.items(), start=1):
+            code = f"DOC{number:03d}"
+            body = {"code": code, "kind": "air_station", "name": f"{town}站", "town": town, "level": "district"}
+            assert (await http.post("/api/v1/monitoring/stations", json=body)).status_code == 201
+            answer = await http.post("/api/v1/monitoring/readings:batch", json=week_of_air(code, pm25))
+            assert answer.status_code == 200, answer.text
+            assert answer.json()["rejected"] == []
+        built = await http.post(
+            "/api/v1/monitoring/bulletins", json={"kind": "air_weekly", "period_start": WEEK[0].isoformat()}
+        )
+        assert built.status_code == 201, built.text
+        ranked = [town["town"] for town in built.json()["content"]["towns"]]
+        assert ranked == list(TOWNS), "cleanest town first"
+        published = await http.post(
+            f"/api/v1/monitoring/bulletins/{built.json()['id']}:publish", headers={"If-Match": built.headers["etag"]}
+        )
+        assert published.status_code == 200, published.text
+    bulletin_id = str(built.json()["id"])
+    async with stack.client("disclosure") as public:
+
+        async def received() -> bool:
+            return (await public.get(f"/public/v1/bulletins/{bulletin_id}")).status_code == 200
+
+        await eventually(received)
+    return bulletin_id
+
+
+async def test_screenshots_of_the_portal_and_a_bulletin(
+    browser: Any, portal: tuple[Stack, str], tmp_path: Path
+) -> None:
+    stack, url = portal
+    today = local_today("Asia/Shanghai")
+    rng = random.Random(2026)
+    issued = []
+    for offset, (party, facts, basis, fine_fen) in enumerate(DECISIONS):
+        body = decision_body(decided_on=(today - timedelta(days=3 * offset)).isoformat(), fine_fen=fine_fen)
+        body["party"].update(name=party, credit_code=credit_code(rng))
+        body.update(facts=facts, legal_basis=basis)
+        body["penalty"]["summary"] = f"罚款人民币{fine_fen // 1_000_000}万元"
+        issued.append(await issue(stack, body))
+    for decision in issued:
+        await published(stack, decision["id"])
+    bulletin_id = await publish_air_bulletin(stack)
+    directory = screenshot_dir(tmp_path)
+
+    context = await browser.new_context(
+        java_script_enabled=False, locale="zh-CN", viewport=VIEWPORT, device_scale_factor=1
+    )
+    page = await context.new_page()
+    await page.goto(f"{url}/portal/")
+    rows = page.locator("tbody tr")
+    assert await rows.count() == len(DECISIONS)
+    assert [name for name, *_ in DECISIONS] == [
+        (await rows.nth(i).locator("td").nth(2).inner_text()) for i in range(len(DECISIONS))
+    ], "newest decision first"
+    shot = await page.screenshot(path=str(directory / "portal-decisions.png"))
+    assert png_size(shot) == (VIEWPORT["width"], VIEWPORT["height"])
+
+    async with page.expect_navigation():
+        await page.get_by_role("link", name=issued[0]["document_number"]).click()
+    assert await page.locator("h1").inner_text() == f"行政处罚决定书 {issued[0]['document_number']}"
+    assert DECISIONS[0][1] in await page.locator("main").inner_text()
+    shot = await page.screenshot(path=str(directory / "portal-decision.png"), full_page=True)
+    width, height = png_size(shot)
+    assert width == VIEWPORT["width"]
+    assert height >= VIEWPORT["height"] // 2
+
+    await page.goto(f"{url}/portal/bulletins/{bulletin_id}")
+    assert "空气质量周报" in await page.locator("h1").first.inner_text()
+    chart = page.locator("article svg")
+    assert await chart.count() == 1
+    labels = await chart.text_content() or ""
+    for town in TOWNS:
+        assert town in labels, f"{town} is not a label of the chart"
+    box = await chart.bounding_box()
+    assert box is not None
+    assert box["width"] > 200
+    assert box["height"] > 100
+    shot = await page.screenshot(path=str(directory / "portal-bulletin.png"), full_page=True)
+    assert png_size(shot)[0] == VIEWPORT["width"]
+    assert await page.locator("script").count() == 0
+    await context.close()
