@@ -16,7 +16,7 @@ from services.monitoring.domain.bulletins import (
     previous_month,
     water_by_town,
 )
-from services.monitoring.handlers.statistics import monthly_water, town_daily_air
+from services.monitoring.handlers.statistics import air_series, monthly_water_many, town_daily_air
 from services.monitoring.render import air_html, water_html
 from services.monitoring.standards import Standards
 from services.monitoring.tables import Bulletin, Station
@@ -51,13 +51,13 @@ async def _stations(uow: UnitOfWork, kind: str) -> list[Station]:
 
 
 async def _sections(uow: UnitOfWork, standards: Standards, month: date) -> list[SectionMonth]:
-    out = []
-    for station in await _stations(uow, "water_section"):
-        monthly = await monthly_water(uow, standards, station, month.year, month.month)
-        out.append(
-            SectionMonth(station.code, station.name, station.town, monthly.result.water_class, station.target_class)
+    stations = await _stations(uow, "water_section")
+    return [
+        SectionMonth(s.code, s.name, s.town, monthly.result.water_class, s.target_class)
+        for s, monthly in zip(
+            stations, await monthly_water_many(uow, standards, stations, month.year, month.month), strict=True
         )
-    return out
+    ]
 
 
 async def _water_content(uow: UnitOfWork, standards: Standards, start: date) -> Drafted:
@@ -79,10 +79,11 @@ async def _air_content(uow: UnitOfWork, standards: Standards, kind: str, start: 
     for station in stations:
         by_town.setdefault(station.town, []).append(station)
     days: list[TownDay] = []
+    series = await air_series(uow, [s.code for s in stations], start, end)  # the period read once
     day = start
     while day <= end:
         for town, members in by_town.items():
-            air = await town_daily_air(uow, standards, members, day)
+            air = await town_daily_air(uow, standards, members, day, series=series.get(day, {}), hourly=False)
             result = air.result
             days.append(TownDay(town, day, result.aqi, result.category, result.primary_pollutants, air.pm25))
         day += timedelta(days=1)

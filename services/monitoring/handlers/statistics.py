@@ -85,10 +85,35 @@ class DailyAir:
     values_by_hour: dict[datetime, dict[str, float]]
 
 
-async def daily_air(uow: UnitOfWork, standards: Standards, codes: Sequence[str], day: date) -> list[DailyAir]:
-    """Daily AQI (24h) and hourly AQI (1h) per station for one local day."""
-    start, end = day_bounds(day)
-    series = await valid_series(uow, codes, AIR_PARAMETERS, start, end)
+def series_by_day(series: Series) -> dict[date, Series]:
+    """One read of a longer period split into local days, for the per-day computations below."""
+    days: dict[date, Series] = defaultdict(lambda: defaultdict(list))
+    for key, points in series.items():
+        for moment, value in points:
+            days[moment.astimezone(LOCAL).date()][key].append((moment, value))
+    return days
+
+
+async def air_series(uow: UnitOfWork, codes: Sequence[str], first: date, last: date) -> dict[date, Series]:
+    """The air stations' valid hourly values of the local days ``first``…``last``, read once, by day."""
+    start, end = day_bounds(first)[0], day_bounds(last)[1]
+    return series_by_day(await valid_series(uow, codes, AIR_PARAMETERS, start, end))
+
+
+async def daily_air(
+    uow: UnitOfWork,
+    standards: Standards,
+    codes: Sequence[str],
+    day: date,
+    *,
+    series: Series | None = None,
+    hourly: bool = True,
+) -> list[DailyAir]:
+    """Daily AQI (24h) and hourly AQI (1h) per station for one local day (``series``: that day, already read;
+    ``hourly=False`` leaves out the hourly AQI, the costly part, for callers that only need the day)."""
+    if series is None:
+        start, end = day_bounds(day)
+        series = await valid_series(uow, codes, AIR_PARAMETERS, start, end)
     rules, table = standards.validity.in_force(day), standards.aqi.in_force(day)
     out = []
     for code in codes:
@@ -100,9 +125,13 @@ async def daily_air(uow: UnitOfWork, standards: Standards, codes: Sequence[str],
                     by_hour[parameter][moment.astimezone(LOCAL).hour] = value
                     hours[moment][parameter] = value
         concentrations = daily_air_concentrations(rules, by_hour)
-        hourly = [(m, compute_aqi(table, "1h", hourly_air_concentrations(v))) for m, v in sorted(hours.items())]
+        by_hour_aqi = (
+            [(m, compute_aqi(table, "1h", hourly_air_concentrations(v))) for m, v in sorted(hours.items())]
+            if hourly
+            else []
+        )
         daily = compute_aqi(table, "24h", concentrations)
-        out.append(DailyAir(code, day, concentrations, daily, hourly, dict(hours)))
+        out.append(DailyAir(code, day, concentrations, daily, by_hour_aqi, dict(hours)))
     return out
 
 
@@ -113,19 +142,33 @@ class TownAir:
     hourly: list[tuple[datetime, AqiResult]]
 
 
-async def town_daily_air(uow: UnitOfWork, standards: Standards, stations: Sequence[Station], day: date) -> TownAir:
+async def town_daily_air(
+    uow: UnitOfWork,
+    standards: Standards,
+    stations: Sequence[Station],
+    day: date,
+    *,
+    series: Series | None = None,
+    hourly: bool = True,
+) -> TownAir:
     """A town's daily and hourly AQI from the means of its stations' concentrations (镇街均值)."""
-    per_station = await daily_air(uow, standards, [s.code for s in stations], day)
+    codes = [s.code for s in stations]
+    per_station = await daily_air(uow, standards, codes, day, series=series, hourly=False)
     table = standards.aqi.in_force(day)
     town = mean_of_stations([d.concentrations for d in per_station if d.concentrations])
     hours: dict[datetime, list[dict[str, float]]] = defaultdict(list)
     for daily in per_station:
         for moment, values in daily.values_by_hour.items():
             hours[moment].append(values)
-    hourly = [
-        (m, compute_aqi(table, "1h", hourly_air_concentrations(mean_of_stations(v)))) for m, v in sorted(hours.items())
-    ]
-    return TownAir(compute_aqi(table, "24h", town), town.get("pm25"), hourly)
+    by_hour_aqi = (
+        [
+            (m, compute_aqi(table, "1h", hourly_air_concentrations(mean_of_stations(v))))
+            for m, v in sorted(hours.items())
+        ]
+        if hourly
+        else []
+    )
+    return TownAir(compute_aqi(table, "24h", town), town.get("pm25"), by_hour_aqi)
 
 
 def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
@@ -144,19 +187,32 @@ class MonthlyWater:
 
 async def monthly_water(uow: UnitOfWork, standards: Standards, station: Station, year: int, month: int) -> MonthlyWater:
     """月度水质类别: the class of each parameter's monthly mean of valid values (hourly and daily data)."""
+    [monthly] = await monthly_water_many(uow, standards, [station], year, month)
+    return monthly
+
+
+async def monthly_water_many(
+    uow: UnitOfWork, standards: Standards, stations: Sequence[Station], year: int, month: int
+) -> list[MonthlyWater]:
+    """``monthly_water`` of several sections, their month read in one query per interval."""
     start, end = month_bounds(year, month)
     table = standards.water.in_force(date(year, month, 1))
-    values: dict[str, list[float]] = defaultdict(list)
-    days: set[date] = set()
+    values: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    days: dict[str, set[date]] = defaultdict(set)
+    codes = [station.code for station in stations]
     for interval in ("hour", "day"):
-        for (_code, parameter), points in (
-            await valid_series(uow, [station.code], list(table.parameters), start, end, interval=interval)
+        for (code, parameter), points in (
+            await valid_series(uow, codes, list(table.parameters), start, end, interval=interval)
         ).items():
-            values[parameter].extend(v for _, v in points)
-            days.update(m.astimezone(LOCAL).date() for m, _ in points)
-    means = {p: round(sum(v) / len(v), 4) for p, v in values.items() if p in table.parameters}
-    water_body: WaterBody = "lake" if station.water_body == "lake" else "river"
-    return MonthlyWater(station, means, len(days), classify(table, water_body, means))
+            values[code][parameter].extend(v for _, v in points)
+            days[code].update(m.astimezone(LOCAL).date() for m, _ in points)
+    out = []
+    for station in stations:
+        own = values.get(station.code, {})
+        means = {p: round(sum(v) / len(v), 4) for p, v in own.items() if p in table.parameters}
+        water_body: WaterBody = "lake" if station.water_body == "lake" else "river"
+        out.append(MonthlyWater(station, means, len(days.get(station.code, ())), classify(table, water_body, means)))
+    return out
 
 
 def month_complete(standards: Standards, year: int, month: int, valid_days: int) -> bool:
