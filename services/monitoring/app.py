@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -16,7 +19,7 @@ from services.monitoring.settings import MonitoringSettings
 from services.monitoring.standards import load_hj212_codes, load_standards
 from shared.messaging import InProcessBus
 from shared.problems import problem_response
-from shared.service import ServiceSpec, build_service_app
+from shared.service import ServiceRuntime, ServiceSpec, build_service_app
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 DESCRIPTION = "环境监测: stations, readings (batch and HJ 212), data review, AQI and water class, bulletins."
@@ -39,6 +42,16 @@ async def _day_out_of_range(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(request, 422, f"日期超出范围 {exc}", slug="day-out-of-range")
 
 
+@contextlib.asynccontextmanager
+async def freeze_startup_heap(_app: FastAPI, _runtime: ServiceRuntime) -> AsyncIterator[None]:
+    """Once started, the long-lived heap (modules, mappers, schemas, standard tables) is moved out of the garbage
+    collector's reach: a 10,000-row batch allocates enough to trigger full collections, which otherwise scan it
+    all each time (≈ a quarter of a batch's time, measured)."""
+    gc.collect()
+    gc.freeze()
+    yield
+
+
 def create_app(settings: MonitoringSettings | None = None, *, bus: InProcessBus | None = None) -> FastAPI:
     """Standard tables are read once here (files only, no connections); the HJ 212 listener runs as a hook."""
     settings = settings or MonitoringSettings()
@@ -50,7 +63,7 @@ def create_app(settings: MonitoringSettings | None = None, *, bus: InProcessBus 
         description=SPEC.description,
         migrations_dir=SPEC.migrations_dir,
         routers=SPEC.routers,
-        hooks=[hj212_hook(standards, load_hj212_codes(), passwords)],
+        hooks=[hj212_hook(standards, load_hj212_codes(), passwords), freeze_startup_heap],
     )
     app = build_service_app(spec, settings, bus=bus)
     app.add_exception_handler(NoStandardInForce, _no_standard)

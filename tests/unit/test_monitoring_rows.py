@@ -9,7 +9,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from services.monitoring.domain.bulletins import SectionMonth, TownDay, air_by_town, period_of, water_by_town
-from services.monitoring.domain.readings import RowError, day_bounds, parse_row, parse_rows, rows_from_csv
+from services.monitoring.domain.readings import (
+    CSV_COLUMNS,
+    RowError,
+    day_bounds,
+    parse_row,
+    parse_rows,
+    rows_from_csv,
+)
 from services.monitoring.domain.statistics import daily_air_concentrations, energetic_mean, mean_of_stations
 from services.monitoring.standards import STANDARDS_DIR, load_standards
 
@@ -53,6 +60,30 @@ def test_bad_rows_say_why(change: dict[str, object], reason: str) -> None:
 def test_any_json_rows_are_either_readings_or_reasons(rows: list[object]) -> None:
     good, bad = parse_rows(rows)
     assert sorted([i for i, _ in good] + [i for i, _ in bad]) == list(range(len(rows)))
+
+
+FIELD_VALUES = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=6),
+    st.sampled_from(["S1", " S1 ", "pm25", "hour", "day", "N", "F", "Q", "µg/m³", "12.5", "", "x" * 70]),
+    st.sampled_from(["2021-06-01T08:00:00", "2021-06-01T08:00:00+08:00", "0001-01-01T00:00:00+08:00", "2021-13-01"]),
+)  # fmt: skip
+
+
+@given(st.lists(st.dictionaries(st.sampled_from([*CSV_COLUMNS, "extra"]), FIELD_VALUES), max_size=8))
+def test_the_batch_fast_path_agrees_with_parse_row(rows: list[dict[str, object]]) -> None:
+    good, bad = parse_rows(rows)
+    for index, reading in good:
+        assert reading == parse_row(rows[index])
+    for index, reason in bad:
+        with pytest.raises(RowError) as refused:
+            parse_row(rows[index])
+        assert str(refused.value) == reason
+
+
+def test_a_time_without_a_local_day_is_a_bad_row() -> None:
+    for moment in ("0001-01-01T00:00:00+08:00", "9999-12-31T23:00:00+00:00"):
+        with pytest.raises(RowError, match="time"):
+            parse_row({"station": "S1", "parameter": "pm25", "time": moment, "value": 1})
 
 
 def test_csv_needs_its_header() -> None:

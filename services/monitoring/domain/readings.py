@@ -138,49 +138,82 @@ def _fast_text(row: dict[str, object], name: str, default: str) -> str | None:
     return value.strip()
 
 
-def _fast_row(row: object, times: dict[str, datetime]) -> ReadingIn | None:
+Texts = tuple[str, str, str, str, str]  # station, parameter, interval, unit, flag as parse_row gives them
+
+
+def _fast_texts(row: dict[str, object]) -> Texts | None:
+    interval = _fast_text(row, "interval", "hour")
+    flag = _fast_text(row, "flag", "N")
+    station = _fast_text(row, "station", "")
+    parameter = _fast_text(row, "parameter", "")
+    unit = _fast_text(row, "unit", "")
+    if unit is None and row.get("unit") not in (None, ""):
+        return None
+    if station is None or parameter is None or interval not in INTERVALS:
+        return None
+    if flag is None or flag not in INSTRUMENT_FLAGS:
+        return None
+    return station, parameter, interval or "", unit or "", flag
+
+
+class _Seen:
+    """What one batch has already judged: its rows repeat a few texts and times."""
+
+    def __init__(self) -> None:
+        self.texts: dict[tuple[object, ...], Texts | None] = {}
+        self.times: dict[str, datetime | None] = {}
+
+
+def _fast_row(row: object, seen: _Seen) -> ReadingIn | None:
     """The reading :func:`parse_row` would give, for the common well-formed row; None for anything else."""
     if type(row) is not dict or not row.keys() <= _COLUMNS:
         return None
-    interval = _fast_text(row, "interval", "hour")
-    flag = _fast_text(row, "flag", "N")
-    text = row.get("time")
-    if interval not in INTERVALS or flag is None or flag not in INSTRUMENT_FLAGS or type(text) is not str:
+    get = row.get
+    key = (get("station"), get("parameter"), get("interval"), get("unit"), get("flag"))
+    try:
+        texts = seen.texts[key]
+    except KeyError:
+        texts = seen.texts[key] = _fast_texts(row)
+    except TypeError:  # an unhashable field: not a text, parse_row says so
         return None
-    moment = times.get(text)
-    if moment is None:
-        if not text or len(text) > 64:
-            return None
-        try:
-            moment = parse_time(text)
-            local_day(moment)
-        except (ValueError, OverflowError):
-            return None
-        times[text] = moment
-    station = _fast_text(row, "station", "")
-    parameter = _fast_text(row, "parameter", "")
-    raw = row.get("value")
+    text = get("time")
+    if texts is None or type(text) is not str:
+        return None
+    try:
+        moment = seen.times[text]
+    except KeyError:
+        moment = seen.times[text] = _fast_time(text)
+    raw = get("value")
     kind = type(raw)
-    if station is None or parameter is None or not (kind is float or kind is int or kind is str):
+    if moment is None or not (kind is float or kind is int or kind is str):
         return None
     try:
         value = float(raw)  # type: ignore[arg-type]
     except (ValueError, OverflowError):
         return None
-    unit = _fast_text(row, "unit", "")
-    if unit is None and row.get("unit") not in (None, ""):
+    if not math.isfinite(value):
         return None
-    if (kind is str and not raw) or not math.isfinite(value):
+    station, parameter, interval, unit, flag = texts
+    return ReadingIn(station, parameter, interval, moment, value, unit, flag)
+
+
+def _fast_time(text: str) -> datetime | None:
+    if not text or len(text) > 64:
         return None
-    return ReadingIn(station, parameter, interval, moment, value, unit or "", flag)
+    try:
+        moment = parse_time(text)
+        local_day(moment)
+    except (ValueError, OverflowError):
+        return None
+    return moment
 
 
 def parse_rows(rows: Iterable[object]) -> tuple[list[tuple[int, ReadingIn]], list[tuple[int, str]]]:
     good: list[tuple[int, ReadingIn]] = []
     bad: list[tuple[int, str]] = []
-    times: dict[str, datetime] = {}  # rows of one batch share their times (one per hour, many parameters)
+    seen = _Seen()
     for index, row in enumerate(rows):
-        fast = _fast_row(row, times)
+        fast = _fast_row(row, seen)
         if fast is not None:
             good.append((index, fast))
             continue

@@ -71,10 +71,13 @@ async def detect_source_exceedances(
 ) -> int:
     """A pollution source's valid hourly or daily value above its emission limit (排放限值)."""
     found = 0
+    sources = {code for code, station in stations.items() if station.kind == "pollution_source"}
+    if not sources:
+        return 0
     for item in checked:
         r = item.reading
         station = stations.get(r.station)
-        if station is None or station.kind != "pollution_source" or item.auto_flags or r.flag != "N":
+        if station is None or r.station not in sources or item.auto_flags or r.flag != "N":
             continue
         limit = station.emission_limits.get(r.parameter)
         if limit is None or r.interval not in ("hour", "day") or r.value <= float(str(limit["limit"])):
