@@ -13,6 +13,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from services.backup import backup_app
+from services.demo_scenario.cli import demo_app
 from services.gateway.cli import clients_app, users_app
 from services.openapi_doc import openapi_command
 
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 app = typer.Typer(help="greenlaw — 生态环境局执法平台 back end.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
 app.add_typer(clients_app, name="clients")
+app.add_typer(demo_app, name="demo")
 
 
 class ServiceName(StrEnum):

@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from services.cases.app import create_app as create_cases
 from services.cases.settings import CasesSettings
 from services.demo import ensure_demo_accounts
+from services.demo_scenario.startup import demo_enabled, demo_loading
 from services.disclosure.app import create_app as create_disclosure
 from services.disclosure.settings import DisclosureSettings
 from services.gateway.app import create_gateway_app
@@ -25,7 +26,9 @@ from shared.messaging import InProcessBus
 from shared.settings import CommonSettings
 
 
-def create_embedded_app(common: CommonSettings | None = None) -> FastAPI:
+def create_embedded_app(common: CommonSettings | None = None, *, demo: bool | None = None) -> FastAPI:
+    """``demo``: load the demo scenario in the background on the first development start (default: unless
+    ``GREENLAW_DEMO=0``)."""
     common = common or CommonSettings()
     configure_logging(level=common.log_level, json=common.log_json)
     # Closed until every service has subscribed, so no relay publishes to a consumer that is not listening yet.
@@ -53,7 +56,9 @@ def create_embedded_app(common: CommonSettings | None = None) -> FastAPI:
                 bus.open()
             await stack.enter_async_context(gateway_lifespan(app))
             if common.environment == "development":
-                await ensure_demo_accounts(gateway_settings)
+                first_start = await ensure_demo_accounts(gateway_settings)
+                if first_start and (demo_enabled() if demo is None else demo):
+                    await stack.enter_async_context(demo_loading(app))
             yield
 
     gateway.router.lifespan_context = lifespan

@@ -25,6 +25,7 @@ def test_make_run_serves_readyz_and_the_decision_flow(tmp_path: Path) -> None:
         "PORT": str(port),
         "GREENLAW_DATA_DIR": str(tmp_path / "data"),
         "GREENLAW_ENVIRONMENT": "development",
+        "GREENLAW_DEMO": "0",  # the demo scenario's background load is tested on its own
     }
     log = (tmp_path / "run.log").open("wb")
     process = subprocess.Popen(
