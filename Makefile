@@ -15,6 +15,7 @@ $(INSTALLED): pyproject.toml
 install: $(INSTALLED)
 
 ## Embedded mode: gateway + four services in one process on 127.0.0.1:$${PORT:-8000}, SQLite under ./var.
+## On the first start of an empty data directory the demo scenario loads in the background (GREENLAW_DEMO=0: skip).
 run: $(INSTALLED)
 	$(BIN)/greenlaw run
 
