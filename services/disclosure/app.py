@@ -6,6 +6,7 @@ from pathlib import Path
 
 import httpx
 from fastapi import FastAPI
+from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -13,6 +14,7 @@ from services.disclosure import api, credit_api, public_api, reports
 from services.disclosure.background import credit_china_sender, deadline_watch
 from services.disclosure.consumers import subscriptions
 from services.disclosure.portal import pages as portal
+from services.disclosure.public_cache import PublicPagesMiddleware
 from services.disclosure.settings import DisclosureSettings
 from shared.messaging import InProcessBus
 from shared.service import ServiceSpec, build_service_app
@@ -68,4 +70,6 @@ def create_app(
     app.state.calendar = calendar
     app.state.cases_transport = cases_transport
     app.add_middleware(PublicCORS, origins=settings.cors_origins)
+    # Innermost of the user middleware: inside the request IDs, metrics and CORS, before routing.
+    app.user_middleware.append(Middleware(PublicPagesMiddleware))
     return app

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from services.disclosure import queries
+from services.disclosure.public_cache import body_etag, cached_page
 from services.disclosure.queries import PublicFilters
 from services.disclosure.settings import DisclosureSettings
 from services.disclosure.views import (
@@ -25,7 +26,7 @@ from services.disclosure.views import (
     render_csv,
 )
 from shared.contracts.common import DecisionKind
-from shared.http import MAX_LIMIT, etag_of, not_modified
+from shared.http import MAX_LIMIT, not_modified
 from shared.service import runtime_of
 
 router = APIRouter(prefix="/public/v1", tags=["public"])
@@ -34,7 +35,7 @@ CSV_MAX_ROWS = 5000
 ATOM_ENTRIES = 50
 
 
-def public_filters(
+async def public_filters(
     kind: Annotated[DecisionKind | None, Query(description="决定种类")] = None,
     date_from: Annotated[date | None, Query(alias="from", description="决定日期起")] = None,
     date_to: Annotated[date | None, Query(alias="to", description="决定日期止")] = None,
@@ -54,7 +55,7 @@ def cached(request: Request, body: str | bytes, media_type: str) -> Response:
     """Public reads carry a strong ETag of the body and a short shared cache lifetime; a match is a 304."""
     settings: DisclosureSettings = request.app.state.settings
     raw = body.encode() if isinstance(body, str) else body
-    etag = etag_of(raw.hex())
+    etag = body_etag(raw)
     cache_control = f"public, max-age={settings.public_cache_seconds}"
     unchanged = not_modified(request, etag, cache_control=cache_control)
     if unchanged is not None:
@@ -88,18 +89,22 @@ async def list_decisions(
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 20,
 ) -> Response:
-    async with runtime_of(request).uow() as uow:
-        rows, next_cursor = await queries.public_decisions(uow, filters, cursor=cursor, limit=limit)
-    page = PublicDecisionList(items=[public_decision(r) for r in rows], next_cursor=next_cursor)
-    return cached(request, page.model_dump_json(), "application/json")
+    async def render() -> str:
+        async with runtime_of(request).uow() as uow:
+            rows, next_cursor = await queries.public_decisions(uow, filters, cursor=cursor, limit=limit)
+        return PublicDecisionList(items=[public_decision(r) for r in rows], next_cursor=next_cursor).model_dump_json()
+
+    return await cached_page(request, ("decisions", filters, cursor, limit), "application/json", render)
 
 
 @router.get(
     "/decisions.csv", operation_id="public_decisions_csv", response_class=Response, summary="公示的行政执法决定 (CSV)"
 )
 async def decisions_csv(request: Request, filters: Filters) -> Response:
-    items = await matching(request, filters, limit=CSV_MAX_ROWS)
-    response = cached(request, render_csv(items), "text/csv; charset=utf-8")
+    async def render() -> str:
+        return render_csv(await matching(request, filters, limit=CSV_MAX_ROWS))
+
+    response = await cached_page(request, ("csv", filters), "text/csv; charset=utf-8", render)
     response.headers["Content-Disposition"] = 'attachment; filename="decisions.csv"'
     return response
 
@@ -112,12 +117,14 @@ async def decisions_csv(request: Request, filters: Filters) -> Response:
 )
 async def decisions_atom(request: Request, filters: Filters) -> Response:
     settings: DisclosureSettings = request.app.state.settings
-    items = await matching(request, filters, limit=ATOM_ENTRIES)
     base = str(request.base_url).rstrip("/")
-    feed = render_atom(
-        items, feed_url=f"{base}/public/v1/decisions.atom", portal_url=f"{base}/portal", authority=settings.authority
-    )
-    return cached(request, feed, "application/atom+xml; charset=utf-8")
+
+    async def render() -> str:
+        items = await matching(request, filters, limit=ATOM_ENTRIES)
+        feed_url, portal_url = f"{base}/public/v1/decisions.atom", f"{base}/portal"
+        return render_atom(items, feed_url=feed_url, portal_url=portal_url, authority=settings.authority)
+
+    return await cached_page(request, ("atom", filters, base), "application/atom+xml; charset=utf-8", render)
 
 
 @router.get(
@@ -127,9 +134,12 @@ async def decisions_atom(request: Request, filters: Filters) -> Response:
     responses={200: {"model": PublicDecision}},
 )
 async def get_decision(publication_id: str, request: Request) -> Response:
-    async with runtime_of(request).uow() as uow:
-        row = await queries.public_decision_row(uow, publication_id)
-    return cached(request, public_decision(row).model_dump_json(), "application/json")
+    async def render() -> str:
+        async with runtime_of(request).uow() as uow:
+            row = await queries.public_decision_row(uow, publication_id)
+        return public_decision(row).model_dump_json()
+
+    return await cached_page(request, ("decision", publication_id), "application/json", render)
 
 
 @router.get(
