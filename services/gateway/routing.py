@@ -13,8 +13,8 @@ from typing import Literal
 import httpx
 from fastapi import Request
 from starlette.background import BackgroundTask
-from starlette.responses import StreamingResponse
-from starlette.types import ASGIApp
+from starlette.responses import Response, StreamingResponse
+from starlette.types import ASGIApp, Message, Scope
 
 from shared.problems import Problem
 
@@ -92,14 +92,17 @@ def route_for(path: str) -> Route:
 
 @dataclass(frozen=True)
 class UpstreamClient:
-    """A service behind the gateway and the HTTP client that reaches it."""
+    """A service behind the gateway and the HTTP client that reaches it (and its ASGI app when in-process)."""
 
     name: str
     http: httpx.AsyncClient
     timeout: float
+    app: ASGIApp | None = None
 
-    async def forward(self, request: Request) -> StreamingResponse:
+    async def forward(self, request: Request) -> Response:
         """Send the request on and stream the answer back; a dead or slow service becomes a 503/504 problem."""
+        if self.app is not None:
+            return await self.call_in_process(request, self.app)
         body: AsyncIterator[bytes] | None = request.stream() if _has_body(request) else None
         outgoing = self.http.build_request(
             request.method, upstream_target(request), headers=upstream_headers(request), content=body
@@ -116,6 +119,91 @@ class UpstreamClient:
             raise Problem(503, detail, upstream=self.name) from exc
         return relay(response)
 
+    async def call_in_process(self, request: Request, app: ASGIApp) -> Response:
+        """The embedded mode: call the service's ASGI app directly with the request as it would arrive over HTTP
+        (same headers, path and query as :meth:`forward` sends), and answer with what it sent.
+
+        What ``httpx.ASGITransport`` does, without building an httpx request and response for every call: the
+        body is relayed from the client as the service reads it, the answer is collected (as the transport does)
+        and handed back with the same headers kept and dropped as over HTTP.
+        """
+        has_body = _has_body(request)
+        chunks = request.stream().__aiter__() if has_body else None
+        request_done = False
+        answered = asyncio.Event()
+        start: Message | None = None
+        parts: list[bytes] = []
+
+        async def receive() -> Message:
+            nonlocal request_done
+            if request_done:
+                await answered.wait()
+                return {"type": "http.disconnect"}
+            try:
+                if chunks is None:
+                    raise StopAsyncIteration
+                chunk = await chunks.__anext__()
+            except StopAsyncIteration:
+                request_done = True
+                return {"type": "http.request", "body": b"", "more_body": False}
+            return {"type": "http.request", "body": chunk, "more_body": True}
+
+        async def send(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                start = message
+            elif message["type"] == "http.response.body":
+                body = message.get("body", b"")
+                if body and request.method != "HEAD":
+                    parts.append(body)
+                if not message.get("more_body", False):
+                    answered.set()
+
+        try:
+            async with asyncio.timeout(self.timeout):
+                await app(self.in_process_scope(request, has_body=has_body), receive, send)
+        except TimeoutError as exc:
+            detail = f"上游服务超时 Service {self.name} did not answer within {self.timeout:g} s"
+            raise Problem(504, detail, upstream=self.name) from exc
+        finally:
+            answered.set()
+        if start is None:
+            raise RuntimeError(f"service {self.name} returned without an answer")
+        response = Response(b"".join(parts), status_code=start["status"])
+        response.raw_headers = [
+            (name.lower(), value)
+            for name, value in start.get("headers", [])
+            if name.lower().decode("latin-1") not in DROPPED_RESPONSE_HEADERS
+        ]
+        return response
+
+    def in_process_scope(self, request: Request, *, has_body: bool) -> Scope:
+        """The ASGI scope ``httpx.ASGITransport`` would build for the request :meth:`forward` sends (path and
+        query unchanged, under the base URL's path if it has one)."""
+        base = self.http.base_url
+        headers = upstream_headers(request)
+        headers.setdefault("accept", "*/*")
+        if has_body and "content-length" not in headers:
+            headers["transfer-encoding"] = "chunked"
+        raw = [(b"host", base.netloc)]
+        raw += [(name.encode("latin-1"), value.encode("latin-1")) for name, value in headers.items()]
+        prefix = base.path.rstrip("/")
+        raw_path: bytes = request.scope.get("raw_path") or request.url.path.encode()
+        return {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": request.method,
+            "headers": raw,
+            "scheme": base.scheme,
+            "path": prefix + request.scope["path"],
+            "raw_path": base.raw_path.rstrip(b"/") + raw_path.split(b"?")[0],
+            "query_string": request.scope.get("query_string", b""),
+            "server": (base.host, base.port),
+            "client": ("127.0.0.1", 123),
+            "root_path": "",
+        }
+
 
 def build_clients(
     urls: Mapping[str, str], *, timeout: float, asgi_apps: Mapping[str, ASGIApp] | None = None
@@ -126,7 +214,7 @@ def build_clients(
         app = (asgi_apps or {}).get(name)
         transport = httpx.ASGITransport(app=app) if app is not None else None
         http = httpx.AsyncClient(base_url=url, transport=transport, timeout=timeout, follow_redirects=False)
-        clients[name] = UpstreamClient(name=name, http=http, timeout=timeout)
+        clients[name] = UpstreamClient(name=name, http=http, timeout=timeout, app=app)
     return clients
 
 
