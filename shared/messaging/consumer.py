@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 import structlog
 from pydantic import ValidationError
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -98,6 +98,11 @@ class EventConsumer:
                 await self._apply(event, payload, handler)
                 return
             except Exception as exc:
+                if database_unreachable(exc):
+                    # Not the event's fault: it must not become a dead letter. Raised, it is delivered again once
+                    # the database is back (Kafka: its offset is not committed; in-process: the relay retries).
+                    log.warning("event_apply_database_unreachable", consumer=self.name, error=repr(exc)[:500])
+                    raise
                 error = f"{type(exc).__name__}: {exc}"
                 log.warning("event_apply_failed", consumer=self.name, attempt=attempt, error=error)
                 await asyncio.sleep(self._retry_delay * 2 ** (attempt - 1))
@@ -148,6 +153,31 @@ class EventConsumer:
             )
             await uow.commit()
         self.dead_letter_count += 1
+
+
+# SQLSTATE classes of a lost or refused connection: 08 connection exception, 57 operator intervention (the server
+# shutting down, restarting after a crash, or not accepting connections yet).
+_UNREACHABLE_SQLSTATE_CLASSES = ("08", "57")
+
+
+def database_unreachable(exc: BaseException) -> bool:
+    """The database could not be reached (down, restarting, connection cut), as opposed to the event failing.
+
+    Looks through the exception's causes: a socket error, a connection SQLAlchemy found dead, or a SQLSTATE of
+    class 08 or 57 (``sqlstate`` on the driver's error)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError):  # refused, reset, unreachable, timed out
+            return True
+        if isinstance(current, DBAPIError) and current.connection_invalidated:
+            return True
+        sqlstate = getattr(current, "sqlstate", None)
+        if isinstance(sqlstate, str) and sqlstate[:2] in _UNREACHABLE_SQLSTATE_CLASSES:
+            return True
+        current = current.__cause__ or current.__context__
+    return False
 
 
 def _raw_id(raw: bytes) -> str:
