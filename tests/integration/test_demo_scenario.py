@@ -1,0 +1,187 @@
+"""The demo scenario loaded into the embedded mode (SQLite, in-process bus) through the gateway: afterwards the
+statistics, staff and public APIs report the bureau's reported 2020–2021 figures (domain.md §6), every decision
+was published on time, penalties reached a Credit China receiver, and the plan is the same for the same seed.
+
+The hourly air data is cut to a few days here (``air_days``); the full year is the same code path, timed by hand."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from services.demo_scenario.loader import DemoAlreadyLoaded, load
+from services.demo_scenario.plan import build_plan
+from services.demo_scenario.readings import air_rows, water_rows
+from services.embedded import create_embedded_app
+from shared.settings import CommonSettings
+from tests.infra import free_port
+from tests.stack import eventually
+
+pytestmark = pytest.mark.integration
+
+AIR_DAYS = 2
+KINDS = {"penalty": 143, "seizure": 1, "yellow_card": 20, "order_to_correct": 151}
+
+
+class CreditChinaReceiver:
+    """The platform's side: each record applied once per Idempotency-Key."""
+
+    def __init__(self) -> None:
+        self.records: dict[str, dict[str, Any]] = {}
+        self.app = FastAPI()
+        self.app.post("/records")(self.receive)
+
+    async def receive(self, request: Request) -> JSONResponse:
+        self.records.setdefault(request.headers["idempotency-key"], await request.json())
+        return JSONResponse({"ok": True})
+
+
+@contextlib.asynccontextmanager
+async def serve(app: FastAPI) -> AsyncIterator[str]:
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="off"))
+    task = asyncio.create_task(server.serve())
+
+    async def started() -> bool:
+        return bool(server.started)
+
+    await eventually(started, timeout=10, interval=0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task
+
+
+async def _pages(client: httpx.AsyncClient, path: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    cursor = None
+    while True:
+        answer = await client.get(path, params={**params, "limit": 100, **({"cursor": cursor} if cursor else {})})
+        assert answer.status_code == 200, answer.text
+        page = answer.json()
+        items += page["items"]
+        cursor = page.get("next_cursor")
+        if not cursor:
+            return items
+
+
+async def _token(client: httpx.AsyncClient, username: str) -> dict[str, str]:
+    form = {"grant_type": "password", "username": username, "password": "greenlaw-demo"}
+    answer = await client.post("/auth/token", data=form)
+    return {"Authorization": f"Bearer {answer.json()['access_token']}"}
+
+
+async def test_the_bureaus_year_is_reported_by_the_apis(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    receiver = CreditChinaReceiver()
+    async with serve(receiver.app) as receiver_url:
+        monkeypatch.setenv("GREENLAW_DISCLOSURE_CREDIT_CHINA_URL", f"{receiver_url}/records")
+        monkeypatch.setenv("GREENLAW_DISCLOSURE_CREDIT_CHINA_INTERVAL_SECONDS", "0.2")
+        common = CommonSettings(environment="development", data_dir=tmp_path, log_level="WARNING")
+        app = create_embedded_app(common, demo=False)
+        plan = build_plan(air_days=AIR_DAYS)
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 0))
+            async with httpx.AsyncClient(transport=transport, base_url="http://embedded", timeout=60) as client:
+                report = await load(client, plan)
+                await _check(client, receiver, report.created)
+                with pytest.raises(DemoAlreadyLoaded):
+                    await load(client, plan)
+
+
+async def _check(client: httpx.AsyncClient, receiver: CreditChinaReceiver, created: dict[str, int]) -> None:
+    head, editor = await _token(client, "head"), await _token(client, "editor")
+    assert {k: created[k] for k in KINDS} == KINDS
+    # 执法统计 (cases): decisions by kind, review meetings, cases reviewed, referrals by medium, over both years.
+    totals: dict[str, int] = dict.fromkeys(KINDS, 0)
+    meetings = reviewed = 0
+    referrals: dict[str, int] = {}
+    for year in (2020, 2021):
+        answer = await client.get("/api/v1/cases/statistics", params={"year": year}, headers=head)
+        assert answer.status_code == 200, answer.text
+        stats = answer.json()
+        for kind in KINDS:
+            totals[kind] += stats["decisions_by_kind"].get(kind, 0)
+        meetings += stats["review_meetings"]
+        reviewed += stats["cases_reviewed"]
+        for medium, n in stats["referrals_by_medium"].items():
+            referrals[medium] = referrals.get(medium, 0) + n
+        # 公示及时率: every decision of the year published within its deadline.
+        rate = (await client.get("/api/v1/disclosure/statistics/on-time", params={"year": year}, headers=editor)).json()
+        assert rate["year"]["late"] == 0
+        assert rate["year"]["on_time"] == rate["year"]["due"] > 0
+    assert totals == KINDS
+    assert (meetings, reviewed) == (60, 167)
+    assert {m: n for m, n in referrals.items() if n} == {"water": 1, "soil": 3}
+
+    # The public API lists exactly these published decisions.
+    for kind, count in KINDS.items():
+        assert len(await _pages(client, "/public/v1/decisions", {"kind": kind})) == count, kind
+
+    # The police decided on every referral (立案), as the referral statistics report.
+    by_outcome: dict[str, int] = {}
+    for year in (2020, 2021):
+        stats = (await client.get("/api/v1/referral/statistics", params={"year": year}, headers=head)).json()
+        for outcome, n in stats["by_outcome"].items():
+            by_outcome[outcome] = by_outcome.get(outcome, 0) + n
+    assert {o: n for o, n in by_outcome.items() if n} == {"accepted": 4}
+
+    # Monitoring: 96 sections in 9 towns, 10 air stations.
+    monitor = await _token(client, "monitor")
+    stations = "/api/v1/monitoring/stations"
+    answer = await client.get(stations, params={"kind": "water_section", "limit": 100}, headers=monitor)
+    sections = answer.json()["items"]
+    assert len(sections) == 96
+    assert len({s["town"] for s in sections}) == 9
+    answer = await client.get(stations, params={"kind": "air_station", "limit": 100}, headers=monitor)
+    assert len(answer.json()["items"]) == 10
+
+    # The annual report for 2021, published by 31 January 2022, and the monthly bulletins.
+    reports = (await client.get("/public/v1/reports")).json()["items"]
+    assert [r["year"] for r in reports] == [2021]
+    report = (await client.get("/public/v1/reports/2021")).json()
+    assert report["published_on"] == "2022-01-20"
+    bulletins = (await client.get("/public/v1/bulletins")).json()["items"]
+    by_kind: dict[str, int] = {}
+    for bulletin in bulletins:
+        by_kind[bulletin["kind"]] = by_kind.get(bulletin["kind"], 0) + 1
+    assert by_kind == {"water_monthly": 24, "air_monthly": 1}
+
+    # Credit China: every published penalty delivered once.
+    async def delivered() -> bool:
+        return len(receiver.records) >= KINDS["penalty"]
+
+    await eventually(delivered, timeout=60)
+    assert len(receiver.records) == KINDS["penalty"]
+    ledger = (await client.get("/api/v1/disclosure/credit-china/records", headers=editor)).json()["items"]
+    assert {r["status"] for r in ledger} == {"delivered"}
+
+
+def test_same_seed_same_plan_and_readings() -> None:
+    first, again, other = build_plan(7, air_days=3), build_plan(7, air_days=3), build_plan(8, air_days=3)
+    assert first == again
+    assert first != other
+    station, section = first.air_stations[0], first.sections[0]
+    assert list(air_rows(7, station, 0, 48)) == list(air_rows(7, again.air_stations[0], 0, 48))
+    assert water_rows(7, section, date(2021, 6, 1)) == water_rows(7, again.sections[0], date(2021, 6, 1))
+    assert first.expected == {
+        **KINDS,
+        "review_meetings": 60,
+        "cases_reviewed": 167,
+        "referrals_water": 1,
+        "referrals_soil": 3,
+        "sections": 96,
+        "towns": 9,
+        "air_stations": 10,
+        "parties": 423,
+    }
