@@ -286,7 +286,9 @@ async def create_backup(targets: list[Target], directory: Path, *, allow_damaged
     """
     _prepare(directory)
     manifest: dict[str, Any] = {"format": FORMAT, "started_at": _now(), "host": socket.gethostname()}
-    manifest["services"] = {t.name: await _backup_database(t, directory) for t in targets}
+    # Each database on its own snapshot, all at once: the seconds between the snapshots are as few as can be.
+    saved = await asyncio.gather(*(_backup_database(t, directory) for t in targets))
+    manifest["services"] = {t.name: entry for t, entry in zip(targets, saved, strict=True)}
     manifest["stores"] = {
         label: _backup_store(target.name, root, directory / "stores" / label)
         for target in targets
@@ -469,6 +471,8 @@ async def _verify_restored(target: Target, entry: dict[str, Any]) -> str:
     audit = entry["audit"]
     if audit is None:
         chain = "no audit log"
+    elif not audit["ok"]:
+        chain = f"audit chain broken at seq {audit['first_broken_seq']}, as it was when backed up"
     else:
         chain = f"audit chain of {audit['rows_intact']} rows intact, head seq {audit['head_seq']}"
     return f"{target.name}: restored and verified ({sum(entry['tables'].values())} rows, {chain})"

@@ -194,6 +194,29 @@ async def test_a_tampered_or_edited_backup_is_refused(tmp_path: Path) -> None:
         await restore_backup(targets, backup)
 
 
+async def test_a_broken_audit_chain_is_backed_up_only_when_asked(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    targets = [Target("cases", f"sqlite+aiosqlite:///{data / 'cases.db'}", {"cases-evidence": data / "evidence"})]
+    async with running_stack(None, {}, data, services=("cases",)) as stack:
+        async with stack.client("cases", "admin") as cases:
+            await ok(await cases.post(f"{API}/decisions", json=decision_body()), 201)
+        await settle(stack)
+    with contextlib.closing(sqlite3.connect(data / "cases.db")) as connection:
+        connection.execute("UPDATE audit_log SET actor = 'intruder' WHERE seq = 1")
+        connection.commit()
+
+    with pytest.raises(BackupError, match=r"cases: audit chain broken at seq 1: row 1 content does not match"):
+        await create_backup(targets, tmp_path / "refused")
+    assert not (tmp_path / "refused" / "manifest.json").exists()
+
+    manifest = await create_backup(targets, tmp_path / "kept", allow_damaged=True)
+    assert [p.split(":")[0] for p in manifest["problems"]] == ["cases"]
+    # Restored as it was backed up: the same break at the same row, as the manifest records.
+    lines = await restore_backup(targets, tmp_path / "kept")
+    assert lines[0].startswith("cases: restored and verified"), lines
+    assert "audit chain broken at seq 1" in lines[0]
+
+
 def test_the_command_backs_up_and_restores_the_data_directory(tmp_path: Path) -> None:
     runner = CliRunner()
     env = {"GREENLAW_DATA_DIR": str(tmp_path / "data"), "GREENLAW_ENVIRONMENT": "test"}
