@@ -480,7 +480,9 @@ def test_dockerfile_builds_one_non_root_image_whose_entrypoint_is_greenlaw() -> 
     instructions = dockerfile_instructions()
     froms = [args.split()[0] for name, args in instructions if name == "FROM"]
     assert froms
-    assert all(image == "python:3.11-slim" for image in froms)
+    # trixie, for a pg_dump (17) no older than the compose file's PostgreSQL 16.
+    assert all(image == "python:3.11-slim-trixie" for image in froms)
+    assert re.search(r"apt-get install .*postgresql-client", " ".join(a for n, a in instructions if n == "RUN"))
     final = final_stage(instructions)
     values = dict(final)
     assert json.loads(values["ENTRYPOINT"]) == ["greenlaw"]
