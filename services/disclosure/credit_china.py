@@ -140,7 +140,7 @@ async def _post_once(client: httpx.AsyncClient, url: str, body: dict[str, object
         raise RetryableDeliveryError(f"{type(exc).__name__}: {exc}") from exc
     if answer.status_code >= 500 or answer.status_code == 429:
         raise RetryableDeliveryError(f"HTTP {answer.status_code}: {answer.text[:300]}")
-    if answer.status_code >= 400:
+    if not answer.is_success:  # a redirect is not followed (the endpoint is the configured one) nor a delivery
         raise RejectedDeliveryError(f"HTTP {answer.status_code}: {answer.text[:300]}")
 
 

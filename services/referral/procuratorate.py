@@ -143,7 +143,7 @@ class Deliverer:
                     status_code = answer.status_code
                     if status_code >= 500 or status_code in (408, 429):
                         raise RetryableStatus(f"HTTP {status_code}")
-                    if status_code >= 400:
+                    if not answer.is_success:  # a redirect is neither followed nor a delivery
                         return status_code, f"HTTP {status_code}: {answer.text[:300]}", attempts
         except RetryError as exc:
             return status_code, f"gave up after {attempts} attempts: {exc.last_attempt.exception()}", attempts
