@@ -3,6 +3,11 @@
 One station per connection: its MN and password are verified (argon2) on the first packet and the pair is then
 recognised by comparison. Packets are bounded in size, connections in number; a malformed packet is logged and
 counted and the connection goes on.
+
+Group commit: data packets from all connections go to one writer, which stores whatever has arrived (up to
+``hj212_batch_max_packets``, after waiting ``hj212_batch_linger_seconds`` for more) in one transaction, then lets
+each connection answer. A station's answer (CN 9014) still means its data is committed: a station retries a packet
+it got no answer for. If a batch fails, its packets are stored one by one, so one bad packet loses only itself.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import math
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
+from datetime import UTC
 
 import structlog
 from fastapi import FastAPI
@@ -71,11 +77,107 @@ def readings_of(
         if not math.isfinite(value):
             raise hj212.PacketError("bad_cp", f"{record.code}-{field}={raw!r} is not a finite number")
         flag = record.fields.get("Flag", "N")
-        moment = record.data_time.replace(tzinfo=LOCAL)
-        if not standards.validity.covers(moment.date()):
+        moment = record.data_time.replace(tzinfo=LOCAL).astimezone(UTC)
+        if not standards.validity.covers(record.data_time.date()):
             raise hj212.PacketError("bad_cp", f"DataTime {record.data_time:%Y%m%d} predates the validity rules")
         readings.append(ReadingIn(station.code, known.parameter, interval, moment, value, known.unit, flag[:1] or "N"))
     return readings
+
+
+@dataclass
+class _Pending:
+    packet: hj212.Packet
+    station: Station
+    readings: list[ReadingIn]
+    stored: asyncio.Future[None]
+
+
+class GroupCommit:
+    """One writer task: the packets waiting when it is free are stored in one transaction (see the module)."""
+
+    def __init__(self, runtime: ServiceRuntime, standards: Standards, *, max_packets: int, linger: float) -> None:
+        self.runtime, self.standards = runtime, standards
+        self.max_packets, self.linger = max_packets, linger
+        self.waiting: list[_Pending] = []
+        self.committing: list[_Pending] = []
+        self.wake = asyncio.Event()
+        self.task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self.task = asyncio.create_task(self._run(), name="hj212-group-commit")
+
+    async def stop(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.task
+        for item in (*self.committing, *self.waiting):  # not known to be stored: the stations will send again
+            _settle(item, ConnectionError("the listener is stopping"))
+        self.waiting, self.committing = [], []
+
+    async def store(self, packet: hj212.Packet, station: Station, readings: list[ReadingIn]) -> None:
+        """Returns once the readings are committed; raises what storing them raised."""
+        item = _Pending(packet, station, readings, asyncio.get_running_loop().create_future())
+        self.waiting.append(item)
+        self.wake.set()
+        await item.stored
+
+    async def _run(self) -> None:
+        while True:
+            await self.wake.wait()
+            if self.linger and len(self.waiting) < self.max_packets:
+                await asyncio.sleep(self.linger)
+            batch, self.waiting = self.waiting[: self.max_packets], self.waiting[self.max_packets :]
+            self.committing = batch
+            if not self.waiting:
+                self.wake.clear()
+            try:
+                await self._commit(batch)
+            except Exception as exc:  # never lose the writer: the batch fails, the next one is tried
+                log.exception("hj212_group_commit_failed", packets=len(batch))
+                for item in batch:
+                    _settle(item, exc)
+
+    async def _commit(self, batch: list[_Pending]) -> None:
+        try:
+            await self._store(batch)
+        except Exception as exc:
+            if len(batch) == 1:
+                _settle(batch[0], exc)
+                return
+            for item in batch:  # one bad packet must not lose the others
+                try:
+                    await self._store([item])
+                except Exception as alone:
+                    _settle(item, alone)
+                else:
+                    _settle(item, None)
+            return
+        for item in batch:
+            _settle(item, None)
+
+    async def _store(self, batch: list[_Pending]) -> None:
+        async with self.runtime.uow() as uow:
+            readings = [reading for item in batch for reading in item.readings]
+            checked = await store_readings(uow, self.standards, readings, source="hj212")
+            sources = [item for item in batch if item.station.kind == "pollution_source"]
+            for item in sources:  # each packet's exceedances with its own QN as correlation
+                keys = {reading.key for reading in item.readings}
+                mine = [c for c in checked if c.reading.key in keys]
+                await detect_source_exceedances(
+                    uow, {item.station.code: item.station}, mine, actor=f"station:{item.station.code}",
+                    correlation_id=item.packet.qn,
+                )  # fmt: skip
+            await uow.commit()
+
+
+def _settle(item: _Pending, error: BaseException | None) -> None:
+    if item.stored.done():  # its connection went away meanwhile
+        return
+    if error is None:
+        item.stored.set_result(None)
+    else:
+        item.stored.set_exception(error)
 
 
 class Hj212Server:
@@ -86,6 +188,10 @@ class Hj212Server:
         self.standards, self.codes, self.passwords, self.metrics = standards, codes, passwords, metrics
         self.open_connections = 0
         self.writers: set[asyncio.StreamWriter] = set()
+        self.group = GroupCommit(
+            runtime, standards, max_packets=self.settings.hj212_batch_max_packets,
+            linger=self.settings.hj212_batch_linger_seconds,
+        )  # fmt: skip
 
     def close_all(self) -> None:
         """On shutdown: idle stations would otherwise hold their connections until the idle timeout."""
@@ -171,12 +277,7 @@ class _Connection:
 
     async def _store(self, packet: hj212.Packet, station: Station) -> None:
         readings = readings_of(packet, station, self.server.codes, self.server.standards)
-        async with self.server.runtime.uow() as uow:
-            checked = await store_readings(uow, self.server.standards, readings, source="hj212")
-            await detect_source_exceedances(
-                uow, {station.code: station}, checked, actor=f"station:{station.code}", correlation_id=packet.qn
-            )
-            await uow.commit()
+        await self.server.group.store(packet, station, readings)
 
     async def _answer(self, request: hj212.Packet, response: hj212.Packet) -> None:
         if request.wants_response:
@@ -197,6 +298,7 @@ def hj212_hook(
             return
         metrics = Hj212Metrics.register(app.state.metrics_registry)
         server = Hj212Server(runtime, standards, codes, passwords, metrics)
+        server.group.start()
         tcp = await asyncio.start_server(
             server.handle, settings.hj212_host, settings.hj212_port, limit=settings.hj212_max_packet_bytes
         )
@@ -208,6 +310,7 @@ def hj212_hook(
         finally:
             tcp.close()
             server.close_all()
+            await server.group.stop()
             await tcp.wait_closed()
 
     return serve

@@ -25,5 +25,11 @@ class MonitoringSettings(ServiceSettings):
     hj212_max_packet_bytes: int = 4096
     hj212_max_connections: int = 200
     hj212_idle_timeout_seconds: float = 300.0
+    hj212_batch_max_packets: int = Field(
+        default=1000, ge=1, description="HJ 212 data packets stored in one transaction at most (group commit)"
+    )
+    hj212_batch_linger_seconds: float = Field(
+        default=0.002, ge=0, le=1, description="how long the HJ 212 writer waits for more packets before a commit"
+    )
     batch_max_rows: int = 50_000
     batch_max_bytes: int = 20_000_000

@@ -7,6 +7,7 @@ import itertools
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlmodel import col, func, select
@@ -137,3 +138,68 @@ async def test_connection_count_is_bounded(listening: Stack) -> None:
     await asyncio.sleep(0.1)
     assert not again_reader.at_eof()  # accepted once the others left
     again_writer.close()
+
+
+@pytest.fixture
+async def grouping(tmp_path: Path) -> AsyncIterator[Stack]:
+    """A writer that waits 50 ms for more packets, so concurrent stations share transactions."""
+    config = monitoring_only(tmp_path, hj212_port=0, hj212_max_connections=64, hj212_batch_linger_seconds=0.05)
+    async with Stack(config) as stack:
+        yield stack
+
+
+async def test_concurrent_stations_share_commits_and_a_failing_packet_loses_only_itself(
+    grouping: Stack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from services.monitoring import hj212_listener
+    from services.monitoring.handlers.ingest import store_readings as real_store
+
+    stack = grouping
+    port = stack.apps["monitoring"].state.hj212_port
+    async with client(stack, "monitoring_reviewer") as http:
+        codes = [(await create_station(http, "air_station", password=PASSWORD))["code"] for _ in range(12)]
+    bad = codes[-1]
+    batches: list[int] = []
+
+    async def store(uow: Any, standards: Any, readings: list[Any], *, source: str) -> Any:
+        batches.append(len({r.station for r in readings}))
+        if any(r.station == bad for r in readings):
+            raise RuntimeError("refused by the database")
+        return await real_store(uow, standards, readings, source=source)
+
+    monkeypatch.setattr(hj212_listener, "store_readings", store)
+    logged: list[tuple[str, str]] = []
+
+    class Log:  # the console renderer draws each traceback with its locals: seconds on a loaded machine
+        def __getattr__(self, level: str) -> Any:
+            return lambda event, **_fields: logged.append((level, event))
+
+    monkeypatch.setattr(hj212_listener, "log", Log())
+    senders = [await StationSender.connect(port, mn) for mn in codes]
+    for sender in senders:  # signed in one by one first (argon2), with a command that stores nothing
+        await sender.send(sender.packet("1062", "RtdInterval=30"))
+        assert (await sender.answer()).cp == "QnRtn=8"
+    start = datetime(2021, 6, 1, 10, 0, 0)
+
+    async def hours(sender: StationSender) -> list[str]:
+        answers = []
+        for hour in range(3):
+            await sender.send(sender.packet("2061", air_cp(start + timedelta(hours=hour), "Avg", 30.0 + hour)))
+            if sender.mn == bad:
+                with pytest.raises(TimeoutError):  # not stored: no answer, the station sends it again later
+                    await asyncio.wait_for(sender.reader.readuntil(b"\r\n"), 1)
+                answers.append("none")
+            else:
+                answers.append((await sender.answer()).cn)
+        return answers
+
+    answers = await asyncio.gather(*(hours(s) for s in senders))
+    assert answers == [["9014"] * 3] * 11 + [["none"] * 3]
+    assert max(batches) > 1  # packets of several stations in one transaction
+    assert logged == [("exception", "hj212_store_failed")] * 3
+    async with stack.runtime("monitoring").sessions() as session:
+        query = select(col(Reading.station_code), func.count()).where(Reading.interval == "hour")
+        counts = dict((await session.execute(query.group_by(col(Reading.station_code)))).all())
+    assert counts == dict.fromkeys(codes[:-1], 3 * 2)  # 2 pollutants a packet
+    for sender in senders:
+        await sender.close()

@@ -32,16 +32,26 @@ class PacketError(ValueError):
         self.reason = reason
 
 
+def _crc_step(index: int) -> int:
+    reg = index
+    for _ in range(8):
+        carry = reg & 1
+        reg >>= 1
+        if carry:
+            reg ^= 0xA001
+    return reg
+
+
+# After ``reg = (reg >> 8) ^ byte`` the register holds 8 bits, so the 8 shifts are a lookup in a 256-entry table.
+_CRC_TABLE = tuple(_crc_step(index) for index in range(256))
+
+
 def crc16(data: bytes) -> int:
     """The CRC16 given in HJ 212-2017: register 0xFFFF; per byte reg = (reg >> 8) ^ byte, then 8 shifts (0xA001)."""
     reg = 0xFFFF
+    table = _CRC_TABLE
     for byte in data:
-        reg = (reg >> 8) ^ byte
-        for _ in range(8):
-            carry = reg & 1
-            reg >>= 1
-            if carry:
-                reg ^= 0xA001
+        reg = table[(reg >> 8) ^ byte]
     return reg
 
 
@@ -161,8 +171,17 @@ def parse_cp(cp: str) -> list[DataRecord]:
 
 
 def _data_time(text: str) -> datetime:
+    digits = text[:14]
+    if len(digits) == 14 and digits.isascii() and digits.isdigit():
+        try:  # fixed width: what strptime gives, several times faster
+            return datetime(
+                int(digits[:4]), int(digits[4:6]), int(digits[6:8]), int(digits[8:10]), int(digits[10:12]),
+                int(digits[12:]),
+            )  # fmt: skip
+        except ValueError:
+            pass  # strptime words the error
     try:
-        return datetime.strptime(text[:14], "%Y%m%d%H%M%S")
+        return datetime.strptime(digits, "%Y%m%d%H%M%S")
     except ValueError as exc:
         raise PacketError("bad_cp", f"DataTime {text!r}") from exc
 
