@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI, Request, Response
-from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -18,7 +17,7 @@ from starlette.types import ASGIApp
 
 from services.gateway.accounts import LoginGuard, LoginPolicy
 from services.gateway.auth import authorize, token_router
-from services.gateway.limits import BodyLimitMiddleware, RateLimiter, client_key
+from services.gateway.limits import ApiCORS, BodyLimitMiddleware, RateLimiter, client_key
 from services.gateway.openapi import OpenAPIAggregator, docs_router
 from services.gateway.routing import UpstreamClient, build_clients, route_for
 from services.gateway.settings import GatewaySettings
@@ -73,15 +72,7 @@ def create_gateway_app(settings: GatewaySettings, *, asgi_apps: Mapping[str, ASG
         Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes, max_upload_bytes=settings.max_upload_bytes)
     )
     if settings.cors_allow_origins:
-        # Only the listed origins; no cookies are used, so no credentials. Without the setting: no CORS headers.
-        app.add_middleware(
-            CORSMiddleware,
-            allow_origins=settings.cors_allow_origins,
-            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
-            allow_headers=["Authorization", "Content-Type", "If-Match", "If-None-Match", "Idempotency-Key"],
-            expose_headers=["ETag", "Location", "Retry-After", "X-Request-ID"],
-            max_age=600,
-        )
+        app.add_middleware(ApiCORS, origins=settings.cors_allow_origins)
     app.include_router(docs_router(openapi_aggregator(app, runtime, settings), title=app.title))
     # Last: the catch-all must not shadow the gateway's own /healthz, /readyz, /metrics, /docs and /auth/token.
     app.include_router(proxy_router(settings, runtime, limiter))

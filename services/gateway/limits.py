@@ -1,4 +1,4 @@
-"""Per-client rate limits (429 with ``Retry-After``) and the request body size limit (413).
+"""Per-client rate limits (429 with ``Retry-After``), the request body size limit (413) and the CORS allowlist.
 
 Rate-limit counters live in this gateway process's memory: with several gateway replicas each enforces its own
 share, so the effective limit is the configured one times the replica count. A shared store (the ``limits``
@@ -15,8 +15,10 @@ from fastapi import Request
 from limits import RateLimitItem, parse
 from limits.aio.storage import MemoryStorage
 from limits.aio.strategies import MovingWindowRateLimiter
+from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from services.gateway.routing import match_route
 from shared.auth import Principal
 from shared.problems import Problem, problem_response
 
@@ -146,3 +148,30 @@ def _declared_length(scope: Scope) -> int:
             except ValueError:
                 return 0
     return 0
+
+
+class ApiCORS:
+    """CORS for the configured origins (e.g. the bureau's own web apps) on every path but the public ones.
+
+    No cookies are used, so no credentials. The public API's CORS is the disclosure service's own
+    (``GREENLAW_DISCLOSURE_CORS_ORIGINS``), passed through unchanged. Without the setting the gateway adds no CORS
+    headers, so browsers keep other sites' pages from reading the API.
+    """
+
+    def __init__(self, app: ASGIApp, *, origins: list[str]) -> None:
+        self.app = app
+        self.cors = CORSMiddleware(
+            app,
+            allow_origins=origins,
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "If-Match", "If-None-Match", "Idempotency-Key"],
+            expose_headers=["ETag", "Location", "Retry-After", "X-Request-ID"],
+            max_age=600,
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        route = match_route(str(scope.get("path", ""))) if scope["type"] == "http" else None
+        if scope["type"] == "http" and not (route is not None and route.zone == "public"):
+            await self.cors(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
