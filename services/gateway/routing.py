@@ -6,7 +6,7 @@ Paths are forwarded unchanged: every service mounts its routes at the full publi
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -14,7 +14,7 @@ import httpx
 from fastapi import Request
 from starlette.background import BackgroundTask
 from starlette.responses import Response, StreamingResponse
-from starlette.types import ASGIApp, Message, Scope
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.problems import Problem
 
@@ -256,3 +256,52 @@ def relay(response: httpx.Response) -> StreamingResponse:
         if name.lower().decode("latin-1") not in DROPPED_RESPONSE_HEADERS
     ]
     return streaming
+
+
+ProxyHandler = Callable[[Request], Awaitable[Response]]
+
+
+class ProxyMiddleware:
+    """Hands a request for a path of the routing table straight to the proxy handler, without the gateway's own
+    routing, dependency solving and exception layers (the same handler the catch-all route calls).
+
+    Innermost of the user middleware, so request IDs, metrics, CORS and the body limit apply as before; an error
+    the handler raises is answered by the app's exception handlers (a problem), an unexpected one propagates to
+    the server-error middleware, as from the route.
+    """
+
+    def __init__(self, app: ASGIApp, *, handle: ProxyHandler, methods: Collection[str]) -> None:
+        self.app = app
+        self.handle = handle
+        self.methods = frozenset(methods)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in self.methods or match_route(scope["path"]) is None:
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope, receive, send)
+        try:
+            response = await self.handle(request)
+        except Exception as exc:
+            handler = _exception_handler(scope, exc)
+            if handler is None:
+                raise
+            response = await handler(request, exc)
+        await response(scope, receive, send)
+
+
+def _exception_handler(scope: Scope, exc: Exception) -> Callable[[Request, Exception], Awaitable[Response]] | None:
+    """The app's handler for ``exc`` as Starlette's exception middleware picks it (by status, then by class);
+    none for what only the server-error middleware handles."""
+    handlers: Mapping[object, Callable[[Request, Exception], Awaitable[Response]]] = getattr(
+        scope.get("app"), "exception_handlers", {}
+    )
+    status = getattr(exc, "status_code", None)
+    if status is not None and status in handlers:
+        return handlers[status]
+    for cls in type(exc).__mro__:
+        if cls in (Exception, BaseException):
+            return None
+        if cls in handlers:
+            return handlers[cls]
+    return None
