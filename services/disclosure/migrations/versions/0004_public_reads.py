@@ -4,7 +4,7 @@
 notice or a bulletin is inserted, updated or deleted, in the same transaction (triggers, so no writer can forget
 it). The public API keys its cache of rendered pages on it. On PostgreSQL the bump is a deferred constraint
 trigger: it runs at commit, so the counter's row lock is the last lock a transaction takes and two writers cannot
-deadlock on it.
+deadlock on it; it bumps once per transaction, however many rows changed.
 
 ``ix_publication_listing (decided_on, id)`` serves the public list's order (newest first) and its date filters;
 on PostgreSQL with ``pg_trgm`` available, GIN trigram indexes serve the ``q`` search (``LIKE '%…%'``) on the three
@@ -44,9 +44,13 @@ def upgrade() -> None:
     op.execute("INSERT INTO public_change (id, seq) VALUES (1, 0)")
     op.create_index("ix_publication_listing", "publication", ["decided_on", "id"])
     if op.get_bind().dialect.name == "postgresql":
+        # Once per transaction, however many rows it changed (a bulk load must not bump a million times).
         op.execute(
-            "CREATE FUNCTION public_change_bump() RETURNS trigger LANGUAGE plpgsql AS "
-            f"$$ BEGIN {BUMP}; RETURN NULL; END $$"
+            "CREATE FUNCTION public_change_bump() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            "IF current_setting('greenlaw.public_change_bumped', true) = txid_current()::text THEN RETURN NULL; "
+            "END IF; "
+            "PERFORM set_config('greenlaw.public_change_bumped', txid_current()::text, true); "
+            f"{BUMP}; RETURN NULL; END $$"
         )
         for table in WATCHED:
             op.execute(
