@@ -294,6 +294,9 @@ def test_settings_of_each_service_come_from_its_manifest(
     unknown = {key for key in environment if key.startswith("GREENLAW_")} - known_variables(SETTINGS[service])
     assert not unknown, f"{service}: variables no setting reads (misspelt?): {sorted(unknown)}"
     assert "GREENLAW_JWT_SECRET" not in environment, "the signing secret comes as a file, not in the environment"
+    if service == "gateway":
+        # Behind an ingress every public caller would otherwise count as the proxy's one address.
+        assert environment["FORWARDED_ALLOW_IPS"] not in {"", "127.0.0.1", "*"}
 
     settings = settings_of(deployment, container, SETTINGS[service])
     assert settings.common.environment == "production"
