@@ -66,10 +66,11 @@ class LoadReport:
 class Api:
     """The gateway as the demo's people use it: a token per account, back off on 429, follow a 412's ETag."""
 
-    def __init__(self, client: httpx.AsyncClient, report: LoadReport) -> None:
+    def __init__(self, client: httpx.AsyncClient, report: LoadReport, *, concurrency: int = 3) -> None:
         self.client = client
         self.report = report
         self.tokens: dict[str, str] = {}
+        self.gate = asyncio.Semaphore(concurrency)  # requests in flight at once
 
     async def login(self, username: str, *, police: bool = False) -> None:
         data = (
@@ -84,7 +85,8 @@ class Api:
 
     async def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         for _attempt in range(20):
-            answer = await self.client.request(method, path, **kwargs)
+            async with self.gate:
+                answer = await self.client.request(method, path, **kwargs)
             self.report.calls += 1
             if answer.status_code != 429:
                 return answer
@@ -154,10 +156,11 @@ def _day(day: date | None) -> date:
 @dataclass(frozen=True)
 class Step:
     day: date
-    phase: int  # 0 review meetings, 1 steps that take a number (in order), 2 the rest (side by side)
-    order: int
+    numbered: bool  # takes a case or document number: runs in date order with the other numbered steps
+    order: int  # the case (or standalone decision) it belongs to
     position: int
     work: Callable[[], Awaitable[None]]
+    meeting: str | None = None  # the review meeting it needs recorded first
 
 
 class Loader:
@@ -192,9 +195,12 @@ class Loader:
             answer = await self.api.call("head", "POST", "/api/v1/cases/officers", json=body)
             self.officers[officer.key] = answer.json()["id"]
         self.report.add("officers", len(self.officers))
-        for party in self.plan.parties:
+
+        async def register(party: Party) -> None:
             answer = await self.api.call("officer1", "POST", "/api/v1/cases/parties", json=self._party_body(party))
             self.parties[party.key] = answer.json()["id"]
+
+        await asyncio.gather(*(register(party) for party in self.plan.parties))
         self.report.add("parties", len(self.parties))
 
     def _party_body(self, party: Party, *, with_id: bool = False) -> dict[str, Any]:
@@ -217,32 +223,55 @@ class Loader:
     # ---- the year, step by step ------------------------------------------------------------------------------
 
     def timeline(self) -> list[Step]:
-        """Every step in date order. On one day: the review meetings, then the steps that take a number (case
-        filing, decisions) one by one in plan order, then the rest, which may run side by side."""
+        """Every step of every case and standalone decision, in date order."""
         steps: list[Step] = []
-        for meeting in self.plan.meetings:
-            steps.append(Step(meeting.held_on, 0, 0, 0, lambda m=meeting: self.meeting(m)))  # type: ignore[misc]
         for index, case in enumerate(self.plan.cases):
             for position, (day, numbered, work) in enumerate(self._case_steps(case)):
-                steps.append(Step(day, 1 if numbered else 2, index, position, work))
+                needs = case.meeting if position >= 3 and not numbered and day == self._meeting_day(case) else None
+                steps.append(Step(day, numbered, index, position, work, needs))
         for index, item in enumerate(self.plan.standalone):
-            steps.append(Step(item.decided_on, 1, 10_000 + index, 0, lambda s=item: self.standalone(s)))  # type: ignore[misc]
-        return sorted(steps, key=lambda s: (s.day, s.phase, s.order, s.position))
+            steps.append(Step(item.decided_on, True, 10_000 + index, 0, lambda s=item: self.standalone(s)))  # type: ignore[misc]
+        return sorted(steps, key=lambda s: (s.day, not s.numbered, s.order, s.position))
 
-    async def run_timeline(self, concurrency: int = 6) -> None:
-        gate = asyncio.Semaphore(concurrency)
-
-        async def gated(work: Callable[[], Awaitable[None]]) -> None:
-            async with gate:
-                await work()
-
+    async def run_timeline(self) -> None:
+        """Each case runs its steps in order, cases side by side; the numbered steps (filing, decisions) take
+        turns in date order, so case and document numbers follow the dates and the seed. A review meeting is
+        recorded once its cases are filed, and its cases' next step waits for it."""
         steps = self.timeline()
-        for day in sorted({s.day for s in steps}):
-            today = [s for s in steps if s.day == day]
-            for step in today:
-                if step.phase < 2:
-                    await step.work()
-            await asyncio.gather(*(gated(s.work) for s in today if s.phase == 2))
+        numbered = [s for s in steps if s.numbered]
+        turns = {id(s): i for i, s in enumerate(numbered)}
+        done = [asyncio.Event() for _ in numbered]
+        filed = {c.key: asyncio.Event() for c in self.plan.cases}
+        recorded = {m.key: asyncio.Event() for m in self.plan.meetings}
+        keys = [c.key for c in self.plan.cases]
+
+        async def chain(members: list[Step]) -> None:
+            for step in members:
+                if step.meeting is not None:
+                    await recorded[step.meeting].wait()
+                turn = turns.get(id(step))
+                if turn:
+                    await done[turn - 1].wait()
+                await step.work()
+                if turn is not None:
+                    done[turn].set()
+                if step.position == 0 and step.order < len(keys):
+                    filed[keys[step.order]].set()
+
+        async def meeting(plan: MeetingPlan) -> None:
+            for key in plan.cases:
+                await filed[key].wait()
+            await self.meeting(plan)
+            recorded[plan.key].set()
+
+        chains: dict[int, list[Step]] = {}
+        for step in steps:
+            chains.setdefault(step.order, []).append(step)
+        async with asyncio.TaskGroup() as group:
+            for members in chains.values():
+                group.create_task(chain(members))
+            for plan in self.plan.meetings:
+                group.create_task(meeting(plan))
 
     def _case_steps(self, case: CasePlan) -> list[tuple[date, bool, Callable[[], Awaitable[None]]]]:
         """(day, takes a number, work) of each step of the case."""
