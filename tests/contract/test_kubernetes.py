@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -59,6 +60,7 @@ API_VERSIONS = {
     "PersistentVolumeClaim": "v1",
     "Deployment": "apps/v1",
     "Job": "batch/v1",
+    "CronJob": "batch/v1",
     "HorizontalPodAutoscaler": "autoscaling/v2",
     "PodDisruptionBudget": "policy/v1",
 }
@@ -90,8 +92,24 @@ def of_kind(manifests: list[Manifest], kind: str) -> dict[str, Manifest]:
     return {m["metadata"]["name"]: m for m in manifests if m["kind"] == kind}
 
 
+def pod_spec(workload: Manifest) -> Manifest:
+    spec = workload["spec"]["jobTemplate"]["spec"] if workload["kind"] == "CronJob" else workload["spec"]
+    pod: Manifest = spec["template"]["spec"]
+    return pod
+
+
 def containers(workload: Manifest) -> list[Manifest]:
-    return list(workload["spec"]["template"]["spec"]["containers"])
+    return list(pod_spec(workload)["containers"])
+
+
+def greenlaw_args(container: Manifest) -> list[str]:
+    """The arguments given to ``greenlaw``: the container's args, or the command a shell wrapper execs."""
+    if "command" not in container:
+        return list(container["args"])
+    assert container["command"] == ["/bin/sh", "-c"], "the image's ENTRYPOINT (greenlaw) is kept, or a shell"
+    words = shlex.split(container["args"][0])
+    assert words[:2] == ["exec", "greenlaw"], words
+    return words[2:]
 
 
 def secret_data(manifests: list[Manifest], name: str) -> dict[str, str]:
@@ -126,7 +144,7 @@ def container_environment(manifests: list[Manifest], container: Manifest) -> dic
 
 def mounted_files(manifests: list[Manifest], workload: Manifest, container: Manifest) -> dict[str, str]:
     """Path → content of every file a Secret or ConfigMap volume puts into ``container``."""
-    volumes = {v["name"]: v for v in workload["spec"]["template"]["spec"].get("volumes", [])}
+    volumes = {v["name"]: v for v in pod_spec(workload).get("volumes", [])}
     files: dict[str, str] = {}
     for mount in container.get("volumeMounts", []):
         volume = volumes[mount["name"]]
@@ -180,7 +198,7 @@ def cpu_cores(quantity: str | int) -> float:
 
 
 def workloads(manifests: list[Manifest]) -> Iterator[tuple[str, Manifest]]:
-    for kind in ("Deployment", "Job"):
+    for kind in ("Deployment", "Job", "CronJob"):
         yield from of_kind(manifests, kind).items()
 
 
@@ -238,8 +256,7 @@ def test_each_container_runs_a_greenlaw_command_of_the_one_image(manifests: list
     for name, workload in workloads(manifests):
         for container in containers(workload):
             assert container["image"].split(":")[0] == "greenlaw", f"{name}: kustomization's images rename it"
-            assert "command" not in container, "the image's ENTRYPOINT (greenlaw) is kept"
-            context = parse_cli(container["args"])
+            context = parse_cli(greenlaw_args(container))
             if workload["kind"] == "Deployment":
                 assert container["args"] == ["serve", name]
                 assert context.params["service"].value == name
@@ -259,7 +276,7 @@ def test_probes_ports_resources_and_security(manifests: list[Manifest]) -> None:
         assert annotations["prometheus.io/path"] == "/metrics"
         assert int(annotations["prometheus.io/port"]) == ports["http"]
     for name, workload in workloads(manifests):
-        pod = workload["spec"]["template"]["spec"]
+        pod = pod_spec(workload)
         assert pod["securityContext"]["runAsNonRoot"] is True
         assert pod["securityContext"]["runAsUser"] == 10001, "the image's numeric user (deploy/Dockerfile)"
         volumes = {v["name"]: v for v in pod.get("volumes", [])}
@@ -362,8 +379,45 @@ def test_jobs_reach_every_database_and_the_broker(
     common = settings_of(topics, containers(topics)[0], GatewaySettings).common
     assert common.kafka_bootstrap_servers
     assert common.kafka_replication_factor >= 1
-    for job in jobs.values():
-        assert job["spec"]["template"]["spec"]["restartPolicy"] in {"OnFailure", "Never"}
+    for job in [*jobs.values(), *of_kind(manifests, "CronJob").values()]:
+        assert pod_spec(job)["restartPolicy"] in {"OnFailure", "Never"}
+
+
+def test_the_nightly_backup_reaches_every_database_and_both_stores(
+    manifests: list[Manifest], settings_of: Callable[[Manifest, Manifest, type[ServiceSettings]], ServiceSettings]
+) -> None:
+    backup = of_kind(manifests, "CronJob")["greenlaw-backup"]
+    assert backup["spec"]["concurrencyPolicy"] == "Forbid"
+    container = containers(backup)[0]
+    assert greenlaw_args(container)[:2] == ["backup", "create"]
+    for service, settings_class in SETTINGS.items():
+        settings = settings_of(backup, container, settings_class)
+        assert make_url(settings.resolved_database_url()).database == service
+    cases = settings_of(backup, container, CasesSettings)
+    referral = settings_of(backup, container, ReferralSettings)
+    assert isinstance(cases, CasesSettings)
+    assert isinstance(referral, ReferralSettings)
+    deployments = of_kind(manifests, "Deployment")
+
+    def claim_at(workload: Manifest, path: Path) -> str:
+        volumes = {v["name"]: v for v in pod_spec(workload)["volumes"]}
+        for mount in containers(workload)[0]["volumeMounts"]:
+            if Path(mount["mountPath"]) == path and "persistentVolumeClaim" in volumes[mount["name"]]:
+                return str(volumes[mount["name"]]["persistentVolumeClaim"]["claimName"])
+        raise AssertionError(f"{workload['metadata']['name']} mounts no volume claim at {path}")
+
+    for service, store in (
+        ("cases", cases.resolved_evidence_dir()),
+        ("referral", referral.resolved_documents_dir()),
+    ):
+        deployment = deployments[service]
+        own = settings_of(deployment, containers(deployment)[0], SETTINGS[service])
+        if isinstance(own, CasesSettings):
+            own_store = own.resolved_evidence_dir()
+        else:
+            assert isinstance(own, ReferralSettings)
+            own_store = own.resolved_documents_dir()
+        assert claim_at(backup, store) == claim_at(deployment, own_store), f"the backup copies another {service} store"
 
 
 def test_the_placeholder_secret_is_refused_in_production(manifests: list[Manifest]) -> None:
