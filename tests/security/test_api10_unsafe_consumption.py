@@ -29,7 +29,7 @@ pytestmark = pytest.mark.unit
 
 # Cases per test, the same on every run in CI; GREENLAW_FUZZ_EXAMPLES=5000 locally for a deeper, random search.
 DEEP = "GREENLAW_FUZZ_EXAMPLES" in os.environ
-EXAMPLES = int(os.environ.get("GREENLAW_FUZZ_EXAMPLES", "150"))
+EXAMPLES = int(os.environ.get("GREENLAW_FUZZ_EXAMPLES", "100"))
 FUZZ = settings(
     max_examples=EXAMPLES, derandomize=not DEEP, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
