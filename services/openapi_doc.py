@@ -52,8 +52,9 @@ def _defaults(settings_class: type[Any]) -> dict[str, Any]:
     return values
 
 
-def render() -> str:
-    return json.dumps(build_document(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+def render(document: dict[str, Any] | None = None) -> str:
+    """The file's text: ``document`` (default: built now) as sorted, indented JSON."""
+    return json.dumps(document or build_document(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
 def write(path: Path = DEFAULT_PATH) -> Path:
