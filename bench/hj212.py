@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import time
+from collections.abc import Coroutine
 from contextlib import ExitStack
 from datetime import datetime, timedelta
 from typing import Any
@@ -81,9 +82,9 @@ class Station:
     async def send(self, raw: bytes) -> None:
         self.writer.write(raw)
         await self.writer.drain()
-        answer = hj212.parse(await asyncio.wait_for(self.reader.readuntil(hj212.TRAILER), 60))
-        if answer.cn != "9014":
-            raise RuntimeError(f"station {self.number}: answer CN {answer.cn} {answer.cp}")
+        answer = await asyncio.wait_for(self.reader.readuntil(hj212.TRAILER), 60)
+        if b";CN=9014;" not in answer:  # the client stays cheap: the answer's framing is the tests' business
+            raise RuntimeError(f"station {self.number}: answer {answer[:120]!r}")
 
 
 async def connect_all(port: int, count: int) -> list[Station]:
@@ -137,7 +138,16 @@ def measure(base: str, port: int, args: argparse.Namespace) -> dict[str, Any]:
             station.writer.close()
         return repeat(len(results), lambda i: results[i])
 
-    return asyncio.run(session())
+    return _run(session())
+
+
+def _run(main: Coroutine[Any, Any, dict[str, Any]]) -> dict[str, Any]:
+    """uvloop when installed (as the server has it): the client then takes less of the shared cores."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run(main)
+    return uvloop.run(main)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -149,6 +159,9 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     port = free_port()
     env = {
+        # Creating 1,000 stations hashes 1,000 argon2 passwords: on a loaded machine a request can take longer
+        # than the gateway's default 10 s.
+        "GREENLAW_GATEWAY_UPSTREAM_TIMEOUT": "120",
         "GREENLAW_MONITORING_HJ212_PORT": str(port),
         "GREENLAW_MONITORING_HJ212_MAX_CONNECTIONS": str(args.stations + 100),
     }

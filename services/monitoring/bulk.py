@@ -130,6 +130,22 @@ class Bulk:
         for start in range(0, len(rows), CHUNK):
             await connection.exec_driver_sql(sql, list(rows[start : start + CHUNK]))
 
+    async def update(
+        self, table: str, columns: Sequence[str], keys: Sequence[str], rows: Sequence[tuple[Any, ...]]
+    ) -> None:
+        """``UPDATE table SET columns WHERE keys``, one prepared statement for all rows (``columns`` then ``keys``
+        values in each)."""
+        if not rows:
+            return
+        names = [*columns, *keys]
+        marks = [f"${i}" for i in range(1, len(names) + 1)] if self.postgres else ["?"] * len(names)
+        assignments = ", ".join(f'"{_identifier(n)}" = {m}' for n, m in zip(columns, marks, strict=False))
+        condition = " AND ".join(f'"{_identifier(n)}" = {m}' for n, m in zip(keys, marks[len(columns) :], strict=True))
+        sql = f'UPDATE "{_identifier(table)}" SET {assignments} WHERE {condition}'  # noqa: S608 - identifiers checked
+        connection = await self.session.connection()
+        for start in range(0, len(rows), CHUNK):
+            await connection.exec_driver_sql(sql, list(rows[start : start + CHUNK]))
+
     async def _copy_upsert(
         self,
         connection: AsyncConnection,

@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
-from sqlalchemy import Row, Table, select
+from sqlalchemy import Table, select
 
 from services.monitoring.domain.readings import ReadingIn, local_day
 from services.monitoring.domain.validity import Point, ValidityRules, automatic_flags
@@ -62,35 +62,43 @@ def _groups(windows: dict[SeriesKey, Window]) -> list[tuple[list[SeriesKey], Win
     return groups
 
 
-async def _stored_around(uow: UnitOfWork, windows: dict[SeriesKey, Window]) -> dict[SeriesKey, list[Row[Any]]]:
+class Stored(NamedTuple):
+    """A stored neighbour: its point and the flags it has now."""
+
+    point: Point
+    auto_flags: str
+
+
+async def _stored_around(uow: UnitOfWork, windows: dict[SeriesKey, Window]) -> dict[SeriesKey, list[Stored]]:
     """Stored readings of each hourly series within its window (both ends included)."""
-    found: dict[SeriesKey, list[Row[Any]]] = defaultdict(list)
+    found: dict[SeriesKey, list[Stored]] = defaultdict(list)
+    c = READING.c
     for keys, (low, high) in _groups(windows):
         codes = sorted({key[0] for key in keys})
         parameters = sorted({key[1] for key in keys})
         for start in range(0, len(codes), IN_LIST):
-            query = select(READING).where(
-                READING.c.interval == "hour",
-                READING.c.station_code.in_(codes[start : start + IN_LIST]),
-                READING.c.parameter.in_(parameters),
-                READING.c.time >= low,
-                READING.c.time <= high,
+            query = select(c.station_code, c.parameter, c.time, c.value, c.instrument_flag, c.auto_flags).where(
+                c.interval == "hour",
+                c.station_code.in_(codes[start : start + IN_LIST]),
+                c.parameter.in_(parameters),
+                c.time >= low,
+                c.time <= high,
             )
-            for row in await uow.session.execute(query):
-                key = (row.station_code, row.parameter, "hour")
+            for code, parameter, time, value, instrument_flag, auto_flags in await uow.session.execute(query):
+                key = (code, parameter, "hour")
                 window = windows.get(key)
-                if window is not None and window[0] <= row.time <= window[1]:
-                    found[key].append(row)
+                if window is not None and window[0] <= time <= window[1]:
+                    found[key].append(Stored(Point(time, value, instrument_flag), auto_flags))
     return found
 
 
 async def check_readings(
     uow: UnitOfWork, standards: Standards, readings: Sequence[ReadingIn]
-) -> tuple[list[Checked], list[tuple[Any, ...]]]:
-    """The new readings with their flags, and rows (tuples of ``READING_COLUMNS``) of stored readings whose flags
-    the new ones changed."""
+) -> tuple[list[Checked], list[tuple[str, str, str, str, datetime]]]:
+    """The new readings with their flags, and the stored readings whose flags the new ones changed:
+    ``(auto_flags, station, parameter, interval, time)``."""
     checked: list[Checked] = []
-    reflagged: list[tuple[Any, ...]] = []
+    reflagged: list[tuple[str, str, str, str, datetime]] = []
     series = _series(readings)
     rules_of = {key: standards.validity.in_force(local_day(points[0].time)) for key, points in series.items()}
     # Twice the span of a run: a stored value the new ones can affect (within one span) then sees enough of its
@@ -109,25 +117,24 @@ async def check_readings(
             flags = automatic_flags(rules, key[1], [Point(p.time, p.value, p.flag) for p in points])
             checked.extend(map(Checked, points, flags))
             continue
-        merged: dict[datetime, ReadingIn | Row[Any]] = {row.time: row for row in around}
-        merged.update({p.time: p for p in points})
-        ordered = [item for _, item in sorted(merged.items(), key=lambda pair: pair[0])]
-        flags = automatic_flags(rules, key[1], [_point(item) for item in ordered])
+        merged: dict[datetime, tuple[Point, ReadingIn | str]] = {n.point.time: (n.point, n.auto_flags) for n in around}
+        merged.update({p.time: (Point(p.time, p.value, p.flag), p) for p in points})
+        ordered = [merged[moment] for moment in sorted(merged)]
+        flags = automatic_flags(rules, key[1], [point for point, _ in ordered])
         reach = (points[0].time - _reach(rules), points[-1].time + _reach(rules))
-        for item, found in zip(ordered, flags, strict=True):
-            if isinstance(item, ReadingIn):
-                checked.append(Checked(item, found))
-            elif item.auto_flags != ",".join(found) and reach[0] <= item.time <= reach[1]:
-                values = dict(item._mapping) | {"auto_flags": ",".join(found)}
-                reflagged.append(tuple(values[column] for column in READING_COLUMNS))
+        for (point, origin), found in zip(ordered, flags, strict=True):
+            if isinstance(origin, ReadingIn):
+                checked.append(Checked(origin, found))
+            elif origin != ",".join(found) and reach[0] <= point.time <= reach[1]:
+                reflagged.append((",".join(found), *key, point.time))
     return checked, reflagged
 
 
+_REACH: dict[int, timedelta] = {}
+
+
 def _reach(rules: ValidityRules) -> timedelta:
-    return timedelta(hours=rules.constant_hours)
-
-
-def _point(item: ReadingIn | Row[Any]) -> Point:
-    if isinstance(item, ReadingIn):
-        return Point(item.time, item.value, item.flag)
-    return Point(item.time, item.value, item.instrument_flag)
+    reach = _REACH.get(rules.constant_hours)
+    if reach is None:
+        reach = _REACH[rules.constant_hours] = timedelta(hours=rules.constant_hours)
+    return reach

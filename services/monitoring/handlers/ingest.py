@@ -54,9 +54,12 @@ async def store_readings(
         (r.station, r.parameter, r.interval, time(r.time), r.value, r.unit, r.flag, ",".join(flags), source, now)
         for r, flags in checked
     ]
-    # Stored rows whose flags changed, in READING_COLUMNS order: time and received_at bound like the new ones.
-    rows += [(*row[:3], time(row[3]), *row[4:9], time(row[9])) for row in reflagged]
     await bulk.upsert(READING.name, READING_COLUMNS, rows, keys=READING_KEY, update=READING_VALUES)
+    # Stored readings whose flags the new ones changed (the sixth equal hour flags the five before it).
+    changed = [
+        (flags, station, parameter, interval, time(moment)) for flags, station, parameter, interval, moment in reflagged
+    ]
+    await bulk.update(READING.name, ("auto_flags",), READING_KEY, changed)
     latest = [(r.station, r.parameter, r.interval, time(r.time), r.value, r.unit, r.flag) for r in _newest(checked)]
     await bulk.upsert(
         "latest_reading", LATEST_COLUMNS, latest, keys=("station_code", "parameter"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Iterable
 
@@ -28,7 +29,8 @@ async def create_station(uow: UnitOfWork, body: StationCreate, *, actor: Princip
         id=str(uuid.uuid4()),
         **fields,
         emission_limits={k: v.model_dump() for k, v in body.emission_limits.items()},
-        password_hash=hash_password(body.password) if body.password else None,
+        # argon2 is slow on purpose: off the event loop, which serves the other requests and HJ 212 meanwhile
+        password_hash=await asyncio.to_thread(hash_password, body.password) if body.password else None,
     )
     uow.session.add(station)
     try:
@@ -80,7 +82,7 @@ async def update_station(uow: UnitOfWork, station: Station, body: StationUpdate,
         setattr(station, name, value)
     station.emission_limits = {k: v.model_dump() for k, v in body.emission_limits.items()}
     if body.password:
-        station.password_hash = hash_password(body.password)
+        station.password_hash = await asyncio.to_thread(hash_password, body.password)
     station.version += 1
     station.updated_at = utcnow()
     uow.session.add(station)
