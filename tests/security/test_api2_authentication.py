@@ -22,6 +22,7 @@ import jwt
 import pytest
 from argon2 import PasswordHasher
 from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncEngine
 from typer.testing import CliRunner
 
 from services.cli import app as cli
@@ -37,8 +38,10 @@ from services.gateway.accounts import (
 )
 from services.gateway.app import MIGRATIONS_DIR, create_gateway_app
 from services.gateway.settings import GatewaySettings
+from services.gateway.tables import LoginFailure
 from shared.db import create_engine, migrate, session_factory
 from shared.settings import CommonSettings
+from tests.infra import PostgresServer
 from tests.security.conftest import System, assert_problem
 
 pytestmark = pytest.mark.integration
@@ -106,6 +109,7 @@ BAD_TOKENS = [
 ]
 
 
+@pytest.mark.filterwarnings("ignore::jwt.warnings.InsecureKeyLengthWarning")  # forging HS512 with a 48-byte key
 @pytest.mark.parametrize("kind", BAD_TOKENS)
 async def test_bad_tokens_are_refused_by_the_gateway_and_by_the_service(system: System, kind: str) -> None:
     token = forged(system.stack.common, kind)
@@ -307,9 +311,21 @@ class Clock:
         return self.now
 
 
-async def test_delays_double_up_to_the_maximum_then_lock_and_failures_expire(tmp_path: Path) -> None:
-    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'guard.db'}")
+@pytest.fixture(params=["sqlite", "postgres"])
+async def guard_db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
+    """The gateway's database, migrated, on SQLite (embedded) and PostgreSQL (replicas share the counts there)."""
+    if request.param == "postgres":
+        url = await request.getfixturevalue("postgres").create_database("gateway")
+    else:
+        url = f"sqlite+aiosqlite:///{tmp_path / 'guard.db'}"
+    engine = create_engine(url)
     await migrate(engine, MIGRATIONS_DIR)
+    yield engine
+    await engine.dispose()
+
+
+async def test_delays_double_up_to_the_maximum_then_lock_and_failures_expire(guard_db: AsyncEngine) -> None:
+    engine = guard_db
     clock = Clock()
     guard = LoginGuard(LoginPolicy(throttle_after=2, lockout_after=20, lockout_seconds=600, max_delay_seconds=8), clock)
     keys = [account_key("user", "li"), source_key("10.0.0.1")]
@@ -333,4 +349,27 @@ async def test_delays_double_up_to_the_maximum_then_lock_and_failures_expire(tmp
         assert await guard.barrier(session, keys) is None
         await guard.failed(session, keys)
         assert await guard.barrier(session, keys) is None
-    await engine.dispose()
+
+
+async def test_concurrent_failures_are_all_counted(postgres: PostgresServer) -> None:
+    """Failures arriving at once from several gateway replicas (sessions on one PostgreSQL database) each count,
+    the race to insert the first one included."""
+    engine = create_engine(await postgres.create_database("gateway"))
+    await migrate(engine, MIGRATIONS_DIR)
+    guard = LoginGuard(LoginPolicy(throttle_after=100, lockout_after=8, lockout_seconds=600))
+    sessions = session_factory(engine)
+    key = account_key("user", "raced")
+
+    async def fail() -> None:
+        async with sessions() as session:
+            await guard.failed(session, [key])
+
+    try:
+        await asyncio.gather(*(fail() for _ in range(8)))
+        async with sessions() as session:
+            row = await session.get(LoginFailure, key)
+            assert row is not None
+            assert row.failures == 8
+            assert row.locked_until is not None
+    finally:
+        await engine.dispose()
