@@ -23,11 +23,13 @@ run: $(INSTALLED)
 test: $(INSTALLED) browser
 	$(BIN)/pytest
 
-## Debian's Chromium for the portal's browser tests (installed when missing and we may; else they say so).
+## Debian's Chromium for the portal's browser tests, curl and jq for the README tour's test (installed when
+## missing and we may; else they say so).
 browser:
-	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
-		echo "chromium is missing: install Debian's chromium package for the browser tests"
+	@command -v chromium >/dev/null 2>&1 && command -v curl >/dev/null 2>&1 && command -v jq >/dev/null 2>&1 || \
+		{ [ "$$(id -u)" = 0 ] && apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium curl jq >/dev/null; } || \
+		echo "chromium, curl or jq is missing: install those Debian packages for the browser and tour tests"
 
 test-fast: $(INSTALLED)
 	$(BIN)/pytest -m unit
