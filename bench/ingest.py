@@ -175,17 +175,25 @@ def measure(base: str, args: argparse.Namespace, dsn: str | None) -> dict[str, A
     return repeat(args.runs, one_run)
 
 
+# Four clients' 10,000-row requests queue for SQLite's one writer: on a loaded machine the last can wait longer than
+# the gateway's default 10 s.
+PATIENT_GATEWAY = {"GREENLAW_GATEWAY_UPSTREAM_TIMEOUT": "120"}
+
+
 def run_database(database: str, args: argparse.Namespace) -> None:
     shape = {"clients": args.clients, "requests_per_client": args.requests, "rows_per_request": ROWS_PER_REQUEST}
     shape["format"] = "csv" if args.csv else "json"
     if database == "sqlite":
-        with embedded_system() as base:
+        with embedded_system(**PATIENT_GATEWAY) as base:
             figures = measure(base, args, None)
-        target = {"readings_per_s": 50_000}
+        target: dict[str, float] = {"readings_per_s": 50_000}
         met = figures["readings_per_s"]["median"] >= 50_000
         baseline = "executemany of the same rows into SQLite (same primary key)"
     else:
-        with throwaway_database() as dsn, embedded_system(GREENLAW_MONITORING_DATABASE_URL=sqlalchemy_url(dsn)) as base:
+        with (
+            throwaway_database() as dsn,
+            embedded_system(GREENLAW_MONITORING_DATABASE_URL=sqlalchemy_url(dsn), **PATIENT_GATEWAY) as base,
+        ):
             figures = measure(base, args, dsn)
         target = {"readings_per_s": 100_000, "ratio_to_baseline": 0.5}
         met = figures["readings_per_s"]["median"] >= 100_000 and figures["ratio_to_baseline"]["median"] >= 0.5
