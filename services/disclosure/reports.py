@@ -10,6 +10,7 @@ import httpx
 from fastapi import APIRouter, Depends, Path, Request, Response
 from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from services.disclosure import handlers, queries
@@ -122,9 +123,12 @@ async def publish_report(
         report = AnnualReport(year=year, due_on=due_on, published_on=today, on_time=today <= due_on)
         uow.session.add(report)
     else:
-        report.version += 1
+        # Incremented in SQL, so that two editors republishing at once make versions n+1 and n+2, not n+1 twice.
+        report.version = AnnualReport.version + 1
     report.data, report.status, report.published_by = data, "published", actor
     report.updated_at = datetime.now(UTC)
+    await uow.session.flush()
+    await uow.session.refresh(report, attribute_names=["version"])
     await append_audit(
         uow.session,
         actor=actor,
@@ -158,13 +162,20 @@ async def publish(
     published_on = body.published_on if body is not None and body.published_on is not None else today
     statistics = await fetch_statistics(request, year)
     due_on = report_due_on(year, settings.annual_report_due_month_day)
-    async with runtime_of(request).uow() as uow:
-        figures = await publication_figures(uow, year=year, today=today)
-        data = build_report(
-            year, statistics.model_dump(mode="json"), figures, authority=settings.authority, due_on=due_on
-        )
-        report = await publish_report(uow, year, data, due_on=due_on, today=published_on, actor=caller.subject)
-        await uow.commit()
+    for attempt in (1, 2):
+        try:
+            async with runtime_of(request).uow() as uow:
+                figures = await publication_figures(uow, year=year, today=today)
+                data = build_report(
+                    year, statistics.model_dump(mode="json"), figures, authority=settings.authority, due_on=due_on
+                )
+                report = await publish_report(uow, year, data, due_on=due_on, today=published_on, actor=caller.subject)
+                await uow.commit()
+            break
+        except IntegrityError:
+            # A concurrent first publication of the same year inserted the row: publish again as a new version.
+            if attempt == 2:
+                raise
     return {**data, "published_on": report.published_on, "on_time": report.on_time, "version": report.version}
 
 

@@ -3,6 +3,7 @@ the publication figures, Chinese text and SVG charts, on the portal and the publ
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -110,3 +111,23 @@ async def test_report_from_the_statistics_contract_and_a_missing_cases_service(l
         down = await head.post("/api/v1/disclosure/annual-reports/2020")
         assert down.status_code == 503
         assert down.json()["type"] == "urn:greenlaw:problem:cases-unavailable"
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgres"])
+async def test_editors_publishing_the_same_year_at_once_get_successive_versions(
+    database: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    config = StackConfig(database=database, transport="inprocess", data_dir=tmp_path, services=("cases", "disclosure"))  # type: ignore[arg-type]
+    if database == "postgres":
+        config.postgres = request.getfixturevalue("postgres")
+    async with Stack(config) as running:
+        use_cases_app(running, running.apps["cases"])
+        year = local_today("Asia/Shanghai").year - 1
+        async with running.client("disclosure", "disclosure_editor") as editor:
+            answers = await asyncio.gather(
+                *(editor.post(f"/api/v1/disclosure/annual-reports/{year}") for _ in range(4))
+            )
+            assert [a.status_code for a in answers] == [200] * 4, [a.text for a in answers]
+            assert sorted(a.json()["version"] for a in answers) == [1, 2, 3, 4]
+        async with running.client("disclosure") as public:
+            assert (await public.get(f"/public/v1/reports/{year}")).json()["version"] == 4
