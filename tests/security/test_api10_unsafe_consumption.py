@@ -155,7 +155,6 @@ def test_personal_data_anywhere_in_free_text_is_removed(
     redact_text(noise + text + noise)  # any text around it is handled without error
 
 
-@pytest.mark.xfail(strict=True, reason="known gap: a run of over 30 digits is not redacted (docs/security.md)")
 def test_an_id_number_inside_a_very_long_digit_run_is_removed() -> None:
     secret = "110105200001010008"
     assert secret not in redact_text("0" * 13 + secret).text

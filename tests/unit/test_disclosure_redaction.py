@@ -204,6 +204,30 @@ def test_ordinary_decision_text_is_left_alone() -> None:
     assert redact_text(facts).text == facts
 
 
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    secret=id_numbers() | bank_accounts(),
+    before=st.text(alphabet="0123456789", max_size=40),
+    after=st.text(alphabet="0123456789", max_size=40),
+    words=FILLER,
+)
+def test_an_identifier_glued_to_other_digits_is_removed(secret: str, before: str, after: str, words: str) -> None:
+    """However many digits surround it, an ID number or account never survives: a run too long to be any identifier
+    (over 30 digits) goes whole, shorter runs are taken for an ID number or an account."""
+    redacted = redact_text(f"{words}，{before}{secret}{after}。{words}")
+    assert secret not in redacted.text
+    assert re.sub(r"\D", "", secret)[:12] not in re.sub(r"\D", "", redacted.text)
+
+
+def test_a_digit_run_longer_than_any_identifier_is_withheld_whole() -> None:
+    inner = "110105200001010008"
+    for run in ("0" * 13 + inner, inner + "7" * 20, "6222 0212 3456 7890 1234 5678 9012 3456"):
+        redacted = redact_text(f"编号{run}。")
+        assert redacted.text == "编号［长数字串已隐去］。", run
+        assert [f.category for f in redacted.findings] == [Category.LONG_NUMBER]
+    assert [f.category for f in redact_text("账号" + "1" * 30).findings] == [Category.BANK_ACCOUNT]
+
+
 def test_known_identifiers_are_removed_even_without_a_recognisable_shape() -> None:
     decision = _decision(
         {

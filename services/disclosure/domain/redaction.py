@@ -29,6 +29,7 @@ class Category(StrEnum):
     BIRTH_DATE = "birth_date"  # 出生日期
     ADDRESS = "address"  # 住址
     EMAIL = "email"  # 电子邮箱
+    LONG_NUMBER = "long_number"  # 超长数字串: longer than any identifier, withheld whole
     KNOWN_IDENTIFIER = "known_identifier"  # an identifier recorded on the decision for the party
     NAME = "name"  # an individual's name, masked where configured
 
@@ -40,6 +41,7 @@ PLACEHOLDERS: dict[Category, str] = {
     Category.BIRTH_DATE: "［出生日期已隐去］",
     Category.ADDRESS: "［住址已隐去］",
     Category.EMAIL: "［电子邮箱已隐去］",
+    Category.LONG_NUMBER: "［长数字串已隐去］",
     Category.KNOWN_IDENTIFIER: "［个人信息已隐去］",
 }
 
@@ -56,6 +58,10 @@ _PATTERNS: tuple[tuple[Category, re.Pattern[str]], ...] = (
     (Category.BIRTH_DATE, re.compile(rf"(?:出生日期|出生年月日?|生日|出生于)\s*[:：]?\s*{_DATE}")),
     (Category.BIRTH_DATE, re.compile(rf"{_DATE}\s*出生")),
     (Category.ADDRESS, re.compile(rf"{_ADDRESS_KEYS}\s*[:：为是]?\s*[^，,。；;！!？?\n\r（）()]+")),
+    # A run of more than 30 digits (grouped or not) is longer than any identifier or account number, so the patterns
+    # below, which need a non-digit on each side, would not see an ID number or account hidden inside it. An
+    # unexplained number that long has no business in a public document: it goes whole.
+    (Category.LONG_NUMBER, re.compile(rf"{_DIGITS}\d(?:[ \-]?\d){{30,}}{_NO_DIGIT_AFTER}")),
     # 18-character ID numbers, with or without a valid check character (a typo is still personal data).
     (Category.ID_NUMBER, re.compile(rf"{_DIGITS}\d{{17}}[\dXx]{_NO_DIGIT_AFTER}")),
     # Any long run of digits, possibly grouped by spaces or hyphens: bank accounts (and anything like them).
