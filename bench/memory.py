@@ -49,7 +49,7 @@ async def load(base: str, pid: int, seconds: float, clients: int) -> list[tuple[
 
 
 def measure(args: argparse.Namespace) -> dict[str, Any]:
-    with embedded_process() as system:
+    with embedded_process(**ingest.PATIENT_GATEWAY) as system:
         idle = []
         for _ in range(args.idle):
             idle.append(rss_mib(system.pid))
