@@ -12,9 +12,17 @@ from typing import Any
 _LOCK = threading.Lock()  # pyplot state is global
 
 CJK_FONTS = ["Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei"]
+# The bulletin is one <article class="greenlaw-bulletin">: its title and summary, then the chart and the table in
+# <div class="greenlaw-bulletin-body">. Every rule is scoped to the article, so a page that embeds the document (or
+# just the body, as the disclosure portal does) keeps its own layout.
+ARTICLE_CLASS = "greenlaw-bulletin"
+BODY_CLASS = "greenlaw-bulletin-body"
+CHART_CLASS = "greenlaw-chart"
 STYLE = (
-    "body{font-family:'Noto Sans CJK SC','Microsoft YaHei','PingFang SC',sans-serif;max-width:60em;margin:2em auto}"
-    "table{border-collapse:collapse}td,th{border:1px solid #999;padding:.3em .6em;text-align:center}"
+    f".{ARTICLE_CLASS}{{font-family:'Noto Sans CJK SC','Microsoft YaHei','PingFang SC',sans-serif;"
+    "max-width:60em;margin:2em auto}"
+    f".{ARTICLE_CLASS} table{{border-collapse:collapse}}"
+    f".{ARTICLE_CLASS} td,.{ARTICLE_CLASS} th{{border:1px solid #999;padding:.3em .6em;text-align:center}}"
 )
 POLLUTANTS = {"pm25": "PM2.5", "pm10": "PM10", "so2": "SO₂", "no2": "NO₂", "co": "CO", "o3_8h": "O₃-8h", "o3_1h": "O₃"}
 
@@ -44,7 +52,10 @@ def bar_chart_svg(labels: Sequence[str], values: Sequence[float], *, ylabel: str
         finally:
             plt.close(fig)
     svg = buffer.getvalue()
-    return svg[svg.index("<svg") :]
+    svg = svg[svg.index("<svg") :]
+    # matplotlib's own rule is `*{stroke-linejoin:…}`: inline in a page it would reach every element of the page.
+    svg = svg.replace("<svg ", f'<svg class="{CHART_CLASS}" ', 1)
+    return svg.replace('<style type="text/css">*{', f'<style type="text/css">svg.{CHART_CLASS} *{{', 1)
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
@@ -56,10 +67,13 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
 
 
 def _page(title: str, summary: str, chart: str, table: str) -> str:
+    """The standalone document (``GET /api/v1/monitoring/bulletins/{id}/html``, and the event's ``html``)."""
     return (
         '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
-        f"<title>{escape(title)}</title><style>{STYLE}</style></head><body><h1>{escape(title)}</h1>"
-        f"<p>{escape(summary)}</p><figure>{chart}</figure>{table}</body></html>"
+        f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{escape(title)}</title>'
+        f'<style>{STYLE}</style></head><body><article class="{ARTICLE_CLASS}"><h1>{escape(title)}</h1>'
+        f'<p>{escape(summary)}</p><div class="{BODY_CLASS}"><figure>{chart}</figure>{table}</div></article>'
+        "</body></html>"
     )
 
 

@@ -13,6 +13,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlmodel import col, select
 
 from services.disclosure import queries
+from services.disclosure.portal.bulletin import bulletin_body
 from services.disclosure.public_api import cached
 from services.disclosure.queries import PublicFilters
 from services.disclosure.reports import Year, published_report
@@ -141,7 +142,7 @@ async def bulletins(request: Request) -> Response:
 async def bulletin(bulletin_id: str, request: Request) -> Response:
     async with runtime_of(request).uow() as uow:
         row = await queries.bulletin(uow, bulletin_id)
-    return page(request, "bulletin.html", bulletin=row)
+    return page(request, "bulletin.html", bulletin=row, body=bulletin_body(row.html))
 
 
 @router.get("/reports")
