@@ -66,11 +66,13 @@ class LoadReport:
 class Api:
     """The gateway as the demo's people use it: a token per account, back off on 429, follow a 412's ETag."""
 
-    def __init__(self, client: httpx.AsyncClient, report: LoadReport, *, concurrency: int = 3) -> None:
+    def __init__(self, client: httpx.AsyncClient, report: LoadReport, *, concurrency: int = 1) -> None:
         self.client = client
         self.report = report
         self.tokens: dict[str, str] = {}
-        self.gate = asyncio.Semaphore(concurrency)  # requests in flight at once
+        # Requests in flight at once. One: SQLite takes one writer at a time, and on a starved machine parallel
+        # writers queue past the gateway's upstream timeout.
+        self.gate = asyncio.Semaphore(concurrency)
 
     async def login(self, username: str, *, police: bool = False) -> None:
         data = (

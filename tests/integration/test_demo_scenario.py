@@ -87,6 +87,7 @@ async def test_the_bureaus_year_is_reported_by_the_apis(tmp_path: Path, monkeypa
     async with serve(receiver.app) as receiver_url:
         monkeypatch.setenv("GREENLAW_DISCLOSURE_CREDIT_CHINA_URL", f"{receiver_url}/records")
         monkeypatch.setenv("GREENLAW_DISCLOSURE_CREDIT_CHINA_INTERVAL_SECONDS", "0.2")
+        monkeypatch.setenv("GREENLAW_GATEWAY_UPSTREAM_TIMEOUT", "60")  # a busy test machine is not what is tested
         common = CommonSettings(environment="development", data_dir=tmp_path, log_level="WARNING")
         app = create_embedded_app(common, demo=False)
         plan = build_plan(air_days=AIR_DAYS)
@@ -151,6 +152,9 @@ async def _check(client: httpx.AsyncClient, receiver: CreditChinaReceiver, creat
     assert [r["year"] for r in reports] == [2021]
     report = (await client.get("/public/v1/reports/2021")).json()
     assert report["published_on"] == "2022-01-20"
+    for day in ("2021-12-31", "2999-01-01"):  # a recorded publication date lies between 1 January and today
+        answer = await client.post("/api/v1/disclosure/annual-reports/2021", json={"published_on": day}, headers=editor)
+        assert answer.status_code == 422, answer.text
     bulletins = (await client.get("/public/v1/bulletins")).json()["items"]
     by_kind: dict[str, int] = {}
     for bulletin in bulletins:
