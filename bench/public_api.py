@@ -9,6 +9,9 @@ auto-published, as in ``bench.event_latency``):
 - nginx (Debian) serving the very same JSON bytes as a static file (the floor of HTTP on this machine);
 - 304 revalidation through the gateway (``If-None-Match`` with the page's ETag).
 
+With each figure, the server's CPU time per request (``/proc``: user + system of the serving process over the
+run, divided by the requests wrk completed): on a machine that other work shares, the steadier figure of cost.
+
 Targets (issue: performance): ≥ 1,500 req/s and p99 ≤ 50 ms through the gateway; gateway latency ≤ 1.5 × direct;
 304 ≥ 3,000 req/s. Needs ``wrk`` and ``nginx`` (``apt-get install wrk nginx``).
 ``python -m bench.public_api [--seconds 5] [--runs 3] [--connections 64] [--publications 200]``
@@ -17,7 +20,9 @@ Targets (issue: performance): ≥ 1,500 req/s and p99 ≤ 50 ms through the gate
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import random
 import re
 import shutil
@@ -68,6 +73,18 @@ def seed(base: str, count: int) -> None:
             return
         time.sleep(0.5)
     raise TimeoutError(f"only {found} of {count} publications visible")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process and its children so far (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    for one in [pid, *(int(c) for c in (children.read_text().split() if children.exists() else []))]:
+        with contextlib.suppress(FileNotFoundError):
+            fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
 
 
 def wrk(url: str, *, seconds: int, connections: int, headers: dict[str, str] | None = None) -> dict[str, float]:
@@ -144,14 +161,19 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
             def one_run(_run: int) -> dict[str, float]:
                 options = {"seconds": args.seconds, "connections": args.connections}
                 figures: dict[str, float] = {}
-                for name, url, headers in (
-                    ("gateway", system.base + QUERY, None),
-                    ("direct", direct.base + QUERY, None),
-                    ("nginx", static, None),
-                    ("gateway_304", system.base + QUERY, {"If-None-Match": etag}),
+                for name, url, headers, pid in (
+                    ("gateway", system.base + QUERY, None, system.pid),
+                    ("direct", direct.base + QUERY, None, direct.pid),
+                    ("nginx", static, None, None),
+                    ("gateway_304", system.base + QUERY, {"If-None-Match": etag}, system.pid),
                 ):
+                    before = cpu_seconds(pid) if pid else 0.0
                     for key, value in wrk(url, headers=headers, **options).items():
                         figures[f"{name}_{key}"] = value
+                    if pid:
+                        # What a request costs the server, whatever else the machine runs: the steadier figure.
+                        served = figures[f"{name}_req_per_s"] * args.seconds
+                        figures[f"{name}_cpu_ms_per_request"] = (cpu_seconds(pid) - before) * 1000 / served
                 figures["gateway_to_direct_p50"] = figures["gateway_p50_ms"] / figures["direct_p50_ms"]
                 figures["gateway_to_direct_p99"] = figures["gateway_p99_ms"] / figures["direct_p99_ms"]
                 figures["gateway_to_nginx_req_per_s"] = figures["gateway_req_per_s"] / figures["nginx_req_per_s"]
