@@ -589,7 +589,9 @@ async def check_effects(
         "decision events: outbox / inbox / missing / unknown / twice": decisions_gaps,
         "publication events: outbox / inbox / missing / unknown / twice": publicity_gaps,
         "dead letters": dead,
-        # More messages than outbox rows: a relay sent a batch again after a crash (the inboxes absorb it).
+        # Shown, not asserted: more messages than outbox rows means a relay sent a batch again after a crash (the
+        # inboxes absorb it). Tansu's offsets are no exact count after a stall: at 10,000 decisions it once showed
+        # 15 fewer messages than sent on disclosure.events while the inbox had every event, each once.
         "messages on cases.events / disclosure.events": (sizes.get("cases.events"), sizes.get("disclosure.events")),
         "dead-letter topic messages": dlq,
     }
@@ -621,5 +623,3 @@ async def check_effects(
     assert decisions_gaps[0] == publicity_gaps[0] == DECISIONS, report
     assert not any(dead.values()), report
     assert not dlq, report
-    assert sizes.get("cases.events", 0) >= DECISIONS, report  # each outbox row reached the broker, at least once
-    assert sizes.get("disclosure.events", 0) >= DECISIONS, report
