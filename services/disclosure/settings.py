@@ -46,6 +46,10 @@ class DisclosureSettings(ServiceSettings):
     watch_interval_seconds: float = Field(default=300.0, description="how often the deadline watch runs")
     cors_origins: list[str] = Field(default_factory=list, description="origins allowed to read /public/v1")
     public_cache_seconds: int = 60
+    public_base_url: str | None = Field(
+        default=None,
+        description="the site's public address for absolute links (Atom feed); else the gateway's forwarded host",
+    )
     public_cache_entries: int = Field(
         default=1000, description="rendered public pages kept in memory until the public data changes (0: none)"
     )

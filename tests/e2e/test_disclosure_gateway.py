@@ -5,6 +5,7 @@ annual report's counts match the cases statistics (read over HTTP through the ga
 from __future__ import annotations
 
 import json
+import xml.etree.ElementTree as ET
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -110,3 +111,15 @@ async def test_decisions_to_public_withdrawal_credit_china_and_annual_report(
         assert report.json()["statistics"] == statistics
         assert report.json()["statistics"]["decisions_by_kind"]["penalty"] == 2
         assert (await public.get(f"/public/v1/reports/{year}")).json()["statistics"] == statistics
+
+
+async def test_the_atom_feed_links_to_the_address_the_public_used(embedded: EmbeddedServer) -> None:
+    atom = "{http://www.w3.org/2005/Atom}"
+    async with embedded.client() as public:
+        answer = await public.get("/public/v1/decisions.atom")
+        assert answer.status_code == 200, answer.text
+        feed = ET.fromstring(answer.content)
+        assert feed.findtext(f"{atom}id") == f"{embedded.base_url}/public/v1/decisions.atom"
+        # A forged host is not echoed into links; the request's own address is used instead.
+        forged = await public.get("/public/v1/decisions.atom", headers={"X-Forwarded-Host": "evil.example/<x>"})
+        assert b"evil.example" not in forged.content
