@@ -5,7 +5,8 @@ PostgreSQL and the test broker. Disclosure's database lives on a PostgreSQL serv
 (``tests.infra.PrivatePostgres``), so the test can restart it; the others use throwaway databases on the shared
 server. While decisions are issued (16 in flight, straight to cases, each with an Idempotency-Key and sent again until
 answered, as a client must after a cut connection) and readings are posted in batches (sent again likewise: a
-reading's key makes a second copy an update), the test injects, one after the other:
+reading's key makes a second copy an update), the test injects, one after the other (the decisions after the first
+40 % wait for the first fault and those after 70 % for the broker stop, so the flow still runs when each strikes):
 
 1. ``kill -9`` of disclosure while its consumer is applying decisions (lag and the inbox growing), then a restart;
 2. the broker stopped for 30 s: SIGSTOP, not a kill, because Tansu keeps its log in memory (a killed Tansu loses
@@ -208,7 +209,8 @@ class Load:
     readings_sent: int = 0
     reading_retries: int = 0
     penalties: int = 0
-    finished: asyncio.Event = field(default_factory=asyncio.Event)
+    # (n, event): decision n and later wait for the event, so that the flow still runs when a fault needs it.
+    gates: list[tuple[int, asyncio.Event]] = field(default_factory=list)
 
 
 async def send_until_answered(
@@ -240,6 +242,9 @@ async def issue_decisions(base_url: str, token: str, load: Load) -> None:
             base_url=base_url, timeout=30.0, headers={"Authorization": f"Bearer {token}"}
         ) as client:
             for n in numbers:
+                for first, gate in load.gates:
+                    if n >= first:
+                        await gate.wait()
                 kind = KINDS[n % len(KINDS)]
                 body = decision_body(kind=kind, decided_on=f"{next(years)}-09-28")
                 headers = {"Idempotency-Key": f"fault-decision-{n}"}
@@ -422,22 +427,23 @@ async def run_faults(
             progress.update(applied=applied, lag=sent - applied)
             return growing and applied >= min(200, DECISIONS // 10) and sent - applied >= 20
 
-        await poll(consuming, timeout=120, what="disclosure consuming")
+        try:
+            await poll(consuming, timeout=90, what="disclosure consuming")
+            doing = "consuming"
+        except AssertionError:
+            doing = "keeping up"  # never caught with a backlog: killed all the same
         code = await deployment.kill_and_restart("disclosure", timeout=READY_TIMEOUT)
         log(
             began,
-            f"fault 1: kill -9 disclosure while consuming ({progress['applied']} applied, {progress['lag']} sent "
+            f"fault 1: kill -9 disclosure while {doing} ({progress['applied']} applied, {progress['lag']} sent "
             f"and not yet applied; exit {code}); restarted and ready",
         )
+        disclosure_killed.set()
 
         # 2 and 3. The broker stops while cases' relay is sending; once the relay has put a batch on the wire and
         # waits for the acknowledgement (its claimed rows locked, its transaction idle), cases is killed. The batch
         # may reach the broker but the rows are never marked: the restarted relay sends them again. The broker stays
         # stopped for BROKER_PAUSE seconds in all, while decisions and readings keep coming.
-        async def relaying() -> bool:
-            rows = await query(cases_db, "SELECT count(*) FROM outbox WHERE published_at IS NULL")
-            return bool(rows[0][0] > 0)
-
         async def waiting_for_ack() -> bool:
             rows = await query(
                 cases_db,
@@ -447,9 +453,9 @@ async def run_faults(
             )
             return bool(rows[0][0] > 0)
 
-        await poll(relaying, timeout=120, what="cases relaying")
         kafka.pause()
         stopped = time.monotonic()
+        broker_stopped.set()  # the decisions held back go into the outbox now, and the relay sends a batch
         log(began, f"fault 2: broker stopped (SIGSTOP) for {BROKER_PAUSE:.0f}s")
         in_flight = True
         try:
@@ -478,6 +484,8 @@ async def run_faults(
         await asyncio.to_thread(private.restart, "immediate", down_for=DATABASE_DOWN_SECONDS)
         log(began, f"fault 4: disclosure's PostgreSQL crashed and restarted after {DATABASE_DOWN_SECONDS:.0f}s")
 
+    disclosure_killed, broker_stopped = asyncio.Event(), asyncio.Event()
+    load.gates = [(DECISIONS * 4 // 10, disclosure_killed), (DECISIONS * 7 // 10, broker_stopped)]
     flow_started = time.monotonic()
     tasks = [
         asyncio.create_task(issue_decisions(deployment.url("cases"), token, load), name="decisions"),
