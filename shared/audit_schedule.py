@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.audit import ChainReport, verify_chain
+from shared.tasks import running
 
 if TYPE_CHECKING:
     from shared.service import ServiceRuntime
@@ -156,10 +157,5 @@ async def audit_chain_check(app: FastAPI, runtime: ServiceRuntime) -> AsyncItera
         return
     check = AuditChainCheck(runtime.settings.service_name, runtime.sessions, metrics_of(app))
     app.state.audit_chain_check = check
-    task = asyncio.create_task(_every(interval, check), name=f"{check.service}:audit-chain-check")
-    try:
+    async with running(_every(interval, check), name=f"{check.service}:audit-chain-check"):
         yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task

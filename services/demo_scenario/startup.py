@@ -15,6 +15,7 @@ from fastapi import FastAPI
 
 from services.demo_scenario.loader import DemoAlreadyLoaded, LoadReport, load
 from services.demo_scenario.plan import DEFAULT_SEED, build_plan
+from shared.tasks import running
 
 log = structlog.get_logger()
 
@@ -55,11 +56,6 @@ async def _load_in_background(app: FastAPI) -> None:
 @contextlib.asynccontextmanager
 async def demo_loading(app: FastAPI) -> AsyncIterator[None]:
     """While the app runs: the demo load as a background task, cancelled at shutdown."""
-    task = asyncio.create_task(_load_in_background(app), name="demo:load")
-    log.info("demo_load_scheduled")
-    try:
+    async with running(_load_in_background(app), name="demo:load"):
+        log.info("demo_load_scheduled")
         yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task

@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from services.disclosure import credit_china, handlers
 from services.disclosure.settings import DisclosureSettings
 from shared.service import ServiceRuntime
+from shared.tasks import running
 
 log = structlog.get_logger()
 
@@ -29,16 +30,6 @@ async def _every(seconds: float, name: str, work: Callable[[], Awaitable[object]
         await asyncio.sleep(seconds)
 
 
-@contextlib.asynccontextmanager
-async def _running(task: asyncio.Task[None]) -> AsyncIterator[None]:
-    try:
-        yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
-
-
 async def check_deadlines(runtime: ServiceRuntime, settings: DisclosureSettings) -> int:
     """One round of the deadline watch: 公示逾期 events for publications that became overdue."""
     async with runtime.uow() as uow:
@@ -51,7 +42,7 @@ async def check_deadlines(runtime: ServiceRuntime, settings: DisclosureSettings)
 async def deadline_watch(app: FastAPI, runtime: ServiceRuntime) -> AsyncIterator[None]:
     settings: DisclosureSettings = app.state.settings
     work = _every(settings.watch_interval_seconds, "deadline-watch", lambda: check_deadlines(runtime, settings))
-    async with _running(asyncio.create_task(work, name="disclosure:deadline-watch")):
+    async with running(work, name="disclosure:deadline-watch"):
         yield
 
 
@@ -68,5 +59,5 @@ async def credit_china_sender(app: FastAPI, runtime: ServiceRuntime) -> AsyncIte
             return await credit_china.deliver_pending(runtime.sessions, client, settings)
 
         work = _every(settings.credit_china_interval_seconds, "credit-china", deliver)
-        async with _running(asyncio.create_task(work, name="disclosure:credit-china")):
+        async with running(work, name="disclosure:credit-china"):
             yield

@@ -25,6 +25,7 @@ from tenacity import AsyncRetrying, RetryError, retry_if_exception_type, stop_af
 from services.referral.tables import ProcuratorateDelivery, Referral
 from shared.messaging import UnitOfWork
 from shared.service import ServiceRuntime
+from shared.tasks import running
 
 log = structlog.get_logger()
 
@@ -179,13 +180,10 @@ def deliverer_hook(transport: httpx.AsyncBaseTransport | None = None) -> Any:
             transport=transport,
         )
         runtime.extras["deliverer"] = deliverer
-        task = asyncio.create_task(deliverer.run(), name="referral:procuratorate")
         try:
-            yield
+            async with running(deliverer.run(), name="referral:procuratorate"):
+                yield
         finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
             await deliverer.close()
 
     return hook
