@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal
 
 import httpx
+import uvicorn
 from fastapi import FastAPI
 
 from services.cases.app import create_app as create_cases
@@ -26,7 +28,7 @@ from shared.messaging import InProcessBus
 from shared.messaging.kafka import ensure_topics
 from shared.service import ServiceRuntime
 from shared.settings import CommonSettings
-from tests.infra import KafkaBroker, PostgresServer
+from tests.infra import KafkaBroker, PostgresServer, free_port
 
 
 @dataclass
@@ -112,6 +114,24 @@ class Stack:
         return httpx.AsyncClient(
             transport=httpx.ASGITransport(app=self.apps[service]), base_url="http://test", headers=headers
         )
+
+
+@contextlib.asynccontextmanager
+async def serve(app: FastAPI) -> AsyncIterator[str]:
+    """An ASGI app on a real loopback socket (no lifespan) for as long as the block runs; yields its base URL."""
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="off"))
+    task = asyncio.create_task(server.serve())
+
+    async def started() -> bool:
+        return bool(server.started)
+
+    await eventually(started, timeout=10, interval=0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task
 
 
 async def eventually(check: Any, *, timeout: float = 30.0, interval: float = 0.1) -> Any:

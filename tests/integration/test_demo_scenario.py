@@ -6,16 +6,12 @@ The hourly air data is cut to a few days here (``air_days``); the full year is t
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-from collections.abc import AsyncIterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
@@ -24,8 +20,7 @@ from services.demo_scenario.plan import build_plan
 from services.demo_scenario.readings import air_rows, water_rows
 from services.embedded import create_embedded_app
 from shared.settings import CommonSettings
-from tests.infra import free_port
-from tests.stack import eventually
+from tests.stack import eventually, serve
 
 pytestmark = pytest.mark.integration
 
@@ -44,23 +39,6 @@ class CreditChinaReceiver:
     async def receive(self, request: Request) -> JSONResponse:
         self.records.setdefault(request.headers["idempotency-key"], await request.json())
         return JSONResponse({"ok": True})
-
-
-@contextlib.asynccontextmanager
-async def serve(app: FastAPI) -> AsyncIterator[str]:
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="off"))
-    task = asyncio.create_task(server.serve())
-
-    async def started() -> bool:
-        return bool(server.started)
-
-    await eventually(started, timeout=10, interval=0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        await task
 
 
 async def _pages(client: httpx.AsyncClient, path: str, params: dict[str, Any]) -> list[dict[str, Any]]:

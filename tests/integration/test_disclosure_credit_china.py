@@ -3,8 +3,6 @@ delivered exactly once, in order per publication; a rejected record fails with i
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
 from collections import Counter
 from collections.abc import AsyncIterator
@@ -12,16 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from services.disclosure.handlers import local_today
 from tests.factories import decision_body
-from tests.infra import free_port
 from tests.integration.test_disclosure_flow import revoke_through_cases_outbox
 from tests.integration.test_disclosure_public_api import issue, published
-from tests.stack import Stack, StackConfig, eventually
+from tests.stack import Stack, StackConfig, eventually, serve
 
 pytestmark = pytest.mark.integration
 
@@ -54,23 +50,6 @@ class FlakyReceiver:
         if self.requests % 4 == 0:
             return JSONResponse({"error": "answer lost"}, status_code=500)
         return JSONResponse({"ok": True})
-
-
-@contextlib.asynccontextmanager
-async def serve(app: FastAPI) -> AsyncIterator[str]:
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="off"))
-    task = asyncio.create_task(server.serve())
-
-    async def started() -> bool:
-        return bool(server.started)
-
-    await eventually(started, timeout=10, interval=0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        await task
 
 
 @pytest.fixture
