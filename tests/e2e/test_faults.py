@@ -41,7 +41,7 @@ import secrets
 import threading
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -56,7 +56,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from services.migrations import all_topics
 from shared.contracts.events import DecisionIssuedV1, PublicationPublishedV1
 from tests.factories import decision_body
-from tests.infra import IN_CI, KafkaBroker, PostgresServer, PrivatePostgres
+from tests.infra import KafkaBroker, PostgresServer, PrivatePostgres, private_postgres
 from tests.processes import APP_SERVICES, TOPICS_JOB, Deployment, run_greenlaw
 
 pytestmark = pytest.mark.e2e
@@ -329,20 +329,6 @@ async def post_readings(base_url: str, token: str, load: Load, pace: float) -> N
 
 
 # --- the test --------------------------------------------------------------------------------------------------
-
-
-@contextlib.asynccontextmanager
-async def private_postgres() -> AsyncIterator[PrivatePostgres]:
-    server = await asyncio.to_thread(PrivatePostgres.create)
-    if server is None:
-        message = "no PostgreSQL binaries (pgserver or pg_config) for a private server"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
-    try:
-        yield server
-    finally:
-        await asyncio.to_thread(server.close)
 
 
 async def test_every_effect_exists_once_through_crashes_and_outages(

@@ -21,21 +21,15 @@ from shared.db import create_engine, session_factory
 from shared.messaging import Subscription, UnitOfWork
 from shared.messaging.consumer import EventConsumer, database_unreachable
 from shared.messaging.tables import DeadLetter, InboxRecord
-from tests.infra import IN_CI, PrivatePostgres
+from tests.infra import PrivatePostgres, private_postgres
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
 async def private() -> AsyncIterator[PrivatePostgres]:
-    server = await asyncio.to_thread(PrivatePostgres.create)
-    if server is None:
-        message = "no PostgreSQL binaries (pgserver or pg_config) for a private server"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
-    yield server
-    await asyncio.to_thread(server.close)
+    async with private_postgres() as server:
+        yield server
 
 
 def revoked() -> bytes:
