@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from tests.factories import decision_body
+from tests.integration.test_referral_police_api import ITEM_FIELDS as POLICE_REFERRAL_FIELDS
 from tests.integration.test_referral_support import now_iso, requested, transfer
 from tests.security.conftest import System, assert_problem
 from tests.stack import eventually
@@ -43,20 +44,6 @@ PUBLIC_DECISION_FIELDS = {
     "withdrawal",
 }
 PUBLIC_PENALTY_FIELDS = {"fine_fen", "confiscation_fen", "warning", "licence_measure", "other_measures", "summary"}
-POLICE_REFERRAL_FIELDS = {
-    "id",
-    "status",
-    "case_number",
-    "party_name",
-    "credit_code",
-    "offence",
-    "medium",
-    "summary",
-    "sent_at",
-    "deadlines",
-    "documents",
-    "history",
-}
 # Bodies that are not JSON objects of the API's own: the OAuth2 token form (RFC 6749 §3.2: unknown parameters
 # are ignored) and file uploads (multipart form fields).
 NOT_JSON_MODELS = {"POST /auth/token", "POST /api/v1/referral/referrals/{referral_id}/documents"}
