@@ -26,8 +26,8 @@ Volumes: ``GREENLAW_FAULT_DECISIONS`` (2,000), ``GREENLAW_FAULT_READINGS`` (100,
 ``GREENLAW_FAULT_BROKER_PAUSE`` seconds (30). The decisions are what takes time: each is a request, a relay, a
 consumer transaction in disclosure, a Credit China delivery for a penalty and a consumer transaction back in cases,
 all CPU-bound on two cores (≈ 70 ms of CPU a decision in all); the readings take seconds. 2,000 decisions take about
-2.5 minutes, which the suite's time budget holds; the full volume (``GREENLAW_FAULT_DECISIONS=10000``) passes too but
-takes 8 minutes or more on two cores (19 minutes on a loaded machine), so it is run by hand.
+2 minutes, which the suite's time budget holds; the full volume (``GREENLAW_FAULT_DECISIONS=10000``) passes too but
+takes 6 minutes on a quiet two-core machine (19 on a loaded one), so it is run by hand.
 """
 
 from __future__ import annotations
