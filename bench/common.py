@@ -79,7 +79,15 @@ def embedded_process(**env: str) -> Iterator[System]:
 def greenlaw_process(command: list[str], data: str, env: dict[str, str]) -> Iterator[System]:
     """``greenlaw <command> --port P`` on the data directory ``data``, until it answers ``/readyz``."""
     port = free_port()
-    environment = {**os.environ, "GREENLAW_DATA_DIR": data, "GREENLAW_LOG_LEVEL": "WARNING", **UNTHROTTLED, **env}
+    # No demo year: its background load would share the process with what is being measured.
+    environment = {
+        **os.environ,
+        "GREENLAW_DATA_DIR": data,
+        "GREENLAW_LOG_LEVEL": "WARNING",
+        "GREENLAW_DEMO": "0",
+        **UNTHROTTLED,
+        **env,
+    }
     log = Path(data) / f"bench-{command[-1]}.log"
     with log.open("ab") as sink:
         process = subprocess.Popen(
