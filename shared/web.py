@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
@@ -45,7 +46,7 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
-        request_id = headers.get(REQUEST_ID_HEADER) or uuid.uuid4().hex
+        request_id = headers.get(REQUEST_ID_HEADER) or os.urandom(16).hex()
         correlation_id = headers.get(CORRELATION_ID_HEADER) or request_id
         scope.setdefault("state", {})
         scope["state"]["request_id"] = request_id
@@ -91,7 +92,16 @@ def create_http_app(
 ) -> FastAPI:
     """Build a FastAPI app with the conventions of the design: problem+json, IDs, health, readiness, metrics."""
     registry = CollectorRegistry()
-    app = FastAPI(title=title, description=description, version="1.0.0", lifespan=lifespan, **fastapi_kwargs)
+    app = FastAPI(
+        title=title,
+        description=description,
+        version="1.0.0",
+        lifespan=lifespan,
+        # No OpenTelemetry here (metrics are Prometheus, logs structlog): without this FastAPI asks the global
+        # providers on every request whether tracing is configured.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
+        **fastapi_kwargs,
+    )
     app.state.metrics_registry = registry
     install_problem_handlers(app)
     document_problems(app)
