@@ -16,7 +16,7 @@ from starlette.background import BackgroundTask
 from starlette.responses import Response, StreamingResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from shared.problems import Problem
+from shared.problems import Problem, problem_response
 
 Upstream = Literal["cases", "disclosure", "referral", "monitoring"]
 # Who may call a prefix: anyone, bureau staff, or a police client (see the zone table of the design).
@@ -102,7 +102,7 @@ class UpstreamClient:
     async def forward(self, request: Request) -> Response:
         """Send the request on and stream the answer back; a dead or slow service becomes a 503/504 problem."""
         if self.app is not None:
-            return await self.call_in_process(request, self.app)
+            return InProcessResponse(self, request, self.app)
         body: AsyncIterator[bytes] | None = request.stream() if _has_body(request) else None
         outgoing = self.http.build_request(
             request.method, upstream_target(request), headers=upstream_headers(request), content=body
@@ -118,64 +118,6 @@ class UpstreamClient:
             detail = f"上游服务不可用 Service {self.name} is unreachable ({type(exc).__name__})"
             raise Problem(503, detail, upstream=self.name) from exc
         return relay(response)
-
-    async def call_in_process(self, request: Request, app: ASGIApp) -> Response:
-        """The embedded mode: call the service's ASGI app directly with the request as it would arrive over HTTP
-        (same headers, path and query as :meth:`forward` sends), and answer with what it sent.
-
-        What ``httpx.ASGITransport`` does, without building an httpx request and response for every call: the
-        body is relayed from the client as the service reads it, the answer is collected (as the transport does)
-        and handed back with the same headers kept and dropped as over HTTP.
-        """
-        has_body = _has_body(request)
-        chunks = request.stream().__aiter__() if has_body else None
-        request_done = False
-        answered = asyncio.Event()
-        start: Message | None = None
-        parts: list[bytes] = []
-
-        async def receive() -> Message:
-            nonlocal request_done
-            if request_done:
-                await answered.wait()
-                return {"type": "http.disconnect"}
-            try:
-                if chunks is None:
-                    raise StopAsyncIteration
-                chunk = await chunks.__anext__()
-            except StopAsyncIteration:
-                request_done = True
-                return {"type": "http.request", "body": b"", "more_body": False}
-            return {"type": "http.request", "body": chunk, "more_body": True}
-
-        async def send(message: Message) -> None:
-            nonlocal start
-            if message["type"] == "http.response.start":
-                start = message
-            elif message["type"] == "http.response.body":
-                body = message.get("body", b"")
-                if body and request.method != "HEAD":
-                    parts.append(body)
-                if not message.get("more_body", False):
-                    answered.set()
-
-        try:
-            async with asyncio.timeout(self.timeout):
-                await app(self.in_process_scope(request, has_body=has_body), receive, send)
-        except TimeoutError as exc:
-            detail = f"上游服务超时 Service {self.name} did not answer within {self.timeout:g} s"
-            raise Problem(504, detail, upstream=self.name) from exc
-        finally:
-            answered.set()
-        if start is None:
-            raise RuntimeError(f"service {self.name} returned without an answer")
-        response = Response(b"".join(parts), status_code=start["status"])
-        response.raw_headers = [
-            (name.lower(), value)
-            for name, value in start.get("headers", [])
-            if name.lower().decode("latin-1") not in DROPPED_RESPONSE_HEADERS
-        ]
-        return response
 
     def in_process_scope(self, request: Request, *, has_body: bool) -> Scope:
         """The ASGI scope ``httpx.ASGITransport`` would build for the request :meth:`forward` sends (path and
@@ -203,6 +145,54 @@ class UpstreamClient:
             "client": ("127.0.0.1", 123),
             "root_path": "",
         }
+
+
+class InProcessResponse(Response):
+    """The answer of an in-process service, streamed through as the service sends it.
+
+    The service's app is called with the request as it would arrive over HTTP (the scope ``httpx.ASGITransport``
+    would build for what :meth:`UpstreamClient.forward` sends: same headers, path and query), reading the body from
+    the client as it needs it; its answer goes out with the same headers dropped as over HTTP. No httpx request,
+    no response object, no copy of the body. The upstream timeout bounds the wait for the answer to begin; a
+    service that has not begun by then gets a 504 problem, as over HTTP.
+    """
+
+    def __init__(self, upstream: UpstreamClient, request: Request, app: ASGIApp) -> None:
+        # Response.__init__ is not called: this response has no body or headers of its own.
+        self.upstream, self.request, self.app = upstream, request, app
+        self.background = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request, upstream = self.request, self.upstream
+        started = False
+
+        async def relay_message(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                deadline.reschedule(None)  # the answer has begun: the rest streams at the client's pace
+                message = {
+                    **message,
+                    "headers": [
+                        (name.lower(), value)
+                        for name, value in message.get("headers", [])
+                        if name.lower().decode("latin-1") not in DROPPED_RESPONSE_HEADERS
+                    ],
+                }
+            await send(message)
+
+        service_scope = upstream.in_process_scope(request, has_body=_has_body(request))
+        try:
+            async with asyncio.timeout(upstream.timeout) as deadline:
+                await self.app(service_scope, receive, relay_message)
+        except TimeoutError:
+            if started:
+                raise
+            detail = f"上游服务超时 Service {upstream.name} did not answer within {upstream.timeout:g} s"
+            await problem_response(request, 504, detail, upstream=upstream.name)(scope, receive, send)
+            return
+        if not started:
+            raise RuntimeError(f"service {upstream.name} returned without an answer")
 
 
 def build_clients(

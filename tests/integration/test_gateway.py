@@ -18,6 +18,7 @@ import pytest_asyncio
 import uvicorn
 from fastapi import FastAPI, Request
 from starlette.requests import ClientDisconnect
+from starlette.responses import StreamingResponse
 
 from services.gateway.accounts import add_client, add_user
 from services.gateway.app import MIGRATIONS_DIR, create_gateway_app
@@ -71,6 +72,15 @@ def echo_app() -> FastAPI:
     async def slow() -> dict[str, str]:
         await asyncio.sleep(TIMEOUT + 1)
         return {"status": "late"}
+
+    @app.get("/api/v1/cases/trickle")
+    async def trickle() -> StreamingResponse:
+        async def parts() -> AsyncIterator[bytes]:
+            yield b"begun;"
+            await asyncio.sleep(TIMEOUT + 0.3)
+            yield b"ended"
+
+        return StreamingResponse(parts(), media_type="text/plain")
 
     @app.api_route("/{path:path}", methods=["GET", "POST", "PUT", "DELETE"], include_in_schema=False)
     async def echo(request: Request, path: str) -> dict[str, Any]:
@@ -354,6 +364,11 @@ async def test_embedded_services_are_called_in_process(stack: tuple[str, Gateway
     response = await embedded.get("/api/v1/cases/c9", headers={**token("staff"), "X-Request-ID": "rid-e"})
     assert response.status_code == 200
     assert response.json()["headers"]["x-request-id"] == "rid-e"
+    posted = await embedded.post("/api/v1/cases/c9", headers=token("staff"), content=b"z" * 900)
+    assert posted.json()["body_length"] == 900  # the body reaches the service
     started = time.monotonic()
     assert_problem(await embedded.get("/api/v1/cases/slow", headers=token("staff")), 504)
     assert time.monotonic() - started < TIMEOUT + 1
+    # The timeout bounds the wait for the answer to begin, not its streaming at the client's pace.
+    streamed = await embedded.get("/api/v1/cases/trickle", headers=token("staff"))
+    assert (streamed.status_code, streamed.text) == (200, "begun;ended")
