@@ -30,6 +30,7 @@ SECURITY_HEADERS = (
     (b"referrer-policy", b"no-referrer"),
 )
 CORRELATION_ID_HEADER = "x-correlation-id"
+_ID_HEADERS = frozenset({REQUEST_ID_HEADER.encode(), CORRELATION_ID_HEADER.encode()})
 
 
 class RequestContextMiddleware:
@@ -45,9 +46,9 @@ class RequestContextMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
-        request_id = headers.get(REQUEST_ID_HEADER) or os.urandom(16).hex()
-        correlation_id = headers.get(CORRELATION_ID_HEADER) or request_id
+        given: dict[bytes, bytes] = {k: v for k, v in scope["headers"] if k in _ID_HEADERS}
+        request_id = given.get(b"x-request-id", b"").decode("latin-1") or os.urandom(16).hex()
+        correlation_id = given.get(b"x-correlation-id", b"").decode("latin-1") or request_id
         scope.setdefault("state", {})
         scope["state"]["request_id"] = request_id
         scope["state"]["correlation_id"] = correlation_id

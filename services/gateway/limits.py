@@ -111,9 +111,13 @@ class BodyLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        declared = _declared_length(scope)
+        if declared == 0 and not _chunked(scope):
+            await self.app(scope, receive, send)  # no body: nothing to count (most GETs)
+            return
         limit = self._limit(scope)
         guard = _BodyGuard(scope, receive, send, limit)
-        if _declared_length(scope) > limit:
+        if declared > limit:
             await guard.refuse()
             return
         try:
@@ -163,6 +167,10 @@ class _BodyGuard:
 
     def _detail(self) -> str:
         return f"请求体过大 The request body exceeds {self.max_bytes} bytes"
+
+
+def _chunked(scope: Scope) -> bool:
+    return any(name == b"transfer-encoding" for name, _ in scope["headers"])
 
 
 def _declared_length(scope: Scope) -> int:

@@ -217,7 +217,7 @@ def upstream_headers(request: Request) -> dict[str, str]:
     peer = request.client.host if request.client else ""
     prior = request.headers.get("x-forwarded-for")
     headers["x-forwarded-for"] = f"{prior}, {peer}" if prior else peer
-    headers["x-forwarded-proto"] = request.url.scheme
+    headers["x-forwarded-proto"] = request.scope.get("scheme", "http")  # request.url would build the whole URL
     if "host" in request.headers:
         headers["x-forwarded-host"] = request.headers["host"]
     return headers
