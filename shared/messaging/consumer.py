@@ -54,8 +54,11 @@ class EventConsumer:
         max_retries: int = 3,
         retry_delay: float = 0.05,
         dead_letter_sink: DeadLetterSink | None = None,
+        on_commit: Callable[[], None] | None = None,
     ) -> None:
         self.subscription = subscription
+        # Wakes this service's outbox relay when a handler's transaction emitted events (as a request's does).
+        self._on_commit = on_commit
         self.name = subscription.consumer
         self._sessions = sessions
         self._max_retries = max_retries
@@ -109,7 +112,7 @@ class EventConsumer:
         await self._dead_letter(raw, topic, event.id, event.type, error, attempts=self._max_retries)
 
     async def _apply(self, event: CloudEvent, payload: EventPayload, handler: Handler) -> None:
-        async with UnitOfWork(self._sessions) as uow:
+        async with UnitOfWork(self._sessions, on_commit=self._on_commit) as uow:
             if await self._seen(uow.session, event.id):
                 return
             await handler(uow, event, payload)

@@ -50,10 +50,6 @@ class Messaging:
             assert bus is not None
             self.publisher = bus.publisher()
         sink = dead_letter_sink(self._kafka_publisher) if self._kafka else None
-        self.consumers = [
-            EventConsumer(s, sessions, max_retries=settings.consumer_max_retries, dead_letter_sink=sink)
-            for s in subscriptions
-        ]
         self.relay = OutboxRelay(
             sessions,
             self.publisher,
@@ -61,6 +57,16 @@ class Messaging:
             batch_size=settings.relay_batch_size,
             poll_interval=settings.relay_poll_interval,
         )
+        self.consumers = [
+            EventConsumer(
+                s,
+                sessions,
+                max_retries=settings.consumer_max_retries,
+                dead_letter_sink=sink,
+                on_commit=self.relay.wake,
+            )
+            for s in subscriptions
+        ]
         self.runners: list[KafkaConsumerRunner] = []
         self._tasks: list[asyncio.Task[None]] = []
         self._relay_task: asyncio.Task[None] | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
+from datetime import date
 
 import pytest
 from aiokafka import AIOKafkaConsumer
@@ -12,6 +13,10 @@ from sqlmodel import col, func, select
 
 from services.disclosure.consumers import DECISIONS_CONSUMER
 from services.disclosure.tables import Publication
+from shared.contracts import CloudEvent
+from shared.contracts.events import BulletinPublishedV1
+from shared.messaging import Subscription, UnitOfWork
+from shared.messaging.consumer import EventConsumer
 from shared.messaging.kafka import dlq_topic
 from shared.messaging.relay import OutboxRelay
 from shared.messaging.tables import DeadLetter, InboxRecord, OutboxRecord
@@ -146,3 +151,30 @@ async def _count(stack: Stack, model: type, n: int) -> bool:
 
 async def _zero(stack: Stack, statement) -> bool:  # type: ignore[no-untyped-def]
     return await scalar(stack, "cases", statement) == 0
+
+
+async def test_a_consumer_that_emits_wakes_its_relay_and_one_that_does_not_leaves_it(stack: Stack) -> None:
+    """Events a handler emits leave at once (as a request's do), not at the relay's next poll."""
+    sessions = stack.runtime("disclosure").sessions
+    woken: list[str] = []
+    subscription = Subscription("test.wakes")
+
+    async def handle(uow: UnitOfWork, event: CloudEvent, payload: BulletinPublishedV1) -> None:
+        if payload.title == "emits":
+            uow.emit(CloudEvent.wrap(payload, subject=payload.bulletin_id))
+
+    subscription.on(BulletinPublishedV1, handle)
+    consumer = EventConsumer(subscription, sessions, on_commit=lambda: woken.append("relay"))
+    for title in ("quiet", "emits"):
+        bulletin = BulletinPublishedV1(
+            bulletin_id=str(uuid.uuid4()),
+            kind="air_daily",
+            period_start=date(2026, 1, 1),
+            period_end=date(2026, 1, 1),
+            title=title,
+            summary="",
+            html="<p></p>",
+        )
+        await consumer.deliver(CloudEvent.wrap(bulletin, subject=bulletin.bulletin_id).to_bytes(), "t")
+    assert consumer.applied_count == 2
+    assert woken == ["relay"]
