@@ -19,7 +19,7 @@ async def test_statements_rows_counts_and_errors(tmp_path: Path) -> None:
     try:
         async with engine.begin() as connection:
             raw = await connection.get_raw_connection()
-            assert type(raw.dbapi_connection) is OneTripConnection
+            assert isinstance(raw.dbapi_connection, OneTripConnection)
             await connection.execute(text("CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, v TEXT UNIQUE)"))
             inserted = await connection.execute(text("INSERT INTO t (v) VALUES ('a')"))
             assert (inserted.rowcount, inserted.lastrowid) == (1, 1)
