@@ -44,7 +44,7 @@ class Reading(SQLModel, table=True):
     """One value: ``time`` is the start of its period (UTC); ``interval`` is rtd, minute, hour or day."""
 
     __tablename__ = "reading"
-    __table_args__ = (Index("ix_reading_interval_time", "interval", "time"),)
+    __table_args__ = (Index("ix_reading_station_time", "station_code", "time"),)
 
     station_code: str = Field(primary_key=True, max_length=64)
     parameter: str = Field(primary_key=True, max_length=30)
