@@ -252,8 +252,8 @@ async def aggregation_at(size: int, dsn: str) -> dict[str, float]:
 
 
 async def analyse(dsn: str) -> None:
-    """What autovacuum's ANALYZE does after enough inserts: a fresh table has no statistics, and the planner then
-    prefers ``ix_reading_interval_time`` (every station's rows in the range) to the primary key."""
+    """What autovacuum's ANALYZE does after enough inserts (a fresh table has no statistics; until monitoring's
+    migration 0004 the planner then preferred an index on (interval, time), every station's rows in the range)."""
     import asyncpg
 
     connection = await asyncpg.connect(dsn)
