@@ -6,8 +6,11 @@ has one format and the IDs bound for the current request or event.
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import sys
+from collections.abc import Mapping
+from typing import Any
 
 import structlog
 
@@ -51,6 +54,17 @@ def configure_logging(*, level: str = "INFO", json: bool | None = None) -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
-def bind_request(*, request_id: str, correlation_id: str, service: str) -> None:
-    structlog.contextvars.clear_contextvars()
-    structlog.contextvars.bind_contextvars(request_id=request_id, correlation_id=correlation_id, service=service)
+RequestBinding = Mapping[str, contextvars.Token[Any]]
+
+
+def bind_request(*, request_id: str, correlation_id: str, service: str) -> RequestBinding:
+    """Bind the request's IDs for its log lines; :func:`unbind_request` puts back what was bound before.
+
+    Each request runs in its own task (a copy of the server's context), so nothing leaks between requests; an
+    in-process service called by the gateway binds over the gateway's values and gives them back when it answers.
+    """
+    return structlog.contextvars.bind_contextvars(request_id=request_id, correlation_id=correlation_id, service=service)
+
+
+def unbind_request(binding: RequestBinding) -> None:
+    structlog.contextvars.reset_contextvars(**binding)

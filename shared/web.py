@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from shared.logging import bind_request
+from shared.logging import bind_request, unbind_request
 from shared.problem_docs import document_problems
 from shared.problems import install_problem_handlers, problem_response
 
@@ -41,6 +41,8 @@ class RequestContextMiddleware:
         self.service = service
         self.requests = Counter("http_requests_total", "HTTP requests", ["method", "status"], registry=registry)
         self.latency = Histogram("http_request_duration_seconds", "HTTP request latency", ["method"], registry=registry)
+        self._counters: dict[tuple[str, int], Any] = {}
+        self._histograms: dict[str, Any] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -52,7 +54,7 @@ class RequestContextMiddleware:
         scope.setdefault("state", {})
         scope["state"]["request_id"] = request_id
         scope["state"]["correlation_id"] = correlation_id
-        bind_request(request_id=request_id, correlation_id=correlation_id, service=self.service)
+        binding = bind_request(request_id=request_id, correlation_id=correlation_id, service=self.service)
         started = time.perf_counter()
         status = 500
 
@@ -71,9 +73,23 @@ class RequestContextMiddleware:
         try:
             await self.app(scope, receive, send_with_ids)
         finally:
+            unbind_request(binding)
             method = scope.get("method", "")
-            self.requests.labels(method, str(status)).inc()
-            self.latency.labels(method).observe(time.perf_counter() - started)
+            self._counter(method, status).inc()
+            self._histogram(method).observe(time.perf_counter() - started)
+
+    def _counter(self, method: str, status: int) -> Any:
+        """The labelled child, kept: ``labels()`` takes a lock and builds the key on every call."""
+        child = self._counters.get((method, status))
+        if child is None:
+            child = self._counters[(method, status)] = self.requests.labels(method, str(status))
+        return child
+
+    def _histogram(self, method: str) -> Any:
+        child = self._histograms.get(method)
+        if child is None:
+            child = self._histograms[method] = self.latency.labels(method)
+        return child
 
 
 def correlation_id(request: Request) -> str:

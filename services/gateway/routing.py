@@ -57,6 +57,7 @@ FORWARDED_REQUEST_HEADERS = frozenset(
         "user-agent",
     }
 )
+_FORWARDED_RAW = frozenset(name.encode("latin-1") for name in FORWARDED_REQUEST_HEADERS)
 # RFC 9110 §7.6.1 hop-by-hop headers, plus those the gateway's own server and middleware set again.
 DROPPED_RESPONSE_HEADERS = frozenset(
     {
@@ -123,12 +124,13 @@ class UpstreamClient:
         """The ASGI scope ``httpx.ASGITransport`` would build for the request :meth:`forward` sends (path and
         query unchanged, under the base URL's path if it has one)."""
         base = self.http.base_url
-        headers = upstream_headers(request)
-        headers.setdefault("accept", "*/*")
-        if has_body and "content-length" not in headers:
-            headers["transfer-encoding"] = "chunked"
-        raw = [(b"host", base.netloc)]
-        raw += [(name.encode("latin-1"), value.encode("latin-1")) for name, value in headers.items()]
+        headers = upstream_raw_headers(request.scope)
+        names = {name for name, _ in headers}
+        if b"accept" not in names:
+            headers.append((b"accept", b"*/*"))
+        if has_body and b"content-length" not in names:
+            headers.append((b"transfer-encoding", b"chunked"))
+        raw = [(b"host", base.netloc), *headers]
         prefix = base.path.rstrip("/")
         raw_path: bytes = request.scope.get("raw_path") or request.url.path.encode()
         return {
@@ -209,18 +211,34 @@ def build_clients(
 
 
 def upstream_headers(request: Request) -> dict[str, str]:
-    headers = {k: v for k, v in request.headers.items() if k in FORWARDED_REQUEST_HEADERS}
+    """The headers a service gets (for httpx): see :func:`upstream_raw_headers`."""
+    return {name.decode("latin-1"): value.decode("latin-1") for name, value in upstream_raw_headers(request.scope)}
+
+
+def upstream_raw_headers(scope: Scope) -> list[tuple[bytes, bytes]]:
+    """The client's headers that may reach a service, plus the request and correlation IDs and the
+    ``X-Forwarded-*`` the gateway adds; read from the ASGI scope as they came (lower-case names)."""
+    kept: dict[bytes, bytes] = {}
+    prior_forwarded_for = host = b""
+    for name, value in scope["headers"]:
+        if name in _FORWARDED_RAW:
+            kept[name] = value
+        elif name == b"x-forwarded-for":
+            prior_forwarded_for = value
+        elif name == b"host":
+            host = value
     # Without this httpx would ask for gzip on the client's behalf and pass on bytes it may not read.
-    headers.setdefault("accept-encoding", "identity")
-    headers["x-request-id"] = str(getattr(request.state, "request_id", ""))
-    headers["x-correlation-id"] = str(getattr(request.state, "correlation_id", ""))
-    peer = request.client.host if request.client else ""
-    prior = request.headers.get("x-forwarded-for")
-    headers["x-forwarded-for"] = f"{prior}, {peer}" if prior else peer
-    headers["x-forwarded-proto"] = request.scope.get("scheme", "http")  # request.url would build the whole URL
-    if "host" in request.headers:
-        headers["x-forwarded-host"] = request.headers["host"]
-    return headers
+    kept.setdefault(b"accept-encoding", b"identity")
+    state = scope.get("state") or {}
+    kept[b"x-request-id"] = str(state.get("request_id", "")).encode("latin-1")
+    kept[b"x-correlation-id"] = str(state.get("correlation_id", "")).encode("latin-1")
+    client = scope.get("client")
+    peer = client[0].encode("latin-1") if client else b""
+    kept[b"x-forwarded-for"] = prior_forwarded_for + b", " + peer if prior_forwarded_for else peer
+    kept[b"x-forwarded-proto"] = str(scope.get("scheme", "http")).encode("latin-1")
+    if host:
+        kept[b"x-forwarded-host"] = host
+    return list(kept.items())
 
 
 def upstream_target(request: Request) -> str:
