@@ -58,13 +58,16 @@ RequestBinding = Mapping[str, contextvars.Token[Any]]
 
 
 def bind_request(*, request_id: str, correlation_id: str, service: str) -> RequestBinding:
-    """Bind the request's IDs for its log lines; :func:`unbind_request` puts back what was bound before.
+    """Bind the request's IDs for its log lines; see :func:`unbind_request`.
 
-    Each request runs in its own task (a copy of the server's context), so nothing leaks between requests; an
-    in-process service called by the gateway binds over the gateway's values and gives them back when it answers.
+    Each request runs in its own task (a copy of the server's context), so nothing leaks between requests.
     """
     return structlog.contextvars.bind_contextvars(request_id=request_id, correlation_id=correlation_id, service=service)
 
 
 def unbind_request(binding: RequestBinding) -> None:
-    structlog.contextvars.reset_contextvars(**binding)
+    """Put back the IDs an in-process service bound over the gateway's (a nested binding); a request's own stay
+    bound to the end of its task, so the server's lines after the answer (an error's traceback) carry them."""
+    nested = {key: token for key, token in binding.items() if token.old_value not in (contextvars.Token.MISSING, ...)}
+    if nested:
+        structlog.contextvars.reset_contextvars(**nested)
