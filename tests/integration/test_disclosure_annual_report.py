@@ -4,8 +4,6 @@ the publication figures, Chinese text and SVG charts, on the portal and the publ
 from __future__ import annotations
 
 import asyncio
-import json
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -19,13 +17,6 @@ from tests.integration.test_disclosure_public_api import issue, published
 from tests.stack import Stack, StackConfig
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-async def local(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Stack]:
-    monkeypatch.setenv("GREENLAW_DISCLOSURE_PUBLISH_MODES", json.dumps({"penalty": "auto"}))
-    async with Stack(StackConfig(database="sqlite", transport="inprocess", data_dir=tmp_path)) as running:
-        yield running
 
 
 def use_cases_app(stack: Stack, app: FastAPI) -> None:

@@ -3,11 +3,8 @@ summary shown once, and none of the bulletin's styles reaching the portal's own 
 
 from __future__ import annotations
 
-import json
 import random
 import re
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
@@ -15,17 +12,10 @@ from services.disclosure.handlers import local_today
 from services.monitoring.render import air_html
 from shared.contracts.events import BulletinPublishedV1
 from tests.integration.test_disclosure_public_api import emit_from_cases
-from tests.stack import Stack, StackConfig, eventually
+from tests.stack import Stack, eventually
 from tests.unit.test_monitoring_render import AIR, selectors
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-async def local(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Stack]:
-    monkeypatch.setenv("GREENLAW_DISCLOSURE_PUBLISH_MODES", json.dumps({"penalty": "auto"}))
-    async with Stack(StackConfig(database="sqlite", transport="inprocess", data_dir=tmp_path)) as running:
-        yield running
 
 
 async def test_the_bulletin_page_shows_the_title_once_and_keeps_the_portal_layout(local: Stack) -> None:

@@ -4,8 +4,6 @@ database (SQLite and PostgreSQL triggers), and concurrent counter reads shared w
 from __future__ import annotations
 
 import asyncio
-import json
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -18,19 +16,12 @@ from shared.db import create_engine, migrate
 from tests.factories import decision_body
 from tests.infra import PostgresServer
 from tests.integration.test_disclosure_public_api import issue, published
-from tests.stack import Stack, StackConfig
+from tests.stack import Stack
 
 pytestmark = pytest.mark.integration
 
 MIGRATIONS = Path(create_app.__code__.co_filename).parent / "migrations"
 LIST = "/public/v1/decisions"
-
-
-@pytest.fixture
-async def local(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Stack]:
-    monkeypatch.setenv("GREENLAW_DISCLOSURE_PUBLISH_MODES", json.dumps({"penalty": "auto"}))
-    async with Stack(StackConfig(database="sqlite", transport="inprocess", data_dir=tmp_path)) as running:
-        yield running
 
 
 async def test_a_cached_list_shows_a_new_publication_at_once(local: Stack) -> None:
