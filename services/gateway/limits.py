@@ -57,15 +57,17 @@ class RateLimiter:
             "authenticated": parse(authenticated),
             "token": parse(token),
         }
+        # Per kind: the period and the interval one request uses up (period / N), worked out once.
+        self._rates = {
+            kind: (float(item.get_expiry()), item.get_expiry() / item.amount) for kind, item in self._items.items()
+        }
         self._clock = clock
         self._used_until: dict[tuple[LimitKind, str], float] = {}
         self._sweep_at = self.SWEEP_ABOVE
 
     async def check(self, kind: LimitKind, key: str) -> None:
         """Count one request; past the limit raise a 429 problem saying when to come back."""
-        item = self._items[kind]
-        period = float(item.get_expiry())
-        interval = period / item.amount
+        period, interval = self._rates[kind]
         now = self._clock()
         used_until = max(self._used_until.get((kind, key), now), now)
         if used_until + interval - now <= period:
@@ -76,7 +78,7 @@ class RateLimiter:
         retry_after = max(1, math.ceil(used_until + interval - period - now))
         raise Problem(
             429,
-            f"请求过于频繁 Rate limit of {item} exceeded; retry after {retry_after} s",
+            f"请求过于频繁 Rate limit of {self._items[kind]} exceeded; retry after {retry_after} s",
             headers={"Retry-After": str(retry_after)},
             retry_after=retry_after,
         )

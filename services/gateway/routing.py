@@ -6,7 +6,7 @@ Paths are forwarded unchanged: every service mounts its routes at the full publi
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -74,6 +74,9 @@ DROPPED_RESPONSE_HEADERS = frozenset(
         "x-request-id",
     }
 )
+
+
+_DROPPED_RAW = frozenset(name.encode("latin-1") for name in DROPPED_RESPONSE_HEADERS)
 
 
 def match_route(path: str) -> Route | None:
@@ -173,14 +176,7 @@ class InProcessResponse(Response):
             if message["type"] == "http.response.start":
                 started = True
                 deadline.reschedule(None)  # the answer has begun: the rest streams at the client's pace
-                message = {
-                    **message,
-                    "headers": [
-                        (name.lower(), value)
-                        for name, value in message.get("headers", [])
-                        if name.lower().decode("latin-1") not in DROPPED_RESPONSE_HEADERS
-                    ],
-                }
+                message = {**message, "headers": relayed_headers(message.get("headers", []))}
             await send(message)
 
         service_scope = upstream.in_process_scope(request, has_body=_has_body(request))
@@ -258,12 +254,18 @@ def relay(response: httpx.Response) -> StreamingResponse:
     streaming = StreamingResponse(
         response.aiter_raw(), status_code=response.status_code, background=BackgroundTask(response.aclose)
     )
-    streaming.raw_headers = [
-        (name.lower(), value)
-        for name, value in response.headers.raw
-        if name.lower().decode("latin-1") not in DROPPED_RESPONSE_HEADERS
-    ]
+    streaming.raw_headers = relayed_headers(response.headers.raw)
     return streaming
+
+
+def relayed_headers(headers: Iterable[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """A service's response headers as the gateway passes them on: names lower-cased, the dropped ones left out."""
+    kept = []
+    for name, value in headers:
+        lower = name.lower()
+        if lower not in _DROPPED_RAW:
+            kept.append((lower, value))
+    return kept
 
 
 ProxyHandler = Callable[[Request], Awaitable[Response]]
