@@ -41,8 +41,7 @@ class RequestContextMiddleware:
         self.service = service
         self.requests = Counter("http_requests_total", "HTTP requests", ["method", "status"], registry=registry)
         self.latency = Histogram("http_request_duration_seconds", "HTTP request latency", ["method"], registry=registry)
-        self._counters: dict[tuple[str, int], Any] = {}
-        self._histograms: dict[str, Any] = {}
+        self._children: dict[tuple[int | str, ...], Any] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -75,20 +74,15 @@ class RequestContextMiddleware:
         finally:
             unbind_request(binding)
             method = scope.get("method", "")
-            self._counter(method, status).inc()
-            self._histogram(method).observe(time.perf_counter() - started)
+            self._child(self.requests, method, str(status)).inc()
+            self._child(self.latency, method).observe(time.perf_counter() - started)
 
-    def _counter(self, method: str, status: int) -> Any:
+    def _child(self, metric: Counter | Histogram, *labels: str) -> Any:
         """The labelled child, kept: ``labels()`` takes a lock and builds the key on every call."""
-        child = self._counters.get((method, status))
+        key: tuple[int | str, ...] = (id(metric), *labels)
+        child = self._children.get(key)
         if child is None:
-            child = self._counters[(method, status)] = self.requests.labels(method, str(status))
-        return child
-
-    def _histogram(self, method: str) -> Any:
-        child = self._histograms.get(method)
-        if child is None:
-            child = self._histograms[method] = self.latency.labels(method)
+            child = self._children[key] = metric.labels(*labels)
         return child
 
 
