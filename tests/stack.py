@@ -117,16 +117,29 @@ class Stack:
 
 
 @contextlib.asynccontextmanager
-async def serve(app: FastAPI) -> AsyncIterator[str]:
-    """An ASGI app on a real loopback socket (no lifespan) for as long as the block runs; yields its base URL."""
+async def serve(app: Any, *, lifespan: bool = False) -> AsyncIterator[str]:
+    """An ASGI app on a real loopback socket for as long as the block runs (with its lifespan if asked); yields
+    its base URL. A server that fails to start raises its error here."""
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="off"))
+    config = uvicorn.Config(
+        app,
+        host="127.0.0.1",
+        port=port,
+        log_config=None,
+        log_level="warning",
+        lifespan="on" if lifespan else "off",
+        timeout_graceful_shutdown=2,
+    )
+    server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
-
-    async def started() -> bool:
-        return bool(server.started)
-
-    await eventually(started, timeout=10, interval=0.02)
+    deadline = asyncio.get_running_loop().time() + 10
+    while not server.started:
+        if task.done():
+            task.result()  # surfaces the start-up error
+            raise RuntimeError("the server stopped before it started")
+        if asyncio.get_running_loop().time() > deadline:
+            raise TimeoutError(f"the server on port {port} did not start")
+        await asyncio.sleep(0.01)
     try:
         yield f"http://127.0.0.1:{port}"
     finally:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import AsyncExitStack, asynccontextmanager
+from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,6 @@ import httpx
 import jwt
 import pytest
 import pytest_asyncio
-import uvicorn
 from fastapi import FastAPI, Request
 from starlette.requests import ClientDisconnect
 from starlette.responses import StreamingResponse
@@ -26,38 +24,14 @@ from services.gateway.settings import GatewaySettings
 from shared.auth import Zone, issue_token
 from shared.db import create_engine, migrate, session_factory
 from shared.settings import CommonSettings
+from tests.infra import free_port
+from tests.stack import serve
 
 pytestmark = pytest.mark.integration
 
 PROBLEM = "application/problem+json"
 MAX_BODY = 1000
 TIMEOUT = 0.5
-
-
-def free_port() -> int:
-    """A loopback port nothing listens on (bound, read and released)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@asynccontextmanager
-async def serve(app: Any) -> AsyncIterator[str]:
-    port = free_port()
-    config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", timeout_graceful_shutdown=2
-    )
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        if task.done():
-            task.result()  # surfaces the start-up error
-        await asyncio.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        await task
 
 
 def echo_app() -> FastAPI:
@@ -126,11 +100,12 @@ GatewayFactory = Callable[..., Awaitable[httpx.AsyncClient]]
 async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[tuple[str, GatewayFactory]]:
     """The echo service, and a factory of gateways in front of it (each with its own database)."""
     async with AsyncExitStack() as exits:
-        upstream = await exits.enter_async_context(serve(echo_app()))
+        upstream = await exits.enter_async_context(serve(echo_app(), lifespan=True))
 
         async def start_gateway(asgi_apps: dict[str, Any] | None = None, **overrides: Any) -> httpx.AsyncClient:
             settings = settings_for(tmp_path_factory.mktemp("gw"), upstream, **overrides)
-            url = await exits.enter_async_context(serve(create_gateway_app(settings, asgi_apps=asgi_apps)))
+            gateway = create_gateway_app(settings, asgi_apps=asgi_apps)
+            url = await exits.enter_async_context(serve(gateway, lifespan=True))
             return await exits.enter_async_context(httpx.AsyncClient(base_url=url, timeout=10))
 
         yield upstream, start_gateway
@@ -153,7 +128,7 @@ async def accounts(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[ht
         await add_client(session, client_id="xiqing-police", secret="s3cret", role="police", unit="西青公安分局")
         await session.commit()
     await engine.dispose()
-    async with serve(create_gateway_app(settings)) as url, httpx.AsyncClient(base_url=url) as client:
+    async with serve(create_gateway_app(settings), lifespan=True) as url, httpx.AsyncClient(base_url=url) as client:
         yield client
 
 
