@@ -93,6 +93,7 @@ async def request_referral(
         offence=body.offence,
         medium=body.medium.value,
         police_unit=body.police_unit,
+        team=case.team,
         package_items=body.package_items,
         facts=facts,
         threshold_hints=hints,

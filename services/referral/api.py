@@ -49,7 +49,7 @@ _CONFLICTS: dict[int | str, dict[str, Any]] = {
 @router.get("/referrals", operation_id="list_referrals", response_model=StaffReferralList)
 async def list_referrals(
     request: Request,
-    _caller: Reader,
+    caller: Reader,
     tools: ToolsDep,
     status: Annotated[Status | None, Query()] = None,
     case_id: Annotated[str | None, Query(max_length=36)] = None,
@@ -57,9 +57,11 @@ async def list_referrals(
     cursor: Annotated[str | None, Query(max_length=36)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
 ) -> StaffReferralList:
+    """An officer lists its own team's referrals only."""
     async with runtime_of(request).uow() as uow:
         rows = await handlers.list_referrals(
             uow,
+            caller,
             status=status.value if status else None,
             case_id=case_id,
             police_unit=police_unit,
@@ -72,10 +74,11 @@ async def list_referrals(
 
 @router.get("/referrals/{referral_id}", operation_id="get_referral", response_model=StaffReferral)
 async def get_referral(
-    referral_id: str, request: Request, response: Response, _caller: Reader, tools: ToolsDep
+    referral_id: str, request: Request, response: Response, caller: Reader, tools: ToolsDep
 ) -> StaffReferral:
+    """An officer reaches its own team's referrals only (another team's: 404, as if absent)."""
     async with runtime_of(request).uow() as uow:
-        referral = await handlers.get_referral(uow, referral_id)
+        referral = await handlers.get_referral(uow, referral_id, caller)
         [view] = await staff_views(uow, tools, [referral])
     response.headers["ETag"] = etag_of(referral.id, referral.version)
     return view
@@ -149,7 +152,7 @@ async def decision_track(
     """The police notified a longer decision limit: 7 days (needing checks) or 30 days (complex, approved)."""
     actor = Actor(caller.subject, correlation_id(request))
     async with runtime_of(request).uow() as uow:
-        referral = await handlers.get_referral(uow, referral_id, for_update=True)
+        referral = await handlers.get_referral(uow, referral_id, caller, for_update=True)
         require_if_match(request, etag_of(referral.id, referral.version))
         await handlers.set_decision_track(uow, referral, body.track, actor=actor)
         [view] = await staff_views(uow, tools, [referral])
@@ -163,7 +166,7 @@ async def _staff_step(
     actor = Actor(caller.subject, correlation_id(request))
 
     async def action(uow: UnitOfWork) -> tuple[int, object, dict[str, str]]:
-        referral = await handlers.get_referral(uow, referral_id, for_update=True)
+        referral = await handlers.get_referral(uow, referral_id, caller, for_update=True)
         require_if_match(request, etag_of(referral.id, referral.version))
         await handlers.advance(uow, referral, step, command, actor=actor)
         [view] = await staff_views(uow, tools, [referral])

@@ -8,7 +8,6 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import FileResponse, JSONResponse
-from sqlmodel import col, select
 
 from services.referral import consultations, documents, handlers, procuratorate, reports
 from services.referral.api import Reader, ToolsDep, Writer
@@ -24,7 +23,6 @@ from services.referral.schemas import (
     DeliveryPublic,
     StaffDocument,
 )
-from services.referral.tables import ProcuratorateDelivery
 from services.referral.views import deadline_view, file_response
 from shared.http import MAX_LIMIT
 from shared.idempotency import idempotent
@@ -55,10 +53,10 @@ async def upload_document(
 ) -> StaffDocument:
     """Stored content-addressed with its SHA-256; the same content uploaded again returns the first document."""
     async with runtime_of(request).uow() as uow:
-        referral = await handlers.get_referral(uow, referral_id)
+        referral = await handlers.get_referral(uow, referral_id, caller)
     stored = await tools.store.put(file)
     async with runtime_of(request).uow() as uow:
-        referral = await handlers.get_referral(uow, referral_id, for_update=True)
+        referral = await handlers.get_referral(uow, referral_id, caller, for_update=True)
         document = await documents.attach(
             uow,
             referral,
@@ -78,9 +76,9 @@ async def upload_document(
     operation_id="get_referral_document",
     response_class=FileResponse,
 )
-async def get_document(referral_id: str, document_id: str, request: Request, _caller: Reader, tools: ToolsDep) -> Any:
+async def get_document(referral_id: str, document_id: str, request: Request, caller: Reader, tools: ToolsDep) -> Any:
     async with runtime_of(request).uow() as uow:
-        referral = await handlers.get_referral(uow, referral_id)
+        referral = await handlers.get_referral(uow, referral_id, caller)
         document = await documents.get_document(uow, referral, document_id)
     return file_response(tools, document.sha256, name=document.name, media_type=document.media_type)
 
@@ -92,7 +90,7 @@ async def record_consultation(body: ConsultationCreate, request: Request, caller
 
     async def action(uow: UnitOfWork) -> tuple[int, object, dict[str, str]]:
         consultation = await consultations.record_consultation(
-            uow, **body.model_dump(), actor=Actor(caller.subject, correlation_id(request))
+            uow, caller, **body.model_dump(), actor=Actor(caller.subject, correlation_id(request))
         )
         public = ConsultationPublic(**consultation.model_dump(), referral_ids=list(dict.fromkeys(body.referral_ids)))
         return 201, public.model_dump(mode="json"), {"Location": f"/api/v1/referral/consultations/{consultation.id}"}
@@ -105,13 +103,16 @@ async def record_consultation(body: ConsultationCreate, request: Request, caller
 @router.get("/consultations", operation_id="list_consultations", response_model=ConsultationList)
 async def list_consultations(
     request: Request,
-    _caller: Reader,
+    caller: Reader,
     referral_id: Annotated[str | None, Query(max_length=36)] = None,
     cursor: Annotated[str | None, Query(max_length=36)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
 ) -> ConsultationList:
+    """An officer sees the consultations linking its team's referrals, with only those referrals named."""
     async with runtime_of(request).uow() as uow:
-        rows = await consultations.list_consultations(uow, referral_id=referral_id, after=cursor, limit=limit + 1)
+        rows = await consultations.list_consultations(
+            uow, caller, referral_id=referral_id, after=cursor, limit=limit + 1
+        )
     items = [ConsultationPublic(**c.model_dump(), referral_ids=ids) for c, ids in rows[:limit]]
     return ConsultationList(items=items, next_cursor=items[-1].id if len(rows) > limit else None)
 
@@ -119,14 +120,15 @@ async def list_consultations(
 @router.get("/deadlines", operation_id="referral_deadlines", response_model=DeadlineList)
 async def deadlines(
     request: Request,
-    _caller: Reader,
+    caller: Reader,
     tools: ToolsDep,
     state: Annotated[list[Literal["at_risk", "overdue"]] | None, Query(description="default: both")] = None,
 ) -> DeadlineList:
-    """期限预警: open limits of open referrals that are at risk or overdue, the most urgent first."""
+    """期限预警: open limits of open referrals that are at risk or overdue, the most urgent first (an officer: its
+    team's referrals)."""
     wanted = frozenset(DeadlineState(s) for s in state) if state else reports.ATTENTION
     async with runtime_of(request).uow() as uow:
-        found = await reports.deadlines_needing_attention(uow, tools, now=datetime.now(UTC), states=wanted)
+        found = await reports.deadlines_needing_attention(uow, tools, caller, now=datetime.now(UTC), states=wanted)
     return DeadlineList(
         items=[
             DeadlineEntry(
@@ -155,17 +157,13 @@ async def statistics(
 )
 async def list_deliveries(
     request: Request,
-    _caller: Reader,
+    caller: Reader,
     referral_id: Annotated[str | None, Query(max_length=36)] = None,
     status: Annotated[Literal["pending", "delivered", "failed"] | None, Query()] = None,
 ) -> list[DeliveryPublic]:
-    query = select(ProcuratorateDelivery).order_by(col(ProcuratorateDelivery.created_at)).limit(MAX_LIMIT)
-    if referral_id:
-        query = query.where(col(ProcuratorateDelivery.referral_id) == referral_id)
-    if status:
-        query = query.where(col(ProcuratorateDelivery.status) == status)
+    """抄送检察院 ledger; an officer sees the copies of its team's referrals only."""
     async with runtime_of(request).uow() as uow:
-        rows = (await uow.session.execute(query)).scalars()
+        rows = await procuratorate.list_deliveries(uow.session, caller, referral_id=referral_id, status=status)
         return [DeliveryPublic.model_validate(r, from_attributes=True) for r in rows]
 
 
@@ -174,12 +172,10 @@ async def list_deliveries(
     operation_id="retry_procuratorate_delivery",
     response_model=DeliveryPublic,
 )
-async def retry_delivery(delivery_id: str, request: Request, _caller: Writer) -> DeliveryPublic:
+async def retry_delivery(delivery_id: str, request: Request, caller: Writer) -> DeliveryPublic:
     runtime = runtime_of(request)
     async with runtime.uow() as uow:
-        row = await procuratorate.retry_delivery(uow.session, delivery_id)
-        if row is None:
-            raise Problem(404, f"抄送记录不存在 Delivery {delivery_id} not found")
+        row = await procuratorate.retry_delivery(uow.session, caller, delivery_id)
         if row.status != "pending":
             raise Problem(409, f"只能重试失败的抄送 Only a failed delivery can be retried (it is {row.status})")
         await uow.commit()

@@ -4,18 +4,24 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import Any
 
 from sqlmodel import col, select
 
+from services.referral.access import OWNERSHIP
 from services.referral.handlers import Actor
 from services.referral.tables import Consultation, ConsultationReferral, Referral
 from shared.audit import append_audit
+from shared.auth import Principal
 from shared.messaging import UnitOfWork
 from shared.problems import Problem
+
+CONSULTATION = OWNERSHIP["consultation"]
 
 
 async def record_consultation(
     uow: UnitOfWork,
+    caller: Principal,
     *,
     held_on: date,
     participants: list[str],
@@ -25,7 +31,8 @@ async def record_consultation(
     referral_ids: list[str],
     actor: Actor,
 ) -> Consultation:
-    missing = [rid for rid in referral_ids if await uow.session.get(Referral, rid) is None]
+    """Every linked referral must be one the caller reaches (another team's is as unknown as a missing one)."""
+    missing = [rid for rid in referral_ids if not _reached(caller, await uow.session.get(Referral, rid))]
     if missing:
         raise Problem(422, "移送案件不存在 Unknown referrals", slug="unknown-referrals", referral_ids=missing)
     consultation = Consultation(
@@ -51,10 +58,28 @@ async def record_consultation(
     return consultation
 
 
+def _reached(caller: Principal, referral: Referral | None) -> bool:
+    return referral is not None and CONSULTATION.allows(caller, referral)
+
+
+def _reached_links(caller: Principal) -> Any:
+    """Links to the referrals the caller reaches: a consultation is reached through them."""
+    links = select(ConsultationReferral.consultation_id, ConsultationReferral.referral_id)
+    if CONSULTATION.reaches_all(caller):
+        return links
+    reached = CONSULTATION.where(select(Referral.id), caller, Referral)
+    return links.where(col(ConsultationReferral.referral_id).in_(reached))
+
+
 async def list_consultations(
-    uow: UnitOfWork, *, referral_id: str | None, after: str | None, limit: int
+    uow: UnitOfWork, caller: Principal, *, referral_id: str | None, after: str | None, limit: int
 ) -> list[tuple[Consultation, list[str]]]:
+    """Consultations, each with the linked referrals the caller reaches; a scoped caller sees only those linking
+    one it reaches (a consultation linking none is seen by the unscoped roles only)."""
     query = select(Consultation).order_by(col(Consultation.id)).limit(limit)
+    links = _reached_links(caller)
+    if not CONSULTATION.reaches_all(caller):
+        query = query.where(col(Consultation.id).in_(links.with_only_columns(ConsultationReferral.consultation_id)))
     if referral_id:
         linked = select(ConsultationReferral.consultation_id).where(
             col(ConsultationReferral.referral_id) == referral_id
@@ -63,10 +88,8 @@ async def list_consultations(
     if after:
         query = query.where(col(Consultation.id) > after)
     consultations = list((await uow.session.execute(query)).scalars())
-    links = select(ConsultationReferral).where(
-        col(ConsultationReferral.consultation_id).in_([c.id for c in consultations])
-    )
+    named = links.where(col(ConsultationReferral.consultation_id).in_([c.id for c in consultations]))
     by_consultation: dict[str, list[str]] = {c.id: [] for c in consultations}
-    for link in (await uow.session.execute(links)).scalars():
-        by_consultation[link.consultation_id].append(link.referral_id)
+    for consultation_id, linked_referral in (await uow.session.execute(named.order_by(ConsultationReferral.id))).all():
+        by_consultation[consultation_id].append(linked_referral)
     return [(c, by_consultation[c.id]) for c in consultations]

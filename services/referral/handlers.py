@@ -14,11 +14,13 @@ from sqlalchemy import update
 from sqlmodel import col, select
 
 from services.referral import procuratorate
+from services.referral.access import REFERRAL
 from services.referral.changes import record_change
 from services.referral.domain.deadlines import SHANGHAI, ReferralClock, shanghai_date
 from services.referral.domain.steps import Decision, IllegalStep, Status, Step, StepContext, next_status
 from services.referral.tables import Referral, ReferralDocument
 from shared.audit import append_audit
+from shared.auth import Principal, Role
 from shared.contracts import CloudEvent
 from shared.contracts.envelope import EventPayload
 from shared.contracts.events import (
@@ -65,6 +67,7 @@ async def create_from_request(uow: UnitOfWork, request: ReferralRequestedV1, *, 
         case_id=request.case_id,
         case_number=request.case_number,
         police_unit=request.police_unit,
+        team=request.team,
         status=Status.APPROVED.value,
         party=request.party.model_dump(mode="json"),
         party_name=request.party.name,
@@ -113,10 +116,9 @@ def _referenced_document(referral_id: str, evidence: EvidenceReference, *, added
     )
 
 
-async def get_referral(
-    uow: UnitOfWork, referral_id: str, *, unit: str | None = None, for_update: bool = False
-) -> Referral:
-    """The referral; for a police caller (``unit``) one of another unit, or not yet sent, does not exist.
+async def get_referral(uow: UnitOfWork, referral_id: str, caller: Principal, *, for_update: bool = False) -> Referral:
+    """The referral if ``caller`` reaches it (``access.REFERRAL``); else 404, as if it did not exist. To the police
+    a referral not yet sent does not exist either.
 
     ``for_update`` serialises writers of one referral, so two concurrent steps never both start from the same
     status: PostgreSQL locks the row; SQLite takes its write lock before reading (a no-op update), so the read
@@ -127,15 +129,22 @@ async def get_referral(
             update(Referral).where(col(Referral.id) == referral_id).values(version=Referral.version)
         )
     found = await uow.session.get(Referral, referral_id, with_for_update=for_update)
-    if found is None or (unit is not None and (found.police_unit != unit or found.status == Status.APPROVED)):
-        raise Problem(404, f"移送案件不存在 Referral {referral_id} not found", slug="referral-not-found")
-    return found
+    if found is not None and Role.POLICE in caller.roles and found.status == Status.APPROVED:
+        found = None
+    return REFERRAL.check(caller, found, referral_id)
 
 
 async def list_referrals(
-    uow: UnitOfWork, *, status: str | None, case_id: str | None, police_unit: str | None, after: str | None, limit: int
+    uow: UnitOfWork,
+    caller: Principal,
+    *,
+    status: str | None,
+    case_id: str | None,
+    police_unit: str | None,
+    after: str | None,
+    limit: int,
 ) -> list[Referral]:
-    query = select(Referral).order_by(col(Referral.id)).limit(limit)
+    query = REFERRAL.where(select(Referral).order_by(col(Referral.id)).limit(limit), caller, Referral)
     for column, value in ((Referral.status, status), (Referral.case_id, case_id), (Referral.police_unit, police_unit)):
         if value:
             query = query.where(col(column) == value)

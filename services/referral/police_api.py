@@ -32,6 +32,7 @@ ToolsDep = Annotated[Tools, Depends(tools_of)]
 
 
 def unit_of(caller: Principal) -> str:
+    """The caller's unit; a token naming none is refused before any lookup (403, not 404)."""
     if not caller.unit:
         raise Problem(403, "令牌未指明公安单位 The token names no police unit", slug="police-unit-missing")
     return caller.unit
@@ -71,7 +72,8 @@ async def list_referrals(
 @router.get("/referrals/{referral_id}", operation_id="police_get_referral", response_model=PoliceReferral)
 async def get_referral(referral_id: str, request: Request, caller: Police, tools: ToolsDep) -> PoliceReferral:
     async with runtime_of(request).uow() as uow:
-        referral = await handlers.get_referral(uow, referral_id, unit=unit_of(caller))
+        unit_of(caller)
+        referral = await handlers.get_referral(uow, referral_id, caller)
         [view] = await police_views(uow, tools, [referral])
     return view
 
@@ -84,7 +86,8 @@ async def get_referral(referral_id: str, request: Request, caller: Police, tools
 )
 async def get_document(referral_id: str, document_id: str, request: Request, caller: Police, tools: ToolsDep) -> Any:
     async with runtime_of(request).uow() as uow:
-        referral = await handlers.get_referral(uow, referral_id, unit=unit_of(caller))
+        unit_of(caller)
+        referral = await handlers.get_referral(uow, referral_id, caller)
         document = await documents.get_document(uow, referral, document_id)
     return file_response(tools, document.sha256, name=document.name, media_type=document.media_type)
 
@@ -128,11 +131,11 @@ async def post_decision(
 async def _police_step(
     request: Request, caller: Principal, tools: Tools, referral_id: str, step: Step, command: StepInput, body: Any
 ) -> JSONResponse:
-    unit = unit_of(caller)
+    unit_of(caller)
     actor = Actor(caller.subject, correlation_id(request))
 
     async def action(uow: UnitOfWork) -> tuple[int, object, dict[str, str]]:
-        referral = await handlers.get_referral(uow, referral_id, unit=unit, for_update=True)
+        referral = await handlers.get_referral(uow, referral_id, caller, for_update=True)
         await handlers.advance(uow, referral, step, command, actor=actor)
         [view] = await police_views(uow, tools, [referral])
         return 200, view.model_dump(mode="json"), {}

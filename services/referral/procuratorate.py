@@ -22,12 +22,16 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from tenacity import AsyncRetrying, RetryError, retry_if_exception_type, stop_after_attempt, wait_exponential
 
+from services.referral.access import OWNERSHIP
 from services.referral.tables import ProcuratorateDelivery, Referral
+from shared.auth import Principal
+from shared.http import MAX_LIMIT
 from shared.messaging import UnitOfWork
 from shared.service import ServiceRuntime
 from shared.tasks import running
 
 log = structlog.get_logger()
+DELIVERY = OWNERSHIP["procuratorate_delivery"]
 
 
 class RetryableStatus(Exception):
@@ -153,10 +157,29 @@ class Deliverer:
         return status_code, None, attempts
 
 
-async def retry_delivery(session: AsyncSession, delivery_id: str) -> ProcuratorateDelivery | None:
-    """Put a failed copy back in the queue (staff action after the receiver was fixed)."""
+async def list_deliveries(
+    session: AsyncSession, caller: Principal, *, referral_id: str | None, status: str | None
+) -> list[ProcuratorateDelivery]:
+    """The ledger, oldest first; a scoped caller sees the copies of the referrals it reaches."""
+    query = select(ProcuratorateDelivery).order_by(col(ProcuratorateDelivery.created_at)).limit(MAX_LIMIT)
+    if not DELIVERY.reaches_all(caller):
+        reached = DELIVERY.where(select(Referral.id), caller, Referral)
+        query = query.where(col(ProcuratorateDelivery.referral_id).in_(reached))
+    if referral_id:
+        query = query.where(col(ProcuratorateDelivery.referral_id) == referral_id)
+    if status:
+        query = query.where(col(ProcuratorateDelivery.status) == status)
+    return list((await session.execute(query)).scalars())
+
+
+async def retry_delivery(session: AsyncSession, caller: Principal, delivery_id: str) -> ProcuratorateDelivery:
+    """Put a failed copy back in the queue (staff action after the receiver was fixed); 404 unless the caller
+    reaches the copy's referral."""
     row = await session.get(ProcuratorateDelivery, delivery_id)
-    if row is not None and row.status == "failed":
+    referral = await session.get(Referral, row.referral_id) if row is not None else None
+    DELIVERY.check(caller, referral, delivery_id)
+    assert row is not None
+    if row.status == "failed":
         row.status = "pending"
         session.add(row)
     return row

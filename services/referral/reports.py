@@ -6,21 +6,29 @@ from datetime import UTC, date, datetime, time
 
 from sqlmodel import col, select
 
+from services.referral.access import REFERRAL
 from services.referral.domain.deadlines import SHANGHAI, Deadline, DeadlineState, shanghai_date
 from services.referral.domain.statistics import ReferralFact, YearStatistics, year_statistics
 from services.referral.domain.steps import OPEN_STATUSES
 from services.referral.tables import Referral
 from services.referral.tools import Tools
+from shared.auth import Principal
 from shared.messaging import UnitOfWork
 
 ATTENTION = frozenset({DeadlineState.AT_RISK, DeadlineState.OVERDUE})
 
 
 async def deadlines_needing_attention(
-    uow: UnitOfWork, tools: Tools, *, now: datetime, states: frozenset[DeadlineState] = ATTENTION
+    uow: UnitOfWork,
+    tools: Tools,
+    caller: Principal,
+    *,
+    now: datetime,
+    states: frozenset[DeadlineState] = ATTENTION,
 ) -> list[tuple[Referral, Deadline, DeadlineState]]:
-    """Open limits of open referrals in ``states``, the most urgent first."""
+    """Open limits of the open referrals ``caller`` reaches in ``states``, the most urgent first."""
     query = select(Referral).where(col(Referral.status).in_([s.value for s in OPEN_STATUSES]))
+    query = REFERRAL.where(query, caller, Referral)
     found: list[tuple[Referral, Deadline, DeadlineState]] = []
     for referral in (await uow.session.execute(query)).scalars():
         found.extend((referral, d, s) for d, s in tools.deadlines(referral, now=now) if s in states)

@@ -161,6 +161,7 @@ class StaffReferral(BaseModel):
     case_id: str
     case_number: str
     police_unit: str
+    team: str | None = Field(default=None, description="执法队 of the case; only its officers reach the referral")
     status: str
     party: dict[str, object]
     offence: str

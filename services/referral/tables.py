@@ -22,6 +22,7 @@ class Referral(SQLModel, table=True):
     case_id: str = Field(max_length=36, index=True)
     case_number: str = Field(max_length=100)
     police_unit: str = Field(max_length=200, index=True)
+    team: str | None = Field(default=None, max_length=100, index=True, description="执法队 of the case; owns it")
     status: str = Field(max_length=30, index=True)
     party: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     party_name: str = Field(max_length=200)

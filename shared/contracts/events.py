@@ -118,6 +118,9 @@ class ReferralRequestedV1(EventPayload):
     medium: Medium
     summary: str
     police_unit: str = Field(description="receiving police unit, e.g. 西青公安分局")
+    team: str | None = Field(
+        default=None, description="执法队 of the case, e.g. 执法一队; the referral's officers are this team's"
+    )
     package_items: list[str] = Field(default_factory=list, description="移送材料清单")
     threshold_hints: list[str] = Field(default_factory=list, description="serious-pollution thresholds met")
     approved_on: date

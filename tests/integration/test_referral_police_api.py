@@ -13,7 +13,7 @@ from sqlmodel import col, func, select
 
 from services.referral.tables import Referral
 from shared.messaging.tables import OutboxRecord
-from tests.integration.test_referral_support import ensure_referral, now_iso, requested, transfer
+from tests.integration.test_referral_support import ensure_referral, now_iso, officer_token, requested, transfer
 from tests.stack import Stack, StackConfig
 
 pytestmark = pytest.mark.integration
@@ -46,7 +46,7 @@ async def local(request: pytest.FixtureRequest, tmp_path: Path):
 
 async def sent(stack: Stack, unit: str) -> Referral:
     referral = await requested(stack, police_unit=unit)
-    async with stack.client("referral", "officer") as staff:
+    async with stack.client("referral", token=officer_token(stack)) as staff:
         answer = await transfer(staff, referral.id, transfer_letter_number="西青环移〔2024〕1号")
         assert answer.status_code == 200, answer.text
     return referral

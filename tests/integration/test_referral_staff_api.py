@@ -20,7 +20,14 @@ from services.referral.tables import Referral
 from shared.audit import verify_chain
 from shared.contracts.events import EvidenceReference
 from tests.infra import free_port
-from tests.integration.test_referral_support import ensure_referral, now_iso, requested, staff_step, transfer
+from tests.integration.test_referral_support import (
+    ensure_referral,
+    now_iso,
+    officer_token,
+    requested,
+    staff_step,
+    transfer,
+)
 from tests.stack import Stack, StackConfig, eventually
 
 pytestmark = pytest.mark.integration
@@ -124,7 +131,7 @@ async def test_documents_are_stored_by_sha256_and_served_to_the_police(local: St
     )
     referral = await requested(local, evidence=[evidence])
     base = f"/api/v1/referral/referrals/{referral.id}/documents"
-    async with local.client("referral", "officer") as staff:
+    async with local.client("referral", token=officer_token(local)) as staff:
         files = {"file": ("移送函.txt", content, "text/plain")}
         uploaded = await staff.post(base, files=files, data={"checklist_item": "移送函"})
         assert uploaded.status_code == 201, uploaded.text
@@ -235,7 +242,7 @@ async def test_deadlines_list_shows_at_risk_and_overdue_transfers(local: Stack) 
     at_risk = await requested(local, approved_at=now - timedelta(hours=20))
     overdue = await requested(local, approved_at=now - timedelta(hours=30))
     fresh = await requested(local, approved_at=now - timedelta(hours=1))
-    async with local.client("referral", "officer") as staff:
+    async with local.client("referral", token=officer_token(local)) as staff:
         answer = await staff.get("/api/v1/referral/deadlines")
         assert answer.status_code == 200
         found = {(i["referral_id"], i["deadline"]["name"]): i["deadline"]["state"] for i in answer.json()["items"]}
@@ -266,7 +273,7 @@ async def test_consultations_are_linked_to_referrals(local: Stack) -> None:
         "police_unit": "西青公安分局",
         "referral_ids": [referral.id],
     }
-    async with local.client("referral", "officer") as staff:
+    async with local.client("referral", token=officer_token(local)) as staff:
         created = await staff.post("/api/v1/referral/consultations", json=body)
         assert created.status_code == 201, created.text
         listed = await staff.get("/api/v1/referral/consultations", params={"referral_id": referral.id})

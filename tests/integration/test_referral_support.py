@@ -12,6 +12,7 @@ from sqlmodel import col, select
 from services.referral.app import create_app as create_referral
 from services.referral.settings import ReferralSettings
 from services.referral.tables import Referral
+from shared.auth import issue_token
 from shared.contracts import CloudEvent
 from shared.contracts.common import Medium, PartySnapshot, PartyType
 from shared.contracts.events import EvidenceReference, ReferralRequestedV1
@@ -20,6 +21,7 @@ from tests.factories import credit_code
 from tests.stack import Stack, eventually
 
 FAST = {"relay_poll_interval": 0.2, "consumer_max_retries": 2}
+TEAM = "执法一队"  # the case team that owns the test referrals
 
 
 async def ensure_referral(stack: Stack, *, transport: httpx.AsyncBaseTransport | None = None, **overrides: Any) -> None:
@@ -43,6 +45,7 @@ def request_payload(
     approved_at: datetime | None = None,
     evidence: list[EvidenceReference] | None = None,
     request_id: str | None = None,
+    team: str | None = TEAM,
 ) -> ReferralRequestedV1:
     approved_at = approved_at or datetime.now(UTC)
     suffix = uuid.uuid4().hex[:6]
@@ -60,6 +63,7 @@ def request_payload(
         medium=medium,
         summary="通过暗管向雨水管网排放含镍废水，镍超标 12 倍。",
         police_unit=police_unit,
+        team=team,
         package_items=["移送函", "调查报告", "现场检查笔录", "涉案物品清单", "监测报告"],
         threshold_hints=["镍超过排放标准 10 倍以上"],
         approved_on=approved_at.date() if approved_at else date.today(),
@@ -107,6 +111,11 @@ async def staff_step(client: httpx.AsyncClient, referral_id: str, step: str, bod
     return await client.post(
         f"/api/v1/referral/referrals/{referral_id}/{step}", json=body, headers={"If-Match": current.headers["etag"]}
     )
+
+
+def officer_token(stack: Stack, team: str = TEAM, subject: str = "officer-tester") -> str:
+    """An officer of ``team`` (the owner of the test referrals by default)."""
+    return issue_token(stack.common, subject=subject, roles=["officer"], zone="staff", team=team)
 
 
 def now_iso() -> str:
