@@ -87,13 +87,15 @@ class Rule:
         if self.reaches_all(caller):
             return True
         return any(
-            (value := scope.applies(caller)) is not None and getattr(obj, scope.column) == value
+            (value := scope.applies(caller)) is not None and getattr(obj, scope.column, None) == value
             for scope in self.scopes
         )
 
-    def check(self, caller: Caller | Principal, obj: T | None, key: str) -> T:
-        """The object if the caller reaches it; else the same 404 as for a missing one."""
-        if obj is None or not self.allows(caller, obj):
+    def check(self, caller: Caller | Principal, obj: T | None, key: str, *, parent: Any = None) -> T:
+        """The object if the caller reaches it; else the same 404 as for a missing one. A rule ``through`` a
+        parent reads the owner from ``parent`` (None: the object has no owner, so only unscoped roles reach it)."""
+        owner = parent if self.through else obj
+        if obj is None or not self.allows(caller, owner):
             chinese, english = self.what
             raise Problem(404, f"{chinese}不存在 {english} {key} not found", slug=self.slug)
         return obj

@@ -45,9 +45,10 @@ async def issue_decision(body: DecisionCreate, request: Request, caller: Head) -
 
 
 @router.get("/decisions/{decision_id}", operation_id="get_decision", response_model=DecisionPublic)
-async def get_decision(decision_id: str, request: Request, _caller: Staff) -> JSONResponse:
+async def get_decision(decision_id: str, request: Request, caller: Staff) -> JSONResponse:
+    """An officer reaches the decisions of its team's cases only."""
     async with runtime_of(request).uow() as uow:
-        decision = await handlers.get_decision(uow, decision_id)
+        decision = await handlers.reach_decision(uow, decision_id, caller)
     return _answer(decision)
 
 
@@ -55,7 +56,7 @@ async def get_decision(decision_id: str, request: Request, _caller: Staff) -> JS
 async def serve_decision(decision_id: str, body: ServiceRecord, request: Request, caller: Officer) -> JSONResponse:
     """送达: date and method (electronic only with consent). Needs If-Match."""
     async with runtime_of(request).uow() as uow:
-        current = await handlers.get_decision(uow, decision_id)
+        current = await handlers.reach_decision(uow, decision_id, caller)
         require_if_match(request, etag_of(current.id, current.version))
         decision = await handlers.serve_decision(
             uow, decision_id, body, settings=settings_of(request), actor=caller.subject
@@ -68,7 +69,7 @@ async def serve_decision(decision_id: str, body: ServiceRecord, request: Request
 async def revoke_decision(decision_id: str, body: Revocation, request: Request, caller: Head) -> JSONResponse:
     """撤销 with the reason; disclosure withdraws the publication within 3 working days. Needs If-Match."""
     async with runtime_of(request).uow() as uow:
-        current = await handlers.get_decision(uow, decision_id)
+        current = await handlers.reach_decision(uow, decision_id, caller)
         require_if_match(request, etag_of(current.id, current.version))
         decision = await handlers.revoke_decision(
             uow, decision_id, body, actor=caller.subject, correlation_id=correlation_id(request)
@@ -81,7 +82,7 @@ async def revoke_decision(decision_id: str, body: Revocation, request: Request, 
 async def amend_decision(decision_id: str, body: Amendment, request: Request, caller: Head) -> JSONResponse:
     """变更 with the reason; disclosure republishes. Needs If-Match."""
     async with runtime_of(request).uow() as uow:
-        current = await handlers.get_decision(uow, decision_id)
+        current = await handlers.reach_decision(uow, decision_id, caller)
         require_if_match(request, etag_of(current.id, current.version))
         decision = await handlers.amend_decision(
             uow,

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 
 from sqlmodel import col, select
 
+from services.cases.access import CASE
 from services.cases.case_schemas import CaseFile, ClockStopEnd, ClockStopStart, Extension
 from services.cases.case_tables import Case, ClockStop, Lead
 from services.cases.common import load, new_id, page, today
@@ -17,7 +18,7 @@ from services.cases.sequences import next_document_seq
 from services.cases.settings import CasesSettings
 from services.cases.tables import Officer, Party, Team
 from shared.audit import append_audit
-from shared.auth import Principal, Role
+from shared.auth import Principal
 from shared.contracts import CloudEvent
 from shared.contracts.common import Medium
 from shared.contracts.events import CaseFiledV1
@@ -25,23 +26,14 @@ from shared.http import etag_of
 from shared.messaging import UnitOfWork
 from shared.problems import Problem
 
-UNSCOPED = frozenset({Role.HEAD, Role.ADMIN, Role.AUDITOR, Role.LEGAL_REVIEWER})
-
 
 def case_etag(case: Case) -> str:
     return etag_of(case.id, case.version)
 
 
-def in_scope(case: Case, caller: Principal) -> bool:
-    """An officer sees only the cases of its own team; heads, legal reviewers and auditors see all."""
-    return caller.has_any(UNSCOPED) or (caller.team is not None and caller.team == case.team)
-
-
 async def get_case(uow: UnitOfWork, case_id: str, caller: Principal) -> Case:
-    case = await load(uow.session, Case, case_id, "案件")
-    if not in_scope(case, caller):
-        raise Problem(404, f"案件不存在 Case {case_id} not found", slug="not-found")  # no existence leak
-    return case
+    """The case if ``caller`` reaches it (``access.CASE``: an officer its own team's); else 404, as if absent."""
+    return CASE.check(caller, await uow.session.get(Case, case_id), case_id)
 
 
 async def audit_case(uow: UnitOfWork, case: Case, *, actor: str, action: str, data: dict[str, object]) -> None:
@@ -243,9 +235,7 @@ async def list_cases(
     cursor: str | None,
     limit: int,
 ) -> tuple[list[Case], str | None]:
-    statement = select(Case)
-    if not caller.has_any(UNSCOPED):
-        statement = statement.where(Case.team == caller.team) if caller.team else statement.where(False)
+    statement = CASE.where(select(Case), caller, Case)
     if stage:
         statement = statement.where(Case.stage == stage.value)
     if party:

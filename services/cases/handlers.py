@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from services.cases.access import DECISION
 from services.cases.case_tables import Case
 from services.cases.casework import audit_case, touch
 from services.cases.decision_rules import check_terms, decision_payload, money_due_fen
@@ -18,13 +19,22 @@ from services.cases.settings import CasesSettings
 from services.cases.tables import Decision
 from services.cases.transitions import facts_of, judge
 from shared.audit import append_audit
+from shared.auth import Principal
 from shared.contracts import CloudEvent
 from shared.contracts.common import PartySnapshot
 from shared.contracts.events import DecisionAmendedV1, DecisionRevokedV1
 from shared.messaging import UnitOfWork
 from shared.problems import Problem
 
-__all__ = ["amend_decision", "get_decision", "issue_decision", "next_document_seq", "revoke_decision", "serve_decision"]
+__all__ = [
+    "amend_decision",
+    "get_decision",
+    "issue_decision",
+    "next_document_seq",
+    "reach_decision",
+    "revoke_decision",
+    "serve_decision",
+]
 
 
 async def _case_ready_for_decision(uow: UnitOfWork, command: DecisionCreate, settings: CasesSettings) -> Case | None:
@@ -128,6 +138,13 @@ async def get_decision(uow: UnitOfWork, decision_id: str) -> Decision:
     if found is None:
         raise Problem(404, f"决定书不存在 Decision {decision_id} not found")
     return found
+
+
+async def reach_decision(uow: UnitOfWork, decision_id: str, caller: Principal) -> Decision:
+    """The decision if ``caller`` reaches its case (``access.DECISION``); one outside a case file has no team."""
+    found = await uow.session.get(Decision, decision_id)
+    case = await uow.session.get(Case, found.case_id) if found is not None and found.case_id else None
+    return DECISION.check(caller, found, decision_id, parent=case)
 
 
 async def serve_decision(

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import col, select
 
+from services.cases.access import CASE
 from services.cases.case_tables import Case, Inspection, Lead, ReferralRequest, ReviewMeeting
 from services.cases.casework import refresh_decision_due
 from services.cases.domain import deadlines
@@ -63,14 +64,10 @@ async def deadline_watch(
     calendar: deadlines.Calendar,
 ) -> list[DeadlineItem]:
     """Everything due by ``as_of + within`` days, overdue first: per case and step, and open leads."""
-    from services.cases.casework import in_scope
-
     horizon = as_of + timedelta(days=within)
     items: list[DeadlineItem] = []
-    cases = (await uow.session.exec(select(Case).where(Case.stage != Stage.CLOSED.value))).all()
-    for case in cases:
-        if not in_scope(case, caller):
-            continue
+    open_cases = CASE.where(select(Case).where(Case.stage != Stage.CLOSED.value), caller, Case)
+    for case in (await uow.session.exec(open_cases)).all():
         for step, due in await _case_steps(uow, case, settings, calendar):
             if due.due_on <= horizon:
                 items.append(_item(case, step, due, as_of))

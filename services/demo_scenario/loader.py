@@ -430,7 +430,8 @@ class Loader:
         path = f"/api/v1/cases/decisions/{decision_id}"
         etag = etag_of(decision_id, decision["version"])
         service = {"served_on": _iso(_day(case.served_on)), "method": "direct"}
-        await self.api.call("officer2", "POST", f"{path}/service", json=service, etag=etag)
+        who = "officer2" if case.team == TEAMS[0] else "head"  # officers serve their own team's decisions only
+        await self.api.call(who, "POST", f"{path}/service", json=service, etag=etag)
 
     async def paid(self, case: CasePlan) -> None:
         case_id, etag = self.cases[case.key]

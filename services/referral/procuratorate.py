@@ -177,8 +177,7 @@ async def retry_delivery(session: AsyncSession, caller: Principal, delivery_id: 
     reaches the copy's referral."""
     row = await session.get(ProcuratorateDelivery, delivery_id)
     referral = await session.get(Referral, row.referral_id) if row is not None else None
-    DELIVERY.check(caller, referral, delivery_id)
-    assert row is not None
+    row = DELIVERY.check(caller, row, delivery_id, parent=referral)
     if row.status == "failed":
         row.status = "pending"
         session.add(row)

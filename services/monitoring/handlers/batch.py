@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
+from services.monitoring.access import READINGS_PUSH
 from services.monitoring.domain.readings import ReadingIn, local_day, parse_rows
 from services.monitoring.handlers.exceedances import detect_source_exceedances
 from services.monitoring.handlers.ingest import store_readings
@@ -13,6 +14,7 @@ from services.monitoring.schemas import BatchResult, RejectedRow
 from services.monitoring.standards import Standards
 from services.monitoring.tables import Station
 from shared.messaging import UnitOfWork
+from shared.ownership import Caller
 
 
 def _station_problem(station_code: str, parameter: str, station: Station | None, caller: Station | None) -> str | None:
@@ -20,7 +22,7 @@ def _station_problem(station_code: str, parameter: str, station: Station | None,
         return f"unknown station {station_code}"
     if not station.active:
         return f"station {station_code} is deactivated"
-    if caller is not None and caller.code != station.code:
+    if caller is not None and not READINGS_PUSH.allows(Caller.station(caller.code), station):
         return f"station {station_code} is not the authenticated station"
     if station.parameters and parameter not in station.parameters:
         return f"station {station.code} does not measure {parameter}"

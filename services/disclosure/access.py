@@ -1,0 +1,20 @@
+"""Who owns what in the disclosure service (对象级授权), declared for ``shared.ownership``.
+
+Nothing here belongs to a team or unit: publications (行政执法公示) are made to be public, the Credit China
+ledger and the annual reports are the bureau's. Every role a route admits reaches every object of it; the routes'
+roles (``shared.service.requires``) are the whole rule.
+"""
+
+from __future__ import annotations
+
+from shared.ownership import Declaration, shared
+
+OWNERSHIP = Declaration(
+    "disclosure",
+    {
+        "publication": shared(("公示", "Publication"), note="made to be public; edited by the disclosure desk"),
+        "credit_china_record": shared(("信用中国记录", "Record"), note="the bureau's delivery ledger"),
+        "annual_report": shared(("年度报告", "AnnualReport"), note="the bureau's annual report"),
+        "statistics": shared(("统计", "Statistics"), note="counts and due dates; nothing owned"),
+    },
+)
