@@ -16,7 +16,7 @@ import pytest
 
 from tests.factories import decision_body
 from tests.integration.test_referral_police_api import ITEM_FIELDS as POLICE_REFERRAL_FIELDS
-from tests.integration.test_referral_support import now_iso, requested, transfer
+from tests.integration.test_referral_support import TEAM, now_iso, requested, transfer
 from tests.security.conftest import System, assert_problem
 from tests.stack import eventually
 
@@ -82,7 +82,7 @@ async def test_public_decisions_carry_only_allowed_fields(system: System, public
 
 async def test_police_referrals_carry_only_allowed_fields(system: System) -> None:
     referral = await requested(system.stack, police_unit="东丽公安分局")
-    async with system.client(system.staff_token("officer")) as staff:
+    async with system.client(system.staff_token("officer", team=TEAM)) as staff:
         assert (await transfer(staff, referral.id, transfer_letter_number="西青环移〔2024〕7号")).status_code == 200
     async with system.client(system.police_token("东丽公安分局", subject="dongli")) as police:
         items = (await police.get("/police/v1/referrals")).json()["items"]
@@ -148,7 +148,7 @@ async def test_server_assigned_properties_cannot_be_written(system: System, publ
             patch = await editor.patch(path, json={field: value}, headers={"If-Match": current.headers["etag"]})
             extra_refused(patch, field)
     referral = await requested(system.stack, police_unit="津南公安分局")
-    async with system.client(system.staff_token("officer")) as staff:
+    async with system.client(system.staff_token("officer", team=TEAM)) as staff:
         assert (await transfer(staff, referral.id, transfer_letter_number="西青环移〔2024〕8号")).status_code == 200
     async with system.client(system.police_token("津南公安分局", subject="jinnan")) as police:
         receipt = {"received_at": now_iso(), "receiver": "赵警官", "status": "accepted"}
