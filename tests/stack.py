@@ -16,6 +16,7 @@ from fastapi import FastAPI
 
 from services.cases.app import create_app as create_cases
 from services.cases.settings import CasesSettings
+from services.cli import PROXY_HEADERS
 from services.disclosure.app import create_app as create_disclosure
 from services.disclosure.settings import DisclosureSettings
 from services.migrations import all_topics
@@ -128,6 +129,7 @@ async def serve(app: Any, *, lifespan: bool = False) -> AsyncIterator[str]:
         log_config=None,
         log_level="warning",
         lifespan="on" if lifespan else "off",
+        proxy_headers=PROXY_HEADERS,  # as `greenlaw serve` runs it
         timeout_graceful_shutdown=2,
     )
     server = uvicorn.Server(config)
