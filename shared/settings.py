@@ -28,7 +28,8 @@ Transport = Literal["inprocess", "kafka"]
 class CommonSettings(BaseSettings):
     """Values every service and the gateway share."""
 
-    model_config = SettingsConfigDict(env_prefix="GREENLAW_", extra="ignore")
+    # A refused value is not repeated in the error: it may be a secret (a weak key, a database password).
+    model_config = SettingsConfigDict(env_prefix="GREENLAW_", extra="ignore", hide_input_in_errors=True)
 
     environment: Environment = "development"
     data_dir: Path = Path("var")
@@ -113,7 +114,7 @@ def key_weakness(secret: str) -> str | None:
 class ServiceSettings(BaseSettings):
     """Base of each service's settings: its own database, relay and consumer tuning."""
 
-    model_config = SettingsConfigDict(extra="ignore")
+    model_config = SettingsConfigDict(extra="ignore", hide_input_in_errors=True)
 
     service_name: str = "service"
     common: CommonSettings = Field(default_factory=CommonSettings)
