@@ -78,23 +78,31 @@ class DisclosureSettings(ServiceSettings):
     @model_validator(mode="after")
     def _public_address(self) -> DisclosureSettings:
         if self.public_base_url is None:
-            if self.common.environment == "production":
-                raise ValueError("GREENLAW_DISCLOSURE_PUBLIC_BASE_URL must be set in production (the site's address)")
             return self
-        parts = urlsplit(self.public_base_url)
-        if (
-            parts.scheme not in ("http", "https")
-            or not parts.hostname
-            or parts.username
-            or parts.query
-            or parts.fragment
-        ):
+        if not _http_address(self.public_base_url):
             raise ValueError(
-                "GREENLAW_DISCLOSURE_PUBLIC_BASE_URL must be an http(s) address such as https://host[/path]"
+                "GREENLAW_DISCLOSURE_PUBLIC_BASE_URL must be an address such as https://host[:port][/path]"
             )
         self.public_base_url = self.public_base_url.rstrip("/")
         return self
 
+    def require_public_address(self) -> None:
+        """In production the service's links need the configured address. Checked when the service is built, not
+        with the settings: the one-shot commands that read them too (migrate, backup, audit verify) make no links."""
+        if self.public_base_url is None and self.common.environment == "production":
+            raise ValueError("GREENLAW_DISCLOSURE_PUBLIC_BASE_URL must be set in production (the site's address)")
+
     def public_links_base(self) -> str:
         """The address absolute links to the public pages start with (公示网址)."""
         return self.public_base_url or LOCAL_BASE_URL
+
+
+def _http_address(value: str) -> bool:
+    """An absolute http(s) address with a host (and a valid port, if any); no credentials, query or fragment."""
+    parts = urlsplit(value)
+    try:
+        parts.port  # noqa: B018 - raises on a port that is not one
+    except ValueError:
+        return False
+    plain = not (parts.username or parts.query or parts.fragment or " " in value)
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and plain
