@@ -49,9 +49,12 @@ def run(
     port: Annotated[int | None, typer.Option(help="Port (default $PORT or 8000)")] = None,
 ) -> None:
     """Embedded mode: the gateway and all four services in one process, SQLite, in-process bus."""
+    from shared.settings import CommonSettings
+
     port = port or _default_port()
-    # The public links (Atom feed) name this server unless the site's address is configured.
-    os.environ.setdefault("GREENLAW_DISCLOSURE_PUBLIC_BASE_URL", f"http://127.0.0.1:{port}")
+    # The Atom feed's links name this server unless the site's address is configured (production must configure it).
+    if CommonSettings().environment != "production":
+        os.environ.setdefault("GREENLAW_DISCLOSURE_PUBLIC_BASE_URL", f"http://127.0.0.1:{port}")
     uvicorn.run(
         "services.embedded:app_factory",
         factory=True,
@@ -102,7 +105,7 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Port (default $PORT or 8000)")] = None,
 ) -> None:
     """Distributed mode: one service per process, configured by environment variables."""
-    app = service_app(service)
+    app = service_app(service)  # a refused setting stops here, before the port opens
     uvicorn.run(app, host=host, port=port or _default_port(), log_config=None, proxy_headers=PROXY_HEADERS)
 
 

@@ -81,5 +81,6 @@ def _parse(address: str) -> IPv4Address | IPv6Address | None:
         parsed = ip_address(address)
     except ValueError:
         return None
-    # A dual-stack socket shows an IPv4 peer as ::ffff:a.b.c.d; the settings name it as a.b.c.d.
-    return parsed.ipv4_mapped or parsed if isinstance(parsed, IPv6Address) else parsed
+    if isinstance(parsed, IPv6Address) and parsed.ipv4_mapped is not None:
+        return parsed.ipv4_mapped  # a dual-stack socket shows an IPv4 peer as ::ffff:a.b.c.d
+    return parsed

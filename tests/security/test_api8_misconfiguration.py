@@ -9,6 +9,7 @@ The settings rule itself is unit-tested in tests/unit/test_auth.py.
 from __future__ import annotations
 
 import json
+import os
 import xml.etree.ElementTree as ET
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -206,6 +207,10 @@ def test_production_refuses_to_start_without_the_public_address(
     with pytest.raises(ValueError, match="GREENLAW_DISCLOSURE_PUBLIC_BASE_URL"):
         create_embedded_app()
     assert greenlaw_serve(monkeypatch, "gateway")[2], "the gateway makes no links and needs no public address"
+    # `greenlaw run` names its own port outside production only.
+    monkeypatch.setattr(cli.uvicorn, "run", lambda *args, **options: None)
+    assert CliRunner().invoke(cli.app, ["run"]).exit_code == 0
+    assert "GREENLAW_DISCLOSURE_PUBLIC_BASE_URL" not in os.environ
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ left of the proxy's own does not help.
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from pathlib import Path
@@ -147,3 +148,5 @@ def test_the_server_is_started_without_uvicorn_s_own_proxy_headers(
     assert result.exit_code == 0, result.output
     assert started[0]["proxy_headers"] is False
     assert started[0]["port"] == 8123
+    if command == ["run"]:  # and the embedded mode's links name its own port
+        assert os.environ["GREENLAW_DISCLOSURE_PUBLIC_BASE_URL"] == "http://127.0.0.1:8123"
