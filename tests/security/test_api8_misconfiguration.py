@@ -1,9 +1,10 @@
 """API8:2023 Security Misconfiguration.
 
-No start with the development signing secret (or a short one) in production; no demo accounts outside development;
-security headers on every answer, the gateway's own, proxied and errors alike; CORS only for configured origins
-(none by default); no debug pages, and an unexpected error answers a problem without its traceback or message.
-The settings rule itself is unit-tested in tests/unit/test_auth.py.
+No start with the development signing secret (or a short one) in production, nor with a weak previous key of a
+rotation, nor (disclosure) without the public address; no demo accounts outside development; security headers on
+every answer, the gateway's own, proxied and errors alike; CORS only for configured origins (none by default); no
+debug pages, and an unexpected error answers a problem without its traceback or message; links and redirects never
+built from the Host header. The settings rules themselves are unit-tested in tests/unit/test_auth.py.
 """
 
 from __future__ import annotations
