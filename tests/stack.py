@@ -118,16 +118,16 @@ class Stack:
 
 
 @contextlib.asynccontextmanager
-async def serve(app: Any, *, lifespan: bool = False) -> AsyncIterator[str]:
+async def serve(app: Any, *, lifespan: bool = False, log_level: str = "warning") -> AsyncIterator[str]:
     """An ASGI app on a real loopback socket for as long as the block runs (with its lifespan if asked); yields
-    its base URL. A server that fails to start raises its error here."""
+    its base URL. A server that fails to start raises its error here. ``log_level="info"``: with access logs."""
     port = free_port()
     config = uvicorn.Config(
         app,
         host="127.0.0.1",
         port=port,
         log_config=None,
-        log_level="warning",
+        log_level=log_level,
         lifespan="on" if lifespan else "off",
         proxy_headers=PROXY_HEADERS,  # as `greenlaw serve` runs it
         timeout_graceful_shutdown=2,

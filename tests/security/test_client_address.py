@@ -8,6 +8,7 @@ left of the proxy's own does not help.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
@@ -130,6 +131,34 @@ async def test_behind_a_trusted_proxy_the_sign_in_throttle_counts_each_client(ga
         throttled = await sign_in(proxy, 2, "203.0.113.50, 198.51.100.5")
         assert assert_problem(throttled, 429)["type"].endswith(":login-throttled")
         assert (await sign_in(proxy, 3, "198.51.100.6")).status_code == 400  # another client is not slowed down
+
+
+class Collected(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+async def test_the_access_log_names_the_client_the_limits_count(tmp_path: Path) -> None:
+    settings = GatewaySettings(
+        common=CommonSettings(environment="test"),
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'gateway.db'}",
+        trusted_proxies=[LOOPBACK],
+    )
+    access, collected = logging.getLogger("uvicorn.access"), Collected()
+    access.addHandler(collected)
+    server = serve(create_gateway_app(settings), lifespan=True, log_level="info")
+    try:
+        async with server as url, httpx.AsyncClient(base_url=url) as client:
+            await client.get("/healthz", headers={"X-Forwarded-For": "203.0.113.1, 198.51.100.8"})
+            await client.get("/healthz", headers={"X-Forwarded-For": "not-an-address"})
+    finally:
+        access.removeHandler(collected)
+    clients = [record.args[0] for record in collected.records]  # type: ignore[index]
+    assert clients == ["198.51.100.8:0", "127.0.0.1:0"]
 
 
 @pytest.mark.parametrize("command", [["run"], ["serve", "gateway"], ["serve", "disclosure"]])
