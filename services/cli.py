@@ -38,13 +38,31 @@ def _default_port() -> int:
     return int(os.environ.get("PORT", "8000"))
 
 
+# uvicorn would otherwise take the client's address and scheme from the X-Forwarded-* headers of any caller on
+# loopback (its FORWARDED_ALLOW_IPS); the gateway believes them only from GREENLAW_GATEWAY_TRUSTED_PROXIES.
+PROXY_HEADERS = False
+
+
 @app.command()
 def run(
     host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
     port: Annotated[int | None, typer.Option(help="Port (default $PORT or 8000)")] = None,
 ) -> None:
     """Embedded mode: the gateway and all four services in one process, SQLite, in-process bus."""
-    uvicorn.run("services.embedded:app_factory", factory=True, host=host, port=port or _default_port(), log_config=None)
+    from shared.settings import CommonSettings
+
+    port = port or _default_port()
+    # The Atom feed's links name this server unless the site's address is configured (production must configure it).
+    if CommonSettings().environment != "production":
+        os.environ.setdefault("GREENLAW_DISCLOSURE_PUBLIC_BASE_URL", f"http://127.0.0.1:{port}")
+    uvicorn.run(
+        "services.embedded:app_factory",
+        factory=True,
+        host=host,
+        port=port,
+        log_config=None,
+        proxy_headers=PROXY_HEADERS,
+    )
 
 
 def service_app(name: ServiceName) -> FastAPI:
@@ -87,7 +105,8 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Port (default $PORT or 8000)")] = None,
 ) -> None:
     """Distributed mode: one service per process, configured by environment variables."""
-    uvicorn.run(service_app(service), host=host, port=port or _default_port(), log_config=None)
+    app = service_app(service)  # a refused setting stops here, before the port opens
+    uvicorn.run(app, host=host, port=port or _default_port(), log_config=None, proxy_headers=PROXY_HEADERS)
 
 
 @app.command()

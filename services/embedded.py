@@ -66,5 +66,6 @@ def create_embedded_app(common: CommonSettings | None = None, *, demo: bool | No
 
 
 def app_factory() -> FastAPI:
-    """For ``uvicorn --factory services.embedded:app_factory``."""
+    """For ``greenlaw run``; with uvicorn itself add ``--no-proxy-headers`` (the gateway decides whose
+    ``X-Forwarded-For`` to believe: ``GREENLAW_GATEWAY_TRUSTED_PROXIES``)."""
     return create_embedded_app()

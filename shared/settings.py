@@ -6,6 +6,7 @@ with ``GREENLAW_<SERVICE>_`` (e.g. ``GREENLAW_CASES_DATABASE_URL``).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -14,6 +15,12 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_SECRET = "greenlaw-development-secret-change-me-0123456789"  # noqa: S105 - the development default, refused in production
 
+# A signing key in production: long, of varied characters, and not a shorter string repeated (``"abcd1234" * 4``).
+KEY_MIN_LENGTH = 32
+KEY_MIN_DISTINCT = 8
+# A key id goes into every token header (``kid``): a short plain name.
+KEY_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+
 Environment = Literal["development", "test", "production"]
 Transport = Literal["inprocess", "kafka"]
 
@@ -21,7 +28,8 @@ Transport = Literal["inprocess", "kafka"]
 class CommonSettings(BaseSettings):
     """Values every service and the gateway share."""
 
-    model_config = SettingsConfigDict(env_prefix="GREENLAW_", extra="ignore")
+    # A refused value is not repeated in the error: it may be a secret (a weak key, a database password).
+    model_config = SettingsConfigDict(env_prefix="GREENLAW_", extra="ignore", hide_input_in_errors=True)
 
     environment: Environment = "development"
     data_dir: Path = Path("var")
@@ -55,12 +63,31 @@ class CommonSettings(BaseSettings):
     def _signing_secret(self) -> CommonSettings:
         if self.jwt_secret_file is not None:
             self.jwt_secret = SecretStr(self.jwt_secret_file.read_text(encoding="utf-8").strip())
-        secret = self.jwt_secret.get_secret_value()
-        if self.environment == "production" and (secret == DEV_SECRET or len(secret) < 32):
-            raise ValueError("GREENLAW_JWT_SECRET must be set (32+ characters) outside development")
+        for key_id in (self.jwt_key_id, *self.jwt_previous_keys):
+            if not KEY_ID.fullmatch(key_id):
+                raise ValueError(f"JWT key id {key_id!r} must be 1-64 letters, digits, '.', '_' or '-'")
         if self.jwt_key_id in self.jwt_previous_keys:
             raise ValueError("GREENLAW_JWT_PREVIOUS_KEYS must not repeat the current GREENLAW_JWT_KEY_ID")
+        if self.environment == "production":
+            self._refuse_weak_keys()
         return self
+
+    def _refuse_weak_keys(self) -> None:
+        """Production signs and accepts tokens only with strong keys, the earlier ones of a rotation included:
+        a token signed with a guessable previous key is as good as one signed with the current key."""
+        current = self.jwt_secret.get_secret_value()
+        if weakness := key_weakness(current):
+            raise ValueError(f"GREENLAW_JWT_SECRET must be a strong key in production: it {weakness}")
+        seen = {current}
+        for key_id, secret in self.jwt_previous_keys.items():
+            value = secret.get_secret_value()
+            if weakness := key_weakness(value):
+                raise ValueError(
+                    f"GREENLAW_JWT_PREVIOUS_KEYS[{key_id!r}] must be a strong key in production: it {weakness}"
+                )
+            if value in seen:
+                raise ValueError(f"GREENLAW_JWT_PREVIOUS_KEYS[{key_id!r}] repeats another key: retire it")
+            seen.add(value)
 
     def verification_key(self, key_id: str | None) -> str | None:
         """The secret for a token's ``kid``; tokens without a kid are from before rotation: the current key."""
@@ -70,10 +97,24 @@ class CommonSettings(BaseSettings):
         return previous.get_secret_value() if previous is not None else None
 
 
+def key_weakness(secret: str) -> str | None:
+    """Why ``secret`` is unfit to sign tokens in production (``None``: fit). Says nothing of the secret itself."""
+    if secret == DEV_SECRET:
+        return "is the development default"
+    if len(secret) < KEY_MIN_LENGTH:
+        return f"has fewer than {KEY_MIN_LENGTH} characters"
+    if len(set(secret)) < KEY_MIN_DISTINCT:
+        return f"has fewer than {KEY_MIN_DISTINCT} different characters"
+    for period in range(1, len(secret) // 2 + 1):
+        if secret == (secret[:period] * (len(secret) // period + 1))[: len(secret)]:
+            return f"repeats a pattern of {period} characters"
+    return None
+
+
 class ServiceSettings(BaseSettings):
     """Base of each service's settings: its own database, relay and consumer tuning."""
 
-    model_config = SettingsConfigDict(extra="ignore")
+    model_config = SettingsConfigDict(extra="ignore", hide_input_in_errors=True)
 
     service_name: str = "service"
     common: CommonSettings = Field(default_factory=CommonSettings)

@@ -111,6 +111,9 @@ def create_http_app(
         # No OpenTelemetry here (metrics are Prometheus, logs structlog): without this FastAPI asks the global
         # providers on every request whether tracing is configured.
         telemetry={"tracing": False, "metrics": False, "logs": False},
+        # Starlette's redirect of /x/ to /x is absolute, built from the Host header: behind the gateway that is the
+        # service's internal address, and a caller's own Host otherwise. A path with a stray slash is a 404.
+        redirect_slashes=False,
         **fastapi_kwargs,
     )
     app.state.metrics_registry = registry

@@ -10,6 +10,7 @@ from pathlib import Path
 import httpx
 import uvicorn
 
+from services.cli import PROXY_HEADERS
 from services.embedded import create_embedded_app
 from shared.auth import issue_token
 from shared.settings import CommonSettings
@@ -38,7 +39,10 @@ async def embedded_server(data_dir: Path, **common: object) -> AsyncIterator[Emb
     settings = CommonSettings(environment="test", data_dir=data_dir, **common)  # type: ignore[arg-type]
     port = free_port()
     app = create_embedded_app(settings)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="on"))
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_config=None, lifespan="on", proxy_headers=PROXY_HEADERS
+    )
+    server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     try:
         while not server.started:

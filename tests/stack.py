@@ -16,6 +16,7 @@ from fastapi import FastAPI
 
 from services.cases.app import create_app as create_cases
 from services.cases.settings import CasesSettings
+from services.cli import PROXY_HEADERS
 from services.disclosure.app import create_app as create_disclosure
 from services.disclosure.settings import DisclosureSettings
 from services.migrations import all_topics
@@ -117,17 +118,18 @@ class Stack:
 
 
 @contextlib.asynccontextmanager
-async def serve(app: Any, *, lifespan: bool = False) -> AsyncIterator[str]:
+async def serve(app: Any, *, lifespan: bool = False, log_level: str = "warning") -> AsyncIterator[str]:
     """An ASGI app on a real loopback socket for as long as the block runs (with its lifespan if asked); yields
-    its base URL. A server that fails to start raises its error here."""
+    its base URL. A server that fails to start raises its error here. ``log_level="info"``: with access logs."""
     port = free_port()
     config = uvicorn.Config(
         app,
         host="127.0.0.1",
         port=port,
         log_config=None,
-        log_level="warning",
+        log_level=log_level,
         lifespan="on" if lifespan else "off",
+        proxy_headers=PROXY_HEADERS,  # as `greenlaw serve` runs it
         timeout_graceful_shutdown=2,
     )
     server = uvicorn.Server(config)

@@ -51,6 +51,7 @@ def create_app(
 ) -> FastAPI:
     """``cases_transport`` lets tests and the embedded mode reach the cases app in-process (annual report)."""
     settings = settings or DisclosureSettings()
+    settings.require_public_address()
     calendar = WorkCalendar.from_file(settings.common.holidays_file)
 
     def subscribe(service_settings: ServiceSettings) -> list:  # type: ignore[type-arg]

@@ -6,7 +6,6 @@ Every answer is built from the redacted public model in ``views``.
 from __future__ import annotations
 
 import json
-import re
 from datetime import date
 from typing import Annotated
 
@@ -34,8 +33,6 @@ router = APIRouter(prefix="/public/v1", tags=["public"])
 
 CSV_MAX_ROWS = 5000
 ATOM_ENTRIES = 50
-# A forwarded host goes into links: a name or address with an optional port, nothing else.
-HOST = re.compile(r"[A-Za-z0-9.-]+(:[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?")
 
 
 async def public_filters(
@@ -112,17 +109,6 @@ async def decisions_csv(request: Request, filters: Filters) -> Response:
     return response
 
 
-def public_base(request: Request, settings: DisclosureSettings) -> str:
-    """The address the public used: the setting, else the host the gateway forwarded, else this service's own."""
-    if settings.public_base_url:
-        return settings.public_base_url.rstrip("/")
-    host = request.headers.get("x-forwarded-host")
-    if host and HOST.fullmatch(host):
-        proto = request.headers.get("x-forwarded-proto", "").split(",")[0].strip()
-        return f"{proto if proto in ('http', 'https') else request.url.scheme}://{host}"
-    return str(request.base_url).rstrip("/")
-
-
 @router.get(
     "/decisions.atom",
     operation_id="public_decisions_atom",
@@ -130,15 +116,16 @@ def public_base(request: Request, settings: DisclosureSettings) -> str:
     summary="公示的行政执法决定 (Atom)",
 )
 async def decisions_atom(request: Request, filters: Filters) -> Response:
+    # Links start with the configured public address, never the request's Host: the feed is cached publicly.
     settings: DisclosureSettings = request.app.state.settings
-    base = public_base(request, settings)
+    base = settings.public_links_base()
 
     async def render() -> str:
         items = await matching(request, filters, limit=ATOM_ENTRIES)
         feed_url, portal_url = f"{base}/public/v1/decisions.atom", f"{base}/portal"
         return render_atom(items, feed_url=feed_url, portal_url=portal_url, authority=settings.authority)
 
-    return await cached_page(request, ("atom", filters, base), "application/atom+xml; charset=utf-8", render)
+    return await cached_page(request, ("atom", filters), "application/atom+xml; charset=utf-8", render)
 
 
 @router.get(

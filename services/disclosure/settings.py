@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from typing import Literal
+from urllib.parse import urlsplit
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from shared.contracts.common import DecisionKind
@@ -23,6 +24,8 @@ DEFAULT_WORKING_DAYS: dict[DecisionKind, int] = {
 PublishMode = Literal["auto", "approval"]
 _APPROVAL: PublishMode = "approval"
 NameStyle = Literal["full", "surname", "surname_double"]
+# Where links point when no public address is configured (development and tests only): `greenlaw run`'s default.
+LOCAL_BASE_URL = "http://127.0.0.1:8000"
 
 
 class DisclosureSettings(ServiceSettings):
@@ -48,7 +51,8 @@ class DisclosureSettings(ServiceSettings):
     public_cache_seconds: int = 60
     public_base_url: str | None = Field(
         default=None,
-        description="the site's public address for absolute links (Atom feed); else the gateway's forwarded host",
+        description="the site's public address for absolute links (Atom feed), e.g. https://sthj.example.gov.cn; "
+        "required in production, never taken from a request's Host",
     )
     public_cache_entries: int = Field(
         default=1000, description="rendered public pages kept in memory until the public data changes (0: none)"
@@ -70,3 +74,35 @@ class DisclosureSettings(ServiceSettings):
     # The annual enforcement report reads the cases statistics over HTTP.
     cases_url: str = "http://127.0.0.1:8001"
     annual_report_due_month_day: tuple[int, int] = Field(default=(1, 31), description="due on this day of Y+1")
+
+    @model_validator(mode="after")
+    def _public_address(self) -> DisclosureSettings:
+        if self.public_base_url is None:
+            return self
+        if not _http_address(self.public_base_url):
+            raise ValueError(
+                "GREENLAW_DISCLOSURE_PUBLIC_BASE_URL must be an address such as https://host[:port][/path]"
+            )
+        self.public_base_url = self.public_base_url.rstrip("/")
+        return self
+
+    def require_public_address(self) -> None:
+        """In production the service's links need the configured address. Checked when the service is built, not
+        with the settings: the one-shot commands that read them too (migrate, backup, audit verify) make no links."""
+        if self.public_base_url is None and self.common.environment == "production":
+            raise ValueError("GREENLAW_DISCLOSURE_PUBLIC_BASE_URL must be set in production (the site's address)")
+
+    def public_links_base(self) -> str:
+        """The address absolute links to the public pages start with (公示网址)."""
+        return self.public_base_url or LOCAL_BASE_URL
+
+
+def _http_address(value: str) -> bool:
+    """An absolute http(s) address with a host (and a valid port, if any); no credentials, query or fragment."""
+    parts = urlsplit(value)
+    try:
+        parts.port  # noqa: B018 - raises on a port that is not one
+    except ValueError:
+        return False
+    plain = not (parts.username or parts.query or parts.fragment or " " in value)
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and plain

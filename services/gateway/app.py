@@ -19,6 +19,7 @@ from services.gateway.accounts import LoginGuard, LoginPolicy
 from services.gateway.auth import authorize, token_router
 from services.gateway.limits import ApiCORS, BodyLimitMiddleware, RateLimiter, client_key
 from services.gateway.openapi import OpenAPIAggregator, docs_router
+from services.gateway.proxies import ClientAddressMiddleware, TrustedProxies
 from services.gateway.routing import ProxyHandler, ProxyMiddleware, UpstreamClient, build_clients, route_for
 from services.gateway.settings import GatewaySettings
 from shared.db import create_engine, migrate, session_factory
@@ -73,6 +74,8 @@ def create_gateway_app(settings: GatewaySettings, *, asgi_apps: Mapping[str, ASG
     )
     if settings.cors_allow_origins:
         app.add_middleware(ApiCORS, origins=settings.cors_allow_origins)
+    # Outermost: everything inside (request logs, limits, the sign-in throttle) sees the client's own address.
+    app.add_middleware(ClientAddressMiddleware, proxies=TrustedProxies(settings.trusted_proxies))
     app.include_router(docs_router(openapi_aggregator(app, runtime, settings), title=app.title))
     # Last: the catch-all must not shadow the gateway's own /healthz, /readyz, /metrics, /docs and /auth/token.
     proxy = proxy_handler(settings, runtime, limiter)

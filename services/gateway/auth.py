@@ -23,6 +23,7 @@ from services.gateway.accounts import (
     source_key,
 )
 from services.gateway.limits import RateLimiter, client_key
+from services.gateway.proxies import client_host
 from services.gateway.routing import AccessZone
 from services.gateway.settings import GatewaySettings
 from shared.auth import Principal, Role, bearer_token, issue_token, verify_token
@@ -178,7 +179,7 @@ CREDENTIAL_ERRORS = frozenset({"invalid_grant", "invalid_client"})
 
 def attempt_keys(form: TokenForm, request: Request) -> list[str]:
     """What a sign-in counts against: the account name it names (if any), then the client address."""
-    keys = [source_key(request.client.host if request.client else "unknown")]
+    keys = [source_key(client_host(request))]
     name: str | None = None
     if form.grant_type == "password":
         name = form.username and account_key("user", form.username)

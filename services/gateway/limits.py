@@ -17,6 +17,7 @@ from limits import RateLimitItem, parse
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from services.gateway.proxies import client_host
 from services.gateway.routing import match_route
 from shared.auth import Principal
 from shared.problems import Problem, problem_response
@@ -25,14 +26,11 @@ LimitKind = Literal["public", "authenticated", "token"]
 
 
 def client_key(request: Request, principal: Principal | None) -> str:
-    """Whom a request counts against: the token's subject, else the client address.
-
-    The address is the socket peer; ``X-Forwarded-For`` counts only where uvicorn trusts the proxy that sent
-    it (``--forwarded-allow-ips``), since any caller can write the header.
-    """
+    """Whom a request counts against: the token's subject, else the client address (the socket peer, or behind a
+    trusted proxy the address it forwarded: ``services/gateway/proxies.py``)."""
     if principal is not None:
         return f"{principal.zone}:{principal.subject}"
-    return f"ip:{request.client.host if request.client else 'unknown'}"
+    return f"ip:{client_host(request)}"
 
 
 class RateLimiter:

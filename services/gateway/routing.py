@@ -213,27 +213,23 @@ def upstream_headers(request: Request) -> dict[str, str]:
 
 def upstream_raw_headers(scope: Scope) -> list[tuple[bytes, bytes]]:
     """The client's headers that may reach a service, plus the request and correlation IDs and the
-    ``X-Forwarded-*`` the gateway adds; read from the ASGI scope as they came (lower-case names)."""
+    ``X-Forwarded-*`` the gateway adds; read from the ASGI scope as they came (lower-case names).
+
+    ``X-Forwarded-For`` and ``-Proto`` carry only what the gateway vouches for (the scope's client and scheme,
+    see ``proxies.py``), never what the caller wrote; the ``Host`` is not passed on, as links never come from it.
+    """
     kept: dict[bytes, bytes] = {}
-    prior_forwarded_for = host = b""
     for name, value in scope["headers"]:
         if name in _FORWARDED_RAW:
             kept[name] = value
-        elif name == b"x-forwarded-for":
-            prior_forwarded_for = value
-        elif name == b"host":
-            host = value
     # Without this httpx would ask for gzip on the client's behalf and pass on bytes it may not read.
     kept.setdefault(b"accept-encoding", b"identity")
     state = scope.get("state") or {}
     kept[b"x-request-id"] = str(state.get("request_id", "")).encode("latin-1")
     kept[b"x-correlation-id"] = str(state.get("correlation_id", "")).encode("latin-1")
     client = scope.get("client")
-    peer = client[0].encode("latin-1") if client else b""
-    kept[b"x-forwarded-for"] = prior_forwarded_for + b", " + peer if prior_forwarded_for else peer
+    kept[b"x-forwarded-for"] = client[0].encode("latin-1") if client else b""
     kept[b"x-forwarded-proto"] = str(scope.get("scheme", "http")).encode("latin-1")
-    if host:
-        kept[b"x-forwarded-host"] = host
     return list(kept.items())
 
 

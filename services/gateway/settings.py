@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ipaddress import IPv4Network, IPv6Network
+
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
@@ -45,6 +47,9 @@ class GatewaySettings(ServiceSettings):
     # Browser origins allowed to call the API across origins (CORS), e.g. ["https://www.xq.gov.cn"]. Empty: no CORS
     # headers at all, so browsers keep other sites' pages from reading the API.
     cors_allow_origins: list[str] = Field(default_factory=list)
+    # Proxies in front of the gateway (ingress controller, load balancer) whose X-Forwarded-For and -Proto are
+    # believed, e.g. ["10.42.0.0/16"]. Empty: the socket peer is the client, whatever the headers say.
+    trusted_proxies: list[IPv4Network | IPv6Network] = Field(default_factory=list)
 
     def upstream_urls(self) -> dict[str, str]:
         return {

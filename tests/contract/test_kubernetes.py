@@ -311,11 +311,16 @@ def test_settings_of_each_service_come_from_its_manifest(
     unknown = {key for key in environment if key.startswith("GREENLAW_")} - known_variables(SETTINGS[service])
     assert not unknown, f"{service}: variables no setting reads (misspelt?): {sorted(unknown)}"
     assert "GREENLAW_JWT_SECRET" not in environment, "the signing secret comes as a file, not in the environment"
-    if service == "gateway":
-        # Behind an ingress every public caller would otherwise count as the proxy's one address.
-        assert environment["FORWARDED_ALLOW_IPS"] not in {"", "127.0.0.1", "*"}
-
     settings = settings_of(deployment, container, SETTINGS[service])
+    if isinstance(settings, GatewaySettings):
+        # Behind an ingress every public caller would otherwise count as the proxy's one address; trusting every
+        # address would let each caller choose its own.
+        assert settings.trusted_proxies, "the ingress controller's network"
+        assert all(network.prefixlen > 0 and not network.is_loopback for network in settings.trusted_proxies)
+        assert "FORWARDED_ALLOW_IPS" not in environment, "uvicorn's own rule is off (greenlaw serve)"
+    if isinstance(settings, DisclosureSettings):
+        assert settings.public_base_url is not None
+        assert settings.public_base_url.startswith("https://"), "the public site is served over TLS"
     assert settings.common.environment == "production"
     assert settings.common.transport == "kafka"
     assert settings.common.jwt_secret.get_secret_value() == REAL_JWT_SECRET

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from services.disclosure.handlers import local_today
+from services.disclosure.settings import LOCAL_BASE_URL
 from tests import embedded as embedded_module
 from tests.embedded import EmbeddedServer, embedded_server
 from tests.factories import decision_body
@@ -113,13 +114,16 @@ async def test_decisions_to_public_withdrawal_credit_china_and_annual_report(
         assert (await public.get(f"/public/v1/reports/{year}")).json()["statistics"] == statistics
 
 
-async def test_the_atom_feed_links_to_the_address_the_public_used(embedded: EmbeddedServer) -> None:
+async def test_the_atom_feed_links_to_the_configured_address_never_the_request_s(embedded: EmbeddedServer) -> None:
     atom = "{http://www.w3.org/2005/Atom}"
     async with embedded.client() as public:
         answer = await public.get("/public/v1/decisions.atom")
         assert answer.status_code == 200, answer.text
         feed = ET.fromstring(answer.content)
-        assert feed.findtext(f"{atom}id") == f"{embedded.base_url}/public/v1/decisions.atom"
-        # A forged host is not echoed into links; the request's own address is used instead.
-        forged = await public.get("/public/v1/decisions.atom", headers={"X-Forwarded-Host": "evil.example/<x>"})
+        # Unconfigured outside production: the local default, whatever port this server happens to use.
+        assert feed.findtext(f"{atom}id") == f"{LOCAL_BASE_URL}/public/v1/decisions.atom"
+        # A forged host is not echoed into links.
+        forged = await public.get(
+            "/public/v1/decisions.atom", headers={"X-Forwarded-Host": "evil.example/<x>", "Host": "evil.example"}
+        )
         assert b"evil.example" not in forged.content

@@ -68,7 +68,60 @@ def test_production_refuses_the_development_secret_and_short_ones() -> None:
         CommonSettings(environment="production", jwt_secret=DEV_SECRET)
     with pytest.raises(ValueError, match="JWT_SECRET"):
         CommonSettings(environment="production", jwt_secret="short")
-    assert CommonSettings(environment="production", jwt_secret="x" * 40).environment == "production"
+    assert CommonSettings(environment="production", jwt_secret=STRONG).environment == "production"
+
+
+# Keys like `openssl rand -hex 32` makes, and keys an operator might type instead.
+STRONG, OTHER_STRONG = "3f9c1a7e5b2d4c8f0a6e9b1d7c3f5a2e", "b7e2d9c4a1f6e3b8d5c2a9f7e4b1d6c3a8f5e2b9"
+WEAK_KEYS = {
+    "development-default": DEV_SECRET,
+    "short": "s3cr3t",
+    "one-character": "x" * 40,
+    "few-characters": "abab" * 12 + "cdcd",
+    "repeated-pattern": "abcd1234" * 5,
+}
+
+
+@pytest.mark.parametrize("weak", WEAK_KEYS.values(), ids=WEAK_KEYS.keys())
+def test_production_refuses_weak_current_and_previous_keys(weak: str) -> None:
+    with pytest.raises(ValueError, match="GREENLAW_JWT_SECRET must be a strong key"):
+        CommonSettings(environment="production", jwt_secret=weak)
+    with pytest.raises(ValueError, match=r"GREENLAW_JWT_PREVIOUS_KEYS\['k0'\] must be a strong key"):
+        CommonSettings(environment="production", jwt_secret=STRONG, jwt_key_id="k1", jwt_previous_keys={"k0": weak})
+
+
+def test_production_refuses_a_previous_key_equal_to_another_key() -> None:
+    with pytest.raises(ValueError, match="repeats another key"):
+        CommonSettings(environment="production", jwt_secret=STRONG, jwt_key_id="k2", jwt_previous_keys={"k1": STRONG})
+    with pytest.raises(ValueError, match="repeats another key"):
+        CommonSettings(
+            environment="production",
+            jwt_secret=STRONG,
+            jwt_key_id="k3",
+            jwt_previous_keys={"k1": OTHER_STRONG, "k2": OTHER_STRONG},
+        )
+    rotated = CommonSettings(
+        environment="production", jwt_secret=STRONG, jwt_key_id="k2", jwt_previous_keys={"k1": OTHER_STRONG}
+    )
+    assert rotated.verification_key("k1") == OTHER_STRONG
+
+
+@pytest.mark.parametrize("key_id", ["", "k 1", "k1\n", "../k1", "k" * 65, "ключ"])
+def test_key_ids_are_plain_names_in_every_environment(key_id: str) -> None:
+    with pytest.raises(ValueError, match="key id"):
+        CommonSettings(environment="test", jwt_key_id=key_id)
+    with pytest.raises(ValueError, match="key id"):
+        CommonSettings(environment="test", jwt_key_id="k2", jwt_previous_keys={key_id: OTHER_STRONG})
+
+
+def test_development_and_tests_keep_the_development_default_as_a_previous_key() -> None:
+    """Outside production any key is accepted, so a development database's tokens survive a local rotation."""
+    old = CommonSettings(environment="development")
+    token = issue_token(old, subject="u1", roles=["officer"], zone="staff")
+    rotated = CommonSettings(
+        environment="development", jwt_secret=STRONG, jwt_key_id="k2", jwt_previous_keys={"k1": DEV_SECRET}
+    )
+    assert verify_token(rotated, token).subject == "u1"
 
 
 def test_key_rotation_keeps_tokens_of_listed_previous_keys(tmp_path) -> None:
