@@ -23,6 +23,7 @@ from services.gateway.accounts import (
     source_key,
 )
 from services.gateway.limits import RateLimiter, client_key
+from services.gateway.revocation import AccountStates
 from services.gateway.routing import AccessZone
 from services.gateway.settings import GatewaySettings
 from shared.auth import Principal, Role, bearer_token, issue_token, verify_token
@@ -33,8 +34,9 @@ BEARER_CHALLENGE = {"WWW-Authenticate": 'Bearer realm="greenlaw"'}
 SessionDependency = Callable[[], AsyncIterator[AsyncSession]]
 
 
-def authorize(request: Request, zone: AccessZone, settings: CommonSettings) -> Principal | None:
-    """Enforce the zone of a proxied path: public needs nothing, staff and police need their own tokens."""
+def authorize(request: Request, zone: AccessZone, settings: CommonSettings, states: AccountStates) -> Principal | None:
+    """Enforce the zone of a proxied path: public needs nothing, staff and police need their own tokens, and the
+    token's account must still accept it (not deactivated, not signed out since)."""
     if zone == "public":
         return None
     if _station_push(request):
@@ -43,6 +45,7 @@ def authorize(request: Request, zone: AccessZone, settings: CommonSettings) -> P
     if token is None:
         raise Problem(401, "需要令牌 A bearer token is required", headers=dict(BEARER_CHALLENGE))
     principal = verify_token(settings, token)
+    states.check(principal)
     if principal.zone != zone:
         raise Problem(403, f"此令牌不能用于该区域 A {principal.zone} token is not valid in the {zone} zone")
     return principal
@@ -103,7 +106,14 @@ async def password_grant(session: AsyncSession, form: TokenForm) -> Principal:
     if user is None:
         raise oauth_error(400, "invalid_grant", "用户名或密码错误 Wrong username or password")
     roles = frozenset(Role(name) for name in user.role_names())
-    return Principal(subject=user.username, roles=roles, zone="staff", team=user.team)
+    return Principal(
+        subject=user.username,
+        roles=roles,
+        zone="staff",
+        team=user.team,
+        account="user",
+        generation=user.token_generation,
+    )
 
 
 async def client_credentials_grant(session: AsyncSession, form: TokenForm, request: Request) -> Principal:
@@ -117,7 +127,14 @@ async def client_credentials_grant(session: AsyncSession, form: TokenForm, reque
     role = Role(client.role)
     # Police systems get the police zone; any other machine client acts in the staff zone with its one role.
     zone = "police" if role is Role.POLICE else "staff"
-    return Principal(subject=client.client_id, roles=frozenset({role}), zone=zone, unit=client.unit)
+    return Principal(
+        subject=client.client_id,
+        roles=frozenset({role}),
+        zone=zone,
+        unit=client.unit,
+        account="client",
+        generation=client.token_generation,
+    )
 
 
 def _problem_schema(description: str) -> dict[str, Any]:
@@ -222,4 +239,6 @@ def _token_for(settings: GatewaySettings, principal: Principal) -> str:
         team=principal.team,
         unit=principal.unit,
         ttl_seconds=settings.token_ttl_seconds,
+        account=principal.account,
+        generation=principal.generation,
     )
