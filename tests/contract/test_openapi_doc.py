@@ -10,8 +10,8 @@ from typing import Any
 import httpx
 import pytest
 
-from services.gateway.app import create_gateway_app
 from services.gateway.admin import PREFIX as ADMIN_PREFIX
+from services.gateway.app import create_gateway_app
 from services.gateway.routing import match_route
 from services.gateway.settings import GatewaySettings
 from services.openapi_doc import DEFAULT_PATH, build_document, render

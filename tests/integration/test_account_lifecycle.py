@@ -31,9 +31,9 @@ pytestmark = pytest.mark.integration
 
 REFRESH = 1.0
 PROBLEM = "application/problem+json"
-ADMIN_PASSWORD = "admin-password-1"  # noqa: S105 (test accounts)
-OFFICER_PASSWORD = "officer-password-1"  # noqa: S105
-POLICE_SECRET = "police-secret-1"  # noqa: S105
+ADMIN_PASSWORD = "admin-password-1"
+OFFICER_PASSWORD = "officer-password-1"
+POLICE_SECRET = "police-secret-1"
 STAFF_PATH = "/api/v1/cases/ping"
 POLICE_PATH = "/police/v1/ping"
 
@@ -244,7 +244,9 @@ async def test_lists_show_accounts_without_hashes_or_secrets(replicas: Replicas)
     assert clients["items"][0]["client_id"] == "xq-police"
     assert set(clients["items"][0]) == {"client_id", "role", "unit", "active", "created_at", "tokens_revoked_at"}
     for text in (first.text, rest.text, str(clients)):
-        assert "argon2" not in text and POLICE_SECRET not in text and OFFICER_PASSWORD not in text
+        assert "argon2" not in text
+        assert POLICE_SECRET not in text
+        assert OFFICER_PASSWORD not in text
 
     await replicas.a.post("/api/v1/admin/users/head/deactivation", headers=admin)
     inactive = await replicas.a.get("/api/v1/admin/users", params={"active": "false"}, headers=admin)
@@ -312,7 +314,8 @@ async def test_every_change_is_audited_with_the_admin_and_no_secret(replicas: Re
             report = await verify_chain(session)
     finally:
         await engine.dispose()
-    assert report.ok and report.checked == 6
+    assert report.ok
+    assert report.checked == 6
     assert [(row.actor, row.entity_type, row.entity_id, row.action) for row in rows] == [
         ("admin", "user", "officer", "deactivated"),
         ("admin", "user", "officer", "reactivated"),
@@ -322,7 +325,8 @@ async def test_every_change_is_audited_with_the_admin_and_no_secret(replicas: Re
         ("admin", "client", "xq-police", "deactivated"),
     ]
     stored = " ".join(row.data for row in rows)
-    assert "new-pass-word" not in stored and rotated.json()["client_secret"] not in stored
+    assert "new-pass-word" not in stored
+    assert rotated.json()["client_secret"] not in stored
 
 
 async def invoke(url: str, *args: str) -> str:
@@ -339,7 +343,8 @@ async def test_the_cli_commands_reach_every_replica(replicas: Replicas) -> None:
     police = (await replicas.client_token(replicas.a, "xq-police", POLICE_SECRET)).json()["access_token"]
 
     listed = await invoke(url, "users", "list")
-    assert "officer\tofficer\t一队\tactive" in listed and "argon2" not in listed
+    assert "officer\tofficer\t一队\tactive" in listed
+    assert "argon2" not in listed
     assert "xq-police\tpolice\t西青公安分局" in await invoke(url, "clients", "list")
 
     await invoke(url, "users", "deactivate", "officer")
@@ -366,4 +371,5 @@ async def test_the_cli_commands_reach_every_replica(replicas: Replicas) -> None:
     missing = await asyncio.to_thread(
         CliRunner().invoke, cli, ["users", "deactivate", "nobody"], env={"GREENLAW_GATEWAY_DATABASE_URL": url}
     )
-    assert missing.exit_code == 1 and "nobody" in missing.output
+    assert missing.exit_code == 1
+    assert "nobody" in missing.output
