@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.gateway import lifecycle
+from services.gateway.auth import BEARER_CHALLENGE
 from services.gateway.lifecycle import Account, AccountConflict, AccountNotFound, Actor, Step
 from services.gateway.revocation import AccountStates
 from services.gateway.settings import GatewaySettings
@@ -126,7 +127,7 @@ def admin_router(settings: GatewaySettings, *, sessions: SessionFactory, states:
     async def current_admin(request: Request) -> Principal:
         token = bearer_token(request)
         if token is None:
-            raise Problem(401, "需要令牌 A bearer token is required", headers={"WWW-Authenticate": "Bearer"})
+            raise Problem(401, "需要令牌 A bearer token is required", headers=dict(BEARER_CHALLENGE))
         principal = verify_token(settings.common, token)
         states.check(principal)
         if principal.zone != "staff" or Role.ADMIN not in principal.roles:
@@ -167,17 +168,32 @@ def admin_router(settings: GatewaySettings, *, sessions: SessionFactory, states:
             rows, next_cursor = await lifecycle.list_clients(session, active=active, cursor=cursor, limit=limit)
         return ClientList(items=[client_public(row) for row in rows], next_cursor=next_cursor)
 
-    @router.post("/users/{username}/deactivation", operation_id="gateway_deactivate_user", summary=DEACTIVATE)
-    async def deactivate_user(username: UserName, caller: admin) -> UserPublic:
-        return await change(lifecycle.deactivate, "user", username, caller)  # type: ignore[return-value]
+    @router.post(
+        "/users/{username}/deactivation",
+        operation_id="gateway_deactivate_user",
+        summary=DEACTIVATE,
+        response_model=UserPublic,
+    )
+    async def deactivate_user(username: UserName, caller: admin) -> UserPublic | ClientPublic:
+        return await change(lifecycle.deactivate, "user", username, caller)
 
-    @router.post("/users/{username}/reactivation", operation_id="gateway_reactivate_user", summary=REACTIVATE)
-    async def reactivate_user(username: UserName, caller: admin) -> UserPublic:
-        return await change(lifecycle.reactivate, "user", username, caller)  # type: ignore[return-value]
+    @router.post(
+        "/users/{username}/reactivation",
+        operation_id="gateway_reactivate_user",
+        summary=REACTIVATE,
+        response_model=UserPublic,
+    )
+    async def reactivate_user(username: UserName, caller: admin) -> UserPublic | ClientPublic:
+        return await change(lifecycle.reactivate, "user", username, caller)
 
-    @router.post("/users/{username}/token-revocation", operation_id="gateway_revoke_user_tokens", summary=SIGN_OUT)
-    async def revoke_user_tokens(username: UserName, caller: admin) -> UserPublic:
-        return await change(lifecycle.revoke_tokens, "user", username, caller)  # type: ignore[return-value]
+    @router.post(
+        "/users/{username}/token-revocation",
+        operation_id="gateway_revoke_user_tokens",
+        summary=SIGN_OUT,
+        response_model=UserPublic,
+    )
+    async def revoke_user_tokens(username: UserName, caller: admin) -> UserPublic | ClientPublic:
+        return await change(lifecycle.revoke_tokens, "user", username, caller)
 
     @router.post(
         "/users/{username}/password-reset",
@@ -190,17 +206,32 @@ def admin_router(settings: GatewaySettings, *, sessions: SessionFactory, states:
         response.headers["Cache-Control"] = NO_STORE
         return NewPassword(username=user.username, password=password)
 
-    @router.post("/clients/{client_id}/deactivation", operation_id="gateway_deactivate_client", summary=DEACTIVATE)
-    async def deactivate_client(client_id: ClientId, caller: admin) -> ClientPublic:
-        return await change(lifecycle.deactivate, "client", client_id, caller)  # type: ignore[return-value]
+    @router.post(
+        "/clients/{client_id}/deactivation",
+        operation_id="gateway_deactivate_client",
+        summary=DEACTIVATE,
+        response_model=ClientPublic,
+    )
+    async def deactivate_client(client_id: ClientId, caller: admin) -> UserPublic | ClientPublic:
+        return await change(lifecycle.deactivate, "client", client_id, caller)
 
-    @router.post("/clients/{client_id}/reactivation", operation_id="gateway_reactivate_client", summary=REACTIVATE)
-    async def reactivate_client(client_id: ClientId, caller: admin) -> ClientPublic:
-        return await change(lifecycle.reactivate, "client", client_id, caller)  # type: ignore[return-value]
+    @router.post(
+        "/clients/{client_id}/reactivation",
+        operation_id="gateway_reactivate_client",
+        summary=REACTIVATE,
+        response_model=ClientPublic,
+    )
+    async def reactivate_client(client_id: ClientId, caller: admin) -> UserPublic | ClientPublic:
+        return await change(lifecycle.reactivate, "client", client_id, caller)
 
-    @router.post("/clients/{client_id}/token-revocation", operation_id="gateway_revoke_client_tokens", summary=SIGN_OUT)
-    async def revoke_client_tokens(client_id: ClientId, caller: admin) -> ClientPublic:
-        return await change(lifecycle.revoke_tokens, "client", client_id, caller)  # type: ignore[return-value]
+    @router.post(
+        "/clients/{client_id}/token-revocation",
+        operation_id="gateway_revoke_client_tokens",
+        summary=SIGN_OUT,
+        response_model=ClientPublic,
+    )
+    async def revoke_client_tokens(client_id: ClientId, caller: admin) -> UserPublic | ClientPublic:
+        return await change(lifecycle.revoke_tokens, "client", client_id, caller)
 
     @router.post(
         "/clients/{client_id}/secret-rotation",
