@@ -147,7 +147,7 @@ def admin_router(settings: GatewaySettings, *, sessions: SessionFactory, states:
             raise Problem(404, str(exc)) from exc
         except AccountConflict as exc:
             raise Problem(409, str(exc)) from exc
-        await states.refresh()
+        await states.try_refresh()  # committed: if this reload fails, the periodic one catches up
 
     async def change(step: Step, kind: AccountKind, name: str, caller: Principal) -> UserPublic | ClientPublic:
         async with changing() as session:

@@ -57,14 +57,20 @@ class AccountStates:
                 states["client", name] = AccountState(active, generation)
             self._states = states
 
+    async def try_refresh(self) -> bool:
+        """Reload, or keep the last known states if the database is briefly away (logged; the next round retries)."""
+        try:
+            await self.refresh()
+        except Exception as exc:  # any database error: a failed reload must not stop the loop or fail a request
+            log.warning("account_states_refresh_failed", error=repr(exc))
+            return False
+        return True
+
     async def keep_fresh(self, interval: float) -> None:
-        """Reload every ``interval`` seconds; a failed reload keeps the last known states and is logged."""
+        """Reload every ``interval`` seconds for as long as the gateway runs."""
         while True:
             await asyncio.sleep(interval)
-            try:
-                await self.refresh()
-            except Exception as exc:  # the database may be briefly away; the next round retries
-                log.warning("account_states_refresh_failed", error=repr(exc))
+            await self.try_refresh()
 
     def check(self, principal: Principal) -> None:
         """401 problem if the token's account is deactivated or the token predates its account's generation.

@@ -19,11 +19,16 @@ from sqlmodel import col, select
 from typer.testing import CliRunner
 
 from services.cli import app as cli
+from services.gateway import lifecycle
 from services.gateway.accounts import add_client, add_user
 from services.gateway.app import MIGRATIONS_DIR, create_gateway_app
+from services.gateway.lifecycle import Actor
+from services.gateway.revocation import AccountStates
 from services.gateway.settings import GatewaySettings
 from shared.audit import AuditEntry, verify_chain
+from shared.auth import Principal, Role
 from shared.db import create_engine, migrate, session_factory
+from shared.problems import Problem
 from shared.settings import CommonSettings
 from tests.stack import eventually, serve
 
@@ -373,3 +378,23 @@ async def test_the_cli_commands_reach_every_replica(replicas: Replicas) -> None:
     )
     assert missing.exit_code == 1
     assert "nobody" in missing.output
+
+
+async def test_a_replica_keeps_the_last_states_while_its_database_is_away(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'gateway.db'}"
+    await seed(url)
+    engines = [create_engine(url), create_engine(f"sqlite+aiosqlite:///{tmp_path / 'no-such-dir' / 'gateway.db'}")]
+    states = AccountStates(lambda: session_factory(engines[0])())
+    try:
+        async with session_factory(engines[0])() as session:
+            await lifecycle.deactivate(session, "user", "officer", actor=Actor("admin"))
+            await session.commit()
+        assert await states.try_refresh()
+        engines.reverse()  # the database is now out of reach
+        assert not await states.try_refresh()
+    finally:
+        for engine in engines:
+            await engine.dispose()
+    with pytest.raises(Problem) as refused:
+        states.check(Principal(subject="officer", roles=frozenset({Role.OFFICER}), zone="staff", account="user"))
+    assert refused.value.slug == "token-revoked"
