@@ -30,6 +30,8 @@ class Role(StrEnum):
 
 
 Zone = Literal["staff", "police"]
+# Which kind of the gateway's accounts a token was issued to (claim ``acct``): a staff user or a machine client.
+AccountKind = Literal["user", "client"]
 
 
 class Principal(BaseModel):
@@ -42,6 +44,10 @@ class Principal(BaseModel):
     zone: Zone
     team: str | None = None
     unit: str | None = None  # the police unit of a police client
+    # The gateway's account behind the token and its token generation (claims ``acct`` and ``gen``): the gateway
+    # refuses a token whose generation is older than the account's (signed out everywhere, deactivated, new secret).
+    account: AccountKind | None = None
+    generation: int = 0
 
     def has_any(self, roles: Iterable[Role]) -> bool:
         return bool(self.roles.intersection(roles))
@@ -56,6 +62,8 @@ def issue_token(
     team: str | None = None,
     unit: str | None = None,
     ttl_seconds: int = 3600,
+    account: AccountKind | None = None,
+    generation: int = 0,
 ) -> str:
     now = int(time.time())
     claims: dict[str, Any] = {
@@ -71,6 +79,9 @@ def issue_token(
         claims["team"] = team
     if unit:
         claims["unit"] = unit
+    if account:
+        claims["acct"] = account
+        claims["gen"] = generation
     return jwt.encode(
         claims,
         settings.jwt_secret.get_secret_value(),
@@ -111,6 +122,8 @@ def verify_token(settings: CommonSettings, token: str) -> Principal:
             zone=claims.get("zone", "staff"),
             team=claims.get("team"),
             unit=claims.get("unit"),
+            account=claims.get("acct"),
+            generation=claims.get("gen", 0),
         )
     except (ValueError, KeyError) as exc:
         raise _unauthorized("令牌声明无效 Invalid token claims") from exc

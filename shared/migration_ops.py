@@ -53,6 +53,11 @@ def create_base_tables_v1() -> None:
         sa.Column("attempts", sa.Integer(), nullable=False),
         _ts("created_at"),
     )
+    create_audit_log_v1()
+
+
+def create_audit_log_v1() -> None:
+    """The hash-chained audit log (``shared.audit``); also for a database that has no outbox (the gateway's)."""
     op.create_table(
         "audit_log",
         sa.Column("seq", sa.Integer(), primary_key=True, autoincrement=True),

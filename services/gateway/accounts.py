@@ -48,7 +48,7 @@ def parse_roles(roles: str | Iterable[str]) -> list[Role]:
     return sorted({Role(name) for name in cleaned})
 
 
-async def _hash(secret: str) -> str:
+async def hash_secret(secret: str) -> str:
     if not secret:
         raise AccountError("密码不能为空 The password or secret must not be empty")
     return await asyncio.to_thread(_hasher.hash, secret)
@@ -83,7 +83,7 @@ async def add_user(
     if await session.scalar(select(GatewayUser.id).where(GatewayUser.username == username)) is not None:
         raise AccountError(f"用户已存在 User {username!r} already exists")
     role_names = ",".join(role.value for role in parse_roles(roles))
-    user = GatewayUser(username=username, password_hash=await _hash(password), roles=role_names, team=team)
+    user = GatewayUser(username=username, password_hash=await hash_secret(password), roles=role_names, team=team)
     await _flush_unique(session, user, f"User {username!r}")
     return user
 
@@ -104,7 +104,7 @@ async def add_client(
     if await session.scalar(select(GatewayClient.id).where(GatewayClient.client_id == client_id)) is not None:
         raise AccountError(f"客户端已存在 Client {client_id!r} already exists")
     client = GatewayClient(
-        client_id=client_id, secret_hash=await _hash(secret), role=parsed.value, unit=unit and unit.strip()
+        client_id=client_id, secret_hash=await hash_secret(secret), role=parsed.value, unit=unit and unit.strip()
     )
     await _flush_unique(session, client, f"Client {client_id!r}")
     return client

@@ -16,13 +16,16 @@ from starlette.middleware import Middleware
 from starlette.types import ASGIApp
 
 from services.gateway.accounts import LoginGuard, LoginPolicy
+from services.gateway.admin import admin_router
 from services.gateway.auth import authorize, token_router
 from services.gateway.limits import ApiCORS, BodyLimitMiddleware, RateLimiter, client_key
 from services.gateway.openapi import OpenAPIAggregator, docs_router
 from services.gateway.proxies import ClientAddressMiddleware, TrustedProxies
+from services.gateway.revocation import AccountStates
 from services.gateway.routing import ProxyHandler, ProxyMiddleware, UpstreamClient, build_clients, route_for
 from services.gateway.settings import GatewaySettings
 from shared.db import create_engine, migrate, session_factory
+from shared.tasks import running
 from shared.web import Lifespan, ReadyCheck, create_http_app
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -31,11 +34,16 @@ PROXIED_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 @dataclass
 class GatewayRuntime:
-    """What the lifespan opens and closes: the accounts database and one HTTP client per service."""
+    """What the lifespan opens and closes: the accounts database, the accounts' token states kept fresh from it, and
+    one HTTP client per service."""
 
     engine: AsyncEngine | None = None
     sessions: async_sessionmaker[AsyncSession] | None = None
     clients: dict[str, UpstreamClient] = field(default_factory=dict)
+    states: AccountStates = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.states = AccountStates(self.session)
 
     def session(self) -> AsyncSession:
         if self.sessions is None:
@@ -63,7 +71,10 @@ def create_gateway_app(settings: GatewaySettings, *, asgi_apps: Mapping[str, ASG
         "police API `/police/v1`. Get a token from `/auth/token`.",
         lifespan=gateway_lifespan(settings, runtime, asgi_apps),
         ready_checks=ready_checks(runtime, settings),
-        routers=[token_router(settings, sessions=gateway_session, limiter=limiter, guard=login_guard(settings))],
+        routers=[
+            token_router(settings, sessions=gateway_session, limiter=limiter, guard=login_guard(settings)),
+            admin_router(settings, sessions=runtime.session, states=runtime.states),
+        ],
         docs_url=None,  # replaced by the merged document of docs_router
         redoc_url=None,
         openapi_url=None,
@@ -107,11 +118,13 @@ def gateway_lifespan(
         runtime.engine = create_engine(settings.resolved_database_url())
         await migrate(runtime.engine, MIGRATIONS_DIR)
         runtime.sessions = session_factory(runtime.engine)
+        await runtime.states.refresh()  # before the first request: a deactivated account is refused from the start
         runtime.clients = build_clients(
             settings.upstream_urls(), timeout=settings.upstream_timeout, asgi_apps=asgi_apps
         )
         try:
-            yield
+            async with running(runtime.states.keep_fresh(settings.account_refresh_seconds), name="account-states"):
+                yield
         finally:
             for client in runtime.clients.values():
                 await client.http.aclose()
@@ -132,7 +145,7 @@ def openapi_aggregator(app: FastAPI, runtime: GatewayRuntime, settings: GatewayS
 def proxy_handler(settings: GatewaySettings, runtime: GatewayRuntime, limiter: RateLimiter) -> ProxyHandler:
     async def proxy(request: Request) -> Response:
         route = route_for(request.url.path)
-        principal = authorize(request, route.zone, settings.common)
+        principal = authorize(request, route.zone, settings.common, runtime.states)
         await limiter.check("public" if principal is None else "authenticated", client_key(request, principal))
         return await runtime.clients[route.upstream].forward(request)
 

@@ -24,6 +24,7 @@ from services.gateway.accounts import (
 )
 from services.gateway.limits import RateLimiter, client_key
 from services.gateway.proxies import client_host
+from services.gateway.revocation import AccountStates
 from services.gateway.routing import AccessZone
 from services.gateway.settings import GatewaySettings
 from shared.auth import Principal, Role, bearer_token, issue_token, verify_token
@@ -34,8 +35,9 @@ BEARER_CHALLENGE = {"WWW-Authenticate": 'Bearer realm="greenlaw"'}
 SessionDependency = Callable[[], AsyncIterator[AsyncSession]]
 
 
-def authorize(request: Request, zone: AccessZone, settings: CommonSettings) -> Principal | None:
-    """Enforce the zone of a proxied path: public needs nothing, staff and police need their own tokens."""
+def authorize(request: Request, zone: AccessZone, settings: CommonSettings, states: AccountStates) -> Principal | None:
+    """Enforce the zone of a proxied path: public needs nothing, staff and police need their own tokens, and the
+    token's account must still accept it (not deactivated, not signed out since)."""
     if zone == "public":
         return None
     if _station_push(request):
@@ -44,6 +46,7 @@ def authorize(request: Request, zone: AccessZone, settings: CommonSettings) -> P
     if token is None:
         raise Problem(401, "需要令牌 A bearer token is required", headers=dict(BEARER_CHALLENGE))
     principal = verify_token(settings, token)
+    states.check(principal)
     if principal.zone != zone:
         raise Problem(403, f"此令牌不能用于该区域 A {principal.zone} token is not valid in the {zone} zone")
     return principal
@@ -104,7 +107,14 @@ async def password_grant(session: AsyncSession, form: TokenForm) -> Principal:
     if user is None:
         raise oauth_error(400, "invalid_grant", "用户名或密码错误 Wrong username or password")
     roles = frozenset(Role(name) for name in user.role_names())
-    return Principal(subject=user.username, roles=roles, zone="staff", team=user.team)
+    return Principal(
+        subject=user.username,
+        roles=roles,
+        zone="staff",
+        team=user.team,
+        account="user",
+        generation=user.token_generation,
+    )
 
 
 async def client_credentials_grant(session: AsyncSession, form: TokenForm, request: Request) -> Principal:
@@ -118,7 +128,14 @@ async def client_credentials_grant(session: AsyncSession, form: TokenForm, reque
     role = Role(client.role)
     # Police systems get the police zone; any other machine client acts in the staff zone with its one role.
     zone = "police" if role is Role.POLICE else "staff"
-    return Principal(subject=client.client_id, roles=frozenset({role}), zone=zone, unit=client.unit)
+    return Principal(
+        subject=client.client_id,
+        roles=frozenset({role}),
+        zone=zone,
+        unit=client.unit,
+        account="client",
+        generation=client.token_generation,
+    )
 
 
 def _problem_schema(description: str) -> dict[str, Any]:
@@ -223,4 +240,6 @@ def _token_for(settings: GatewaySettings, principal: Principal) -> str:
         team=principal.team,
         unit=principal.unit,
         ttl_seconds=settings.token_ttl_seconds,
+        account=principal.account,
+        generation=principal.generation,
     )

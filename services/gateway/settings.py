@@ -32,6 +32,9 @@ class GatewaySettings(ServiceSettings):
     rate_limit_authenticated: str = "1200/minute"
     rate_limit_token: str = "30/minute"  # noqa: S105 (a rate for /auth/token, not a secret)
     token_ttl_seconds: int = 3600
+    # How often each replica reloads which accounts are deactivated or signed out, so a change made elsewhere (another
+    # replica, the greenlaw command) refuses the account's tokens here within this many seconds.
+    account_refresh_seconds: float = Field(default=2.0, gt=0, le=5)
     # Guessing at /auth/token: after ``login_throttle_after`` failed sign-ins of one account each further try
     # must wait (``login_first_delay_seconds``, doubling, at most ``login_max_delay_seconds``); after
     # ``login_lockout_after`` the account is locked for ``login_lockout_seconds``, also how long a failure counts.

@@ -1,4 +1,4 @@
-"""The gateway's own tables: the accounts of its built-in token issuer."""
+"""The gateway's own tables: the accounts of its built-in token issuer, and (from ``shared.audit``) its audit log."""
 
 from __future__ import annotations
 
@@ -6,6 +6,10 @@ from datetime import UTC, datetime
 
 from sqlalchemy import DateTime
 from sqlmodel import Field, SQLModel
+
+from shared.audit import AuditEntry
+
+__all__ = ["AuditEntry", "GatewayClient", "GatewayUser", "LoginFailure"]
 
 
 def utcnow() -> datetime:
@@ -25,6 +29,9 @@ class GatewayUser(SQLModel, table=True):
     team: str | None = Field(default=None, max_length=100)
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+    # Tokens carry the generation they were issued in; raising it ends every earlier token of the account.
+    token_generation: int = 0
+    tokens_revoked_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
 
     def role_names(self) -> list[str]:
         return [role for role in self.roles.split(",") if role]
@@ -43,6 +50,9 @@ class GatewayClient(SQLModel, table=True):
     unit: str | None = Field(default=None, max_length=200)
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+    # Tokens carry the generation they were issued in; raising it ends every earlier token of the account.
+    token_generation: int = 0
+    tokens_revoked_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
 
 
 class LoginFailure(SQLModel, table=True):

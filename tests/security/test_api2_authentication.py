@@ -4,8 +4,10 @@ Tokens: expired, wrong signature, ``alg: none``, wrong issuer or audience, missi
 the other zone; refused at the gateway and again by the service itself. Sign-in: guessing at ``/auth/token`` is
 slowed down (429 ``login-throttled`` with Retry-After) and then locked (429 ``login-locked``) per account name and per
 client address, a successful sign-in clears the account's count, unknown names are treated exactly like real ones,
-and ``greenlaw users unlock`` lifts a lockout. The verification rules themselves are unit-tested in
-tests/unit/test_auth.py, the issuer's grants in tests/integration/test_gateway.py.
+and ``greenlaw users unlock`` lifts a lockout. An account disabled in the database loses its tokens within seconds.
+The verification rules themselves are unit-tested in tests/unit/test_auth.py, the issuer's grants in
+tests/integration/test_gateway.py, the account lifecycle (admin API and CLI) in
+tests/integration/test_account_lifecycle.py.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import jwt
 import pytest
 from argon2 import PasswordHasher
 from fastapi import FastAPI
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from typer.testing import CliRunner
 
@@ -43,6 +46,7 @@ from shared.db import create_engine, migrate, session_factory
 from shared.settings import CommonSettings
 from tests.infra import PostgresServer
 from tests.security.conftest import System, assert_problem
+from tests.stack import eventually
 
 pytestmark = pytest.mark.integration
 
@@ -373,3 +377,58 @@ async def test_concurrent_failures_are_all_counted(postgres: PostgresServer) -> 
             assert row.locked_until is not None
     finally:
         await engine.dispose()
+
+
+# --- ending access: an account disabled in the database loses its tokens in seconds -------------------------
+
+
+REFRESH_AT_MOST = 5.0  # seconds: the longest GREENLAW_GATEWAY_ACCOUNT_REFRESH_SECONDS may be
+
+
+async def test_an_account_disabled_by_hand_loses_its_tokens_within_seconds(system: System) -> None:
+    """The issue's case: an account disabled in the gateway database (by hand, by another replica or by the CLI)
+    used to keep working for up to an hour; now its tokens, issued ones and older ones without the ``acct`` claim,
+    get a 401 ``token-revoked`` within the refresh period, and it cannot get a new one."""
+    settings = GatewaySettings(common=system.stack.common)
+    username = f"api2-{time.monotonic_ns()}"
+    engine = create_engine(settings.resolved_database_url())
+    try:
+        async with session_factory(engine)() as session:
+            await add_user(session, username=username, password=PASSWORD, roles="officer")
+            await session.commit()
+        transport = httpx.ASGITransport(app=system.gateway, client=("198.51.100.20", 50000))
+        async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as client:
+            form = {"grant_type": "password", "username": username, "password": PASSWORD}
+            issued = (await client.post("/auth/token", data=form)).json()["access_token"]
+            legacy = system.staff_token("officer", subject=username)
+            for token in (issued, legacy):
+                response = await client.get(STAFF_PATH, headers={"Authorization": f"Bearer {token}"})
+                assert response.status_code == 200, response.text
+
+            async with engine.begin() as connection:
+                await connection.execute(
+                    text("UPDATE gateway_user SET active = false WHERE username = :name"), {"name": username}
+                )
+            started = time.monotonic()
+            for token in (issued, legacy):
+
+                async def refused(token: str = token) -> bool:
+                    response = await client.get(STAFF_PATH, headers={"Authorization": f"Bearer {token}"})
+                    return response.status_code == 401 and response.json()["type"].endswith(":token-revoked")
+
+                await eventually(refused, timeout=REFRESH_AT_MOST + 1, interval=0.05)
+            assert time.monotonic() - started <= REFRESH_AT_MOST
+            assert_problem(await client.post("/auth/token", data=form), 400)
+    finally:
+        await engine.dispose()
+
+
+@pytest.mark.parametrize("extra", [{"acct": "user", "gen": "not-a-number"}, {"acct": "robot", "gen": 0}])
+async def test_malformed_account_claims_are_refused_not_a_crash(system: System, extra: dict[str, Any]) -> None:
+    common = system.stack.common
+    token = jwt.encode(
+        claims(common, **extra), common.jwt_secret.get_secret_value(), headers={"kid": common.jwt_key_id}
+    )
+    async with system.client(token) as client:
+        assert_problem(await client.get(STAFF_PATH), 401)
+        assert_problem(await client.get("/api/v1/admin/users"), 401)

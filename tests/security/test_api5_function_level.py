@@ -47,6 +47,17 @@ POST   /auth/token                                                      anyone
 GET    /healthz                                                         anyone
 GET    /readyz                                                          anyone
 
+GET    /api/v1/admin/users                                              admin
+POST   /api/v1/admin/users/{{username}}/deactivation                     admin
+POST   /api/v1/admin/users/{{username}}/reactivation                     admin
+POST   /api/v1/admin/users/{{username}}/token-revocation                 admin
+POST   /api/v1/admin/users/{{username}}/password-reset                   admin
+GET    /api/v1/admin/clients                                            admin
+POST   /api/v1/admin/clients/{{client_id}}/deactivation                  admin
+POST   /api/v1/admin/clients/{{client_id}}/reactivation                  admin
+POST   /api/v1/admin/clients/{{client_id}}/token-revocation              admin
+POST   /api/v1/admin/clients/{{client_id}}/secret-rotation               admin
+
 POST   /api/v1/cases                                                    {HEADS}
 GET    /api/v1/cases                                                    {CASE_READERS}
 GET    /api/v1/cases/{{case_id}}                                         {CASE_READERS}

@@ -33,6 +33,17 @@ GATEWAY_OWN = {
     ("GET", "/metrics"),
     ("GET", "/openapi.json"),
     ("GET", "/docs"),
+    # The admin API of the token issuer's accounts: lists without hashes or secrets, lifecycle changes (admin only).
+    ("GET", "/api/v1/admin/users"),
+    ("POST", "/api/v1/admin/users/{username}/deactivation"),
+    ("POST", "/api/v1/admin/users/{username}/reactivation"),
+    ("POST", "/api/v1/admin/users/{username}/token-revocation"),
+    ("POST", "/api/v1/admin/users/{username}/password-reset"),
+    ("GET", "/api/v1/admin/clients"),
+    ("POST", "/api/v1/admin/clients/{client_id}/deactivation"),
+    ("POST", "/api/v1/admin/clients/{client_id}/reactivation"),
+    ("POST", "/api/v1/admin/clients/{client_id}/token-revocation"),
+    ("POST", "/api/v1/admin/clients/{client_id}/secret-rotation"),
 }
 
 
