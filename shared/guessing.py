@@ -136,3 +136,10 @@ class GuessGuard:
         made at others'). Committed."""
         await session.execute(delete(self.table).where(col(self.table.key) == key))
         await session.commit()
+
+
+async def clear_counts(session: AsyncSession, table: type[FailureCount], keys: Sequence[str]) -> int:
+    """Lift the counts and any lockout of ``keys`` before they end by themselves (an operator's decision); how many
+    were cleared. Not committed."""
+    result = await session.execute(delete(table).where(col(table.key).in_(keys)))
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -22,7 +22,9 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
+from typer.testing import CliRunner
 
+from services.cli import app as cli
 from services.gateway.app import create_gateway_app
 from services.gateway.settings import GatewaySettings
 from services.monitoring.app import create_app as create_monitoring
@@ -317,7 +319,8 @@ async def test_replicas_share_the_counts(tmp_path: Path, postgres: PostgresServe
 
 
 async def test_a_locked_mn_is_refused_until_the_lockout_ends(tmp_path: Path) -> None:
-    """No delays, a lock after 3 failures for 2 s: locked even for the right password, then let in again."""
+    """No delays, a lock after 3 failures for 2 s: locked even for the right password, then let in again; an
+    operator can lift a lock before it ends."""
     overrides = {"station_auth_first_delay_seconds": 0, "station_auth_lockout_after": 3,
                  "station_auth_lockout_seconds": 2, "hj212_enabled": False}  # fmt: skip
     config = StackConfig(
@@ -334,4 +337,13 @@ async def test_a_locked_mn_is_refused_until_the_lockout_ends(tmp_path: Path) -> 
             assert assert_problem(locked, 429)["type"].endswith(":login-locked")
             assert locked.headers["retry-after"] in {"1", "2"}
             await asyncio.sleep(2.2)
+            assert (await push(client, code, PASSWORD)).status_code == 200
+            # An operator lifts a lock at once: greenlaw stations unlock MN.
+            for _ in range(3):
+                assert_problem(await push(client, code, "guess"), 401)
+            assert_problem(await push(client, code, PASSWORD), 429)
+            env = {"GREENLAW_MONITORING_DATABASE_URL": stack.apps["monitoring"].state.settings.resolved_database_url()}
+            result = await asyncio.to_thread(CliRunner().invoke, cli, ["stations", "unlock", code], env=env)
+            assert result.exit_code == 0, result.output
+            assert f"Unlocked {code}" in result.output
             assert (await push(client, code, PASSWORD)).status_code == 200

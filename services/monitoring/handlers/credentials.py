@@ -18,7 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from services.monitoring.passwords import PasswordCache
 from services.monitoring.settings import MonitoringSettings
 from services.monitoring.tables import Station, StationAuthFailure
-from shared.guessing import Barrier, GuessGuard, GuessPolicy, address_key, name_key
+from shared.guessing import Barrier, GuessGuard, GuessPolicy, address_key, clear_counts, name_key
 
 
 class StationThrottled(Exception):
@@ -66,3 +66,9 @@ class StationCredentials:
             async with sessions() as session:
                 await self.guard.succeeded(session, keys[0])
         return station
+
+
+async def unlock_station(session: AsyncSession, code: str) -> bool:
+    """Clear an MN's failed sign-ins, e.g. after guesses locked a real station out; whether there were any.
+    Not committed."""
+    return await clear_counts(session, StationAuthFailure, [name_key("mn", code)]) > 0
