@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from services.backup import backup_app
 from services.demo_scenario.cli import demo_app
 from services.gateway.cli import clients_app, users_app
+from services.monitoring.cli import stations_app
 from services.openapi_doc import openapi_command
 
 if TYPE_CHECKING:
@@ -24,6 +25,7 @@ app = typer.Typer(help="greenlaw — 生态环境局执法平台 back end.", no_
 app.add_typer(users_app, name="users")
 app.add_typer(clients_app, name="clients")
 app.add_typer(demo_app, name="demo")
+app.add_typer(stations_app, name="stations")
 
 
 class ServiceName(StrEnum):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -13,6 +14,7 @@ from fastapi.responses import JSONResponse
 from services.monitoring.api import ROUTERS
 from services.monitoring.domain.readings import DayOutOfRange
 from services.monitoring.domain.standards import NoStandardInForce
+from services.monitoring.handlers.credentials import StationCredentials, station_policy
 from services.monitoring.hj212_listener import hj212_hook
 from services.monitoring.passwords import PasswordCache
 from services.monitoring.settings import MonitoringSettings
@@ -42,6 +44,24 @@ async def _day_out_of_range(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(request, 422, f"日期超出范围 {exc}", slug="day-out-of-range")
 
 
+Hook = Callable[[FastAPI, ServiceRuntime], AbstractAsyncContextManager[None]]
+
+
+def password_threads(passwords: PasswordCache) -> Hook:
+    """The dummy hash is made before the first unknown MN is tried (else that one try would cost twice as much);
+    the verification threads end with the service."""
+
+    @contextlib.asynccontextmanager
+    async def hook(_app: FastAPI, _runtime: ServiceRuntime) -> AsyncIterator[None]:
+        await passwords.warm_up()
+        try:
+            yield
+        finally:
+            passwords.close()
+
+    return hook
+
+
 @contextlib.asynccontextmanager
 async def freeze_startup_heap(_app: FastAPI, _runtime: ServiceRuntime) -> AsyncIterator[None]:
     """Once started, the long-lived heap (modules, mappers, schemas, standard tables) is moved out of the garbage
@@ -57,17 +77,22 @@ def create_app(settings: MonitoringSettings | None = None, *, bus: InProcessBus 
     settings = settings or MonitoringSettings()
     standards = load_standards(settings.standards_dirs)
     passwords = PasswordCache()
+    credentials = StationCredentials(station_policy(settings), passwords)
     spec = ServiceSpec(
         name=SPEC.name,
         title=SPEC.title,
         description=SPEC.description,
         migrations_dir=SPEC.migrations_dir,
         routers=SPEC.routers,
-        hooks=[hj212_hook(standards, load_hj212_codes(), passwords), freeze_startup_heap],
+        hooks=[
+            password_threads(passwords),
+            hj212_hook(standards, load_hj212_codes(), credentials),
+            freeze_startup_heap,
+        ],
     )
     app = build_service_app(spec, settings, bus=bus)
     app.add_exception_handler(NoStandardInForce, _no_standard)
     app.add_exception_handler(DayOutOfRange, _day_out_of_range)
     app.state.standards = standards
-    app.state.passwords = passwords
+    app.state.station_credentials = credentials
     return app

@@ -2,7 +2,11 @@
 
 One station per connection: its MN and password are verified (argon2) on the first packet and the pair is then
 recognised by comparison. Packets are bounded in size, connections in number; a malformed packet is logged and
-counted and the connection goes on.
+counted and the connection goes on. Failed sign-ins are throttled per MN and per address like HTTP Basic (see
+``handlers/credentials``): past the threshold a packet is answered QnRtn 2 (refused) and the connection closed. A
+connection that has not sent one valid packet with the right MN and PW within ``hj212_auth_timeout_seconds`` is
+closed, so connections that never sign in cannot hold the slots real stations need; a signed-in one is closed
+after ``hj212_idle_timeout_seconds`` of silence.
 
 Group commit: data packets from all connections go to one writer, which stores whatever has arrived (up to
 ``hj212_batch_max_packets``, after waiting ``hj212_batch_linger_seconds`` for more) in one transaction, then lets
@@ -23,13 +27,12 @@ from datetime import UTC
 import structlog
 from fastapi import FastAPI
 from prometheus_client import CollectorRegistry, Counter, Gauge
-from sqlmodel import select
 
 from services.monitoring.domain import hj212
 from services.monitoring.domain.readings import LOCAL, ReadingIn
+from services.monitoring.handlers.credentials import StationCredentials, StationThrottled
 from services.monitoring.handlers.exceedances import detect_source_exceedances
 from services.monitoring.handlers.ingest import store_readings
-from services.monitoring.passwords import PasswordCache
 from services.monitoring.settings import MonitoringSettings
 from services.monitoring.standards import Hj212Code, Standards
 from services.monitoring.tables import Station
@@ -47,6 +50,7 @@ class Hj212Metrics:
     malformed: Counter
     connections: Gauge
     refused: Counter
+    closed: Counter
 
     @classmethod
     def register(cls, registry: CollectorRegistry) -> Hj212Metrics:
@@ -57,6 +61,9 @@ class Hj212Metrics:
             ),
             Gauge("hj212_connections", "open HJ 212 connections", registry=registry),
             Counter("hj212_refused_connections_total", "connections closed at once: too many open", registry=registry),
+            Counter(
+                "hj212_closed_connections_total", "connections closed by the listener", ["reason"], registry=registry
+            ),
         )
 
 
@@ -182,10 +189,10 @@ def _settle(item: _Pending, error: BaseException | None) -> None:
 
 class Hj212Server:
     def __init__(self, runtime: ServiceRuntime, standards: Standards, codes: dict[str, Hj212Code],
-                 passwords: PasswordCache, metrics: Hj212Metrics) -> None:  # fmt: skip
+                 credentials: StationCredentials, metrics: Hj212Metrics) -> None:  # fmt: skip
         self.runtime = runtime
         self.settings: MonitoringSettings = runtime.settings  # type: ignore[assignment]
-        self.standards, self.codes, self.passwords, self.metrics = standards, codes, passwords, metrics
+        self.standards, self.codes, self.credentials, self.metrics = standards, codes, credentials, metrics
         self.open_connections = 0
         self.writers: set[asyncio.StreamWriter] = set()
         self.group = GroupCommit(
@@ -207,12 +214,9 @@ class Hj212Server:
         self.open_connections += 1
         self.writers.add(writer)
         self.metrics.connections.inc()
-        session = _Connection(self, writer)
         try:
-            while True:
-                line = await asyncio.wait_for(reader.readuntil(hj212.TRAILER), self.settings.hj212_idle_timeout_seconds)
-                await session.on_packet(line)
-        except (asyncio.IncompleteReadError, TimeoutError, ConnectionError):
+            await self._serve(_Connection(self, writer), reader)
+        except (asyncio.IncompleteReadError, ConnectionError):
             pass
         except asyncio.LimitOverrunError:
             self.metrics.malformed.labels("too_long").inc()
@@ -225,12 +229,32 @@ class Hj212Server:
             with contextlib.suppress(ConnectionError):
                 await writer.wait_closed()
 
+    async def _serve(self, connection: _Connection, reader: asyncio.StreamReader) -> None:
+        """Packets until the peer leaves, is refused, stays silent, or has not signed in by the deadline."""
+        loop = asyncio.get_running_loop()
+        sign_in_by = loop.time() + self.settings.hj212_auth_timeout_seconds
+        while not connection.refused:
+            idle = self.settings.hj212_idle_timeout_seconds
+            timeout = idle if connection.station else min(idle, sign_in_by - loop.time())
+            try:
+                line = await asyncio.wait_for(reader.readuntil(hj212.TRAILER), timeout)
+            except TimeoutError:
+                reason = "idle" if connection.station else "auth_timeout"
+                self.metrics.closed.labels(reason).inc()
+                log.info("hj212_connection_closed", reason=reason, peer=connection.address)
+                return
+            await connection.on_packet(line)
+        self.metrics.closed.labels("throttled").inc()
+
 
 class _Connection:
     def __init__(self, server: Hj212Server, writer: asyncio.StreamWriter) -> None:
         self.server, self.writer = server, writer
         self.station: Station | None = None
         self.password: str | None = None
+        self.refused = False
+        peer = writer.get_extra_info("peername")
+        self.address = str(peer[0]) if peer else "unknown"
 
     async def on_packet(self, raw: bytes) -> None:
         metrics = self.server.metrics
@@ -240,7 +264,14 @@ class _Connection:
             metrics.malformed.labels(exc.reason).inc()
             log.warning("hj212_malformed_packet", reason=exc.reason, error=str(exc), size=len(raw))
             return
-        station = await self._authenticate(packet)
+        try:
+            station = await self._authenticate(packet)
+        except StationThrottled as exc:  # refused without checking the password; the connection is closed
+            metrics.packets.labels(packet.cn, "throttled").inc()
+            log.warning("hj212_sign_in_throttled", mn=packet.mn, peer=self.address, retry_after=exc.barrier.retry_after)
+            self.refused = True
+            await self._answer(packet, hj212.request_response(packet, hj212.QN_REFUSED))
+            return
         if station is None:
             metrics.packets.labels(packet.cn, "unauthenticated").inc()
             await self._answer(packet, hj212.request_response(packet, hj212.QN_PASSWORD_ERROR))
@@ -265,12 +296,9 @@ class _Connection:
     async def _authenticate(self, packet: hj212.Packet) -> Station | None:
         if self.station is not None and (packet.mn, packet.pw) == (self.station.code, self.password):
             return self.station
-        async with self.server.runtime.uow() as uow:
-            query = select(Station).where(Station.code == packet.mn)
-            found: Station | None = (await uow.session.execute(query)).scalar_one_or_none()
-        if found is None or not found.active:
-            return None
-        if not await self.server.passwords.verify(found.code, packet.pw, found.password_hash):
+        sessions = self.server.runtime.sessions
+        found = await self.server.credentials.authenticate(sessions, packet.mn, packet.pw, address=self.address)
+        if found is None:
             return None
         self.station, self.password = found, packet.pw
         return found
@@ -286,7 +314,7 @@ class _Connection:
 
 
 def hj212_hook(
-    standards: Standards, codes: dict[str, Hj212Code], passwords: PasswordCache
+    standards: Standards, codes: dict[str, Hj212Code], credentials: StationCredentials
 ) -> Callable[[FastAPI, ServiceRuntime], AbstractAsyncContextManager[None]]:
     """A ServiceSpec hook: serve HJ 212 while the service is up; the bound port is ``app.state.hj212_port``."""
 
@@ -297,7 +325,7 @@ def hj212_hook(
             yield
             return
         metrics = Hj212Metrics.register(app.state.metrics_registry)
-        server = Hj212Server(runtime, standards, codes, passwords, metrics)
+        server = Hj212Server(runtime, standards, codes, credentials, metrics)
         server.group.start()
         tcp = await asyncio.start_server(
             server.handle, settings.hj212_host, settings.hj212_port, limit=settings.hj212_max_packet_bytes

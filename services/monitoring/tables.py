@@ -12,6 +12,7 @@ from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from shared.db import UTCDateTime
+from shared.guessing import FailureCount
 from shared.messaging.tables import utcnow
 
 
@@ -124,3 +125,10 @@ class Bulletin(SQLModel, table=True):
     version: int = 1
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     published_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class StationAuthFailure(FailureCount, table=True):
+    """Failed station sign-ins (HTTP Basic and HJ 212 PW) per MN (``mn:…``) and per address (``ip:…``): shared by
+    every monitoring replica, so guessing is throttled alike whichever replica is asked."""
+
+    __tablename__ = "station_auth_failure"

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import base64
 import binascii
+import ipaddress
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
 
-from services.monitoring.handlers.stations import stations_by_code
-from services.monitoring.passwords import PasswordCache
+from services.monitoring.handlers.credentials import StationCredentials, StationThrottled
+from services.monitoring.settings import MonitoringSettings
 from services.monitoring.standards import Standards
 from services.monitoring.tables import Station
 from shared.auth import Principal, Role
+from shared.guessing import Barrier
 from shared.problems import Problem
 from shared.service import current_principal, requires, runtime_of
 
@@ -51,16 +53,45 @@ def _basic(header: str) -> tuple[str, str] | None:
     return (code, password) if sep else None
 
 
+def client_address(request: Request) -> str:
+    """Whom a station sign-in counts against: the peer, or, when the peer is the gateway (``trusted_proxies``), the
+    address the gateway saw — the last ``X-Forwarded-For`` entry, the one it appends. Entries before it are the
+    caller's own words and are never believed."""
+    peer = request.client.host if request.client else "unknown"
+    settings: MonitoringSettings = request.app.state.settings
+    try:
+        trusted = any(ipaddress.ip_address(peer) in network for network in settings.trusted_proxies)
+        forwarded = request.headers.get("x-forwarded-for", "").rpartition(",")[2].strip()
+        return str(ipaddress.ip_address(forwarded)) if trusted and forwarded else peer
+    except ValueError:  # not an address (a test client's name, a garbled header): the peer as it is
+        return peer
+
+
+def station_refused(barrier: Barrier) -> Problem:
+    """A 429 like the gateway's sign-in refusal; the same for an MN that exists and one that does not."""
+    wait = barrier.retry_after
+    headers = {"Retry-After": str(wait)}
+    if barrier.locked:
+        detail = f"站点凭据错误次数过多，已临时锁定 Too many failed station sign-ins: locked for {wait} s"
+        return Problem(429, detail, slug="login-locked", headers=headers, retry_after=wait)
+    detail = f"站点凭据错误次数过多，请稍后再试 Too many failed station sign-ins: retry after {wait} s"
+    return Problem(429, detail, slug="login-throttled", headers=headers, retry_after=wait)
+
+
 async def sender(request: Request) -> Sender:
     credentials = _basic(request.headers.get("authorization", ""))
     if credentials is None:
         principal = await _staff_sender(await current_principal(request))
         return Sender(principal.subject, None)
     code, password = credentials
-    async with runtime_of(request).uow() as uow:
-        station = (await stations_by_code(uow, [code])).get(code)
-    passwords: PasswordCache = request.app.state.passwords
-    if station is None or not station.active or not await passwords.verify(code, password, station.password_hash):
+    guard: StationCredentials = request.app.state.station_credentials
+    try:
+        station = await guard.authenticate(
+            runtime_of(request).sessions, code, password, address=client_address(request)
+        )
+    except StationThrottled as exc:
+        raise station_refused(exc.barrier) from exc
+    if station is None:
         raise Problem(
             401, "站点凭据无效 Invalid station credentials", headers={"WWW-Authenticate": 'Basic realm="hj212"'}
         )

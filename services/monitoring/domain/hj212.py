@@ -19,6 +19,7 @@ FLAG_V2017 = 0b100  # version bits V5..V0 = 000001 for HJ 212-2017
 
 # QnRtn of a 9011 answer (请求命令返回)
 QN_READY = "1"
+QN_REFUSED = "2"
 QN_PASSWORD_ERROR = "3"  # noqa: S105 - a protocol return code, not a password
 QN_MN_ERROR = "4"
 QN_CN_ERROR = "8"
@@ -197,5 +198,5 @@ def data_response(request: Packet) -> Packet:
 
 
 def request_response(request: Packet, qn_rtn: str) -> Packet:
-    """CN 9011 请求应答 with QnRtn (1 ready, 3 password error, 4 MN error, 8 CN error)."""
+    """CN 9011 请求应答 with QnRtn (1 ready, 2 refused, 3 password error, 4 MN error, 8 CN error)."""
     return Packet(request.qn, "91", "9011", request.pw, request.mn, FLAG_V2017, f"QnRtn={qn_rtn}")
