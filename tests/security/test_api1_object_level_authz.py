@@ -131,6 +131,8 @@ async def world(system: System) -> World:
         "town": "杨柳青镇",
         "bulletin_id": NOBODY,
         "record_id": NOBODY,
+        "username": f"nobody-{uuid.uuid4().hex[:8]}",
+        "client_id": f"nobody-{uuid.uuid4().hex[:8]}",
     }
     owner = system.staff_token("officer", subject="officer-y", team=team_y.name)
     async with system.client(owner) as officer:
@@ -188,6 +190,7 @@ def headers_for(system: System, world: World, caller: str) -> dict[str, str]:
         "editor": lambda: system.staff_token("disclosure_editor", subject="editor"),
         "reviewer": lambda: system.staff_token("monitoring_reviewer", subject="reviewer"),
         "legal": lambda: system.staff_token("legal_reviewer", subject="legal"),
+        "admin": lambda: system.staff_token("admin", subject="matrix-admin"),
         "police_a": lambda: system.police_token(UNIT_A, subject="xiqing"),
         "police_b": lambda: system.police_token(UNIT_B, subject="beichen"),
     }
@@ -386,6 +389,17 @@ MATRIX: dict[str, Row] = {
         "reviewer", None, "officer_y", may_be_missing=True
     ),
     "GET /api/v1/monitoring/towns/{town}/aqi": shared("reviewer", "officer_x", "legal", plain(day="2021-05-01")),
+    # gateway: accounts belong to the bureau, managed by admins only (the probes name accounts that do not exist)
+    "GET /api/v1/admin/users": shared("admin", None, "head_x"),
+    "GET /api/v1/admin/clients": shared("admin", None, "head_x"),
+    **{
+        f"POST /api/v1/admin/{kind}/{{{key}}}/{action}": shared("admin", None, "head_x", may_be_missing=True)
+        for kind, key, actions in (
+            ("users", "username", ("deactivation", "reactivation", "password-reset", "token-revocation")),
+            ("clients", "client_id", ("deactivation", "reactivation", "secret-rotation", "token-revocation")),
+        )
+        for action in actions
+    },
 }
 
 
