@@ -32,3 +32,20 @@ async def test_a_refusal_goes_straight_to_procuratorate_supervision(local: Stack
         limits = {d["name"]: d for d in shown["deadlines"]}
         assert limits["reconsideration_request"]["state"] == "met"  # contested in time, by supervision
         assert {"reconsideration_answer", "supervision_request"}.isdisjoint(limits)  # no reconsideration was asked
+
+
+@pytest.mark.parametrize(
+    ("decided_on", "due_on"),
+    [
+        ("2030-01-24", "2030-02-06"),  # 7 working days over 2030's Spring Festival (除夕 Feb 2 to 初三 Feb 5)
+        ("2030-01-23", "2030-02-01"),  # the day before: the seventh working day is the Friday before 除夕
+        ("2030-09-06", "2030-09-18"),  # over Mid-Autumn (Thursday Sep 12)
+    ],
+)
+async def test_a_year_without_official_data_keeps_its_statutory_holidays(
+    local: Stack, decided_on: str, due_on: str
+) -> None:
+    async with local.client("disclosure", "officer") as client:
+        answer = await client.get("/api/v1/disclosure/due-date", params={"kind": "penalty", "decided_on": decided_on})
+    assert answer.status_code == 200, answer.text
+    assert answer.json() == {"due_on": due_on, "working_days": 7, "provisional": True}
