@@ -22,7 +22,11 @@ class Input(BaseModel):
 class AqiRequest(Input):
     averaging: Averaging = Field(description="24h 日均 or 1h 小时")
     on: date = Field(description="observation date: picks the breakpoint table in force")
-    concentrations: dict[str, float] = Field(description="µg/m³ (CO mg/m³): so2 no2 pm10 pm25 co o3_8h o3_1h")
+    concentrations: dict[str, float] = Field(
+        description="µg/m³ (CO mg/m³): so2 no2 pm10 pm25 co o3_8h o3_1h. 24h 日均: the 24-hour averages, o3_1h the "
+        "daily maximum 1-hour O3 and o3_8h the daily maximum 8-hour O3 (above 800 o3_1h is needed). 1h: the 1-hour "
+        "values, and so2_24h, the SO2 24-hour average, needed when so2 is above 800 (HJ 633: no hourly sub-index)"
+    )
 
 
 class AqiAnswer(BaseModel):

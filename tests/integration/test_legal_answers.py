@@ -3,13 +3,26 @@ standards calculators, the HJ 212 data-segment bound."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from datetime import date
+from pathlib import Path
+
 import pytest
 
+from tests.integration.test_monitoring_api import client, create_station, hourly, monitoring_only
 from tests.integration.test_referral_staff_api import police_decides
 from tests.integration.test_referral_support import ensure_referral, now_iso, requested, staff_step, transfer
 from tests.stack import Stack
 
 pytestmark = pytest.mark.integration
+
+AQI = "/api/v1/monitoring/calculations/aqi"
+
+
+@pytest.fixture
+async def monitoring(tmp_path: Path) -> AsyncIterator[Stack]:
+    async with Stack(monitoring_only(tmp_path, hj212_enabled=False)) as stack:
+        yield stack
 
 
 async def test_a_refusal_goes_straight_to_procuratorate_supervision(local: Stack) -> None:
@@ -49,3 +62,48 @@ async def test_a_year_without_official_data_keeps_its_statutory_holidays(
         answer = await client.get("/api/v1/disclosure/due-date", params={"kind": "penalty", "decided_on": decided_on})
     assert answer.status_code == 200, answer.text
     assert answer.json() == {"due_on": due_on, "working_days": 7, "provisional": True}
+
+
+async def test_hourly_so2_above_800_reports_the_index_of_its_24h_average(monitoring: Stack) -> None:
+    async with client(monitoring, "officer") as http:
+        # HJ 633 table 1 note: the worked case, 1,600 µg/m³ in the hour with a 24-hour average of 100 → IAQI 75.
+        answer = await http.post(AQI, json={"averaging": "1h", "on": "2021-06-01",
+                                            "concentrations": {"so2": 1600, "so2_24h": 100, "no2": 100}})  # fmt: skip
+        assert answer.status_code == 200, answer.text
+        assert (answer.json()["aqi"], answer.json()["iaqi"]) == (75, {"no2": 50, "so2": 75})
+        edge = await http.post(AQI, json={"averaging": "1h", "on": "2021-06-01", "concentrations": {"so2": 800}})
+        assert edge.json()["iaqi"] == {"so2": 200}  # 800 itself is still on the hourly row
+        for so2 in (800.1, 1600):
+            missing = await http.post(AQI, json={"averaging": "1h", "on": "2021-06-01", "concentrations": {"so2": so2}})
+            assert missing.status_code == 422
+            assert missing.headers["content-type"].startswith("application/problem+json")
+            assert "so2_24h" in missing.json()["detail"]
+
+
+async def test_the_daily_aqi_takes_the_daily_maximum_1h_ozone(monitoring: Stack) -> None:
+    seven = {"so2": 10, "no2": 30, "pm10": 40, "pm25": 30, "co": 1.0, "o3_8h": 150, "o3_1h": 320}
+    async with client(monitoring, "officer") as http:
+        daily = (await http.post(AQI, json={"averaging": "24h", "on": "2021-06-01", "concentrations": seven})).json()
+        assert (daily["aqi"], daily["primary_pollutants"]) == (160, ["o3_1h"])  # not 8h O3's 125
+        high = {"o3_8h": 850, "o3_1h": 1000}  # O3 8h above 800: the 1h sub-index stands in
+        over = (await http.post(AQI, json={"averaging": "24h", "on": "2021-06-01", "concentrations": high})).json()
+        assert over["iaqi"] == {"o3_1h": 400, "o3_8h": 400}
+
+
+async def test_stored_hours_of_so2_above_800_take_the_days_24h_index(monitoring: Stack) -> None:
+    values = [300.0 + (1 if h % 2 else -1) for h in range(24)]
+    values[10:14] = [700.0, 1000.0, 800.0, 600.0]  # a plume, not a spike (each within 5× its neighbours)
+    async with client(monitoring, "monitoring_reviewer") as http:
+        town = f"测试镇{id(values)}"
+        station = (await create_station(http, "air_station", town=town))["code"]
+        stored = await http.post(
+            "/api/v1/monitoring/readings:batch", json=hourly(station, "so2", date(2021, 6, 1), values)
+        )
+        assert stored.status_code == 200, stored.text
+        for path in (f"/api/v1/monitoring/stations/{station}/aqi", f"/api/v1/monitoring/towns/{town}/aqi"):
+            answer = (await http.get(path, params={"on": "2021-06-01"})).json()
+            assert answer["iaqi"] == {"so2": 136}  # 24h mean 379.167 µg/m³
+            by_hour = [h["aqi"] for h in answer["hourly"]]
+            # 700 and 800 on the 1h row (167, 200); 1000 takes the day's 24h index, never 1000 on the 24h row (225).
+            assert by_hour[10:13] == [167, 136, 200]
+            assert by_hour[0] == 72
