@@ -107,3 +107,49 @@ async def test_stored_hours_of_so2_above_800_take_the_days_24h_index(monitoring:
             # 700 and 800 on the 1h row (167, 200); 1000 takes the day's 24h index, never 1000 on the 24h row (225).
             assert by_hour[10:13] == [167, 136, 200]
             assert by_hour[0] == 72
+
+
+WATER = "/api/v1/monitoring/calculations/water-class"
+# One sample with all 24 GB 3838-2002 table 1 items, each inside class II (or better).
+ALL_24 = {
+    "temperature": 18.5, "ph": 7.6, "do": 6.5, "codmn": 3.2, "cod": 14, "bod5": 2.5, "nh3n": 0.4, "tp": 0.08,
+    "tn": 0.45, "cu": 0.5, "zn": 0.8, "fluoride": 0.6, "se": 0.004, "as": 0.01, "hg": 0.00003, "cd": 0.002,
+    "cr6": 0.02, "pb": 0.008, "cyanide": 0.03, "volatile_phenol": 0.001, "petroleum": 0.03, "las": 0.1,
+    "sulfide": 0.08, "fecal_coliform": 1500,
+}  # fmt: skip
+
+
+async def test_water_class_on_every_basic_item(monitoring: Stack) -> None:
+    async with client(monitoring, "officer") as http:
+        river = await http.post(WATER, json={"water_body": "river", "on": "2021-06-01", "values": ALL_24})
+        assert river.status_code == 200, river.text
+        answer = river.json()
+        assert answer["class"] == "II"
+        assert answer["left_out"] == ["fecal_coliform", "temperature", "tn"]
+        assert "水温" in answer["notes"]["temperature"]
+        assert len(answer["by_parameter"]) == 21
+        # Cadmium at 0.0051 mg/L: above the II–IV limit of 0.005, so class V decides (the edge: 0.005 is II).
+        for cd, expected in ((0.005, "II"), (0.0051, "V")):
+            sample = {**ALL_24, "cd": cd}
+            found = await http.post(WATER, json={"water_body": "river", "on": "2021-06-01", "values": sample})
+            assert (found.json()["class"], found.json()["by_parameter"]["cd"]) == (expected, expected)
+        lake = await http.post(WATER, json={"water_body": "lake", "on": "2021-06-01", "values": ALL_24})
+        assert (lake.json()["class"], lake.json()["left_out"]) == ("IV", ["temperature"])  # lake TP 0.08: IV
+        unknown = await http.post(WATER, json={"water_body": "river", "values": {"cod": 10, "chlorophyll": 3}})
+        assert unknown.status_code == 422
+        assert unknown.headers["content-type"].startswith("application/problem+json")
+        assert "chlorophyll" in unknown.json()["detail"]
+
+
+async def test_a_sections_month_is_classed_on_heavy_metals_too(monitoring: Stack) -> None:
+    async with client(monitoring, "monitoring_reviewer") as http:
+        section = (await create_station(http, "water_section", parameters=["cod", "hg", "cr6"]))["code"]
+        rows = [
+            {"station": section, "parameter": p, "time": "2021-06-05T09:00:00+08:00", "value": v, "unit": "mg/L",
+             "interval": "day"}
+            for p, v in {"cod": 14.0, "hg": 0.0002, "cr6": 0.04}.items()
+        ]  # fmt: skip
+        stored = await http.post("/api/v1/monitoring/readings:batch", json=rows)
+        assert stored.status_code == 200, stored.text
+        month = await http.get(f"/api/v1/monitoring/stations/{section}/water-class", params={"month": "2021-06"})
+        assert (month.json()["class"], month.json()["worst_parameters"]) == ("IV", ["hg"])
