@@ -3,12 +3,14 @@ standards calculators, the HJ 212 data-segment bound."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from services.monitoring.domain import hj212
 from tests.integration.test_monitoring_api import client, create_station, hourly, monitoring_only
 from tests.integration.test_referral_staff_api import police_decides
 from tests.integration.test_referral_support import ensure_referral, now_iso, requested, staff_step, transfer
@@ -153,3 +155,29 @@ async def test_a_sections_month_is_classed_on_heavy_metals_too(monitoring: Stack
         assert stored.status_code == 200, stored.text
         month = await http.get(f"/api/v1/monitoring/stations/{section}/water-class", params={"month": "2021-06"})
         assert (month.json()["class"], month.json()["worst_parameters"]) == ("IV", ["hg"])
+
+
+def _upload_of_size(size: int, mn: str, password: str, qn: str) -> bytes:
+    """A CN 2011 upload whose data segment is exactly ``size`` bytes (padded with a code this service does not keep),
+    framed by hand so that an over-long one can be sent."""
+    head = f"QN={qn};ST=22;CN=2011;PW={password};MN={mn};Flag=5;CP=&&DataTime=20210601100000;a34004-Rtd=30"
+    segment = (head + ";x99999-Info=" + "0" * (size - len(head) - len(";x99999-Info=") - 2) + "&&").encode()
+    assert len(segment) == size
+    return b"##" + f"{size:04d}".encode() + segment + f"{hj212.crc16(segment):04X}".encode() + b"\r\n"
+
+
+async def test_hj212_data_segment_of_1025_bytes_is_refused_1024_accepted(tmp_path: Path) -> None:
+    async with Stack(monitoring_only(tmp_path, hj212_port=0)) as stack:
+        async with client(stack, "monitoring_reviewer") as http:
+            mn = (await create_station(http, "air_station", password="station-pw-1"))["code"]
+        reader, writer = await asyncio.open_connection("127.0.0.1", stack.apps["monitoring"].state.hj212_port)
+        for size, qn in ((1025, "20210601100000001"), (1024, "20210601100000002")):
+            writer.write(_upload_of_size(size, mn, "station-pw-1", qn))
+        await writer.drain()
+        # Only the 1,024-byte packet is answered; the refused one is counted and the connection goes on.
+        answer = hj212.parse(await asyncio.wait_for(reader.readuntil(b"\r\n"), 10))
+        assert (answer.cn, answer.qn) == ("9014", "20210601100000002")
+        writer.close()
+        async with client(stack) as anonymous:
+            metrics = (await anonymous.get("/metrics")).text
+        assert 'hj212_malformed_packets_total{reason="too_long"} 1.0' in metrics
