@@ -7,14 +7,18 @@ import asyncio
 from collections.abc import AsyncIterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 
 from services.monitoring.domain import hj212
+from tests.integration.test_cases_support import API as CASES
+from tests.integration.test_cases_support import decision_for, file_case, make_team, ok, settle, step
 from tests.integration.test_monitoring_api import client, create_station, hourly, monitoring_only
 from tests.integration.test_referral_staff_api import police_decides
 from tests.integration.test_referral_support import ensure_referral, now_iso, requested, staff_step, transfer
-from tests.stack import Stack
+from tests.stack import Stack, StackConfig
 
 pytestmark = pytest.mark.integration
 
@@ -181,3 +185,69 @@ async def test_hj212_data_segment_of_1025_bytes_is_refused_1024_accepted(tmp_pat
         async with client(stack) as anonymous:
             metrics = (await anonymous.get("/metrics")).text
         assert 'hj212_malformed_packets_total{reason="too_long"} 1.0' in metrics
+
+
+@pytest.fixture
+async def cases(tmp_path: Path) -> AsyncIterator[Stack]:
+    config = StackConfig(database="sqlite", transport="inprocess", data_dir=tmp_path, services=("cases",))
+    async with Stack(config) as running:
+        yield running
+        await settle(running)
+
+
+async def _served_penalty(head: httpx.AsyncClient, penalty: dict[str, object]) -> dict[str, Any]:
+    """A case walked to a served penalty decision (decided 2021-07-15, served 2021-07-16: payment due 2021-08-02)."""
+    team = await make_team(head)
+    case = await file_case(head, team)
+    case = await step(head, case, to="investigating", on="2021-06-02")
+    case = await step(head, case, to="review", on="2021-07-01", reviewer_id=team.reviewer)
+    case = await step(head, case, to="notice", on="2021-07-02", proposed=penalty, notice_received_on="2021-07-02")
+    case = await step(
+        head, case, to="legal_review", on="2021-07-12", legal_reviewer_id=team.legal, legal_opinion="agree"
+    )
+    attendees = [
+        {"name": "局长", "role": "主持"},
+        {"name": "法制科长", "role": "法制审核"},
+        {"name": "科员", "role": "记录"},
+    ]
+    meeting = {
+        "held_on": "2021-07-14", "attendees": attendees, "items": [{"case_id": case["id"], "outcome": "同意"}],
+        "minutes": "同意处罚意见。",
+    }  # fmt: skip
+    held = await ok(await head.post(f"{CASES}/review-meetings", json=meeting), 201)
+    case = await step(head, case, to="collective_discussion", on="2021-07-14", meeting_id=held["id"])
+    body = decision_for(case, fine_fen=int(str(penalty["fine_fen"])), decided_on="2021-07-15")
+    body["penalty"] = {**penalty, "summary": "罚款并没收违法所得"}
+    decision = await ok(await head.post(f"{CASES}/decisions", json=body), 201)
+    etag = (await head.get(f"{CASES}/decisions/{decision['id']}")).headers["etag"]
+    served = {"served_on": "2021-07-16", "method": "direct"}
+    await ok(await head.post(f"{CASES}/decisions/{decision['id']}/service", json=served, headers={"If-Match": etag}))
+    return dict(await ok(await head.get(f"{CASES}/{case['id']}")))
+
+
+async def _execution(head: httpx.AsyncClient, case: dict[str, Any], body: dict[str, str]) -> httpx.Response:
+    etag = (await head.get(f"{CASES}/{case['id']}")).headers["etag"]
+    return await head.post(f"{CASES}/{case['id']}/execution", json=body, headers={"If-Match": etag})
+
+
+async def test_the_late_surcharge_is_charged_on_the_fine_only(cases: Stack) -> None:
+    # 行政处罚法 §72(一): 3 % a day of the fine (¥10,000), not of fine plus confiscated gains (¥160,000), capped at it.
+    async with cases.client("cases", "head") as head:
+        case = await _served_penalty(head, {"fine_fen": 1_000_000, "confiscation_fen": 15_000_000})
+        assert case["money_due_fen"] == 16_000_000
+        for paid_on, surcharge in (("2021-08-02", "0"), ("2021-08-04", "60000"), ("2021-10-15", "1000000")):
+            answer = await _execution(head, case, {"paid_on": paid_on})
+            assert answer.status_code == 200, answer.text
+            assert answer.headers["late-surcharge-fen"] == surcharge, paid_on
+
+
+async def test_court_enforcement_window_opens_after_the_appeal_periods(cases: Stack) -> None:
+    async with cases.client("cases", "head") as head:
+        case = await _served_penalty(head, {"fine_fen": 1_000_000})
+        assert (await _execution(head, case, {"demand_on": "2022-01-12"})).status_code == 200
+        watch = await ok(await head.get(f"{CASES}/deadlines", params={"within": 7, "as_of": "2022-04-12"}))
+        mine = {i["step"]: (i["opens_on"], i["due_on"]) for i in watch["items"] if i["case_id"] == case["id"]}
+        # Litigation period to 2022-01-17 (the 16th is a Sunday); the demand's 10 days to Monday 2022-01-24.
+        assert mine["court_enforcement"] == ("2022-01-25", "2022-04-18")
+        early = await ok(await head.get(f"{CASES}/deadlines", params={"within": 7, "as_of": "2021-11-01"}))
+        assert not [i for i in early["items"] if i["case_id"] == case["id"] and i["step"] == "court_enforcement"]
