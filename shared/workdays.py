@@ -3,7 +3,9 @@
 Short limits ("3 / 5 / 7 days") are working days (工作日); longer ones are calendar days (自然日).
 Official data comes from ``chinesecalendar``, which only covers the years it shipped with; the State Council
 publishes next year's arrangement each November, so an operator-editable YAML file can add or correct years
-without a release. A year with neither source falls back to weekends only and the deadline is ``provisional``.
+without a release. A year with neither source keeps its statutory holidays, computed from the rule of
+全国年节及纪念日放假办法 (lunar dates and the Qingming solar term from ``borax``'s tables), and weekends; its bridge
+days and make-up working days are not known, so the deadline is ``provisional``.
 """
 
 from __future__ import annotations
@@ -11,11 +13,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import chinese_calendar
 import yaml
+from borax.calendars.lunardate import LunarDate, TermUtils
 
 _ONE_DAY = timedelta(days=1)
 _OVERRIDE_KEYS = frozenset({"holidays", "workdays"})
@@ -44,7 +48,7 @@ class YearOverride:
 
 
 class WorkCalendar:
-    """Working-day arithmetic: override file first, then ``chinesecalendar``, then weekends only."""
+    """Working-day arithmetic: override file first, then ``chinesecalendar``, then the statutory rule and weekends."""
 
     def __init__(self, overrides: Mapping[int, YearOverride] | None = None) -> None:
         self._overrides: dict[int, YearOverride] = dict(overrides or {})
@@ -82,7 +86,7 @@ class WorkCalendar:
         try:
             return bool(chinese_calendar.is_workday(day))
         except NotImplementedError:
-            return day.weekday() < 5
+            return day.weekday() < 5 and day not in _statutory_days(day.year)
 
     def has_data(self, year: int) -> bool:
         """True if the year has an official arrangement (chinesecalendar) or an operator override."""
@@ -130,6 +134,37 @@ class WorkCalendar:
         # Only the days actually examined matter, so a deadline inside a known year stays official
         # even if the start day belongs to a year without data.
         return any(not self.has_data(year) for year in range(first.year, last.year + 1))
+
+
+# 全国年节及纪念日放假办法 as revised in force from 2025-01-01 (国务院令第795号). Earlier versions differ (Spring
+# Festival 3 days, Labour Day 1), but chinesecalendar has official data for every year from 2004 to 2026.
+STATUTORY_RULE_FROM = 2025
+
+
+def statutory_holidays(year: int) -> dict[date, str]:
+    """The statutory holidays (法定节假日) of ``year`` by the rule: no bridge days, no make-up working days.
+
+    ``ValueError`` for a year before the rule or beyond the lunar tables (2100).
+    """
+    if year < STATUTORY_RULE_FROM:
+        raise ValueError(f"{year} is before the statutory holiday rule in force from {STATUTORY_RULE_FROM}")
+    new_year_eve = LunarDate(year, 1, 1).to_solar_date() - _ONE_DAY  # 除夕: the last day of the 12th lunar month
+    days = {date(year, 1, 1): "元旦"}
+    days |= {new_year_eve + timedelta(days=n): "春节" for n in range(4)}  # 除夕 to 正月初三
+    days[TermUtils.nth_term_day(year, term_name="清明")] = "清明节"
+    days |= {date(year, 5, 1): "劳动节", date(year, 5, 2): "劳动节"}
+    days[LunarDate(year, 5, 5).to_solar_date()] = "端午节"
+    days[LunarDate(year, 8, 15).to_solar_date()] = "中秋节"
+    days |= {date(year, 10, n): "国庆节" for n in (1, 2, 3)}
+    return days
+
+
+@cache
+def _statutory_days(year: int) -> frozenset[date]:
+    try:
+        return frozenset(statutory_holidays(year))
+    except ValueError:  # outside the rule or the tables: weekends only
+        return frozenset()
 
 
 def _check_non_negative(days: int) -> None:

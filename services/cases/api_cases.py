@@ -154,7 +154,8 @@ async def extend_case(case_id: str, body: Extension, request: Request, caller: H
 
 @router.post("/{case_id}/execution", operation_id="record_execution", response_model=CasePublic)
 async def record_execution(case_id: str, body: ExecutionRecord, request: Request, caller: Officer) -> JSONResponse:
-    """缴款 / 催告; the answer's ``Late-Surcharge-Fen`` header is the 3 %/day surcharge (capped). Needs If-Match."""
+    """缴款 / 催告; the answer's ``Late-Surcharge-Fen`` header is the 加处罚款: 3 %/day of the fine only, capped at
+    the fine. Needs If-Match."""
     settings, calendar = settings_of(request), calendar_of(request)
     owed: list[int] = []
 

@@ -35,6 +35,16 @@ def money_due_fen(command: DecisionCreate) -> int:
     return due
 
 
+def fine_fen_of(decision: Decision) -> int:
+    """The fine (罚款) of an issued decision: the base of the late surcharge (行政处罚法 §72(一)), which is charged on
+    the fine only, never on confiscated gains; a daily penalty (按日连续处罚) is a fine of days × daily amount."""
+    fine = PenaltyTerms.model_validate(decision.penalty).fine_fen
+    daily = (decision.terms or {}).get("daily_penalty")
+    if isinstance(daily, dict):
+        fine = max(fine, int(str(daily.get("daily_amount_fen", 0))) * int(str(daily.get("days", 0))))
+    return fine
+
+
 def penalty_categories(penalty: PenaltyTerms, kind: DecisionKind) -> list[str]:
     """处罚类别 as Credit China names them."""
     categories = []

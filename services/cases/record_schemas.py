@@ -93,6 +93,10 @@ class DeadlineItem(BaseModel):
     case_number: str | None
     step: str
     due_on: date
+    opens_on: date | None = Field(
+        default=None,
+        description="court_enforcement: the first day the bureau may apply (申请法院强制执行); due_on is the last",
+    )
     overdue: bool
     provisional: bool
 

@@ -94,6 +94,7 @@ def _item(case: Case, step: str, due: deadlines.Due, as_of: date) -> DeadlineIte
         case_number=case.case_number,
         step=step,
         due_on=due.due_on,
+        opens_on=due.opens_on,
         overdue=due.due_on < as_of,
         provisional=due.provisional,
     )
@@ -112,7 +113,7 @@ async def _case_steps(
         steps.append(("service", deadlines.service_due(calendar, case.decided_on, limits=limits)))
     if stage in {Stage.SERVED, Stage.EXECUTING} and case.money_due_fen and case.paid_on is None and case.served_on:
         steps.append(("payment", deadlines.payment_due(calendar, case.served_on, limits=limits)))
-    if case.demand_on and case.paid_on is None:
-        court = deadlines.court_enforcement_due(case.demand_on, limits=limits)
-        steps.append(("court_enforcement", deadlines.Due(court, provisional=False)))
+    if stage in {Stage.SERVED, Stage.EXECUTING} and case.money_due_fen and case.paid_on is None and case.served_on:
+        court = deadlines.court_enforcement_window(calendar, case.served_on, case.demand_on, limits=limits)
+        steps.append(("court_enforcement", court))
     return steps

@@ -8,10 +8,11 @@ from services.cases.case_schemas import ExecutionRecord, Transition
 from services.cases.case_tables import Case, ReviewMeeting
 from services.cases.casework import audit_case, end_stops, refresh_decision_due, start_stop, touch
 from services.cases.common import load
+from services.cases.decision_rules import fine_fen_of
 from services.cases.domain import deadlines
 from services.cases.domain.stages import HEAD_ONLY, CaseFacts, IllegalTransition, Stage, check_transition
 from services.cases.settings import CasesSettings
-from services.cases.tables import Officer
+from services.cases.tables import Decision, Officer
 from shared.auth import Principal, Role
 from shared.contracts import CloudEvent
 from shared.contracts.common import PartyType
@@ -179,9 +180,9 @@ async def record_execution(
     surcharge = 0
     if body.paid_on is not None:
         due = deadlines.payment_due(calendar, case.served_on, limits=settings.limits).due_on
-        surcharge = deadlines.late_surcharge_fen(
-            case.money_due_fen, due_on=due, paid_on=body.paid_on, limits=settings.limits
-        )
+        decision = await uow.session.get(Decision, case.decision_id) if case.decision_id else None
+        fine = fine_fen_of(decision) if decision is not None else 0
+        surcharge = deadlines.late_surcharge_fen(fine, due_on=due, paid_on=body.paid_on, limits=settings.limits)
         case.paid_on = body.paid_on
     if body.demand_on is not None:
         case.demand_on = body.demand_on

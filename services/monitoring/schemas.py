@@ -22,7 +22,11 @@ class Input(BaseModel):
 class AqiRequest(Input):
     averaging: Averaging = Field(description="24h 日均 or 1h 小时")
     on: date = Field(description="observation date: picks the breakpoint table in force")
-    concentrations: dict[str, float] = Field(description="µg/m³ (CO mg/m³): so2 no2 pm10 pm25 co o3_8h o3_1h")
+    concentrations: dict[str, float] = Field(
+        description="µg/m³ (CO mg/m³): so2 no2 pm10 pm25 co o3_8h o3_1h. 24h 日均: the 24-hour averages, o3_1h the "
+        "daily maximum 1-hour O3 and o3_8h the daily maximum 8-hour O3 (above 800 o3_1h is needed). 1h: the 1-hour "
+        "values, and so2_24h, the SO2 24-hour average, needed when so2 is above 800 (HJ 633: no hourly sub-index)"
+    )
 
 
 class AqiAnswer(BaseModel):
@@ -38,7 +42,11 @@ class AqiAnswer(BaseModel):
 class WaterClassRequest(Input):
     water_body: WaterBody = Field(description="river 河流 or lake 湖库")
     on: date | None = Field(default=None, description="sampling date (default today): picks the table in force")
-    values: dict[str, float] = Field(description="mg/L (pH unitless): ph do codmn cod bod5 nh3n tp tn")
+    values: dict[str, float] = Field(
+        description="GB 3838-2002 table 1 basic items, mg/L (pH unitless, temperature ℃, fecal_coliform 个/L): "
+        "temperature ph do codmn cod bod5 nh3n tp tn cu zn fluoride se as hg cd cr6 pb cyanide volatile_phenol "
+        "petroleum las sulfide fecal_coliform; an unknown name is a 422 naming it"
+    )
 
 
 class WaterClassAnswer(BaseModel):
@@ -47,7 +55,10 @@ class WaterClassAnswer(BaseModel):
     water_class: str | None = Field(alias="class", description="水质类别 I…V or 劣V")
     worst_parameters: list[str]
     by_parameter: dict[str, str]
-    left_out: list[str] = Field(description="parameters not evaluated for this water body (TN for rivers)")
+    left_out: list[str] = Field(
+        description="parameters given but not evaluated: TN and faecal coliform for rivers, water temperature always"
+    )
+    notes: dict[str, str] = Field(default_factory=dict, description="why each left-out parameter is left out")
     standard: str
 
 

@@ -55,6 +55,7 @@ def _water(doc: dict[str, Any]) -> WaterTable:
             limits_by_water_body={k: _limits(v) for k, v in p.get("limits_by_water_body", {}).items()},
             water_bodies=tuple(p.get("water_bodies", ())),
             unit=p.get("unit", "mg/L"),
+            note=p.get("note", ""),
         )
         for name, p in doc["parameters"].items()
     }

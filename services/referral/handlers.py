@@ -192,7 +192,7 @@ def _check_moment(referral: Referral, at: datetime) -> None:
 
 def _apply_decision(referral: Referral, command: StepInput) -> None:
     assert command.decision is not None
-    if referral.status in (Status.RECONSIDERATION, Status.SUPERVISION) and referral.reconsideration_answered_at is None:
+    if referral.status == Status.RECONSIDERATION:  # a supervision answer is only the decision
         referral.reconsideration_answered_at = command.at
         referral.reconsideration_answer = command.decision.value
     if referral.first_decision is None:
@@ -203,6 +203,7 @@ def _apply_decision(referral: Referral, command: StepInput) -> None:
 def context_of(referral: Referral) -> StepContext:
     return StepContext(
         reconsidered=referral.reconsideration_answered_at is not None,
+        supervised=referral.supervision_requested_at is not None,
         exhibits_handed_over=referral.exhibits_handed_over_at is not None,
     )
 

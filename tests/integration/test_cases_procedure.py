@@ -114,9 +114,9 @@ async def test_case_from_lead_to_closure(local: Stack) -> None:
         etag = (await head.get(f"{API}/{case['id']}")).headers["etag"]
         demanded = await head.post(execution, json={"demand_on": "2021-08-03"}, headers={"If-Match": etag})
         assert demanded.status_code == 200, demanded.text
-        watch = await ok(await head.get(f"{API}/deadlines", params={"within": 7, "as_of": "2021-10-30"}))
-        steps = {(i["step"], i["due_on"]) for i in watch["items"] if i["case_id"] == case["id"]}
-        assert ("court_enforcement", "2021-11-03") in steps
+        watch = await ok(await head.get(f"{API}/deadlines", params={"within": 7, "as_of": "2022-04-12"}))
+        steps = {(i["step"], i["opens_on"], i["due_on"]) for i in watch["items"] if i["case_id"] == case["id"]}
+        assert ("court_enforcement", "2022-01-18", "2022-04-18") in steps  # after the 6-month litigation period
         paid = await head.post(
             execution, json={"paid_on": "2021-08-04"}, headers={"If-Match": demanded.headers["etag"]}
         )

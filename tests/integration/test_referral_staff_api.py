@@ -210,13 +210,13 @@ async def test_refusal_reconsideration_supervision_and_the_acceptance_path(local
         assert slow.json()["decision_track"] == "checks"
 
         await police_decides(local, refused.id, {"receipt": False, "decision": "declined", "reason": "证据不足"})
-        premature = await staff_step(staff, refused.id, "supervision", {"requested_at": now_iso(), "reason": "x"})
-        assert premature.status_code == 409
         asked = await staff_step(staff, refused.id, "reconsideration", {"requested_at": now_iso(), "reason": "镍超标"})
         assert asked.json()["status"] == "reconsideration"
         await police_decides(local, refused.id, {"receipt": False, "decision": "declined", "reason": "维持"})
         supervised = await staff_step(staff, refused.id, "supervision", {"requested_at": now_iso(), "reason": "监督"})
         assert supervised.json()["status"] == "supervision"
+        twice = await staff_step(staff, refused.id, "supervision", {"requested_at": now_iso(), "reason": "x"})
+        assert twice.status_code == 409
 
         await police_decides(local, accepted.id, {"decision": "accepted", "police_case_number": "西公立〔2024〕9号"})
         handover = {"handed_over_at": now_iso(), "items": ["暗管 1 段", "水样 3 瓶"], "receiver": "赵警官"}

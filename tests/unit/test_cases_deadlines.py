@@ -86,8 +86,22 @@ def test_surcharge_never_exceeds_the_fine(fine: int, days: int) -> None:
     assert 0 <= d.late_surcharge_fen(fine, due_on=due, paid_on=paid, limits=L) <= fine
 
 
-def test_court_enforcement_three_months_after_demand() -> None:
-    assert d.court_enforcement_due(date(2021, 1, 15), limits=L) == date(2021, 4, 15)
+def test_court_enforcement_window_after_the_appeal_periods() -> None:
+    # Served 2021-07-16: reconsideration until 2021-09-14, litigation until 2022-01-16, a Sunday → Monday 2022-01-17;
+    # the window opens the next day and closes 3 months after the periods' end, 2022-04-17 (Sunday) → 2022-04-18.
+    # A demand served 2021-08-03 has long run its 10 days.
+    early = d.court_enforcement_window(CAL, date(2021, 7, 16), date(2021, 8, 3), limits=L)
+    assert (early.opens_on, early.due_on, early.provisional) == (date(2022, 1, 18), date(2022, 4, 18), False)
+    assert d.court_enforcement_window(CAL, date(2021, 7, 16), None, limits=L) == early
+    # A demand served 2022-01-12: its 10 days end 2022-01-22, a Saturday → 2022-01-24; open from 2022-01-25.
+    late = d.court_enforcement_window(CAL, date(2021, 7, 16), date(2022, 1, 12), limits=L)
+    assert (late.opens_on, late.due_on) == (date(2022, 1, 25), date(2022, 4, 18))
+    # The edge: a demand served 2022-01-07 ends its 10 days on Monday 2022-01-17, with the periods: no later.
+    assert d.court_enforcement_window(CAL, date(2021, 7, 16), date(2022, 1, 7), limits=L).opens_on == date(2022, 1, 18)
+    assert d.court_enforcement_window(CAL, date(2021, 7, 16), date(2022, 1, 8), limits=L).opens_on == date(2022, 1, 19)
+
+
+def test_months_end_on_the_same_day_or_the_months_last() -> None:
     assert d.add_months(date(2021, 11, 30), 3) == date(2022, 2, 28)
     assert d.add_months(date(2023, 11, 30), 3) == date(2024, 2, 29)
 

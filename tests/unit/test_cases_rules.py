@@ -98,3 +98,13 @@ def test_statistics_shape_and_csv() -> None:
     assert "decisions_by_kind.penalty,0" in csv_text
     assert period_of(2021, 3) == (period_of(2021, 3)[0], period_of(2021, 4)[0])
     assert period_of(2021, None)[1].year == 2022
+
+
+def test_the_surcharge_base_is_the_fine_without_confiscation() -> None:
+    from services.cases.decision_rules import fine_fen_of
+    from services.cases.tables import Decision
+
+    assert fine_fen_of(Decision(penalty={"fine_fen": 1_000_000, "confiscation_fen": 15_000_000}, terms={})) == 1_000_000
+    daily = {"recheck_on": "2021-07-01", "daily_amount_fen": 50_000, "days": 30}
+    assert fine_fen_of(Decision(penalty={}, terms={"daily_penalty": daily})) == 1_500_000  # 按日连续处罚 is a fine
+    assert fine_fen_of(Decision(penalty={"confiscation_fen": 9}, terms=None)) == 0

@@ -35,11 +35,32 @@ def test_rounding_is_always_up() -> None:
     assert sub_index(HJ633, "no2_24h", 40.8, {}) == 51
 
 
-def test_so2_1h_above_800_reports_the_24h_index() -> None:
+def test_so2_1h_above_800_reports_the_index_of_the_24h_average() -> None:
+    # HJ 633 table 1 note: above 800 the hourly SO2 gets no sub-index; the one of its 24-hour average is reported.
     assert sub_index(HJ633, "so2_1h", 800, {}) == 200
-    assert sub_index(HJ633, "so2_1h", 801, {}) == sub_index(HJ633, "so2_24h", 801, {}) == 201
-    result = compute_aqi(HJ633, "1h", {"so2": 1600})
-    assert result.iaqi["so2"] == 300
+    assert compute_aqi(HJ633, "1h", {"so2": 800, "so2_24h": 100}).iaqi == {"so2": 200}  # the edge: still hourly
+    result = compute_aqi(HJ633, "1h", {"so2": 1600, "so2_24h": 100, "no2": 100})
+    assert result.iaqi == {"so2": 75, "no2": 50}  # 24h row at 100 µg/m³, not the hourly 1600 (which would be 300)
+    assert (result.aqi, result.primary_pollutants) == (75, ("so2",))
+    assert compute_aqi(HJ633, "1h", {"so2": 801, "so2_24h": 475}).iaqi["so2"] == 150
+    for so2 in (800.5, 1600):
+        with pytest.raises(AqiInputError, match="so2_24h is needed"):
+            compute_aqi(HJ633, "1h", {"so2": so2, "no2": 10})
+    with pytest.raises(AqiInputError, match="unknown pollutants: so2_24h"):
+        compute_aqi(HJ633, "24h", {"so2": 10, "so2_24h": 10})  # the daily index reads so2 itself
+
+
+def test_stored_hours_without_the_24h_average_leave_so2_out() -> None:
+    result = compute_aqi(HJ633, "1h", {"so2": 900, "no2": 300}, omit_unindexable=True)
+    assert (result.iaqi, result.not_indexed, result.aqi) == ({"no2": 110}, ("so2",), 110)
+    assert compute_aqi(HJ633, "1h", {"so2": 900}, omit_unindexable=True).aqi is None
+
+
+def test_the_daily_aqi_takes_seven_values_with_the_daily_maximum_1h_ozone() -> None:
+    daily = {"so2": 10, "no2": 30, "pm10": 40, "pm25": 30, "co": 1.0, "o3_8h": 150, "o3_1h": 320}
+    result = compute_aqi(HJ633, "24h", daily)
+    assert result.iaqi["o3_1h"] == 160  # 150 + 50/100 × (320 − 300)
+    assert (result.aqi, result.primary_pollutants, result.over_standard) == (160, ("o3_1h",), ("o3_1h",))
 
 
 def test_o3_8h_above_800_reports_the_1h_index_and_needs_the_1h_value() -> None:

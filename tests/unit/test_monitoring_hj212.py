@@ -14,6 +14,7 @@ from services.monitoring.domain.hj212 import (
     build,
     crc16,
     data_response,
+    frame,
     parse,
     parse_cp,
     request_response,
@@ -125,3 +126,27 @@ def test_any_single_bit_flip_in_the_data_is_caught(position: int, bit: int) -> N
     raw[position] ^= 1 << bit
     with pytest.raises(PacketError):
         parse(bytes(raw))
+
+
+def _segment_of(size: int) -> str:
+    """A data upload whose data segment is exactly ``size`` bytes (padded inside a CP field)."""
+    head = "QN=20210601000000000;ST=22;CN=2011;PW=pw;MN=MN1;Flag=5;CP=&&DataTime=20210601000000;a34004-Rtd=1;x-Info="
+    return head + "0" * (size - len(head) - 2) + "&&"
+
+
+def _raw_frame(segment: str) -> bytes:
+    data = segment.encode()
+    return b"##" + f"{len(data):04d}".encode() + data + f"{crc16(data):04X}".encode() + b"\r\n"
+
+
+def test_the_data_segment_is_at_most_1024_bytes() -> None:
+    # HJ 212-2017: data segment 0–1,024 bytes; the length field's four digits do not widen that.
+    assert len(_segment_of(1024)) == 1024
+    assert parse(_raw_frame(_segment_of(1024))).cn == "2011"
+    for size in (1025, 9999):
+        with pytest.raises(PacketError) as caught:
+            parse(_raw_frame(_segment_of(size)))
+        assert caught.value.reason == "too_long"
+    with pytest.raises(PacketError) as refused:
+        frame(_segment_of(1025))
+    assert refused.value.reason == "too_long"

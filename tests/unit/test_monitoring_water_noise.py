@@ -68,8 +68,93 @@ def test_worst_parameter_decides_and_ties_are_listed() -> None:
     assert worse_than_target(GB3838, "劣V", "V")
 
 
+# GB 3838-2002 table 1, classes I…V, written out here from the standard (not read from the data file), so a wrong
+# number in the data fails.
+TABLE_1: dict[str, tuple[float, ...]] = {
+    "codmn": (2, 4, 6, 10, 15),
+    "cod": (15, 15, 20, 30, 40),
+    "bod5": (3, 3, 4, 6, 10),
+    "nh3n": (0.15, 0.5, 1.0, 1.5, 2.0),
+    "tp": (0.02, 0.1, 0.2, 0.3, 0.4),
+    "cu": (0.01, 1.0, 1.0, 1.0, 1.0),
+    "zn": (0.05, 1.0, 1.0, 2.0, 2.0),
+    "fluoride": (1.0, 1.0, 1.0, 1.5, 1.5),
+    "se": (0.01, 0.01, 0.01, 0.02, 0.02),
+    "as": (0.05, 0.05, 0.05, 0.1, 0.1),
+    "hg": (0.00005, 0.00005, 0.0001, 0.001, 0.001),
+    "cd": (0.001, 0.005, 0.005, 0.005, 0.01),
+    "cr6": (0.01, 0.05, 0.05, 0.05, 0.1),
+    "pb": (0.01, 0.01, 0.05, 0.05, 0.1),
+    "cyanide": (0.005, 0.05, 0.2, 0.2, 0.2),
+    "volatile_phenol": (0.002, 0.002, 0.005, 0.01, 0.1),
+    "petroleum": (0.05, 0.05, 0.05, 0.5, 1.0),
+    "las": (0.2, 0.2, 0.2, 0.3, 0.3),
+    "sulfide": (0.05, 0.1, 0.2, 0.5, 1.0),
+}
+LAKE_ONLY: dict[str, tuple[float, ...]] = {
+    "tn": (0.2, 0.5, 1.0, 1.5, 2.0),
+    "fecal_coliform": (200, 2000, 10000, 20000, 40000),
+}
+CLASSES = ("I", "II", "III", "IV", "V")
+
+
+def _expected(limits: tuple[float, ...], value: float) -> str:
+    return next((CLASSES[i] for i, limit in enumerate(limits) if value <= limit), "劣V")
+
+
+@pytest.mark.parametrize("name", sorted(TABLE_1) + sorted(LAKE_ONLY))
+def test_every_upper_bound_item_at_each_limit_and_just_above(name: str) -> None:
+    limits = TABLE_1.get(name) or LAKE_ONLY[name]
+    body = "lake" if name in LAKE_ONLY else "river"
+    for limit in limits:
+        for value in (limit, limit * 1.01):
+            assert classify(GB3838, body, {name: value}).by_parameter == {name: _expected(limits, value)}, value
+
+
+def test_the_table_has_the_24_basic_items() -> None:
+    assert set(GB3838.parameters) == {*TABLE_1, *LAKE_ONLY, "ph", "do", "temperature"}
+    assert len(GB3838.parameters) == 24
+
+
+def test_every_basic_item_has_its_hj212_code() -> None:
+    from services.monitoring.standards import load_hj212_codes
+
+    coded = {code.parameter: name for name, code in load_hj212_codes().items()}
+    assert set(GB3838.parameters) <= set(coded)
+    assert (coded["hg"], coded["cr6"], coded["fecal_coliform"], coded["temperature"]) == (
+        "w20111", "w20117", "w02003", "w01010"
+    )  # fmt: skip
+
+
+def test_lake_limits_of_total_phosphorus() -> None:
+    for limit, water_class in zip((0.01, 0.025, 0.05, 0.1, 0.2), CLASSES, strict=True):
+        assert classify(GB3838, "lake", {"tp": limit}).water_class == water_class
+    assert classify(GB3838, "lake", {"tp": 0.0101}).water_class == "II"
+
+
+def test_rivers_leave_out_tn_faecal_coliform_and_temperature_with_notes() -> None:
+    values = {"temperature": 31.0, "tn": 9.0, "fecal_coliform": 50000, "hg": 0.00006, "cod": 16}
+    river = classify(GB3838, "river", values)
+    assert (river.water_class, river.worst_parameters) == ("III", ("cod", "hg"))
+    assert river.left_out == ("fecal_coliform", "temperature", "tn")
+    assert set(river.notes) == {"fecal_coliform", "temperature", "tn"}
+    lake = classify(GB3838, "lake", values)
+    assert (lake.water_class, lake.worst_parameters, lake.left_out) == (
+        "劣V",
+        ("fecal_coliform", "tn"),
+        ("temperature",),
+    )
+
+
+def test_a_table_with_a_missing_limit_is_refused() -> None:
+    from services.monitoring.domain.water import WaterParameter, WaterTable
+
+    with pytest.raises(ValueError, match="cu needs 5 limits"):
+        WaterTable("x", date(2002, 6, 1), CLASSES, "劣V", {"cu": WaterParameter("upper", (0.01, 1.0, 1.0, 1.0))})
+
+
 def test_bad_water_input() -> None:
-    with pytest.raises(WaterInputError):
+    with pytest.raises(WaterInputError, match="zinc"):
         classify(GB3838, "river", {"zinc": 1})
     with pytest.raises(WaterInputError):
         classify(GB3838, "river", {"cod": float("nan")})

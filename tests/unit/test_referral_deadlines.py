@@ -97,6 +97,23 @@ def test_refusal_opens_reconsideration_and_supervision_limits() -> None:
     assert state(clock, "supervision_request", sh(2024, 5, 21, 9)) is DeadlineState.OVERDUE
 
 
+def test_a_direct_supervision_request_contests_the_refusal_in_time() -> None:
+    clock = ReferralClock(
+        approved_at=sh(2024, 5, 6, 9),
+        sent_at=sh(2024, 5, 6, 10),
+        received_at=sh(2024, 5, 6, 15),
+        first_decision="declined",
+        first_decided_at=sh(2024, 5, 8, 10),
+        decision="declined",
+        decided_at=sh(2024, 5, 8, 10),
+        supervision_requested_at=sh(2024, 5, 11, 16),  # the make-up Saturday: the last day of the 3
+    )
+    found = deadlines(clock)
+    assert found["reconsideration_request"].met_at == sh(2024, 5, 11, 16)  # type: ignore[attr-defined]
+    assert state(clock, "reconsideration_request", sh(2024, 5, 20, 9)) is DeadlineState.MET
+    assert {"reconsideration_answer", "supervision_request"}.isdisjoint(found)
+
+
 def test_exhibits_handover_after_acceptance_and_provisional_years() -> None:
     clock = ReferralClock(
         approved_at=sh(2030, 1, 2, 9),

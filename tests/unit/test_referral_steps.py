@@ -39,8 +39,6 @@ def test_incomplete_file_is_supplemented_then_decided() -> None:
 
 def test_refusal_reconsideration_then_supervision() -> None:
     declined = walk((Step.TRANSFER, None), (Step.RECEIPT, None), (Step.DECISION, Decision.DECLINED))
-    with pytest.raises(IllegalStep, match="reconsideration"):
-        next_status(declined, Step.SUPERVISION)  # supervision only after the reconsideration answer
     asked = next_status(declined, Step.RECONSIDERATION)
     assert asked is Status.RECONSIDERATION
     with pytest.raises(IllegalStep):
@@ -51,6 +49,23 @@ def test_refusal_reconsideration_then_supervision() -> None:
         next_status(upheld, Step.RECONSIDERATION, context=answered)  # asked once
     supervised = next_status(upheld, Step.SUPERVISION, context=answered)
     assert next_status(supervised, Step.DECISION, decision=Decision.ACCEPTED, context=answered) is Status.ACCEPTED
+    with pytest.raises(IllegalStep, match="once"):
+        next_status(upheld, Step.SUPERVISION, context=StepContext(reconsidered=True, supervised=True))
+
+
+def test_refusal_straight_to_supervision() -> None:
+    # 国务院令310 §9: the bureau may suggest procuratorate supervision without asking for reconsideration first.
+    declined = walk((Step.TRANSFER, None), (Step.RECEIPT, None), (Step.DECISION, Decision.DECLINED))
+    supervised = next_status(declined, Step.SUPERVISION)
+    assert supervised is Status.SUPERVISION
+    with pytest.raises(IllegalStep):
+        next_status(supervised, Step.RECONSIDERATION)  # nothing but the police's answer while supervised
+    asked = StepContext(supervised=True)
+    upheld = next_status(supervised, Step.DECISION, decision=Decision.DECLINED, context=asked)
+    for step in (Step.SUPERVISION, Step.RECONSIDERATION):  # supervision once; no reconsideration after it
+        with pytest.raises(IllegalStep):
+            next_status(upheld, step, context=asked)
+    assert next_status(supervised, Step.DECISION, decision=Decision.ACCEPTED, context=asked) is Status.ACCEPTED
 
 
 def test_illegal_steps_name_what_is_missing() -> None:

@@ -1,11 +1,12 @@
 from datetime import date, timedelta
 from pathlib import Path
 
+import chinese_calendar
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shared.workdays import Deadline, WorkCalendar, YearOverride
+from shared.workdays import Deadline, WorkCalendar, YearOverride, statutory_holidays
 
 pytestmark = pytest.mark.unit
 
@@ -39,11 +40,11 @@ def test_zero_days_is_start_day() -> None:
     assert CAL.add_working_days(date(2021, 10, 2), 0).due_on == date(2021, 10, 2)
 
 
-def test_year_without_data_skips_weekends_only_and_is_provisional() -> None:
+def test_year_without_data_keeps_statutory_holidays_and_is_provisional() -> None:
     assert not CAL.has_data(2031)
     assert CAL.has_data(2021)
-    # Jan 1 2031 will surely be a holiday, but without data only weekends are skipped.
-    assert CAL.add_working_days(date(2030, 12, 31), 1) == Deadline(date(2031, 1, 1), provisional=True)
+    # New Year's Day 2031 (a Wednesday) is a statutory holiday by rule; bridge days are unknown: provisional.
+    assert CAL.add_working_days(date(2030, 12, 31), 1) == Deadline(date(2031, 1, 2), provisional=True)
     assert CAL.add_working_days(date(2031, 1, 1), 3) == Deadline(date(2031, 1, 6), provisional=True)
     assert CAL.add_calendar_days(date(2031, 3, 1), 14) == Deadline(date(2031, 3, 17), provisional=True)
 
@@ -57,9 +58,61 @@ def test_override_file_changes_answer_and_removes_provisional(tmp_path: Path) ->
     path = write_yaml(tmp_path, "2027:\n  holidays: [2027-01-01]\n  workdays: ['2027-01-09']\n")
     cal = WorkCalendar.from_file(path)
     assert cal.has_data(2027)
-    assert CAL.add_working_days(date(2026, 12, 31), 1) == Deadline(date(2027, 1, 1), provisional=True)
+    assert CAL.add_working_days(date(2026, 12, 31), 1) == Deadline(date(2027, 1, 4), provisional=True)
     assert cal.add_working_days(date(2026, 12, 31), 1) == Deadline(date(2027, 1, 4), provisional=False)
     assert cal.add_working_days(date(2027, 1, 8), 1) == Deadline(date(2027, 1, 9), provisional=False)
+
+
+OFFICIAL_NAMES = {
+    "元旦": chinese_calendar.Holiday.new_years_day,
+    "春节": chinese_calendar.Holiday.spring_festival,
+    "清明节": chinese_calendar.Holiday.tomb_sweeping_day,
+    "劳动节": chinese_calendar.Holiday.labour_day,
+    "端午节": chinese_calendar.Holiday.dragon_boat_festival,
+    "中秋节": chinese_calendar.Holiday.mid_autumn_festival,
+    "国庆节": chinese_calendar.Holiday.national_day,
+}
+RULE_DAYS = {"元旦": 1, "春节": 4, "清明节": 1, "劳动节": 2, "端午节": 1, "中秋节": 1, "国庆节": 3}
+
+
+@pytest.mark.parametrize("year", [2025, 2026])
+def test_statutory_holidays_by_rule_match_the_official_calendar(year: int) -> None:
+    # The years the rule (revised 2025) and the State Council's published arrangement both cover.
+    computed = statutory_holidays(year)
+    for day, festival in computed.items():
+        assert chinese_calendar.get_holiday_detail(day) == (True, OFFICIAL_NAMES[festival].value), day
+    counts = {festival: list(computed.values()).count(festival) for festival in RULE_DAYS}
+    assert counts == RULE_DAYS
+
+
+def test_a_year_without_data_has_spring_festival_on_its_lunar_dates() -> None:
+    # 2030: lunar New Year's Day is Sunday 3 February, so 除夕 is Saturday 2 February; 初一–初三 run to Tuesday 5.
+    holidays = statutory_holidays(2030)
+    assert [d for d, name in sorted(holidays.items()) if name == "春节"] == [
+        date(2030, 2, 2), date(2030, 2, 3), date(2030, 2, 4), date(2030, 2, 5)
+    ]  # fmt: skip
+    assert holidays[date(2030, 4, 5)] == "清明节"
+    assert (holidays[date(2030, 6, 5)], holidays[date(2030, 9, 12)]) == ("端午节", "中秋节")
+    assert CAL.add_working_days(date(2030, 2, 1), 1) == Deadline(date(2030, 2, 6), provisional=True)
+    assert CAL.add_working_days(date(2030, 1, 31), 1) == Deadline(date(2030, 2, 1), provisional=True)
+    assert CAL.add_calendar_days(date(2030, 9, 1), 11) == Deadline(date(2030, 9, 13), provisional=True)
+
+
+def test_the_override_file_wins_over_the_computed_holidays() -> None:
+    cal = WorkCalendar(
+        {2030: YearOverride(holidays=frozenset({date(2030, 2, 6)}), workdays=frozenset({date(2030, 2, 5)}))}
+    )
+    assert cal.is_workday(date(2030, 2, 5))
+    assert not cal.is_workday(date(2030, 2, 4))  # not listed: the rule still applies
+    assert cal.add_working_days(date(2030, 2, 1), 2) == Deadline(date(2030, 2, 7), provisional=False)
+
+
+def test_statutory_holidays_outside_the_rule_or_the_tables() -> None:
+    with pytest.raises(ValueError, match="before the statutory holiday rule"):
+        statutory_holidays(2024)
+    with pytest.raises(ValueError):
+        statutory_holidays(2101)
+    assert CAL.is_workday(date(2101, 10, 3))  # a Monday beyond the lunar tables: weekends only
 
 
 def test_override_takes_precedence_over_chinesecalendar() -> None:

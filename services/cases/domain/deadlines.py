@@ -42,6 +42,9 @@ class Limits:
     payment_days: int = 15
     surcharge_percent_per_day: int = 3
     court_enforcement_months: int = 3
+    reconsideration_days: int = 60  # 行政复议法: 60 days to apply for reconsideration
+    litigation_months: int = 6  # 行政诉讼法 §46: 6 months to sue
+    demand_days: int = 10  # 行政强制法 §54: the party's 10 days after the demand (催告) is served
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,7 @@ class ClockStop:
 class Due:
     due_on: date
     provisional: bool
+    opens_on: date | None = None  # a window (court enforcement) that cannot be met before this day
 
 
 def stopped_days(stops: Iterable[ClockStop], *, today: date) -> int:
@@ -110,14 +114,32 @@ def payment_due(cal: Calendar, served_on: date, *, limits: Limits) -> Due:
 
 
 def late_surcharge_fen(fine_fen: int, *, due_on: date, paid_on: date, limits: Limits) -> int:
-    """加处罚款: 3 % of the fine per day late, never more than the fine itself (行政强制法 §45)."""
+    """加处罚款: 3 % of the fine per day late, never more than the fine itself (行政处罚法 §72(一), 行政强制法 §45).
+
+    ``fine_fen`` is the fine alone: confiscated gains or property carry no surcharge."""
     days_late = max(0, (paid_on - due_on).days)
     return min(fine_fen, fine_fen * limits.surcharge_percent_per_day * days_late // 100)
 
 
-def court_enforcement_due(demand_on: date, *, limits: Limits) -> date:
-    """申请法院强制执行: within 3 months after the formal demand (催告)."""
-    return add_months(demand_on, limits.court_enforcement_months)
+def court_enforcement_window(cal: Calendar, served_on: date, demand_on: date | None, *, limits: Limits) -> Due:
+    """申请法院强制执行 (行政强制法 §53/§54): due on the window's last day; ``opens_on`` is its first.
+
+    The bureau may apply only once the reconsideration (60 days) and litigation (6 months) periods from service have
+    run out unused and the party's 10 days after a served demand (催告) have passed; the application is due within
+    3 months from the end of those periods. Without a demand recorded, ``opens_on`` is the earliest day a demand
+    served in time allows. A period ending on a non-working day runs to the next working day (§0)."""
+    reconsideration = cal.add_calendar_days(served_on, limits.reconsideration_days)
+    litigation = cal.add_calendar_days(add_months(served_on, limits.litigation_months), 0)
+    periods_end = max(reconsideration.due_on, litigation.due_on)
+    found = [reconsideration, litigation]
+    opens_on = periods_end + timedelta(days=1)
+    if demand_on is not None:
+        demand = cal.add_calendar_days(demand_on, limits.demand_days)
+        found.append(demand)
+        opens_on = max(opens_on, demand.due_on + timedelta(days=1))
+    closes = cal.add_calendar_days(add_months(periods_end, limits.court_enforcement_months), 0)
+    found.append(closes)
+    return Due(closes.due_on, any(f.provisional for f in found), opens_on=opens_on)
 
 
 def add_months(day: date, months: int) -> date:

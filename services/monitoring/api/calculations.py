@@ -59,6 +59,7 @@ async def calculate_water_class(body: WaterClassRequest, request: Request, _call
         worst_parameters=list(result.worst_parameters),
         by_parameter=result.by_parameter,
         left_out=list(result.left_out),
+        notes=result.notes,
         standard=result.standard,
     )
 

@@ -35,8 +35,17 @@ ROWS: dict[Averaging, dict[str, str]] = {
 }
 
 
+# Values that are no pollutant's index of their own, only the source of a fall-back (HJ 633 table 1 note: an hourly
+# SO2 above 800 has no hourly sub-index; the SO2 sub-index reported is the one of its 24-hour average).
+SOURCES: dict[Averaging, dict[str, str]] = {"24h": {}, "1h": {"so2_24h": "so2_24h"}}
+
+
 class AqiInputError(ValueError):
     """The concentrations cannot give an index (unknown pollutant, negative value, missing fall-back)."""
+
+
+class MissingFallbackSource(AqiInputError):
+    """A value above its row's last breakpoint whose fall-back needs another concentration that was not given."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +86,8 @@ class AqiResult:
     iaqi: dict[str, int] = field(default_factory=dict)
     over_standard: tuple[str, ...] = ()
     standard: str = ""
+    # Pollutants left out because their fall-back's source was missing (only when the caller asked to omit them).
+    not_indexed: tuple[str, ...] = ()
 
 
 def _interpolate(levels: tuple[int, ...], row: tuple[float, ...], concentration: Fraction) -> int | None:
@@ -100,10 +111,13 @@ def sub_index(table: AqiTable, row_name: str, concentration: float, others: Mapp
     fallback = table.fallbacks.get(row_name)
     if fallback is None:
         return table.iaqi_levels[-1]
-    # HJ 633 table 1 notes: SO2 1h above 800 reports the 24h index; O3 8h above 800 reports the 1h index.
+    # HJ 633 table 1 notes: SO2 1h above 800 reports the index of the SO2 24h average; O3 8h above 800 reports the
+    # 1h index.
     source = concentration if fallback.concentration == "same" else others.get(fallback.concentration)
     if source is None:
-        raise AqiInputError(f"{row_name} is above its last breakpoint: {fallback.concentration} is needed")
+        raise MissingFallbackSource(
+            f"{row_name} above {row[-1]:g} has no sub-index of its own: {fallback.concentration} is needed"
+        )
     return sub_index(table, fallback.row, source, {})
 
 
@@ -114,18 +128,42 @@ def category_of(table: AqiTable, aqi: int) -> Category:
     return table.categories[-1]
 
 
-def compute_aqi(table: AqiTable, averaging: Averaging, concentrations: Mapping[str, float]) -> AqiResult:
-    """AQI = max IAQI; primary pollutants are all those at the maximum when AQI > 50 (ties all count)."""
-    rows = ROWS[averaging]
-    unknown = sorted(set(concentrations) - set(rows))
-    if unknown:
-        raise AqiInputError(f"unknown pollutants: {', '.join(unknown)}")
-    by_row = {rows[p]: v for p, v in concentrations.items()}
-    iaqi = {p: sub_index(table, rows[p], v, by_row) for p, v in concentrations.items()}
+def compute_aqi(
+    table: AqiTable, averaging: Averaging, concentrations: Mapping[str, float], *, omit_unindexable: bool = False
+) -> AqiResult:
+    """AQI = max IAQI; primary pollutants are all those at the maximum when AQI > 50 (ties all count).
+
+    A value whose fall-back needs a concentration not given raises :class:`MissingFallbackSource`, or, with
+    ``omit_unindexable`` (stored data, where the source may lack enough hours), is left out and named.
+    """
+    iaqi, not_indexed = _sub_indices(table, averaging, concentrations, omit_unindexable)
     if not iaqi:
-        return AqiResult(None, None, None, (), {}, (), table.name)
+        return AqiResult(None, None, None, (), {}, (), table.name, not_indexed)
     aqi = max(iaqi.values())
     category = category_of(table, aqi)
     primary = tuple(sorted(p for p, v in iaqi.items() if v == aqi)) if aqi > table.primary_threshold else ()
     over = tuple(sorted(p for p, v in iaqi.items() if v > table.exceedance_threshold))
-    return AqiResult(aqi, category.name, category.level, primary, iaqi, over, table.name)
+    return AqiResult(aqi, category.name, category.level, primary, iaqi, over, table.name, not_indexed)
+
+
+def _sub_indices(
+    table: AqiTable, averaging: Averaging, concentrations: Mapping[str, float], omit_unindexable: bool
+) -> tuple[dict[str, int], tuple[str, ...]]:
+    rows, sources = ROWS[averaging], SOURCES[averaging]
+    unknown = sorted(set(concentrations) - set(rows) - set(sources))
+    if unknown:
+        raise AqiInputError(f"unknown pollutants: {', '.join(unknown)}")
+    invalid = sorted(p for p, v in concentrations.items() if v < 0 or not math.isfinite(v))
+    if invalid:
+        raise AqiInputError(f"concentrations must be finite numbers ≥ 0: {', '.join(invalid)}")
+    by_row = {(rows | sources)[p]: v for p, v in concentrations.items()}
+    iaqi: dict[str, int] = {}
+    not_indexed: list[str] = []
+    for pollutant in sorted(set(concentrations) & set(rows)):
+        try:
+            iaqi[pollutant] = sub_index(table, rows[pollutant], concentrations[pollutant], by_row)
+        except MissingFallbackSource:
+            if not omit_unindexable:
+                raise
+            not_indexed.append(pollutant)
+    return iaqi, tuple(not_indexed)

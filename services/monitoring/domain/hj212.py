@@ -10,7 +10,8 @@ from datetime import datetime
 
 HEADER = b"##"
 TRAILER = b"\r\n"
-MAX_DATA_LENGTH = 9999  # the length field has four decimal digits
+# HJ 212-2017 §6.3.1: the data segment is 0–1,024 bytes (the four-digit length field could say more).
+MAX_DATA_LENGTH = 1024
 
 # Flag bits: bit 0 A = a response is required; bit 1 D = the packet is split (PNUM/PNO present).
 FLAG_ACK = 0b1
@@ -97,6 +98,8 @@ def parse(raw: bytes) -> Packet:
     if not length_text.isdigit():
         raise PacketError("bad_length", f"length field {length_text!r}")
     length = int(length_text)
+    if length > MAX_DATA_LENGTH:
+        raise PacketError("too_long", f"data segment of {length} bytes, at most {MAX_DATA_LENGTH}")
     data, crc_text = body[6:-4], body[-4:]
     if len(data) != length:
         raise PacketError("length_mismatch", f"declared {length}, got {len(data)}")

@@ -32,10 +32,17 @@ def daily_air_concentrations(rules: ValidityRules, hourly: Mapping[str, Mapping[
     return out
 
 
-def hourly_air_concentrations(values: Mapping[str, float]) -> dict[str, float]:
-    """One hour's values as 1h AQI inputs (O3 is its 1h value; PM read against the 24h rows)."""
+def hourly_air_concentrations(values: Mapping[str, float], *, so2_24h: float | None = None) -> dict[str, float]:
+    """One hour's values as 1h AQI inputs (O3 is its 1h value; PM read against the 24h rows).
+
+    ``so2_24h``, the day's SO2 24-hour average, is the source of the SO2 sub-index when the hourly SO2 is above the
+    last 1h breakpoint (800 µg/m³, HJ 633 table 1 note); without it such an hour leaves SO2 out.
+    """
     renamed = {"o3": "o3_1h"}
-    return {renamed.get(k, k): v for k, v in values.items() if k in (*DAILY_MEANS, "o3")}
+    out = {renamed.get(k, k): v for k, v in values.items() if k in (*DAILY_MEANS, "o3")}
+    if so2_24h is not None:
+        out["so2_24h"] = so2_24h
+    return out
 
 
 def mean_of_stations(per_station: Sequence[Mapping[str, float]]) -> dict[str, float]:

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import calendar
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from sqlmodel import col, select
 
-from services.monitoring.domain.aqi import AqiResult, compute_aqi
+from services.monitoring.domain.aqi import AqiResult, AqiTable, compute_aqi
 from services.monitoring.domain.noise import NoiseKind, noise_grade
 from services.monitoring.domain.readings import LOCAL, day_bounds
 from services.monitoring.domain.statistics import (
@@ -125,14 +125,20 @@ async def daily_air(
                     by_hour[parameter][moment.astimezone(LOCAL).hour] = value
                     hours[moment][parameter] = value
         concentrations = daily_air_concentrations(rules, by_hour)
-        by_hour_aqi = (
-            [(m, compute_aqi(table, "1h", hourly_air_concentrations(v))) for m, v in sorted(hours.items())]
-            if hourly
-            else []
-        )
+        by_hour_aqi = hourly_aqi(table, hours, concentrations.get("so2")) if hourly else []
         daily = compute_aqi(table, "24h", concentrations)
         out.append(DailyAir(code, day, concentrations, daily, by_hour_aqi, dict(hours)))
     return out
+
+
+def hourly_aqi(
+    table: AqiTable, hours: Mapping[datetime, Mapping[str, float]], so2_24h: float | None
+) -> list[tuple[datetime, AqiResult]]:
+    """Hourly AQI (1h) of each hour; an SO2 hour above 800 takes the index of the day's SO2 24-hour average."""
+    return [
+        (m, compute_aqi(table, "1h", hourly_air_concentrations(v, so2_24h=so2_24h), omit_unindexable=True))
+        for m, v in sorted(hours.items())
+    ]
 
 
 @dataclass(frozen=True)
@@ -160,14 +166,8 @@ async def town_daily_air(
     for daily in per_station:
         for moment, values in daily.values_by_hour.items():
             hours[moment].append(values)
-    by_hour_aqi = (
-        [
-            (m, compute_aqi(table, "1h", hourly_air_concentrations(mean_of_stations(v))))
-            for m, v in sorted(hours.items())
-        ]
-        if hourly
-        else []
-    )
+    by_hour = {m: mean_of_stations(v) for m, v in hours.items()}
+    by_hour_aqi = hourly_aqi(table, by_hour, town.get("so2")) if hourly else []
     return TownAir(compute_aqi(table, "24h", town), town.get("pm25"), by_hour_aqi)
 
 

@@ -146,7 +146,9 @@ def _decision_start(clock: ReferralClock) -> datetime | None:
 def _contest_deadlines(clock: ReferralClock, add: _Adder) -> None:
     if clock.first_decision != "declined":
         return
-    add("reconsideration_request", "bureau", clock.first_decided_at, clock.reconsideration_requested_at)
+    # §9: the refusal is contested within 3 days by a reconsideration request or, directly, a supervision request.
+    contested = clock.reconsideration_requested_at or clock.supervision_requested_at
+    add("reconsideration_request", "bureau", clock.first_decided_at, contested)
     add("reconsideration_answer", "police", clock.reconsideration_requested_at, clock.reconsideration_answered_at)
     if clock.reconsideration_answer == "declined":
         add("supervision_request", "bureau", clock.reconsideration_answered_at, clock.supervision_requested_at)

@@ -2,8 +2,9 @@
 
 A referral arrives approved by the head (cases sends it after approval), is transferred (移送) to the police with a
 copy to the procuratorate, signed for (签收), possibly sent back for supplement (补充材料), decided (立案 / 不予立案 /
-退回). A refusal may be contested: reconsideration (复议), then procuratorate supervision (检察监督); the police
-answer through the same decision step. After a criminal case is opened the bureau hands over exhibits (涉案物品移交).
+退回). A refusal may be contested (国务院令310 §9) by reconsideration (复议) or directly by suggesting procuratorate
+supervision (检察监督), and by supervision after a reconsideration that upholds it; the police answer through the
+same decision step. After a criminal case is opened the bureau hands over exhibits (涉案物品移交).
 """
 
 from __future__ import annotations
@@ -61,8 +62,8 @@ _PREREQUISITE: dict[Step, str] = {
     Step.INCOMPLETE_NOTICE: "公安签收 police receipt",
     Step.SUPPLEMENT: "材料不全通知 the police's incomplete-file notice",
     Step.DECISION: "公安签收 police receipt (or a reconsideration / supervision request after a refusal)",
-    Step.RECONSIDERATION: "不予立案决定 a refusal to open a case (reconsideration is asked once)",
-    Step.SUPERVISION: "复议答复 the police's answer to the reconsideration, upholding the refusal",
+    Step.RECONSIDERATION: "不予立案决定 a refusal to open a case (reconsideration asked once, before supervision)",
+    Step.SUPERVISION: "不予立案决定 a refusal, or a reconsideration upholding it (supervision is asked once)",
     Step.EXHIBITS_HANDOVER: "公安立案 the police opening a criminal case (handed over once)",
 }
 
@@ -77,9 +78,10 @@ class IllegalStep(Exception):
 
 @dataclass(frozen=True)
 class StepContext:
-    """What beyond the status decides a step: a reconsideration answered already, exhibits handed over."""
+    """What beyond the status decides a step: a reconsideration answered, supervision asked, exhibits handed over."""
 
     reconsidered: bool = False
+    supervised: bool = False
     exhibits_handed_over: bool = False
 
 
@@ -94,10 +96,12 @@ def next_status(
 
 
 def _context_allows(step: Step, status: Status, decision: Decision | None, context: StepContext) -> bool:
+    # §9: the refusal goes to reconsideration or straight to the procuratorate; each is asked once, and once the
+    # procuratorate supervises, reconsideration by the same police is no longer the route.
     if step is Step.RECONSIDERATION:
-        return not context.reconsidered
+        return not (context.reconsidered or context.supervised)
     if step is Step.SUPERVISION:
-        return context.reconsidered
+        return not context.supervised
     if step is Step.EXHIBITS_HANDOVER:
         return not context.exhibits_handed_over
     if step is Step.DECISION:
