@@ -135,6 +135,21 @@ async def test_free_text_refuses_nul_and_keeps_tabs_and_line_breaks(system: Syst
         assert_problem(await head.get("/public/v1/decisions", params={"q": "\x00"}), 400)
 
 
+async def test_reading_rows_with_control_characters_are_rejected_by_index(system: System) -> None:
+    station = f"NUL{uuid.uuid4().hex[:8].upper()}"
+    body = {"code": station, "kind": "air_station", "name": "测试站点", "town": "杨柳青镇", "level": "district"}
+    row = {"station": station, "parameter": "pm25", "time": "2021-01-05T08:00:00+08:00", "value": 1.0}
+    rows = [row | {"unit": "µg/m³"}, row | {"unit": "µg\x00"}, row | {"parameter": "pm\u202e25"}]
+    async with system.client(system.staff_token("admin")) as admin:
+        created = await admin.post("/api/v1/monitoring/stations", json=body | {"parameters": ["pm25"]})
+        assert created.status_code == 201, created.text
+        answer = await admin.post("/api/v1/monitoring/readings:batch", json=rows)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["stored"] == 1
+    assert [r["index"] for r in answer.json()["rejected"]] == [1, 2]
+    assert all("control characters" in r["reason"] for r in answer.json()["rejected"])
+
+
 async def register(http: httpx.AsyncClient, name: str) -> dict[str, Any]:
     body = {"party_type": "organisation", "name": name, "credit_code": credit_code()}
     answer = await http.post("/api/v1/cases/parties", json=body)
