@@ -45,7 +45,7 @@ class ReferralFacts(Input):
     """Facts compared with the serious-pollution thresholds (法释〔2023〕7号)."""
 
     hazardous_waste_tonnes: float | None = Field(default=None, ge=0)
-    heavy_metal_multiple: dict[str, float] = Field(default_factory=dict, description="e.g. {'Pb': 3.4}")
+    heavy_metal_multiple: dict[Text, float] = Field(default_factory=dict, description="e.g. {'Pb': 3.4}")
     illegal_gains_fen: Fen | None = Field(default=None)
     water_intake_interrupted_hours: float | None = Field(default=None, ge=0)
     prior_penalties_two_years: int | None = Field(default=None, ge=0)

@@ -178,3 +178,26 @@ async def test_party_search_treats_percent_and_underscore_as_characters(stack: S
         assert await found("A_B") == {underscore["id"]}
         assert await found("%_%") == set()
         assert len(await found("化工")) == 3
+
+
+@pytest.mark.parametrize(
+    "stack", [("sqlite", "inprocess"), ("postgres", "inprocess")], ids=["sqlite", "postgres"], indirect=True
+)
+async def test_nul_is_refused_before_the_database(stack: Stack) -> None:
+    """PostgreSQL cannot store or compare NUL: it must be a 4xx problem on both databases, never a 500."""
+    async with stack.client("cases", "head") as head:
+        party = {"party_type": "organisation", "name": "天津\x00公司", "credit_code": credit_code()}
+        refused(await head.post("/api/v1/cases/parties", json=party), "name")
+        refused(await head.post("/api/v1/cases/decisions", json=decision_body() | {"facts": "\x00"}), "facts")
+        facts = {"heavy_metal_multiple": {"Pb\x00": 3.4}}
+        referral = {"offence": "污染环境罪", "medium": "soil", "summary": "超标", "police_unit": "西青公安分局",
+                    "package_items": ["移送书"], "facts": facts, "approved_on": "2021-09-01"}  # fmt: skip
+        refused(
+            await head.post(f"/api/v1/cases/{uuid.uuid4()}/referrals", json=referral),
+            "facts",
+            "heavy_metal_multiple",
+            "Pb\x00",
+            "[key]",
+        )
+        assert_problem(await head.get("/api/v1/cases/parties", params={"q": "\x00"}), 400)
+        assert_problem(await head.get("/api/v1/cases/parties/a%00b"), 400)
