@@ -10,15 +10,24 @@
 
 from __future__ import annotations
 
+import base64
 import re
 import uuid
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
+from services.gateway.app import MIGRATIONS_DIR, create_gateway_app
+from services.gateway.settings import GatewaySettings
+from shared.db import create_engine, migrate
 from shared.fields import MAX_FEN
+from shared.http import encode_cursor
+from shared.settings import CommonSettings
 from tests.factories import credit_code, decision_body
+from tests.infra import PostgresServer
 from tests.security.conftest import System, assert_problem
 from tests.stack import Stack
 
@@ -201,3 +210,43 @@ async def test_nul_is_refused_before_the_database(stack: Stack) -> None:
         )
         assert_problem(await head.get("/api/v1/cases/parties", params={"q": "\x00"}), 400)
         assert_problem(await head.get("/api/v1/cases/parties/a%00b"), 400)
+
+
+def basic(user: str, secret: str) -> dict[str, str]:
+    return {"Authorization": "Basic " + base64.b64encode(f"{user}:{secret}".encode()).decode()}
+
+
+@pytest.fixture
+async def postgres_gateway(postgres: PostgresServer) -> AsyncIterator[FastAPI]:
+    """A gateway whose accounts live in PostgreSQL, as in the distributed mode."""
+    url = await postgres.create_database("gateway")
+    engine = create_engine(url)
+    await migrate(engine, MIGRATIONS_DIR)
+    await engine.dispose()
+    settings = GatewaySettings(common=CommonSettings(environment="test"), database_url=url)
+    app = create_gateway_app(settings)
+    async with app.router.lifespan_context(app):
+        yield app
+
+
+async def test_nul_in_sign_in_never_reaches_postgresql(postgres_gateway: FastAPI) -> None:
+    transport = httpx.ASGITransport(app=postgres_gateway, client=("198.51.100.77", 40000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as client:
+        password = {"grant_type": "password", "username": "ad\x00min", "password": "greenlaw-demo"}
+        refused(await client.post("/auth/token", data=password), "username")
+        machine = {"grant_type": "client_credentials", "client_id": "xiqing\x00", "client_secret": "s"}
+        refused(await client.post("/auth/token", data=machine), "client_id")
+        by_basic = await client.post(
+            "/auth/token", data={"grant_type": "client_credentials"}, headers=basic("x\x00", "s")
+        )
+        assert assert_problem(by_basic, 401)["error"] == "invalid_client"
+
+
+@pytest.mark.parametrize("stack", [("postgres", "inprocess")], ids=["postgres"], indirect=True)
+async def test_nul_in_station_credentials_and_cursors_never_reaches_postgresql(stack: Stack) -> None:
+    async with stack.client("monitoring") as station:
+        answer = await station.post("/api/v1/monitoring/readings:batch", json=[], headers=basic("ST\x00", "pw-123456"))
+        assert_problem(answer, 401)
+    async with stack.client("cases", "head") as head:
+        cursor = encode_cursor({"id": "\x00", "name": "\x00"})
+        assert_problem(await head.get("/api/v1/cases/parties", params={"cursor": cursor}), 400)
