@@ -4,7 +4,8 @@
   (``[A-Za-z0-9._:-]``); anything else is replaced by a generated ID, on the gateway and on a service alone.
 - Every sum in fen has a ceiling (``shared.fields.MAX_FEN``, 10^13 fen = 1,000 亿元): above it, a 422 naming the field.
 - Names refuse control and bidi characters, free text refuses NUL and the other C0 controls (tab and line breaks
-  stay), each with a 422 naming the field; NUL in a URL is a 400 problem, never a database error.
+  stay), each with a 422 naming the field; NUL in a URL is a 400 problem, and NUL in sign-in fields, Basic
+  credentials, cursors and reading rows is refused too: never a database error (PostgreSQL cannot store NUL).
 - ``%`` and ``_`` in the staff party search are characters, not wildcards, on SQLite and PostgreSQL.
 """
 
