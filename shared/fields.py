@@ -2,8 +2,8 @@
 overrides in names, NUL in any text, and sums of money beyond any fine (罚款) a bureau could impose.
 
 A refusal is a validation error on the field, so the caller gets a 422 problem naming it. Names refuse every C0/C1
-control and the Unicode bidi controls (they reorder how a name is shown: ``‮`` makes ``公司‮moc.exe`` read
-``公司exe.com``). Free text (facts, notes, reasons) keeps tab, line feed and carriage return and refuses the other
+control and the Unicode bidi controls (they reorder how a name is shown: U+202E before ``moc.exe`` shows
+``exe.com``). Free text (facts, notes, reasons) keeps tab, line feed and carriage return and refuses the other
 controls; NUL above all, which PostgreSQL cannot store. Free text is refused, not stripped: a changed fact in a legal
 record would be worse than a refused request.
 """
