@@ -29,7 +29,8 @@ def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
         position = json.loads(raw)
     except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
         raise Problem(400, "游标无效 Invalid cursor", slug="invalid-cursor") from exc
-    if not isinstance(position, dict):
+    # NUL in a position would reach the database, which (PostgreSQL) cannot compare it.
+    if not isinstance(position, dict) or "\x00" in json.dumps(position, ensure_ascii=False):
         raise Problem(400, "游标无效 Invalid cursor", slug="invalid-cursor")
     return position
 

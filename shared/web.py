@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
@@ -31,6 +32,13 @@ SECURITY_HEADERS = (
 )
 CORRELATION_ID_HEADER = "x-correlation-id"
 _ID_HEADERS = frozenset({REQUEST_ID_HEADER.encode(), CORRELATION_ID_HEADER.encode()})
+# A caller's ID is echoed, forwarded and logged: only a short plain token is kept, anything else is replaced.
+_CALLER_ID = re.compile(rb"[A-Za-z0-9._:-]{1,128}")
+
+
+def caller_id(value: bytes | None) -> str | None:
+    """The ID the caller sent, if it is a plain token of at most 128 characters; otherwise none."""
+    return value.decode("ascii") if value and _CALLER_ID.fullmatch(value) else None
 
 
 class RequestContextMiddleware:
@@ -48,8 +56,8 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send)
             return
         given: dict[bytes, bytes] = {k: v for k, v in scope["headers"] if k in _ID_HEADERS}
-        request_id = given.get(b"x-request-id", b"").decode("latin-1") or os.urandom(16).hex()
-        correlation_id = given.get(b"x-correlation-id", b"").decode("latin-1") or request_id
+        request_id = caller_id(given.get(b"x-request-id")) or os.urandom(16).hex()
+        correlation_id = caller_id(given.get(b"x-correlation-id")) or request_id
         scope.setdefault("state", {})
         scope["state"]["request_id"] = request_id
         scope["state"]["correlation_id"] = correlation_id
@@ -70,7 +78,7 @@ class RequestContextMiddleware:
             await send(message)
 
         try:
-            await self.app(scope, receive, send_with_ids)
+            await (_refuse_nul if _url_has_nul(scope) else self.app)(scope, receive, send_with_ids)
         finally:
             unbind_request(binding)
             method = scope.get("method", "")
@@ -84,6 +92,16 @@ class RequestContextMiddleware:
         if child is None:
             child = self._children[key] = metric.labels(*labels)
         return child
+
+
+def _url_has_nul(scope: Scope) -> bool:
+    """NUL in the path or a query parameter: no database here can compare or store it (PostgreSQL refuses it)."""
+    return "\x00" in scope.get("path", "") or b"%00" in scope.get("query_string", b"")
+
+
+async def _refuse_nul(scope: Scope, receive: Receive, send: Send) -> None:
+    detail = "地址含 NUL 字符 The URL contains a NUL character"
+    await problem_response(Request(scope), 400, detail, slug="nul-character")(scope, receive, send)
 
 
 def correlation_id(request: Request) -> str:

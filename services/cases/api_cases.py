@@ -26,6 +26,7 @@ from services.cases.record_schemas import EvidencePublic, ReferralCreate, Referr
 from services.cases.web import Head, Officer, Reviewer, Staff, calendar_of, created, settings_of
 from shared.audit import history, verify_chain
 from shared.auth import Principal
+from shared.fields import Name
 from shared.http import require_if_match
 from shared.messaging import UnitOfWork
 from shared.problems import Problem
@@ -191,8 +192,8 @@ async def upload_evidence(
     request: Request,
     caller: Officer,
     kind: Annotated[str, Query(pattern="^(video|audio|photo|document|record)$")],
-    filename: Annotated[str, Query(min_length=1, max_length=255)],
-    captured_by: Annotated[str, Query(min_length=1, max_length=200)],
+    filename: Annotated[Name, Query(min_length=1, max_length=255)],
+    captured_by: Annotated[Name, Query(min_length=1, max_length=200)],
     captured_at: datetime,
 ) -> JSONResponse:
     """证据 / 全过程记录: the request body is the file, streamed to the content-addressed store (SHA-256)."""

@@ -11,9 +11,10 @@ from fastapi.responses import JSONResponse, Response
 from services.cases import records, reports
 from services.cases.case_tables import ReviewMeeting
 from services.cases.common import load, today
-from services.cases.domain.statistics import report_csv
+from services.cases.domain.statistics import report_rows
 from services.cases.record_schemas import DeadlineList, MeetingCreate, MeetingPublic
 from services.cases.web import Head, Staff, StatsReader, calendar_of, created, settings_of
+from shared.csv_export import csv_text
 from shared.messaging import UnitOfWork
 from shared.service import runtime_of
 
@@ -39,7 +40,7 @@ async def statistics(
     if wants_csv:
         name = f"statistics-{year}" + (f"-q{quarter}" if quarter else "") + ".csv"
         return Response(
-            report_csv(report),
+            csv_text(["metric", "value"], report_rows(report)),
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="{name}"'},
         )

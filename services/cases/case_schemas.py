@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from services.cases.domain.stages import Stage
 from shared.contracts.common import Medium
+from shared.fields import Fen, Name, Text
 
 
 class Input(BaseModel):
@@ -17,7 +18,7 @@ class Input(BaseModel):
 
 
 class TeamCreate(Input):
-    name: str = Field(min_length=1, max_length=100, description="执法队")
+    name: Name = Field(min_length=1, max_length=100, description="执法队")
 
 
 class TeamPublic(BaseModel):
@@ -26,12 +27,12 @@ class TeamPublic(BaseModel):
 
 
 class OfficerCreate(Input):
-    name: str = Field(min_length=1, max_length=100)
-    credential_number: str = Field(min_length=4, max_length=50, description="执法证号")
+    name: Name = Field(min_length=1, max_length=100)
+    credential_number: Text = Field(min_length=4, max_length=50, description="执法证号")
     credential_valid_until: date | None = None
     legal_qualification: bool = Field(default=False, description="法律职业资格 (required for legal reviewers)")
-    team_id: str | None = Field(default=None, max_length=36)
-    subject: str | None = Field(default=None, max_length=200, description="login subject of this officer")
+    team_id: Text | None = Field(default=None, max_length=36)
+    subject: Text | None = Field(default=None, max_length=200, description="login subject of this officer")
 
 
 class OfficerPublic(BaseModel):
@@ -50,10 +51,10 @@ class InspectionCreate(Input):
     """现场检查."""
 
     inspected_at: datetime
-    place: str = Field(min_length=1, max_length=300)
-    party_id: str | None = Field(default=None, max_length=36)
-    officer_ids: list[str] = Field(max_length=20, description="at least two officers with valid credentials")
-    findings: str = Field(min_length=1, max_length=20_000)
+    place: Text = Field(min_length=1, max_length=300)
+    party_id: Text | None = Field(default=None, max_length=36)
+    officer_ids: list[Text] = Field(max_length=20, description="at least two officers with valid credentials")
+    findings: Text = Field(min_length=1, max_length=20_000)
     open_lead: bool = Field(default=False, description="open a lead (线索) from the findings")
 
 
@@ -79,9 +80,9 @@ class LeadSource(StrEnum):
 class LeadCreate(Input):
     source: LeadSource
     received_on: date
-    summary: str = Field(min_length=1, max_length=20_000)
-    party_id: str | None = Field(default=None, max_length=36)
-    town: str | None = Field(default=None, max_length=50)
+    summary: Text = Field(min_length=1, max_length=20_000)
+    party_id: Text | None = Field(default=None, max_length=36)
+    town: Name | None = Field(default=None, max_length=50)
 
 
 class LeadPublic(BaseModel):
@@ -109,7 +110,7 @@ class LeadList(BaseModel):
 
 
 class LeadDecline(Input):
-    reason: str = Field(min_length=1, max_length=5_000)
+    reason: Text = Field(min_length=1, max_length=5_000)
     decided_on: date
 
 
@@ -123,19 +124,19 @@ class CaseFlags(Input):
 class CaseFile(Input):
     """立案 (the head's decision on a lead)."""
 
-    lead_id: str = Field(max_length=36)
-    party_id: str = Field(max_length=36)
+    lead_id: Text = Field(max_length=36)
+    party_id: Text = Field(max_length=36)
     filed_on: date
-    investigator_ids: list[str] = Field(max_length=10, description="≥ 2 officers with valid credentials")
+    investigator_ids: list[Text] = Field(max_length=10, description="≥ 2 officers with valid credentials")
     medium: Medium | None = None
-    summary: str = Field(min_length=1, max_length=20_000)
-    team: str | None = Field(default=None, max_length=100, description="执法队; defaults to the investigators'")
+    summary: Text = Field(min_length=1, max_length=20_000)
+    team: Name | None = Field(default=None, max_length=100, description="执法队; defaults to the investigators'")
     flags: CaseFlags = Field(default_factory=CaseFlags)
 
 
 class ProposedPenalty(Input):
-    fine_fen: int = Field(default=0, ge=0)
-    confiscation_fen: int = Field(default=0, ge=0)
+    fine_fen: Fen = Field(default=0)
+    confiscation_fen: Fen = Field(default=0)
     licence_revocation: bool = False
     production_halt: bool = False
 
@@ -145,17 +146,17 @@ class Transition(Input):
 
     to: Stage
     on: date = Field(description="date of the step (Asia/Shanghai)")
-    note: str = Field(default="", max_length=5_000)
-    reason: str | None = Field(default=None, max_length=2_000)
-    reviewer_id: str | None = Field(default=None, max_length=36, description="审查人员 (review)")
+    note: Text = Field(default="", max_length=5_000)
+    reason: Text | None = Field(default=None, max_length=2_000)
+    reviewer_id: Text | None = Field(default=None, max_length=36, description="审查人员 (review)")
     proposed: ProposedPenalty | None = Field(default=None, description="拟处罚 (notice)")
     notice_received_on: date | None = None
     hearing_requested_on: date | None = None
     hearing_held_on: date | None = None
     party_answered_on: date | None = None
-    legal_reviewer_id: str | None = Field(default=None, max_length=36)
+    legal_reviewer_id: Text | None = Field(default=None, max_length=36)
     legal_opinion: Literal["agree", "improve", "disagree"] | None = None
-    meeting_id: str | None = Field(default=None, max_length=36)
+    meeting_id: Text | None = Field(default=None, max_length=36)
     paid_on: date | None = None
 
 
@@ -172,7 +173,7 @@ class Extension(Input):
     """延长办案期限: +30 by the head, a further +30 only by collective discussion."""
 
     by: Literal["head", "collective_discussion"]
-    meeting_id: str | None = Field(default=None, max_length=36)
+    meeting_id: Text | None = Field(default=None, max_length=36)
 
 
 class ExecutionRecord(Input):
@@ -180,7 +181,7 @@ class ExecutionRecord(Input):
 
     paid_on: date | None = None
     demand_on: date | None = None
-    paid_fen: int | None = Field(default=None, ge=0, description="amount paid, surcharge included")
+    paid_fen: Fen | None = Field(default=None, description="amount paid, surcharge included")
 
 
 class CasePublic(BaseModel):

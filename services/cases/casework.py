@@ -247,7 +247,7 @@ async def list_cases(
         late = col(Case.stage).in_(open_stages) & (col(Case.decision_due_on) < today())
         statement = statement.where(late if overdue else ~late)
     if officer:
-        statement = statement.where(col(Case.people).like(f"%,{officer},%"))
+        statement = statement.where(col(Case.people).contains(f",{officer},", autoescape=True))
     return await page(uow.session, statement, Case, cursor=cursor, limit=limit)
 
 

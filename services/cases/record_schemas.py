@@ -9,18 +9,19 @@ from pydantic import BaseModel, Field
 
 from services.cases.case_schemas import Input
 from shared.contracts.common import Medium
+from shared.fields import Fen, Name, Text
 
 
 class Attendee(Input):
-    name: str = Field(min_length=1, max_length=100)
-    role: str = Field(default="", max_length=100)
+    name: Name = Field(min_length=1, max_length=100)
+    role: Text = Field(default="", max_length=100)
     legal_counsel: bool = Field(default=False, description="法律顾问")
 
 
 class MeetingItem(Input):
-    case_id: str = Field(max_length=36)
-    outcome: str = Field(min_length=1, max_length=2_000, description="审议结果")
-    notes: str = Field(default="", max_length=5_000)
+    case_id: Text = Field(max_length=36)
+    outcome: Text = Field(min_length=1, max_length=2_000, description="审议结果")
+    notes: Text = Field(default="", max_length=5_000)
 
 
 class MeetingCreate(Input):
@@ -29,7 +30,7 @@ class MeetingCreate(Input):
     held_on: date
     attendees: list[Attendee] = Field(min_length=3, max_length=50)
     items: list[MeetingItem] = Field(min_length=1, max_length=100)
-    minutes: str = Field(min_length=1, max_length=50_000)
+    minutes: Text = Field(min_length=1, max_length=50_000)
 
 
 class MeetingPublic(BaseModel):
@@ -44,8 +45,8 @@ class ReferralFacts(Input):
     """Facts compared with the serious-pollution thresholds (法释〔2023〕7号)."""
 
     hazardous_waste_tonnes: float | None = Field(default=None, ge=0)
-    heavy_metal_multiple: dict[str, float] = Field(default_factory=dict, description="e.g. {'Pb': 3.4}")
-    illegal_gains_fen: int | None = Field(default=None, ge=0)
+    heavy_metal_multiple: dict[Text, float] = Field(default_factory=dict, description="e.g. {'Pb': 3.4}")
+    illegal_gains_fen: Fen | None = Field(default=None)
     water_intake_interrupted_hours: float | None = Field(default=None, ge=0)
     prior_penalties_two_years: int | None = Field(default=None, ge=0)
     monitoring_tampering: int | None = Field(default=None, ge=0, le=1)
@@ -53,11 +54,11 @@ class ReferralFacts(Input):
 
 
 class ReferralCreate(Input):
-    offence: str = Field(min_length=1, max_length=100, description="涉嫌罪名")
+    offence: Text = Field(min_length=1, max_length=100, description="涉嫌罪名")
     medium: Medium
-    summary: str = Field(min_length=1, max_length=20_000)
-    police_unit: str = Field(min_length=1, max_length=100)
-    package_items: list[str] = Field(min_length=1, max_length=100, description="移送材料清单")
+    summary: Text = Field(min_length=1, max_length=20_000)
+    police_unit: Name = Field(min_length=1, max_length=100)
+    package_items: list[Text] = Field(min_length=1, max_length=100, description="移送材料清单")
     facts: ReferralFacts = Field(default_factory=ReferralFacts)
     approved_on: date
 

@@ -49,9 +49,10 @@ async def search_parties(
 ) -> tuple[list[Party], str | None]:
     statement = select(Party)
     if q:
-        pattern = f"%{q}%"
+        # autoescape: a % or _ typed by staff is a character of the name, not a wildcard.
+        in_name = col(Party.name).contains(q, autoescape=True)
         statement = statement.where(
-            or_(col(Party.name).like(pattern), col(Party.credit_code) == q.upper(), col(Party.id_number) == q.upper())
+            or_(in_name, col(Party.credit_code) == q.upper(), col(Party.id_number) == q.upper())
         )
     if town:
         statement = statement.where(Party.town == town)

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from services.cases.domain.identifiers import is_valid_credit_code, is_valid_id_number
 from shared.contracts.common import DecisionKind, PartyType, PenaltyTerms
+from shared.fields import MAX_FEN, Name, Text
 
 
 class PartyInput(BaseModel):
@@ -16,14 +17,14 @@ class PartyInput(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    party_id: str | None = Field(default=None, max_length=36)
+    party_id: Text | None = Field(default=None, max_length=36)
     party_type: PartyType
-    name: str = Field(min_length=1, max_length=200, description="名称或姓名")
-    credit_code: str | None = Field(default=None, description="统一社会信用代码 (GB 32100-2015)")
-    id_number: str | None = Field(default=None, description="居民身份证号码 (GB 11643); never published")
-    legal_representative: str | None = Field(default=None, max_length=100, description="法定代表人")
-    address: str | None = Field(default=None, max_length=300)
-    town: str | None = Field(default=None, max_length=50, description="街镇")
+    name: Name = Field(min_length=1, max_length=200, description="名称或姓名")
+    credit_code: Text | None = Field(default=None, description="统一社会信用代码 (GB 32100-2015)")
+    id_number: Text | None = Field(default=None, description="居民身份证号码 (GB 11643); never published")
+    legal_representative: Name | None = Field(default=None, max_length=100, description="法定代表人")
+    address: Text | None = Field(default=None, max_length=300)
+    town: Name | None = Field(default=None, max_length=50, description="街镇")
 
     @model_validator(mode="after")
     def _check_identifiers(self) -> Self:
@@ -61,11 +62,11 @@ class SeizureTerms(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     action: Literal["seize", "extend", "release"] = "seize"
-    items: list[str] = Field(default_factory=list, max_length=500)
+    items: list[Text] = Field(default_factory=list, max_length=500)
     term_days: int | None = Field(default=None, ge=1)
     starts_on: date | None = None
     head_approval: bool = Field(default=False, description="负责人书面批准")
-    related_decision_id: str | None = Field(default=None, max_length=36)
+    related_decision_id: Text | None = Field(default=None, max_length=36)
 
 
 class DailyPenaltyTerms(BaseModel):
@@ -73,10 +74,16 @@ class DailyPenaltyTerms(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    order_decision_id: str | None = Field(default=None, max_length=36)
+    order_decision_id: Text | None = Field(default=None, max_length=36)
     recheck_on: date
-    daily_amount_fen: int = Field(ge=1)
+    daily_amount_fen: int = Field(ge=1, le=MAX_FEN)
     days: int = Field(ge=1)
+
+    @model_validator(mode="after")
+    def _total_within_ceiling(self) -> Self:
+        if self.daily_amount_fen * self.days > MAX_FEN:
+            raise ValueError(f"按日罚款总额超过上限 daily_amount_fen × days is over {MAX_FEN} fen")
+        return self
 
 
 class RestrictionTerms(BaseModel):
@@ -95,23 +102,23 @@ class DecisionCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kind: DecisionKind
-    case_id: str | None = Field(default=None, max_length=36)
+    case_id: Text | None = Field(default=None, max_length=36)
     decided_on: date = Field(description="决定日期")
     party: PartyInput
-    facts: str = Field(min_length=1, max_length=20_000, description="违法事实")
-    legal_basis: str = Field(min_length=1, max_length=5_000, description="法律依据")
-    violation_type: str = Field(default="", max_length=200)
+    facts: Text = Field(min_length=1, max_length=20_000, description="违法事实")
+    legal_basis: Text = Field(min_length=1, max_length=5_000, description="法律依据")
+    violation_type: Text = Field(default="", max_length=200)
     penalty: PenaltyTerms = Field(default_factory=PenaltyTerms)
-    evidence_summary: str = Field(default="", max_length=20_000, description="证据")
-    discretion: str = Field(default="", max_length=5_000, description="裁量理由")
+    evidence_summary: Text = Field(default="", max_length=20_000, description="证据")
+    discretion: Text = Field(default="", max_length=5_000, description="裁量理由")
     statements_adopted: bool | None = Field(default=None, description="陈述申辩是否采纳")
     penalty_valid_until: date | None = Field(default=None, description="处罚有效期")
-    licence_name: str | None = Field(default=None, max_length=200)
-    licence_number: str | None = Field(default=None, max_length=100)
+    licence_name: Text | None = Field(default=None, max_length=200)
+    licence_number: Text | None = Field(default=None, max_length=100)
     seizure: SeizureTerms | None = None
     daily_penalty: DailyPenaltyTerms | None = None
     restriction: RestrictionTerms | None = None
-    remarks: str = Field(default="", max_length=2_000)
+    remarks: Text = Field(default="", max_length=2_000)
 
     @model_validator(mode="after")
     def _terms_match_kind(self) -> Self:
@@ -166,14 +173,14 @@ class Revocation(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     revoked_on: date
-    reason: str = Field(min_length=1, max_length=2_000)
+    reason: Text = Field(min_length=1, max_length=2_000)
 
 
 class Amendment(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     amended_on: date
-    reason: str = Field(min_length=1, max_length=2_000)
-    facts: str | None = Field(default=None, min_length=1, max_length=20_000)
-    legal_basis: str | None = Field(default=None, min_length=1, max_length=5_000)
+    reason: Text = Field(min_length=1, max_length=2_000)
+    facts: Text | None = Field(default=None, min_length=1, max_length=20_000)
+    legal_basis: Text | None = Field(default=None, min_length=1, max_length=5_000)
     penalty: PenaltyTerms | None = None

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -14,6 +12,7 @@ from services.disclosure.domain.credit_china import FIELDS
 from services.disclosure.schemas import CreditRecordList, CreditRecordStaff
 from services.disclosure.tables import CreditRecord
 from shared.auth import Principal, Role
+from shared.csv_export import csv_text
 from shared.service import requires, runtime_of
 
 router = APIRouter(prefix="/api/v1/disclosure/credit-china", tags=["credit-china"])
@@ -55,13 +54,9 @@ async def records(
 )
 async def records_csv(request: Request, _caller: Staff) -> Response:
     """The upsert records in the upload template's column order, for manual upload."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([label for _, label in FIELDS])
-    for record in await _records(request, None, "upsert"):
-        writer.writerow([record.fields.get(key, "") for key, _ in FIELDS])
+    rows = [[record.fields.get(key, "") for key, _ in FIELDS] for record in await _records(request, None, "upsert")]
     return Response(
-        "\ufeff" + buffer.getvalue(),
+        csv_text([label for _, label in FIELDS], rows, bom=True),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="credit-china.csv"'},
     )

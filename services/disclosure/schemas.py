@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.contracts.common import DecisionKind
+from shared.fields import Name, Text
 
 
 class DueDate(BaseModel):
@@ -63,12 +64,12 @@ class PublicationEdit(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    party_name: str | None = Field(default=None, min_length=1, max_length=200)
-    facts: str | None = Field(default=None, min_length=1, max_length=20_000)
-    legal_basis: str | None = Field(default=None, min_length=1, max_length=5_000)
-    violation_type: str | None = Field(default=None, max_length=200)
-    penalty_summary: str | None = Field(default=None, max_length=5_000)
-    unredact_reason: str | None = Field(
+    party_name: Name | None = Field(default=None, min_length=1, max_length=200)
+    facts: Text | None = Field(default=None, min_length=1, max_length=20_000)
+    legal_basis: Text | None = Field(default=None, min_length=1, max_length=5_000)
+    violation_type: Text | None = Field(default=None, max_length=200)
+    penalty_summary: Text | None = Field(default=None, max_length=5_000)
+    unredact_reason: Text | None = Field(
         default=None,
         min_length=4,
         max_length=1_000,

@@ -6,8 +6,6 @@ decision keeps only its notice (number, kind, dates, reason).
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import UTC, date, datetime, time
 from xml.etree import ElementTree as ET
 
@@ -15,6 +13,7 @@ from pydantic import BaseModel, Field
 
 from services.disclosure.tables import Publication, WithdrawalNotice
 from shared.contracts.common import DecisionKind
+from shared.csv_export import csv_text
 
 KIND_LABELS: dict[str, str] = {
     DecisionKind.PENALTY: "行政处罚决定书",
@@ -165,11 +164,7 @@ def _csv_row(item: PublicDecision) -> list[str]:
 
 def render_csv(items: list[PublicDecision]) -> str:
     """UTF-8 with a byte-order mark, so spreadsheet programs read the Chinese correctly."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([label for _, label in CSV_COLUMNS])
-    writer.writerows(_csv_row(item) for item in items)
-    return "\ufeff" + buffer.getvalue()
+    return csv_text([label for _, label in CSV_COLUMNS], (_csv_row(item) for item in items), bom=True)
 
 
 def _stamp(day: date | None) -> str:

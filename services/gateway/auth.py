@@ -28,6 +28,7 @@ from services.gateway.revocation import AccountStates
 from services.gateway.routing import AccessZone
 from services.gateway.settings import GatewaySettings
 from shared.auth import Principal, Role, bearer_token, issue_token, verify_token
+from shared.fields import Text
 from shared.problems import PROBLEM_MEDIA_TYPE, Problem
 from shared.settings import CommonSettings
 
@@ -64,14 +65,14 @@ def _station_push(request: Request) -> bool:
 class TokenForm(BaseModel):
     """An OAuth2 token request (``application/x-www-form-urlencoded``)."""
 
-    grant_type: str | None = Field(
+    grant_type: Text | None = Field(
         default=None, description="`password` (staff) or `client_credentials` (police clients)"
     )
-    username: str | None = Field(default=None, description="Staff user name (password grant)")
-    password: str | None = Field(default=None, description="Staff password (password grant)")
-    client_id: str | None = Field(default=None, description="Client id, unless sent with HTTP Basic")
-    client_secret: str | None = Field(default=None, description="Client secret, unless sent with HTTP Basic")
-    scope: str | None = Field(default=None, description="Ignored: access follows the account's roles")
+    username: Text | None = Field(default=None, description="Staff user name (password grant)")
+    password: Text | None = Field(default=None, description="Staff password (password grant)")
+    client_id: Text | None = Field(default=None, description="Client id, unless sent with HTTP Basic")
+    client_secret: Text | None = Field(default=None, description="Client secret, unless sent with HTTP Basic")
+    scope: Text | None = Field(default=None, description="Ignored: access follows the account's roles")
 
 
 class TokenResponse(BaseModel):
@@ -95,9 +96,10 @@ def basic_credentials(request: Request) -> tuple[str, str] | None:
         client_id, sep, secret = base64.b64decode(encoded.strip(), validate=True).decode().partition(":")
     except (binascii.Error, UnicodeDecodeError) as exc:
         raise oauth_error(401, "invalid_client", "客户端凭据格式有误 Malformed Basic credentials", basic=True) from exc
-    if not sep:
+    client_id, secret = unquote_plus(client_id), unquote_plus(secret)
+    if not sep or "\x00" in client_id + secret:  # NUL: no database can look it up (PostgreSQL refuses it)
         raise oauth_error(401, "invalid_client", "客户端凭据格式有误 Malformed Basic credentials", basic=True)
-    return unquote_plus(client_id), unquote_plus(secret)
+    return client_id, secret
 
 
 async def password_grant(session: AsyncSession, form: TokenForm) -> Principal:

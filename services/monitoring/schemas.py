@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from services.monitoring.domain.aqi import Averaging
 from services.monitoring.domain.water import WaterBody
+from shared.fields import Name, Text
 
 StationKind = Literal["water_section", "air_station", "noise_point", "pollution_source"]
 Level = Literal["national", "municipal", "district"]
@@ -76,26 +77,26 @@ class NoiseAnswer(BaseModel):
 
 class EmissionLimit(Input):
     limit: float = Field(gt=0)
-    unit: str = Field(max_length=20)
+    unit: Text = Field(max_length=20)
 
 
 class StationBase(Input):
-    name: str = Field(min_length=1, max_length=200)
-    town: str = Field(min_length=1, max_length=100, description="镇街")
+    name: Name = Field(min_length=1, max_length=200)
+    town: Name = Field(min_length=1, max_length=100, description="镇街")
     level: Level = Field(description="国控 / 市控 / 区控")
     water_body: WaterBody | None = None
     target_class: WaterClass | None = Field(default=None, description="考核目标水质类别 (sections)")
     noise_kind: Literal["regional", "road_traffic"] | None = None
     latitude: float | None = Field(default=None, ge=-90, le=90)
     longitude: float | None = Field(default=None, ge=-180, le=180)
-    parameters: list[str] = Field(default_factory=list, max_length=100)
+    parameters: list[Text] = Field(default_factory=list, max_length=100)
     emission_limits: dict[str, EmissionLimit] = Field(default_factory=dict, description="排放限值 (sources)")
 
 
 class StationCreate(StationBase):
-    code: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$", description="HJ 212 MN")
+    code: Text = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$", description="HJ 212 MN")
     kind: StationKind
-    password: str | None = Field(default=None, min_length=6, max_length=64, description="HJ 212 PW")
+    password: Text | None = Field(default=None, min_length=6, max_length=64, description="HJ 212 PW")
 
     @model_validator(mode="after")
     def _kind_fields(self) -> StationCreate:
@@ -105,7 +106,7 @@ class StationCreate(StationBase):
 
 
 class StationUpdate(StationBase):
-    password: str | None = Field(default=None, min_length=6, max_length=64)
+    password: Text | None = Field(default=None, min_length=6, max_length=64)
 
 
 class StationOut(BaseModel):
@@ -144,10 +145,10 @@ class BatchResult(BaseModel):
 
 
 class ReviewRequest(Input):
-    station: str = Field(max_length=64)
+    station: Text = Field(max_length=64)
     day: date
     decision: Literal["confirm", "invalidate"]
-    reason: str = Field(min_length=1, max_length=500, description="审核理由")
+    reason: Text = Field(min_length=1, max_length=500, description="审核理由")
 
 
 class ReviewOut(BaseModel):

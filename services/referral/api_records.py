@@ -24,6 +24,7 @@ from services.referral.schemas import (
     StaffDocument,
 )
 from services.referral.views import deadline_view, file_response
+from shared.fields import Name, Text
 from shared.http import MAX_LIMIT
 from shared.idempotency import idempotent
 from shared.messaging import UnitOfWork
@@ -47,9 +48,9 @@ async def upload_document(
     caller: Writer,
     tools: ToolsDep,
     file: Annotated[UploadFile, File(description="the file (multipart/form-data)")],
-    name: Annotated[str | None, Form(max_length=300)] = None,
-    checklist_item: Annotated[str | None, Form(max_length=100, description="移送材料清单项")] = None,
-    evidence_id: Annotated[str | None, Form(max_length=64, description="fills in evidence cases referenced")] = None,
+    name: Annotated[Name | None, Form(max_length=300)] = None,
+    checklist_item: Annotated[Text | None, Form(max_length=100, description="移送材料清单项")] = None,
+    evidence_id: Annotated[Text | None, Form(max_length=64, description="fills in evidence cases referenced")] = None,
 ) -> StaffDocument:
     """Stored content-addressed with its SHA-256; the same content uploaded again returns the first document."""
     async with runtime_of(request).uow() as uow:

@@ -104,7 +104,7 @@ async def test_statistics_csv_roles_and_bad_input(local: Stack) -> None:
         answer = await editor.get(f"{API}/statistics", params={"year": 2021}, headers={"Accept": "text/csv"})
         assert answer.status_code == 200
         assert answer.headers["content-type"].startswith("text/csv")
-        assert "fines_total_fen,0" in answer.text
+        assert '"fines_total_fen","0"' in answer.text
         as_json = await ok(await editor.get(f"{API}/statistics", params={"year": 2021, "quarter": 3}))
         assert list(as_json) == [
             "year",

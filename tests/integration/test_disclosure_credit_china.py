@@ -130,4 +130,4 @@ async def test_every_record_delivered_exactly_once(local: Stack, receiver: tuple
     assert record["fields"]["fine_wan_yuan"] == "2.469"  # 24,690 元
     assert record["fields"]["party_type"] == "法人及非法人组织"
     header = exported.text.lstrip("\ufeff").splitlines()[0]
-    assert header.startswith("行政相对人名称*,行政相对人类别*,统一社会信用代码")
+    assert header.startswith('"行政相对人名称*","行政相对人类别*","统一社会信用代码"')

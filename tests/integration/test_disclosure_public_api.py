@@ -97,7 +97,7 @@ async def test_filters_cursor_pages_caching_cors_csv_and_atom(local: Stack) -> N
 
         csv_answer = await public.get("/public/v1/decisions.csv")
         lines = csv_answer.text.lstrip("\ufeff").strip().splitlines()
-        assert lines[0].startswith("编号,决定种类,文书编号")
+        assert lines[0].startswith('"编号","决定种类","文书编号"')
         assert len(lines) == 4
         feed = ET.fromstring((await public.get("/public/v1/decisions.atom")).content)
         assert len(feed.findall("{http://www.w3.org/2005/Atom}entry")) == 3

@@ -194,7 +194,7 @@ async def test_queries_aggregate_export_and_latest(local: Stack) -> None:
             "/api/v1/monitoring/readings", params=params | {"format": "csv", "aggregation": "day"}
         )
         assert exported.headers["content-type"].startswith("text/csv")
-        assert exported.text.splitlines()[0] == "period,mean,min,max,count"
+        assert exported.text.splitlines()[0] == '"period","mean","min","max","count"'
         latest = (await http.get("/api/v1/monitoring/latest", params={"station": a})).json()["items"]
         assert [(x["parameter"], x["value"], x["time"][:19]) for x in latest] == [("pm25", 51.0, "2021-06-02T15:00:00")]
         bad = await http.get("/api/v1/monitoring/readings", params=params | {"end": "2021-05-01T00:00:00+08:00"})

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 from typing import Any
 
@@ -46,11 +44,3 @@ def report_rows(report: dict[str, Any]) -> list[tuple[str, object]]:
         else:
             rows.append((key, "" if value is None else value))
     return rows
-
-
-def report_csv(report: dict[str, Any]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["metric", "value"])
-    writer.writerows(report_rows(report))
-    return out.getvalue()

@@ -50,7 +50,8 @@ def _basic(header: str) -> tuple[str, str] | None:
         code, sep, password = base64.b64decode(value.strip(), validate=True).decode().partition(":")
     except (binascii.Error, UnicodeDecodeError):
         return None
-    return (code, password) if sep else None
+    # NUL: no station code holds it, and PostgreSQL refuses it in a lookup.
+    return (code, password) if sep and "\x00" not in code + password else None
 
 
 def client_address(request: Request) -> str:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from datetime import datetime
 from typing import Annotated, Any
@@ -18,6 +16,7 @@ from services.monitoring.handlers.batch import ingest_batch
 from services.monitoring.handlers.queries import Aggregation, aggregated_readings, latest_values, raw_readings
 from services.monitoring.schemas import BatchResult
 from services.monitoring.settings import MonitoringSettings
+from shared.csv_export import csv_text
 from shared.problems import Problem
 from shared.service import runtime_of
 from shared.web import correlation_id
@@ -120,12 +119,13 @@ async def query_readings(
 
 
 def _csv(rows: list[dict[str, Any]]) -> Response:
-    out = io.StringIO()
-    if rows:
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    return Response(out.getvalue(), media_type="text/csv; charset=utf-8")
+    """Rows of one shape (raw or aggregated); no rows, an empty document."""
+    if not rows:
+        return Response("", media_type="text/csv; charset=utf-8")
+    header = list(rows[0])
+    return Response(
+        csv_text(header, ([row.get(key) for key in header] for row in rows)), media_type="text/csv; charset=utf-8"
+    )
 
 
 @router.get("/latest", operation_id="latest_readings")

@@ -78,6 +78,8 @@ def _text(row: Mapping[str, object], name: str, default: str = "", limit: int = 
         raise RowError(f"{name} must be text")
     if len(value) > limit:
         raise RowError(f"{name} longer than {limit}")
+    if not value.isprintable():  # NUL (which PostgreSQL cannot store), other controls, bidi marks
+        raise RowError(f"{name} contains control characters")
     return value.strip()
 
 
@@ -133,7 +135,7 @@ def _fast_text(row: dict[str, object], name: str, default: str) -> str | None:
     value = row.get(name)
     if value is None or value == "":
         return default or None
-    if type(value) is not str or len(value) > _LIMITS[name]:
+    if type(value) is not str or len(value) > _LIMITS[name] or not value.isprintable():
         return None
     return value.strip()
 
