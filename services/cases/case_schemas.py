@@ -9,6 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.cases.domain.stages import Stage
+from shared.bounds import MAX_FEN, LegalDate, LegalDateTime
 from shared.contracts.common import Medium
 
 
@@ -28,7 +29,7 @@ class TeamPublic(BaseModel):
 class OfficerCreate(Input):
     name: str = Field(min_length=1, max_length=100)
     credential_number: str = Field(min_length=4, max_length=50, description="执法证号")
-    credential_valid_until: date | None = None
+    credential_valid_until: LegalDate | None = None
     legal_qualification: bool = Field(default=False, description="法律职业资格 (required for legal reviewers)")
     team_id: str | None = Field(default=None, max_length=36)
     subject: str | None = Field(default=None, max_length=200, description="login subject of this officer")
@@ -49,7 +50,7 @@ class OfficerPublic(BaseModel):
 class InspectionCreate(Input):
     """现场检查."""
 
-    inspected_at: datetime
+    inspected_at: LegalDateTime
     place: str = Field(min_length=1, max_length=300)
     party_id: str | None = Field(default=None, max_length=36)
     officer_ids: list[str] = Field(max_length=20, description="at least two officers with valid credentials")
@@ -78,7 +79,7 @@ class LeadSource(StrEnum):
 
 class LeadCreate(Input):
     source: LeadSource
-    received_on: date
+    received_on: LegalDate
     summary: str = Field(min_length=1, max_length=20_000)
     party_id: str | None = Field(default=None, max_length=36)
     town: str | None = Field(default=None, max_length=50)
@@ -110,7 +111,7 @@ class LeadList(BaseModel):
 
 class LeadDecline(Input):
     reason: str = Field(min_length=1, max_length=5_000)
-    decided_on: date
+    decided_on: LegalDate
 
 
 class CaseFlags(Input):
@@ -125,7 +126,7 @@ class CaseFile(Input):
 
     lead_id: str = Field(max_length=36)
     party_id: str = Field(max_length=36)
-    filed_on: date
+    filed_on: LegalDate
     investigator_ids: list[str] = Field(max_length=10, description="≥ 2 officers with valid credentials")
     medium: Medium | None = None
     summary: str = Field(min_length=1, max_length=20_000)
@@ -134,8 +135,8 @@ class CaseFile(Input):
 
 
 class ProposedPenalty(Input):
-    fine_fen: int = Field(default=0, ge=0)
-    confiscation_fen: int = Field(default=0, ge=0)
+    fine_fen: int = Field(default=0, ge=0, le=MAX_FEN)
+    confiscation_fen: int = Field(default=0, ge=0, le=MAX_FEN)
     licence_revocation: bool = False
     production_halt: bool = False
 
@@ -144,28 +145,28 @@ class Transition(Input):
     """Move a case to its next stage; the fields the target stage needs."""
 
     to: Stage
-    on: date = Field(description="date of the step (Asia/Shanghai)")
+    on: LegalDate = Field(description="date of the step (Asia/Shanghai)")
     note: str = Field(default="", max_length=5_000)
     reason: str | None = Field(default=None, max_length=2_000)
     reviewer_id: str | None = Field(default=None, max_length=36, description="审查人员 (review)")
     proposed: ProposedPenalty | None = Field(default=None, description="拟处罚 (notice)")
-    notice_received_on: date | None = None
-    hearing_requested_on: date | None = None
-    hearing_held_on: date | None = None
-    party_answered_on: date | None = None
+    notice_received_on: LegalDate | None = None
+    hearing_requested_on: LegalDate | None = None
+    hearing_held_on: LegalDate | None = None
+    party_answered_on: LegalDate | None = None
     legal_reviewer_id: str | None = Field(default=None, max_length=36)
     legal_opinion: Literal["agree", "improve", "disagree"] | None = None
     meeting_id: str | None = Field(default=None, max_length=36)
-    paid_on: date | None = None
+    paid_on: LegalDate | None = None
 
 
 class ClockStopStart(Input):
     reason: Literal["testing", "appraisal", "public_notice", "service"]
-    started_on: date
+    started_on: LegalDate
 
 
 class ClockStopEnd(Input):
-    ended_on: date
+    ended_on: LegalDate
 
 
 class Extension(Input):
@@ -178,9 +179,9 @@ class Extension(Input):
 class ExecutionRecord(Input):
     """执行: payment received (缴纳) and/or the formal demand (催告) before court enforcement."""
 
-    paid_on: date | None = None
-    demand_on: date | None = None
-    paid_fen: int | None = Field(default=None, ge=0, description="amount paid, surcharge included")
+    paid_on: LegalDate | None = None
+    demand_on: LegalDate | None = None
+    paid_fen: int | None = Field(default=None, ge=0, le=MAX_FEN, description="amount paid, surcharge included")
 
 
 class CasePublic(BaseModel):

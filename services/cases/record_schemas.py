@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from services.cases.case_schemas import Input
+from shared.bounds import MAX_FEN, LegalDate
 from shared.contracts.common import Medium
 
 
@@ -26,7 +27,7 @@ class MeetingItem(Input):
 class MeetingCreate(Input):
     """案件审议会."""
 
-    held_on: date
+    held_on: LegalDate
     attendees: list[Attendee] = Field(min_length=3, max_length=50)
     items: list[MeetingItem] = Field(min_length=1, max_length=100)
     minutes: str = Field(min_length=1, max_length=50_000)
@@ -45,9 +46,9 @@ class ReferralFacts(Input):
 
     hazardous_waste_tonnes: float | None = Field(default=None, ge=0)
     heavy_metal_multiple: dict[str, float] = Field(default_factory=dict, description="e.g. {'Pb': 3.4}")
-    illegal_gains_fen: int | None = Field(default=None, ge=0)
+    illegal_gains_fen: int | None = Field(default=None, ge=0, le=MAX_FEN)
     water_intake_interrupted_hours: float | None = Field(default=None, ge=0)
-    prior_penalties_two_years: int | None = Field(default=None, ge=0)
+    prior_penalties_two_years: int | None = Field(default=None, ge=0, le=1000)
     monitoring_tampering: int | None = Field(default=None, ge=0, le=1)
     hidden_discharge: int | None = Field(default=None, ge=0, le=1)
 
@@ -59,7 +60,7 @@ class ReferralCreate(Input):
     police_unit: str = Field(min_length=1, max_length=100)
     package_items: list[str] = Field(min_length=1, max_length=100, description="移送材料清单")
     facts: ReferralFacts = Field(default_factory=ReferralFacts)
-    approved_on: date
+    approved_on: LegalDate
 
 
 class ReferralPublic(BaseModel):

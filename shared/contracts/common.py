@@ -6,6 +6,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.bounds import MAX_FEN
+
 
 class DecisionKind(StrEnum):
     """决定种类 — the decision kinds of domain §2."""
@@ -58,8 +60,8 @@ class PenaltyTerms(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    fine_fen: int = Field(default=0, ge=0, description="罚款, in fen")
-    confiscation_fen: int = Field(default=0, ge=0, description="没收违法所得, in fen")
+    fine_fen: int = Field(default=0, ge=0, le=MAX_FEN, description="罚款, in fen")
+    confiscation_fen: int = Field(default=0, ge=0, le=MAX_FEN, description="没收违法所得, in fen")
     warning: bool = Field(default=False, description="警告")
     licence_measure: str | None = Field(default=None, description="暂扣/吊销许可证 etc.")
     other_measures: list[str] = Field(default_factory=list, description="责令停产整治 etc.")
