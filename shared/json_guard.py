@@ -2,7 +2,8 @@
 
 The standard library parses by recursion: a body nested a thousand deep raises ``RecursionError`` wherever it is
 parsed or walked again (validation, storage, logging). Python refuses integers of more than 4,300 digits, and
-``1e999``, ``NaN`` and ``Infinity`` parse as floats no response can carry. ``parse_json`` refuses all of these with
+``1e999``, ``NaN`` and ``Infinity`` parse as floats no response can carry, and an integer beyond a float's range
+raises ``OverflowError`` wherever it meets one. ``parse_json`` refuses all of these with
 a 400 problem; ``JsonBodyGuard`` applies it to every JSON body a service receives (and to bodies without a media
 type, which FastAPI reads as JSON) and leaves the parsed document in ``request.state.json_body``.
 """
@@ -24,6 +25,7 @@ from shared.problems import Problem, problem_response
 MAX_JSON_DEPTH = 200
 # A literal that may overflow a float: an exponent of three digits or more, or 309 digits in a row.
 _MAY_OVERFLOW = re.compile(rb"[0-9.][eE][+]?[0-9]{3}|[0-9]{309}")
+_FLOAT_MAX_BITS = 1023  # from 2**1023 on, integers come near the largest float and some round beyond it
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
@@ -54,7 +56,7 @@ def parse_json(body: bytes) -> Any:
         if "number out of range" in str(exc):
             raise _not_finite() from exc
         value = _standard_library(body)  # other encodings than UTF-8, lone surrogates
-    if _MAY_OVERFLOW.search(body) and not _all_finite(value):
+    if _MAY_OVERFLOW.search(body) and not _within_float_range(value):
         raise _not_finite()
     return value
 
@@ -66,12 +68,15 @@ def _standard_library(body: bytes) -> Any:
         raise too_deep() from exc
 
 
-def _all_finite(value: Any) -> bool:
-    """True when no float in the document is infinite (walked without recursion: the depth is bounded anyway)."""
+def _within_float_range(value: Any) -> bool:
+    """True when every number of the document is a finite float or an integer a float can hold (walked without
+    recursion: the depth is bounded anyway)."""
     pending = [value]
     while pending:
         item = pending.pop()
         if isinstance(item, float) and not math.isfinite(item):
+            return False
+        if isinstance(item, int) and abs(item).bit_length() > _FLOAT_MAX_BITS:
             return False
         if isinstance(item, dict):
             pending.extend(item.values())
