@@ -186,6 +186,7 @@ async def test_gateway_merged_api_holds_under_fuzzing(running: Stack) -> None:
 
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T")
+MONTH = re.compile(r"^\d{4}-\d{2}$")
 DEEP_BODIES = {
     "deep array": b"[" * 1500 + b"]" * 1500,
     "deep object": b'{"a":' * 1500 + b"1" + b"}" * 1500,
@@ -222,6 +223,8 @@ def extremes(value: Any) -> list[Any]:
         return [1.7e308, -1.7e308, 10.0**300]
     if DATE.match(str(value)):
         return ["9999-12-31", "0001-01-01"]
+    if MONTH.match(str(value)):
+        return ["9999-12", "1000-01"]
     if DATE_TIME.match(str(value)):
         return ["9999-12-31T23:59:59+14:00", "0001-01-01T00:00:00-14:00", "9999-12-31T23:59:59"]
     return ["x" * 5000]

@@ -155,13 +155,9 @@ async def test_deeply_nested_json_is_a_400_problem_on_every_json_route(system: S
             assert_problem(await staff.post(path, content=body, headers=headers), 400)
         assert_problem(await staff.post(BATCH, content=body), 400)  # no media type: read as JSON all the same
         assert_problem(await police.post("/police/v1/referrals/x/receipt", content=body, headers=headers), 400)
-
-
-async def test_nesting_within_the_bound_is_judged_by_the_route(system: System) -> None:
-    async with system.client(system.staff_token("admin")) as staff:
+        # Within the bound the body reaches the route, which judges it.
         nested = {"station": "S1", "parameter": "pm25", "value": json.loads("[" * 150 + "]" * 150)}
-        answer = await staff.post(BATCH, json=[nested])
-        assert_problem(answer, 422)
+        assert assert_problem(await staff.post(BATCH, json=[nested]), 422)["type"].endswith("no-valid-readings")
 
 
 @pytest.mark.parametrize("case", list(OUT_OF_RANGE_NUMBERS))
