@@ -295,7 +295,7 @@ async def send_extremes(stack: Stack, service: str) -> list[str]:
     return failures
 
 
-@pytest.mark.parametrize("service", ["cases", "disclosure", "referral", "monitoring"])
+@pytest.mark.parametrize("service", ["cases", "disclosure", "referral", "monitoring", "gateway"])
 async def test_extreme_values_are_refused_not_500(running: Stack, service: str) -> None:
     failures = await send_extremes(running, service)
     assert not failures, "\n".join(failures)
