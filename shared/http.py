@@ -6,13 +6,18 @@ import base64
 import binascii
 import hashlib
 import json
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import Request, Response
+from pydantic import BaseModel, ValidationError
 
 from shared.problems import Problem
 
 MAX_LIMIT = 100
+# Longer than any cursor this project issues; a longer one is refused before it is decoded.
+MAX_CURSOR_LENGTH = 300
+
+P = TypeVar("P", bound=BaseModel)
 
 
 def encode_cursor(position: dict[str, Any]) -> str:
@@ -21,18 +26,37 @@ def encode_cursor(position: dict[str, Any]) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+def invalid_cursor() -> Problem:
+    """A cursor this service did not issue: malformed, of another list, or out of range (422, never a 500)."""
+    return Problem(422, "游标无效 Invalid cursor", slug="invalid-cursor")
+
+
 def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
     if not cursor:
         return None
+    if len(cursor) > MAX_CURSOR_LENGTH:
+        raise invalid_cursor()
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         position = json.loads(raw)
-    except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
-        raise Problem(400, "游标无效 Invalid cursor", slug="invalid-cursor") from exc
+    except (binascii.Error, ValueError, UnicodeDecodeError, RecursionError) as exc:
+        raise invalid_cursor() from exc
     # NUL in a position would reach the database, which (PostgreSQL) cannot compare it.
     if not isinstance(position, dict) or "\x00" in json.dumps(position, ensure_ascii=False):
-        raise Problem(400, "游标无效 Invalid cursor", slug="invalid-cursor")
+        raise invalid_cursor()
     return position
+
+
+def decode_position(cursor: str | None, shape: type[P]) -> P | None:
+    """The cursor's position checked against ``shape`` (bounded fields), so the database never sees a value out
+    of its range: a huge number, a date near year 9999, a time without a zone."""
+    position = decode_cursor(cursor)
+    if position is None:
+        return None
+    try:
+        return shape.model_validate(position)
+    except ValidationError as exc:
+        raise invalid_cursor() from exc
 
 
 def etag_of(*parts: object) -> str:

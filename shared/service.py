@@ -12,10 +12,12 @@ from fastapi import APIRouter, FastAPI, Request
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
+from starlette.middleware import Middleware
 
 from shared.audit_schedule import audit_chain_check
 from shared.auth import Principal, Role, Zone, principal_dependency, require_roles
 from shared.db import create_engine, migrate, session_factory
+from shared.json_guard import JsonBodyGuard
 from shared.messaging import InProcessBus, Messaging, Subscription, UnitOfWork
 from shared.settings import ServiceSettings
 from shared.web import create_http_app
@@ -91,6 +93,8 @@ def build_service_app(spec: ServiceSpec, settings: ServiceSettings, *, bus: InPr
         ready_checks=[("database", database_ready), ("bus", bus_ready)],
         routers=spec.routers,
     )
+    # Innermost, so a refused body's problem carries the request ID.
+    app.user_middleware.append(Middleware(JsonBodyGuard))
     app.state.settings = settings
     app.state.current_principal = principal_dependency(settings.common)
     return app

@@ -25,6 +25,13 @@ _ONE_DAY = timedelta(days=1)
 _OVERRIDE_KEYS = frozenset({"holidays", "workdays"})
 
 
+class CalendarOverflow(ValueError):
+    """A deadline past the last date Python can represent (9999-12-31); callers bound their dates first."""
+
+    def __init__(self, start: date, days: int) -> None:
+        super().__init__(f"{days} days after {start.isoformat()} is beyond {date.max.isoformat()}")
+
+
 @dataclass(frozen=True)
 class Deadline:
     """A computed due date (期限届满日); ``provisional`` when a year involved had no official calendar yet."""
@@ -105,19 +112,25 @@ class WorkCalendar:
         """
         _check_non_negative(days)
         day, remaining = start, days
-        while remaining:
-            day += _ONE_DAY
-            if self.is_workday(day):
-                remaining -= 1
+        try:
+            while remaining:
+                day += _ONE_DAY
+                if self.is_workday(day):
+                    remaining -= 1
+        except OverflowError:
+            raise CalendarOverflow(start, days) from None
         return Deadline(due_on=day, provisional=self._provisional(start + _ONE_DAY, day))
 
     def add_calendar_days(self, start: date, days: int) -> Deadline:
         """``start`` plus ``days`` calendar days (自然日); a non-working end day rolls to the next working day."""
         _check_non_negative(days)
-        target = start + timedelta(days=days)
-        day = target
-        while not self.is_workday(day):
-            day += _ONE_DAY
+        try:
+            target = start + timedelta(days=days)
+            day = target
+            while not self.is_workday(day):
+                day += _ONE_DAY
+        except OverflowError:
+            raise CalendarOverflow(start, days) from None
         return Deadline(due_on=day, provisional=self._provisional(target, day))
 
     def working_days_between(self, start: date, end: date) -> int:

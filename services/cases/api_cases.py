@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -26,6 +25,7 @@ from services.cases.record_schemas import EvidencePublic, ReferralCreate, Referr
 from services.cases.web import Head, Officer, Reviewer, Staff, calendar_of, created, settings_of
 from shared.audit import history, verify_chain
 from shared.auth import Principal
+from shared.bounds import LegalDateTime
 from shared.fields import Name
 from shared.http import require_if_match
 from shared.messaging import UnitOfWork
@@ -194,7 +194,7 @@ async def upload_evidence(
     kind: Annotated[str, Query(pattern="^(video|audio|photo|document|record)$")],
     filename: Annotated[Name, Query(min_length=1, max_length=255)],
     captured_by: Annotated[Name, Query(min_length=1, max_length=200)],
-    captured_at: datetime,
+    captured_at: LegalDateTime,
 ) -> JSONResponse:
     """证据 / 全过程记录: the request body is the file, streamed to the content-addressed store (SHA-256)."""
     if captured_at.tzinfo is None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -14,6 +13,7 @@ from services.cases.common import load, today
 from services.cases.domain.statistics import report_rows
 from services.cases.record_schemas import DeadlineList, MeetingCreate, MeetingPublic
 from services.cases.web import Head, Staff, StatsReader, calendar_of, created, settings_of
+from shared.bounds import LegalDate
 from shared.csv_export import csv_text
 from shared.messaging import UnitOfWork
 from shared.service import runtime_of
@@ -52,7 +52,7 @@ async def deadline_watch(
     request: Request,
     caller: Staff,
     within: Annotated[int, Query(ge=0, le=366, description="days ahead")] = 7,
-    as_of: Annotated[date | None, Query(description="default: today in Asia/Shanghai")] = None,
+    as_of: Annotated[LegalDate | None, Query(description="default: today in Asia/Shanghai")] = None,
 ) -> DeadlineList:
     """期限预警: every step due within ``within`` days or overdue, per case and step (and open leads)."""
     day = as_of or today()

@@ -9,6 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.cases.domain.stages import Stage
+from shared.bounds import LegalDate, LegalDateTime
 from shared.contracts.common import Medium
 from shared.fields import Fen, Name, Text
 
@@ -29,7 +30,7 @@ class TeamPublic(BaseModel):
 class OfficerCreate(Input):
     name: Name = Field(min_length=1, max_length=100)
     credential_number: Text = Field(min_length=4, max_length=50, description="执法证号")
-    credential_valid_until: date | None = None
+    credential_valid_until: LegalDate | None = None
     legal_qualification: bool = Field(default=False, description="法律职业资格 (required for legal reviewers)")
     team_id: Text | None = Field(default=None, max_length=36)
     subject: Text | None = Field(default=None, max_length=200, description="login subject of this officer")
@@ -50,7 +51,7 @@ class OfficerPublic(BaseModel):
 class InspectionCreate(Input):
     """现场检查."""
 
-    inspected_at: datetime
+    inspected_at: LegalDateTime
     place: Text = Field(min_length=1, max_length=300)
     party_id: Text | None = Field(default=None, max_length=36)
     officer_ids: list[Text] = Field(max_length=20, description="at least two officers with valid credentials")
@@ -79,7 +80,7 @@ class LeadSource(StrEnum):
 
 class LeadCreate(Input):
     source: LeadSource
-    received_on: date
+    received_on: LegalDate
     summary: Text = Field(min_length=1, max_length=20_000)
     party_id: Text | None = Field(default=None, max_length=36)
     town: Name | None = Field(default=None, max_length=50)
@@ -111,7 +112,7 @@ class LeadList(BaseModel):
 
 class LeadDecline(Input):
     reason: Text = Field(min_length=1, max_length=5_000)
-    decided_on: date
+    decided_on: LegalDate
 
 
 class CaseFlags(Input):
@@ -126,7 +127,7 @@ class CaseFile(Input):
 
     lead_id: Text = Field(max_length=36)
     party_id: Text = Field(max_length=36)
-    filed_on: date
+    filed_on: LegalDate
     investigator_ids: list[Text] = Field(max_length=10, description="≥ 2 officers with valid credentials")
     medium: Medium | None = None
     summary: Text = Field(min_length=1, max_length=20_000)
@@ -145,28 +146,28 @@ class Transition(Input):
     """Move a case to its next stage; the fields the target stage needs."""
 
     to: Stage
-    on: date = Field(description="date of the step (Asia/Shanghai)")
+    on: LegalDate = Field(description="date of the step (Asia/Shanghai)")
     note: Text = Field(default="", max_length=5_000)
     reason: Text | None = Field(default=None, max_length=2_000)
     reviewer_id: Text | None = Field(default=None, max_length=36, description="审查人员 (review)")
     proposed: ProposedPenalty | None = Field(default=None, description="拟处罚 (notice)")
-    notice_received_on: date | None = None
-    hearing_requested_on: date | None = None
-    hearing_held_on: date | None = None
-    party_answered_on: date | None = None
+    notice_received_on: LegalDate | None = None
+    hearing_requested_on: LegalDate | None = None
+    hearing_held_on: LegalDate | None = None
+    party_answered_on: LegalDate | None = None
     legal_reviewer_id: Text | None = Field(default=None, max_length=36)
     legal_opinion: Literal["agree", "improve", "disagree"] | None = None
     meeting_id: Text | None = Field(default=None, max_length=36)
-    paid_on: date | None = None
+    paid_on: LegalDate | None = None
 
 
 class ClockStopStart(Input):
     reason: Literal["testing", "appraisal", "public_notice", "service"]
-    started_on: date
+    started_on: LegalDate
 
 
 class ClockStopEnd(Input):
-    ended_on: date
+    ended_on: LegalDate
 
 
 class Extension(Input):
@@ -179,8 +180,8 @@ class Extension(Input):
 class ExecutionRecord(Input):
     """执行: payment received (缴纳) and/or the formal demand (催告) before court enforcement."""
 
-    paid_on: date | None = None
-    demand_on: date | None = None
+    paid_on: LegalDate | None = None
+    demand_on: LegalDate | None = None
     paid_fen: Fen | None = Field(default=None, description="amount paid, surcharge included")
 
 

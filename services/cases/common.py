@@ -7,11 +7,13 @@ from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel, col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from shared.http import decode_cursor, encode_cursor
+from shared.bounds import LegalAwareDateTime
+from shared.http import decode_position, encode_cursor
 from shared.messaging import UnitOfWork
 from shared.problems import Problem
 
@@ -47,19 +49,23 @@ async def flush_unique(uow: UnitOfWork, detail: str, *, slug: str) -> None:
         raise Problem(409, detail, slug=slug) from exc
 
 
+class CreatedPosition(BaseModel):
+    """A keyset cursor of the cases lists: the last row's creation time and id."""
+
+    model_config = ConfigDict(extra="forbid")
+    t: LegalAwareDateTime
+    id: str = Field(max_length=36)
+
+
 async def page(
     session: AsyncSession, statement: Any, model: type[T], *, cursor: str | None, limit: int
 ) -> tuple[list[T], str | None]:
     """Keyset page ordered by (created_at, id); the cursor holds the last row's position."""
-    position = decode_cursor(cursor)
+    position = decode_position(cursor, CreatedPosition)
     fields: Any = model
     created, ident = col(fields.created_at), col(fields.id)
     if position is not None:
-        try:
-            after = datetime.fromisoformat(str(position["t"]))
-            last_id = str(position["id"])
-        except (KeyError, ValueError) as exc:
-            raise Problem(400, "游标无效 Invalid cursor", slug="invalid-cursor") from exc
+        after, last_id = position.t, position.id
         statement = statement.where((created > after) | ((created == after) & (ident > last_id)))
     rows = list((await session.exec(statement.order_by(created, ident).limit(limit + 1))).all())
     if len(rows) <= limit:

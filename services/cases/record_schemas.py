@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from services.cases.case_schemas import Input
+from shared.bounds import LegalDate
 from shared.contracts.common import Medium
 from shared.fields import Fen, Name, Text
 
@@ -27,7 +28,7 @@ class MeetingItem(Input):
 class MeetingCreate(Input):
     """案件审议会."""
 
-    held_on: date
+    held_on: LegalDate
     attendees: list[Attendee] = Field(min_length=3, max_length=50)
     items: list[MeetingItem] = Field(min_length=1, max_length=100)
     minutes: Text = Field(min_length=1, max_length=50_000)
@@ -48,7 +49,7 @@ class ReferralFacts(Input):
     heavy_metal_multiple: dict[Text, float] = Field(default_factory=dict, description="e.g. {'Pb': 3.4}")
     illegal_gains_fen: Fen | None = Field(default=None)
     water_intake_interrupted_hours: float | None = Field(default=None, ge=0)
-    prior_penalties_two_years: int | None = Field(default=None, ge=0)
+    prior_penalties_two_years: int | None = Field(default=None, ge=0, le=1000)
     monitoring_tampering: int | None = Field(default=None, ge=0, le=1)
     hidden_discharge: int | None = Field(default=None, ge=0, le=1)
 
@@ -60,7 +61,7 @@ class ReferralCreate(Input):
     police_unit: Name = Field(min_length=1, max_length=100)
     package_items: list[Text] = Field(min_length=1, max_length=100, description="移送材料清单")
     facts: ReferralFacts = Field(default_factory=ReferralFacts)
-    approved_on: date
+    approved_on: LegalDate
 
 
 class ReferralPublic(BaseModel):

@@ -8,6 +8,7 @@ from typing import Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from services.cases.domain.identifiers import is_valid_credit_code, is_valid_id_number
+from shared.bounds import MAX_DAYS, LegalDate
 from shared.contracts.common import DecisionKind, PartyType, PenaltyTerms
 from shared.fields import MAX_FEN, Name, Text
 
@@ -64,7 +65,7 @@ class SeizureTerms(BaseModel):
     action: Literal["seize", "extend", "release"] = "seize"
     items: list[Text] = Field(default_factory=list, max_length=500)
     term_days: int | None = Field(default=None, ge=1)
-    starts_on: date | None = None
+    starts_on: LegalDate | None = None
     head_approval: bool = Field(default=False, description="负责人书面批准")
     related_decision_id: Text | None = Field(default=None, max_length=36)
 
@@ -75,7 +76,7 @@ class DailyPenaltyTerms(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     order_decision_id: Text | None = Field(default=None, max_length=36)
-    recheck_on: date
+    recheck_on: LegalDate
     daily_amount_fen: int = Field(ge=1, le=MAX_FEN)
     days: int = Field(ge=1)
 
@@ -92,7 +93,7 @@ class RestrictionTerms(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     mode: Literal["restrict", "halt"]
-    months: int = Field(ge=1)
+    months: int = Field(ge=1, le=MAX_DAYS // 30)
     extension: bool = False
 
 
@@ -103,7 +104,7 @@ class DecisionCreate(BaseModel):
 
     kind: DecisionKind
     case_id: Text | None = Field(default=None, max_length=36)
-    decided_on: date = Field(description="决定日期")
+    decided_on: LegalDate = Field(description="决定日期")
     party: PartyInput
     facts: Text = Field(min_length=1, max_length=20_000, description="违法事实")
     legal_basis: Text = Field(min_length=1, max_length=5_000, description="法律依据")
@@ -112,7 +113,7 @@ class DecisionCreate(BaseModel):
     evidence_summary: Text = Field(default="", max_length=20_000, description="证据")
     discretion: Text = Field(default="", max_length=5_000, description="裁量理由")
     statements_adopted: bool | None = Field(default=None, description="陈述申辩是否采纳")
-    penalty_valid_until: date | None = Field(default=None, description="处罚有效期")
+    penalty_valid_until: LegalDate | None = Field(default=None, description="处罚有效期")
     licence_name: Text | None = Field(default=None, max_length=200)
     licence_number: Text | None = Field(default=None, max_length=100)
     seizure: SeizureTerms | None = None
@@ -164,7 +165,7 @@ class ServiceRecord(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    served_on: date
+    served_on: LegalDate
     method: Literal["on_the_spot", "direct", "mail", "electronic", "public_notice", "left_at_address", "entrusted"]
     electronic_consent: bool = False
 
@@ -172,14 +173,14 @@ class ServiceRecord(BaseModel):
 class Revocation(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    revoked_on: date
+    revoked_on: LegalDate
     reason: Text = Field(min_length=1, max_length=2_000)
 
 
 class Amendment(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    amended_on: date
+    amended_on: LegalDate
     reason: Text = Field(min_length=1, max_length=2_000)
     facts: Text | None = Field(default=None, min_length=1, max_length=20_000)
     legal_basis: Text | None = Field(default=None, min_length=1, max_length=5_000)

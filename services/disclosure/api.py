@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -23,6 +22,7 @@ from services.disclosure.schemas import (
 from services.disclosure.settings import DisclosureSettings
 from services.disclosure.tables import Publication
 from shared.auth import Principal, Role
+from shared.bounds import LegalDate
 from shared.contracts.common import DecisionKind
 from shared.http import etag_of, require_if_match
 from shared.problems import Problem
@@ -54,7 +54,7 @@ async def due_date(
     request: Request,
     _caller: Staff,
     kind: Annotated[DecisionKind, Query(description="决定种类")],
-    decided_on: Annotated[date, Query(description="决定日期 YYYY-MM-DD")],
+    decided_on: Annotated[LegalDate, Query(description="决定日期 YYYY-MM-DD, 1949-10-01 – 2199-12-31")],
 ) -> DueDate:
     """公示截止日期: the date by which a decision of this kind must be public."""
     due = publication_due_date(

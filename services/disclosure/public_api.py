@@ -25,6 +25,7 @@ from services.disclosure.views import (
     render_atom,
     render_csv,
 )
+from shared.bounds import LegalDate
 from shared.contracts.common import DecisionKind
 from shared.http import MAX_LIMIT, not_modified
 from shared.service import runtime_of
@@ -37,8 +38,8 @@ ATOM_ENTRIES = 50
 
 async def public_filters(
     kind: Annotated[DecisionKind | None, Query(description="决定种类")] = None,
-    date_from: Annotated[date | None, Query(alias="from", description="决定日期起")] = None,
-    date_to: Annotated[date | None, Query(alias="to", description="决定日期止")] = None,
+    date_from: Annotated[LegalDate | None, Query(alias="from", description="决定日期起")] = None,
+    date_to: Annotated[LegalDate | None, Query(alias="to", description="决定日期止")] = None,
     q: Annotated[str | None, Query(max_length=100, description="当事人名称或违法事实")] = None,
     credit_code: Annotated[str | None, Query(max_length=18, description="统一社会信用代码")] = None,
     town: Annotated[str | None, Query(max_length=50, description="街镇")] = None,

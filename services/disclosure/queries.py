@@ -6,13 +6,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import and_, or_
 from sqlmodel import col, select
 
 from services.disclosure.domain.deadlines import OnTimeRate, WorkingDayCounter, is_at_risk, on_time_rate
 from services.disclosure.tables import Bulletin, Publication, WithdrawalNotice
+from shared.bounds import LegalDate
 from shared.contracts.common import DecisionKind
-from shared.http import decode_cursor, encode_cursor
+from shared.http import decode_position, encode_cursor
 from shared.messaging import UnitOfWork
 from shared.problems import Problem
 
@@ -27,6 +29,14 @@ class PublicFilters:
     q: str | None = None
     credit_code: str | None = None
     town: str | None = None
+
+
+class DecidedPosition(BaseModel):
+    """The public list's cursor: decision date and id of the last item seen."""
+
+    model_config = ConfigDict(extra="forbid")
+    d: LegalDate
+    id: str = Field(max_length=36)
 
 
 def is_public() -> Any:
@@ -75,12 +85,9 @@ async def public_decisions(
 ) -> tuple[list[Publication], str | None]:
     """Newest decisions first; the cursor holds (decided_on, id) of the last item of the previous page."""
     conditions = _where(filters)
-    position = decode_cursor(cursor)
+    position = decode_position(cursor, DecidedPosition)
     if position is not None:
-        try:
-            after_day, after_id = date.fromisoformat(str(position["d"])), str(position["id"])
-        except (KeyError, ValueError) as exc:
-            raise Problem(400, "游标无效 Invalid cursor", slug="invalid-cursor") from exc
+        after_day, after_id = position.d, position.id
         conditions.append(
             or_(
                 col(Publication.decided_on) < after_day,

@@ -20,6 +20,7 @@ from services.disclosure.settings import DisclosureSettings
 from services.disclosure.tables import AnnualReport, WithdrawalNotice
 from shared.audit import append_audit
 from shared.auth import Principal, Role, issue_token
+from shared.bounds import LegalDate
 from shared.messaging import UnitOfWork
 from shared.problems import Problem
 from shared.service import requires, runtime_of
@@ -70,7 +71,7 @@ class CasesStatistics(BaseModel):
 class ReportPublishRequest(BaseModel):
     model_config = {"extra": "forbid"}
 
-    published_on: date | None = Field(default=None, description="实际发布日期 (补录); default today")
+    published_on: LegalDate | None = Field(default=None, description="实际发布日期 (补录); default today")
 
 
 class ReportStatus(BaseModel):

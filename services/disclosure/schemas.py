@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.bounds import LegalDate
 from shared.contracts.common import DecisionKind
 from shared.fields import Name, Text
 
@@ -56,7 +57,7 @@ class PublishRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    published_on: date | None = Field(default=None, description="实际发布日期; default today (Asia/Shanghai)")
+    published_on: LegalDate | None = Field(default=None, description="实际发布日期; default today (Asia/Shanghai)")
 
 
 class PublicationEdit(BaseModel):

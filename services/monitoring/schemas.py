@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from services.monitoring.domain.aqi import Averaging
 from services.monitoring.domain.water import WaterBody
+from shared.bounds import LegalAwareDateTime, LegalDate
 from shared.fields import Name, Text
 
 StationKind = Literal["water_section", "air_station", "noise_point", "pollution_source"]
@@ -20,9 +21,30 @@ class Input(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class ExceedancePosition(Input):
+    """Cursor of the exceedance list: the last row's period start and id."""
+
+    period_start: LegalAwareDateTime
+    id: str = Field(max_length=36)
+
+
+class BulletinPosition(Input):
+    """Cursor of the bulletin list: the last row's period start and id."""
+
+    period_start: LegalDate
+    id: str = Field(max_length=36)
+
+
+class ReviewPosition(Input):
+    """Cursor of the review queue: the last row's day and station."""
+
+    day: LegalDate
+    station: str = Field(max_length=64)
+
+
 class AqiRequest(Input):
     averaging: Averaging = Field(description="24h 日均 or 1h 小时")
-    on: date = Field(description="observation date: picks the breakpoint table in force")
+    on: LegalDate = Field(description="observation date: picks the breakpoint table in force")
     concentrations: dict[str, float] = Field(
         description="µg/m³ (CO mg/m³): so2 no2 pm10 pm25 co o3_8h o3_1h. 24h 日均: the 24-hour averages, o3_1h the "
         "daily maximum 1-hour O3 and o3_8h the daily maximum 8-hour O3 (above 800 o3_1h is needed). 1h: the 1-hour "
@@ -42,7 +64,7 @@ class AqiAnswer(BaseModel):
 
 class WaterClassRequest(Input):
     water_body: WaterBody = Field(description="river 河流 or lake 湖库")
-    on: date | None = Field(default=None, description="sampling date (default today): picks the table in force")
+    on: LegalDate | None = Field(default=None, description="sampling date (default today): picks the table in force")
     values: dict[str, float] = Field(
         description="GB 3838-2002 table 1 basic items, mg/L (pH unitless, temperature ℃, fecal_coliform 个/L): "
         "temperature ph do codmn cod bod5 nh3n tp tn cu zn fluoride se as hg cd cr6 pb cyanide volatile_phenol "
@@ -65,7 +87,7 @@ class WaterClassAnswer(BaseModel):
 
 class NoiseRequest(Input):
     kind: Literal["regional", "road_traffic"] = Field(description="区域 or 道路交通")
-    on: date | None = Field(default=None, description="measurement date (default today): picks the table in force")
+    on: LegalDate | None = Field(default=None, description="measurement date (default today): picks the table in force")
     leq: float = Field(description="daytime equivalent level, dB(A)", ge=0, le=200)
 
 
@@ -146,7 +168,7 @@ class BatchResult(BaseModel):
 
 class ReviewRequest(Input):
     station: Text = Field(max_length=64)
-    day: date
+    day: LegalDate
     decision: Literal["confirm", "invalidate"]
     reason: Text = Field(min_length=1, max_length=500, description="审核理由")
 
@@ -173,7 +195,7 @@ class ReviewQueue(BaseModel):
 
 class BulletinRequest(Input):
     kind: Literal["air_daily", "air_weekly", "air_monthly", "water_monthly"]
-    period_start: date = Field(description="day, Monday of the week, or first of the month")
+    period_start: LegalDate = Field(description="day, Monday of the week, or first of the month")
 
 
 class BulletinOut(BaseModel):
@@ -191,4 +213,4 @@ class BulletinOut(BaseModel):
 
 class DetectRequest(Input):
     period: Literal["day", "month"]
-    on: date = Field(description="the day, or any day of the month")
+    on: LegalDate = Field(description="the day, or any day of the month")

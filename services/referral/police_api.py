@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, JSONResponse
+from pydantic import BaseModel, ConfigDict
 
 from services.referral import documents, handlers
 from services.referral.changes import police_feed
@@ -18,7 +19,8 @@ from services.referral.schemas import DecisionCreate, PoliceReferral, PoliceRefe
 from services.referral.tools import Tools, tools_of
 from services.referral.views import file_response, police_views
 from shared.auth import Principal, Role
-from shared.http import MAX_LIMIT, decode_cursor, encode_cursor
+from shared.bounds import Int64
+from shared.http import MAX_CURSOR_LENGTH, MAX_LIMIT, decode_position, encode_cursor
 from shared.idempotency import idempotent
 from shared.messaging import UnitOfWork
 from shared.problems import Problem
@@ -38,12 +40,16 @@ def unit_of(caller: Principal) -> str:
     return caller.unit
 
 
+class SeqPosition(BaseModel):
+    """The police cursor: a position in the change log, which a ``bigint`` holds."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+    seq: Int64
+
+
 def since_seq(since: str | None) -> int:
-    position = decode_cursor(since) or {"seq": 0}
-    seq = position.get("seq")
-    if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
-        raise Problem(400, "游标无效 Invalid cursor", slug="invalid-cursor")
-    return seq
+    position = decode_position(since, SeqPosition)
+    return position.seq if position else 0
 
 
 @router.get(
@@ -56,7 +62,9 @@ async def list_referrals(
     request: Request,
     caller: Police,
     tools: ToolsDep,
-    since: Annotated[str | None, Query(description="next_cursor of the previous page; omit to start")] = None,
+    since: Annotated[
+        str | None, Query(description="next_cursor of the previous page; omit to start", max_length=MAX_CURSOR_LENGTH)
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
 ) -> PoliceReferralList:
     """Oldest change first; each referral once per page, in its current state. Follow `next_cursor` until `items`

@@ -8,9 +8,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal, Self
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from services.referral.domain.steps import Decision
+from shared.bounds import LegalAwareDateTime, LegalDate
 from shared.fields import Name, Text
 
 # --- police liaison API -------------------------------------------------------------------------------------
@@ -73,7 +74,7 @@ class ReceiptCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    received_at: AwareDatetime = Field(description="签收时间, with its UTC offset")
+    received_at: LegalAwareDateTime = Field(description="签收时间, with its UTC offset")
     receiver: Name = Field(min_length=1, max_length=200, description="签收人")
 
 
@@ -85,7 +86,7 @@ class DecisionCreate(BaseModel):
     decision: Decision
     police_case_number: Text | None = Field(default=None, min_length=1, max_length=100, description="刑事案件编号")
     reason: Text | None = Field(default=None, min_length=1, max_length=5000, description="理由 (unless accepted)")
-    decided_at: AwareDatetime
+    decided_at: LegalAwareDateTime
 
     @model_validator(mode="after")
     def _required_by_decision(self) -> Self:
@@ -109,17 +110,17 @@ class _StaffInput(BaseModel):
 
 
 class TransferCreate(_StaffInput):
-    sent_at: AwareDatetime | None = Field(default=None, description="移送时间; default now")
+    sent_at: LegalAwareDateTime | None = Field(default=None, description="移送时间; default now")
     transfer_letter_number: Text | None = Field(default=None, max_length=100, description="移送函文号")
 
 
 class IncompleteNoticeCreate(_StaffInput):
-    notified_at: AwareDatetime = Field(description="公安通知材料不全的时间")
+    notified_at: LegalAwareDateTime = Field(description="公安通知材料不全的时间")
     missing_items: list[Text] = Field(min_length=1, max_length=50, description="缺少的材料")
 
 
 class SupplementCreate(_StaffInput):
-    supplemented_at: AwareDatetime
+    supplemented_at: LegalAwareDateTime
     note: Text = Field(default="", max_length=2000)
 
 
@@ -128,17 +129,17 @@ class DecisionTrackUpdate(_StaffInput):
 
 
 class ReconsiderationCreate(_StaffInput):
-    requested_at: AwareDatetime = Field(description="提请复议时间")
+    requested_at: LegalAwareDateTime = Field(description="提请复议时间")
     reason: Text = Field(min_length=1, max_length=5000)
 
 
 class SupervisionCreate(_StaffInput):
-    requested_at: AwareDatetime = Field(description="提请检察监督时间")
+    requested_at: LegalAwareDateTime = Field(description="提请检察监督时间")
     reason: Text = Field(min_length=1, max_length=5000)
 
 
 class ExhibitsHandoverCreate(_StaffInput):
-    handed_over_at: AwareDatetime
+    handed_over_at: LegalAwareDateTime
     items: list[Text] = Field(min_length=1, max_length=500, description="涉案物品清单")
     receiver: Name = Field(min_length=1, max_length=200)
 
@@ -204,7 +205,7 @@ class DeadlineList(BaseModel):
 
 
 class ConsultationCreate(_StaffInput):
-    held_on: date = Field(description="会商日期")
+    held_on: LegalDate = Field(description="会商日期")
     participants: list[Text] = Field(min_length=1, max_length=100, description="参会人员 (单位 + 姓名)")
     topic: Text = Field(min_length=1, max_length=2000, description="议题")
     outcome: Text = Field(min_length=1, max_length=10000, description="会商结果")

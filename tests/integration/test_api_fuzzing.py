@@ -8,6 +8,12 @@ Schema-valid cases are sent once per caller (no token, each role that uses the s
 schema-invalid ones (negative mode) as admin and as police, so they reach the handlers. Every answer must pass
 the checks below.
 
+Targeted cases follow (``test_extreme_values_are_refused_not_500``): from one schema-valid case per operation,
+each path and query parameter and each leaf of a JSON body in turn is replaced by extremes of its kind (integers
+beyond 64 bits, the largest floats, dates 0001-01-01 and 9999-12-31 and times at both ends with the widest UTC
+offsets, a 5,000-character string), and every operation that takes a body also gets JSON nested 1,500 deep, a
+400-digit integer and ``NaN``. Only "never a 5xx" is checked there: such answers are outside the documented schema.
+
 Two checks are left out on purpose. ``positive_data_acceptance``: a schema-valid request may still be refused
 with a 4xx for reasons a JSON schema cannot say (a unified social credit code checksum, an unknown pagination
 cursor, a missing If-Match, an unknown station). ``negative_data_rejection``: some invalid inputs are harmlessly
@@ -17,10 +23,13 @@ documented status and media type, and a body (problem+json for errors) that matc
 
 from __future__ import annotations
 
+import copy
 import os
-from collections.abc import AsyncIterator
+import re
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -37,6 +46,7 @@ from schemathesis.specs.openapi.checks import (
 
 from services.gateway.app import create_gateway_app
 from services.gateway.settings import GatewaySettings
+from shared.http import encode_cursor
 from tests.stack import Stack, StackConfig
 
 pytestmark = pytest.mark.integration
@@ -172,3 +182,120 @@ async def test_gateway_merged_api_holds_under_fuzzing(running: Stack) -> None:
     # The merged document repeats the services' operations; fewer cases each keep the run short.
     failures = await fuzz(running, "gateway", max(1, EXAMPLES // 3))
     assert not failures, "\n\n".join(failures)
+
+
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T")
+MONTH = re.compile(r"^\d{4}-\d{2}$")
+DEEP_BODIES = {
+    "deep array": b"[" * 1500 + b"]" * 1500,
+    "deep object": b'{"a":' * 1500 + b"1" + b"}" * 1500,
+    "400-digit integer": b'{"value": ' + b"9" * 400 + b"}",
+    "NaN": b'{"value": NaN}',
+    "1e999": b'{"value": 1e999}',
+}
+
+
+# Cursors of every list's shape, with each value out of range or of the wrong type.
+CURSORS = [
+    encode_cursor(position)
+    for position in (
+        {"seq": 2**64},
+        {"seq": -1},
+        {"t": "9999-12-31T23:59:59", "id": 2**64},
+        {"t": "0001-01-01T00:00:00-14:00", "id": "x"},
+        {"d": "9999-12-31", "id": 10**30},
+        {"period_start": "9999-12-31T23:59:59+14:00", "id": 2**70},
+        {"period_start": 10**30, "id": "x"},
+        {"day": "0001-01-01", "station": 10**30},
+    )
+]
+CURSOR_PARAMETERS = ("cursor", "since")
+
+
+def extremes(value: Any) -> list[Any]:
+    """Values at and beyond the edges of what ``value``'s kind can hold."""
+    if isinstance(value, bool) or value is None or isinstance(value, dict | list):
+        return []
+    if isinstance(value, int):
+        return [2**63, -(2**63) - 1, 10**30]
+    if isinstance(value, float):
+        return [1.7e308, -1.7e308, 10.0**300]
+    if DATE.match(str(value)):
+        return ["9999-12-31", "0001-01-01"]
+    if MONTH.match(str(value)):
+        return ["9999-12", "1000-01"]
+    if DATE_TIME.match(str(value)):
+        return ["9999-12-31T23:59:59+14:00", "0001-01-01T00:00:00-14:00", "9999-12-31T23:59:59"]
+    return ["x" * 5000]
+
+
+def leaves(document: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Any]]:
+    if isinstance(document, dict):
+        for key, value in document.items():
+            yield from leaves(value, (*path, key))
+    elif isinstance(document, list):
+        for index, value in enumerate(document[:3]):
+            yield from leaves(value, (*path, index))
+    else:
+        yield path, document
+
+
+def replaced(document: Any, path: tuple[Any, ...], value: Any) -> Any:
+    changed = copy.deepcopy(document)
+    target = changed
+    for step in path[:-1]:
+        target = target[step]
+    target[path[-1]] = value
+    return changed
+
+
+def targeted_requests(case: Any, token: str | None) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The case's request with one value at a time replaced by an extreme, then deep and out-of-range bodies."""
+    base = request_kwargs(case, token)
+    for name, value in (case.path_parameters or {}).items():
+        for extreme in extremes(value):
+            values = {**case.path_parameters, name: extreme}
+            url = BASE + case.path.format(**{k: quote(str(v), safe="") for k, v in values.items()})
+            yield f"path {name}={str(extreme)[:30]}", {**base, "url": url}
+    query = dict(base["params"] or {})
+    for name, value in query.items():
+        for extreme in extremes(value):
+            yield f"query {name}={str(extreme)[:30]}", {**base, "params": {**query, name: extreme}}
+    for name in {p.name for p in case.operation.query} & set(CURSOR_PARAMETERS):
+        for cursor in CURSORS:
+            yield f"query {name}={cursor[:30]}", {**base, "params": {**query, name: cursor}}
+    if "json" in base:
+        for path, value in list(leaves(base["json"]))[:40]:
+            for extreme in extremes(value):
+                body = replaced(base["json"], path, extreme) if path else extreme
+                yield f"body {'.'.join(map(str, path))}={str(extreme)[:30]}", {**base, "json": body}
+    if case.method.upper() in ("POST", "PUT", "PATCH"):
+        headers = {**base["headers"], "Content-Type": "application/json"}
+        for label, content in DEEP_BODIES.items():
+            plain = {k: v for k, v in base.items() if k not in ("json", "data", "files", "content")}
+            yield f"body {label}", {**plain, "headers": headers, "content": content}
+
+
+async def send_extremes(stack: Stack, service: str) -> list[str]:
+    transport = httpx.ASGITransport(app=stack.apps[service], raise_app_exceptions=False)
+    tokens = {"staff": stack.token("admin"), "police": stack.police_token()}
+    failures: list[str] = []
+    async with httpx.AsyncClient(transport=transport, base_url=BASE, timeout=30) as client:
+        schema = schemathesis.openapi.from_dict((await client.get("/openapi.json")).json())
+        for result in schema.get_all_operations():
+            for case in generated_cases(result.ok(), 1):
+                token = tokens["police" if case.path.startswith("/police/") else "staff"]
+                for label, kwargs in targeted_requests(case, token):
+                    response = await client.request(**kwargs)
+                    if response.status_code >= 500:
+                        failures.append(
+                            f"{case.operation.label} {label} → {response.status_code}: {response.text[:300]}"
+                        )
+    return failures
+
+
+@pytest.mark.parametrize("service", ["cases", "disclosure", "referral", "monitoring", "gateway"])
+async def test_extreme_values_are_refused_not_500(running: Stack, service: str) -> None:
+    failures = await send_extremes(running, service)
+    assert not failures, "\n".join(failures)

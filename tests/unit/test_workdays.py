@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shared.workdays import Deadline, WorkCalendar, YearOverride, statutory_holidays
+from shared.workdays import CalendarOverflow, Deadline, WorkCalendar, YearOverride, statutory_holidays
 
 pytestmark = pytest.mark.unit
 
@@ -177,3 +177,14 @@ def test_add_working_days_round_trips(start: date, n: int) -> None:
     assert CAL.is_workday(deadline.due_on)
     assert CAL.working_days_between(start, deadline.due_on) == n
     assert CAL.working_days_between(start, deadline.due_on - timedelta(days=1)) == n - 1
+
+
+def test_a_deadline_past_9999_12_31_is_a_calendar_overflow_not_an_overflow_error() -> None:
+    last = date.max - timedelta(days=3)
+    with pytest.raises(CalendarOverflow, match="9999-12-31"):
+        CAL.add_working_days(last, 7)
+    with pytest.raises(CalendarOverflow):
+        CAL.add_calendar_days(last, 30)
+    with pytest.raises(CalendarOverflow):
+        CAL.add_calendar_days(date(2021, 1, 1), 10**9)
+    assert CAL.add_calendar_days(date(9999, 12, 1), 20).due_on <= date.max

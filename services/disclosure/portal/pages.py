@@ -20,6 +20,7 @@ from services.disclosure.reports import Year, published_report
 from services.disclosure.settings import DisclosureSettings
 from services.disclosure.tables import AnnualReport
 from services.disclosure.views import KIND_LABELS, public_decision, public_notice
+from shared.bounds import legal_date
 from shared.contracts.common import DecisionKind
 from shared.problems import Problem
 from shared.service import runtime_of
@@ -72,8 +73,8 @@ def portal_filters(
         start, end = _blank_is_none(date_from), _blank_is_none(date_to)
         return PublicFilters(
             kind=DecisionKind(chosen) if chosen else None,
-            date_from=date.fromisoformat(start) if start else None,
-            date_to=date.fromisoformat(end) if end else None,
+            date_from=legal_date(date.fromisoformat(start)) if start else None,
+            date_to=legal_date(date.fromisoformat(end)) if end else None,
             q=_blank_is_none(q),
             credit_code=_blank_is_none(credit_code),
             town=_blank_is_none(town),

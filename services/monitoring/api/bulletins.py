@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
@@ -14,9 +13,10 @@ from services.monitoring.handlers import bulletins as handlers
 from services.monitoring.handlers import queries
 from services.monitoring.handlers.stations import stations_by_code
 from services.monitoring.handlers.statistics import town_daily_air
-from services.monitoring.schemas import BulletinOut, BulletinRequest
+from services.monitoring.schemas import BulletinOut, BulletinPosition, BulletinRequest
 from services.monitoring.tables import Bulletin, Station
-from shared.http import decode_cursor, encode_cursor, etag_of, require_if_match
+from shared.bounds import LegalDate
+from shared.http import decode_position, encode_cursor, etag_of, require_if_match
 from shared.service import runtime_of
 from shared.web import correlation_id
 
@@ -48,8 +48,10 @@ async def list_bulletins(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> dict[str, Any]:
     """Bulletins, newest period first (drafts and published)."""
+    position = decode_position(cursor, BulletinPosition)
+    after = (position.period_start, position.id) if position else None
     async with runtime_of(request).uow() as uow:
-        rows = await queries.list_bulletins(uow, kind=kind, after=decode_cursor(cursor), limit=limit + 1)
+        rows = await queries.list_bulletins(uow, kind=kind, after=after, limit=limit + 1)
     items = [BulletinOut.model_validate(r, from_attributes=True).model_dump(mode="json") for r in rows[:limit]]
     last = items[-1] if len(rows) > limit else None
     return {
@@ -83,7 +85,7 @@ async def publish(bulletin_id: str, request: Request, response: Response, caller
 
 
 @router.get("/towns/{town}/aqi", operation_id="town_daily_aqi")
-async def town_aqi(town: str, on: date, request: Request, _caller: Reader) -> dict[str, Any]:
+async def town_aqi(town: str, on: LegalDate, request: Request, _caller: Reader) -> dict[str, Any]:
     """A town's daily AQI from the mean of its air stations' daily concentrations."""
     async with runtime_of(request).uow() as uow:
         query = select(Station.code).where(Station.town == town, Station.kind == "air_station")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
@@ -13,9 +12,18 @@ from services.monitoring.domain.readings import day_bounds
 from services.monitoring.handlers.exceedances import detect_air_day, detect_water_month
 from services.monitoring.handlers.queries import list_exceedances
 from services.monitoring.handlers.review import day_counts, review_day, review_queue
-from services.monitoring.schemas import DetectRequest, ReviewOut, ReviewQueue, ReviewQueueItem, ReviewRequest
+from services.monitoring.schemas import (
+    DetectRequest,
+    ExceedancePosition,
+    ReviewOut,
+    ReviewPosition,
+    ReviewQueue,
+    ReviewQueueItem,
+    ReviewRequest,
+)
 from services.monitoring.tables import Station
-from shared.http import decode_cursor, encode_cursor
+from shared.bounds import LegalDate
+from shared.http import decode_position, encode_cursor
 from shared.service import runtime_of
 from shared.web import correlation_id
 
@@ -44,8 +52,8 @@ async def queue(
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> ReviewQueue:
     """待审核: days whose data awaits review, oldest first."""
-    position = decode_cursor(cursor)
-    after = (str(position.get("day")), str(position.get("station"))) if position else None
+    position = decode_position(cursor, ReviewPosition)
+    after = (position.day, position.station) if position else None
     async with runtime_of(request).uow() as uow:
         rows = await review_queue(uow, status=status, station=station, after=after, limit=limit + 1)
         counts = await day_counts(uow, rows[:limit])
@@ -85,14 +93,16 @@ async def exceedances(
     request: Request,
     _caller: Reader,
     station: str | None = None,
-    since: date | None = None,
+    since: LegalDate | None = None,
     cursor: Annotated[str | None, Query(max_length=300)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> dict[str, Any]:
     """Recorded exceedances (超标记录), oldest period first; ``since`` is a local date."""
     start = day_bounds(since)[0] if since else None
+    position = decode_position(cursor, ExceedancePosition)
+    after = (position.period_start, position.id) if position else None
     async with runtime_of(request).uow() as uow:
-        rows = await list_exceedances(uow, station=station, since=start, after=decode_cursor(cursor), limit=limit + 1)
+        rows = await list_exceedances(uow, station=station, since=start, after=after, limit=limit + 1)
     items = [r.model_dump(mode="json") for r in rows[:limit]]
     last = items[-1] if len(rows) > limit else None
     return {

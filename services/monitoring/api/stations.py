@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
@@ -11,6 +10,7 @@ from services.monitoring.api.deps import Manager, Reader, standards_of
 from services.monitoring.handlers import stations as handlers
 from services.monitoring.handlers.statistics import daily_air, daily_noise, monthly_water
 from services.monitoring.schemas import StationCreate, StationKind, StationList, StationOut, StationUpdate
+from shared.bounds import LegalDate
 from shared.http import etag_of, require_if_match
 from shared.idempotency import idempotent
 from shared.service import runtime_of
@@ -82,7 +82,7 @@ async def deactivate_station(code: str, request: Request, caller: Manager) -> Re
 
 
 @router.get("/{code}/aqi", operation_id="station_daily_aqi")
-async def station_aqi(code: str, on: date, request: Request, _caller: Reader) -> dict[str, Any]:
+async def station_aqi(code: str, on: LegalDate, request: Request, _caller: Reader) -> dict[str, Any]:
     """日 AQI (≥ 20 valid hours per 24h mean) and hourly AQI of an air station, from valid data."""
     async with runtime_of(request).uow() as uow:
         await handlers.get_station(uow, code)
@@ -115,7 +115,7 @@ async def station_water_class(
 
 
 @router.get("/{code}/noise", operation_id="station_daily_noise")
-async def station_noise(code: str, on: date, request: Request, _caller: Reader) -> dict[str, Any]:
+async def station_noise(code: str, on: LegalDate, request: Request, _caller: Reader) -> dict[str, Any]:
     async with runtime_of(request).uow() as uow:
         station = await handlers.get_station(uow, code)
         leq, grade = await daily_noise(uow, standards_of(request), station, on)

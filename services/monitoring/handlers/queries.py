@@ -6,7 +6,6 @@ table's primary key (station_code, parameter, interval, time) — on PostgreSQL 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any, Literal, TypeVar
 
@@ -16,7 +15,6 @@ from sqlmodel import col, select
 
 from services.monitoring.tables import Bulletin, Exceedance, LatestReading, Reading
 from shared.messaging import UnitOfWork
-from shared.problems import Problem
 
 T = TypeVar("T")
 
@@ -88,7 +86,7 @@ async def latest_values(uow: UnitOfWork, *, station: str | None, limit: int) -> 
 
 
 async def list_exceedances(
-    uow: UnitOfWork, *, station: str | None, since: datetime | None, after: dict[str, Any] | None, limit: int
+    uow: UnitOfWork, *, station: str | None, since: datetime | None, after: tuple[datetime, str] | None, limit: int
 ) -> list[Exceedance]:
     """Oldest period first; the cursor is the (period_start, id) of the last row seen."""
     query = select(Exceedance).order_by(col(Exceedance.period_start), col(Exceedance.id)).limit(limit)
@@ -97,7 +95,7 @@ async def list_exceedances(
     if since:
         query = query.where(col(Exceedance.period_start) >= since)
     if after:
-        moment, last_id = _position(after, datetime.fromisoformat)
+        moment, last_id = after
         query = query.where(
             (col(Exceedance.period_start) > moment)
             | ((col(Exceedance.period_start) == moment) & (col(Exceedance.id) > last_id))
@@ -106,22 +104,15 @@ async def list_exceedances(
 
 
 async def list_bulletins(
-    uow: UnitOfWork, *, kind: str | None, after: dict[str, Any] | None, limit: int
+    uow: UnitOfWork, *, kind: str | None, after: tuple[date, str] | None, limit: int
 ) -> list[Bulletin]:
     """Newest period first; the cursor is the (period_start, id) of the last row seen."""
     query = select(Bulletin).order_by(col(Bulletin.period_start).desc(), col(Bulletin.id)).limit(limit)
     if kind:
         query = query.where(Bulletin.kind == kind)
     if after:
-        day, last_id = _position(after, date.fromisoformat)
+        day, last_id = after
         query = query.where(
             (col(Bulletin.period_start) < day) | ((col(Bulletin.period_start) == day) & (col(Bulletin.id) > last_id))
         )
     return list((await uow.session.execute(query)).scalars())
-
-
-def _position(after: dict[str, Any], parse: Callable[[str], T]) -> tuple[T, str]:
-    try:
-        return parse(str(after["period_start"])), str(after["id"])
-    except (KeyError, ValueError) as exc:
-        raise Problem(400, "游标无效 Invalid cursor", slug="invalid-cursor") from exc

@@ -55,7 +55,7 @@ async def review_day(
 
 
 async def review_queue(
-    uow: UnitOfWork, *, status: str, station: str | None, after: tuple[str, str] | None, limit: int
+    uow: UnitOfWork, *, status: str, station: str | None, after: tuple[date, str] | None, limit: int
 ) -> list[DayReview]:
     """Days awaiting review (or in another status), oldest first."""
     query = (
@@ -67,10 +67,7 @@ async def review_queue(
     if station:
         query = query.where(DayReview.station_code == station)
     if after:
-        try:
-            last_day, last_code = date.fromisoformat(after[0]), after[1]
-        except ValueError as exc:
-            raise Problem(400, "游标无效 Invalid cursor", slug="invalid-cursor") from exc
+        last_day, last_code = after
         query = query.where(
             (col(DayReview.day) > last_day)
             | ((col(DayReview.day) == last_day) & (col(DayReview.station_code) > last_code))
