@@ -12,8 +12,9 @@ import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import TypeVar
 
+from pydantic import BaseModel, ConfigDict
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -21,8 +22,8 @@ from services.gateway.accounts import hash_secret, unlock
 from services.gateway.tables import GatewayClient, GatewayUser
 from shared.audit import append_audit
 from shared.auth import AccountKind
-from shared.http import decode_cursor, encode_cursor
-from shared.problems import Problem
+from shared.bounds import Int64
+from shared.http import decode_position, encode_cursor
 
 Account = GatewayUser | GatewayClient
 # A change of one account: (session, kind, name, *, actor) → the account as changed.
@@ -81,27 +82,27 @@ async def list_clients(
     return await _page(session, GatewayClient, active=active, cursor=cursor, limit=limit)
 
 
+class IdPosition(BaseModel):
+    """The account lists' cursor: the last id, which a ``bigint`` holds."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+    id: Int64
+
+
 async def _page(
     session: AsyncSession, model: type[AccountT], *, active: bool | None, cursor: str | None, limit: int
 ) -> tuple[list[AccountT], str | None]:
     """One page in creation order (keyset on ``id``); the cursor holds the last id."""
     statement = select(model)
-    position = decode_cursor(cursor)
+    position = decode_position(cursor, IdPosition)
     if position is not None:
-        statement = statement.where(col(model.id) > _cursor_id(position))
+        statement = statement.where(col(model.id) > position.id)
     if active is not None:
         statement = statement.where(col(model.active) == active)
     rows = list((await session.exec(statement.order_by(col(model.id)).limit(limit + 1))).all())
     if len(rows) <= limit:
         return rows, None
     return rows[:limit], encode_cursor({"id": rows[limit - 1].id})
-
-
-def _cursor_id(position: dict[str, Any]) -> int:
-    value = position.get("id")
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise Problem(400, "游标无效 Invalid cursor", slug="invalid-cursor")
-    return value
 
 
 def end_tokens(account: Account) -> None:

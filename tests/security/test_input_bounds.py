@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from shared.bounds import INT64_MAX
+from shared.fields import MAX_FEN
 from shared.http import encode_cursor
 from tests.infra import PostgresServer
 from tests.security.conftest import System, assert_problem
@@ -206,7 +207,8 @@ async def test_amounts_beyond_64_bits_are_a_422(system: System) -> None:
         for fine in (2**63, 10**30, 2**63 - 1):
             answer = await head.post("/api/v1/cases/decisions", json=decision(fine))
             assert_problem(answer, 422)
-        issued = await head.post("/api/v1/cases/decisions", json=decision(10**14))
+        assert_problem(await head.post("/api/v1/cases/decisions", json=decision(MAX_FEN + 1)), 422)
+        issued = await head.post("/api/v1/cases/decisions", json=decision(MAX_FEN))
         assert issued.status_code == 201, issued.text
 
 

@@ -250,4 +250,4 @@ async def test_nul_in_station_credentials_and_cursors_never_reaches_postgresql(s
         assert_problem(answer, 401)
     async with stack.client("cases", "head") as head:
         cursor = encode_cursor({"id": "\x00", "name": "\x00"})
-        assert_problem(await head.get("/api/v1/cases/parties", params={"cursor": cursor}), 400)
+        assert_problem(await head.get("/api/v1/cases/parties", params={"cursor": cursor}), 422)
