@@ -8,19 +8,18 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import math
 import time
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, delete, select
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.gateway.tables import GatewayClient, GatewayUser, LoginFailure
 from shared.auth import Role
+from shared.guessing import GuessGuard, GuessPolicy, clear_counts, name_key
 
 _hasher = PasswordHasher()
 
@@ -127,117 +126,20 @@ async def authenticate_client(session: AsyncSession, client_id: str, secret: str
 
 
 # --- guessing at the token endpoint -------------------------------------------------------------------------
-
-KEY_MAX_LENGTH = 300
+# The rule is shared.guessing's (stations are guarded alike); the counts live in the gateway's database, so every
+# gateway replica enforces the same. Names that do not exist are counted and locked alike.
 
 
 def account_key(kind: str, name: str) -> str:
-    """The key failures of one account name count against (``user:zhang``, ``client:xiqing-police``).
-
-    Names that do not exist are counted and locked alike, so the answers never tell whether an account exists.
-    """
-    return f"{kind}:{name}"[:KEY_MAX_LENGTH]
+    """The key failures of one account name count against (``user:zhang``, ``client:xiqing-police``)."""
+    return name_key(kind, name)
 
 
-def source_key(address: str) -> str:
-    return f"ip:{address}"[:KEY_MAX_LENGTH]
-
-
-@dataclass(frozen=True)
-class LoginPolicy:
-    """When failed sign-ins slow an account (or a client address) down, and when they lock it."""
-
-    throttle_after: int = 5
-    lockout_after: int = 10
-    lockout_seconds: int = 900
-    first_delay_seconds: float = 1.0
-    max_delay_seconds: int = 60
-    source_throttle_after: int = 20
-    source_lockout_after: int = 50
-
-    def limits(self, key: str) -> tuple[int, int]:
-        if key.startswith("ip:"):
-            return self.source_throttle_after, self.source_lockout_after
-        return self.throttle_after, self.lockout_after
-
-    def delay(self, key: str, failures: int) -> float:
-        """Seconds to wait after the last failure: 0 below the threshold, then the first delay, doubling with each
-        further failure, up to the maximum."""
-        throttle_after, _ = self.limits(key)
-        if failures < throttle_after:
-            return 0.0
-        return float(min(self.first_delay_seconds * 2 ** (failures - throttle_after), self.max_delay_seconds))
-
-
-@dataclass(frozen=True)
-class LoginBarrier:
-    """Why a sign-in may not be tried now, and for how many seconds."""
-
-    locked: bool
-    retry_after: int
-
-
-class LoginGuard:
-    """Counts failed sign-ins in the gateway's database, so that every gateway replica enforces the same counts."""
-
-    def __init__(self, policy: LoginPolicy, clock: Callable[[], float] = time.time) -> None:
-        self.policy = policy
-        self.clock = clock
-
-    def _current(self, row: LoginFailure, now: float) -> bool:
-        """Whether the row still counts: locked, or its first failure within the lockout period."""
-        if row.locked_until is not None:
-            return row.locked_until > now
-        return now - row.first_failed_at < self.policy.lockout_seconds
-
-    async def barrier(self, session: AsyncSession, keys: Sequence[str]) -> LoginBarrier | None:
-        """Whether any of ``keys`` is locked or must still wait; checked before any password is."""
-        now = self.clock()
-        rows = (await session.scalars(select(LoginFailure).where(col(LoginFailure.key).in_(keys)))).all()
-        locked, wait = False, 0.0
-        for row in rows:
-            if not self._current(row, now):
-                continue
-            if row.locked_until is not None:
-                locked, wait = True, max(wait, row.locked_until - now)
-            else:
-                wait = max(wait, row.last_failed_at + self.policy.delay(row.key, row.failures) - now)
-        if wait <= 0:
-            return None
-        return LoginBarrier(locked=locked, retry_after=max(1, math.ceil(wait)))
-
-    async def failed(self, session: AsyncSession, keys: Sequence[str]) -> None:
-        """Count one failure against each key; the one that reaches its lockout threshold is locked."""
-        now = self.clock()
-        for key in keys:
-            try:
-                await self._count(session, key, now)
-            except IntegrityError:  # another replica counted the first failure of this key at the same moment
-                await session.rollback()
-                await self._count(session, key, now)
-
-    async def _count(self, session: AsyncSession, key: str, now: float) -> None:
-        row = await session.get(LoginFailure, key, with_for_update=True)
-        if row is None:
-            row = LoginFailure(key=key, failures=0, first_failed_at=now)
-        elif not self._current(row, now):
-            row.failures, row.first_failed_at, row.locked_until = 0, now, None
-        row.failures += 1
-        row.last_failed_at = now
-        if row.failures >= self.policy.limits(key)[1]:
-            row.locked_until = now + self.policy.lockout_seconds
-        session.add(row)
-        await session.commit()
-
-    async def succeeded(self, session: AsyncSession, key: str) -> None:
-        """A successful sign-in clears its account's count (not its address's: one's own account must not
-        wipe out the guesses made at others')."""
-        await session.execute(delete(LoginFailure).where(col(LoginFailure.key) == key))
-        await session.commit()
+def login_guard(policy: GuessPolicy, clock: Callable[[], float] = time.time) -> GuessGuard:
+    """Failed sign-ins counted in ``gateway_login_failure``."""
+    return GuessGuard(policy, LoginFailure, clock)
 
 
 async def unlock(session: AsyncSession, name: str) -> int:
     """Clear the failures and any lockout of a user or client name; how many counts were cleared. Not committed."""
-    keys = [account_key("user", name), account_key("client", name)]
-    result = await session.execute(delete(LoginFailure).where(col(LoginFailure.key).in_(keys)))
-    return int(getattr(result, "rowcount", 0) or 0)
+    return await clear_counts(session, LoginFailure, [account_key("user", name), account_key("client", name)])

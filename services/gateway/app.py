@@ -15,7 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.middleware import Middleware
 from starlette.types import ASGIApp
 
-from services.gateway.accounts import LoginGuard, LoginPolicy
+from services.gateway import accounts
 from services.gateway.admin import admin_router
 from services.gateway.auth import authorize, token_router
 from services.gateway.limits import ApiCORS, BodyLimitMiddleware, RateLimiter, client_key
@@ -25,6 +25,7 @@ from services.gateway.revocation import AccountStates
 from services.gateway.routing import ProxyHandler, ProxyMiddleware, UpstreamClient, build_clients, route_for
 from services.gateway.settings import GatewaySettings
 from shared.db import create_engine, migrate, session_factory
+from shared.guessing import GuessGuard, GuessPolicy
 from shared.tasks import running
 from shared.web import Lifespan, ReadyCheck, create_http_app
 
@@ -96,9 +97,9 @@ def create_gateway_app(settings: GatewaySettings, *, asgi_apps: Mapping[str, ASG
     return app
 
 
-def login_guard(settings: GatewaySettings) -> LoginGuard:
-    return LoginGuard(
-        LoginPolicy(
+def login_guard(settings: GatewaySettings) -> GuessGuard:
+    return accounts.login_guard(
+        GuessPolicy(
             throttle_after=settings.login_throttle_after,
             lockout_after=settings.login_lockout_after,
             lockout_seconds=settings.login_lockout_seconds,

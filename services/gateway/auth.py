@@ -15,12 +15,9 @@ from pydantic import BaseModel, Field
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.gateway.accounts import (
-    LoginBarrier,
-    LoginGuard,
     account_key,
     authenticate_client,
     authenticate_user,
-    source_key,
 )
 from services.gateway.limits import RateLimiter, client_key
 from services.gateway.proxies import client_host
@@ -29,6 +26,7 @@ from services.gateway.routing import AccessZone
 from services.gateway.settings import GatewaySettings
 from shared.auth import Principal, Role, bearer_token, issue_token, verify_token
 from shared.fields import Text
+from shared.guessing import Barrier, GuessGuard, address_key
 from shared.problems import PROBLEM_MEDIA_TYPE, Problem
 from shared.settings import CommonSettings
 
@@ -147,7 +145,7 @@ def _problem_schema(description: str) -> dict[str, Any]:
 # No ``from __future__ import annotations`` here: FastAPI must evaluate ``Depends(sessions)`` in the
 # endpoint's signature, and ``sessions`` is a local of the router factory that postponed annotations cannot see.
 def token_router(
-    settings: GatewaySettings, *, sessions: SessionDependency, limiter: RateLimiter, guard: LoginGuard
+    settings: GatewaySettings, *, sessions: SessionDependency, limiter: RateLimiter, guard: GuessGuard
 ) -> APIRouter:
     router = APIRouter(tags=["auth"])
 
@@ -175,7 +173,7 @@ def token_router(
         # Counted before any password is checked, so guessing is slowed down too.
         await limiter.check("token", client_key(request, None))
         keys = attempt_keys(form, request)
-        barrier = await guard.barrier(session, keys)
+        barrier = (await guard.standing(session, keys)).barrier
         if barrier is not None:
             raise login_refused(barrier)
         try:
@@ -198,7 +196,7 @@ CREDENTIAL_ERRORS = frozenset({"invalid_grant", "invalid_client"})
 
 def attempt_keys(form: TokenForm, request: Request) -> list[str]:
     """What a sign-in counts against: the account name it names (if any), then the client address."""
-    keys = [source_key(client_host(request))]
+    keys = [address_key(client_host(request))]
     name: str | None = None
     if form.grant_type == "password":
         name = form.username and account_key("user", form.username)
@@ -212,7 +210,7 @@ def attempt_keys(form: TokenForm, request: Request) -> list[str]:
     return [name, *keys] if name else keys
 
 
-def login_refused(barrier: LoginBarrier) -> Problem:
+def login_refused(barrier: Barrier) -> Problem:
     """A 429 that says to wait (throttled) or that the account is locked; it does not tell if the account exists."""
     headers = {"Retry-After": str(barrier.retry_after)}
     if barrier.locked:

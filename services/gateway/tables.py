@@ -8,6 +8,7 @@ from sqlalchemy import DateTime
 from sqlmodel import Field, SQLModel
 
 from shared.audit import AuditEntry
+from shared.guessing import FailureCount
 
 __all__ = ["AuditEntry", "GatewayClient", "GatewayUser", "LoginFailure"]
 
@@ -55,7 +56,7 @@ class GatewayClient(SQLModel, table=True):
     tokens_revoked_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
 
 
-class LoginFailure(SQLModel, table=True):
+class LoginFailure(FailureCount, table=True):
     """Failed sign-ins counted against one key: an account name (``user:…``, ``client:…``) or an address (``ip:…``).
 
     Times are Unix seconds, so SQLite and PostgreSQL compare them alike. In the gateway's database, so every gateway
@@ -63,9 +64,3 @@ class LoginFailure(SQLModel, table=True):
     """
 
     __tablename__ = "gateway_login_failure"
-
-    key: str = Field(max_length=300, primary_key=True)
-    failures: int = 0
-    first_failed_at: float = 0.0
-    last_failed_at: float = 0.0
-    locked_until: float | None = None

@@ -30,19 +30,12 @@ from typer.testing import CliRunner
 
 from services.cli import app as cli
 from services.gateway import accounts
-from services.gateway.accounts import (
-    LoginBarrier,
-    LoginGuard,
-    LoginPolicy,
-    account_key,
-    add_client,
-    add_user,
-    source_key,
-)
+from services.gateway.accounts import account_key, add_client, add_user, login_guard
 from services.gateway.app import MIGRATIONS_DIR, create_gateway_app
 from services.gateway.settings import GatewaySettings
 from services.gateway.tables import LoginFailure
 from shared.db import create_engine, migrate, session_factory
+from shared.guessing import Barrier, GuessPolicy, address_key
 from shared.settings import CommonSettings
 from tests.infra import PostgresServer
 from tests.security.conftest import System, assert_problem
@@ -264,7 +257,7 @@ async def test_admin_unlocks_a_locked_account(issuer: tuple[FastAPI, GatewaySett
     app, settings = issuer
     engine = create_engine(settings.resolved_database_url())
     async with session_factory(engine)() as session:
-        guard = LoginGuard(LoginPolicy(throttle_after=2, lockout_after=3, lockout_seconds=60))
+        guard = login_guard(GuessPolicy(throttle_after=2, lockout_after=3, lockout_seconds=60))
         await guard.failed(session, [account_key("user", "zhao")] * 3)
     await engine.dispose()
     async with caller(app, "198.51.100.4") as client:
@@ -331,28 +324,30 @@ async def guard_db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncItera
 async def test_delays_double_up_to_the_maximum_then_lock_and_failures_expire(guard_db: AsyncEngine) -> None:
     engine = guard_db
     clock = Clock()
-    guard = LoginGuard(LoginPolicy(throttle_after=2, lockout_after=20, lockout_seconds=600, max_delay_seconds=8), clock)
-    keys = [account_key("user", "li"), source_key("10.0.0.1")]
+    guard = login_guard(
+        GuessPolicy(throttle_after=2, lockout_after=20, lockout_seconds=600, max_delay_seconds=8), clock
+    )
+    keys = [account_key("user", "li"), address_key("10.0.0.1")]
     waits = []
     async with session_factory(engine)() as session:
         for _ in range(7):
-            barrier = await guard.barrier(session, keys)
+            barrier = (await guard.standing(session, keys)).barrier
             waits.append(None if barrier is None else barrier.retry_after)
             if barrier is not None:
                 clock.now += barrier.retry_after
             await guard.failed(session, keys)
         assert waits == [None, None, 1, 2, 4, 8, 8]
         await guard.failed(session, [keys[0]] * 13)  # the 20th failure of the account locks it
-        locked = await guard.barrier(session, keys)
-        assert locked == LoginBarrier(locked=True, retry_after=600)
+        locked = (await guard.standing(session, keys)).barrier
+        assert locked == Barrier(locked=True, retry_after=600)
         clock.now += 599
-        assert (await guard.barrier(session, keys[:1])) == LoginBarrier(locked=True, retry_after=1)
+        assert ((await guard.standing(session, keys[:1])).barrier) == Barrier(locked=True, retry_after=1)
         clock.now += 1
-        assert await guard.barrier(session, keys[:1]) is None  # the lockout is over; the count starts again
+        assert (await guard.standing(session, keys[:1])).barrier is None  # the lockout is over; the count starts again
         clock.now += 600  # the lockout period after the first failure: the count starts again
-        assert await guard.barrier(session, keys) is None
+        assert (await guard.standing(session, keys)).barrier is None
         await guard.failed(session, keys)
-        assert await guard.barrier(session, keys) is None
+        assert (await guard.standing(session, keys)).barrier is None
 
 
 async def test_concurrent_failures_are_all_counted(postgres: PostgresServer) -> None:
@@ -360,7 +355,7 @@ async def test_concurrent_failures_are_all_counted(postgres: PostgresServer) -> 
     the race to insert the first one included."""
     engine = create_engine(await postgres.create_database("gateway"))
     await migrate(engine, MIGRATIONS_DIR)
-    guard = LoginGuard(LoginPolicy(throttle_after=100, lockout_after=8, lockout_seconds=600))
+    guard = login_guard(GuessPolicy(throttle_after=100, lockout_after=8, lockout_seconds=600))
     sessions = session_factory(engine)
     key = account_key("user", "raced")
 
