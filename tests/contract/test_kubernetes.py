@@ -63,6 +63,7 @@ API_VERSIONS = {
     "CronJob": "batch/v1",
     "HorizontalPodAutoscaler": "autoscaling/v2",
     "PodDisruptionBudget": "policy/v1",
+    "NetworkPolicy": "networking.k8s.io/v1",
 }
 # What an operator puts in place of the placeholders of secrets.yaml.
 REAL_JWT_SECRET = "k8s-test-secret-" + "x" * 32
@@ -460,3 +461,26 @@ def test_autoscalers_target_deployments_and_consumers_stay_within_the_partitions
                 f"{service} consumes ({', '.join(consumers)}): replicas beyond {partitions} partitions would idle"
             )
     assert maxima["gateway"] > partitions or not CONSUMERS["gateway"]
+
+
+def test_only_the_gateway_and_known_callers_reach_a_services_http_port(manifests: list[Manifest]) -> None:
+    """Services re-verify a token but not its account: the gateway (which refuses revoked tokens) must be the way in.
+
+    Each service's HTTP port admits the gateway, the services that call it (disclosure reads cases) and
+    Prometheus; the HJ 212 port stays open to stations.
+    """
+    callers = {"cases": {"gateway", "disclosure"}, "disclosure": {"gateway"}, "referral": {"gateway"}}
+    callers["monitoring"] = {"gateway"}
+    policies = of_kind(manifests, "NetworkPolicy")
+    for service, expected in callers.items():
+        policy = policies[f"{service}-ingress"]["spec"]
+        assert policy["podSelector"]["matchLabels"]["app.kubernetes.io/component"] == service
+        assert policy["policyTypes"] == ["Ingress"]
+        http = [rule for rule in policy["ingress"] if rule["ports"] == [{"port": "http"}]]
+        assert len(http) == 1, service
+        peers = http[0]["from"]
+        components = {p["podSelector"]["matchLabels"].get("app.kubernetes.io/component") for p in peers}
+        assert components - {None} == expected, service
+        assert all("ipBlock" not in p for p in peers), service
+        others = [rule for rule in policy["ingress"] if rule is not http[0]]
+        assert others == ([{"ports": [{"port": "hj212"}]}] if service == "monitoring" else []), service
