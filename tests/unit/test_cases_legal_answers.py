@@ -47,7 +47,8 @@ def test_fine_and_confiscation_are_each_compared_never_added() -> None:
 def test_the_notice_date_picks_the_row() -> None:
     # Before 2023-07-01 the bureau applied ¥50,000 for organisations (unconfirmed: marked so in the data).
     before, after = NATIONAL.in_force(date(2023, 6, 30)), NATIONAL.in_force(date(2023, 7, 1))
-    assert before is not None and after is not None
+    assert before is not None
+    assert after is not None
     assert (before.fine.organisation_fen, before.confirmed) == (5_000_000, False)
     assert (after.fine.organisation_fen, after.confiscation.organisation_fen, after.confirmed) == (
         20_000_000,
@@ -66,7 +67,13 @@ def write_table(path: Path, rows: list[dict[str, object]]) -> Path:
 
 def local_row(effective_from: str, organisation_fen: int, **extra: object) -> dict[str, object]:
     amounts = {"individual_fen": 300_000, "organisation_fen": organisation_fen}
-    return {"effective_from": effective_from, "basis": "某市地方性法规", "fine": amounts, "confiscation": amounts, **extra}
+    return {
+        "effective_from": effective_from,
+        "basis": "某市地方性法规",
+        "fine": amounts,
+        "confiscation": amounts,
+        **extra,
+    }
 
 
 def test_a_local_rule_wins_while_in_force(tmp_path: Path) -> None:
@@ -76,7 +83,9 @@ def test_a_local_rule_wins_while_in_force(tmp_path: Path) -> None:
     )
     table = replace(NATIONAL, local=local)
     in_force = table.in_force(date(2024, 12, 31))
-    assert in_force is not None and in_force.local and in_force.fine.organisation_fen == 10_000_000
+    assert in_force is not None
+    assert in_force.local
+    assert in_force.fine.organisation_fen == 10_000_000
     assert table.in_force(date(2023, 12, 31)) == NATIONAL.in_force(date(2023, 12, 31))
     assert table.in_force(date(2025, 1, 1)) == NATIONAL.in_force(date(2025, 1, 1))
 

@@ -7,7 +7,6 @@ from datetime import date
 
 import pytest
 
-from services.cases.settings import DATA_DIR
 from services.cases.domain.hearing import load_hearing_thresholds
 from services.cases.domain.stages import (
     EDGES,
@@ -20,6 +19,7 @@ from services.cases.domain.stages import (
     hearing_rights,
     legal_review_required,
 )
+from services.cases.settings import DATA_DIR
 
 pytestmark = pytest.mark.unit
 
