@@ -21,6 +21,7 @@ from tests.integration.test_cases_support import (
     Team,
     decision_for,
     make_team,
+    meeting_for,
     ok,
     party_body,
     settle,
@@ -193,13 +194,7 @@ async def test_only_those_who_first_took_up_legal_review_from_2021_07_15_need_th
 
 
 async def meeting_on(head: httpx.AsyncClient, held_on: str, case: dict[str, Any]) -> str:
-    body = {
-        "held_on": held_on,
-        "attendees": [{"name": "局长"}, {"name": "法制科长"}, {"name": "律师", "legal_counsel": True}],
-        "items": [{"case_id": case["id"], "outcome": "同意"}],
-        "minutes": "审议本案。",
-    }
-    return str((await ok(await head.post(f"{API}/review-meetings", json=body), 201))["id"])
+    return str((await ok(await head.post(f"{API}/review-meetings", json=meeting_for(case, held_on)), 201))["id"])
 
 
 async def decide(head: httpx.AsyncClient, case: dict[str, Any], fine_fen: int, status: int) -> Any:
