@@ -8,6 +8,7 @@ from fastapi import FastAPI
 
 from services.cases import api, api_cases, api_field, api_registry, api_reports
 from services.cases.consumers import subscriptions
+from services.cases.rule_tables import hearing_table
 from services.cases.settings import CasesSettings
 from shared.messaging import InProcessBus, Subscription
 from shared.service import ServiceSpec, build_service_app
@@ -29,6 +30,7 @@ SPEC = ServiceSpec(
 def create_app(settings: CasesSettings | None = None, *, bus: InProcessBus | None = None) -> FastAPI:
     settings = settings or CasesSettings()
     calendar = WorkCalendar.from_file(settings.common.holidays_file)
+    hearing_table(settings)  # a malformed hearing table stops the start, not a later request
 
     def subscribe(service_settings: ServiceSettings) -> list[Subscription]:
         assert isinstance(service_settings, CasesSettings)

@@ -18,6 +18,12 @@ class Input(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+REVIEW_STARTED = (
+    "初次从事法制审核工作的日期: from 2021-07-15 on (行政处罚法 §58 ¶2) the legal qualification is required; "
+    "earlier starters may review without it; not recorded counts as starting now"
+)
+
+
 class TeamCreate(Input):
     name: Name = Field(min_length=1, max_length=100, description="执法队")
 
@@ -32,8 +38,16 @@ class OfficerCreate(Input):
     credential_number: Text = Field(min_length=4, max_length=50, description="执法证号")
     credential_valid_until: LegalDate | None = None
     legal_qualification: bool = Field(default=False, description="法律职业资格 (required for legal reviewers)")
+    legal_review_started_on: LegalDate | None = Field(default=None, description=REVIEW_STARTED)
     team_id: Text | None = Field(default=None, max_length=36)
     subject: Text | None = Field(default=None, max_length=200, description="login subject of this officer")
+
+
+class OfficerUpdate(Input):
+    """What changes in an officer's record: the qualification obtained later, the review work's start date."""
+
+    legal_qualification: bool | None = None
+    legal_review_started_on: LegalDate | None = Field(default=None, description=REVIEW_STARTED)
 
 
 class OfficerPublic(BaseModel):
@@ -43,6 +57,7 @@ class OfficerPublic(BaseModel):
     credential_number: str
     credential_valid_until: date | None
     legal_qualification: bool
+    legal_review_started_on: date | None
     team_id: str | None
     active: bool
     version: int
@@ -171,10 +186,12 @@ class ClockStopEnd(Input):
 
 
 class Extension(Input):
-    """延长办案期限: +30 by the head, a further +30 only by collective discussion."""
+    """延长办案期限: +30 days by the head; a further extension only by collective discussion (案件审议会), which sets
+    its period at the same time (``days``, no fixed length)."""
 
     by: Literal["head", "collective_discussion"]
-    meeting_id: Text | None = Field(default=None, max_length=36)
+    meeting_id: Text | None = Field(default=None, max_length=36, description="the meeting that decided it")
+    days: int | None = Field(default=None, ge=1, le=365, description="the period the meeting set (collective only)")
 
 
 class ExecutionRecord(Input):
@@ -206,6 +223,8 @@ class CasePublic(BaseModel):
     decision_due_on: date
     head_extension: bool
     collective_extension: bool
+    collective_extension_days: int | None
+    notice_on: date | None
     notice_received_on: date | None
     answer_due_on: date | None
     hearing_requested_on: date | None

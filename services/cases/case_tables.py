@@ -81,6 +81,9 @@ class Case(SQLModel, table=True):
     decision_due_on: date
     head_extension: bool = False
     collective_extension: bool = False
+    # Added in 0004: the period the review meeting set for the second extension (no fixed length).
+    collective_extension_days: int | None = None
+    notice_on: date | None = None  # 告知书 date: picks the hearing amounts in force
     notice_received_on: date | None = None
     answer_due_on: date | None = None
     party_answered_on: date | None = None

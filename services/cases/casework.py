@@ -8,7 +8,7 @@ from sqlmodel import col, select
 
 from services.cases.access import CASE
 from services.cases.case_schemas import CaseFile, ClockStopEnd, ClockStopStart, Extension
-from services.cases.case_tables import Case, ClockStop, Lead
+from services.cases.case_tables import Case, ClockStop, Lead, ReviewMeeting
 from services.cases.common import load, new_id, page, today
 from services.cases.domain import deadlines
 from services.cases.domain.numbering import format_document_number
@@ -108,14 +108,14 @@ async def stops_of(uow: UnitOfWork, case_id: str) -> list[ClockStop]:
 async def refresh_decision_due(
     uow: UnitOfWork, case: Case, *, settings: CasesSettings, calendar: deadlines.Calendar
 ) -> deadlines.Due:
-    """Recompute the 90(+30+30)-day decision limit with every stop; an open stop counts up to today."""
+    """Recompute the decision limit (90, +30, + the meeting's period) with every stop; an open stop counts to today."""
     stops = [deadlines.ClockStop(s.started_on, s.ended_on, s.reason) for s in await stops_of(uow, case.id)]
     due = deadlines.decision_due(
         calendar,
         case.filed_on,
         stops=stops,
         head_extension=case.head_extension,
-        collective_extension=case.collective_extension,
+        collective_extension_days=case.collective_extension_days or 0,
         today=max(today(), case.filed_on),
         limits=settings.limits,
     )
@@ -189,23 +189,52 @@ async def end_clock_stop(
 async def extend_case(
     uow: UnitOfWork, case: Case, body: Extension, *, settings: CasesSettings, calendar: deadlines.Calendar, actor: str
 ) -> Case:
-    """延期: the head once (+30); a further +30 only by collective discussion with a meeting record."""
+    """延期: the head once (+30); a further extension only by collective discussion, with its own period."""
     if Stage(case.stage) not in OPEN_BEFORE_DECISION:
         raise Problem(409, "案件已作出决定 The case is already decided", slug="clock-not-running")
     if body.by == "head":
+        if body.days is not None or body.meeting_id is not None:
+            raise Problem(
+                422, "负责人延期为三十日 The head's extension is 30 days: no days or meeting", slug="validation"
+            )
         if case.head_extension:
             raise Problem(409, "负责人已批准过延期 Already extended by the head", slug="already-extended")
         case.head_extension = True
     else:
-        if not case.head_extension:
-            raise Problem(409, "须先经负责人批准延期 The head's extension comes first", missing_step="head_extension")
-        if case.collective_extension:
-            raise Problem(409, "已经集体讨论延期 Already extended by collective discussion", slug="already-extended")
-        if body.meeting_id is None:
-            raise Problem(409, "需有案件审议会记录 A meeting record is required", missing_step="review_meeting")
-        case.collective_extension = True
-    await _after_clock_change(uow, case, settings, calendar, actor, "extended", {"by": body.by})
+        await collective_extension(uow, case, body)
+    data: dict[str, object] = {"by": body.by, "days": body.days, "meeting_id": body.meeting_id}
+    await _after_clock_change(uow, case, settings, calendar, actor, "extended", data)
     return case
+
+
+async def collective_extension(uow: UnitOfWork, case: Case, body: Extension) -> None:
+    """The further extension after 90 + 30 days: decided by a review meeting that discussed the case, together with
+    its period (生态环境行政处罚办法 2023: no fixed length)."""
+    if not case.head_extension:
+        raise Problem(409, "须先经负责人批准延期 The head's extension comes first", missing_step="head_extension")
+    if case.collective_extension:
+        raise Problem(409, "已经集体讨论延期 Already extended by collective discussion", slug="already-extended")
+    if body.meeting_id is None:
+        raise Problem(409, "需有案件审议会记录 A meeting record is required", missing_step="review_meeting")
+    if body.days is None:
+        raise Problem(
+            422, "集体讨论须同时决定延长的期限 The meeting sets the period: days is required", slug="validation"
+        )
+    await meeting_discussed(uow, body.meeting_id, case.id)
+    case.collective_extension, case.collective_extension_days = True, body.days
+
+
+async def meeting_discussed(uow: UnitOfWork, meeting_id: str, case_id: str) -> ReviewMeeting:
+    """The review meeting, if it discussed the case; a 409 naming the missing meeting otherwise."""
+    meeting = await load(uow.session, ReviewMeeting, meeting_id, "案件审议会")
+    if not any(item.get("case_id") == case_id for item in meeting.items):
+        raise Problem(
+            409,
+            "该审议会未讨论本案 The meeting did not discuss this case",
+            slug="illegal-transition",
+            missing_step="review_meeting",
+        )
+    return meeting
 
 
 async def _after_clock_change(

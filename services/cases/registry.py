@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import col, or_, select
 
-from services.cases.case_schemas import OfficerCreate, TeamCreate
+from services.cases.case_schemas import OfficerCreate, OfficerUpdate, TeamCreate
 from services.cases.common import flush_unique, load, new_id, page
 from services.cases.schemas import PartyInput
 from services.cases.tables import Officer, Party, Team
@@ -80,6 +80,26 @@ async def create_officer(uow: UnitOfWork, body: OfficerCreate, *, actor: str) ->
         entity_id=officer.id,
         action="registered",
         data=body.model_dump(mode="json"),
+    )
+    return officer
+
+
+async def update_officer(uow: UnitOfWork, officer: Officer, body: OfficerUpdate, *, actor: str) -> Officer:
+    """A qualification obtained later, or when the officer first took up legal review work (行政处罚法 §58 ¶2)."""
+    changes = body.model_dump(exclude_unset=True)
+    if "legal_qualification" in changes and changes["legal_qualification"] is None:
+        raise Problem(422, "legal_qualification 须为 true 或 false", slug="validation")
+    for name, value in changes.items():
+        setattr(officer, name, value)
+    officer.version += 1
+    uow.session.add(officer)
+    await append_audit(
+        uow.session,
+        actor=actor,
+        entity_type="officer",
+        entity_id=officer.id,
+        action="updated",
+        data=body.model_dump(mode="json", exclude_unset=True),
     )
     return officer
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from pydantic import Field
@@ -27,6 +28,10 @@ CITATIONS: dict[str, str] = {
     "two_officers": "《中华人民共和国行政处罚法》第四十二条、第五十五条：执法人员不得少于两人，并应当出示执法证件",
     "credit_code": "GB 32100-2015《法人和其他组织统一社会信用代码编码规则》",
     "electronic_service": "《中华人民共和国行政处罚法》第六十一条：电子送达须经当事人同意并签订确认书",
+    "qualified_legal_reviewer": "《中华人民共和国行政处罚法》第五十八条第二款：行政机关中初次从事行政处罚决定法制审核的"
+    "人员，应当通过国家统一法律职业资格考试取得法律职业资格",
+    "no_hearing_right": "《中华人民共和国行政处罚法》第六十三条：较大数额罚款、没收较大数额违法所得、"
+    "没收较大价值非法财物等，当事人有权要求听证",
 }
 
 
@@ -40,7 +45,20 @@ class CasesSettings(ServiceSettings):
     case_number_prefix: str = Field(default="津西青环立", description="立案编号前缀")
     authority: str = "天津市西青区生态环境局"
     authority_credit_code: str = ""
-    thresholds: Thresholds = Field(default_factory=Thresholds, description="听证、集体讨论金额 (fen)")
+    thresholds: Thresholds = Field(default_factory=Thresholds, description="集体讨论金额 (fen)")
+    hearing_thresholds_file: Path = Field(
+        default=DATA_DIR / "hearing_thresholds.json", description="听证权 amounts: dated national rows"
+    )
+    hearing_thresholds_local_file: Path | None = Field(
+        default=None, description="听证权 amounts of a local rule: dated rows that win while in force"
+    )
+    legal_qualification_required_from: date = Field(
+        default=date(2021, 7, 15),
+        description="法制审核: who first takes up the work from this day needs the qualification",
+    )
+    review_meeting_for_every_penalty: bool = Field(
+        default=True, description="本局做法: every filed penalty case goes to the case review meeting (案件审议会)"
+    )
     limits: Limits = Field(default_factory=Limits, description="期限 (days)")
     thresholds_file: Path = Field(default=DATA_DIR / "serious_pollution.json", description="严重污染环境 thresholds")
     citations: dict[str, str] = Field(default_factory=lambda: dict(CITATIONS))

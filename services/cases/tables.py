@@ -76,6 +76,8 @@ class Officer(SQLModel, table=True):
     credential_number: str = Field(max_length=50, unique=True)
     credential_valid_until: date | None = None
     legal_qualification: bool = False
+    # Added in 0004: when the officer first took up legal review work (行政处罚法 §58 ¶2); None: not recorded.
+    legal_review_started_on: date | None = None
     team_id: str | None = Field(default=None, max_length=36, index=True)
     active: bool = True
     version: int = 1

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from services.cases.case_schemas import ExecutionRecord, Transition
-from services.cases.case_tables import Case, ReviewMeeting
-from services.cases.casework import audit_case, end_stops, refresh_decision_due, start_stop, touch
+from services.cases.case_tables import Case
+from services.cases.casework import audit_case, end_stops, meeting_discussed, refresh_decision_due, start_stop, touch
 from services.cases.common import load
 from services.cases.decision_rules import fine_fen_of
 from services.cases.domain import deadlines
+from services.cases.domain.legal_review import may_review
 from services.cases.domain.stages import HEAD_ONLY, CaseFacts, IllegalTransition, Stage, check_transition
+from services.cases.rule_tables import hearing_threshold_on
 from services.cases.settings import CasesSettings
 from services.cases.tables import Decision, Officer
 from shared.auth import Principal, Role
@@ -42,6 +45,7 @@ def facts_of(case: Case, *, legal_reviewer_qualified: bool = False) -> CaseFacts
         major_public_interest=case.flags.get("major_public_interest", False),
         multi_law=case.flags.get("multi_law", False),
         head_referred=case.flags.get("head_referred", False),
+        notice_on=case.notice_on,
         notice_received_on=case.notice_received_on,
         answer_due_on=case.answer_due_on,
         party_answered=case.party_answered_on is not None,
@@ -58,12 +62,28 @@ def facts_of(case: Case, *, legal_reviewer_qualified: bool = False) -> CaseFacts
 
 
 def judge(facts: CaseFacts, target: Stage, *, on: Any, settings: CasesSettings) -> None:
+    facts = with_rule_data(facts, settings)
     try:
         check_transition(facts, target, today=on, thresholds=settings.thresholds)
     except IllegalTransition as refused:
+        rule = settings.citations.get(refused.missing_step)
+        cited: dict[str, Any] = {"rule": rule} if rule else {}
         raise Problem(
-            409, refused.detail, slug="illegal-transition", missing_step=refused.missing_step, stage=facts.stage.value
+            409,
+            refused.detail,
+            slug="illegal-transition",
+            missing_step=refused.missing_step,
+            stage=facts.stage.value,
+            **cited,
         ) from refused
+
+
+def with_rule_data(facts: CaseFacts, settings: CasesSettings) -> CaseFacts:
+    """What the settings add: the hearing amounts in force on the notice's date (告知书 date, else its receipt) and
+    the bureau's review-meeting practice."""
+    notice_day = facts.notice_on or facts.notice_received_on
+    hearing = hearing_threshold_on(settings, notice_day) if notice_day is not None else None
+    return replace(facts, hearing_threshold=hearing, every_penalty_to_meeting=settings.review_meeting_for_every_penalty)
 
 
 async def transition(
@@ -112,6 +132,8 @@ async def _record_step(
         case.reviewer_id = body.reviewer_id
     if body.proposed is not None:
         case.proposed = body.proposed.model_dump()
+    if body.to == Stage.NOTICE:
+        case.notice_on = body.on
     if body.notice_received_on is not None:
         case.notice_received_on = body.notice_received_on
         case.answer_due_on = deadlines.answer_due(calendar, body.notice_received_on, limits=settings.limits).due_on
@@ -119,7 +141,7 @@ async def _record_step(
         if getattr(body, name) is not None:
             setattr(case, name, getattr(body, name))
     if body.meeting_id is not None:
-        await _meeting_discussed(uow, body.meeting_id, case.id)
+        await meeting_discussed(uow, body.meeting_id, case.id)
         case.meeting_id = body.meeting_id
     if body.legal_opinion is not None:
         case.legal_opinion = body.legal_opinion
@@ -128,7 +150,12 @@ async def _record_step(
     if case.legal_reviewer_id is None:
         return False
     reviewer = await _active_officer(uow, case.legal_reviewer_id)
-    return reviewer.legal_qualification and reviewer.id not in case.investigators
+    allowed = may_review(
+        reviewer.legal_qualification,
+        reviewer.legal_review_started_on,
+        required_from=settings.legal_qualification_required_from,
+    )
+    return allowed and reviewer.id not in case.investigators
 
 
 async def _active_officer(uow: UnitOfWork, officer_id: str) -> Officer:
@@ -136,17 +163,6 @@ async def _active_officer(uow: UnitOfWork, officer_id: str) -> Officer:
     if not officer.active:
         raise Problem(422, f"执法人员已停用 Officer {officer.name} is deactivated", slug="officer-inactive")
     return officer
-
-
-async def _meeting_discussed(uow: UnitOfWork, meeting_id: str, case_id: str) -> None:
-    meeting = await load(uow.session, ReviewMeeting, meeting_id, "案件审议会")
-    if not any(item.get("case_id") == case_id for item in meeting.items):
-        raise Problem(
-            409,
-            "该审议会未讨论本案 The meeting did not discuss this case",
-            slug="illegal-transition",
-            missing_step="review_meeting",
-        )
 
 
 async def _clock_effects(uow: UnitOfWork, case: Case, before: Stage, target: Stage, body: Transition) -> None:

@@ -361,7 +361,8 @@ class Loader:
             "investigator_ids": [self.officers[o] for o in case.investigators],
             "medium": case.violation.medium,
             "summary": case.violation.facts,
-            "flags": {"complex_case": case.kind != "penalty", "head_referred": True},
+            # Every case reaches the review meeting by the bureau's own rule, not by a referral of the head.
+            "flags": {"complex_case": case.kind != "penalty"},
         }
         filed = (await self.api.call("head", "POST", "/api/v1/cases", json=filing)).json()
         self.cases[case.key] = (filed["id"], etag_of(filed["id"], filed["version"]))

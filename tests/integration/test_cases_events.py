@@ -19,7 +19,7 @@ from shared.contracts.events import (
     ReferralReceivedV1,
 )
 from shared.messaging.tables import OutboxRecord
-from tests.integration.test_cases_support import API, decision_for, file_case, make_team, ok, step
+from tests.integration.test_cases_support import API, decision_for, file_case, make_team, meeting_for, ok, step
 from tests.stack import Stack, eventually
 
 pytestmark = pytest.mark.integration
@@ -130,6 +130,8 @@ async def test_referral_and_publicity_flow(stack: Stack) -> None:
             notice_received_on="2021-06-24",
             party_answered_on="2021-06-25",
         )
+        meeting = await ok(await head.post(f"{API}/review-meetings", json=meeting_for(case, "2021-06-26")), 201)
+        case = await step(head, case, to="collective_discussion", on="2021-06-26", meeting_id=meeting["id"])
         decision = await ok(
             await head.post(
                 "/api/v1/cases/decisions", json=decision_for(case, fine_fen=5_000_000, decided_on="2021-06-28")

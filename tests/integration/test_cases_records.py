@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.test_cases_support import API, decision_for, file_case, make_team, ok, settle, step
+from tests.integration.test_cases_support import API, decision_for, file_case, make_team, meeting_for, ok, settle, step
 from tests.stack import Stack, StackConfig
 
 pytestmark = pytest.mark.integration
@@ -93,6 +93,8 @@ async def test_suspension_hearing_and_extensions_move_the_decision_date(local: S
         held = {"hearing_held_on": "2021-04-28", "legal_reviewer_id": team.legal, "legal_opinion": "improve"}
         case = await step(head, case, to="legal_review", on="2021-04-29", **held)
         assert case["stage"] == "legal_review"
+        meeting = await ok(await head.post(f"{API}/review-meetings", json=meeting_for(case, "2021-05-05")), 201)
+        case = await step(head, case, to="collective_discussion", on="2021-05-05", meeting_id=meeting["id"])
         decided = await head.post(
             f"{API}/decisions", json=decision_for(case, fine_fen=25_000_000, decided_on="2021-05-06")
         )

@@ -112,6 +112,16 @@ def decision_for(case: dict[str, Any], *, fine_fen: int, decided_on: str) -> dic
     }
 
 
+def meeting_for(case: dict[str, Any], held_on: str) -> dict[str, Any]:
+    """A case review meeting (案件审议会) that discussed ``case``: every filed penalty case goes to one."""
+    return {
+        "held_on": held_on,
+        "attendees": [{"name": "局长"}, {"name": "法制科长"}, {"name": "律师", "legal_counsel": True}],
+        "items": [{"case_id": case["id"], "outcome": "同意"}],
+        "minutes": "审议本案。",
+    }
+
+
 async def settle(stack: Any) -> None:
     """Let the relay publish everything before the stack stops.
 

@@ -276,6 +276,7 @@ MATRIX: dict[str, Row] = {
     "GET /api/v1/cases/parties": shared(*OFFICERS, plain(limit="100")),
     "GET /api/v1/cases/parties/{party_id}": shared(*OFFICERS),
     "GET /api/v1/cases/officers": shared(*OFFICERS),
+    "PATCH /api/v1/cases/officers/{officer_id}": shared(*HEAD_ONLY, stale({"legal_qualification": True})),
     "POST /api/v1/cases/officers/{officer_id}/deactivation": shared(*HEAD_ONLY, stale()),
     "GET /api/v1/cases/inspections/{inspection_id}": shared(*OFFICERS),
     "GET /api/v1/cases/leads": shared(*OFFICERS),

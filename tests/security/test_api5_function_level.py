@@ -82,6 +82,7 @@ GET    /api/v1/cases/parties/{{party_id}}                                {CASE_R
 POST   /api/v1/cases/teams                                              {HEADS}
 POST   /api/v1/cases/officers                                           {HEADS}
 GET    /api/v1/cases/officers                                           {CASE_READERS}
+PATCH  /api/v1/cases/officers/{{officer_id}}                             {HEADS}
 POST   /api/v1/cases/officers/{{officer_id}}/deactivation                {HEADS}
 POST   /api/v1/cases/inspections                                        {CASE_WORKERS}
 GET    /api/v1/cases/inspections/{{inspection_id}}                       {CASE_READERS}

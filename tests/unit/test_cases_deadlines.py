@@ -29,8 +29,10 @@ def test_decision_due_ninety_days_and_extensions() -> None:
     assert d.decision_due(CAL, filed, today=filed, limits=L).due_on == date(2021, 5, 31)  # May 30 is a Sunday
     head = d.decision_due(CAL, filed, head_extension=True, today=filed, limits=L)
     assert head.due_on == date(2021, 6, 29)
-    both = d.decision_due(CAL, filed, head_extension=True, collective_extension=True, today=filed, limits=L)
-    assert both.due_on == date(2021, 7, 29)  # 150 days: the maximum
+    both = d.decision_due(CAL, filed, head_extension=True, collective_extension_days=30, today=filed, limits=L)
+    assert both.due_on == date(2021, 7, 29)  # 150 days
+    longer = d.decision_due(CAL, filed, head_extension=True, collective_extension_days=45, today=filed, limits=L)
+    assert longer.due_on == date(2021, 8, 13)  # the meeting's own period: no fixed +30
 
 
 def test_decision_due_lands_on_holiday_and_moves() -> None:

@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from services.cases.domain.hearing import load_hearing_thresholds
 from services.cases.domain.stages import (
     EDGES,
     CaseFacts,
@@ -18,10 +19,13 @@ from services.cases.domain.stages import (
     hearing_rights,
     legal_review_required,
 )
+from services.cases.settings import DATA_DIR
 
 pytestmark = pytest.mark.unit
 
 T = Thresholds()
+# The 2023 amounts (individual ¥5,000, organisation ¥200,000), as the handler picks them by the notice's date.
+HEARING_2023 = load_hearing_thresholds(DATA_DIR / "hearing_thresholds.json")[-1]
 TODAY = date(2021, 9, 1)
 BASE = CaseFacts(stage=Stage.FILED, investigators=("a", "b"))
 
@@ -85,6 +89,7 @@ NOTICE = replace(
     notice_received_on=date(2021, 9, 1),
     answer_due_on=date(2021, 9, 8),
     proposed_fine_fen=10_000_000,
+    hearing_threshold=HEARING_2023,
 )
 
 
@@ -96,13 +101,13 @@ def test_the_five_working_day_answer_window() -> None:
 
 def test_hearing_rights_for_large_amounts() -> None:
     organisation = replace(NOTICE, proposed_fine_fen=19_999_999, hearing_requested_on=date(2021, 9, 3))
-    assert not hearing_rights(organisation, T)
+    assert not hearing_rights(organisation)
     assert refused(organisation, Stage.HEARING) == "no_hearing_right"
     large = replace(organisation, proposed_fine_fen=20_000_000)
-    assert hearing_rights(large, T)
+    assert hearing_rights(large)
     allowed(replace(large, hearing_request_due_on=date(2021, 9, 8)), Stage.HEARING)
-    assert hearing_rights(replace(NOTICE, party_is_individual=True, proposed_fine_fen=500_000), T)
-    assert hearing_rights(replace(NOTICE, proposed_fine_fen=0, licence_revocation=True), T)
+    assert hearing_rights(replace(NOTICE, party_is_individual=True, proposed_fine_fen=500_000))
+    assert hearing_rights(replace(NOTICE, proposed_fine_fen=0, licence_revocation=True))
     late = replace(large, hearing_requested_on=date(2021, 9, 9), hearing_request_due_on=date(2021, 9, 8))
     assert refused(late, Stage.HEARING) == "hearing_request_in_time"
     assert refused(replace(large, hearing_requested_on=None), Stage.HEARING) == "hearing_request"

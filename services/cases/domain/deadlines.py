@@ -36,7 +36,6 @@ class Limits:
     lead_extension_days: int = 15
     decision_days: int = 90
     head_extension_days: int = 30
-    collective_extension_days: int = 30
     answer_working_days: int = 5
     service_working_days: int = 7
     payment_days: int = 15
@@ -87,14 +86,15 @@ def decision_due(
     *,
     stops: Iterable[ClockStop] = (),
     head_extension: bool = False,
-    collective_extension: bool = False,
+    collective_extension_days: int = 0,
     today: date,
     limits: Limits,
 ) -> Due:
-    """作出决定: 90 days from filing, +30 (head), +30 more (collective discussion), plus every stopped day."""
+    """作出决定: 90 days from filing, +30 (head), plus the period the collective discussion set for a further
+    extension (no fixed length), plus every stopped day."""
     days = limits.decision_days + stopped_days(stops, today=today)
     days += limits.head_extension_days if head_extension else 0
-    days += limits.collective_extension_days if collective_extension else 0
+    days += collective_extension_days
     return _due(cal.add_calendar_days(filed_on, days))
 
 

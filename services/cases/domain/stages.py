@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
+from services.cases.domain.hearing import HearingThreshold, large_amount_grounds
+
 
 class Stage(StrEnum):
     FILED = "filed"  # 立案
@@ -66,10 +68,9 @@ HEAD_ONLY = frozenset({Stage.CLOSED, Stage.NO_PENALTY, Stage.TRANSFERRED})
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Amounts (fen) that trigger rights and duties; data from settings, never literals here."""
+    """Amounts (fen) that trigger duties; data from settings, never literals here. The hearing amounts are dated
+    data (``domain/hearing.py``), chosen by the notice's date."""
 
-    hearing_individual_fen: int = 500_000  # ¥5,000
-    hearing_organisation_fen: int = 20_000_000  # ¥200,000
     collective_discussion_fen: int = 50_000_000  # ¥500,000
 
 
@@ -89,6 +90,7 @@ class CaseFacts:
     major_public_interest: bool = False
     multi_law: bool = False
     head_referred: bool = False
+    notice_on: date | None = None
     notice_received_on: date | None = None
     answer_due_on: date | None = None
     party_answered: bool = False
@@ -98,6 +100,10 @@ class CaseFacts:
     legal_opinion: str | None = None
     legal_reviewer_qualified: bool = False
     meeting_id: str | None = None
+    # Filled from the settings when the case is judged: the hearing row in force on the notice's date, and the
+    # bureau's practice of sending every filed penalty case to the review meeting.
+    hearing_threshold: HearingThreshold | None = None
+    every_penalty_to_meeting: bool = False
     referral_requested: bool = False
     money_due: bool = False
     paid: bool = False
@@ -113,11 +119,26 @@ class IllegalTransition(Exception):
         self.detail = detail
 
 
-def hearing_rights(facts: CaseFacts, thresholds: Thresholds) -> bool:
-    """听证权: a large fine or confiscation, licence revocation, or production halt (行政处罚法 §63)."""
-    limit = thresholds.hearing_individual_fen if facts.party_is_individual else thresholds.hearing_organisation_fen
-    large = facts.proposed_fine_fen + facts.proposed_confiscation_fen >= limit
-    return large or facts.licence_revocation or facts.production_halt
+def hearing_grounds(facts: CaseFacts) -> list[str]:
+    """听证权 grounds (行政处罚法 §63): a large fine, a large confiscation (each against its own threshold, never
+    added), licence revocation, production halt / closure."""
+    grounds = []
+    if facts.hearing_threshold is not None:
+        grounds += large_amount_grounds(
+            facts.hearing_threshold,
+            individual=facts.party_is_individual,
+            fine_fen=facts.proposed_fine_fen,
+            confiscation_fen=facts.proposed_confiscation_fen,
+        )
+    if facts.licence_revocation:
+        grounds.append("licence_revocation")
+    if facts.production_halt:
+        grounds.append("production_halt")
+    return grounds
+
+
+def hearing_rights(facts: CaseFacts) -> bool:
+    return bool(hearing_grounds(facts))
 
 
 def legal_review_required(facts: CaseFacts) -> bool:
@@ -172,8 +193,8 @@ def _guard_notice(facts: CaseFacts, _today: date, _thresholds: Thresholds) -> No
 
 
 def _guard_hearing(facts: CaseFacts, _today: date, thresholds: Thresholds) -> None:
-    if not hearing_rights(facts, thresholds):
-        raise IllegalTransition("no_hearing_right", "本案不享有听证权 The proposed penalty carries no hearing right")
+    if not hearing_rights(facts):
+        raise IllegalTransition("no_hearing_right", _no_hearing_right(facts))
     if facts.hearing_requested_on is None:
         raise IllegalTransition("hearing_request", "需记录当事人听证申请 Record the party's hearing request")
     if facts.hearing_request_due_on is not None and facts.hearing_requested_on > facts.hearing_request_due_on:
@@ -182,9 +203,28 @@ def _guard_hearing(facts: CaseFacts, _today: date, thresholds: Thresholds) -> No
         )
 
 
+def _no_hearing_right(facts: CaseFacts) -> str:
+    row = facts.hearing_threshold
+    if row is None:
+        return "本案不享有听证权 The proposed penalty carries no hearing right"
+    individual = facts.party_is_individual
+    fine = _yuan(row.fine.for_party(individual=individual))
+    confiscation = _yuan(row.confiscation.for_party(individual=individual))
+    return (
+        f"本案不享有听证权：罚款未达{fine}、没收未达{confiscation}（分别比较；{row.basis}） The proposed fine and "
+        f"confiscation are each below their hearing thresholds ({fine}, {confiscation}, in force from "
+        f"{row.effective_from}) and no other ground of 行政处罚法 §63 applies"
+    )
+
+
+def _yuan(fen: int) -> str:
+    cents = f".{fen % 100:02d}" if fen % 100 else ""
+    return f"¥{fen // 100:,}{cents}"
+
+
 def _answer_window_over(facts: CaseFacts, today: date, thresholds: Thresholds) -> None:
     """Leaving the notice stage: a requested hearing must be held, and the answer window must have run out."""
-    if facts.stage == Stage.NOTICE and facts.hearing_requested_on is not None and hearing_rights(facts, thresholds):
+    if facts.stage == Stage.NOTICE and facts.hearing_requested_on is not None and hearing_rights(facts):
         raise IllegalTransition(
             "hearing", "当事人已申请听证，须先举行听证 The party asked for a hearing: hold it first"
         )
@@ -205,7 +245,9 @@ def _guard_legal_review(facts: CaseFacts, today: date, thresholds: Thresholds) -
     if not facts.legal_reviewer_qualified:
         raise IllegalTransition(
             "qualified_legal_reviewer",
-            "法制审核人员须取得法律职业资格 The legal reviewer must hold the legal qualification",
+            "初次从事法制审核的人员须取得法律职业资格 A legal reviewer who took up the review work under the revised "
+            "law (or with no start date recorded) must hold the legal qualification, and may not have investigated "
+            "the case",
         )
     if facts.legal_opinion not in {"agree", "improve", "disagree"}:
         raise IllegalTransition("legal_opinion", "需记录法制审核意见 Record the legal review opinion")
@@ -228,9 +270,17 @@ def _legal_review_done(facts: CaseFacts) -> None:
 def _guard_decided(facts: CaseFacts, today: date, thresholds: Thresholds) -> None:
     _answer_window_over(facts, today, thresholds)
     _legal_review_done(facts)
-    if collective_discussion_required(facts, thresholds) and facts.stage != Stage.COLLECTIVE_DISCUSSION:
+    if facts.stage == Stage.COLLECTIVE_DISCUSSION:
+        return
+    if collective_discussion_required(facts, thresholds):
         raise IllegalTransition(
             "collective_discussion", "本案须经集体讨论（案件审议会） This case requires collective discussion first"
+        )
+    if facts.every_penalty_to_meeting:
+        raise IllegalTransition(
+            "collective_discussion",
+            "本局立案的处罚案件均须经案件审议会 Bureau practice: every filed penalty case goes to the case review "
+            "meeting before the decision",
         )
 
 

@@ -1,0 +1,34 @@
+"""The dated legal tables of the cases service, read once per file: the hearing amounts (听证权)."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from services.cases.domain.hearing import HearingThreshold, HearingThresholds, load_hearing_thresholds
+from services.cases.settings import CasesSettings
+from shared.problems import Problem
+
+
+@lru_cache(maxsize=8)
+def _hearing_table(national: Path, local: Path | None) -> HearingThresholds:
+    rows = load_hearing_thresholds(local, local=True) if local is not None else ()
+    return HearingThresholds(national=load_hearing_thresholds(national), local=rows)
+
+
+def hearing_table(settings: CasesSettings) -> HearingThresholds:
+    """Raises ``ValueError`` for a malformed file: the service checks it at start-up."""
+    return _hearing_table(settings.hearing_thresholds_file, settings.hearing_thresholds_local_file)
+
+
+def hearing_threshold_on(settings: CasesSettings, day: date) -> HearingThreshold:
+    """The row in force on the notice's date; a date before every row is bad input, not a guess."""
+    row = hearing_table(settings).in_force(day)
+    if row is None:
+        raise Problem(
+            422,
+            f"{day} 无适用的听证金额标准 No hearing threshold is in force on {day}",
+            slug="no-threshold-in-force",
+        )
+    return row
