@@ -57,7 +57,9 @@ async def due_date(
     kind: Annotated[DecisionKind, Query(description="决定种类")],
     decided_on: Annotated[LegalDate, Query(description="决定日期 YYYY-MM-DD, 1949-10-01 – 2199-12-31")],
 ) -> DueDate:
-    """公示截止日期: the date by which a decision of this kind must be public."""
+    """公示截止日期: the date by which a decision of this kind must be public, by the kind's period in force on the
+    decision date (decision-kinds table: e.g. a production restriction is a penalty from 2021-07-15, 7 working
+    days; 20 before)."""
     rule = kind_rule(settings_of(request), kind, decided_on)
     due = publication_due_date(
         request.app.state.calendar, decided_on=decided_on, working_days=rule.publication_working_days
