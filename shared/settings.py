@@ -56,6 +56,8 @@ class CommonSettings(BaseSettings):
     log_json: bool | None = None
     log_level: str = "INFO"
     holidays_file: Path | None = None
+    # 决定种类 as dated data (shared/decision_kinds.py): cases and disclosure read the same table.
+    decision_kinds_file: Path | None = None
     # Each service re-verifies its audit hash chain this often in the background (shared/audit_schedule.py); 0: never.
     audit_check_interval_s: float = Field(default=3600.0, ge=0)
 

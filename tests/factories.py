@@ -33,5 +33,8 @@ def decision_body(
         "facts": "超标排放水污染物，化学需氧量超过排放标准2.1倍。",
         "legal_basis": "《中华人民共和国水污染防治法》第八十三条第二项",
         "violation_type": "超标排放",
-        "penalty": {"fine_fen": fine_fen, "summary": "罚款人民币拾万元"},
+        # Only penalties carry a fine; the other kinds' fine would be a separate penalty decision.
+        "penalty": {"fine_fen": fine_fen, "summary": "罚款人民币拾万元"}
+        if kind in ("penalty", "daily_penalty")
+        else {"summary": "责令改正违法行为"},
     }

@@ -41,7 +41,7 @@ class StackConfig:
     postgres: PostgresServer | None = None
     kafka: KafkaBroker | None = None
     services: tuple[str, ...] = ("cases", "disclosure", "referral", "monitoring")
-    # Per-service settings overrides, e.g. {"disclosure": {"publication_working_days": {...}}}.
+    # Per-service settings overrides, e.g. {"disclosure": {"publish_modes": {...}}}.
     overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 

@@ -4,9 +4,9 @@ A case belongs to its enforcement team (执法队, ``Case.team``): an officer re
 heads, legal reviewers, auditors and admin reach all. A case without a team (filed with investigators of several
 teams and no team named) is closed to officers until a head names one.
 
-Owned through the case: its evidence, history, clock stops, referral requests, and its decisions (决定书). A
-decision made outside a case file (``case_id`` null) has no team: heads, legal reviewers and auditors reach it,
-officers do not (fail closed).
+Owned through the case: its evidence (and evidence registered and preserved, 先行登记保存), history, clock stops,
+referral requests, and its decisions (决定书). A decision made outside a case file (``case_id`` null) has no team:
+heads, legal reviewers and auditors reach it, officers do not (fail closed).
 
 Shared inside the bureau, with no owner: the registers (parties 当事人, officers, teams); inspections (现场检查)
 and leads (线索), which come before the filing (立案) that assigns a team, so every case role may read them; case
@@ -37,6 +37,7 @@ OWNERSHIP = Declaration(
         "history": _through_case(("案件记录", "History")),
         "clock_stop": _through_case(("期限中止", "ClockStop")),
         "referral_request": _through_case(("移送申请", "ReferralRequest")),
+        "evidence_preservation": _through_case(("先行登记保存", "EvidencePreservation")),
         "decision": DECISION,
         "party": shared(("当事人", "Party"), note="the register of parties, shared by every team"),
         "officer": shared(("执法人员", "Officer"), note="the register of officers and teams"),

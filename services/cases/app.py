@@ -6,17 +6,25 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from services.cases import api, api_cases, api_field, api_registry, api_reports
+from services.cases import api, api_cases, api_field, api_preservation, api_registry, api_reports
 from services.cases.consumers import subscriptions
 from services.cases.rule_tables import hearing_table
 from services.cases.settings import CasesSettings
+from shared.decision_kinds import load_table
 from shared.messaging import InProcessBus, Subscription
 from shared.service import ServiceSpec, build_service_app
 from shared.settings import ServiceSettings
 from shared.workdays import WorkCalendar
 
 # Fixed paths first: the case router's ``/{case_id}`` would otherwise shadow ``/statistics`` and the like.
-ROUTERS = [api.router, api_registry.router, api_field.router, api_reports.router, api_cases.router]
+ROUTERS = [
+    api.router,
+    api_registry.router,
+    api_field.router,
+    api_reports.router,
+    api_cases.router,
+    api_preservation.router,
+]
 
 SPEC = ServiceSpec(
     name="cases",
@@ -31,6 +39,7 @@ def create_app(settings: CasesSettings | None = None, *, bus: InProcessBus | Non
     settings = settings or CasesSettings()
     calendar = WorkCalendar.from_file(settings.common.holidays_file)
     hearing_table(settings)  # a malformed hearing table stops the start, not a later request
+    load_table(settings.common.decision_kinds_file)  # a bad decision-kinds file stops the start, not a request
 
     def subscribe(service_settings: ServiceSettings) -> list[Subscription]:
         assert isinstance(service_settings, CasesSettings)

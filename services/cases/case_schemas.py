@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from services.cases.domain.stages import Stage
 from shared.bounds import LegalDate, LegalDateTime
@@ -137,6 +137,25 @@ class CaseFlags(Input):
     head_referred: bool = Field(default=False, description="负责人提交集体讨论")
 
 
+class ViolationPeriod(Input):
+    """违法行为 dates for the time bar (追诉时效, 行政处罚法 §36), checked against the lead's date (when the bureau
+    discovered the violation). Leave out when the dates are not known."""
+
+    committed_on: LegalDate = Field(description="违法行为发生之日")
+    ended_on: LegalDate | None = Field(
+        default=None, description="连续或者继续状态终了之日 (a continuing violation: the time bar counts from here)"
+    )
+    serious_harm: bool = Field(
+        default=False, description="涉及公民生命健康安全、金融安全且有危害后果 (time bar 5 years instead of 2)"
+    )
+
+    @model_validator(mode="after")
+    def _ends_after_it_began(self) -> Self:
+        if self.ended_on is not None and self.ended_on < self.committed_on:
+            raise ValueError("ended_on is before committed_on")
+        return self
+
+
 class CaseFile(Input):
     """立案 (the head's decision on a lead)."""
 
@@ -148,6 +167,7 @@ class CaseFile(Input):
     summary: Text = Field(min_length=1, max_length=20_000)
     team: Name | None = Field(default=None, max_length=100, description="执法队; defaults to the investigators'")
     flags: CaseFlags = Field(default_factory=CaseFlags)
+    violation: ViolationPeriod | None = Field(default=None, description="违法行为时间, for the time bar")
 
 
 class ProposedPenalty(Input):
@@ -168,6 +188,10 @@ class Transition(Input):
     proposed: ProposedPenalty | None = Field(default=None, description="拟处罚 (notice)")
     notice_received_on: LegalDate | None = None
     hearing_requested_on: LegalDate | None = None
+    hearing_notified_on: LegalDate | None = Field(
+        default=None, description="听证通知送达日: at least 7 working days before the hearing (行政处罚法 §64(二))"
+    )
+    hearing_on: LegalDate | None = Field(default=None, description="举行听证的日期 as notified")
     hearing_held_on: LegalDate | None = None
     party_answered_on: LegalDate | None = None
     legal_reviewer_id: Text | None = Field(default=None, max_length=36)
@@ -228,6 +252,8 @@ class CasePublic(BaseModel):
     notice_received_on: date | None
     answer_due_on: date | None
     hearing_requested_on: date | None
+    hearing_notified_on: date | None = None
+    hearing_on: date | None = None
     hearing_held_on: date | None
     meeting_id: str | None
     decision_id: str | None
@@ -241,6 +267,7 @@ class CasePublic(BaseModel):
     referral_requested: bool
     police_decision: str | None
     publicity: list[dict[str, Any]]
+    violation: dict[str, Any] | None = None
     version: int
 
 

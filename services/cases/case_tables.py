@@ -104,6 +104,10 @@ class Case(SQLModel, table=True):
     version: int = 1
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # Added in 0004: the violation's dates for the time bar (追诉时效), the hearing notice (听证通知) and date.
+    violation: dict[str, object] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    hearing_notified_on: date | None = None
+    hearing_on: date | None = None
 
 
 class ClockStop(SQLModel, table=True):
@@ -166,4 +170,24 @@ class Evidence(SQLModel, table=True):
     captured_by: str = Field(max_length=200)
     captured_at: datetime = Field(sa_type=UTCDateTime)
     uploaded_by: str = Field(max_length=200)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class EvidencePreservation(SQLModel, table=True):
+    """先行登记保存: evidence registered and preserved with the head's approval; disposed of within 7 working days
+    (``dispose_by``) or lapsed."""
+
+    __tablename__ = "evidence_preservation"
+
+    id: str = Field(primary_key=True, max_length=36)
+    case_id: str = Field(max_length=36, index=True)
+    items: list[str] = Field(sa_column=Column(JSON, nullable=False))
+    place: str = Field(max_length=300)
+    preserved_on: date
+    dispose_by: date = Field(index=True)
+    due_provisional: bool = False
+    disposed_on: date | None = None
+    disposal: str | None = Field(default=None, max_length=30)
+    disposal_note: str | None = None
+    recorded_by: str = Field(max_length=200)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

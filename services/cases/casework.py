@@ -14,6 +14,7 @@ from services.cases.domain import deadlines
 from services.cases.domain.numbering import format_document_number
 from services.cases.domain.stages import OPEN_BEFORE_DECISION, Stage
 from services.cases.fieldwork import open_lead, require_credentialed
+from services.cases.procedure_rules import check_time_bar
 from services.cases.sequences import next_document_seq
 from services.cases.settings import CasesSettings
 from services.cases.tables import Officer, Party, Team
@@ -51,6 +52,7 @@ async def file_case(
 ) -> Case:
     """立案: the head's decision on an open lead; ≥ 2 credentialed investigators; a gapless case number."""
     lead = await open_lead(uow, body.lead_id)
+    check_time_bar(lead, body.violation, settings=settings)
     party = await load(uow.session, Party, body.party_id, "当事人")
     await require_credentialed(uow, body.investigator_ids, on=body.filed_on, settings=settings)
     seq = await next_document_seq(uow, kind="case", year=body.filed_on.year)
@@ -68,6 +70,7 @@ async def file_case(
         stage=Stage.FILED.value,
         investigators=sorted(set(body.investigator_ids)),
         flags=body.flags.model_dump(),
+        violation=body.violation.model_dump(mode="json") if body.violation else None,
         proposed={},
         publicity=[],
         filed_on=body.filed_on,

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
+from services.cases.domain.simple_procedure import simple_procedure_refusal
 from services.cases.schemas import DecisionCreate
 from services.cases.settings import CasesSettings
 from services.cases.tables import Decision
-from shared.contracts.common import DecisionKind, PartySnapshot, PenaltyTerms
+from shared.contracts.common import DecisionKind, PartySnapshot, PartyType, PenaltyTerms
 from shared.contracts.events import DecisionIssuedV1
+from shared.decision_kinds import kind_rule
 from shared.problems import Problem
 
 
@@ -25,6 +27,48 @@ def check_terms(command: DecisionCreate, settings: CasesSettings) -> None:
         limit = settings.restriction_max_months * (2 if restriction.extension else 1)
         if restriction.months > limit:
             raise Problem(422, f"限产停产期限不得超过{limit}个月 Over {limit} months", slug="term-too-long")
+    refuse_money_on_kind(command.kind, command.decided_on, command.penalty, settings)
+    if command.simple_procedure:
+        check_simple_procedure(command.kind, command.party.party_type, command.penalty, settings)
+        if command.case_id is not None:
+            raise Problem(
+                422,
+                "简易程序当场作出，不立案 A simple-procedure decision is made on the spot, outside a case file",
+                slug="simple-procedure",
+            )
+
+
+def refuse_money_on_kind(kind: DecisionKind, decided_on: date, penalty: PenaltyTerms, settings: CasesSettings) -> None:
+    """A yellow card (黄牌警示), a restriction order (限产、停产整治), an order to correct or a seizure carries no
+    fine or confiscation: a fine for the same violation is a separate penalty decision (decision-kinds table)."""
+    rule = kind_rule(settings, kind, decided_on)
+    if rule.fine_allowed or not (penalty.fine_fen or penalty.confiscation_fen):
+        return
+    raise Problem(
+        422,
+        f"{kind.value} 决定书不得载明罚款或没收，罚款应另行作出行政处罚决定 "
+        f"A {kind.value} decision carries no fine or confiscation: the fine is a separate penalty decision",
+        slug="fine-separate-decision",
+        rule=rule.legal_basis,
+    )
+
+
+def check_simple_procedure(
+    kind: DecisionKind, party_type: PartyType, penalty: PenaltyTerms, settings: CasesSettings
+) -> None:
+    """简易程序's limits (行政处罚法 §51): refused with the reason."""
+    refusal = simple_procedure_refusal(kind, party_type, penalty, settings.simple_procedure)
+    if refusal is not None:
+        raise Problem(422, refusal, slug="simple-procedure", rule=settings.citations.get("simple_procedure", ""))
+
+
+def check_amended_penalty(decision: Decision, penalty: PenaltyTerms, settings: CasesSettings) -> None:
+    """An amendment (变更) keeps to the same rules as the issue: no fine on a kind that carries none, and a
+    simple-procedure decision stays within the simple procedure's limits."""
+    kind = DecisionKind(decision.kind)
+    refuse_money_on_kind(kind, decision.decided_on, penalty, settings)
+    if (decision.terms or {}).get("simple_procedure") is True:
+        check_simple_procedure(kind, PartyType(str(decision.party["party_type"])), penalty, settings)
 
 
 def money_due_fen(command: DecisionCreate) -> int:
@@ -45,8 +89,8 @@ def fine_fen_of(decision: Decision) -> int:
     return fine
 
 
-def penalty_categories(penalty: PenaltyTerms, kind: DecisionKind) -> list[str]:
-    """处罚类别 as Credit China names them."""
+def penalty_categories(penalty: PenaltyTerms, kind: DecisionKind, *, restriction_mode: object = None) -> list[str]:
+    """处罚类别 as Credit China names them (行政处罚法 §9(四): restricting production and halting it are two)."""
     categories = []
     if penalty.warning:
         categories.append("警告")
@@ -56,7 +100,9 @@ def penalty_categories(penalty: PenaltyTerms, kind: DecisionKind) -> list[str]:
         categories.append("没收违法所得、没收非法财物")
     if penalty.licence_measure:
         categories.append(penalty.licence_measure)
-    if kind == DecisionKind.PRODUCTION_RESTRICTION:
+    if kind == DecisionKind.YELLOW_CARD or (kind == DecisionKind.PRODUCTION_RESTRICTION and restriction_mode != "halt"):
+        categories.append("限制开展生产经营活动")
+    if kind == DecisionKind.PRODUCTION_RESTRICTION and restriction_mode == "halt":
         categories.append("责令停产停业")
     categories.extend(penalty.other_measures)
     return categories or ["其他"]
@@ -81,7 +127,7 @@ def decision_payload(decision: Decision, settings: CasesSettings, *, case_number
         violation_type=decision.violation_type,
         authority=settings.authority,
         authority_credit_code=settings.authority_credit_code,
-        penalty_categories=penalty_categories(penalty, kind),
+        penalty_categories=penalty_categories(penalty, kind, restriction_mode=_restriction_mode(terms)),
         penalty_valid_until=date.fromisoformat(valid_until) if isinstance(valid_until, str) else None,
         licence_name=_text(terms.get("licence_name")),
         licence_number=_text(terms.get("licence_number")),
@@ -93,6 +139,11 @@ def decision_payload(decision: Decision, settings: CasesSettings, *, case_number
         terms={k: terms[k] for k in ("seizure", "daily_penalty", "restriction") if terms.get(k) is not None},
         remarks=str(terms.get("remarks") or ""),
     )
+
+
+def _restriction_mode(terms: dict[str, object]) -> object:
+    restriction = terms.get("restriction")
+    return restriction.get("mode") if isinstance(restriction, dict) else None
 
 
 def _text(value: object) -> str | None:

@@ -10,7 +10,7 @@ from typing import Any
 from services.cases.access import DECISION
 from services.cases.case_tables import Case
 from services.cases.casework import audit_case, touch
-from services.cases.decision_rules import check_terms, decision_payload, money_due_fen
+from services.cases.decision_rules import check_amended_penalty, check_terms, decision_payload, money_due_fen
 from services.cases.domain.numbering import format_document_number
 from services.cases.domain.stages import Stage
 from services.cases.schemas import Amendment, DecisionCreate, Revocation, ServiceRecord
@@ -208,6 +208,8 @@ async def amend_decision(
     decision = await get_decision(uow, decision_id)
     if decision.status == "revoked":
         raise Problem(409, "已撤销的决定书不能变更 A revoked decision cannot be amended", slug="already-revoked")
+    if body.penalty is not None:
+        check_amended_penalty(decision, body.penalty, settings)
     changes: dict[str, Any] = body.model_dump(mode="json", exclude_none=True, exclude={"amended_on", "reason"})
     for name, value in changes.items():
         setattr(decision, name, value)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
 
 from services.cases.case_schemas import Input
+from services.cases.common import today
 from shared.bounds import LegalDate
 from shared.contracts.common import Medium
 from shared.fields import Fen, Name, Text
@@ -107,3 +108,49 @@ class DeadlineList(BaseModel):
     as_of: date
     within: int
     items: list[DeadlineItem]
+
+
+class PreservationCreate(Input):
+    """先行登记保存 (行政处罚法 §56): evidence that may be lost, registered and kept where it is, with the head's
+    approval; a disposal decision is due within 7 working days."""
+
+    items: list[Text] = Field(min_length=1, max_length=500, description="登记保存物品清单")
+    place: Text = Field(min_length=1, max_length=300, description="保存地点")
+    preserved_on: LegalDate = Field(description="先行登记保存之日")
+    head_approval: bool = Field(default=False, description="负责人批准")
+
+
+class PreservationDisposal(Input):
+    """处理决定 on preserved evidence, within 7 working days of the preservation."""
+
+    disposed_on: LegalDate
+    disposal: Literal["evidence_secured", "testing", "confiscation", "release", "transfer"] = Field(
+        description="evidence_secured 记录、复制、拍照、录像等证据保全; testing 送交检测、检验、鉴定; "
+        "confiscation 依法没收 (by a penalty decision); release 解除先行登记保存; transfer 移送有关机关"
+    )
+    note: Text = Field(default="", max_length=5_000)
+
+
+def preservation_status(disposed_on: date | None, dispose_by: date, *, on: date) -> str:
+    """disposed; lapsed once the 7 working days ran out without a disposal (失效); preserved meanwhile."""
+    if disposed_on is not None:
+        return "disposed"
+    return "lapsed" if on > dispose_by else "preserved"
+
+
+class PreservationPublic(BaseModel):
+    id: str
+    case_id: str
+    items: list[str]
+    place: str
+    preserved_on: date
+    dispose_by: date
+    due_provisional: bool
+    disposed_on: date | None
+    disposal: str | None
+    disposal_note: str | None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def status(self) -> Literal["preserved", "disposed", "lapsed"]:
+        return preservation_status(self.disposed_on, self.dispose_by, on=today())  # type: ignore[return-value]

@@ -14,6 +14,7 @@ from services.cases.casework import refresh_decision_due
 from services.cases.domain import deadlines
 from services.cases.domain.stages import OPEN_BEFORE_DECISION, Stage
 from services.cases.domain.statistics import empty_report, period_of
+from services.cases.preservation import preservation_deadlines
 from services.cases.record_schemas import DeadlineItem
 from services.cases.settings import CasesSettings
 from services.cases.tables import Decision
@@ -63,7 +64,8 @@ async def deadline_watch(
     settings: CasesSettings,
     calendar: deadlines.Calendar,
 ) -> list[DeadlineItem]:
-    """Everything due by ``as_of + within`` days, overdue first: per case and step, and open leads."""
+    """Everything due by ``as_of + within`` days, overdue first: per case and step (evidence preserved awaiting its
+    disposal included), and open leads."""
     horizon = as_of + timedelta(days=within)
     items: list[DeadlineItem] = []
     open_cases = CASE.where(select(Case).where(Case.stage != Stage.CLOSED.value), caller, Case)
@@ -71,6 +73,7 @@ async def deadline_watch(
         for step, due in await _case_steps(uow, case, settings, calendar):
             if due.due_on <= horizon:
                 items.append(_item(case, step, due, as_of))
+    items += await preservation_deadlines(uow, caller, as_of=as_of, horizon=horizon)
     leads = (await uow.session.exec(select(Lead).where(Lead.status == "open"))).all()
     for lead in leads:
         if lead.due_on <= horizon:

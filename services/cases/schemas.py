@@ -120,6 +120,11 @@ class DecisionCreate(BaseModel):
     daily_penalty: DailyPenaltyTerms | None = None
     restriction: RestrictionTerms | None = None
     remarks: Text = Field(default="", max_length=2_000)
+    simple_procedure: bool = Field(
+        default=False,
+        description="适用简易程序（当场处罚, 行政处罚法 §51）: only a warning, or a fine ≤ ¥200 (individual, "
+        "sole trader) or ≤ ¥3,000 (organisation); made outside a case file",
+    )
 
     @model_validator(mode="after")
     def _terms_match_kind(self) -> Self:

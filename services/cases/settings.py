@@ -9,6 +9,7 @@ from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from services.cases.domain.deadlines import Limits
+from services.cases.domain.simple_procedure import SimpleProcedureLimits
 from services.cases.domain.stages import Thresholds
 from shared.contracts.common import DecisionKind
 from shared.settings import ServiceSettings
@@ -32,6 +33,14 @@ CITATIONS: dict[str, str] = {
     "人员，应当通过国家统一法律职业资格考试取得法律职业资格",
     "no_hearing_right": "《中华人民共和国行政处罚法》第六十三条：较大数额罚款、没收较大数额违法所得、"
     "没收较大价值非法财物等，当事人有权要求听证",
+    "simple_procedure": "《中华人民共和国行政处罚法》第五十一条：对公民处以二百元以下、"
+    "对法人或者其他组织处以三千元以下罚款或者警告的，可以当场作出行政处罚决定",
+    "time_bar": "《中华人民共和国行政处罚法》第三十六条：违法行为在二年内未被发现的，不再给予行政处罚；"
+    "涉及公民生命健康安全、金融安全且有危害后果的，上述期限延长至五年；期限从违法行为发生之日起计算，"
+    "违法行为有连续或者继续状态的，从行为终了之日起计算",
+    "preservation": "《中华人民共和国行政处罚法》第五十六条：先行登记保存的证据，应当在七日内及时作出处理决定",
+    "hearing_notice": "《中华人民共和国行政处罚法》第六十四条第二项：行政机关应当在举行听证的七日前，"
+    "通知当事人听证的时间、地点；第八十五条：七日指工作日",
 }
 
 
@@ -66,6 +75,9 @@ class CasesSettings(ServiceSettings):
     evidence_max_bytes: int = 200 * 1024 * 1024
     seizure_max_days: int = 30
     restriction_max_months: int = 3
+    simple_procedure: SimpleProcedureLimits = Field(
+        default_factory=SimpleProcedureLimits, description="简易程序 fine ceilings (fen): individual, organisation"
+    )
 
     def resolved_evidence_dir(self) -> Path:
         return self.evidence_dir or self.common.data_dir / "evidence"

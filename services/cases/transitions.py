@@ -13,6 +13,7 @@ from services.cases.decision_rules import fine_fen_of
 from services.cases.domain import deadlines
 from services.cases.domain.legal_review import may_review
 from services.cases.domain.stages import HEAD_ONLY, CaseFacts, IllegalTransition, Stage, check_transition
+from services.cases.procedure_rules import record_hearing_notice
 from services.cases.rule_tables import hearing_threshold_on
 from services.cases.settings import CasesSettings
 from services.cases.tables import Decision, Officer
@@ -102,6 +103,7 @@ async def transition(
     if target in HEAD_ONLY and not caller.has_any({Role.HEAD, Role.ADMIN}):
         raise Problem(403, "此步骤须由负责人决定 Only the head may take this step", slug="forbidden")
     before = Stage(case.stage)
+    record_hearing_notice(case, body, settings=settings, cal=calendar)
     qualified = await _record_step(uow, case, body, settings=settings, calendar=calendar)
     judge(facts_of(case, legal_reviewer_qualified=qualified), target, on=body.on, settings=settings)
     await _clock_effects(uow, case, before, target, body)

@@ -292,7 +292,7 @@ class Loader:
             steps.append((closed_on, False, lambda: self.move(case, "head", "closed", closed_on)))
             return steps
         notice_on, answered_on, legal_on = _day(case.notice_on), _day(case.answered_on), _day(case.legal_on)
-        executing_on, closed_on, held_on = _day(case.executing_on), _day(case.closed_on), self._meeting_day(case)
+        closed_on, held_on = _day(case.closed_on), self._meeting_day(case)
         proposed = {"fine_fen": case.violation.fine_fen}
         legal = {"legal_reviewer_id": self.officers["L0"], "legal_opinion": "agree"}
         meeting = self.meetings.get
@@ -317,10 +317,12 @@ class Loader:
                 lambda: self.move(case, staff, "collective_discussion", held_on, meeting_id=meeting(case.meeting)),
             ),
             (_day(case.decided_on), True, lambda: self.decide(case)),
-            (executing_on, False, lambda: self.move(case, staff, "executing", executing_on)),
-            (_day(case.paid_on), False, lambda: self.paid(case)),
-            (closed_on, False, lambda: self.move(case, "head", "closed", closed_on)),
         ]
+        if case.paid_on is not None:  # a yellow card carries no fine: nothing to collect before closing
+            executing_on = _day(case.executing_on)
+            steps.append((executing_on, False, lambda: self.move(case, staff, "executing", executing_on)))
+            steps.append((case.paid_on, False, lambda: self.paid(case)))
+        steps.append((closed_on, False, lambda: self.move(case, "head", "closed", closed_on)))
         return steps
 
     def _meeting_day(self, case: CasePlan) -> date:

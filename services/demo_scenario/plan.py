@@ -336,12 +336,11 @@ def _violation(rng: random.Random, party: Party, *, yellow: bool = False) -> Vio
     if yellow:
         options = options[:2]
     medium, violation_type, facts, basis, (low, high), order = rng.choice(options)
-    yuan = rng.randrange(low, high + 1, 1_000) if high > low else low
-    summary = f"罚款人民币{yuan:,}元"
-    if yellow:
-        summary += "，予以环保“黄牌”警示，责令限制生产三个月"
+    if yellow:  # the notice restricts production and carries no fine: a fine would be a penalty decision of its own
         facts += "经复查仍未稳定达标，依据天津市有关规定予以“黄牌”警示。"
-    return Violation(medium, violation_type, facts, basis, summary, yuan * 100, order)
+        return Violation(medium, violation_type, facts, basis, "予以环保“黄牌”警示，责令限制生产三个月", 0, order)
+    yuan = rng.randrange(low, high + 1, 1_000) if high > low else low
+    return Violation(medium, violation_type, facts, basis, f"罚款人民币{yuan:,}元", yuan * 100, order)
 
 
 def _officers() -> list[OfficerPlan]:
@@ -480,8 +479,10 @@ def _cases(
             violation = _violation(rng, party, yellow=kind == "yellow_card")
             decided = days.plus(held_on, rng.randint(1, 5))
             served = days.plus(decided, rng.randint(1, 3))
-            executing = days.plus(served, 1)
-            paid = executing + timedelta(days=rng.randint(2, 10))
+            # A fine is paid before the case closes; a yellow card (no fine) closes once served.
+            fined = violation.fine_fen > 0
+            executing = days.plus(served, 1) if fined else None
+            paid = executing + timedelta(days=rng.randint(2, 10)) if executing else None
             cases.append(
                 CasePlan(
                     **common,  # type: ignore[arg-type]
@@ -492,11 +493,12 @@ def _cases(
                     answered_on=answered,
                     legal_on=legal_on,
                     decided_on=decided,
-                    published_on=days.plus(decided, rng.randint(1, 5 if kind == "penalty" else 15)),
+                    # Both are penalties since 2021-07-15 (7 working days): published within 5.
+                    published_on=days.plus(decided, rng.randint(1, 5)),
                     served_on=served,
                     executing_on=executing,
                     paid_on=paid,
-                    closed_on=days.plus(paid, rng.randint(2, 8)),
+                    closed_on=days.plus(paid or served, rng.randint(2, 8)),
                     order_published_on=days.plus(decided, rng.randint(1, 15)) if kind == "penalty" else None,
                 )
             )

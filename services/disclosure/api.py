@@ -24,6 +24,7 @@ from services.disclosure.tables import Publication
 from shared.auth import Principal, Role
 from shared.bounds import LegalDate
 from shared.contracts.common import DecisionKind
+from shared.decision_kinds import kind_rule
 from shared.http import etag_of, require_if_match
 from shared.problems import Problem
 from shared.service import requires, runtime_of
@@ -56,12 +57,12 @@ async def due_date(
     kind: Annotated[DecisionKind, Query(description="决定种类")],
     decided_on: Annotated[LegalDate, Query(description="决定日期 YYYY-MM-DD, 1949-10-01 – 2199-12-31")],
 ) -> DueDate:
-    """公示截止日期: the date by which a decision of this kind must be public."""
+    """公示截止日期: the date by which a decision of this kind must be public, by the kind's period in force on the
+    decision date (decision-kinds table: e.g. a production restriction is a penalty from 2021-07-15, 7 working
+    days; 20 before)."""
+    rule = kind_rule(settings_of(request), kind, decided_on)
     due = publication_due_date(
-        request.app.state.calendar,
-        kind=kind,
-        decided_on=decided_on,
-        working_days=settings_of(request).publication_working_days,
+        request.app.state.calendar, decided_on=decided_on, working_days=rule.publication_working_days
     )
     return DueDate(due_on=due.due_on, working_days=due.working_days, provisional=due.provisional)
 

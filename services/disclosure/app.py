@@ -16,6 +16,7 @@ from services.disclosure.consumers import subscriptions
 from services.disclosure.portal import pages as portal
 from services.disclosure.public_cache import PublicPagesMiddleware
 from services.disclosure.settings import DisclosureSettings
+from shared.decision_kinds import load_table
 from shared.messaging import InProcessBus
 from shared.service import ServiceSpec, build_service_app
 from shared.settings import ServiceSettings
@@ -53,6 +54,7 @@ def create_app(
     settings = settings or DisclosureSettings()
     settings.require_public_address()
     calendar = WorkCalendar.from_file(settings.common.holidays_file)
+    load_table(settings.common.decision_kinds_file)  # a bad decision-kinds file stops the start, not a request
 
     def subscribe(service_settings: ServiceSettings) -> list:  # type: ignore[type-arg]
         assert isinstance(service_settings, DisclosureSettings)

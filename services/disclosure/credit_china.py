@@ -19,12 +19,13 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
-from services.disclosure.domain.credit_china import CREDIT_KINDS, PublicText, credit_record
+from services.disclosure.domain.credit_china import PublicText, credit_record
 from services.disclosure.settings import DisclosureSettings
 from services.disclosure.tables import CreditRecord, Publication
 from shared.audit import append_audit
 from shared.contracts.common import DecisionKind
 from shared.contracts.events import DecisionIssuedV1
+from shared.decision_kinds import kind_rule
 from shared.messaging import UnitOfWork
 from shared.problems import Problem
 
@@ -40,8 +41,9 @@ class RejectedDeliveryError(Exception):
 
 
 async def stage_upsert(uow: UnitOfWork, publication: Publication, settings: DisclosureSettings) -> None:
-    """A published penalty (行政处罚) becomes a double-publicity record on the ledger."""
-    if DecisionKind(publication.kind) not in CREDIT_KINDS:
+    """A published penalty (行政处罚) becomes a double-publicity record on the ledger: the kinds the decision-kinds
+    table sends to Credit China on the decision date (restricting or halting production too, since 2021-07-15)."""
+    if not kind_rule(settings, DecisionKind(publication.kind), publication.decided_on).credit_china:
         return
     decision = DecisionIssuedV1.model_validate(publication.decision)
     text = PublicText(

@@ -21,6 +21,7 @@ from shared.audit import append_audit
 from shared.contracts import CloudEvent
 from shared.contracts.common import PartySnapshot
 from shared.contracts.events import DecisionIssuedV1, PublicationOverdueV1, PublicationPublishedV1
+from shared.decision_kinds import kind_rule
 from shared.messaging import UnitOfWork
 from shared.problems import Problem
 
@@ -67,9 +68,8 @@ async def create_publication(
     today: date,
 ) -> Publication:
     """On an issued decision: a pending publication due by the kind's deadline, published at once if auto."""
-    due = publication_due_date(
-        calendar, kind=decision.kind, decided_on=decision.decided_on, working_days=settings.publication_working_days
-    )
+    rule = kind_rule(settings, decision.kind, decision.decided_on)
+    due = publication_due_date(calendar, decided_on=decision.decided_on, working_days=rule.publication_working_days)
     publication = Publication(
         id=str(uuid.uuid4()),
         decision_id=decision.decision_id,

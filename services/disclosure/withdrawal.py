@@ -18,6 +18,7 @@ from services.disclosure.tables import Publication, WithdrawalNotice
 from shared.audit import append_audit
 from shared.contracts import CloudEvent
 from shared.contracts.events import DecisionAmendedV1, PublicationWithdrawnV1
+from shared.decision_kinds import kind_rule
 from shared.messaging import UnitOfWork
 
 
@@ -131,12 +132,9 @@ async def amend(
         correlation_id=event.correlationid,
     )
     apply_decision(publication, amended.decision, settings)
-    due = publication_due_date(
-        calendar,
-        kind=amended.decision.kind,
-        decided_on=amended.amended_on,
-        working_days=settings.publication_working_days,
-    )
+    # The kind's period as classified on the decision date, counted from the amendment.
+    rule = kind_rule(settings, amended.decision.kind, amended.decision.decided_on)
+    due = publication_due_date(calendar, decided_on=amended.amended_on, working_days=rule.publication_working_days)
     publication.due_on, publication.due_provisional = due.due_on, due.provisional
     publication.status, publication.published_on, publication.on_time = "pending", None, None
     publication.withdrawn_on = publication.withdrawal_reason = publication.overdue_notified_on = None

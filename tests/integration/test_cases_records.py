@@ -89,7 +89,12 @@ async def test_suspension_hearing_and_extensions_move_the_decision_date(local: S
         case = await step(head, case, to="notice", on="2021-04-06", **notice)
         late = await step(head, case, 409, to="hearing", on="2021-04-20", hearing_requested_on="2021-04-20")
         assert late["missing_step"] == "hearing_request_in_time"
-        case = await step(head, case, to="hearing", on="2021-04-08", hearing_requested_on="2021-04-08")
+        hearing = {
+            "hearing_requested_on": "2021-04-08",
+            "hearing_notified_on": "2021-04-09",
+            "hearing_on": "2021-04-28",
+        }
+        case = await step(head, case, to="hearing", on="2021-04-09", **hearing)
         held = {"hearing_held_on": "2021-04-28", "legal_reviewer_id": team.legal, "legal_opinion": "improve"}
         case = await step(head, case, to="legal_review", on="2021-04-29", **held)
         assert case["stage"] == "legal_review"

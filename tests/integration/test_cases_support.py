@@ -60,8 +60,11 @@ def party_body(**extra: Any) -> dict[str, Any]:
     }
 
 
-async def file_case(head: httpx.AsyncClient, team: Team, *, filed_on: str = "2021-06-01") -> dict[str, Any]:
-    """A party, an inspection by two officers that opens a lead, and the head's filing."""
+async def file_case(
+    head: httpx.AsyncClient, team: Team, *, filed_on: str = "2021-06-01", status: int = 201, **extra: Any
+) -> dict[str, Any]:
+    """A party, an inspection by two officers that opens a lead (on ``filed_on``), and the head's filing; ``extra``
+    goes into the filing (e.g. the violation's dates); ``status`` other than 201 returns the problem."""
     party = await ok(await head.post(f"{API}/parties", json=party_body()), 201)
     inspection = await ok(
         await head.post(
@@ -84,8 +87,9 @@ async def file_case(head: httpx.AsyncClient, team: Team, *, filed_on: str = "202
         "investigator_ids": team.investigators,
         "medium": "water",
         "summary": "涉嫌超标排放水污染物",
+        **extra,
     }
-    case: dict[str, Any] = await ok(await head.post(API, json=body), 201)
+    case: dict[str, Any] = await ok(await head.post(API, json=body), status)
     return case
 
 

@@ -16,9 +16,11 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from services.demo_scenario.loader import DemoAlreadyLoaded, load
-from services.demo_scenario.plan import build_plan
+from services.demo_scenario.plan import DemoPlan, build_plan
 from services.demo_scenario.readings import air_rows, water_rows
 from services.embedded import create_embedded_app
+from shared.contracts.common import DecisionKind
+from shared.decision_kinds import load_table
 from shared.settings import CommonSettings
 from tests.stack import eventually, serve
 
@@ -73,12 +75,24 @@ async def test_the_bureaus_year_is_reported_by_the_apis(tmp_path: Path, monkeypa
             transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 0))
             async with httpx.AsyncClient(transport=transport, base_url="http://embedded", timeout=60) as client:
                 report = await load(client, plan)
-                await _check(client, receiver, report.created)
+                await _check(client, receiver, report.created, credit_china=_sent_to_credit_china(plan))
                 with pytest.raises(DemoAlreadyLoaded):
                     await load(client, plan)
 
 
-async def _check(client: httpx.AsyncClient, receiver: CreditChinaReceiver, created: dict[str, int]) -> None:
+def _sent_to_credit_china(plan: DemoPlan) -> int:
+    """Every penalty, and the yellow cards decided once restricting production became a penalty (2021-07-15)."""
+    yellow = [c for c in plan.cases if c.kind == "yellow_card"]
+    table = load_table()
+    sent = [c for c in yellow if c.decided_on and table.rule(DecisionKind.YELLOW_CARD, c.decided_on).credit_china]
+    assert 0 < len(sent) < len(yellow), "the demo's yellow cards fall on both sides of 2021-07-15"
+    assert all(c.violation.fine_fen == 0 for c in yellow), "a yellow card carries no fine"
+    return KINDS["penalty"] + len(sent)
+
+
+async def _check(
+    client: httpx.AsyncClient, receiver: CreditChinaReceiver, created: dict[str, int], *, credit_china: int
+) -> None:
     head, editor = await _token(client, "head"), await _token(client, "editor")
     assert {k: created[k] for k in KINDS} == KINDS
     # 执法统计 (cases): decisions by kind, review meetings, cases reviewed, referrals by medium, over both years.
@@ -139,12 +153,12 @@ async def _check(client: httpx.AsyncClient, receiver: CreditChinaReceiver, creat
         by_kind[bulletin["kind"]] = by_kind.get(bulletin["kind"], 0) + 1
     assert by_kind == {"water_monthly": 24, "air_monthly": 1}
 
-    # Credit China: every published penalty delivered once.
+    # Credit China: every published penalty delivered once (yellow cards too from 2021-07-15).
     async def delivered() -> bool:
-        return len(receiver.records) >= KINDS["penalty"]
+        return len(receiver.records) >= credit_china
 
     await eventually(delivered, timeout=60)
-    assert len(receiver.records) == KINDS["penalty"]
+    assert len(receiver.records) == credit_china
     ledger = (await client.get("/api/v1/disclosure/credit-china/records", headers=editor)).json()["items"]
     assert {r["status"] for r in ledger} == {"delivered"}
 

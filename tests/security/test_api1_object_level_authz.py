@@ -120,6 +120,7 @@ async def world(system: System) -> World:
     ids = {
         "case_id": case["id"],
         "stop_id": NOBODY,
+        "preservation_id": NOBODY,
         "decision_id": decision_id,
         "party_id": case["party_id"],
         "officer_id": team_x.investigators[0],
@@ -263,6 +264,14 @@ MATRIX: dict[str, Row] = {
     "GET /api/v1/cases/{case_id}/evidence": scoped(*OFFICERS),
     "POST /api/v1/cases/{case_id}/evidence/verification": scoped(*OFFICERS),
     "GET /api/v1/cases/{case_id}/history": scoped(*OFFICERS),
+    "POST /api/v1/cases/{case_id}/preservations": scoped(
+        *OFFICERS,
+        send(lambda w: {"items": ["水样1瓶"], "place": "厂区", "preserved_on": "2021-07-16", "head_approval": True}),
+    ),
+    "GET /api/v1/cases/{case_id}/preservations": scoped(*OFFICERS),
+    "POST /api/v1/cases/{case_id}/preservations/{preservation_id}/disposal": scoped(
+        *OFFICERS, stale({"disposed_on": "2021-07-17", "disposal": "release"})
+    ),
     "GET /api/v1/cases/decisions/{decision_id}": scoped(*OFFICERS),
     "POST /api/v1/cases/decisions/{decision_id}/service": scoped(
         *OFFICERS, stale({"served_on": "2021-07-16", "method": "direct"})

@@ -15,9 +15,9 @@ from services.disclosure.domain.deadlines import (
     publication_due_date,
     withdrawal_due_date,
 )
-from services.disclosure.settings import DEFAULT_WORKING_DAYS
 from shared.contracts.common import DecisionKind, PartySnapshot, PartyType, PenaltyTerms
 from shared.contracts.events import DecisionIssuedV1
+from shared.decision_kinds import load_table
 from shared.workdays import WorkCalendar
 
 pytestmark = pytest.mark.unit
@@ -38,7 +38,8 @@ CALENDAR = WorkCalendar()
     ],
 )
 def test_publication_due_dates_cross_the_holidays(kind: DecisionKind, decided_on: date, due_on: date) -> None:
-    due = publication_due_date(CALENDAR, kind=kind, decided_on=decided_on, working_days=DEFAULT_WORKING_DAYS)
+    days = load_table().rule(kind, decided_on).publication_working_days
+    due = publication_due_date(CALENDAR, decided_on=decided_on, working_days=days)
     assert due.due_on == due_on
     assert not due.provisional
 

@@ -44,6 +44,10 @@ class Limits:
     reconsideration_days: int = 60  # 行政复议法: 60 days to apply for reconsideration
     litigation_months: int = 6  # 行政诉讼法 §46: 6 months to sue
     demand_days: int = 10  # 行政强制法 §54: the party's 10 days after the demand (催告) is served
+    time_bar_years: int = 2  # 行政处罚法 §36: not discovered within 2 years → no penalty
+    time_bar_harm_years: int = 5  # … 5 where life, health or financial safety was harmed with consequences
+    preservation_working_days: int = 7  # 行政处罚法 §56: evidence registered and preserved, disposed within 7 days
+    hearing_notice_working_days: int = 7  # 行政处罚法 §64(二): hearing notified at least 7 days before
 
 
 @dataclass(frozen=True)
@@ -151,3 +155,24 @@ def add_months(day: date, months: int) -> date:
 
 def _due(found: DueDate) -> Due:
     return Due(due_on=found.due_on, provisional=found.provisional)
+
+
+def time_bar_ends_on(committed_on: date, ended_on: date | None, *, serious_harm: bool, limits: Limits) -> date:
+    """追诉时效 (行政处罚法 §36): the last day on which the violation may still be discovered. Counted from the day
+    it was committed or, for a continuing violation (连续或者继续状态), from the day it ended; 2 years, 5 where life,
+    health or financial safety was harmed with consequences. The start day is not counted: a violation ended on
+    2019-06-01 may be discovered until 2021-06-01. A limitation period is not a step to take, so it does not move
+    to the next working day."""
+    years = limits.time_bar_harm_years if serious_harm else limits.time_bar_years
+    return add_months(ended_on or committed_on, 12 * years)
+
+
+def preservation_due(cal: Calendar, preserved_on: date, *, limits: Limits) -> Due:
+    """先行登记保存: a disposal decision within 7 working days, or the preservation lapses (§56, §85)."""
+    return _due(cal.add_working_days(preserved_on, limits.preservation_working_days))
+
+
+def earliest_hearing(cal: Calendar, notified_on: date, *, limits: Limits) -> Due:
+    """听证: the party is notified at least 7 working days before (§64(二), §85): the hearing may be held on the
+    7th working day after the notice at the earliest."""
+    return _due(cal.add_working_days(notified_on, limits.hearing_notice_working_days))

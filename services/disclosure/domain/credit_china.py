@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from services.disclosure.domain.redaction import redact_text
-from shared.contracts.common import DecisionKind, PartyType
+from shared.contracts.common import PartyType
 from shared.contracts.events import DecisionIssuedV1
 
 # Field order of the upload template; the CSV for manual upload follows it exactly.
@@ -51,7 +51,6 @@ PARTY_TYPES = {
     PartyType.SOLE_TRADER: "个体工商户",
 }
 
-CREDIT_KINDS = frozenset({DecisionKind.PENALTY, DecisionKind.DAILY_PENALTY})
 _FEN_PER_WAN = Decimal(1_000_000)  # 1 万元 = 10,000 元 = 1,000,000 分
 
 

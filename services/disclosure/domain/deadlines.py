@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
-
-from shared.contracts.common import DecisionKind
 
 
 class Deadline(Protocol):
@@ -29,13 +26,11 @@ class PublicationDue:
     provisional: bool
 
 
-def publication_due_date(
-    calendar: WorkingDayCalendar, *, kind: DecisionKind, decided_on: date, working_days: Mapping[DecisionKind, int]
-) -> PublicationDue:
-    """The decision date plus the kind's working days; the decision day itself is not counted."""
-    days = working_days[kind]
-    deadline = calendar.add_working_days(decided_on, days)
-    return PublicationDue(due_on=deadline.due_on, working_days=days, provisional=deadline.provisional)
+def publication_due_date(calendar: WorkingDayCalendar, *, decided_on: date, working_days: int) -> PublicationDue:
+    """The decision date plus the kind's working days (its entry in the decision-kinds table on the decision date);
+    the decision day itself is not counted."""
+    deadline = calendar.add_working_days(decided_on, working_days)
+    return PublicationDue(due_on=deadline.due_on, working_days=working_days, provisional=deadline.provisional)
 
 
 class WorkingDayCounter(WorkingDayCalendar, Protocol):
