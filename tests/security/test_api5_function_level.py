@@ -69,6 +69,9 @@ POST   /api/v1/cases/{{case_id}}/execution                               {CASE_W
 POST   /api/v1/cases/{{case_id}}/referrals                               {HEADS}
 POST   /api/v1/cases/{{case_id}}/evidence                                {CASE_WORKERS}
 GET    /api/v1/cases/{{case_id}}/evidence                                {CASE_READERS}
+POST   /api/v1/cases/{{case_id}}/preservations                           {CASE_WORKERS}
+GET    /api/v1/cases/{{case_id}}/preservations                           {CASE_READERS}
+POST   /api/v1/cases/{{case_id}}/preservations/{{preservation_id}}/disposal {CASE_WORKERS}
 POST   /api/v1/cases/{{case_id}}/evidence/verification                   {CASE_READERS}
 GET    /api/v1/cases/{{case_id}}/history                                 {CASE_READERS}
 POST   /api/v1/cases/decisions                                          {HEADS}
