@@ -14,7 +14,7 @@ from sqlmodel import col, select
 
 from services.disclosure import credit_china
 from services.disclosure.domain.deadlines import WorkingDayCalendar, publication_due_date
-from services.disclosure.domain.redaction import Finding, known_identifiers, redact_decision, redact_text
+from services.disclosure.domain.redaction import Finding, party_facts, redact_decision, redact_text
 from services.disclosure.settings import DisclosureSettings
 from services.disclosure.tables import Publication
 from shared.audit import append_audit
@@ -204,8 +204,8 @@ async def edit_publication(
 
 def _detected_items(publication: Publication, changes: dict[str, str]) -> dict[str, list[str]]:
     """Per changed field, the kinds of item automatic redaction would remove from the new text."""
-    known = known_identifiers(PartySnapshot.model_validate(publication.decision["party"]))
-    found = {field: redact_text(text, known=known).findings for field, text in changes.items()}
+    party = party_facts(PartySnapshot.model_validate(publication.decision["party"]))
+    found = {field: redact_text(text, party=party).findings for field, text in changes.items()}
     return {field: sorted({f.category.value for f in items}) for field, items in found.items() if items}
 
 
