@@ -35,13 +35,17 @@ _NUMBER = (
     r"(?:号楼|号院|号|栋|幢|座|单元|层|楼|室|户|门|排|组|队|期|段)(?:之[0-9一二三四五六七八九十]+)?)"
 )
 _TAIL = r"(?:\s?[0-9]{1,5}(?:\s?-\s?[0-9]{1,5}){1,3}(?![0-9]))"
-_COMPONENT = rf"(?:{_N}{{1,10}}?(?:{_ADMIN}|{_PLACE})|{_NUMBER})"
+_COMPONENT = rf"(?:{_N}{{1,10}}?{_ADMIN}|{_N}{{0,10}}?{_PLACE}|{_NUMBER})"
 ADDRESS = rf"(?:{_COMPONENT}\s?){{1,14}}{_TAIL}?"
 _ADDRESS = re.compile(ADDRESS)
 _HAS_NUMBER = re.compile(rf"{_NUMBER}|{_TAIL}|村|组|庄|屯")
 
 _KEYS = [
     "家庭住址",
+    "送达地址",
+    "通讯地址",
+    "通信地址",
+    "联系地址",
     "家庭地址",
     "家庭住所",
     "现住址",
@@ -71,7 +75,9 @@ _KEYED = re.compile(
 )
 _WEAK_KEYS = frozenset({"住", "住所"})
 _ORGANISATION_BEFORE = re.compile(r"(?:公司|厂|企业|合作社|中心|集团|单位|商行|经营部|门市部|店)[，,\s]*$")
-_AT_HOME = re.compile(rf"位于\s*(?P<addr>{ADDRESS})\s*(?:的)?\s*(?:住所|住处|住宅|家中|家里|居所|自建房|民房|私宅|家)")
+_AT_HOME = re.compile(
+    rf"位于\s*(?P<addr>{ADDRESS})\s*(?:(?:的)?\s*(?:住所|住处|住宅|家中|家里|居所|自建房|民房|私宅)|的家)"
+)
 # The part of a person's description just before a bare address: sex, nationality, ID number, birth date, a
 # person's role and name.
 _PERSONAL_CUE = re.compile(

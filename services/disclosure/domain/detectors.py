@@ -10,7 +10,7 @@ An organisation's unified social credit code is public (§3) and is left alone, 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -56,9 +56,12 @@ _FOLD = str.maketrans(
 )
 
 
+_FOLDABLE = re.compile("[" + "".join(re.escape(chr(c)) for c in _FOLD) + "]")
+
+
 def fold(text: str) -> str:
     """The text with full-width and look-alike characters as ASCII, offset for offset."""
-    return text.translate(_FOLD)
+    return text.translate(_FOLD) if _FOLDABLE.search(text) else text
 
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -104,7 +107,7 @@ _X_AFTER = re.compile(r"[ \-]?[Xx](?![A-Za-z])")
 _EXTENSION = re.compile(r"\s*(?:转|分机|ext\.?\s*)\d{1,6}")
 _AREA_BEFORE = re.compile(r"(?:\+?86\s*)?[(（]\s*0\d{2,3}\s*[)）]\s*-?\s*$")
 _PHONE_CUE = re.compile(r"(?:电话|手机|座机|联系方式|号码|传真|热线|[Tt]el|TEL)[^，。；;\d]{0,4}$")
-_ACCOUNT_CUE = re.compile(r"(?:账号|帐号|账户|帐户|卡号|银行卡|开户|存折|收款)[^。；;]{0,16}$")
+_ACCOUNT_CUE = re.compile(r"(?:账号|帐号|账户|帐户|卡号|银行卡|存折|收款)[^，,。；;\d]{0,8}$")
 _MOBILE = re.compile(r"(?:0{0,2}86)?1[3-9]\d{9}")
 _CREDIT_CODE = re.compile(r"(?<![0-9A-Z])[0-9A-HJ-NP-RT-UW-Y]{18}(?![0-9A-Z])")
 
@@ -134,7 +137,8 @@ def numbers(folded: str) -> Iterator[Span]:
             continue  # digits glued to letters belong to a code (a credit code, a permit number), not to a person
         before = folded[max(0, start - 20) : start]
         area = _AREA_BEFORE.search(before)
-        span = _classify(digits, before, bracketed_area=area is not None)
+        grouped = len(match.group()) > len(digits)
+        span = _classify(digits, before, bracketed_area=area is not None, grouped=grouped)
         if span is None:
             continue
         category, confidence = span
@@ -152,7 +156,7 @@ def _inside_code(folded: str, start: int, end: int) -> bool:
     )
 
 
-def _classify(digits: str, before: str, *, bracketed_area: bool) -> tuple[Category, float] | None:
+def _classify(digits: str, before: str, *, bracketed_area: bool, grouped: bool) -> tuple[Category, float] | None:
     n = len(digits)
     if n > 30:
         return Category.LONG_NUMBER, 0.9
@@ -161,25 +165,31 @@ def _classify(digits: str, before: str, *, bracketed_area: bool) -> tuple[Catego
             return Category.ID_NUMBER, 0.99
         if valid_credit_code(digits) and _CREDIT_CUE.search(before):
             return None
+        if digits.isdigit() and luhn(digits):
+            return Category.BANK_ACCOUNT, 0.95
         return (Category.ID_NUMBER, 0.85) if _plausible_birth(digits[6:14]) else (Category.BANK_ACCOUNT, 0.7)
     if n == 15 and _plausible_birth("19" + digits[6:12]):
         return Category.ID_NUMBER, 0.8  # 15-digit legacy ID number: YYMMDD at 7–12
     if _MOBILE.fullmatch(digits):
         return Category.PHONE, 0.95
+    if n >= 9 and _ACCOUNT_CUE.search(before):
+        return Category.BANK_ACCOUNT, 0.95 if 16 <= n <= 19 and luhn(digits) else 0.9
     if digits.startswith("0") and 10 <= n <= 12:
         return Category.PHONE, 0.9  # area code (3–4) and local number (7–8)
-    if 7 <= n <= 8 and (bracketed_area or _PHONE_CUE.search(before)):
-        return Category.PHONE, 0.9 if bracketed_area else 0.85
+    if digits.startswith("0") and n <= 15 and grouped:
+        return Category.PHONE, 0.8  # … and an extension of up to 3 digits
+    if bracketed_area and 7 <= n <= 11:
+        return Category.PHONE, 0.9
+    if 7 <= n <= 8 and _PHONE_CUE.search(before):
+        return Category.PHONE, 0.85
     if n >= 12:
         if 16 <= n <= 19 and digits.isdigit() and luhn(digits):
             return Category.BANK_ACCOUNT, 0.95
-        return Category.BANK_ACCOUNT, 0.9 if _ACCOUNT_CUE.search(before) else 0.7
-    if n >= 9 and _ACCOUNT_CUE.search(before):
-        return Category.BANK_ACCOUNT, 0.8
+        return Category.BANK_ACCOUNT, 0.7
     return None
 
 
-_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+_EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 _CN_DIGIT = "一二三四五六七八九〇零○Ｏ"
 _YMD = (
     rf"(?:(?:19|20)\d{{2}}\s*年\s*\d{{1,2}}\s*月(?:\s*\d{{1,2}}\s*[日号])?"
@@ -218,11 +228,15 @@ def plates(folded: str) -> Iterator[Span]:
         yield Span(match.start(), match.end(), Category.PLATE, 0.9)
 
 
-def known_value(folded: str, value: str, category: Category) -> Iterator[Span]:
-    """A value the decision records for the party, wherever it recurs, with or without spaces and hyphens."""
-    chars = [c for c in fold(value) if not c.isspace() and c != "-"]
-    if len(chars) < 5:
-        return
-    pattern = re.compile(r"[ \-]*".join(re.escape(c) for c in chars), re.IGNORECASE)
-    for match in pattern.finditer(folded):
-        yield Span(match.start(), match.end(), category, 0.99)
+def known_values(folded: str, values: Iterable[tuple[Category, str]]) -> Iterator[Span]:
+    """Values the decision records for the party, wherever they recur, with or without spaces and hyphens."""
+    kept = [(i, c) for i, c in enumerate(folded.upper()) if not c.isspace() and c != "-"]
+    compact = "".join(c for _, c in kept)
+    for category, value in values:
+        needle = "".join(c for c in fold(value).upper() if not c.isspace() and c != "-")
+        if len(needle) < 5:
+            continue
+        at = compact.find(needle)
+        while at >= 0:
+            yield Span(kept[at][0], kept[at + len(needle) - 1][0] + 1, category, 0.99)
+            at = compact.find(needle, at + len(needle))

@@ -61,7 +61,7 @@ _ENDS_NAME = frozenset(
     "出交代反映讲回答经因并就即又再还都只亦仍要会能可应请告知看发问提带领拿运倒排放倾烧堆收购开骑用持在于是的"
     "之夫妻子父母"
 )
-_STRONG_END = re.compile(r"[（(，,、：:]|称|陈述|证实|介绍|表示|说")
+_STRONG_END = re.compile(r"[（()）,，、：:。；;]|称|陈述|证实|介绍|表示|说|$")
 
 ROLES = [
     "证人",
@@ -129,6 +129,10 @@ ROLES = [
     "女儿",
     "之子",
     "之女",
+    "之妻",
+    "之夫",
+    "之父",
+    "之母",
     "其父",
     "其母",
     "父亲",
@@ -153,6 +157,15 @@ ROLES = [
     "运输人",
     "处置人",
     "租户",
+    "户名",
+    "账户名",
+    "收款人",
+    "持卡人",
+    "开户人",
+    "请联系",
+    "无资质人员",
+    "无证人员",
+    "个人",
 ]
 _ROLE = re.compile("(?:" + "|".join(sorted(ROLES, key=len, reverse=True)) + r")\s*[：:]?\s*")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -160,21 +173,27 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 def name_at(text: str, pos: int) -> int | None:
     """Where a person's name starting at ``pos`` ends, or None if no name starts there."""
-    surname = next((d for d in DOUBLE_SURNAMES if text.startswith(d, pos)), None)
-    if surname is None:
-        if pos >= len(text) or text[pos] not in SURNAMES:
-            return None
-        surname = text[pos]
-    end = pos + len(surname)
+    double = next((d for d in DOUBLE_SURNAMES if text.startswith(d, pos)), None)
+    if double is not None and (end := _given_end(text, pos + 2)) > pos + 2:
+        return end
+    # 欧阳 with no given name after it is 欧 + 阳: a single surname and a given name
+    if pos >= len(text) or text[pos] not in SURNAMES:
+        return None
+    end = _given_end(text, pos + 1)
+    if end == pos + 1:
+        return None
+    if text[pos] in _AMBIGUOUS and not (_STRONG_END.match(text, end) or (end < len(text) and text[end] in _ENDS_NAME)):
+        return None
+    return end
+
+
+def _given_end(text: str, end: int) -> int:
+    """Where one or two given-name characters starting at ``end`` stop."""
     given = 0
     while given < 2 and end < len(text) and _CJK.match(text[end]) and text[end] not in _NOT_GIVEN:
         if given == 1 and text[end] in _ENDS_NAME:
             break
         end, given = end + 1, given + 1
-    if given == 0:
-        return None
-    if surname in _AMBIGUOUS and not _STRONG_END.match(text, end):
-        return None
     return end
 
 
@@ -195,11 +214,13 @@ def third_persons(folded: str, public: Iterable[str]) -> Iterator[Span]:
 def recurring(folded: str, names: Iterable[str]) -> Iterator[Span]:
     """Every occurrence of names already found (a witness named once is named again later)."""
     for name in sorted(set(names), key=len, reverse=True):
-        for match in re.finditer(re.escape(name), folded):
-            yield Span(match.start(), match.end(), Category.NAME, 0.8, replacement=masked(name))
+        at = folded.find(name)
+        while at >= 0:
+            yield Span(at, at + len(name), Category.NAME, 0.8, replacement=masked(name))
+            at = folded.find(name, at + len(name))
 
 
 def masked(name: str) -> str:
     """Surname + 某 (张三 → 张某, 欧阳小明 → 欧阳某)."""
-    surname = next((d for d in DOUBLE_SURNAMES if name.startswith(d)), name[:1])
+    surname = next((d for d in DOUBLE_SURNAMES if name.startswith(d) and len(name) > 2), name[:1])
     return surname + "某"

@@ -65,8 +65,7 @@ def find_spans(text: str, party: PartyFacts = PartyFacts()) -> list[Span]:
     """Every span of ``text`` to remove, merged where they overlap, in order."""
     folded = fold(text)
     found: list[Span] = []
-    for category, value in party.personal:
-        found.extend(detectors.known_value(folded, value, category))
+    found.extend(detectors.known_values(folded, party.personal))
     found.extend(detectors.emails(folded))
     found.extend(detectors.numbers(folded))
     found.extend(detectors.birth_dates(folded))
