@@ -33,6 +33,7 @@ from services.disclosure.portal.pages import TEMPLATES, yuan
 from services.disclosure.settings import DisclosureSettings
 from services.disclosure.tables import CreditRecord, Publication
 from services.disclosure.views import public_decision, render_atom, render_csv
+from shared.audit import history
 from tests.factories import decision_body
 from tests.redaction_corpus import TEMPLATES as TEMPLATE_COUNT
 from tests.redaction_corpus import Corpus, CorpusDecision, Published, Secret, kept_words, leaks
@@ -70,6 +71,37 @@ async def _publish(stack: Stack, party: dict[str, Any], facts: str) -> str:
 
         publication_id: str = await eventually(published)
     return publication_id
+
+
+async def test_a_doubtful_redaction_holds_the_automatic_publication_for_the_editor(local: Stack) -> None:
+    """Penalties publish automatically here; a bare address without a known division (confidence 0.75) and an
+    unexplained 13-digit number (0.7) make it wait for the editor, audited, with the reasons in the staff view."""
+    rng = random.Random()
+    body = decision_body(decided_on=local_today("Asia/Shanghai").isoformat())
+    body["facts"] = (
+        f"被询问人刘某，男，汉族，中北镇东王村{rng.randint(1, 99)}号，承认私设暗管。"
+        f"样品编号{rng.randint(10**12, 10**13 - 1)}，化学需氧量超标2.1倍。"
+    )
+    async with local.client("cases", "head") as cases:
+        issued = (await cases.post("/api/v1/cases/decisions", json=body)).json()
+    async with local.client("disclosure", "disclosure_editor") as staff:
+
+        async def created() -> dict[str, Any] | None:
+            found = await staff.get("/api/v1/disclosure/publications", params={"decision_id": issued["id"]})
+            return next(iter(found.json()["items"]), None)
+
+        held = await eventually(created)
+        assert held["status"] == "pending"
+        lowest = {(r["category"], r["min_confidence"]) for r in held["redaction_report"]}
+        assert {("address", 0.75), ("bank_account", 0.7)} <= lowest
+        assert held["public_facts"].startswith("被询问人刘某，男，汉族，［住址已隐去］，承认私设暗管。")
+        async with local.runtime("disclosure").sessions() as session:
+            actions = [r.action for r in await history(session, entity_type="publication", entity_id=held["id"])]
+        assert actions == ["created", "held_for_review"]
+        read = await staff.get(f"/api/v1/disclosure/publications/{held['id']}")
+        url = f"/api/v1/disclosure/publications/{held['id']}/publish"
+        approved = await staff.post(url, headers={"If-Match": read.headers["etag"]})
+        assert approved.json()["status"] == "published"
 
 
 async def _public_pages(stack: Stack, publication_id: str) -> dict[str, str]:
@@ -238,12 +270,9 @@ def _body(item: CorpusDecision, today: str) -> dict[str, Any]:
 async def _outputs_per_decision(stack: Stack) -> dict[str, dict[str, str]]:
     """document number → name of the public representation → its bytes."""
     async with stack.client("disclosure") as public, stack.client("disclosure", "disclosure_editor") as staff:
-
-        async def all_published() -> list[dict[str, Any]] | None:
-            items = await _all_pages(public)
-            return items if len(items) == HTTP_SAMPLE else None
-
-        items = await eventually(all_published, timeout=120)
+        await _approve_held(staff)
+        items = await _all_pages(public)
+        assert len(items) == HTTP_SAMPLE
         outputs: dict[str, dict[str, str]] = {
             i["document_number"]: {"json": json.dumps(i, ensure_ascii=False)} for i in items
         }
@@ -265,6 +294,25 @@ async def _outputs_per_decision(stack: Stack) -> dict[str, dict[str, str]]:
             outputs[record["fields"]["decision_number"]]["credit_china"] = " ".join(fields.values())
     assert all({"csv", "credit_china"} <= set(out) for out in outputs.values())
     return outputs
+
+
+async def _approve_held(staff: Any) -> None:
+    """Wait for every publication; the editor approves those held for a doubtful redaction."""
+
+    async def all_created() -> list[dict[str, Any]] | None:
+        found = await staff.get("/api/v1/disclosure/publications", params={"limit": 100})
+        items: list[dict[str, Any]] = found.json()["items"]
+        while found.json()["next_cursor"]:
+            params = {"limit": 100, "cursor": found.json()["next_cursor"]}
+            found = await staff.get("/api/v1/disclosure/publications", params=params)
+            items += found.json()["items"]
+        return items if len(items) == HTTP_SAMPLE else None
+
+    for item in await eventually(all_created, timeout=120):
+        if item["status"] == "pending":
+            url = f"/api/v1/disclosure/publications/{item['id']}"
+            etag = (await staff.get(url)).headers["etag"]
+            assert (await staff.post(f"{url}/publish", headers={"If-Match": etag})).status_code == 200
 
 
 async def _all_pages(public: Any) -> list[dict[str, Any]]:
