@@ -44,6 +44,10 @@ class DisclosureSettings(ServiceSettings):
         le=1,
         description="an automatic publication waits for the editor when a redaction's confidence is below this",
     )
+    redaction_recheck_interval_seconds: float = Field(
+        default=7 * 24 * 3600.0,
+        description="how often every published decision is re-checked with the current detectors (0: never)",
+    )
     individual_name_style: NameStyle = Field(
         default="full", description="how an individual's name is published: full, surname (张某), surname_double"
     )

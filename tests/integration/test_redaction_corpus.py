@@ -14,20 +14,26 @@ checked.
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import json
 import random
 import re
 from datetime import date
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 from xml.etree import ElementTree as ET
 
 import pytest
+from sqlalchemy import text as sql
+from typer.testing import CliRunner
 
 from services.cases.domain.identifiers import credit_code_check_char, id_number_check_char
+from services.cli import app as cli
 from services.disclosure import credit_china
+from services.disclosure.background import recheck_redactions
 from services.disclosure.handlers import apply_decision, local_today
 from services.disclosure.portal.pages import TEMPLATES, yuan
 from services.disclosure.settings import DisclosureSettings
@@ -169,6 +175,38 @@ async def test_the_violation_and_public_codes_are_never_removed(local: Stack) ->
         assert home not in text, path
         for phrase in kept:
             assert phrase in text, (path, phrase)
+
+
+async def test_the_recheck_corrects_what_older_detectors_published(local: Stack, tmp_path: Path) -> None:
+    """``greenlaw disclosure recheck`` (and the scheduled job): a published text in which the current detectors find
+    personal data is withdrawn and republished as ``redaction corrected``, audited; a second pass finds nothing."""
+    publication_id = await _publish(local, decision_body()["party"], "当事人超标排放水污染物。")
+    mobile = f"139{random.randint(10**7, 10**8 - 1)}"
+    leaked_text = f"当事人超标排放水污染物，联系电话{mobile}，证人王小明称属实。"
+    async with local.runtime("disclosure").uow() as uow:  # as an older release had published it
+        await uow.session.execute(
+            sql("UPDATE publication SET public_facts = :facts WHERE id = :id"),
+            {"facts": leaked_text, "id": publication_id},
+        )
+        await uow.commit()
+    env = {"GREENLAW_DATA_DIR": str(tmp_path), "GREENLAW_ENVIRONMENT": "test"}
+    ran = await asyncio.to_thread(CliRunner().invoke, cli, ["disclosure", "recheck"], env=env)
+    assert ran.exit_code == 0, ran.output
+    assert ran.output.splitlines()[-2:] == ["1 publications corrected", publication_id]
+    async with local.client("disclosure") as public:
+        shown = (await public.get(f"/public/v1/decisions/{publication_id}")).json()
+        notices = (await public.get("/public/v1/withdrawals")).json()["items"]
+    assert shown["status"] == "published"
+    assert shown["facts"] == "当事人超标排放水污染物，联系电话［电话号码已隐去］，证人王某称属实。"
+    assert shown["published_on"] == local_today("Asia/Shanghai").isoformat()
+    assert [(n["publication_id"], n["reason"]) for n in notices] == [(publication_id, "redaction corrected")]
+    async with local.runtime("disclosure").sessions() as session:
+        actions = [r.action for r in await history(session, entity_type="publication", entity_id=publication_id)]
+    assert actions[-3:] == ["withdrawn:amended", "redaction_corrected", "published"]
+    runtime = local.runtime("disclosure")
+    settings, calendar = runtime.settings, local.apps["disclosure"].state.calendar
+    assert isinstance(settings, DisclosureSettings)
+    assert await recheck_redactions(runtime.uow, settings, calendar) == []
 
 
 async def public_bytes(item: CorpusDecision, settings: DisclosureSettings) -> dict[str, str]:
