@@ -19,6 +19,7 @@ from services.disclosure.schemas import (
     PublicationList,
     PublicationStaff,
     PublishRequest,
+    RedactionMarks,
 )
 from services.disclosure.settings import DisclosureSettings
 from services.disclosure.tables import Publication
@@ -90,6 +91,21 @@ async def get_publication(
     async with runtime_of(request).uow() as uow:
         publication = await handlers.get_publication(uow, publication_id)
     return staff_view(publication, response)
+
+
+@router.get(
+    "/publications/{publication_id}/redactions",
+    operation_id="publication_redactions",
+    response_model=RedactionMarks,
+    summary="去标识化说明 Why each item was redacted",
+)
+async def redactions(publication_id: str, request: Request, _caller: Editor) -> RedactionMarks:
+    """The automatic proposal with each marker: where it stands, the reason, the confidence and the text it
+    replaced. The editor adds a redaction or puts an item back by editing the text (PATCH, audited; putting back
+    needs ``unredact_reason``)."""
+    async with runtime_of(request).uow() as uow:
+        publication = await handlers.get_publication(uow, publication_id)
+    return handlers.redaction_marks(publication, settings_of(request))
 
 
 @router.post(

@@ -44,6 +44,28 @@ class PublicationStaff(BaseModel):
     withdrawal_reason: str | None
 
 
+class RedactionMark(BaseModel):
+    """One item the automatic redaction (去标识化) removed from the proposed public text."""
+
+    field: str = Field(description="facts, legal_basis, violation_type, penalty.summary, party.name, …")
+    start: int = Field(description="where the marker begins in the proposed public text of the field")
+    end: int = Field(description="where the marker ends")
+    reason: str = Field(
+        description="id_number, phone, bank_account, birth_date, address, email, vehicle_plate, long_number, name"
+    )
+    confidence: float = Field(description="how sure the detector is (0–1); below the review level the editor decides")
+    removed: str = Field(description="the text the marker stands for, as in the decision (staff only)")
+
+
+class RedactionMarks(BaseModel):
+    """Why the public text reads as it does: every marker of the automatic proposal with its reason."""
+
+    publication_id: str
+    current: bool = Field(description="false when an editor changed the public text after the proposal")
+    review_below: float = Field(description="automatic publication waits for the editor below this confidence")
+    items: list[RedactionMark]
+
+
 class PublicationList(BaseModel):
     items: list[PublicationStaff]
     next_cursor: str | None

@@ -81,7 +81,8 @@ async def _publish(stack: Stack, party: dict[str, Any], facts: str) -> str:
 
 async def test_a_doubtful_redaction_holds_the_automatic_publication_for_the_editor(local: Stack) -> None:
     """Penalties publish automatically here; a bare address without a known division (confidence 0.75) and an
-    unexplained 13-digit number (0.7) make it wait for the editor, audited, with the reasons in the staff view."""
+    unexplained 13-digit number (0.7) make it wait for the editor, audited; the editor's view of the redactions shows
+    each marker with its reason, confidence and the text it replaced."""
     rng = random.Random()
     body = decision_body(decided_on=local_today("Asia/Shanghai").isoformat())
     body["facts"] = (
@@ -104,6 +105,18 @@ async def test_a_doubtful_redaction_holds_the_automatic_publication_for_the_edit
         async with local.runtime("disclosure").sessions() as session:
             actions = [r.action for r in await history(session, entity_type="publication", entity_id=held["id"])]
         assert actions == ["created", "held_for_review"]
+        marks = (await staff.get(f"/api/v1/disclosure/publications/{held['id']}/redactions")).json()
+        assert marks["current"] is True
+        assert marks["review_below"] == 0.8
+        by_reason = {m["reason"]: m for m in marks["items"]}
+        address = by_reason["address"]
+        assert address["confidence"] == 0.75
+        assert address["removed"] == body["facts"].split("，")[3]
+        assert held["public_facts"][address["start"] : address["end"]] == "［住址已隐去］"
+        assert by_reason["bank_account"]["removed"].isdigit()
+        async with local.client("disclosure") as anonymous:
+            url = f"/api/v1/disclosure/publications/{held['id']}/redactions"
+            assert (await anonymous.get(url)).status_code == 401
         read = await staff.get(f"/api/v1/disclosure/publications/{held['id']}")
         url = f"/api/v1/disclosure/publications/{held['id']}/publish"
         approved = await staff.post(url, headers={"If-Match": read.headers["etag"]})

@@ -12,7 +12,7 @@ name without a role word) is the editor's to check.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from services.disclosure.domain import addresses, detectors, names
@@ -43,6 +43,8 @@ class Finding:
     length: int
     confidence: float = 1.0
     start: int | None = None
+    public_start: int | None = None  # where its marker stands in the redacted text
+    public_end: int | None = None
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ class PartyFacts:
     public_names: tuple[str, ...] = ()
     third_persons: tuple[str, ...] = ()
     individual: bool = False
+    masked_names: tuple[tuple[str, str], ...] = ()  # the party's own name and how it is shown (张三 → 张某)
 
 
 def find_spans(text: str, party: PartyFacts = PartyFacts()) -> list[Span]:
@@ -66,6 +69,8 @@ def find_spans(text: str, party: PartyFacts = PartyFacts()) -> list[Span]:
     folded = fold(text)
     found: list[Span] = []
     found.extend(detectors.known_values(folded, party.personal))
+    for name, shown in party.masked_names:
+        found.extend(replace(s, replacement=shown, confidence=0.99) for s in names.recurring(folded, [name]))
     found.extend(detectors.emails(folded))
     found.extend(detectors.numbers(folded))
     found.extend(detectors.birth_dates(folded))
@@ -93,15 +98,17 @@ def _merge(spans: Iterable[Span]) -> list[Span]:
 
 def redact_text(text: str, *, field: str = "text", party: PartyFacts = PartyFacts()) -> Redacted:
     """Replace every detected item in ``text`` by its placeholder (a name by surname + 某)."""
-    spans = find_spans(text, party)
     parts: list[str] = []
-    cursor = 0
-    for span in spans:
-        parts += [text[cursor : span.start], span.replacement or PLACEHOLDERS[span.category]]
-        cursor = span.end
+    findings: list[Finding] = []
+    cursor = length = 0
+    for span in find_spans(text, party):
+        marker = span.replacement or PLACEHOLDERS[span.category]
+        length += span.start - cursor
+        parts += [text[cursor : span.start], marker]
+        at, length, cursor = length, length + len(marker), span.end
+        findings.append(Finding(field, span.category, span.end - span.start, span.confidence, span.start, at, length))
     parts.append(text[cursor:])
-    findings = tuple(Finding(field, s.category, s.end - s.start, s.confidence, s.start) for s in spans)
-    return Redacted(text="".join(parts), findings=findings)
+    return Redacted(text="".join(parts), findings=tuple(findings))
 
 
 def detect(text: str, party: PartyFacts = PartyFacts()) -> tuple[Finding, ...]:
@@ -140,7 +147,10 @@ def redact_decision(decision: DecisionIssuedV1, *, name_style: str) -> PublicCon
     individual = party.party_type == PartyType.INDIVIDUAL
     if individual and is_minor(party, decision.decided_on) and name_style == "full":
         name_style = "surname"  # a minor's identifying data is never published (§3), the name included
+    name = mask_name(party.name, name_style) if individual else party.name
     facts_of_party = party_facts(party, texts=_free_texts(decision))
+    if name != party.name:
+        facts_of_party = replace(facts_of_party, masked_names=((party.name, name),))
     dropped = [Finding(f"party.{name}", Category.KNOWN_IDENTIFIER, len(value)) for name, value in _private(party)]
     findings: list[Finding] = list(dropped)
 
@@ -149,11 +159,7 @@ def redact_decision(decision: DecisionIssuedV1, *, name_style: str) -> PublicCon
         findings.extend(result.findings)
         return result.text
 
-    name = mask_name(party.name, name_style) if individual else party.name
     facts = scrub("facts", decision.facts)
-    if individual and name != party.name and party.name in facts:
-        facts = facts.replace(party.name, name)
-        findings.append(Finding("facts", Category.NAME, len(party.name)))
     terms = decision.penalty
     penalty: dict[str, object] = {
         "fine_fen": terms.fine_fen,
