@@ -15,7 +15,6 @@ from sqlmodel import col, select
 from services.disclosure import credit_china
 from services.disclosure.domain.deadlines import WorkingDayCalendar, publication_due_date
 from services.disclosure.domain.redaction import Finding, party_facts, redact_decision, redact_text
-from services.disclosure.schemas import RedactionMark, RedactionMarks
 from services.disclosure.settings import DisclosureSettings
 from services.disclosure.tables import Publication
 from shared.audit import append_audit
@@ -235,44 +234,6 @@ def _detected_items(publication: Publication, changes: dict[str, str]) -> dict[s
     party = party_facts(PartySnapshot.model_validate(publication.decision["party"]))
     found = {field: redact_text(text, party=party).findings for field, text in changes.items()}
     return {field: sorted({f.category.value for f in items}) for field, items in found.items() if items}
-
-
-def redaction_marks(publication: Publication, settings: DisclosureSettings) -> RedactionMarks:
-    """The automatic proposal for this decision, each marker with its reason, confidence and what it replaced."""
-    decision = DecisionIssuedV1.model_validate(publication.decision)
-    content = redact_decision(decision, name_style=settings.individual_name_style)
-    originals = {
-        "facts": decision.facts,
-        "legal_basis": decision.legal_basis,
-        "violation_type": decision.violation_type,
-        "penalty.summary": decision.penalty.summary,
-        "party.name": decision.party.name,
-    }
-    items = [
-        RedactionMark(
-            field=f.field,
-            start=f.public_start,
-            end=f.public_end,
-            reason=f.category.value,
-            confidence=f.confidence,
-            removed=originals[f.field][f.start : f.start + f.length],
-        )
-        for f in content.findings
-        if f.field in originals and f.start is not None and f.public_start is not None and f.public_end is not None
-    ]
-    proposed = (content.facts, content.legal_basis, content.violation_type, content.penalty["summary"])
-    shown = (
-        publication.public_facts,
-        publication.public_legal_basis,
-        publication.public_violation_type,
-        publication.public_penalty.get("summary"),
-    )
-    return RedactionMarks(
-        publication_id=publication.id,
-        current=proposed == shown,
-        review_below=settings.redaction_review_below,
-        items=items,
-    )
 
 
 async def mark_overdue(uow: UnitOfWork, *, today: date) -> list[Publication]:

@@ -190,6 +190,47 @@ async def test_the_violation_and_public_codes_are_never_removed(local: Stack) ->
             assert phrase in text, (path, phrase)
 
 
+async def test_the_editor_adds_and_undoes_a_redaction_audited(local: Stack) -> None:
+    """An order to correct waits for the editor: a name without a role word is added by hand, a phone the party
+    agreed to publish is put back with a reason; both are edits in the audit trail."""
+    phone = f"139{random.randint(10**7, 10**8 - 1)}"
+    body = decision_body(kind="order_to_correct", decided_on=local_today("Asia/Shanghai").isoformat())
+    body["facts"] = f"证人王小明（电话{phone}）称：张三、李四二人夜间排污。"
+    async with local.client("cases", "head") as cases:
+        issued = (await cases.post("/api/v1/cases/decisions", json=body)).json()
+    async with local.client("disclosure", "disclosure_editor") as staff:
+
+        async def created() -> dict[str, Any] | None:
+            found = await staff.get("/api/v1/disclosure/publications", params={"decision_id": issued["id"]})
+            return next(iter(found.json()["items"]), None)
+
+        publication = await eventually(created)
+        url = f"/api/v1/disclosure/publications/{publication['id']}"
+        marks = (await staff.get(f"{url}/redactions")).json()["items"]
+        assert [(m["reason"], m["removed"]) for m in marks] == [("name", "王小明"), ("phone", phone)]
+        facts = publication["public_facts"]
+        assert facts == "证人王某（电话［电话号码已隐去］）称：张三、李四二人夜间排污。"
+        add = {"field": "facts", "start": facts.index("张三"), "end": facts.index("张三") + 2, "reason": "name"}
+        assert (await staff.post(f"{url}/redactions", json=add)).status_code == 428
+        etag = (await staff.get(url)).headers["etag"]
+        added = await staff.post(f"{url}/redactions", json=add, headers={"If-Match": etag})
+        assert added.json()["public_facts"] == "证人王某（电话［电话号码已隐去］）称：张某、李四二人夜间排污。"
+        undo = {"field": "facts", "start": marks[1]["start"], "unredact_reason": "当事人书面同意公开联系电话"}
+        wrong = await staff.post(
+            f"{url}/redactions:undo", json={**undo, "start": 0}, headers={"If-Match": added.headers["etag"]}
+        )
+        assert wrong.status_code == 409
+        undone = await staff.post(f"{url}/redactions:undo", json=undo, headers={"If-Match": added.headers["etag"]})
+        assert undone.json()["public_facts"] == f"证人王某（电话{phone}）称：张某、李四二人夜间排污。"
+    async with local.runtime("disclosure").sessions() as session:
+        rows = await history(session, entity_type="publication", entity_id=publication["id"])
+    edits = [json.loads(r.data) for r in rows if r.action == "edited"]
+    assert [(e["unredacted"], e["reason"]) for e in edits] == [
+        ({}, None),
+        ({"facts": ["phone"]}, undo["unredact_reason"]),
+    ]
+
+
 async def test_the_recheck_corrects_what_older_detectors_published(local: Stack, tmp_path: Path) -> None:
     """``greenlaw disclosure recheck`` (and the scheduled job): a published text in which the current detectors find
     personal data is withdrawn and republished as ``redaction corrected``, audited; a second pass finds nothing."""
