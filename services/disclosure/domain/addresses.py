@@ -75,9 +75,10 @@ _KEYED = re.compile(
 )
 _WEAK_KEYS = frozenset({"住", "住所"})
 _ORGANISATION_BEFORE = re.compile(r"(?:公司|厂|企业|合作社|中心|集团|单位|商行|经营部|门市部|店)[，,\s]*$")
-_AT_HOME = re.compile(
-    rf"位于\s*(?P<addr>{ADDRESS})\s*(?:(?:的)?\s*(?:住所|住处|住宅|家中|家里|居所|自建房|民房|私宅)|的家)"
-)
+_AT = re.compile(r"位于\s*")
+# Checked after the address, not inside one pattern: a failed trailing word must not make the engine try every
+# way of cutting a long run of place words into components.
+_HOME_NOUN = re.compile(r"\s*(?:(?:的)?\s*(?:住所|住处|住宅|家中|家里|居所|自建房|民房|私宅)|的家)")
 # The part of a person's description just before a bare address: sex, nationality, ID number, birth date, a
 # person's role and name.
 _PERSONAL_CUE = re.compile(
@@ -102,8 +103,10 @@ def starts_with_division(text: str, pos: int) -> bool:
 def home_addresses(folded: str) -> Iterator[Span]:
     """Home addresses: after an address word, before 的住所 / 家中, or alone in a person's description."""
     yield from _keyed(folded)
-    for match in _AT_HOME.finditer(folded):
-        yield _span(folded, match.start("addr"), match.end("addr"), 0.9)
+    for at in _AT.finditer(folded):
+        found = _ADDRESS.match(folded, at.end())
+        if found is not None and _HOME_NOUN.match(folded, found.end()):
+            yield _span(folded, found.start(), found.end(), 0.9)
     for match in _STANDALONE.finditer(folded):
         start, end = match.span("addr")
         if _KEYED.match(folded, start):

@@ -168,7 +168,7 @@ def _classify(digits: str, before: str, *, bracketed_area: bool, grouped: bool) 
         if digits.isdigit() and luhn(digits):
             return Category.BANK_ACCOUNT, 0.95
         return (Category.ID_NUMBER, 0.85) if _plausible_birth(digits[6:14]) else (Category.BANK_ACCOUNT, 0.7)
-    if n == 15 and _plausible_birth("19" + digits[6:12]):
+    if n == 15 and digits[0] != "0" and _plausible_birth("19" + digits[6:12]):
         return Category.ID_NUMBER, 0.8  # 15-digit legacy ID number: YYMMDD at 7–12
     if _MOBILE.fullmatch(digits):
         return Category.PHONE, 0.95
