@@ -27,6 +27,7 @@ from tests.factories import credit_code
 FULL_WIDTH = str.maketrans("0123456789-", "０１２３４５６７８９－")
 CN_DIGITS = "〇一二三四五六七八九"
 PLACE_CHARS = "东西南北大小新老上下前后高王张刘杨赵李家庄营屯口台河沟堡柳杨槐桃杏兴旺富裕安宁"
+TOWNS = ("中北镇", "杨柳青镇", "张家窝镇", "精武镇")
 WORD_SPLIT = re.compile(r"[，。；：:、（）()\s“”《》]+")
 
 
@@ -200,7 +201,7 @@ class Corpus:
 
     # -- public values -----------------------------------------------------------------------------------------
     def site(self) -> str:
-        town = self.rng.choice(["中北镇", "杨柳青镇", "张家窝镇", "精武镇"])
+        town = self.rng.choice(TOWNS)
         return f"天津市西青区{town}{self.fake.street_name()}{self.rng.randint(1, 99)}号"
 
     def day(self) -> str:
@@ -210,7 +211,7 @@ class Corpus:
     # -- decisions ---------------------------------------------------------------------------------------------
     def decision(self) -> CorpusDecision:
         individual = self.rng.random() < 0.5
-        self.used_names = set()
+        self.used_names = set(TOWNS)  # a witness 杨柳 would be "found" in the public 杨柳青镇
         ctx = _Context(self, individual)
         facts, summary = Field(), Field()
         if individual:

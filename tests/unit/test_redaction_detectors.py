@@ -304,6 +304,11 @@ def test_a_name_found_once_is_masked_wherever_it_recurs() -> None:
     assert redacted.text == "证人王某称，当事人夜间排污。王某当场指认排污口。"
 
 
+def test_a_recurring_name_inside_a_place_name_stays() -> None:
+    redacted = redact_text("证人杨柳称属实。当事人在杨柳青镇相路7号的车间排污，杨柳当场指认。")
+    assert redacted.text == "证人杨某称属实。当事人在杨柳青镇相路7号的车间排污，杨某当场指认。"
+
+
 def test_the_partys_own_values_in_any_spelling() -> None:
     party = PartyFacts(personal=((Category.ADDRESS, "西青区某村后街"), (Category.ID_NUMBER, "120111198001010013")))
     text = "当事人在西青区 某村 后街私设排污口，身份证１２０１１１ １９８００１０１ ００１３。"

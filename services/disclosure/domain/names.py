@@ -216,8 +216,16 @@ def recurring(folded: str, names: Iterable[str]) -> Iterator[Span]:
     for name in sorted(set(names), key=len, reverse=True):
         at = folded.find(name)
         while at >= 0:
-            yield Span(at, at + len(name), Category.NAME, 0.8, replacement=masked(name))
-            at = folded.find(name, at + len(name))
+            end = at + len(name)
+            if _name_ends_at(folded, end):  # 杨柳 the witness, not 杨柳 of 杨柳青镇
+                yield Span(at, end, Category.NAME, 0.8, replacement=masked(name))
+            at = folded.find(name, end)
+
+
+def _name_ends_at(text: str, end: int) -> bool:
+    return (
+        end >= len(text) or not _CJK.match(text[end]) or text[end] in _ENDS_NAME or bool(_STRONG_END.match(text, end))
+    )
 
 
 def masked(name: str) -> str:
