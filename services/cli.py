@@ -171,6 +171,35 @@ def audit_verify() -> None:
         raise typer.Exit(code=1)
 
 
+disclosure_app = typer.Typer(help="The disclosure service's data.", no_args_is_help=True)
+app.add_typer(disclosure_app, name="disclosure")
+
+
+@disclosure_app.command("recheck")
+def disclosure_recheck() -> None:
+    """复核: run the current redaction detectors over every published decision; a decision in which they find
+    personal data now is withdrawn and republished with the reason "redaction corrected" (audited)."""
+    from services.disclosure.background import recheck_redactions
+    from services.disclosure.settings import DisclosureSettings
+    from shared.db import create_engine, session_factory
+    from shared.messaging import UnitOfWork
+    from shared.workdays import WorkCalendar
+
+    settings = DisclosureSettings()
+
+    async def run() -> list[str]:
+        engine = create_engine(settings.resolved_database_url())
+        try:
+            sessions = session_factory(engine)
+            calendar = WorkCalendar.from_file(settings.common.holidays_file)
+            return await recheck_redactions(lambda: UnitOfWork(sessions), settings, calendar)
+        finally:
+            await engine.dispose()
+
+    corrected = asyncio.run(run())
+    typer.echo(f"{len(corrected)} publications corrected" + "".join(f"\n{i}" for i in corrected))
+
+
 @app.command()
 def asyncapi() -> None:
     """Write docs/asyncapi.yaml from the event contracts."""

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
-from services.disclosure import handlers, queries
+from services.disclosure import handlers, queries, review
 from services.disclosure.domain.deadlines import OnTimeRate, publication_due_date
 from services.disclosure.schemas import (
     DeadlineList,
@@ -18,6 +19,9 @@ from services.disclosure.schemas import (
     PublicationList,
     PublicationStaff,
     PublishRequest,
+    RedactionAdd,
+    RedactionMarks,
+    RedactionUndo,
 )
 from services.disclosure.settings import DisclosureSettings
 from services.disclosure.tables import Publication
@@ -90,6 +94,78 @@ async def get_publication(
 ) -> PublicationStaff:
     async with runtime_of(request).uow() as uow:
         publication = await handlers.get_publication(uow, publication_id)
+    return staff_view(publication, response)
+
+
+@router.get(
+    "/publications/{publication_id}/redactions",
+    operation_id="publication_redactions",
+    response_model=RedactionMarks,
+    summary="去标识化说明 Why each item was redacted",
+)
+async def redactions(publication_id: str, request: Request, _caller: Editor) -> RedactionMarks:
+    """The automatic proposal with each marker: where it stands, the reason, the confidence and the text it
+    replaced. The editor adds a redaction or puts an item back by editing the text (PATCH, audited; putting back
+    needs ``unredact_reason``)."""
+    async with runtime_of(request).uow() as uow:
+        publication = await handlers.get_publication(uow, publication_id)
+    return review.redaction_marks(publication, settings_of(request))
+
+
+@router.post(
+    "/publications/{publication_id}/redactions",
+    operation_id="add_redaction",
+    response_model=PublicationStaff,
+    summary="添加隐去 Withhold a span the detectors missed",
+)
+async def add_redaction(
+    publication_id: str, body: RedactionAdd, request: Request, response: Response, caller: Editor
+) -> PublicationStaff:
+    """Needs If-Match; audited as an edit."""
+    return await _edit_with(request, response, caller, publication_id, lambda p: review.with_redaction_added(p, body))
+
+
+@router.post(
+    "/publications/{publication_id}/redactions:undo",
+    operation_id="undo_redaction",
+    response_model=PublicationStaff,
+    summary="撤销隐去 Put back what a marker replaced",
+)
+async def undo_redaction(
+    publication_id: str, body: RedactionUndo, request: Request, response: Response, caller: Editor
+) -> PublicationStaff:
+    """Needs If-Match and a reason; audited as an edit that put back a redacted item."""
+    settings = settings_of(request)
+    return await _edit_with(
+        request,
+        response,
+        caller,
+        publication_id,
+        lambda p: review.with_redaction_undone(p, body, settings),
+        unredact_reason=body.unredact_reason,
+    )
+
+
+async def _edit_with(
+    request: Request,
+    response: Response,
+    caller: Principal,
+    publication_id: str,
+    change: Callable[[Publication], dict[str, str]],
+    unredact_reason: str | None = None,
+) -> PublicationStaff:
+    async with runtime_of(request).uow() as uow:
+        publication = await handlers.get_publication(uow, publication_id)
+        require_if_match(request, etag_of(publication.id, publication.version))
+        await handlers.edit_publication(
+            uow,
+            publication,
+            change(publication),
+            unredact_reason=unredact_reason,
+            actor=caller.subject,
+            settings=settings_of(request),
+        )
+        await uow.commit()
     return staff_view(publication, response)
 
 

@@ -11,7 +11,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from services.disclosure import api, credit_api, public_api, reports
-from services.disclosure.background import credit_china_sender, deadline_watch
+from services.disclosure.background import credit_china_sender, deadline_watch, redaction_recheck
 from services.disclosure.consumers import subscriptions
 from services.disclosure.portal import pages as portal
 from services.disclosure.public_cache import PublicPagesMiddleware
@@ -67,7 +67,7 @@ def create_app(
         migrations_dir=Path(__file__).parent / "migrations",
         routers=[api.router, credit_api.router, reports.router, public_api.router, portal.router],
         subscriptions=subscribe,
-        hooks=[deadline_watch, credit_china_sender],
+        hooks=[deadline_watch, credit_china_sender, redaction_recheck],
     )
     app = build_service_app(spec, settings, bus=bus)
     app.state.calendar = calendar

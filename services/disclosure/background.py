@@ -1,4 +1,5 @@
-"""What the disclosure service runs while it is up: the deadline watch and the Credit China sender."""
+"""What the disclosure service runs while it is up: the deadline watch, the Credit China sender and the re-check of
+published redactions."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ import httpx
 import structlog
 from fastapi import FastAPI
 
-from services.disclosure import credit_china, handlers
+from services.disclosure import credit_china, handlers, recheck
+from services.disclosure.domain.deadlines import WorkingDayCalendar
 from services.disclosure.settings import DisclosureSettings
+from shared.messaging import UnitOfWork
 from shared.service import ServiceRuntime
 from shared.tasks import running
 
@@ -61,3 +64,45 @@ async def credit_china_sender(app: FastAPI, runtime: ServiceRuntime) -> AsyncIte
         work = _every(settings.credit_china_interval_seconds, "credit-china", deliver)
         async with running(work, name="disclosure:credit-china"):
             yield
+
+
+async def recheck_redactions(
+    units: Callable[[], UnitOfWork], settings: DisclosureSettings, calendar: WorkingDayCalendar, *, page: int = 200
+) -> list[str]:
+    """复核: the current detectors over every published decision, a page per transaction; the corrected ids."""
+    corrected: list[str] = []
+    after: str | None = None
+    while True:
+        async with units() as uow:
+            today = handlers.local_today(settings.timezone)
+            done = await recheck.recheck_page(
+                uow, after=after, limit=page, today=today, calendar=calendar, settings=settings
+            )
+            await uow.commit()
+        corrected += done.corrected
+        if done.last_id is None:
+            break
+        after = done.last_id
+        await asyncio.sleep(0)  # let requests through between pages
+    if corrected:
+        log.warning("redaction_corrected", publications=corrected)
+    return corrected
+
+
+@contextlib.asynccontextmanager
+async def redaction_recheck(app: FastAPI, runtime: ServiceRuntime) -> AsyncIterator[None]:
+    """The scheduled re-check; the first round one interval after start (a start is no time for a full pass)."""
+    settings: DisclosureSettings = app.state.settings
+    interval = settings.redaction_recheck_interval_seconds
+    if interval <= 0:
+        yield
+        return
+
+    async def later() -> None:
+        await asyncio.sleep(interval)
+        await _every(
+            interval, "redaction-recheck", lambda: recheck_redactions(runtime.uow, settings, app.state.calendar)
+        )
+
+    async with running(later(), name="disclosure:redaction-recheck"):
+        yield

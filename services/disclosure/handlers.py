@@ -14,7 +14,7 @@ from sqlmodel import col, select
 
 from services.disclosure import credit_china
 from services.disclosure.domain.deadlines import WorkingDayCalendar, publication_due_date
-from services.disclosure.domain.redaction import Finding, known_identifiers, redact_decision, redact_text
+from services.disclosure.domain.redaction import Finding, party_facts, redact_decision, redact_text
 from services.disclosure.settings import DisclosureSettings
 from services.disclosure.tables import Publication
 from shared.audit import append_audit
@@ -32,9 +32,43 @@ def local_today(timezone: str) -> date:
 
 
 def findings_report(findings: tuple[Finding, ...]) -> list[dict[str, object]]:
-    """The redaction report: per field and category, how many items were removed (never what they were)."""
+    """The redaction report: per field and category, how many items were removed and the lowest confidence among
+    them (never what they were)."""
     counts = Counter((f.field, f.category.value) for f in findings)
-    return [{"field": field, "category": category, "count": n} for (field, category), n in sorted(counts.items())]
+    lowest: dict[tuple[str, str], float] = {}
+    for f in findings:
+        key = (f.field, f.category.value)
+        lowest[key] = min(lowest.get(key, 1.0), f.confidence)
+    return [
+        {"field": field, "category": category, "count": n, "min_confidence": lowest[(field, category)]}
+        for (field, category), n in sorted(counts.items())
+    ]
+
+
+def doubtful_redactions(publication: Publication, settings: DisclosureSettings) -> list[dict[str, object]]:
+    """Report rows with a redaction less sure than the setting: automatic publication waits for the editor."""
+    below = settings.redaction_review_below
+    return [row for row in publication.redaction_report if float(row.get("min_confidence", 1.0)) < below]
+
+
+async def publish_or_hold(
+    uow: UnitOfWork, publication: Publication, *, today: date, settings: DisclosureSettings, correlation_id: str | None
+) -> None:
+    """Automatic publication (自动发布), unless a redaction is doubtful: then the editor decides (审核发布)."""
+    doubtful = doubtful_redactions(publication, settings)
+    if doubtful:
+        await append_audit(
+            uow.session,
+            actor="system:auto-publish",
+            entity_type="publication",
+            entity_id=publication.id,
+            action="held_for_review",
+            data={"below": settings.redaction_review_below, "redactions": doubtful},
+        )
+        return
+    await publish(
+        uow, publication, actor="system:auto-publish", today=today, settings=settings, correlation_id=correlation_id
+    )
 
 
 def apply_decision(publication: Publication, decision: DecisionIssuedV1, settings: DisclosureSettings) -> None:
@@ -97,14 +131,7 @@ async def create_publication(
         },
     )
     if publication.publish_mode == "auto":
-        await publish(
-            uow,
-            publication,
-            actor="system:auto-publish",
-            today=today,
-            settings=settings,
-            correlation_id=event.correlationid,
-        )
+        await publish_or_hold(uow, publication, today=today, settings=settings, correlation_id=event.correlationid)
     return publication
 
 
@@ -204,8 +231,8 @@ async def edit_publication(
 
 def _detected_items(publication: Publication, changes: dict[str, str]) -> dict[str, list[str]]:
     """Per changed field, the kinds of item automatic redaction would remove from the new text."""
-    known = known_identifiers(PartySnapshot.model_validate(publication.decision["party"]))
-    found = {field: redact_text(text, known=known).findings for field, text in changes.items()}
+    party = party_facts(PartySnapshot.model_validate(publication.decision["party"]))
+    found = {field: redact_text(text, party=party).findings for field, text in changes.items()}
     return {field: sorted({f.category.value for f in items}) for field, items in found.items() if items}
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -44,6 +44,49 @@ class PublicationStaff(BaseModel):
     overdue_notified_on: date | None
     withdrawn_on: date | None
     withdrawal_reason: str | None
+
+
+class RedactionMark(BaseModel):
+    """One item the automatic redaction (去标识化) removed from the proposed public text."""
+
+    field: str = Field(description="facts, legal_basis, violation_type, penalty.summary, party.name, …")
+    start: int = Field(description="where the marker begins in the proposed public text of the field")
+    end: int = Field(description="where the marker ends")
+    reason: str = Field(
+        description="id_number, phone, bank_account, birth_date, address, email, vehicle_plate, long_number, name"
+    )
+    confidence: float = Field(description="how sure the detector is (0–1); below the review level the editor decides")
+    removed: str = Field(description="the text the marker stands for, as in the decision (staff only)")
+
+
+class RedactionMarks(BaseModel):
+    """Why the public text reads as it does: every marker of the automatic proposal with its reason."""
+
+    publication_id: str
+    current: bool = Field(description="false when an editor changed the public text after the proposal")
+    review_below: float = Field(description="automatic publication waits for the editor below this confidence")
+    items: list[RedactionMark]
+
+
+class RedactionAdd(BaseModel):
+    """添加隐去: the editor withholds a span the detectors missed (offsets in the current public text)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    field: Literal["facts", "legal_basis", "violation_type", "penalty.summary", "party.name"]
+    start: int = Field(ge=0)
+    end: int = Field(gt=0)
+    reason: Literal["id_number", "phone", "bank_account", "birth_date", "address", "email", "vehicle_plate", "name"]
+
+
+class RedactionUndo(BaseModel):
+    """撤销隐去: the editor puts back what a marker of the automatic proposal replaced, with a reason (audited)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    field: Literal["facts", "legal_basis", "violation_type", "penalty.summary", "party.name"]
+    start: int = Field(ge=0, description="the marker's start, as listed by GET …/redactions")
+    unredact_reason: str = Field(min_length=4, max_length=1_000)
 
 
 class PublicationList(BaseModel):

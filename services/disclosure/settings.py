@@ -27,6 +27,16 @@ class DisclosureSettings(ServiceSettings):
         default_factory=lambda: dict.fromkeys(DecisionKind, _APPROVAL),
         description="auto-publish or editor approval (审核发布), per decision kind",
     )
+    redaction_review_below: float = Field(
+        default=0.8,
+        ge=0,
+        le=1,
+        description="an automatic publication waits for the editor when a redaction's confidence is below this",
+    )
+    redaction_recheck_interval_seconds: float = Field(
+        default=7 * 24 * 3600.0,
+        description="how often every published decision is re-checked with the current detectors (0: never)",
+    )
     individual_name_style: NameStyle = Field(
         default="full", description="how an individual's name is published: full, surname (张某), surname_double"
     )

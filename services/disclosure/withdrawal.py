@@ -12,7 +12,7 @@ from datetime import date
 
 from services.disclosure import credit_china
 from services.disclosure.domain.deadlines import WorkingDayCalendar, publication_due_date, withdrawal_due_date
-from services.disclosure.handlers import apply_decision, create_publication, find_by_decision, publish
+from services.disclosure.handlers import apply_decision, create_publication, find_by_decision, publish_or_hold
 from services.disclosure.settings import DisclosureSettings
 from services.disclosure.tables import Publication, WithdrawalNotice
 from shared.audit import append_audit
@@ -139,12 +139,5 @@ async def amend(
     publication.status, publication.published_on, publication.on_time = "pending", None, None
     publication.withdrawn_on = publication.withdrawal_reason = publication.overdue_notified_on = None
     if publication.publish_mode == "auto":
-        await publish(
-            uow,
-            publication,
-            actor="system:auto-publish",
-            today=today,
-            settings=settings,
-            correlation_id=event.correlationid,
-        )
+        await publish_or_hold(uow, publication, today=today, settings=settings, correlation_id=event.correlationid)
     return publication

@@ -102,6 +102,9 @@ GET    /api/v1/cases/review-meetings/{{meeting_id}}                      {CASE_R
 GET    /api/v1/disclosure/due-date                                      {PUBLICATION_READERS}
 GET    /api/v1/disclosure/publications                                  {PUBLICATION_READERS}
 GET    /api/v1/disclosure/publications/{{publication_id}}                {PUBLICATION_READERS}
+GET    /api/v1/disclosure/publications/{{publication_id}}/redactions     {EDITORS}
+POST   /api/v1/disclosure/publications/{{publication_id}}/redactions     {EDITORS}
+POST   /api/v1/disclosure/publications/{{publication_id}}/redactions:undo {EDITORS}
 PATCH  /api/v1/disclosure/publications/{{publication_id}}                {EDITORS}
 POST   /api/v1/disclosure/publications/{{publication_id}}/publish        {EDITORS}
 GET    /api/v1/disclosure/deadlines/at-risk                             {PUBLICATION_READERS}

@@ -1,38 +1,24 @@
 """Redaction (去标识化) of what is published: domain §3 lists what never leaves the bureau.
 
-Automatic detection covers what has a recognisable shape — resident ID numbers (GB 11643), phone numbers, bank
-accounts, birth dates, addresses introduced by 住址/住所 and the like — plus every identifier the decision itself
-records for the party (its ID number, address), wherever it reappears in free text. What has no shape (health or
-asset details, third persons' names, trade secrets) is the editor's job; the editor works on the redacted text.
-
-The detectors err towards removing too much: a leaked ID number cannot be recalled, an over-redacted account
-number costs nothing.
+The detectors (``detectors``, ``addresses``, ``names``) find spans, each with a reason and a confidence: the
+party's own recorded identifiers wherever they recur in any spelling; ID numbers, phone numbers, accounts, e-mail
+addresses, birth dates and (for individuals) vehicle plates by shape and check character; home addresses by a
+grammar that knows where an address ends; third persons' names after their role. Only the span goes: the words
+around it, the violation, pollutant, amounts, legal basis and an organisation's name, credit code and business
+site stay (§3: the span goes, the sentence stays). What has no shape (health or asset details, trade secrets, a
+name without a role word) is the editor's to check.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
-from dataclasses import dataclass
-from enum import StrEnum
+from dataclasses import dataclass, replace
+from datetime import date
 
+from services.disclosure.domain import addresses, detectors, names
+from services.disclosure.domain.detectors import Category, Span, fold, valid_id_number
 from shared.contracts.common import PartySnapshot, PartyType
 from shared.contracts.events import DecisionIssuedV1
-
-
-class Category(StrEnum):
-    """What a removed item was; the redaction report lists these, never the removed text itself."""
-
-    ID_NUMBER = "id_number"  # 身份证号码
-    PHONE = "phone"  # 电话号码
-    BANK_ACCOUNT = "bank_account"  # 银行账号
-    BIRTH_DATE = "birth_date"  # 出生日期
-    ADDRESS = "address"  # 住址
-    EMAIL = "email"  # 电子邮箱
-    LONG_NUMBER = "long_number"  # 超长数字串: longer than any identifier, withheld whole
-    KNOWN_IDENTIFIER = "known_identifier"  # an identifier recorded on the decision for the party
-    NAME = "name"  # an individual's name, masked where configured
-
 
 PLACEHOLDERS: dict[Category, str] = {
     Category.ID_NUMBER: "［身份证号码已隐去］",
@@ -41,44 +27,24 @@ PLACEHOLDERS: dict[Category, str] = {
     Category.BIRTH_DATE: "［出生日期已隐去］",
     Category.ADDRESS: "［住址已隐去］",
     Category.EMAIL: "［电子邮箱已隐去］",
+    Category.PLATE: "［车牌号已隐去］",
     Category.LONG_NUMBER: "［长数字串已隐去］",
     Category.KNOWN_IDENTIFIER: "［个人信息已隐去］",
+    Category.NAME: "［姓名已隐去］",
 }
-
-_DIGITS = r"(?<![0-9０-９])"
-_NO_DIGIT_AFTER = r"(?![0-9０-９])"
-_ADDRESS_KEYS = (
-    r"(?:家庭住址|家庭地址|现住址|现住所|户籍地址|户籍所在地|居住地址|居住地|住址|住所地|住所|现住|居住于|住在)"
-)
-_DATE = r"(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}[-./]\d{1,2}[-./]\d{1,2})"
-
-# Order matters: the longest, most specific shapes first, so a later pattern never sees half of an earlier match.
-_PATTERNS: tuple[tuple[Category, re.Pattern[str]], ...] = (
-    (Category.EMAIL, re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")),
-    (Category.BIRTH_DATE, re.compile(rf"(?:出生日期|出生年月日?|生日|出生于)\s*[:：]?\s*{_DATE}")),
-    (Category.BIRTH_DATE, re.compile(rf"{_DATE}\s*出生")),
-    (Category.ADDRESS, re.compile(rf"{_ADDRESS_KEYS}\s*[:：为是]?\s*[^，,。；;！!？?\n\r（）()]+")),
-    # A run of more than 30 digits (grouped or not) is longer than any identifier or account number, so the patterns
-    # below, which need a non-digit on each side, would not see an ID number or account hidden inside it. An
-    # unexplained number that long has no business in a public document: it goes whole.
-    (Category.LONG_NUMBER, re.compile(rf"{_DIGITS}\d(?:[ \-]?\d){{30,}}{_NO_DIGIT_AFTER}")),
-    # 18-character ID numbers, with or without a valid check character (a typo is still personal data).
-    (Category.ID_NUMBER, re.compile(rf"{_DIGITS}\d{{17}}[\dXx]{_NO_DIGIT_AFTER}")),
-    # Any long run of digits, possibly grouped by spaces or hyphens: bank accounts (and anything like them).
-    (Category.BANK_ACCOUNT, re.compile(rf"{_DIGITS}\d(?:[ \-]?\d){{11,29}}{_NO_DIGIT_AFTER}")),
-    (Category.PHONE, re.compile(rf"{_DIGITS}(?:\+?86[ \-]?)?1[3-9]\d(?:[ \-]?\d{{4}}){{2}}{_NO_DIGIT_AFTER}")),
-    (Category.PHONE, re.compile(rf"(?:[(（]0\d{{2,3}}[)）]\s*|{_DIGITS}0\d{{2,3}}[ \-])\d{{7,8}}{_NO_DIGIT_AFTER}")),
-    (Category.PHONE, re.compile(rf"(?:电话|手机|联系方式|座机)\s*[:：]?\s*\d{{7,12}}{_NO_DIGIT_AFTER}")),
-)
 
 
 @dataclass(frozen=True)
 class Finding:
-    """One removed item: where (the field), what kind, and how long it was — never its content."""
+    """One removed item: where (the field and offsets in its text), why, how sure — never its content."""
 
     field: str
     category: Category
     length: int
+    confidence: float = 1.0
+    start: int | None = None
+    public_start: int | None = None  # where its marker stands in the redacted text
+    public_end: int | None = None
 
 
 @dataclass(frozen=True)
@@ -87,28 +53,67 @@ class Redacted:
     findings: tuple[Finding, ...]
 
 
-def redact_text(text: str, *, field: str = "text", known: Iterable[str] = ()) -> Redacted:
-    """Replace every detected item in ``text`` by its placeholder; ``known`` are the party's own identifiers."""
+@dataclass(frozen=True)
+class PartyFacts:
+    """What the decision itself says about its party: personal values to find anywhere, public ones to keep."""
+
+    personal: tuple[tuple[Category, str], ...] = ()
+    public_names: tuple[str, ...] = ()
+    third_persons: tuple[str, ...] = ()
+    individual: bool = False
+    masked_names: tuple[tuple[str, str], ...] = ()  # the party's own name and how it is shown (张三 → 张某)
+
+
+def find_spans(text: str, party: PartyFacts = PartyFacts()) -> list[Span]:
+    """Every span of ``text`` to remove, merged where they overlap, in order."""
+    folded = fold(text)
+    found: list[Span] = []
+    found.extend(detectors.known_values(folded, party.personal))
+    for name, shown in party.masked_names:
+        found.extend(replace(s, replacement=shown, confidence=0.99) for s in names.recurring(folded, [name]))
+    found.extend(detectors.emails(folded))
+    found.extend(detectors.numbers(folded))
+    found.extend(detectors.birth_dates(folded))
+    found.extend(addresses.home_addresses(folded))
+    if party.individual:
+        found.extend(detectors.plates(folded))
+    persons = {folded[s.start : s.end] for s in names.third_persons(folded, party.public_names)}
+    found.extend(names.recurring(folded, persons | set(party.third_persons)))
+    public = detectors.public_codes(folded)
+    return _merge(s for s in found if not any(s.start < end and start < s.end for start, end in public))
+
+
+def _merge(spans: Iterable[Span]) -> list[Span]:
+    merged: list[Span] = []
+    for span in sorted(spans, key=lambda s: (s.start, -s.end)):
+        last = merged[-1] if merged else None
+        if last is None or span.start >= last.end:
+            merged.append(span)
+            continue
+        if span.end > last.end:  # overlapping items become one placeholder, named after the longer
+            longer = span if span.end - span.start > last.end - last.start else last
+            merged[-1] = Span(last.start, span.end, longer.category, max(last.confidence, span.confidence))
+    return merged
+
+
+def redact_text(text: str, *, field: str = "text", party: PartyFacts = PartyFacts()) -> Redacted:
+    """Replace every detected item in ``text`` by its placeholder (a name by surname + 某)."""
+    parts: list[str] = []
     findings: list[Finding] = []
-    for value in sorted({k.strip() for k in known if k and len(k.strip()) >= 6}, key=len, reverse=True):
-        count = text.count(value)
-        if count:
-            text = text.replace(value, PLACEHOLDERS[Category.KNOWN_IDENTIFIER])
-            findings.extend(Finding(field, Category.KNOWN_IDENTIFIER, len(value)) for _ in range(count))
-    for category, pattern in _PATTERNS:
-        placeholder = PLACEHOLDERS[category]
-
-        def replace(match: re.Match[str], category: Category = category, placeholder: str = placeholder) -> str:
-            findings.append(Finding(field, category, len(match.group(0))))
-            return placeholder
-
-        text = pattern.sub(replace, text)
-    return Redacted(text=text, findings=tuple(findings))
+    cursor = length = 0
+    for span in find_spans(text, party):
+        marker = span.replacement or PLACEHOLDERS[span.category]
+        length += span.start - cursor
+        parts += [text[cursor : span.start], marker]
+        at, length, cursor = length, length + len(marker), span.end
+        findings.append(Finding(field, span.category, span.end - span.start, span.confidence, span.start, at, length))
+    parts.append(text[cursor:])
+    return Redacted(text="".join(parts), findings=tuple(findings))
 
 
-def detect(text: str) -> tuple[Finding, ...]:
+def detect(text: str, party: PartyFacts = PartyFacts()) -> tuple[Finding, ...]:
     """What automatic redaction would remove from ``text`` (used to refuse silent un-redaction by an editor)."""
-    return redact_text(text).findings
+    return redact_text(text, party=party).findings
 
 
 def mask_name(name: str, style: str) -> str:
@@ -140,20 +145,21 @@ def redact_decision(decision: DecisionIssuedV1, *, name_style: str) -> PublicCon
     """Redact a decision for publication: structured personal fields dropped, free text scrubbed."""
     party = decision.party
     individual = party.party_type == PartyType.INDIVIDUAL
-    known = known_identifiers(party)
+    if individual and is_minor(party, decision.decided_on) and name_style == "full":
+        name_style = "surname"  # a minor's identifying data is never published (§3), the name included
+    name = mask_name(party.name, name_style) if individual else party.name
+    facts_of_party = party_facts(party, texts=_free_texts(decision))
+    if name != party.name:
+        facts_of_party = replace(facts_of_party, masked_names=((party.name, name),))
     dropped = [Finding(f"party.{name}", Category.KNOWN_IDENTIFIER, len(value)) for name, value in _private(party)]
     findings: list[Finding] = list(dropped)
 
     def scrub(field: str, text: str) -> str:
-        result = redact_text(text, field=field, known=known)
+        result = redact_text(text, field=field, party=facts_of_party)
         findings.extend(result.findings)
         return result.text
 
-    name = mask_name(party.name, name_style) if individual else party.name
     facts = scrub("facts", decision.facts)
-    if individual and name != party.name and party.name in facts:
-        facts = facts.replace(party.name, name)
-        findings.append(Finding("facts", Category.NAME, len(party.name)))
     terms = decision.penalty
     penalty: dict[str, object] = {
         "fine_fen": terms.fine_fen,
@@ -175,6 +181,40 @@ def redact_decision(decision: DecisionIssuedV1, *, name_style: str) -> PublicCon
         penalty=penalty,
         findings=tuple(findings),
     )
+
+
+def _free_texts(decision: DecisionIssuedV1) -> list[str]:
+    terms = decision.penalty
+    return [decision.facts, decision.legal_basis, terms.summary, *terms.other_measures, terms.licence_measure or ""]
+
+
+def party_facts(party: PartySnapshot, *, texts: Iterable[str] = ()) -> PartyFacts:
+    """What redaction knows from the decision: the party's private values, the public names and addresses, and the
+    third persons named anywhere in ``texts`` (so a witness named in the facts is masked in the summary too)."""
+    categories = {"id_number": Category.ID_NUMBER, "address": Category.ADDRESS}
+    public_names = tuple(n for n in (party.name, party.legal_representative) if n)
+    organisation = party.party_type == PartyType.ORGANISATION
+    persons = {
+        folded[s.start : s.end] for folded in map(fold, texts) for s in names.third_persons(folded, public_names)
+    }
+    return PartyFacts(
+        personal=tuple((categories[name], value) for name, value in _private(party)),
+        public_names=public_names,
+        third_persons=tuple(sorted(persons)),
+        individual=not organisation,
+    )
+
+
+def is_minor(party: PartySnapshot, on: date) -> bool:
+    """未成年人: under 18 on the decision date, read from the ID number's birth date."""
+    number = party.id_number or ""
+    if not valid_id_number(number):
+        return False
+    try:
+        born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        return False
+    return (on.year - born.year - ((on.month, on.day) < (born.month, born.day))) < 18
 
 
 def known_identifiers(party: PartySnapshot) -> list[str]:
