@@ -91,7 +91,7 @@ def greenlaw_process(command: list[str], data: str, env: dict[str, str]) -> Iter
     log = Path(data) / f"bench-{command[-1]}.log"
     with log.open("ab") as sink:
         process = subprocess.Popen(
-            [sys.executable, "-m", "services.cli", *command, "--host", "127.0.0.1", "--port", str(port)],
+            [sys.executable, "-m", "services.ops.cli", *command, "--host", "127.0.0.1", "--port", str(port)],
             env=environment,
             stdout=sink,
             stderr=subprocess.STDOUT,
@@ -188,7 +188,7 @@ def kafka_env(bootstrap: str) -> dict[str, str]:
         "GREENLAW_KAFKA_TOPIC_PARTITIONS": "1",
     }
     subprocess.run(
-        [sys.executable, "-m", "services.cli", "topics"],
+        [sys.executable, "-m", "services.ops.cli", "topics"],
         env={**os.environ, **env},
         check=True,
         stdout=subprocess.DEVNULL,

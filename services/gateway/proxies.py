@@ -1,7 +1,7 @@
 """The client's address and scheme, taken from ``X-Forwarded-For`` / ``-Proto`` only when a trusted proxy sent them.
 
 Any caller can write those headers, so the server never applies them by itself (uvicorn runs with
-``proxy_headers=False``, see ``services/cli.py``). Only when the socket peer is one of
+``proxy_headers=False``, see ``services/ops/cli.py``). Only when the socket peer is one of
 ``GREENLAW_GATEWAY_TRUSTED_PROXIES`` (an ingress controller, a load balancer) does the gateway read them: the
 client is the right-most ``X-Forwarded-For`` address that is not itself a trusted proxy, since each proxy appends
 the address it saw and everything left of the last trusted proxy's entry was written by the caller. The result

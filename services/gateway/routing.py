@@ -16,9 +16,9 @@ from starlette.background import BackgroundTask
 from starlette.responses import Response, StreamingResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from services.catalogue import Upstream
 from shared.problems import Problem, problem_response
 
-Upstream = Literal["cases", "disclosure", "referral", "monitoring"]
 # Who may call a prefix: anyone, bureau staff, or a police client (see the zone table of the design).
 AccessZone = Literal["public", "staff", "police"]
 

@@ -7,6 +7,7 @@ from ipaddress import IPv4Network, IPv6Network
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
+from services.catalogue import UPSTREAMS
 from shared.settings import ServiceSettings
 
 
@@ -55,9 +56,4 @@ class GatewaySettings(ServiceSettings):
     trusted_proxies: list[IPv4Network | IPv6Network] = Field(default_factory=list)
 
     def upstream_urls(self) -> dict[str, str]:
-        return {
-            "cases": self.cases_url,
-            "disclosure": self.disclosure_url,
-            "referral": self.referral_url,
-            "monitoring": self.monitoring_url,
-        }
+        return {name: str(getattr(self, f"{name}_url")) for name in UPSTREAMS}

@@ -32,7 +32,7 @@ class InProcessBus:
 
     A subscriber applies the event through its inbox in its own database before ``publish`` returns, so the relay
     marks the outbox row published only after the effect is durable; a crash in between means a redelivery, which
-    the inbox turns into a no-op. All consumers subscribe before any relay starts (see ``services.embedded``).
+    the inbox turns into a no-op. All consumers subscribe before any relay starts (see ``services.ops.embedded``).
     """
 
     def __init__(self, *, open_now: bool = True) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import structlog
 
-from services.demo_scenario.plan import (
+from services.demo.plan import (
     AIR_PARAMETERS,
     TEAMS,
     WATER_MONTHS,
@@ -25,7 +25,7 @@ from services.demo_scenario.plan import (
     Party,
     StandalonePlan,
 )
-from services.demo_scenario.readings import air_rows, water_rows
+from services.demo.readings import air_rows, water_rows
 from shared.http import etag_of
 
 log = structlog.get_logger()

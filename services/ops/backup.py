@@ -36,6 +36,7 @@ from sqlalchemy.pool import NullPool
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from services.catalogue import CATALOGUE
 from shared.audit import verify_chain
 from shared.db import is_sqlite
 from shared.messaging.tables import OutboxRecord
@@ -63,20 +64,12 @@ class Target:
 
 def configured_targets() -> list[Target]:
     """The five databases and two file stores as the settings (environment) configure them."""
-    from services.cases.settings import CasesSettings
-    from services.disclosure.settings import DisclosureSettings
-    from services.gateway.settings import GatewaySettings
-    from services.monitoring.settings import MonitoringSettings
-    from services.referral.settings import ReferralSettings
-
-    cases, referral = CasesSettings(), ReferralSettings()
-    return [
-        Target("gateway", GatewaySettings().resolved_database_url()),
-        Target("cases", cases.resolved_database_url(), {"cases-evidence": cases.resolved_evidence_dir()}),
-        Target("disclosure", DisclosureSettings().resolved_database_url()),
-        Target("referral", referral.resolved_database_url(), {"referral-documents": referral.resolved_documents_dir()}),
-        Target("monitoring", MonitoringSettings().resolved_database_url()),
-    ]
+    targets = []
+    for entry in CATALOGUE:
+        settings = entry.settings_class()()
+        stores = {label: Path(getattr(settings, method)()) for label, method in entry.stores.items()}
+        targets.append(Target(entry.name, settings.resolved_database_url(), stores))
+    return targets
 
 
 # --- What a database holds ---------------------------------------------------------------------------------------

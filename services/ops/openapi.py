@@ -9,38 +9,33 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
-DEFAULT_PATH = Path(__file__).resolve().parents[1] / "docs" / "openapi.json"
+from services.catalogue import GATEWAY, Service, service, upstream_services
+from shared.settings import CommonSettings
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+DEFAULT_PATH = Path(__file__).resolve().parents[2] / "docs" / "openapi.json"
 
 
 def build_document() -> dict[str, Any]:
     """The gateway's own routes merged with each service's routes that the gateway forwards."""
-    from services.cases.app import create_app as cases
-    from services.cases.settings import CasesSettings
-    from services.disclosure.app import create_app as disclosure
-    from services.disclosure.settings import DisclosureSettings
-    from services.gateway.app import create_gateway_app
     from services.gateway.openapi import merge_documents
-    from services.gateway.settings import GatewaySettings
-    from services.monitoring.app import create_app as monitoring
-    from services.monitoring.settings import MonitoringSettings
-    from services.referral.app import create_app as referral
-    from services.referral.settings import ReferralSettings
-    from shared.settings import CommonSettings
 
     # Defaults only: an operator's environment (a holiday file, an authority's name) must not change the reference.
     common = CommonSettings.model_construct(**_defaults(CommonSettings))
-    upstream = {
-        "cases": cases(CasesSettings.model_construct(**_defaults(CasesSettings), common=common)),
-        "disclosure": disclosure(DisclosureSettings.model_construct(**_defaults(DisclosureSettings), common=common)),
-        "referral": referral(ReferralSettings.model_construct(**_defaults(ReferralSettings), common=common)),
-        "monitoring": monitoring(MonitoringSettings.model_construct(**_defaults(MonitoringSettings), common=common)),
-    }
-    gateway = create_gateway_app(GatewaySettings.model_construct(**_defaults(GatewaySettings), common=common))
-    return merge_documents(gateway.openapi(), {name: app.openapi() for name, app in upstream.items()})
+    documents = {entry.name: _app(entry, common).openapi() for entry in upstream_services()}
+    return merge_documents(_app(service(GATEWAY), common).openapi(), documents)
+
+
+def _app(entry: Service, common: CommonSettings) -> FastAPI:
+    """The service's app on its default settings."""
+    settings_class = entry.settings_class()
+    return entry.app_factory()(settings_class.model_construct(**_defaults(settings_class), common=common))
 
 
 def _defaults(settings_class: type[Any]) -> dict[str, Any]:

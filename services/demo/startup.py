@@ -13,8 +13,8 @@ import httpx
 import structlog
 from fastapi import FastAPI
 
-from services.demo_scenario.loader import DemoAlreadyLoaded, LoadReport, load
-from services.demo_scenario.plan import DEFAULT_SEED, build_plan
+from services.demo.loader import DemoAlreadyLoaded, LoadReport, load
+from services.demo.plan import DEFAULT_SEED, build_plan
 from shared.tasks import running
 
 log = structlog.get_logger()

@@ -4,22 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Callable
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 import uvicorn
 from fastapi import FastAPI
 
-from services.backup import backup_app
-from services.demo_scenario.cli import demo_app
+from services import catalogue
+from services.demo.cli import demo_app
 from services.gateway.cli import clients_app, users_app
 from services.monitoring.cli import stations_app
-from services.openapi_doc import openapi_command
-
-if TYPE_CHECKING:
-    from shared.settings import CommonSettings
+from services.ops.backup import backup_app
+from services.ops.openapi import openapi_command
 
 app = typer.Typer(help="greenlaw — 生态环境局执法平台 back end.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
@@ -28,12 +25,8 @@ app.add_typer(demo_app, name="demo")
 app.add_typer(stations_app, name="stations")
 
 
-class ServiceName(StrEnum):
-    GATEWAY = "gateway"
-    CASES = "cases"
-    DISCLOSURE = "disclosure"
-    REFERRAL = "referral"
-    MONITORING = "monitoring"
+# A service named on the command line, one of the catalogue's (mypy cannot see members made from a list).
+ServiceName = StrEnum("ServiceName", {name.upper(): name for name in catalogue.SERVICES})  # type: ignore[misc]
 
 
 def _default_port() -> int:
@@ -58,7 +51,7 @@ def run(
     if CommonSettings().environment != "production":
         os.environ.setdefault("GREENLAW_DISCLOSURE_PUBLIC_BASE_URL", f"http://127.0.0.1:{port}")
     uvicorn.run(
-        "services.embedded:app_factory",
+        "services.ops.embedded:app_factory",
         factory=True,
         host=host,
         port=port,
@@ -74,30 +67,8 @@ def service_app(name: ServiceName) -> FastAPI:
 
     common = CommonSettings()
     configure_logging(level=common.log_level, json=common.log_json)
-    if name is ServiceName.GATEWAY:
-        from services.gateway.app import create_gateway_app
-        from services.gateway.settings import GatewaySettings
-
-        return create_gateway_app(GatewaySettings(common=common))
-    return _service_factories()[name](common)
-
-
-def _service_factories() -> dict[ServiceName, Callable[[CommonSettings], FastAPI]]:
-    from services.cases.app import create_app as cases
-    from services.cases.settings import CasesSettings
-    from services.disclosure.app import create_app as disclosure
-    from services.disclosure.settings import DisclosureSettings
-    from services.monitoring.app import create_app as monitoring
-    from services.monitoring.settings import MonitoringSettings
-    from services.referral.app import create_app as referral
-    from services.referral.settings import ReferralSettings
-
-    return {
-        ServiceName.CASES: lambda c: cases(CasesSettings(common=c)),
-        ServiceName.DISCLOSURE: lambda c: disclosure(DisclosureSettings(common=c)),
-        ServiceName.REFERRAL: lambda c: referral(ReferralSettings(common=c)),
-        ServiceName.MONITORING: lambda c: monitoring(MonitoringSettings(common=c)),
-    }
+    entry = catalogue.service(name.value)
+    return entry.app_factory()(entry.settings_class()(common=common))
 
 
 @app.command()
@@ -112,11 +83,13 @@ def serve(
 
 
 @app.command()
-def migrate(service: Annotated[ServiceName | None, typer.Argument(help="One service, or all")] = None) -> None:
+def migrate(
+    service: Annotated[ServiceName | None, typer.Argument(help="One service, or all")] = None,
+) -> None:
     """Apply database migrations (also done at start-up)."""
-    from services.migrations import migrate_services
+    from services.ops.migrate import migrate_services
 
-    names = [service.value] if service else [s.value for s in ServiceName]
+    names = [service.value] if service else list(catalogue.SERVICES)
     for line in asyncio.run(migrate_services(names)):
         typer.echo(line)
 
@@ -126,7 +99,7 @@ def topics(
     partitions: Annotated[int | None, typer.Option(help="Partitions per topic")] = None,
 ) -> None:
     """Create the Kafka topics of the event catalogue and the dead-letter topics (idempotent)."""
-    from services.migrations import all_topics
+    from services.ops.migrate import all_topics
     from shared.messaging.kafka import ensure_topics
     from shared.settings import CommonSettings
 
@@ -151,19 +124,9 @@ app.add_typer(backup_app, name="backup")
 @audit_app.command("verify")
 def audit_verify() -> None:
     """Re-hash every service's audit log; exit 1 if any row was altered, removed or reordered."""
-    from services.audit_check import verify_services
-    from services.cases.settings import CasesSettings
-    from services.disclosure.settings import DisclosureSettings
-    from services.monitoring.settings import MonitoringSettings
-    from services.referral.settings import ReferralSettings
+    from services.ops.audit import configured_targets, verify_services
 
-    targets = {
-        "cases": CasesSettings(),
-        "disclosure": DisclosureSettings(),
-        "referral": ReferralSettings(),
-        "monitoring": MonitoringSettings(),
-    }
-    reports = asyncio.run(verify_services(dict(targets)))
+    reports = asyncio.run(verify_services(configured_targets()))
     for name, report in reports.items():
         state = "ok" if report.ok else f"BROKEN at seq {report.first_broken_seq}: {report.reason}"
         typer.echo(f"{name}: {report.checked} rows checked, {state}")

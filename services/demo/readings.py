@@ -9,7 +9,7 @@ import random
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 
-from services.demo_scenario.plan import AIR_PARAMETERS, AIR_START, SHANGHAI, WATER_PARAMETERS, AirStation, Section
+from services.demo.plan import AIR_PARAMETERS, AIR_START, SHANGHAI, WATER_PARAMETERS, AirStation, Section
 from shared.workdays import WorkCalendar
 
 # Monthly district means (μg/m³; CO mg/m³), January first.

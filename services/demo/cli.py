@@ -10,8 +10,8 @@ from typing import Annotated
 import httpx
 import typer
 
-from services.demo_scenario.loader import DemoAlreadyLoaded, DemoError, LoadReport, load
-from services.demo_scenario.plan import DEFAULT_SEED, build_plan
+from services.demo.loader import DemoAlreadyLoaded, DemoError, LoadReport, load
+from services.demo.plan import DEFAULT_SEED, build_plan
 
 demo_app = typer.Typer(help="演示数据 The demo scenario: the district bureau's 2020–2021 year.", no_args_is_help=True)
 
@@ -46,8 +46,8 @@ async def _over_url(url: str, seed: int, air_days: int) -> LoadReport:
 
 
 async def _in_process(seed: int, air_days: int) -> LoadReport:
-    from services.demo_scenario.startup import load_into
-    from services.embedded import create_embedded_app
+    from services.demo.startup import load_into
+    from services.ops.embedded import create_embedded_app
 
     app = create_embedded_app(demo=False)
     async with app.router.lifespan_context(app):

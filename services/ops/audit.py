@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from services.catalogue import upstream_services
 from shared.audit import ChainReport, verify_chain
 from shared.db import create_engine, session_factory
 from shared.settings import ServiceSettings
+
+
+def configured_targets() -> dict[str, ServiceSettings]:
+    """The settings (environment) of every service behind the gateway, each keeping a hash-chained audit log."""
+    return {entry.name: entry.settings_class()() for entry in upstream_services()}
 
 
 async def verify_services(targets: dict[str, ServiceSettings]) -> dict[str, ChainReport]:

@@ -9,18 +9,11 @@ from contextlib import AsyncExitStack, asynccontextmanager
 import httpx
 from fastapi import FastAPI
 
-from services.cases.app import create_app as create_cases
-from services.cases.settings import CasesSettings
-from services.demo import ensure_demo_accounts
-from services.demo_scenario.startup import demo_enabled, demo_loading
-from services.disclosure.app import create_app as create_disclosure
-from services.disclosure.settings import DisclosureSettings
+from services.catalogue import Service, upstream_services
+from services.demo.accounts import ensure_demo_accounts
+from services.demo.startup import demo_enabled, demo_loading
 from services.gateway.app import create_gateway_app
 from services.gateway.settings import GatewaySettings
-from services.monitoring.app import create_app as create_monitoring
-from services.monitoring.settings import MonitoringSettings
-from services.referral.app import create_app as create_referral
-from services.referral.settings import ReferralSettings
 from shared.logging import configure_logging
 from shared.messaging import InProcessBus
 from shared.settings import CommonSettings
@@ -33,16 +26,9 @@ def create_embedded_app(common: CommonSettings | None = None, *, demo: bool | No
     configure_logging(level=common.log_level, json=common.log_json)
     # Closed until every service has subscribed, so no relay publishes to a consumer that is not listening yet.
     bus = InProcessBus(open_now=False) if common.transport == "inprocess" else None
-    cases = create_cases(CasesSettings(common=common), bus=bus)
-    services = {
-        "cases": cases,
-        # The annual report reads the cases statistics in-process, over the same REST API it uses when distributed.
-        "disclosure": create_disclosure(
-            DisclosureSettings(common=common), bus=bus, cases_transport=httpx.ASGITransport(app=cases)
-        ),
-        "referral": create_referral(ReferralSettings(common=common), bus=bus),
-        "monitoring": create_monitoring(MonitoringSettings(common=common), bus=bus),
-    }
+    services: dict[str, FastAPI] = {}
+    for entry in upstream_services():
+        services[entry.name] = _create(entry, common, bus, services)
     gateway_settings = GatewaySettings(common=common)
     gateway = create_gateway_app(gateway_settings, asgi_apps=services)
     gateway_lifespan = gateway.router.lifespan_context
@@ -63,6 +49,15 @@ def create_embedded_app(common: CommonSettings | None = None, *, demo: bool | No
 
     gateway.router.lifespan_context = lifespan
     return gateway
+
+
+def _create(entry: Service, common: CommonSettings, bus: InProcessBus | None, built: dict[str, FastAPI]) -> FastAPI:
+    """One service of the catalogue, on the shared bus; ``built`` holds the services created before it."""
+    extra: dict[str, httpx.AsyncBaseTransport] = {}
+    if entry.name == "disclosure":
+        # The annual report reads the cases statistics in-process, over the same REST API it uses when distributed.
+        extra["cases_transport"] = httpx.ASGITransport(app=built["cases"])
+    return entry.app_factory()(entry.settings_class()(common=common), bus=bus, **extra)
 
 
 def app_factory() -> FastAPI:
