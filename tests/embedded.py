@@ -10,8 +10,8 @@ from pathlib import Path
 import httpx
 import uvicorn
 
-from services.cli import PROXY_HEADERS
-from services.embedded import create_embedded_app
+from services.ops.cli import PROXY_HEADERS
+from services.ops.embedded import create_embedded_app
 from shared.auth import issue_token
 from shared.settings import CommonSettings
 from tests.infra import free_port

@@ -27,6 +27,7 @@ import httpx
 import yaml
 from sqlalchemy.engine import make_url
 
+from services.catalogue import SERVICES
 from tests.infra import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,9 +36,9 @@ DOCKERFILE = ROOT / "deploy" / "Dockerfile"
 INIT_DATABASES_SCRIPT = ROOT / "deploy" / "postgres" / "init-databases.sh"
 
 # The compose services that run the greenlaw image as HTTP services, and the one-shot topic job.
-APP_SERVICES = ("gateway", "cases", "disclosure", "referral", "monitoring")
+APP_SERVICES = SERVICES
 TOPICS_JOB = "kafka-topics"
-DEFAULT_PORT = 8000  # ``greenlaw serve`` without --port listens on $PORT, else 8000 (services/cli.py)
+DEFAULT_PORT = 8000  # ``greenlaw serve`` without --port listens on $PORT, else 8000 (services/ops/cli.py)
 
 
 # --- docker-compose.yml as data --------------------------------------------------------------------------------

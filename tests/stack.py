@@ -14,16 +14,9 @@ import httpx
 import uvicorn
 from fastapi import FastAPI
 
-from services.cases.app import create_app as create_cases
-from services.cases.settings import CasesSettings
-from services.cli import PROXY_HEADERS
-from services.disclosure.app import create_app as create_disclosure
-from services.disclosure.settings import DisclosureSettings
-from services.migrations import all_topics
-from services.monitoring.app import create_app as create_monitoring
-from services.monitoring.settings import MonitoringSettings
-from services.referral.app import create_app as create_referral
-from services.referral.settings import ReferralSettings
+from services.catalogue import UPSTREAMS, service
+from services.ops.cli import PROXY_HEADERS
+from services.ops.migrate import all_topics
 from shared.auth import issue_token
 from shared.messaging import InProcessBus
 from shared.messaging.kafka import ensure_topics
@@ -40,7 +33,7 @@ class StackConfig:
     namespace: str = ""
     postgres: PostgresServer | None = None
     kafka: KafkaBroker | None = None
-    services: tuple[str, ...] = ("cases", "disclosure", "referral", "monitoring")
+    services: tuple[str, ...] = UPSTREAMS
     # Per-service settings overrides, e.g. {"disclosure": {"publish_modes": {...}}}.
     overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
 
@@ -70,14 +63,8 @@ class Stack:
         if self.config.kafka is not None:
             await self.ensure_topics()
         fast = {"relay_poll_interval": 0.2, "consumer_max_retries": 2}
-        factories: dict[str, tuple[Any, Any]] = {
-            "cases": (CasesSettings, create_cases),
-            "disclosure": (DisclosureSettings, create_disclosure),
-            "referral": (ReferralSettings, create_referral),
-            "monitoring": (MonitoringSettings, create_monitoring),
-        }
         for name in self.config.services:
-            settings_class, create = factories[name]
+            settings_class, create = service(name).settings_class(), service(name).app_factory()
             url = await self._database_url(name)
             overrides = self.config.overrides.get(name, {})
             settings = settings_class(common=self.common, database_url=url, **{**fast, **overrides})

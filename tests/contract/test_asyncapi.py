@@ -7,12 +7,13 @@ import re
 import pytest
 import yaml
 
+from services.catalogue import UPSTREAMS
 from shared.contracts import CATALOGUE, CloudEvent
 from shared.contracts.asyncapi import DEFAULT_PATH, build_document, render
 
 pytestmark = pytest.mark.unit
 
-TYPE_PATTERN = re.compile(r"^(cases|disclosure|referral|monitoring)\.[a-z_]+\.[a-z_]+\.v\d+$")
+TYPE_PATTERN = re.compile(rf"^({'|'.join(UPSTREAMS)})\.[a-z_]+\.[a-z_]+\.v\d+$")
 
 
 def test_asyncapi_document_is_up_to_date() -> None:

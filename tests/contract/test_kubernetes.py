@@ -20,14 +20,11 @@ import pytest
 import yaml
 from sqlalchemy.engine import make_url
 
-from services.cases import consumers as cases_consumers
 from services.cases.settings import CasesSettings
-from services.disclosure import consumers as disclosure_consumers
+from services.catalogue import CATALOGUE, UPSTREAMS
 from services.disclosure.settings import DisclosureSettings
 from services.gateway.settings import GatewaySettings
-from services.monitoring import consumers as monitoring_consumers
 from services.monitoring.settings import MonitoringSettings
-from services.referral import consumers as referral_consumers
 from services.referral.settings import ReferralSettings
 from shared.settings import CommonSettings, ServiceSettings
 from shared.workdays import WorkCalendar
@@ -38,20 +35,8 @@ pytestmark = pytest.mark.unit
 
 MANIFESTS = ROOT / "deploy" / "kubernetes"
 NAMESPACE = "greenlaw"
-SETTINGS: dict[str, type[ServiceSettings]] = {
-    "gateway": GatewaySettings,
-    "cases": CasesSettings,
-    "disclosure": DisclosureSettings,
-    "referral": ReferralSettings,
-    "monitoring": MonitoringSettings,
-}
-CONSUMERS = {
-    "gateway": (),
-    "cases": cases_consumers.CONSUMERS,
-    "disclosure": disclosure_consumers.CONSUMERS,
-    "referral": referral_consumers.CONSUMERS,
-    "monitoring": monitoring_consumers.CONSUMERS,
-}
+SETTINGS: dict[str, type[ServiceSettings]] = {entry.name: entry.settings_class() for entry in CATALOGUE}
+CONSUMERS = {entry.name: entry.consumers() for entry in CATALOGUE}
 API_VERSIONS = {
     "Namespace": "v1",
     "ConfigMap": "v1",
@@ -469,8 +454,8 @@ def test_only_the_gateway_and_known_callers_reach_a_services_http_port(manifests
     Each service's HTTP port admits the gateway, the services that call it (disclosure reads cases) and
     Prometheus; the HJ 212 port stays open to stations.
     """
-    callers = {"cases": {"gateway", "disclosure"}, "disclosure": {"gateway"}, "referral": {"gateway"}}
-    callers["monitoring"] = {"gateway"}
+    callers = {name: {"gateway"} for name in UPSTREAMS}
+    callers["cases"].add("disclosure")
     policies = of_kind(manifests, "NetworkPolicy")
     for service, expected in callers.items():
         policy = policies[f"{service}-ingress"]["spec"]

@@ -10,11 +10,12 @@ from typing import Any
 import httpx
 import pytest
 
+from services.catalogue import upstream_services
 from services.gateway.admin import PREFIX as ADMIN_PREFIX
 from services.gateway.app import create_gateway_app
 from services.gateway.routing import match_route
 from services.gateway.settings import GatewaySettings
-from services.openapi_doc import DEFAULT_PATH, build_document, render
+from services.ops.openapi import DEFAULT_PATH, build_document, render
 from tests.stack import Stack, StackConfig
 
 METHODS = {"get", "put", "post", "delete", "patch", "head", "options"}
@@ -34,7 +35,7 @@ def test_openapi_document_is_up_to_date(document: dict[str, Any]) -> None:
 @pytest.mark.unit
 def test_every_zone_is_documented_and_every_path_is_routed(document: dict[str, Any]) -> None:
     paths = document["paths"]
-    for prefix in ("/auth/token", "/api/v1/cases/", "/api/v1/disclosure/", "/api/v1/referral/", "/api/v1/monitoring/"):
+    for prefix in ("/auth/token", *(f"{entry.prefix}/" for entry in upstream_services())):
         assert any(path.startswith(prefix) for path in paths), prefix
     for prefix in ("/public/v1/", "/police/v1/"):
         assert any(path.startswith(prefix) for path in paths), prefix

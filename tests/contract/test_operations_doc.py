@@ -28,7 +28,7 @@ SERVICES: list[type[ServiceSettings]] = [
 BASE_FIELDS = set(ServiceSettings.model_fields) - {"common"}
 PATTERN = "GREENLAW_<SERVICE>_"
 # Read from the environment directly by the embedded mode's demo loader, not by a settings class.
-DEMO_SOURCE = ROOT / "services" / "demo_scenario" / "startup.py"
+DEMO_SOURCE = ROOT / "services" / "demo" / "startup.py"
 
 
 def variables() -> dict[str, str]:

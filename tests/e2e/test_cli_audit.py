@@ -19,7 +19,11 @@ pytestmark = pytest.mark.e2e
 def audit_verify(data_dir: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "GREENLAW_DATA_DIR": str(data_dir)}
     return subprocess.run(
-        [sys.executable, "-m", "services.cli", "audit", "verify"], env=env, capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "services.ops.cli", "audit", "verify"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 

@@ -22,7 +22,7 @@ from typing import Any
 import httpx
 import pytest
 
-from services.migrations import all_topics
+from services.ops.migrate import all_topics
 from tests.factories import decision_body
 from tests.infra import KafkaBroker, PostgresServer, free_port
 from tests.processes import (

@@ -53,7 +53,8 @@ import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from services.migrations import all_topics
+from services.catalogue import UPSTREAMS
+from services.ops.migrate import all_topics
 from shared.contracts.events import DecisionIssuedV1, PublicationPublishedV1
 from tests.factories import decision_body
 from tests.infra import KafkaBroker, PostgresServer, PrivatePostgres, private_postgres
@@ -502,8 +503,7 @@ async def run_faults(
     # Quiet: every outbox sent, every publication made and its event consumed, every Credit China record delivered.
     async def quiet() -> bool:
         unsent = [
-            await scalar(databases[s], "SELECT count(*) FROM outbox WHERE published_at IS NULL")
-            for s in ("cases", "disclosure", "monitoring", "referral")
+            await scalar(databases[s], "SELECT count(*) FROM outbox WHERE published_at IS NULL") for s in UPSTREAMS
         ]
         publications = await scalar(disclosure_db, "SELECT count(*) FROM publication")
         published_events = await scalar(disclosure_db, "SELECT count(*) FROM outbox")

@@ -11,6 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from services.catalogue import UPSTREAMS
 from tests.infra import free_port
 
 pytestmark = pytest.mark.e2e
@@ -35,7 +36,7 @@ def test_make_run_serves_readyz_and_the_decision_flow(tmp_path: Path) -> None:
     try:
         ready = _wait_ready(base, process, timeout=120)
         assert ready.status_code == 200, ready.text
-        assert set(ready.json()["checks"]) >= {"database", "cases", "disclosure", "referral", "monitoring"}
+        assert set(ready.json()["checks"]) >= {"database", *UPSTREAMS}
         with httpx.Client(base_url=base, timeout=10) as client:
             token = client.post(
                 "/auth/token", data={"grant_type": "password", "username": "head", "password": "greenlaw-demo"}

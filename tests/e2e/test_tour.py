@@ -91,7 +91,7 @@ def test_the_tour_runs_as_written(tmp_path: Path) -> None:
     }
     log = (tmp_path / "server.log").open("wb")
     server = subprocess.Popen(
-        [sys.executable, "-m", "services.cli", "run", "--port", str(port)],
+        [sys.executable, "-m", "services.ops.cli", "run", "--port", str(port)],
         cwd=ROOT,
         env=env,
         stdout=log,

@@ -18,13 +18,14 @@ from fastapi import FastAPI, Request
 from sqlmodel import col, select
 from typer.testing import CliRunner
 
-from services.cli import app as cli
+from services.catalogue import UPSTREAMS
 from services.gateway import lifecycle
 from services.gateway.accounts import add_client, add_user
 from services.gateway.app import MIGRATIONS_DIR, create_gateway_app
 from services.gateway.lifecycle import Actor
 from services.gateway.revocation import AccountStates
 from services.gateway.settings import GatewaySettings
+from services.ops.cli import app as cli
 from shared.audit import AuditEntry, verify_chain
 from shared.auth import Principal, Role
 from shared.db import create_engine, migrate, session_factory
@@ -125,7 +126,7 @@ async def seed(url: str) -> None:
 async def replicas(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Replicas]:
     url = await database_url(request, tmp_path)
     await seed(url)
-    services = {name: upstream() for name in ("cases", "disclosure", "referral", "monitoring")}
+    services = {name: upstream() for name in UPSTREAMS}
     async with AsyncExitStack() as stack:
         clients = []
         for _ in range(2):

@@ -44,6 +44,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from services.catalogue import SERVICES, UPSTREAMS
 from services.gateway.app import create_gateway_app
 from services.gateway.settings import GatewaySettings
 from shared.http import encode_cursor
@@ -172,7 +173,7 @@ async def fuzz(stack: Stack, service: str, examples: int) -> list[str]:
     return list(failures.values())
 
 
-@pytest.mark.parametrize("service", ["cases", "disclosure", "referral", "monitoring"])
+@pytest.mark.parametrize("service", UPSTREAMS)
 async def test_service_api_holds_under_fuzzing(running: Stack, service: str) -> None:
     failures = await fuzz(running, service, EXAMPLES)
     assert not failures, "\n\n".join(failures)
@@ -295,7 +296,7 @@ async def send_extremes(stack: Stack, service: str) -> list[str]:
     return failures
 
 
-@pytest.mark.parametrize("service", ["cases", "disclosure", "referral", "monitoring", "gateway"])
+@pytest.mark.parametrize("service", SERVICES)
 async def test_extreme_values_are_refused_not_500(running: Stack, service: str) -> None:
     failures = await send_extremes(running, service)
     assert not failures, "\n".join(failures)

@@ -22,8 +22,9 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
-from services.backup import BackupError, Target, create_backup, restore_backup
-from services.cli import app as cli
+from services import catalogue
+from services.ops.backup import BackupError, Target, create_backup, restore_backup
+from services.ops.cli import app as cli
 from tests.embedded import embedded_server
 from tests.factories import decision_body
 from tests.infra import PostgresServer
@@ -34,7 +35,7 @@ from tests.stack import Stack, StackConfig, eventually
 pytestmark = pytest.mark.integration
 
 Clients = Callable[[str], AbstractAsyncContextManager[httpx.AsyncClient]]
-SERVICES = ("cases", "disclosure", "referral", "monitoring")
+SERVICES = catalogue.UPSTREAMS
 
 
 async def make_data(client_of: Clients) -> dict[str, Any]:
@@ -94,13 +95,11 @@ async def served(client_of: Clients, made: dict[str, Any]) -> dict[str, Any]:
 
 async def test_embedded_sqlite_backup_destroy_restore(tmp_path: Path) -> None:
     data, backup = tmp_path / "data", tmp_path / "backup"
-    targets = [
-        Target(name, f"sqlite+aiosqlite:///{data / (name + '.db')}")
-        for name in ("gateway", "disclosure", "monitoring")
-    ] + [
-        Target("cases", f"sqlite+aiosqlite:///{data / 'cases.db'}", {"cases-evidence": data / "evidence"}),
-        Target("referral", f"sqlite+aiosqlite:///{data / 'referral.db'}", {"referral-documents": data / "referral-documents"}),  # noqa: E501
-    ]  # fmt: skip
+    stores = {
+        "cases": {"cases-evidence": data / "evidence"},
+        "referral": {"referral-documents": data / "referral-documents"},
+    }
+    targets = [Target(n, f"sqlite+aiosqlite:///{data / (n + '.db')}", stores.get(n, {})) for n in catalogue.SERVICES]
     async with embedded_server(data) as server:
         token = server.staff_token("admin")
 

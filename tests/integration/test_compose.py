@@ -26,14 +26,15 @@ from sqlalchemy.engine import make_url
 
 from services.cases.app import SPEC as CASES_SPEC
 from services.cases.settings import CasesSettings
-from services.cli import ServiceName
-from services.cli import app as cli_app
+from services.catalogue import CATALOGUE
 from services.disclosure.consumers import subscriptions as disclosure_subscriptions
 from services.disclosure.settings import DisclosureSettings
 from services.gateway.settings import GatewaySettings
-from services.migrations import all_topics
 from services.monitoring.app import SPEC as MONITORING_SPEC
 from services.monitoring.settings import MonitoringSettings
+from services.ops.cli import ServiceName
+from services.ops.cli import app as cli_app
+from services.ops.migrate import all_topics
 from services.referral.app import SPEC as REFERRAL_SPEC
 from services.referral.settings import ReferralSettings
 from shared.contracts import TOPICS
@@ -64,13 +65,7 @@ VARIABLES = {
     "GREENLAW_POSTGRES_PASSWORD": "compose-test-password",
 }
 
-SETTINGS: dict[str, type[ServiceSettings]] = {
-    "gateway": GatewaySettings,
-    "cases": CasesSettings,
-    "disclosure": DisclosureSettings,
-    "referral": ReferralSettings,
-    "monitoring": MonitoringSettings,
-}
+SETTINGS: dict[str, type[ServiceSettings]] = {entry.name: entry.settings_class() for entry in CATALOGUE}
 
 # Keys of a compose service this file may use (a misspelt key is otherwise ignored by nobody but compose).
 SERVICE_KEYS = {

@@ -15,10 +15,10 @@ import pytest
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from services.demo_scenario.loader import DemoAlreadyLoaded, load
-from services.demo_scenario.plan import DemoPlan, build_plan
-from services.demo_scenario.readings import air_rows, water_rows
-from services.embedded import create_embedded_app
+from services.demo.loader import DemoAlreadyLoaded, load
+from services.demo.plan import DemoPlan, build_plan
+from services.demo.readings import air_rows, water_rows
+from services.ops.embedded import create_embedded_app
 from shared.contracts.common import DecisionKind
 from shared.decision_kinds import load_table
 from shared.settings import CommonSettings

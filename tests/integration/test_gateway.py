@@ -18,6 +18,7 @@ from fastapi import FastAPI, Request
 from starlette.requests import ClientDisconnect
 from starlette.responses import StreamingResponse
 
+from services.catalogue import UPSTREAMS
 from services.gateway.accounts import add_client, add_user
 from services.gateway.app import MIGRATIONS_DIR, create_gateway_app
 from services.gateway.settings import GatewaySettings
@@ -317,7 +318,7 @@ async def test_slow_service_times_out(gateway: httpx.AsyncClient) -> None:
 async def test_readiness_follows_the_services(stack: tuple[str, GatewayFactory], gateway: httpx.AsyncClient) -> None:
     ready = await gateway.get("/readyz")
     assert ready.status_code == 200, ready.text
-    assert set(ready.json()["checks"]) == {"database", "cases", "disclosure", "referral", "monitoring"}
+    assert set(ready.json()["checks"]) == {"database", *UPSTREAMS}
     degraded = await stack[1](monitoring_url=f"http://127.0.0.1:{free_port()}")
     checks = assert_problem(await degraded.get("/readyz"), 503)["checks"]
     assert checks["monitoring"].startswith("error")

@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-from services.demo_scenario.plan import id_number
+from services.demo.plan import id_number
 from tests.factories import decision_body
 from tests.integration.test_cases_support import API, file_case, make_team, ok, settle, step
 from tests.stack import Stack, StackConfig, eventually

@@ -31,7 +31,6 @@ from sqlalchemy import text as sql
 from typer.testing import CliRunner
 
 from services.cases.domain.identifiers import credit_code_check_char, id_number_check_char
-from services.cli import app as cli
 from services.disclosure import credit_china
 from services.disclosure.background import recheck_redactions
 from services.disclosure.handlers import apply_decision, local_today
@@ -39,6 +38,7 @@ from services.disclosure.portal.pages import TEMPLATES, yuan
 from services.disclosure.settings import DisclosureSettings
 from services.disclosure.tables import CreditRecord, Publication
 from services.disclosure.views import public_decision, render_atom, render_csv
+from services.ops.cli import app as cli
 from shared.audit import history
 from tests.factories import decision_body
 from tests.redaction_corpus import TEMPLATES as TEMPLATE_COUNT

@@ -14,6 +14,7 @@ import pytest
 from fastapi import FastAPI, routing
 from starlette.routing import Mount, Route
 
+from services.catalogue import SERVICES, UPSTREAMS
 from services.gateway.app import create_gateway_app
 from services.gateway.settings import GatewaySettings
 from tests.stack import Stack, StackConfig
@@ -48,7 +49,7 @@ def served_routes(routes: list[Any]) -> Iterator[tuple[str, set[str]]]:
             raise AssertionError(f"a mounted app at {route.path} would hide its routes from this check")
 
 
-@pytest.mark.parametrize("name", ["cases", "disclosure", "referral", "monitoring", "gateway"])
+@pytest.mark.parametrize("name", SERVICES)
 async def test_every_route_is_documented(apps: dict[str, FastAPI], name: str) -> None:
     app = apps[name]
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
@@ -69,7 +70,7 @@ async def test_the_gateway_document_holds_every_service_route(apps: dict[str, Fa
     """The merged document shows each service's routes that the gateway forwards (all but its ops routes)."""
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=apps["gateway"]), base_url="http://t") as client:
         merged = (await client.get("/openapi.json")).json()["paths"]
-    for name in ("cases", "disclosure", "referral", "monitoring"):
+    for name in UPSTREAMS:
         for path, methods in served_routes(apps[name].routes):
             if path in UNDOCUMENTED or path in {"/healthz", "/readyz"}:
                 continue

@@ -28,12 +28,12 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from typer.testing import CliRunner
 
-from services.cli import app as cli
 from services.gateway import accounts
 from services.gateway.accounts import account_key, add_client, add_user, login_guard
 from services.gateway.app import MIGRATIONS_DIR, create_gateway_app
 from services.gateway.settings import GatewaySettings
 from services.gateway.tables import LoginFailure
+from services.ops.cli import app as cli
 from shared.db import create_engine, migrate, session_factory
 from shared.guessing import Barrier, GuessPolicy, address_key
 from shared.settings import CommonSettings

@@ -23,9 +23,9 @@ from typer.testing import CliRunner
 
 from services import cli
 from services.disclosure.settings import LOCAL_BASE_URL, DisclosureSettings
-from services.embedded import create_embedded_app
 from services.gateway.app import create_gateway_app
 from services.gateway.settings import GatewaySettings
+from services.ops.embedded import create_embedded_app
 from shared.settings import DEV_SECRET, CommonSettings
 from shared.web import create_http_app
 from tests.embedded import EmbeddedServer, embedded_server

@@ -24,11 +24,11 @@ import pytest
 from fastapi import FastAPI
 from typer.testing import CliRunner
 
-from services.cli import app as cli
 from services.gateway.app import create_gateway_app
 from services.gateway.settings import GatewaySettings
 from services.monitoring.app import create_app as create_monitoring
 from services.monitoring.domain import hj212
+from services.ops.cli import app as cli
 from tests.infra import PostgresServer
 from tests.security.conftest import assert_problem
 from tests.stack import Stack, StackConfig

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from services.demo_scenario.plan import build_plan
+from services.demo.plan import build_plan
 from services.disclosure.domain.redaction import party_facts, redact_decision, redact_text
 from shared.contracts.common import DecisionKind, PartySnapshot, PartyType, PenaltyTerms
 from shared.contracts.events import DecisionIssuedV1
