@@ -26,9 +26,11 @@ async def test_same_content_is_stored_once_under_its_sha256(tmp_path: Path) -> N
     first = await store.put_stream(chunks(b"abc", b"def"))
     again = await store.put_stream(chunks(b"abcdef"))
     sha = hashlib.sha256(b"abcdef").hexdigest()
-    assert first == again and first.sha256 == sha and first.size == 6
+    assert first == again
+    assert (first.sha256, first.size) == (sha, 6)
     assert leftovers(tmp_path) == [tmp_path / sha[:2] / sha]
-    assert store.has(sha) and store.rehash(sha) == sha
+    assert store.has(sha)
+    assert store.rehash(sha) == sha
 
 
 async def test_too_large_and_empty_are_refused_leaving_nothing(tmp_path: Path) -> None:
