@@ -9,8 +9,9 @@ transport error is retried a bounded number of times; what is kept of an answer 
 
 from __future__ import annotations
 
+import contextlib
 import zlib
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
@@ -25,6 +26,8 @@ from tenacity import AsyncRetrying, RetryError, retry_if_exception_type, stop_af
 
 from shared.db import UTCDateTime
 from shared.messaging.tables import utcnow
+from shared.periodic import Periodic
+from shared.tasks import running
 
 log = structlog.get_logger()
 ANSWER_KEPT = 300  # characters of a refusing answer kept in the ledger
@@ -191,3 +194,24 @@ class Ledger(Generic[Row]):
             row.status = "delivered" if outcome.delivered else "failed"
             row.delivered_at = row.last_attempt_at if outcome.delivered else None
             await session.commit()
+
+
+@contextlib.asynccontextmanager
+async def delivering(
+    name: str,
+    make: Callable[[httpx.AsyncClient], Ledger[Any]],
+    *,
+    enabled: bool,
+    request_timeout: float,
+    interval: float,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> AsyncIterator[Periodic | None]:
+    """Run a ledger's sender for the block: now, every ``interval`` and when woken; None while it is off (no
+    endpoint configured, the rows wait in the ledger)."""
+    if not enabled:
+        yield None
+        return
+    async with httpx.AsyncClient(timeout=request_timeout, transport=transport) as client:
+        loop = Periodic(name, make(client).deliver_pending, interval, failure_event=f"{name}_delivery_pass_failed")
+        async with running(loop.run(), name=f"delivery:{name}"):
+            yield loop

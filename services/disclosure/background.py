@@ -7,13 +7,13 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable
 
-import httpx
 import structlog
 from fastapi import FastAPI
 
 from services.disclosure import credit_china, handlers, recheck
 from services.disclosure.domain.deadlines import WorkingDayCalendar
 from services.disclosure.settings import DisclosureSettings
+from shared.delivery import delivering
 from shared.messaging import UnitOfWork
 from shared.periodic import Periodic
 from shared.service import ServiceRuntime
@@ -42,19 +42,14 @@ async def deadline_watch(app: FastAPI, runtime: ServiceRuntime) -> AsyncIterator
 async def credit_china_sender(app: FastAPI, runtime: ServiceRuntime) -> AsyncIterator[None]:
     """Delivers the pending ledger to Credit China; off while no endpoint is configured."""
     settings: DisclosureSettings = app.state.settings
-    if not settings.credit_china_url:
+    async with delivering(
+        "credit_china",
+        lambda client: credit_china.ledger(runtime.sessions, client, settings),
+        enabled=bool(settings.credit_china_url),
+        request_timeout=settings.credit_china_timeout_seconds,
+        interval=settings.credit_china_interval_seconds,
+    ):
         yield
-        return
-    async with httpx.AsyncClient(timeout=settings.credit_china_timeout_seconds) as client:
-        ledger = credit_china.ledger(runtime.sessions, client, settings)
-        sender = Periodic(
-            "credit-china",
-            ledger.deliver_pending,
-            settings.credit_china_interval_seconds,
-            failure_event="credit_china_delivery_pass_failed",
-        )
-        async with running(sender.run(), name="disclosure:credit-china"):
-            yield
 
 
 async def recheck_redactions(

@@ -92,14 +92,11 @@ async def redeliver(uow: UnitOfWork, record_id: str, *, actor: str) -> CreditRec
 
 def sender(client: httpx.AsyncClient, settings: DisclosureSettings) -> Sender:
     """The configured endpoint only: a record's content never changes where it goes."""
-    assert settings.credit_china_url is not None
-    endpoint = Endpoint(
-        settings.credit_china_url,
-        attempts=settings.credit_china_max_attempts,
-        backoff_seconds=settings.credit_china_backoff_seconds,
-        token=settings.credit_china_token,
+    url, attempts = settings.credit_china_url, settings.credit_china_max_attempts
+    assert url is not None
+    return Sender(
+        Endpoint(url, attempts, settings.credit_china_backoff_seconds, token=settings.credit_china_token), client
     )
-    return Sender(endpoint, client)
 
 
 def body_of(record: CreditRecord) -> dict[str, Any]:

@@ -24,12 +24,10 @@ from services.referral.access import OWNERSHIP
 from services.referral.settings import ReferralSettings
 from services.referral.tables import ProcuratorateDelivery, Referral
 from shared.auth import Principal
-from shared.delivery import Endpoint, Ledger, Sender
+from shared.delivery import Endpoint, Ledger, Sender, delivering
 from shared.http import MAX_LIMIT
 from shared.messaging import UnitOfWork
-from shared.periodic import Periodic
 from shared.service import ServiceRuntime
-from shared.tasks import running
 
 log = structlog.get_logger()
 DELIVERY = OWNERSHIP["procuratorate_delivery"]
@@ -81,14 +79,10 @@ async def retry_delivery(session: AsyncSession, caller: Principal, delivery_id: 
 
 def sender(client: httpx.AsyncClient, settings: ReferralSettings) -> Sender:
     """The configured endpoint only: a copy's content never changes where it goes."""
-    assert settings.procuratorate_url is not None
-    endpoint = Endpoint(
-        settings.procuratorate_url,
-        attempts=settings.procuratorate_attempts,
-        backoff_seconds=settings.procuratorate_backoff_seconds,
-        backoff_max_seconds=settings.procuratorate_backoff_max_seconds,
-    )
-    return Sender(endpoint, client)
+    url, attempts = settings.procuratorate_url, settings.procuratorate_attempts
+    assert url is not None
+    backoff = (settings.procuratorate_backoff_seconds, settings.procuratorate_backoff_max_seconds)
+    return Sender(Endpoint(url, attempts, *backoff), client)
 
 
 def ledger(
@@ -107,18 +101,15 @@ def deliverer_hook(transport: httpx.AsyncBaseTransport | None = None) -> Any:
     @contextlib.asynccontextmanager
     async def hook(app: FastAPI, runtime: ServiceRuntime) -> AsyncIterator[None]:
         settings: ReferralSettings = app.state.settings
-        if not settings.procuratorate_url:
-            yield
-            return
-        async with httpx.AsyncClient(timeout=settings.procuratorate_timeout, transport=transport) as client:
-            deliverer = Periodic(
-                "procuratorate",
-                ledger(runtime.sessions, client, settings).deliver_pending,
-                settings.procuratorate_poll_interval,
-                failure_event="procuratorate_delivery_pass_failed",
-            )
+        async with delivering(
+            "procuratorate",
+            lambda client: ledger(runtime.sessions, client, settings),
+            enabled=bool(settings.procuratorate_url),
+            request_timeout=settings.procuratorate_timeout,
+            interval=settings.procuratorate_poll_interval,
+            transport=transport,
+        ) as deliverer:
             runtime.extras["deliverer"] = deliverer
-            async with running(deliverer.run(), name="referral:procuratorate"):
-                yield
+            yield
 
     return hook
