@@ -10,12 +10,11 @@ for an investigation, not for taking every replica out of the load balancer (the
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import structlog
 from fastapi import FastAPI
@@ -26,10 +25,20 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.audit import ChainReport, verify_chain
+from shared.periodic import Periodic
+from shared.settings import ServiceSettings
 from shared.tasks import running
 
-if TYPE_CHECKING:
-    from shared.service import ServiceRuntime
+
+class Runtime(Protocol):
+    """What the check needs of a ``shared.service.ServiceRuntime`` (named here, not imported: service imports us)."""
+
+    @property
+    def settings(self) -> ServiceSettings: ...
+
+    @property
+    def sessions(self) -> async_sessionmaker[AsyncSession]: ...
+
 
 log = structlog.get_logger()
 
@@ -137,19 +146,8 @@ def metrics_of(app: FastAPI) -> AuditCheckMetrics:
     return existing
 
 
-async def _every(seconds: float, check: AuditChainCheck) -> None:
-    while True:
-        try:
-            await check.run_once()
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:
-            log.exception("audit_chain_check_failed", service=check.service, error=str(exc))
-        await asyncio.sleep(seconds)
-
-
 @contextlib.asynccontextmanager
-async def audit_chain_check(app: FastAPI, runtime: ServiceRuntime) -> AsyncIterator[None]:
+async def audit_chain_check(app: FastAPI, runtime: Runtime) -> AsyncIterator[None]:
     """Service hook: check the chain now and every ``GREENLAW_AUDIT_CHECK_INTERVAL_S`` seconds (0: never)."""
     interval = runtime.settings.common.audit_check_interval_s
     if interval <= 0:
@@ -157,5 +155,6 @@ async def audit_chain_check(app: FastAPI, runtime: ServiceRuntime) -> AsyncItera
         return
     check = AuditChainCheck(runtime.settings.service_name, runtime.sessions, metrics_of(app))
     app.state.audit_chain_check = check
-    async with running(_every(interval, check), name=f"{check.service}:audit-chain-check"):
+    rounds = Periodic("audit-chain-check", check.run_once, interval, failure_event="audit_chain_check_failed")
+    async with running(rounds.run(), name=f"{check.service}:audit-chain-check"):
         yield

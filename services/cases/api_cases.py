@@ -202,9 +202,7 @@ async def upload_evidence(
     settings = settings_of(request)
     async with runtime_of(request).uow() as uow:
         case = await casework.get_case(uow, case_id, caller)
-        stored = await evidence.store_stream(
-            settings.resolved_evidence_dir(), request.stream(), max_bytes=settings.evidence_max_bytes
-        )
+        stored = await settings.evidence_store().put_stream(request.stream())
         item = await evidence.register_evidence(
             uow,
             case,
@@ -235,7 +233,7 @@ async def verify_evidence(case_id: str, request: Request, caller: Staff) -> dict
     async with runtime_of(request).uow() as uow:
         await casework.get_case(uow, case_id, caller)
         rows = await evidence.list_evidence(uow, case_id)
-    results = evidence.verify(settings_of(request).resolved_evidence_dir(), rows)
+    results = evidence.verify(settings_of(request).evidence_store(), rows)
     return {"ok": all(r["status"] == "ok" for r in results), "items": results}
 
 

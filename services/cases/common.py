@@ -14,6 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.bounds import LegalAwareDateTime
 from shared.http import decode_position, encode_cursor
+from shared.keyset import Key, keyset, split
 from shared.messaging import UnitOfWork
 from shared.problems import Problem
 
@@ -63,12 +64,9 @@ async def page(
     """Keyset page ordered by (created_at, id); the cursor holds the last row's position."""
     position = decode_position(cursor, CreatedPosition)
     fields: Any = model
-    created, ident = col(fields.created_at), col(fields.id)
-    if position is not None:
-        after, last_id = position.t, position.id
-        statement = statement.where((created > after) | ((created == after) & (ident > last_id)))
-    rows = list((await session.exec(statement.order_by(created, ident).limit(limit + 1))).all())
-    if len(rows) <= limit:
+    keys = (Key(col(fields.created_at)), Key(col(fields.id)))
+    after = (position.t, position.id) if position else None
+    rows, last = split(list((await session.exec(keyset(statement, keys, after, limit))).all()), limit)
+    if last is None:
         return rows, None
-    last = rows[limit - 1]
-    return rows[:limit], encode_cursor({"t": last.created_at.isoformat(), "id": last.id})
+    return rows, encode_cursor({"t": last.created_at.isoformat(), "id": last.id})

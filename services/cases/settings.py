@@ -12,6 +12,7 @@ from services.cases.domain.deadlines import Limits
 from services.cases.domain.simple_procedure import SimpleProcedureLimits
 from services.cases.domain.stages import Thresholds
 from shared.contracts.common import DecisionKind
+from shared.file_store import ContentStore
 from shared.settings import ServiceSettings
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -81,3 +82,6 @@ class CasesSettings(ServiceSettings):
 
     def resolved_evidence_dir(self) -> Path:
         return self.evidence_dir or self.common.data_dir / "evidence"
+
+    def evidence_store(self) -> ContentStore:
+        return ContentStore(self.resolved_evidence_dir(), max_bytes=self.evidence_max_bytes)

@@ -5,32 +5,21 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 
-import httpx
 import structlog
 from fastapi import FastAPI
 
 from services.disclosure import credit_china, handlers, recheck
 from services.disclosure.domain.deadlines import WorkingDayCalendar
 from services.disclosure.settings import DisclosureSettings
+from shared.delivery import delivering
 from shared.messaging import UnitOfWork
+from shared.periodic import Periodic
 from shared.service import ServiceRuntime
 from shared.tasks import running
 
 log = structlog.get_logger()
-
-
-async def _every(seconds: float, name: str, work: Callable[[], Awaitable[object]]) -> None:
-    """Run ``work`` now and then every ``seconds``; a failed round is logged and the next one still runs."""
-    while True:
-        try:
-            await work()
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:
-            log.exception("background_round_failed", task=name, error=str(exc))
-        await asyncio.sleep(seconds)
 
 
 async def check_deadlines(runtime: ServiceRuntime, settings: DisclosureSettings) -> int:
@@ -44,8 +33,8 @@ async def check_deadlines(runtime: ServiceRuntime, settings: DisclosureSettings)
 @contextlib.asynccontextmanager
 async def deadline_watch(app: FastAPI, runtime: ServiceRuntime) -> AsyncIterator[None]:
     settings: DisclosureSettings = app.state.settings
-    work = _every(settings.watch_interval_seconds, "deadline-watch", lambda: check_deadlines(runtime, settings))
-    async with running(work, name="disclosure:deadline-watch"):
+    watch = Periodic("deadline-watch", lambda: check_deadlines(runtime, settings), settings.watch_interval_seconds)
+    async with running(watch.run(), name="disclosure:deadline-watch"):
         yield
 
 
@@ -53,17 +42,14 @@ async def deadline_watch(app: FastAPI, runtime: ServiceRuntime) -> AsyncIterator
 async def credit_china_sender(app: FastAPI, runtime: ServiceRuntime) -> AsyncIterator[None]:
     """Delivers the pending ledger to Credit China; off while no endpoint is configured."""
     settings: DisclosureSettings = app.state.settings
-    if not settings.credit_china_url:
+    async with delivering(
+        "credit_china",
+        lambda client: credit_china.ledger(runtime.sessions, client, settings),
+        enabled=bool(settings.credit_china_url),
+        request_timeout=settings.credit_china_timeout_seconds,
+        interval=settings.credit_china_interval_seconds,
+    ):
         yield
-        return
-    async with httpx.AsyncClient(timeout=settings.credit_china_timeout_seconds) as client:
-
-        async def deliver() -> int:
-            return await credit_china.deliver_pending(runtime.sessions, client, settings)
-
-        work = _every(settings.credit_china_interval_seconds, "credit-china", deliver)
-        async with running(work, name="disclosure:credit-china"):
-            yield
 
 
 async def recheck_redactions(
@@ -98,11 +84,11 @@ async def redaction_recheck(app: FastAPI, runtime: ServiceRuntime) -> AsyncItera
         yield
         return
 
-    async def later() -> None:
-        await asyncio.sleep(interval)
-        await _every(
-            interval, "redaction-recheck", lambda: recheck_redactions(runtime.uow, settings, app.state.calendar)
-        )
-
-    async with running(later(), name="disclosure:redaction-recheck"):
+    rounds = Periodic(
+        "redaction-recheck",
+        lambda: recheck_redactions(runtime.uow, settings, app.state.calendar),
+        interval,
+        first_delay=interval,
+    )
+    async with running(rounds.run(), name="disclosure:redaction-recheck"):
         yield

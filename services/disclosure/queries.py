@@ -15,6 +15,7 @@ from services.disclosure.tables import Bulletin, Publication, WithdrawalNotice
 from shared.bounds import LegalDate
 from shared.contracts.common import DecisionKind
 from shared.http import decode_position, encode_cursor
+from shared.keyset import Key, keyset, split
 from shared.messaging import UnitOfWork
 from shared.problems import Problem
 
@@ -84,27 +85,13 @@ async def public_decisions(
     uow: UnitOfWork, filters: PublicFilters, *, cursor: str | None, limit: int
 ) -> tuple[list[Publication], str | None]:
     """Newest decisions first; the cursor holds (decided_on, id) of the last item of the previous page."""
-    conditions = _where(filters)
     position = decode_position(cursor, DecidedPosition)
-    if position is not None:
-        after_day, after_id = position.d, position.id
-        conditions.append(
-            or_(
-                col(Publication.decided_on) < after_day,
-                and_(col(Publication.decided_on) == after_day, col(Publication.id) < after_id),
-            )
-        )
-    query = (
-        select(Publication)
-        .where(*conditions)
-        .order_by(col(Publication.decided_on).desc(), col(Publication.id).desc())
-        .limit(limit + 1)
+    keys = (Key(col(Publication.decided_on), descending=True), Key(col(Publication.id), descending=True))
+    query = keyset(
+        select(Publication).where(*_where(filters)), keys, (position.d, position.id) if position else None, limit
     )
-    rows = list((await uow.session.execute(query)).scalars())
-    if len(rows) <= limit:
-        return rows, None
-    last = rows[limit - 1]
-    return rows[:limit], encode_cursor({"d": last.decided_on.isoformat(), "id": last.id})
+    rows, last = split(list((await uow.session.execute(query)).scalars()), limit)
+    return rows, encode_cursor({"d": last.decided_on.isoformat(), "id": last.id}) if last else None
 
 
 async def public_decision_row(uow: UnitOfWork, publication_id: str) -> Publication:

@@ -9,6 +9,7 @@ from sqlalchemy import JSON, Column, Text
 from sqlmodel import Field, SQLModel
 
 from shared.db import UTCDateTime
+from shared.delivery import DeliveryRow
 from shared.messaging.tables import utcnow
 
 
@@ -72,21 +73,15 @@ class WithdrawalNotice(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
-class CreditRecord(SQLModel, table=True):
+class CreditRecord(DeliveryRow, table=True):
     """Credit China (信用中国) delivery ledger: one row per record sent (an upsert or a deletion)."""
 
     __tablename__ = "credit_record"
 
-    id: str = Field(primary_key=True, max_length=36)
     publication_id: str = Field(max_length=36, index=True)
     decision_id: str = Field(max_length=36)
     operation: str = Field(max_length=10, description="upsert | delete")
     fields: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    status: str = Field(default="pending", max_length=20, index=True, description="pending | delivered | failed")
-    attempts: int = 0
-    last_error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    delivered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class Bulletin(SQLModel, table=True):

@@ -24,6 +24,7 @@ from shared.audit import append_audit
 from shared.auth import AccountKind
 from shared.bounds import Int64
 from shared.http import decode_position, encode_cursor
+from shared.keyset import Key, keyset, split
 
 Account = GatewayUser | GatewayClient
 # A change of one account: (session, kind, name, *, actor) → the account as changed.
@@ -95,14 +96,11 @@ async def _page(
     """One page in creation order (keyset on ``id``); the cursor holds the last id."""
     statement = select(model)
     position = decode_position(cursor, IdPosition)
-    if position is not None:
-        statement = statement.where(col(model.id) > position.id)
     if active is not None:
         statement = statement.where(col(model.active) == active)
-    rows = list((await session.exec(statement.order_by(col(model.id)).limit(limit + 1))).all())
-    if len(rows) <= limit:
-        return rows, None
-    return rows[:limit], encode_cursor({"id": rows[limit - 1].id})
+    after = (position.id,) if position else None
+    rows, last = split(list((await session.exec(keyset(statement, (Key(col(model.id)),), after, limit))).all()), limit)
+    return rows, encode_cursor({"id": last.id}) if last else None
 
 
 def end_tokens(account: Account) -> None:

@@ -19,6 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.gateway.tables import GatewayClient, GatewayUser
 from shared.auth import AccountKind, Principal
+from shared.periodic import Periodic
 from shared.problems import Problem
 
 log = structlog.get_logger()
@@ -68,9 +69,8 @@ class AccountStates:
 
     async def keep_fresh(self, interval: float) -> None:
         """Reload every ``interval`` seconds for as long as the gateway runs."""
-        while True:
-            await asyncio.sleep(interval)
-            await self.try_refresh()
+        failure = "account_states_refresh_failed"
+        await Periodic("account-states", self.refresh, interval, failure_event=failure, first_delay=interval).run()
 
     def check(self, principal: Principal) -> None:
         """401 problem if the token's account is deactivated or the token predates its account's generation.

@@ -1,23 +1,18 @@
-"""Bulletins as Chinese HTML with SVG bar charts (matplotlib, Agg backend, SVG text kept as text)."""
+"""Bulletins as Chinese HTML with SVG bar charts (``shared.charts``: matplotlib, SVG text kept as text)."""
 
 from __future__ import annotations
 
-import io
-import threading
-import warnings
 from collections.abc import Sequence
 from html import escape
 from typing import Any
 
-_LOCK = threading.Lock()  # pyplot state is global
+from shared.charts import bar_chart_svg
 
-CJK_FONTS = ["Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei"]
 # The bulletin is one <article class="greenlaw-bulletin">: its title and summary, then the chart and the table in
 # <div class="greenlaw-bulletin-body">. Every rule is scoped to the article, so a page that embeds the document (or
 # just the body, as the disclosure portal does) keeps its own layout.
 ARTICLE_CLASS = "greenlaw-bulletin"
 BODY_CLASS = "greenlaw-bulletin-body"
-CHART_CLASS = "greenlaw-chart"
 STYLE = (
     f".{ARTICLE_CLASS}{{font-family:'Noto Sans CJK SC','Microsoft YaHei','PingFang SC',sans-serif;"
     "max-width:60em;margin:2em auto}"
@@ -25,37 +20,6 @@ STYLE = (
     f".{ARTICLE_CLASS} td,.{ARTICLE_CLASS} th{{border:1px solid #999;padding:.3em .6em;text-align:center}}"
 )
 POLLUTANTS = {"pm25": "PM2.5", "pm10": "PM10", "so2": "SO₂", "no2": "NO₂", "co": "CO", "o3_8h": "O₃-8h", "o3_1h": "O₃"}
-
-
-def bar_chart_svg(labels: Sequence[str], values: Sequence[float], *, ylabel: str) -> str:
-    """An SVG bar chart as a string. Text stays <text> (svg.fonttype none), so the reader's fonts draw the Chinese
-    town names even where the server has no CJK font."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
-
-    with _LOCK, warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # missing-glyph warnings when no CJK font is installed
-        plt.rcParams["svg.fonttype"] = "none"
-        plt.rcParams["svg.hashsalt"] = "greenlaw"  # the same data gives the same SVG (stable ETags, diffs)
-        # Named in the SVG's font-family, so readers' CJK fonts are chosen for the town names.
-        plt.rcParams["font.sans-serif"] = ["DejaVu Sans", *CJK_FONTS]
-        fig, ax = plt.subplots(figsize=(max(4.0, 0.8 * len(labels) + 2), 3.2))
-        try:
-            ax.bar(range(len(values)), list(values), color="#3b7dd8")
-            ax.set_xticks(range(len(labels)), list(labels))
-            ax.set_ylabel(ylabel)
-            ax.grid(axis="y", alpha=0.3)
-            buffer = io.StringIO()
-            fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
-        finally:
-            plt.close(fig)
-    svg = buffer.getvalue()
-    svg = svg[svg.index("<svg") :]
-    # matplotlib's own rule is `*{stroke-linejoin:…}`: inline in a page it would reach every element of the page.
-    svg = svg.replace("<svg ", f'<svg class="{CHART_CLASS}" ', 1)
-    return svg.replace('<style type="text/css">*{', f'<style type="text/css">svg.{CHART_CLASS} *{{', 1)
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:

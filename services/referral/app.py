@@ -13,8 +13,8 @@ from services.referral import api, api_records, police_api
 from services.referral.consumers import subscriptions
 from services.referral.procuratorate import deliverer_hook
 from services.referral.settings import ReferralSettings
-from services.referral.store import ContentStore
 from services.referral.tools import Tools
+from shared.file_store import ContentStore
 from shared.messaging import InProcessBus, Subscription
 from shared.service import ServiceSpec, build_service_app
 from shared.settings import ServiceSettings

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 from sqlmodel import col, select
 
 from services.referral.handlers import Actor, log_change
-from services.referral.store import StoredFile
 from services.referral.tables import Referral, ReferralDocument
+from shared.file_store import StoredFile
 from shared.messaging import UnitOfWork
 from shared.problems import Problem
 

@@ -9,6 +9,7 @@ from sqlalchemy import JSON, BigInteger, Column, Index, Integer, UniqueConstrain
 from sqlmodel import Field, SQLModel
 
 from shared.db import UTCDateTime
+from shared.delivery import DeliveryRow
 from shared.messaging.tables import utcnow
 
 
@@ -127,19 +128,11 @@ class ConsultationReferral(SQLModel, table=True):
     referral_id: str = Field(max_length=36, index=True)
 
 
-class ProcuratorateDelivery(SQLModel, table=True):
+class ProcuratorateDelivery(DeliveryRow, table=True):
     """Delivery ledger of the copies sent to the procuratorate (抄送检察院): one row per copy, with attempts."""
 
     __tablename__ = "procuratorate_delivery"
 
-    id: str = Field(primary_key=True, max_length=36)
     referral_id: str = Field(max_length=36, index=True)
     kind: str = Field(max_length=40, description="transfer_copy | supervision_request")
     payload: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
-    status: str = Field(default="pending", max_length=20, index=True, description="pending | delivered | failed")
-    attempts: int = 0
-    last_status_code: int | None = None
-    last_error: str | None = None
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    last_attempt_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    delivered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -10,8 +10,8 @@ from fastapi import Request
 from services.referral.domain.deadlines import Deadline, DeadlineState, deadline_state, referral_deadlines
 from services.referral.handlers import clock_of
 from services.referral.settings import ReferralSettings
-from services.referral.store import ContentStore
 from services.referral.tables import Referral
+from shared.file_store import ContentStore
 from shared.workdays import WorkCalendar
 
 

@@ -7,8 +7,6 @@ or interleaved row of that key it does not hold, so per-key order is kept.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
@@ -20,6 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.messaging.tables import OutboxRecord
 from shared.messaging.transport import OutgoingMessage, Publisher
+from shared.periodic import Periodic
 
 log = structlog.get_logger()
 
@@ -40,33 +39,21 @@ class OutboxRelay:
         self._publisher = publisher
         self._service = service
         self._batch_size = batch_size
-        self._poll_interval = poll_interval
-        self._wake = asyncio.Event()
         self.published_count = 0
+        self._loop = Periodic(
+            f"relay:{service}",
+            self.publish_batch,
+            poll_interval,
+            failure_event="relay_publish_failed",
+            again=lambda published: published > 0,  # a full or partial batch: look again at once
+            backoff_max=MAX_BACKOFF_SECONDS,
+        )
 
     def wake(self) -> None:
-        self._wake.set()
+        self._loop.wake()
 
     async def run(self) -> None:
-        backoff = 0.1
-        while True:
-            try:
-                published = await self.publish_batch()
-                backoff = 0.1
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                log.warning("relay_publish_failed", service=self._service, error=repr(exc), retry_in=backoff)
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
-                continue
-            if published == 0:
-                # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation that arrives as the
-                # wake event fires (CPython gh-86296), and the relay would then never stop.
-                with contextlib.suppress(TimeoutError):
-                    async with asyncio.timeout(self._poll_interval):
-                        await self._wake.wait()
-                self._wake.clear()
+        await self._loop.run()
 
     async def publish_batch(self) -> int:
         """Publish one batch; returns how many rows were published."""

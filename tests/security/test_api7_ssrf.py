@@ -22,7 +22,8 @@ import pytest
 from services.disclosure import credit_china
 from services.disclosure.settings import DisclosureSettings
 from services.disclosure.tables import CreditRecord
-from services.referral.procuratorate import Deliverer
+from services.referral import procuratorate
+from services.referral.settings import ReferralSettings
 from shared.settings import CommonSettings
 from tests.security.conftest import System
 
@@ -111,7 +112,8 @@ async def test_credit_china_is_sent_only_to_its_configured_address(case: str) ->
     answer, delivered, attempts = ANSWERS[case]
     endpoint = Endpoint(answer)
     async with endpoint.client() as client:
-        outcome = await credit_china.send(client, record(), credit_settings())
+        sent = record()
+        outcome = await credit_china.sender(client, credit_settings()).send(sent.id, credit_china.body_of(sent))
     assert (outcome.delivered, outcome.attempts) == (delivered, attempts)
     assert {str(request.url) for request in endpoint.requests} == {CREDIT_URL}  # never the redirect's target
     assert len(endpoint.requests) == attempts
@@ -126,22 +128,17 @@ def test_credit_china_is_off_without_a_configured_address() -> None:
 async def test_procuratorate_copies_go_only_to_the_configured_address(case: str) -> None:
     answer, delivered, attempts = ANSWERS[case]
     endpoint = Endpoint(answer)
-    deliverer = Deliverer(
-        None,  # type: ignore[arg-type]  (only _send is called: no database needed)
-        url=PROCURATORATE_URL,
-        authority="天津市西青区生态环境局",
-        timeout=5,
-        attempts=3,
-        backoff=0,
-        backoff_max=0,
-        poll_interval=60,
-        transport=httpx.MockTransport(endpoint),
+    settings = ReferralSettings(
+        common=CommonSettings(environment="test"),
+        procuratorate_url=PROCURATORATE_URL,
+        procuratorate_attempts=3,
+        procuratorate_backoff_seconds=0,
     )
-    try:
-        status, error, made = await deliverer._send("d1", {"delivery_id": "d1", "callback": HOSTILE})
-    finally:
-        await deliverer.close()
-    assert (error is None, made) == (delivered, attempts), (status, error)
+    async with endpoint.client() as client:
+        outcome = await procuratorate.sender(client, settings).send("d1", {"delivery_id": "d1", "callback": HOSTILE})
+    error = outcome.error
+    assert (outcome.delivered, outcome.attempts) == (delivered, attempts), outcome
+    assert outcome.delivered == (error is None)
     assert {str(request.url) for request in endpoint.requests} == {PROCURATORATE_URL}
     assert json.loads(endpoint.requests[0].content)["callback"] == HOSTILE  # sent as data, not followed
     assert error is None or len(error) <= 400

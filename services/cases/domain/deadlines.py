@@ -7,11 +7,12 @@ a calendar-day deadline landing on a non-working day moves to the next working d
 
 from __future__ import annotations
 
-import calendar as month_calendar
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Protocol
+
+from dateutil.relativedelta import relativedelta
 
 
 class DueDate(Protocol):
@@ -148,9 +149,8 @@ def court_enforcement_window(cal: Calendar, served_on: date, demand_on: date | N
 
 def add_months(day: date, months: int) -> date:
     """Same day ``months`` later; the month's last day when it is shorter (e.g. 31 Jan + 1 → 28/29 Feb)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, month_calendar.monthrange(year, month)[1]))
+    later: date = day + relativedelta(months=months)
+    return later
 
 
 def _due(found: DueDate) -> Due:

@@ -17,6 +17,7 @@ from services.monitoring.schemas import BulletinOut, BulletinPosition, BulletinR
 from services.monitoring.tables import Bulletin, Station
 from shared.bounds import LegalDate
 from shared.http import decode_position, encode_cursor, etag_of, require_if_match
+from shared.keyset import split
 from shared.service import runtime_of
 from shared.web import correlation_id
 
@@ -51,12 +52,11 @@ async def list_bulletins(
     position = decode_position(cursor, BulletinPosition)
     after = (position.period_start, position.id) if position else None
     async with runtime_of(request).uow() as uow:
-        rows = await queries.list_bulletins(uow, kind=kind, after=after, limit=limit + 1)
-    items = [BulletinOut.model_validate(r, from_attributes=True).model_dump(mode="json") for r in rows[:limit]]
-    last = items[-1] if len(rows) > limit else None
+        rows, last = split(await queries.list_bulletins(uow, kind=kind, after=after, limit=limit), limit)
+    items = [BulletinOut.model_validate(r, from_attributes=True).model_dump(mode="json") for r in rows]
     return {
         "items": items,
-        "next_cursor": encode_cursor({k: last[k] for k in ("period_start", "id")}) if last else None,
+        "next_cursor": encode_cursor({"period_start": last.period_start, "id": last.id}) if last else None,
     }
 
 

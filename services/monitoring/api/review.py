@@ -24,6 +24,7 @@ from services.monitoring.schemas import (
 from services.monitoring.tables import Station
 from shared.bounds import LegalDate
 from shared.http import decode_position, encode_cursor
+from shared.keyset import split
 from shared.service import runtime_of
 from shared.web import correlation_id
 
@@ -55,16 +56,15 @@ async def queue(
     position = decode_position(cursor, ReviewPosition)
     after = (position.day, position.station) if position else None
     async with runtime_of(request).uow() as uow:
-        rows = await review_queue(uow, status=status, station=station, after=after, limit=limit + 1)
-        counts = await day_counts(uow, rows[:limit])
+        rows, last = split(await review_queue(uow, status=status, station=station, after=after, limit=limit), limit)
+        counts = await day_counts(uow, rows)
     items = [
         ReviewQueueItem.model_validate(
             r.model_dump()
             | dict(zip(("readings", "flagged"), counts.get((r.station_code, r.day), (0, 0)), strict=True))
         )
-        for r in rows[:limit]
+        for r in rows
     ]
-    last = items[-1] if len(rows) > limit else None
     return ReviewQueue(
         items=items, next_cursor=encode_cursor({"day": last.day, "station": last.station_code}) if last else None
     )
@@ -102,10 +102,9 @@ async def exceedances(
     position = decode_position(cursor, ExceedancePosition)
     after = (position.period_start, position.id) if position else None
     async with runtime_of(request).uow() as uow:
-        rows = await list_exceedances(uow, station=station, since=start, after=after, limit=limit + 1)
-    items = [r.model_dump(mode="json") for r in rows[:limit]]
-    last = items[-1] if len(rows) > limit else None
+        rows, last = split(await list_exceedances(uow, station=station, since=start, after=after, limit=limit), limit)
+    items = [r.model_dump(mode="json") for r in rows]
     return {
         "items": items,
-        "next_cursor": encode_cursor({k: last[k] for k in ("period_start", "id")}) if last else None,
+        "next_cursor": encode_cursor({"period_start": last.period_start, "id": last.id}) if last else None,
     }

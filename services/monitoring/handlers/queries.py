@@ -14,6 +14,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
 from services.monitoring.tables import Bulletin, Exceedance, LatestReading, Reading
+from shared.keyset import Key, keyset
 from shared.messaging import UnitOfWork
 
 T = TypeVar("T")
@@ -88,31 +89,22 @@ async def latest_values(uow: UnitOfWork, *, station: str | None, limit: int) -> 
 async def list_exceedances(
     uow: UnitOfWork, *, station: str | None, since: datetime | None, after: tuple[datetime, str] | None, limit: int
 ) -> list[Exceedance]:
-    """Oldest period first; the cursor is the (period_start, id) of the last row seen."""
-    query = select(Exceedance).order_by(col(Exceedance.period_start), col(Exceedance.id)).limit(limit)
+    """Oldest period first, a page and one more row; ``after`` is the (period_start, id) of the last row seen."""
+    query = select(Exceedance)
     if station:
         query = query.where(Exceedance.station_code == station)
     if since:
         query = query.where(col(Exceedance.period_start) >= since)
-    if after:
-        moment, last_id = after
-        query = query.where(
-            (col(Exceedance.period_start) > moment)
-            | ((col(Exceedance.period_start) == moment) & (col(Exceedance.id) > last_id))
-        )
-    return list((await uow.session.execute(query)).scalars())
+    keys = (Key(col(Exceedance.period_start)), Key(col(Exceedance.id)))
+    return list((await uow.session.execute(keyset(query, keys, after, limit))).scalars())
 
 
 async def list_bulletins(
     uow: UnitOfWork, *, kind: str | None, after: tuple[date, str] | None, limit: int
 ) -> list[Bulletin]:
-    """Newest period first; the cursor is the (period_start, id) of the last row seen."""
-    query = select(Bulletin).order_by(col(Bulletin.period_start).desc(), col(Bulletin.id)).limit(limit)
+    """Newest period first, a page and one more row; ``after`` is the (period_start, id) of the last row seen."""
+    query = select(Bulletin)
     if kind:
         query = query.where(Bulletin.kind == kind)
-    if after:
-        day, last_id = after
-        query = query.where(
-            (col(Bulletin.period_start) < day) | ((col(Bulletin.period_start) == day) & (col(Bulletin.id) > last_id))
-        )
-    return list((await uow.session.execute(query)).scalars())
+    keys = (Key(col(Bulletin.period_start), descending=True), Key(col(Bulletin.id)))
+    return list((await uow.session.execute(keyset(query, keys, after, limit))).scalars())

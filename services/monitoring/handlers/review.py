@@ -17,6 +17,7 @@ from services.monitoring.standards import Standards
 from services.monitoring.tables import DayReview, Reading
 from shared.audit import append_audit
 from shared.auth import Principal
+from shared.keyset import Key, keyset
 from shared.messaging import UnitOfWork
 from shared.messaging.tables import utcnow
 from shared.problems import Problem
@@ -57,22 +58,12 @@ async def review_day(
 async def review_queue(
     uow: UnitOfWork, *, status: str, station: str | None, after: tuple[date, str] | None, limit: int
 ) -> list[DayReview]:
-    """Days awaiting review (or in another status), oldest first."""
-    query = (
-        select(DayReview)
-        .where(DayReview.status == status)
-        .order_by(col(DayReview.day), col(DayReview.station_code))
-        .limit(limit)
-    )
+    """Days awaiting review (or in another status), oldest first, a page and one more row."""
+    query = select(DayReview).where(DayReview.status == status)
     if station:
         query = query.where(DayReview.station_code == station)
-    if after:
-        last_day, last_code = after
-        query = query.where(
-            (col(DayReview.day) > last_day)
-            | ((col(DayReview.day) == last_day) & (col(DayReview.station_code) > last_code))
-        )
-    return list((await uow.session.execute(query)).scalars())
+    keys = (Key(col(DayReview.day)), Key(col(DayReview.station_code)))
+    return list((await uow.session.execute(keyset(query, keys, after, limit))).scalars())
 
 
 async def day_counts(uow: UnitOfWork, days: Sequence[DayReview]) -> dict[tuple[str, date], tuple[int, int]]:
