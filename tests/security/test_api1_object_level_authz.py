@@ -347,6 +347,13 @@ MATRIX: dict[str, Row] = {
     "GET /api/v1/disclosure/publications/{publication_id}": shared("officer_y", "officer_x", "reviewer"),
     "PATCH /api/v1/disclosure/publications/{publication_id}": shared("editor", None, "officer_y", stale({})),
     "POST /api/v1/disclosure/publications/{publication_id}/publish": shared("editor", None, "officer_y", stale({})),
+    "GET /api/v1/disclosure/publications/{publication_id}/redactions": shared("editor", None, "officer_y"),
+    "POST /api/v1/disclosure/publications/{publication_id}/redactions": shared(
+        "editor", None, "officer_y", stale({"field": "facts", "start": 0, "end": 1, "reason": "name"})
+    ),
+    "POST /api/v1/disclosure/publications/{publication_id}/redactions:undo": shared(
+        "editor", None, "officer_y", stale({"field": "facts", "start": 0, "unredact_reason": "并非个人信息"})
+    ),
     "GET /api/v1/disclosure/deadlines/at-risk": shared("officer_y", "officer_x", "reviewer"),
     "GET /api/v1/disclosure/deadlines/overdue": shared("officer_y", "officer_x", "reviewer"),
     "GET /api/v1/disclosure/statistics/on-time": shared("officer_y", "officer_x", "reviewer", plain(year="2021")),
