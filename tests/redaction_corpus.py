@@ -158,6 +158,22 @@ class Corpus:
         text = self.rng.choice([plate, plate.replace("-", ""), plate.replace("-", "·")])
         return Secret("vehicle_plate", text, (plate.replace("-", ""),))
 
+    def known_phone(self, phone: Secret) -> Secret:
+        """The party's recorded phone again, in a spelling no shape gives away: the local number without area code
+        or cue word, grouped by a space, or split across a line break."""
+        local = phone.forms[0]  # a landline's local number, or the mobile number
+        cut = self.rng.randint(3, len(local) - 3)
+        text = self.rng.choice([f"{local[:4]} {local[4:]}", f"{local[:cut]}\n{local[cut:]}", local])
+        return Secret("phone", text.translate(FULL_WIDTH) if self.rng.random() < 0.3 else text, (local,))
+
+    def split_id(self, number: str) -> Secret:
+        """A recorded ID number in full-width digits, whole or split across a line break."""
+        text = number.translate(FULL_WIDTH)
+        if self.rng.random() < 0.5:
+            cut = self.rng.randint(5, 13)
+            text = f"{text[:cut]}\n{text[cut:]}"
+        return Secret("id_number", text, (number.upper(), number[:17]))
+
     def birth(self) -> date:
         return date(1940, 1, 1) + timedelta(days=self.rng.randint(0, 65 * 365))
 
@@ -220,6 +236,8 @@ class Corpus:
             template(ctx, facts)
         if individual and self.rng.random() < 0.5:
             self.rng.choice(INDIVIDUAL_FACTS)(ctx, facts)
+        if not individual and self.rng.random() < 0.5:
+            self.rng.choice(ORGANISATION_FACTS)(ctx, facts)
         self.rng.choice(PAYMENTS)(ctx, summary)
         decision = DecisionIssuedV1(
             decision_id=str(uuid.uuid4()),
@@ -253,6 +271,7 @@ class _Context:
             person = corpus.fresh_name()
             number = corpus.fake.ssn(min_age=30, max_age=85)  # adults on the 2021 decision date
             self.home = corpus.address()
+            self.phone = corpus.phone()
             self.party = PartySnapshot(
                 party_id=str(uuid.uuid4()),
                 party_type=PartyType.INDIVIDUAL,
@@ -260,21 +279,28 @@ class _Context:
                 id_number=number,
                 address=self.home.text,
                 town="中北镇",
+                phone=self.phone.text,
             )
             self.subject = "当事人"
-            self.party_secrets = [Secret("id_number", number, (number,)), self.home]
+            self.party_secrets = [Secret("id_number", number, (number,)), self.home, self.phone]
         else:
             company = corpus.fake.company()
+            self.phone = corpus.landline()
+            self.representative_id = corpus.fake.ssn(min_age=30, max_age=85)
             self.party = PartySnapshot(
                 party_id=str(uuid.uuid4()),
                 party_type=PartyType.ORGANISATION,
                 name=company,
                 credit_code=credit_code(self.rng),
                 legal_representative=corpus.fresh_name(),
+                legal_representative_id_number=self.representative_id,
                 address=corpus.site(),
                 town="中北镇",
+                phone=self.phone.text,
             )
             self.subject = self.rng.choice(["当事人", "该公司", company])
+            number = self.representative_id
+            self.party_secrets = [Secret("id_number", number, (number.upper(), number[:17])), self.phone]
         self.site = corpus.site()
 
     def sex(self) -> str:
@@ -299,9 +325,7 @@ Template = Callable[[_Context, Field], None]
 def _p1(x: _Context, f: Field) -> None:
     p = x.party
     f.add(f"当事人{p.name}，{x.sex()}，", *x.c.birth_pieces(), f"，{x.nation()}，住", x.home)
-    f.add(
-        "，公民身份号码", Secret("id_number", p.id_number or "", (p.id_number or "",)), "，联系电话", x.c.mobile(), "。"
-    )
+    f.add("，公民身份号码", Secret("id_number", p.id_number or "", (p.id_number or "",)), "，联系电话", x.phone, "。")
 
 
 def _p2(x: _Context, f: Field) -> None:
@@ -467,7 +491,19 @@ def _i3(x: _Context, f: Field) -> None:
     f.add("当事人联系电话", x.c.phone(), "，送达地址：", x.c.address(), "。")
 
 
-INDIVIDUAL_FACTS: list[Template] = [_i1, _i2, _i3]
+def _i4(x: _Context, f: Field) -> None:
+    f.add(f"{x.c.day()}回访时当事人不在现场，执法人员致电", x.c.known_phone(x.phone), "告知其复查结果。")
+
+
+INDIVIDUAL_FACTS: list[Template] = [_i1, _i2, _i3, _i4]
+
+
+def _o1(x: _Context, f: Field) -> None:
+    f.add(f"法定代表人{x.party.legal_representative}（身份证号码", x.c.split_id(x.representative_id))
+    f.add("）到场接受询问，整改情况可致电", x.c.known_phone(x.phone), "核实。")
+
+
+ORGANISATION_FACTS: list[Template] = [_o1]
 
 
 def _pay1(x: _Context, f: Field) -> None:
@@ -495,7 +531,7 @@ def _pay5(x: _Context, f: Field) -> None:
 
 
 PAYMENTS: list[Template] = [_pay1, _pay2, _pay3, _pay4, _pay5]
-TEMPLATES = len(PARTY_LINES) + len(FACTS) + len(INDIVIDUAL_FACTS) + len(PAYMENTS)
+TEMPLATES = len(PARTY_LINES) + len(FACTS) + len(INDIVIDUAL_FACTS) + len(ORGANISATION_FACTS) + len(PAYMENTS)
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ from services.cases.domain.identifiers import credit_code_check_char, id_number_
 from services.cli import app as cli
 from services.disclosure import credit_china
 from services.disclosure.background import recheck_redactions
+from services.disclosure.domain.detectors import fold
 from services.disclosure.handlers import apply_decision, local_today
 from services.disclosure.portal.pages import TEMPLATES, yuan
 from services.disclosure.settings import DisclosureSettings
@@ -188,6 +189,36 @@ async def test_the_violation_and_public_codes_are_never_removed(local: Stack) ->
         assert home not in text, path
         for phrase in kept:
             assert phrase in text, (path, phrase)
+
+
+async def test_the_party_phone_and_legal_representative_id_are_removed_wherever_they_recur(local: Stack) -> None:
+    """The decision records the party's phone and its legal representative's ID number: the text repeats them in
+    spellings no shape gives away (the local number with no area code and no 电话 cue, a number split across a line
+    break, full-width digits), and every public representation loses them as the party's known values."""
+    rng = random.Random()
+    local_number = f"{rng.randint(2000, 8999)}{rng.randint(1000, 9999)}"
+    mobile = f"1{rng.choice('3589')}{rng.randint(10**8, 10**9 - 1)}"
+    representative_id = _id_number(rng, "19700615")
+    wide = representative_id.translate(str.maketrans("0123456789X", "０１２３４５６７８９Ｘ"))
+    body = decision_body(decided_on=local_today("Asia/Shanghai").isoformat())
+    party = {**body["party"], "phone": f"（022）{local_number[:4]}-{local_number[4:]}"}
+    party["legal_representative_id_number"] = representative_id
+    facts = (
+        f"法定代表人张三（身份证号码{wide[:9]}\n{wide[9:]}）到场接受询问。"
+        f"整改情况可致电{local_number[:4]} {local_number[4:]}核实，夜间致电{local_number[:3]}\n{local_number[3:]}。"
+    )
+    publication_id = await _publish(local, party, facts)
+    pages = await _public_pages(local, publication_id)
+    for path, text in pages.items():
+        digits = re.sub(r"\D", "", fold(text))
+        assert local_number not in digits, path
+        assert representative_id[:17] not in digits, path
+        assert "可致电［电话号码已隐去］核实，夜间致电［电话号码已隐去］。" in text, path
+        assert "法定代表人张三（身份证号码［身份证号码已隐去］）到场接受询问。" in text, path
+    mobile_party = {**decision_body()["party"], "phone": mobile}
+    publication_id = await _publish(local, mobile_party, f"复查结果已以短信发送至{mobile[:6]}\n{mobile[6:]}。")
+    for path, text in (await _public_pages(local, publication_id)).items():
+        assert mobile not in re.sub(r"\D", "", text), path
 
 
 async def test_the_editor_adds_and_undoes_a_redaction_audited(local: Stack) -> None:
@@ -421,11 +452,10 @@ async def _all_pages(public: Any) -> list[dict[str, Any]]:
 
 def test_the_corpus_really_carries_personal_data() -> None:
     """The generator is not vacuous: raw texts leak every secret before redaction."""
-    item = Corpus(seed=5).decision()
-    raw = item.decision.facts + item.decision.penalty.summary
-    assert item.secrets
-    assert all(
-        leaks(s, raw + (item.decision.party.id_number or "") + (item.decision.party.address or ""))
-        for s in item.secrets
-    )
-    assert re.search(r"[\u4e00-\u9fff]", raw)
+    for item in (Corpus(seed=5).decision() for _ in range(20)):
+        raw = item.decision.facts + item.decision.penalty.summary
+        party = item.decision.party
+        recorded = [party.id_number, party.address, party.phone, party.legal_representative_id_number]
+        assert item.secrets
+        assert all(leaks(s, raw + " ".join(v for v in recorded if v)) for s in item.secrets)
+        assert re.search(r"[\u4e00-\u9fff]", raw)

@@ -10,12 +10,14 @@ import re
 import time
 from datetime import date
 
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from services.cases.domain.identifiers import CREDIT_ALPHABET, credit_code_check_char, id_number_check_char
 from services.disclosure.domain.detectors import Category, fold, luhn, valid_id_number
-from services.disclosure.domain.redaction import PartyFacts, redact_text
+from services.disclosure.domain.redaction import PartyFacts, party_facts, redact_text
+from shared.contracts.common import PartySnapshot, PartyType
 
 PROPERTY = settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 FULL_WIDTH = str.maketrans("0123456789-", "０１２３４５６７８９－")
@@ -313,6 +315,29 @@ def test_the_partys_own_values_in_any_spelling() -> None:
     party = PartyFacts(personal=((Category.ADDRESS, "西青区某村后街"), (Category.ID_NUMBER, "120111198001010013")))
     text = "当事人在西青区 某村 后街私设排污口，身份证１２０１１１ １９８００１０１ ００１３。"
     assert redact_text(text, party=party).text == "当事人在［住址已隐去］私设排污口，身份证［身份证号码已隐去］。"
+
+
+@pytest.mark.parametrize(
+    ("recorded", "written"),
+    [
+        ("（022）2739-1234", "2739 1234"),
+        ("022-27391234转801", "２７３９\n１２３４"),
+        ("0311 8765 4321", "8765-4321"),
+        ("+86 139 1234 5678", "139 1234\n5678"),
+        ("13912345678", "１３９－１２３４－５６７８"),
+    ],
+)
+def test_the_partys_recorded_phone_in_any_spelling_even_without_area_code(recorded: str, written: str) -> None:
+    party = PartySnapshot(
+        party_id="p",
+        party_type=PartyType.ORGANISATION,
+        name="天津某化工有限公司",
+        phone=recorded,
+        legal_representative_id_number="120111198001010013",
+    )
+    text = f"整改情况可致电{written}核实；法定代表人身份证号码１２０１１１１９８\n００１０１００１３。"
+    redacted = redact_text(text, party=party_facts(party))
+    assert redacted.text == "整改情况可致电［电话号码已隐去］核实；法定代表人身份证号码［身份证号码已隐去］。"
 
 
 def test_long_runs_of_address_words_take_linear_time() -> None:

@@ -228,6 +228,20 @@ def plates(folded: str) -> Iterator[Span]:
         yield Span(match.start(), match.end(), Category.PLATE, 0.9)
 
 
+_COUNTRY = re.compile(r"^(?:00)?86(?=1[3-9]\d{9}$|0\d{9,11}$)")
+
+
+def phone_forms(phone: str) -> list[str]:
+    """A recorded phone number as digits, and its local number when it has an area code (022-2739 1234 is also
+    written 2739 1234); an extension (转 123) is left out, the number is found without it."""
+    digits = re.sub(r"\D", "", _EXTENSION.sub("", fold(phone)))
+    digits = _COUNTRY.sub("", digits)
+    forms = [digits]
+    if digits.startswith("0") and 10 <= len(digits) <= 12:
+        forms.append(digits[3:] if digits[1] in "12" else digits[4:])  # 010, 02x: three digits; others four
+    return forms
+
+
 def known_values(folded: str, values: Iterable[tuple[Category, str]]) -> Iterator[Span]:
     """Values the decision records for the party, wherever they recur, with or without spaces and hyphens."""
     kept = [(i, c) for i, c in enumerate(folded.upper()) if not c.isspace() and c != "-"]
