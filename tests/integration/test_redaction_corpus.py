@@ -215,6 +215,13 @@ async def test_the_party_phone_and_legal_representative_id_are_removed_wherever_
         assert representative_id[:17] not in digits, path
         assert "可致电［电话号码已隐去］核实，夜间致电［电话号码已隐去］。" in text, path
         assert "法定代表人张三（身份证号码［身份证号码已隐去］）到场接受询问。" in text, path
+    async with local.client("disclosure", "disclosure_editor") as staff:  # the platform's field, not published
+        records = (await staff.get("/api/v1/disclosure/credit-china/records")).json()["items"]
+    fields = next(r["fields"] for r in records if r["fields"]["facts"].startswith("法定代表人张三（身份证号码［"))
+    assert (fields["legal_representative_id_type"], fields["legal_representative_id_number"]) == (
+        "身份证",
+        representative_id,
+    )
     mobile_party = {**decision_body()["party"], "phone": mobile}
     publication_id = await _publish(local, mobile_party, f"复查结果已以短信发送至{mobile[:6]}\n{mobile[6:]}。")
     for path, text in (await _public_pages(local, publication_id)).items():
