@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from faker import Faker
+from faker.providers.address.zh_CN import Provider as Places
+from faker.providers.person.zh_CN import Provider as People
 
 from services.disclosure.domain.detectors import fold
 from shared.contracts.common import DecisionKind, PartySnapshot, PartyType, PenaltyTerms
@@ -28,6 +30,7 @@ FULL_WIDTH = str.maketrans("0123456789-", "０１２３４５６７８９－")
 CN_DIGITS = "〇一二三四五六七八九"
 PLACE_CHARS = "东西南北大小新老上下前后高王张刘杨赵李家庄营屯口台河沟堡柳杨槐桃杏兴旺富裕安宁"
 TOWNS = ("中北镇", "杨柳青镇", "张家窝镇", "精武镇")
+_SURNAMES = (list(People.last_names), list(People.last_names.values()))  # Faker's weights
 WORD_SPLIT = re.compile(r"[，。；：:、（）()\s“”《》]+")
 
 
@@ -85,11 +88,15 @@ class Corpus:
     # -- personal values ---------------------------------------------------------------------------------------
     def fresh_name(self) -> str:
         """A name that is no part of another name in the decision (李建 would be found inside a public 李建国)."""
-        value = self.fake.name()
+        value = self.person()
         while any(value in used or used in value for used in self.used_names):
-            value = self.fake.name()
+            value = self.person()
         self.used_names.add(value)
         return value
+
+    def person(self) -> str:
+        """Faker's zh_CN name format (surname by Faker's weights, given name), drawn directly."""
+        return self.rng.choices(*_SURNAMES)[0] + self.rng.choice(People.first_names)
 
     def name(self) -> Secret:
         value = self.fresh_name()
@@ -196,8 +203,23 @@ class Corpus:
             return [Secret("birth_date", f"{y}.{m:02d}.{d:02d}出生", (f"{y}.{m:02d}.{d:02d}", *forms))]
         return ["出生于", Secret("birth_date", f"{y}年{m}月", (f"{y}年{m}月",))]
 
+    # Faker's zh_CN place lists and formats, drawn directly: Faker's own formatter took a quarter of the corpus test.
+    def province(self) -> str:
+        return self.rng.choice(Places.provinces)
+
+    def city(self) -> str:
+        name = self.rng.choice(Places.cities) if self.rng.random() < 0.5 else self.rng.choice(People.first_names)
+        return name + self.rng.choice(Places.city_suffixes)
+
+    def district(self) -> str:
+        return self.rng.choice(Places.districts)
+
+    def street_name(self) -> str:
+        name = self.rng.choice(Places.cities) if self.rng.random() < 0.5 else self.rng.choices(*_SURNAMES)[0]
+        return name + self.rng.choice(Places.street_suffixes)
+
     def address(self) -> Secret:
-        f, r = self.fake, self.rng
+        f, r = self, self.rng
         place = "".join(r.choice(PLACE_CHARS) for _ in range(r.randint(2, 3)))
         n, b, u, room = r.randint(1, 300), r.randint(1, 30), r.randint(1, 6), r.randint(101, 2604)
         street = f.street_name()
@@ -218,7 +240,7 @@ class Corpus:
     # -- public values -----------------------------------------------------------------------------------------
     def site(self) -> str:
         town = self.rng.choice(TOWNS)
-        return f"天津市西青区{town}{self.fake.street_name()}{self.rng.randint(1, 99)}号"
+        return f"天津市西青区{town}{self.street_name()}{self.rng.randint(1, 99)}号"
 
     def day(self) -> str:
         d = date(2021, 1, 1) + timedelta(days=self.rng.randint(0, 364))
@@ -534,18 +556,25 @@ PAYMENTS: list[Template] = [_pay1, _pay2, _pay3, _pay4, _pay5]
 TEMPLATES = len(PARTY_LINES) + len(FACTS) + len(INDIVIDUAL_FACTS) + len(ORGANISATION_FACTS) + len(PAYMENTS)
 
 
+_NOT_DIGITS = re.compile(r"[^0-9]+")  # on folded text: full-width digits are ASCII already
+
+
 @dataclass(frozen=True)
 class Published:
-    """One public output, with its folded spelling and its digits alone (prepared once, searched per secret)."""
+    """Public outputs, with their folded spelling and their digits alone (prepared once, searched per secret).
+
+    Several outputs are joined by a separator that no secret contains and that splits their digit runs, so one
+    search per secret covers all of a decision's representations."""
 
     raw: str
     folded: str
     digits: str
 
     @classmethod
-    def of(cls, raw: str) -> Published:
-        folded = fold(raw)
-        return cls(raw, folded, re.sub(r"\D", "", folded))
+    def of(cls, *outputs: str) -> Published:
+        folded = [fold(out) for out in outputs]
+        digits = "|".join(_NOT_DIGITS.sub("", out) for out in folded)
+        return cls("\x00".join(outputs), "\x00".join(folded), digits)
 
 
 def leaks(secret: Secret, output: str | Published) -> list[str]:

@@ -20,7 +20,8 @@ import io
 import json
 import random
 import re
-from datetime import date
+import time
+from datetime import UTC, date, datetime
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -313,6 +314,11 @@ async def public_bytes(item: CorpusDecision, settings: DisclosureSettings) -> di
         due_on=date(2021, 10, 19),
         status="published",
         published_on=date(2021, 10, 12),
+        # given rather than defaulted: pydantic inspects a default factory's signature on every construction
+        created_at=datetime(2021, 10, 12, tzinfo=UTC),
+        public_penalty={},
+        redaction_report=[],
+        decision={},
     )
     apply_decision(publication, item.decision, settings)
     ledger: list[CreditRecord] = []
@@ -331,11 +337,15 @@ async def public_bytes(item: CorpusDecision, settings: DisclosureSettings) -> di
 
 
 def leaked(secrets: list[Secret], outputs: dict[str, str]) -> list[tuple[str, str, str]]:
-    prepared = {name: Published.of(out) for name, out in outputs.items()}
-    return [(name, s.category, s.text) for s in secrets for name, out in prepared.items() if leaks(s, out)]
+    """(representation, category, secret) for every secret found in a representation: all representations are
+    searched at once, and only a secret found there is looked up in each one to name where it leaked."""
+    everywhere = Published.of(*outputs.values())
+    found = [s for s in secrets if leaks(s, everywhere)]
+    return [(name, s.category, s.text) for s in found for name, out in outputs.items() if leaks(s, out)]
 
 
 async def test_no_personal_span_leaks_and_the_rest_is_kept_on_5000_generated_decisions() -> None:
+    started, cpu = time.perf_counter(), time.process_time()
     corpus, settings = Corpus(seed=20211008), DisclosureSettings()
     assert TEMPLATE_COUNT >= 30
     found: list[tuple[str, str, str]] = []
@@ -352,7 +362,8 @@ async def test_no_personal_span_leaks_and_the_rest_is_kept_on_5000_generated_dec
     print(
         f"\nredaction corpus: {CORPUS_SIZE} decisions, {TEMPLATE_COUNT} templates, {secrets} personal spans, "
         f"recall {1 - leaked_spans / secrets:.4%}, {leaked_spans} leaked; "
-        f"non-personal words kept {kept}/{words} = {kept / words:.4%}"
+        f"non-personal words kept {kept}/{words} = {kept / words:.4%}; "
+        f"{time.perf_counter() - started:.1f} s ({time.process_time() - cpu:.1f} s CPU)"
     )
     assert found == []
     assert kept / words >= 0.99

@@ -52,6 +52,7 @@ DOUBLE_SURNAMES = [
     "西门",
     "第五",
 ]
+_DOUBLE = frozenset(DOUBLE_SURNAMES)
 # Surnames that are also everyday words: a name only before a clear boundary.
 _AMBIGUOUS = frozenset("于向和从应以与及为由自当所能可会时都来方那过只全但还同将对在是其成常文安平和相")
 # A given name ends before these (the sentence goes on); 某 means the name is already masked.
@@ -173,8 +174,7 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 def name_at(text: str, pos: int) -> int | None:
     """Where a person's name starting at ``pos`` ends, or None if no name starts there."""
-    double = next((d for d in DOUBLE_SURNAMES if text.startswith(d, pos)), None)
-    if double is not None and (end := _given_end(text, pos + 2)) > pos + 2:
+    if text[pos : pos + 2] in _DOUBLE and (end := _given_end(text, pos + 2)) > pos + 2:
         return end
     # 欧阳 with no given name after it is 欧 + 阳: a single surname and a given name
     if pos >= len(text) or text[pos] not in SURNAMES:
@@ -230,5 +230,5 @@ def _name_ends_at(text: str, end: int) -> bool:
 
 def masked(name: str) -> str:
     """Surname + 某 (张三 → 张某, 欧阳小明 → 欧阳某)."""
-    surname = next((d for d in DOUBLE_SURNAMES if name.startswith(d) and len(name) > 2), name[:1])
+    surname = name[:2] if name[:2] in _DOUBLE and len(name) > 2 else name[:1]
     return surname + "某"
