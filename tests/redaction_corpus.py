@@ -497,8 +497,16 @@ def _f24(x: _Context, f: Field) -> None:
     )
 
 
+def _f25(x: _Context, f: Field) -> None:
+    f.add("经查，", x.c.name(), "、", x.c.name(), f"二人于{x.c.day()}夜间将{x.waste()}倾倒于{x.site}附近。")
+
+
+def _f26(x: _Context, f: Field) -> None:
+    f.add("另查明，", x.c.name(), f"，{x.sex()}，", *x.c.birth_pieces(), "，系该处临时雇用人员，负责看管排污阀门。")
+
+
 FACTS: list[Template] = [_f1, _f2, _f3, _f4, _f5, _f6, _f7, _f8, _f9, _f10, _f11, _f12]
-FACTS += [_f13, _f14, _f15, _f16, _f17, _f18, _f19, _f20, _f21, _f22, _f23, _f24]
+FACTS += [_f13, _f14, _f15, _f16, _f17, _f18, _f19, _f20, _f21, _f22, _f23, _f24, _f25, _f26]
 
 
 def _i1(x: _Context, f: Field) -> None:

@@ -230,11 +230,12 @@ async def test_the_party_phone_and_legal_representative_id_are_removed_wherever_
 
 
 async def test_the_editor_adds_and_undoes_a_redaction_audited(local: Stack) -> None:
-    """An order to correct waits for the editor: a name without a role word is added by hand, a phone the party
-    agreed to publish is put back with a reason; both are edits in the audit trail."""
+    """An order to correct waits for the editor: a name with no role word and no person's description is added by
+    hand, a phone the party agreed to publish is put back with a reason; both are edits in the audit trail. A list
+    of names counted after it (张三、李四二人) is found without the editor."""
     phone = f"139{random.randint(10**7, 10**8 - 1)}"
     body = decision_body(kind="order_to_correct", decided_on=local_today("Asia/Shanghai").isoformat())
-    body["facts"] = f"证人王小明（电话{phone}）称：张三、李四二人夜间排污。"
+    body["facts"] = f"证人王小明（电话{phone}）称：看见张三夜间排污，赵六、钱七二人在场。"
     async with local.client("cases", "head") as cases:
         issued = (await cases.post("/api/v1/cases/decisions", json=body)).json()
     async with local.client("disclosure", "disclosure_editor") as staff:
@@ -246,21 +247,29 @@ async def test_the_editor_adds_and_undoes_a_redaction_audited(local: Stack) -> N
         publication = await eventually(created)
         url = f"/api/v1/disclosure/publications/{publication['id']}"
         marks = (await staff.get(f"{url}/redactions")).json()["items"]
-        assert [(m["reason"], m["removed"]) for m in marks] == [("name", "王小明"), ("phone", phone)]
+        assert [(m["reason"], m["removed"]) for m in marks] == [
+            ("name", "王小明"),
+            ("phone", phone),
+            ("name", "赵六"),
+            ("name", "钱七"),
+        ]
         facts = publication["public_facts"]
-        assert facts == "证人王某（电话［电话号码已隐去］）称：张三、李四二人夜间排污。"
+        assert facts == "证人王某（电话［电话号码已隐去］）称：看见张三夜间排污，赵某、钱某二人在场。"
         add = {"field": "facts", "start": facts.index("张三"), "end": facts.index("张三") + 2, "reason": "name"}
         assert (await staff.post(f"{url}/redactions", json=add)).status_code == 428
         etag = (await staff.get(url)).headers["etag"]
         added = await staff.post(f"{url}/redactions", json=add, headers={"If-Match": etag})
-        assert added.json()["public_facts"] == "证人王某（电话［电话号码已隐去］）称：张某、李四二人夜间排污。"
+        assert (
+            added.json()["public_facts"]
+            == "证人王某（电话［电话号码已隐去］）称：看见张某夜间排污，赵某、钱某二人在场。"
+        )
         undo = {"field": "facts", "start": marks[1]["start"], "unredact_reason": "当事人书面同意公开联系电话"}
         wrong = await staff.post(
             f"{url}/redactions:undo", json={**undo, "start": 0}, headers={"If-Match": added.headers["etag"]}
         )
         assert wrong.status_code == 409
         undone = await staff.post(f"{url}/redactions:undo", json=undo, headers={"If-Match": added.headers["etag"]})
-        assert undone.json()["public_facts"] == f"证人王某（电话{phone}）称：张某、李四二人夜间排污。"
+        assert undone.json()["public_facts"] == f"证人王某（电话{phone}）称：看见张某夜间排污，赵某、钱某二人在场。"
     async with local.runtime("disclosure").sessions() as session:
         rows = await history(session, entity_type="publication", entity_id=publication["id"])
     edits = [json.loads(r.data) for r in rows if r.action == "edited"]

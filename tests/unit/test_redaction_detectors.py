@@ -318,6 +318,23 @@ def test_the_partys_own_values_in_any_spelling() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("经查，张三、李四二人夜间排污。", "经查，张某、李某二人夜间排污。"),
+        ("称：张小明、欧阳娜娜、李四等人在场，李四承认。", "称：张某、欧阳某、李某等人在场，李某承认。"),
+        ("现场有刘大伟、陈红等3人。", "现场有刘大伟、陈红等3人。"),  # 有刘…: no clause start, left to the editor
+        ("。赵六，男，汉族，负责收集废油。", "。赵某，男，汉族，负责收集废油。"),
+        ("另，孙丽（身份证号码见笔录）在场。", "另，孙某（身份证号码见笔录）在场。"),
+        ("执法人员陈宇、李超二人出示执法证件。", "执法人员陈宇、李超二人出示执法证件。"),
+        ("当事人王小明，男，汉族。", "当事人王小明，男，汉族。"),
+        ("：王小明，男，汉族。", "：王小明，男，汉族。"),  # the party, public
+    ],
+)
+def test_names_listed_or_described_as_persons_without_a_role_word(text: str, shown: str) -> None:
+    assert redact_text(text, party=PartyFacts(public_names=("王小明",))).text == shown
+
+
+@pytest.mark.parametrize(
     ("recorded", "written"),
     [
         ("（022）2739-1234", "2739 1234"),

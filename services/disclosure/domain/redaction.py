@@ -8,7 +8,7 @@ are its ID number, its phone (also without the area code), its legal representat
 individual's address. Only the span goes: the words
 around it, the violation, pollutant, amounts, legal basis and an organisation's name, credit code and business
 site stay (§3: the span goes, the sentence stays). What has no shape (health or asset details, trade secrets, a
-name without a role word) is the editor's to check.
+name neither after a role word nor listed or described as a person) is the editor's to check.
 """
 
 from __future__ import annotations
@@ -79,8 +79,9 @@ def find_spans(text: str, party: PartyFacts = PartyFacts()) -> list[Span]:
     found.extend(addresses.home_addresses(folded))
     if party.individual:
         found.extend(detectors.plates(folded))
-    persons = {folded[s.start : s.end] for s in names.third_persons(folded, party.public_names)}
-    found.extend(names.recurring(folded, persons | set(party.third_persons)))
+    persons = list(names.third_persons(folded, party.public_names))
+    found.extend(persons)  # also where a recurrence would not count (李四 in 张三、李四二人)
+    found.extend(names.recurring(folded, {folded[s.start : s.end] for s in persons} | set(party.third_persons)))
     public = detectors.public_codes(folded)
     return _merge(s for s in found if not any(s.start < end and start < s.end for start, end in public))
 
