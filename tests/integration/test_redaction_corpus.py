@@ -229,6 +229,27 @@ async def test_the_party_phone_and_legal_representative_id_are_removed_wherever_
         assert mobile not in re.sub(r"\D", "", text), path
 
 
+async def test_a_wrong_phone_or_legal_representative_id_is_a_422_problem(local: Stack) -> None:
+    rng = random.Random()
+    good = _id_number(rng)
+    wrong = good[:17] + ("0" if good[17] != "0" else "1")
+    individual = {"party_type": "individual", "name": "王小明", "id_number": _id_number(rng)}
+    cases = [
+        {**decision_body()["party"], "legal_representative_id_number": wrong},
+        {**decision_body()["party"], "phone": "电话 123"},
+        {**individual, "legal_representative_id_number": good},
+    ]
+    async with local.client("cases", "head") as client:
+        for party in cases:
+            answer = await client.post("/api/v1/cases/decisions", json={**decision_body(), "party": party})
+            assert answer.status_code == 422, (party, answer.text)
+            assert answer.headers["content-type"].startswith("application/problem+json")
+        right = {**decision_body()["party"], "phone": "022-2739 1234", "legal_representative_id_number": good}
+        issued = await client.post("/api/v1/cases/decisions", json={**decision_body(), "party": right})
+        assert issued.status_code == 201, issued.text
+        assert issued.json()["party"]["legal_representative_id_number"] == good  # staff see what they entered
+
+
 async def test_the_editor_adds_and_undoes_a_redaction_audited(local: Stack) -> None:
     """An order to correct waits for the editor: a name with no role word and no person's description is added by
     hand, a phone the party agreed to publish is put back with a reason; both are edits in the audit trail. A list
