@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from faker import Faker
+from faker.providers.address.zh_CN import Provider as Places
+from faker.providers.person.zh_CN import Provider as People
 
 from services.disclosure.domain.detectors import fold
 from shared.contracts.common import DecisionKind, PartySnapshot, PartyType, PenaltyTerms
@@ -28,6 +30,7 @@ FULL_WIDTH = str.maketrans("0123456789-", "０１２３４５６７８９－")
 CN_DIGITS = "〇一二三四五六七八九"
 PLACE_CHARS = "东西南北大小新老上下前后高王张刘杨赵李家庄营屯口台河沟堡柳杨槐桃杏兴旺富裕安宁"
 TOWNS = ("中北镇", "杨柳青镇", "张家窝镇", "精武镇")
+_SURNAMES = (list(People.last_names), list(People.last_names.values()))  # Faker's weights
 WORD_SPLIT = re.compile(r"[，。；：:、（）()\s“”《》]+")
 
 
@@ -85,11 +88,15 @@ class Corpus:
     # -- personal values ---------------------------------------------------------------------------------------
     def fresh_name(self) -> str:
         """A name that is no part of another name in the decision (李建 would be found inside a public 李建国)."""
-        value = self.fake.name()
+        value = self.person()
         while any(value in used or used in value for used in self.used_names):
-            value = self.fake.name()
+            value = self.person()
         self.used_names.add(value)
         return value
+
+    def person(self) -> str:
+        """Faker's zh_CN name format (surname by Faker's weights, given name), drawn directly."""
+        return self.rng.choices(*_SURNAMES)[0] + self.rng.choice(People.first_names)
 
     def name(self) -> Secret:
         value = self.fresh_name()
@@ -158,6 +165,22 @@ class Corpus:
         text = self.rng.choice([plate, plate.replace("-", ""), plate.replace("-", "·")])
         return Secret("vehicle_plate", text, (plate.replace("-", ""),))
 
+    def known_phone(self, phone: Secret) -> Secret:
+        """The party's recorded phone again, in a spelling no shape gives away: the local number without area code
+        or cue word, grouped by a space, or split across a line break."""
+        local = phone.forms[0]  # a landline's local number, or the mobile number
+        cut = self.rng.randint(3, len(local) - 3)
+        text = self.rng.choice([f"{local[:4]} {local[4:]}", f"{local[:cut]}\n{local[cut:]}", local])
+        return Secret("phone", text.translate(FULL_WIDTH) if self.rng.random() < 0.3 else text, (local,))
+
+    def split_id(self, number: str) -> Secret:
+        """A recorded ID number in full-width digits, whole or split across a line break."""
+        text = number.translate(FULL_WIDTH)
+        if self.rng.random() < 0.5:
+            cut = self.rng.randint(5, 13)
+            text = f"{text[:cut]}\n{text[cut:]}"
+        return Secret("id_number", text, (number.upper(), number[:17]))
+
     def birth(self) -> date:
         return date(1940, 1, 1) + timedelta(days=self.rng.randint(0, 65 * 365))
 
@@ -180,8 +203,23 @@ class Corpus:
             return [Secret("birth_date", f"{y}.{m:02d}.{d:02d}出生", (f"{y}.{m:02d}.{d:02d}", *forms))]
         return ["出生于", Secret("birth_date", f"{y}年{m}月", (f"{y}年{m}月",))]
 
+    # Faker's zh_CN place lists and formats, drawn directly: Faker's own formatter took a quarter of the corpus test.
+    def province(self) -> str:
+        return self.rng.choice(Places.provinces)
+
+    def city(self) -> str:
+        name = self.rng.choice(Places.cities) if self.rng.random() < 0.5 else self.rng.choice(People.first_names)
+        return name + self.rng.choice(Places.city_suffixes)
+
+    def district(self) -> str:
+        return self.rng.choice(Places.districts)
+
+    def street_name(self) -> str:
+        name = self.rng.choice(Places.cities) if self.rng.random() < 0.5 else self.rng.choices(*_SURNAMES)[0]
+        return name + self.rng.choice(Places.street_suffixes)
+
     def address(self) -> Secret:
-        f, r = self.fake, self.rng
+        f, r = self, self.rng
         place = "".join(r.choice(PLACE_CHARS) for _ in range(r.randint(2, 3)))
         n, b, u, room = r.randint(1, 300), r.randint(1, 30), r.randint(1, 6), r.randint(101, 2604)
         street = f.street_name()
@@ -202,7 +240,7 @@ class Corpus:
     # -- public values -----------------------------------------------------------------------------------------
     def site(self) -> str:
         town = self.rng.choice(TOWNS)
-        return f"天津市西青区{town}{self.fake.street_name()}{self.rng.randint(1, 99)}号"
+        return f"天津市西青区{town}{self.street_name()}{self.rng.randint(1, 99)}号"
 
     def day(self) -> str:
         d = date(2021, 1, 1) + timedelta(days=self.rng.randint(0, 364))
@@ -220,6 +258,8 @@ class Corpus:
             template(ctx, facts)
         if individual and self.rng.random() < 0.5:
             self.rng.choice(INDIVIDUAL_FACTS)(ctx, facts)
+        if not individual and self.rng.random() < 0.5:
+            self.rng.choice(ORGANISATION_FACTS)(ctx, facts)
         self.rng.choice(PAYMENTS)(ctx, summary)
         decision = DecisionIssuedV1(
             decision_id=str(uuid.uuid4()),
@@ -253,6 +293,7 @@ class _Context:
             person = corpus.fresh_name()
             number = corpus.fake.ssn(min_age=30, max_age=85)  # adults on the 2021 decision date
             self.home = corpus.address()
+            self.phone = corpus.phone()
             self.party = PartySnapshot(
                 party_id=str(uuid.uuid4()),
                 party_type=PartyType.INDIVIDUAL,
@@ -260,21 +301,28 @@ class _Context:
                 id_number=number,
                 address=self.home.text,
                 town="中北镇",
+                phone=self.phone.text,
             )
             self.subject = "当事人"
-            self.party_secrets = [Secret("id_number", number, (number,)), self.home]
+            self.party_secrets = [Secret("id_number", number, (number,)), self.home, self.phone]
         else:
             company = corpus.fake.company()
+            self.phone = corpus.landline()
+            self.representative_id = corpus.fake.ssn(min_age=30, max_age=85)
             self.party = PartySnapshot(
                 party_id=str(uuid.uuid4()),
                 party_type=PartyType.ORGANISATION,
                 name=company,
                 credit_code=credit_code(self.rng),
                 legal_representative=corpus.fresh_name(),
+                legal_representative_id_number=self.representative_id,
                 address=corpus.site(),
                 town="中北镇",
+                phone=self.phone.text,
             )
             self.subject = self.rng.choice(["当事人", "该公司", company])
+            number = self.representative_id
+            self.party_secrets = [Secret("id_number", number, (number.upper(), number[:17])), self.phone]
         self.site = corpus.site()
 
     def sex(self) -> str:
@@ -299,9 +347,7 @@ Template = Callable[[_Context, Field], None]
 def _p1(x: _Context, f: Field) -> None:
     p = x.party
     f.add(f"当事人{p.name}，{x.sex()}，", *x.c.birth_pieces(), f"，{x.nation()}，住", x.home)
-    f.add(
-        "，公民身份号码", Secret("id_number", p.id_number or "", (p.id_number or "",)), "，联系电话", x.c.mobile(), "。"
-    )
+    f.add("，公民身份号码", Secret("id_number", p.id_number or "", (p.id_number or "",)), "，联系电话", x.phone, "。")
 
 
 def _p2(x: _Context, f: Field) -> None:
@@ -451,8 +497,16 @@ def _f24(x: _Context, f: Field) -> None:
     )
 
 
+def _f25(x: _Context, f: Field) -> None:
+    f.add("经查，", x.c.name(), "、", x.c.name(), f"二人于{x.c.day()}夜间将{x.waste()}倾倒于{x.site}附近。")
+
+
+def _f26(x: _Context, f: Field) -> None:
+    f.add("另查明，", x.c.name(), f"，{x.sex()}，", *x.c.birth_pieces(), "，系该处临时雇用人员，负责看管排污阀门。")
+
+
 FACTS: list[Template] = [_f1, _f2, _f3, _f4, _f5, _f6, _f7, _f8, _f9, _f10, _f11, _f12]
-FACTS += [_f13, _f14, _f15, _f16, _f17, _f18, _f19, _f20, _f21, _f22, _f23, _f24]
+FACTS += [_f13, _f14, _f15, _f16, _f17, _f18, _f19, _f20, _f21, _f22, _f23, _f24, _f25, _f26]
 
 
 def _i1(x: _Context, f: Field) -> None:
@@ -467,7 +521,19 @@ def _i3(x: _Context, f: Field) -> None:
     f.add("当事人联系电话", x.c.phone(), "，送达地址：", x.c.address(), "。")
 
 
-INDIVIDUAL_FACTS: list[Template] = [_i1, _i2, _i3]
+def _i4(x: _Context, f: Field) -> None:
+    f.add(f"{x.c.day()}回访时当事人不在现场，执法人员致电", x.c.known_phone(x.phone), "告知其复查结果。")
+
+
+INDIVIDUAL_FACTS: list[Template] = [_i1, _i2, _i3, _i4]
+
+
+def _o1(x: _Context, f: Field) -> None:
+    f.add(f"法定代表人{x.party.legal_representative}（身份证号码", x.c.split_id(x.representative_id))
+    f.add("）到场接受询问，整改情况可致电", x.c.known_phone(x.phone), "核实。")
+
+
+ORGANISATION_FACTS: list[Template] = [_o1]
 
 
 def _pay1(x: _Context, f: Field) -> None:
@@ -495,21 +561,28 @@ def _pay5(x: _Context, f: Field) -> None:
 
 
 PAYMENTS: list[Template] = [_pay1, _pay2, _pay3, _pay4, _pay5]
-TEMPLATES = len(PARTY_LINES) + len(FACTS) + len(INDIVIDUAL_FACTS) + len(PAYMENTS)
+TEMPLATES = len(PARTY_LINES) + len(FACTS) + len(INDIVIDUAL_FACTS) + len(ORGANISATION_FACTS) + len(PAYMENTS)
+
+
+_NOT_DIGITS = re.compile(r"[^0-9]+")  # on folded text: full-width digits are ASCII already
 
 
 @dataclass(frozen=True)
 class Published:
-    """One public output, with its folded spelling and its digits alone (prepared once, searched per secret)."""
+    """Public outputs, with their folded spelling and their digits alone (prepared once, searched per secret).
+
+    Several outputs are joined by a separator that no secret contains and that splits their digit runs, so one
+    search per secret covers all of a decision's representations."""
 
     raw: str
     folded: str
     digits: str
 
     @classmethod
-    def of(cls, raw: str) -> Published:
-        folded = fold(raw)
-        return cls(raw, folded, re.sub(r"\D", "", folded))
+    def of(cls, *outputs: str) -> Published:
+        folded = [fold(out) for out in outputs]
+        digits = "|".join(_NOT_DIGITS.sub("", out) for out in folded)
+        return cls("\x00".join(outputs), "\x00".join(folded), digits)
 
 
 def leaks(secret: Secret, output: str | Published) -> list[str]:

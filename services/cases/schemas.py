@@ -40,6 +40,27 @@ class PartyInput(BaseModel):
         return self
 
 
+class DecisionParty(PartyInput):
+    """当事人 as named on a decision: the register's fields and the contact details the decision records. They
+    travel to disclosure only so that redaction finds them wherever the text repeats them; they are never published."""
+
+    phone: Text | None = Field(default=None, max_length=40, description="联系电话; never published")
+    legal_representative_id_number: Text | None = Field(
+        default=None, description="法定代表人居民身份证号码 (GB 11643); never published"
+    )
+
+    @model_validator(mode="after")
+    def _check_contact(self) -> Self:
+        if self.phone is not None and not 7 <= sum(c.isdigit() for c in self.phone) <= 20:
+            raise ValueError("联系电话须有7至20位数字 a phone number has 7 to 20 digits")
+        number = self.legal_representative_id_number
+        if number is not None and not is_valid_id_number(number):
+            raise ValueError("法定代表人身份证号码校验位错误 invalid representative's ID number (check character)")
+        if number is not None and self.party_type == PartyType.INDIVIDUAL:
+            raise ValueError("individuals have no legal representative's ID number")
+        return self
+
+
 class PartyPublic(BaseModel):
     id: str
     party_type: PartyType
@@ -105,7 +126,7 @@ class DecisionCreate(BaseModel):
     kind: DecisionKind
     case_id: Text | None = Field(default=None, max_length=36)
     decided_on: LegalDate = Field(description="决定日期")
-    party: PartyInput
+    party: DecisionParty
     facts: Text = Field(min_length=1, max_length=20_000, description="违法事实")
     legal_basis: Text = Field(min_length=1, max_length=5_000, description="法律依据")
     violation_type: Text = Field(default="", max_length=200)

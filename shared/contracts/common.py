@@ -53,6 +53,10 @@ class PartySnapshot(BaseModel):
     legal_representative: str | None = Field(default=None, description="法定代表人")
     address: str | None = None
     town: str | None = Field(default=None, description="街镇")
+    phone: str | None = Field(default=None, description="联系电话 as recorded on the decision; never published")
+    legal_representative_id_number: str | None = Field(
+        default=None, description="法定代表人居民身份证号码; never published (Credit China receives it, unpublished)"
+    )
 
 
 class PenaltyTerms(BaseModel):

@@ -10,12 +10,14 @@ import re
 import time
 from datetime import date
 
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from services.cases.domain.identifiers import CREDIT_ALPHABET, credit_code_check_char, id_number_check_char
 from services.disclosure.domain.detectors import Category, fold, luhn, valid_id_number
-from services.disclosure.domain.redaction import PartyFacts, redact_text
+from services.disclosure.domain.redaction import PartyFacts, party_facts, redact_text
+from shared.contracts.common import PartySnapshot, PartyType
 
 PROPERTY = settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 FULL_WIDTH = str.maketrans("0123456789-", "０１２３４５６７８９－")
@@ -313,6 +315,46 @@ def test_the_partys_own_values_in_any_spelling() -> None:
     party = PartyFacts(personal=((Category.ADDRESS, "西青区某村后街"), (Category.ID_NUMBER, "120111198001010013")))
     text = "当事人在西青区 某村 后街私设排污口，身份证１２０１１１ １９８００１０１ ００１３。"
     assert redact_text(text, party=party).text == "当事人在［住址已隐去］私设排污口，身份证［身份证号码已隐去］。"
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("经查，张三、李四二人夜间排污。", "经查，张某、李某二人夜间排污。"),
+        ("称：张小明、欧阳娜娜、李四等人在场，李四承认。", "称：张某、欧阳某、李某等人在场，李某承认。"),
+        ("现场有刘大伟、陈红等3人。", "现场有刘大伟、陈红等3人。"),  # 有刘…: no clause start, left to the editor
+        ("。赵六，男，汉族，负责收集废油。", "。赵某，男，汉族，负责收集废油。"),
+        ("另，孙丽（身份证号码见笔录）在场。", "另，孙某（身份证号码见笔录）在场。"),
+        ("执法人员陈宇、李超二人出示执法证件。", "执法人员陈宇、李超二人出示执法证件。"),
+        ("当事人王小明，男，汉族。", "当事人王小明，男，汉族。"),
+        ("：王小明，男，汉族。", "：王小明，男，汉族。"),  # the party, public
+    ],
+)
+def test_names_listed_or_described_as_persons_without_a_role_word(text: str, shown: str) -> None:
+    assert redact_text(text, party=PartyFacts(public_names=("王小明",))).text == shown
+
+
+@pytest.mark.parametrize(
+    ("recorded", "written"),
+    [
+        ("（022）2739-1234", "2739 1234"),
+        ("022-27391234转801", "２７３９\n１２３４"),
+        ("0311 8765 4321", "8765-4321"),
+        ("+86 139 1234 5678", "139 1234\n5678"),
+        ("13912345678", "１３９－１２３４－５６７８"),
+    ],
+)
+def test_the_partys_recorded_phone_in_any_spelling_even_without_area_code(recorded: str, written: str) -> None:
+    party = PartySnapshot(
+        party_id="p",
+        party_type=PartyType.ORGANISATION,
+        name="天津某化工有限公司",
+        phone=recorded,
+        legal_representative_id_number="120111198001010013",
+    )
+    text = f"整改情况可致电{written}核实；法定代表人身份证号码１２０１１１１９８\n００１０１００１３。"
+    redacted = redact_text(text, party=party_facts(party))
+    assert redacted.text == "整改情况可致电［电话号码已隐去］核实；法定代表人身份证号码［身份证号码已隐去］。"
 
 
 def test_long_runs_of_address_words_take_linear_time() -> None:

@@ -106,6 +106,8 @@ def credit_record(
         "party_type": PARTY_TYPES[party.party_type],
         "credit_code": "" if individual else party.credit_code or "",
         "legal_representative": "" if individual else party.legal_representative or "",
+        "legal_representative_id_type": "身份证" if not individual and party.legal_representative_id_number else "",
+        "legal_representative_id_number": "" if individual else party.legal_representative_id_number or "",
         "id_type": "身份证" if individual and party.id_number else "",
         "id_number": party.id_number or "" if individual else "",
         "decision_number": decision.document_number,

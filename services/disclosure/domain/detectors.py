@@ -10,6 +10,8 @@ An organisation's unified social credit code is public (§3) and is left alone, 
 from __future__ import annotations
 
 import re
+import string
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -102,6 +104,7 @@ def _plausible_birth(yyyymmdd: str) -> bool:
     return 1900 <= born.year <= 2030
 
 
+_NOT_DIGIT = re.compile(r"\D+")
 _RUN = re.compile(r"(?<![0-9])\+?\d(?:[ \-]?\d)*")
 _X_AFTER = re.compile(r"[ \-]?[Xx](?![A-Za-z])")
 _EXTENSION = re.compile(r"\s*(?:转|分机|ext\.?\s*)\d{1,6}")
@@ -130,7 +133,7 @@ def numbers(folded: str) -> Iterator[Span]:
     """ID numbers, phone numbers, accounts and over-long digit runs, each run classified as a whole."""
     for match in _RUN.finditer(folded):
         start, end = match.span()
-        digits = re.sub(r"\D", "", match.group())
+        digits = _NOT_DIGIT.sub("", match.group())
         if len(digits) >= 17 and (x := _X_AFTER.match(folded, end)):
             digits, end = digits + "X", x.end()
         if _inside_code(folded, start, end) and not valid_id_number(digits):
@@ -228,15 +231,55 @@ def plates(folded: str) -> Iterator[Span]:
         yield Span(match.start(), match.end(), Category.PLATE, 0.9)
 
 
+_COUNTRY = re.compile(r"^(?:00)?86(?=1[3-9]\d{9}$|0\d{9,11}$)")
+
+
+def phone_forms(phone: str) -> list[str]:
+    """A recorded phone number as digits, and its local number when it has an area code (022-2739 1234 is also
+    written 2739 1234); an extension (转 123) is left out, the number is found without it."""
+    digits = _NOT_DIGIT.sub("", _EXTENSION.sub("", fold(phone)))
+    digits = _COUNTRY.sub("", digits)
+    forms = [digits]
+    if digits.startswith("0") and 10 <= len(digits) <= 12:
+        forms.append(digits[3:] if digits[1] in "12" else digits[4:])  # 010, 02x: three digits; others four
+    return forms
+
+
+_GAPS = re.compile(r"[\s\-]+")
+_LETTER = re.compile(r"[A-Za-z]")
+_UPPER = str.maketrans(string.ascii_lowercase, string.ascii_uppercase)  # one character for one, unlike str.upper
+
+
 def known_values(folded: str, values: Iterable[tuple[Category, str]]) -> Iterator[Span]:
-    """Values the decision records for the party, wherever they recur, with or without spaces and hyphens."""
-    kept = [(i, c) for i, c in enumerate(folded.upper()) if not c.isspace() and c != "-"]
-    compact = "".join(c for _, c in kept)
-    for category, value in values:
-        needle = "".join(c for c in fold(value).upper() if not c.isspace() and c != "-")
-        if len(needle) < 5:
-            continue
-        at = compact.find(needle)
+    """Values the decision records for the party, wherever they recur, with or without spaces and hyphens (a line
+    break too: a number split across two lines is still the number); ASCII letters in any case (``x`` for ``X``)."""
+    needles = [(category, _GAPS.sub("", fold(value)).translate(_UPPER)) for category, value in values]
+    needles = [(category, needle) for category, needle in needles if len(needle) >= 5]
+    if not needles:
+        return
+    compact, at_gap, removed = _without_gaps(folded)
+    upper = compact.translate(_UPPER) if any(_LETTER.search(needle) for _, needle in needles) else compact
+    for category, needle in needles:
+        at = upper.find(needle)
         while at >= 0:
-            yield Span(kept[at][0], kept[at + len(needle) - 1][0] + 1, category, 0.99)
-            at = compact.find(needle, at + len(needle))
+            first, last = _original(at, at_gap, removed), _original(at + len(needle) - 1, at_gap, removed)
+            yield Span(first, last + 1, category, 0.99)
+            at = upper.find(needle, at + len(needle))
+
+
+def _original(at: int, at_gap: list[int], removed: list[int]) -> int:
+    k = bisect_right(at_gap, at)
+    return at + removed[k - 1] if k else at
+
+
+def _without_gaps(folded: str) -> tuple[str, list[int], list[int]]:
+    """``folded`` without spaces and hyphens; where each gap was cut (in the compact text) and how many characters
+    had been cut up to it, to map a compact offset back to the text."""
+    at_gap: list[int] = []
+    removed: list[int] = []
+    cut = 0
+    for gap in _GAPS.finditer(folded):
+        at_gap.append(gap.start() - cut)
+        cut += gap.end() - gap.start()
+        removed.append(cut)
+    return _GAPS.sub("", folded), at_gap, removed

@@ -1,6 +1,8 @@
 """Names of natural persons other than the party (第三人姓名): witnesses, relatives, employees, others in the facts.
 
-Decisions name a third person after the word for their role (证人王小明称, 其妻李某某, 员工张三、李四): a surname
+Decisions name a third person after the word for their role (证人王小明称, 其妻李某某, 员工张三、李四), or without
+one where the sentence says they are persons: a list counted after it (张三、李四二人 / 等人) or a person's
+description after the name (张三，男， / 张三（身份证…), at the start of a clause. A surname
 from the common-surname list, then one or two given-name characters, cut where the sentence goes on (称, 在, 于,
 punctuation …). A surname that is also a common function word (于, 向, 和 …) counts only before a clear
 boundary (a bracket, comma or 称). Each name found becomes surname + 某, here and wherever it recurs in the text.
@@ -52,6 +54,7 @@ DOUBLE_SURNAMES = [
     "西门",
     "第五",
 ]
+_DOUBLE = frozenset(DOUBLE_SURNAMES)
 # Surnames that are also everyday words: a name only before a clear boundary.
 _AMBIGUOUS = frozenset("于向和从应以与及为由自当所能可会时都来方那过只全但还同将对在是其成常文安平和相")
 # A given name ends before these (the sentence goes on); 某 means the name is already masked.
@@ -173,8 +176,7 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 def name_at(text: str, pos: int) -> int | None:
     """Where a person's name starting at ``pos`` ends, or None if no name starts there."""
-    double = next((d for d in DOUBLE_SURNAMES if text.startswith(d, pos)), None)
-    if double is not None and (end := _given_end(text, pos + 2)) > pos + 2:
+    if text[pos : pos + 2] in _DOUBLE and (end := _given_end(text, pos + 2)) > pos + 2:
         return end
     # 欧阳 with no given name after it is 欧 + 阳: a single surname and a given name
     if pos >= len(text) or text[pos] not in SURNAMES:
@@ -209,6 +211,30 @@ def third_persons(folded: str, public: Iterable[str]) -> Iterator[Span]:
             if not folded.startswith("、", end):
                 break
             pos = end + 1
+    yield from unintroduced(folded, public_names)
+
+
+_CJK_CLASS = "\u4e00-\u9fff"
+_SURNAME = "(?:" + "|".join(DOUBLE_SURNAMES) + "|[" + "".join(sorted(SURNAMES)) + "])"
+_NAME = _SURNAME + "(?:(?![" + re.escape("".join(sorted(_NOT_GIVEN))) + "])[" + _CJK_CLASS + "]){1,2}?"
+_COUNT = "[二两三四五六七八九十]"
+# Two or more names listed with 、 and counted after (张三、李四二人 / 等人), or one name described as a person
+# (张三，男， / 张三（身份证…); both only at the start of a clause, so an officer's list (执法人员张三、李四二人)
+# is left.
+_LISTED = re.compile(rf"(?<![{_CJK_CLASS}])(?P<names>{_NAME}(?:、{_NAME})+)(?={_COUNT}人|等人|等(?:{_COUNT}+|\d+)人)")
+_DESCRIBED = re.compile(rf"(?<![{_CJK_CLASS}])(?P<names>{_NAME})(?=[（(]身份证|[，,][男女][，,]|[（(][男女][，,）)])")
+
+
+def unintroduced(folded: str, public: Iterable[str]) -> Iterator[Span]:
+    """Names with no role word before them, where the sentence itself says they are persons."""
+    public_names = {p for p in public if p}
+    for pattern in (_LISTED, _DESCRIBED):
+        for match in pattern.finditer(folded):
+            pos = match.start("names")
+            for name in match.group("names").split("、"):
+                if name not in public_names:
+                    yield Span(pos, pos + len(name), Category.NAME, 0.8, replacement=masked(name))
+                pos += len(name) + 1
 
 
 def recurring(folded: str, names: Iterable[str]) -> Iterator[Span]:
@@ -230,5 +256,5 @@ def _name_ends_at(text: str, end: int) -> bool:
 
 def masked(name: str) -> str:
     """Surname + 某 (张三 → 张某, 欧阳小明 → 欧阳某)."""
-    surname = next((d for d in DOUBLE_SURNAMES if name.startswith(d) and len(name) > 2), name[:1])
+    surname = name[:2] if name[:2] in _DOUBLE and len(name) > 2 else name[:1]
     return surname + "某"

@@ -3,10 +3,12 @@
 The detectors (``detectors``, ``addresses``, ``names``) find spans, each with a reason and a confidence: the
 party's own recorded identifiers wherever they recur in any spelling; ID numbers, phone numbers, accounts, e-mail
 addresses, birth dates and (for individuals) vehicle plates by shape and check character; home addresses by a
-grammar that knows where an address ends; third persons' names after their role. Only the span goes: the words
+grammar that knows where an address ends; third persons' names after their role. The party's recorded identifiers
+are its ID number, its phone (also without the area code), its legal representative's ID number and an
+individual's address. Only the span goes: the words
 around it, the violation, pollutant, amounts, legal basis and an organisation's name, credit code and business
 site stay (§3: the span goes, the sentence stays). What has no shape (health or asset details, trade secrets, a
-name without a role word) is the editor's to check.
+name neither after a role word nor listed or described as a person) is the editor's to check.
 """
 
 from __future__ import annotations
@@ -77,8 +79,9 @@ def find_spans(text: str, party: PartyFacts = PartyFacts()) -> list[Span]:
     found.extend(addresses.home_addresses(folded))
     if party.individual:
         found.extend(detectors.plates(folded))
-    persons = {folded[s.start : s.end] for s in names.third_persons(folded, party.public_names)}
-    found.extend(names.recurring(folded, persons | set(party.third_persons)))
+    persons = list(names.third_persons(folded, party.public_names))
+    found.extend(persons)  # also where a recurrence would not count (李四 in 张三、李四二人)
+    found.extend(names.recurring(folded, {folded[s.start : s.end] for s in persons} | set(party.third_persons)))
     public = detectors.public_codes(folded)
     return _merge(s for s in found if not any(s.start < end and start < s.end for start, end in public))
 
@@ -191,14 +194,17 @@ def _free_texts(decision: DecisionIssuedV1) -> list[str]:
 def party_facts(party: PartySnapshot, *, texts: Iterable[str] = ()) -> PartyFacts:
     """What redaction knows from the decision: the party's private values, the public names and addresses, and the
     third persons named anywhere in ``texts`` (so a witness named in the facts is masked in the summary too)."""
-    categories = {"id_number": Category.ID_NUMBER, "address": Category.ADDRESS}
     public_names = tuple(n for n in (party.name, party.legal_representative) if n)
     organisation = party.party_type == PartyType.ORGANISATION
     persons = {
         folded[s.start : s.end] for folded in map(fold, texts) for s in names.third_persons(folded, public_names)
     }
     return PartyFacts(
-        personal=tuple((categories[name], value) for name, value in _private(party)),
+        personal=tuple(
+            (_CATEGORIES[name], form)
+            for name, value in _private(party)
+            for form in (detectors.phone_forms(value) if name == "phone" else [value])
+        ),
         public_names=public_names,
         third_persons=tuple(sorted(persons)),
         individual=not organisation,
@@ -222,9 +228,21 @@ def known_identifiers(party: PartySnapshot) -> list[str]:
     return [value for _name, value in _private(party)]
 
 
+_CATEGORIES = {
+    "id_number": Category.ID_NUMBER,
+    "legal_representative_id_number": Category.ID_NUMBER,
+    "phone": Category.PHONE,
+    "address": Category.ADDRESS,
+}
+
+
 def _private(party: PartySnapshot) -> list[tuple[str, str]]:
     """Structured fields that are never published (an organisation's registered address is not personal data)."""
-    private = [("id_number", party.id_number)]
+    private = [
+        ("id_number", party.id_number),
+        ("legal_representative_id_number", party.legal_representative_id_number),
+        ("phone", party.phone),
+    ]
     if party.party_type != PartyType.ORGANISATION:
         private.append(("address", party.address))
     return [(name, value) for name, value in private if value]
