@@ -21,10 +21,10 @@ from fastapi import APIRouter, FastAPI
 from pydantic import ValidationError
 from typer.testing import CliRunner
 
-from services import cli
 from services.disclosure.settings import LOCAL_BASE_URL, DisclosureSettings
 from services.gateway.app import create_gateway_app
 from services.gateway.settings import GatewaySettings
+from services.ops import cli
 from services.ops.embedded import create_embedded_app
 from shared.settings import DEV_SECRET, CommonSettings
 from shared.web import create_http_app

@@ -20,9 +20,9 @@ import pytest
 from fastapi import FastAPI, Request
 from typer.testing import CliRunner
 
-from services import cli
 from services.gateway.app import create_gateway_app
 from services.gateway.settings import GatewaySettings
+from services.ops import cli
 from shared.settings import CommonSettings
 from tests.security.conftest import assert_problem
 from tests.stack import serve
