@@ -20,7 +20,8 @@ from services.referral.tables import Referral
 from shared.audit import verify_chain
 from shared.contracts.events import EvidenceReference
 from tests.infra import free_port
-from tests.integration.test_referral_support import (
+from tests.stack import Stack, StackConfig, eventually
+from tests.support.referral import (
     ensure_referral,
     now_iso,
     officer_token,
@@ -28,7 +29,6 @@ from tests.integration.test_referral_support import (
     staff_step,
     transfer,
 )
-from tests.stack import Stack, StackConfig, eventually
 
 pytestmark = pytest.mark.integration
 

@@ -24,7 +24,7 @@ from services.disclosure.settings import DisclosureSettings
 from services.disclosure.tables import CreditRecord
 from services.referral.procuratorate import Deliverer
 from shared.settings import CommonSettings
-from tests.security.conftest import System
+from tests.support.system import System
 
 pytestmark = pytest.mark.integration
 
