@@ -15,9 +15,8 @@ from fastapi.responses import JSONResponse
 
 from services.disclosure.handlers import local_today
 from tests.factories import decision_body
-from tests.integration.test_disclosure_flow import revoke_through_cases_outbox
-from tests.integration.test_disclosure_public_api import issue, published
 from tests.stack import Stack, StackConfig, eventually, serve
+from tests.support.disclosure import issue, published, revoke_through_cases_outbox
 
 pytestmark = pytest.mark.integration
 
