@@ -60,13 +60,16 @@ class PostgresServer:
 
     dsn: str
     created: list[str] = field(default_factory=list)
+    # Migrated template databases by service (see tests/stack.py): a stack's database is a copy of one.
+    templates: dict[str, str] = field(default_factory=dict)
 
-    async def create_database(self, label: str) -> str:
-        """A fresh database; returns its SQLAlchemy async URL."""
+    async def create_database(self, label: str, *, template: str | None = None) -> str:
+        """A fresh database (a copy of ``template`` if given); returns its SQLAlchemy async URL."""
         name = f"gl_{label}_{uuid.uuid4().hex[:10]}"
+        copy = f' TEMPLATE "{template}"' if template else ""
         conn = await asyncpg.connect(self.dsn)
         try:
-            await conn.execute(f'CREATE DATABASE "{name}"')
+            await conn.execute(f'CREATE DATABASE "{name}"{copy}')
         finally:
             await conn.close()
         self.created.append(name)
@@ -79,7 +82,7 @@ class PostgresServer:
     async def drop_all(self) -> None:
         conn = await asyncpg.connect(self.dsn)
         try:
-            for name in self.created:
+            for name in reversed(self.created):  # copies before their templates
                 await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         finally:
             await conn.close()

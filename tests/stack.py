@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
+import shutil
+import tempfile
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,10 +17,12 @@ import httpx
 import uvicorn
 from fastapi import FastAPI
 
+import services
 from services.catalogue import UPSTREAMS, service
 from services.ops.cli import PROXY_HEADERS
 from services.ops.migrate import all_topics
 from shared.auth import issue_token
+from shared.db import create_engine, is_sqlite, migrate
 from shared.messaging import InProcessBus
 from shared.messaging.kafka import ensure_topics
 from shared.service import ServiceRuntime
@@ -36,6 +41,58 @@ class StackConfig:
     services: tuple[str, ...] = UPSTREAMS
     # Per-service settings overrides, e.g. {"disclosure": {"publish_modes": {...}}}.
     overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Start on copies of databases migrated once per test process (the services still run their migrations at
+    # start-up, which finds them at head); False: every database is migrated from empty by the service itself.
+    from_templates: bool = True
+
+
+_SQLITE_TEMPLATES: dict[str, Path] = {}
+
+
+async def _migrate_empty(url: str, service: str) -> None:
+    engine = create_engine(url)
+    try:
+        await migrate(engine, Path(services.__file__).parent / service / "migrations")
+    finally:
+        await engine.dispose()
+
+
+async def sqlite_template(service: str) -> Path:
+    """A SQLite file with the service's migrations applied, made once per test process."""
+    path = _SQLITE_TEMPLATES.get(service)
+    if path is None:
+        directory = Path(tempfile.mkdtemp(prefix="greenlaw-template-"))
+        atexit.register(shutil.rmtree, directory, True)
+        path = directory / f"{service}.db"
+        await _migrate_empty(f"sqlite+aiosqlite:///{path}", service)
+        _SQLITE_TEMPLATES[service] = path
+    return path
+
+
+async def postgres_template(server: PostgresServer, service: str) -> str:
+    """The name of a database on ``server`` with the service's migrations applied, made once per server."""
+    name = server.templates.get(service)
+    if name is None:
+        url = await server.create_database(f"template_{service}")
+        await _migrate_empty(url, service)
+        name = server.templates[service] = url.rsplit("/", 1)[1]
+    return name
+
+
+async def copy_sqlite_template(service: str, url: str) -> None:
+    """Put the migrated template where a service's SQLite URL points, unless a database is there already (a
+    restarted stack keeps its data)."""
+    _copy_unless_present(await sqlite_template(service), Path(url.split("///", 1)[1]))
+
+
+def _copy_unless_present(template: Path, target: Path) -> None:
+    if target.exists():
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    for suffix in ("", "-wal"):
+        source = template.with_name(template.name + suffix)
+        if source.exists():
+            shutil.copyfile(source, target.with_name(target.name + suffix))
 
 
 class Stack:
@@ -55,9 +112,18 @@ class Stack:
 
     async def _database_url(self, service: str) -> str | None:
         if self.config.database == "postgres":
-            assert self.config.postgres is not None
-            return await self.config.postgres.create_database(service)
+            server = self.config.postgres
+            assert server is not None
+            template = await postgres_template(server, service) if self.config.from_templates else None
+            return await server.create_database(service, template=template)
         return None  # SQLite file under data_dir
+
+    async def _settings(self, name: str, settings_class: Any, **values: Any) -> Any:
+        settings = settings_class(common=self.common, database_url=await self._database_url(name), **values)
+        url = settings.resolved_database_url()
+        if self.config.from_templates and is_sqlite(url):
+            await copy_sqlite_template(name, url)
+        return settings
 
     async def __aenter__(self) -> Stack:
         if self.config.kafka is not None:
@@ -65,9 +131,8 @@ class Stack:
         fast = {"relay_poll_interval": 0.2, "consumer_max_retries": 2}
         for name in self.config.services:
             settings_class, create = service(name).settings_class(), service(name).app_factory()
-            url = await self._database_url(name)
             overrides = self.config.overrides.get(name, {})
-            settings = settings_class(common=self.common, database_url=url, **{**fast, **overrides})
+            settings = await self._settings(name, settings_class, **{**fast, **overrides})
             wired = name == "disclosure" and "cases" in self.apps
             extra = {"cases_transport": httpx.ASGITransport(app=self.apps["cases"])} if wired else {}
             self.apps[name] = create(settings, bus=self.bus, **extra)

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from tests.embedded import EmbeddedServer
-from tests.integration.test_cases_support import API, decision_for, make_team, ok, party_body, step
 from tests.stack import eventually
+from tests.support.cases import API, decision_for, make_team, ok, party_body, step
 
 pytestmark = pytest.mark.e2e
 

@@ -18,8 +18,8 @@ from tests import embedded as embedded_module
 from tests.embedded import EmbeddedServer, embedded_server
 from tests.factories import decision_body
 from tests.infra import free_port
-from tests.integration.test_disclosure_credit_china import FlakyReceiver, serve
-from tests.stack import eventually
+from tests.stack import eventually, serve
+from tests.support.disclosure import FlakyReceiver
 
 pytestmark = pytest.mark.e2e
 

@@ -22,10 +22,8 @@ import pytest
 from services.disclosure.handlers import local_today
 from tests.factories import credit_code, decision_body
 from tests.infra import IN_CI
-from tests.integration.test_disclosure_credit_china import serve
-from tests.integration.test_disclosure_flow import revoke_through_cases_outbox
-from tests.integration.test_disclosure_public_api import issue, published
-from tests.stack import Stack, StackConfig, eventually
+from tests.stack import Stack, StackConfig, eventually, serve
+from tests.support.disclosure import issue, published, revoke_through_cases_outbox
 
 pytestmark = pytest.mark.e2e
 

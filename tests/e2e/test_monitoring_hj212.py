@@ -14,8 +14,8 @@ from sqlmodel import col, func, select
 
 from services.monitoring.domain import hj212
 from services.monitoring.tables import Reading
-from tests.integration.test_monitoring_api import client, create_station, monitoring_only
 from tests.stack import Stack
+from tests.support.monitoring import client, create_station, monitoring_only
 
 pytestmark = pytest.mark.e2e
 

@@ -29,8 +29,8 @@ from shared.messaging import UnitOfWork
 from shared.messaging.tables import InboxRecord, OutboxRecord
 from shared.settings import CommonSettings
 from tests.embedded import EmbeddedServer
-from tests.integration.test_referral_support import emit_in, request_payload
 from tests.stack import eventually
+from tests.support.referral import emit_in, request_payload
 
 pytestmark = pytest.mark.e2e
 

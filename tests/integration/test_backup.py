@@ -28,9 +28,9 @@ from services.ops.cli import app as cli
 from tests.embedded import embedded_server
 from tests.factories import decision_body
 from tests.infra import PostgresServer
-from tests.integration.test_cases_support import API, file_case, make_team, ok, settle
-from tests.integration.test_monitoring_api import create_station
 from tests.stack import Stack, StackConfig, eventually
+from tests.support.cases import API, file_case, make_team, ok, settle
+from tests.support.monitoring import create_station
 
 pytestmark = pytest.mark.integration
 

@@ -19,8 +19,8 @@ from shared.contracts.events import (
     ReferralReceivedV1,
 )
 from shared.messaging.tables import OutboxRecord
-from tests.integration.test_cases_support import API, decision_for, file_case, make_team, meeting_for, ok, step
 from tests.stack import Stack, eventually
+from tests.support.cases import API, decision_for, file_case, make_team, meeting_for, ok, step
 
 pytestmark = pytest.mark.integration
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from tests.factories import decision_body
-from tests.integration.test_cases_support import API, make_team, ok, party_body, settle
 from tests.stack import Stack, StackConfig
+from tests.support.cases import API, make_team, ok, party_body, settle
 
 pytestmark = pytest.mark.integration
 

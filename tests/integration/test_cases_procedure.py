@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from shared.auth import issue_token
-from tests.integration.test_cases_support import API, decision_for, file_case, make_team, ok, party_body, settle, step
 from tests.stack import Stack, StackConfig
+from tests.support.cases import API, decision_for, file_case, make_team, ok, party_body, settle, step
 
 pytestmark = pytest.mark.integration
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.test_cases_support import API, decision_for, file_case, make_team, meeting_for, ok, settle, step
 from tests.stack import Stack, StackConfig
+from tests.support.cases import API, decision_for, file_case, make_team, meeting_for, ok, settle, step
 
 pytestmark = pytest.mark.integration
 

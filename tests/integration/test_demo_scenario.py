@@ -6,6 +6,7 @@ The hourly air data is cut to a few days here (``air_days``); the full year is t
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,8 @@ from tests.stack import eventually, serve
 
 pytestmark = pytest.mark.integration
 
-AIR_DAYS = 2
+# Days of hourly air data; GREENLAW_DEMO_TEST_AIR_DAYS=365 runs the full year.
+AIR_DAYS = int(os.environ.get("GREENLAW_DEMO_TEST_AIR_DAYS", "2"))
 KINDS = {"penalty": 143, "seizure": 1, "yellow_card": 20, "order_to_correct": 151}
 
 

@@ -13,8 +13,8 @@ from fastapi import FastAPI, Request
 
 from services.disclosure.handlers import local_today
 from tests.factories import decision_body
-from tests.integration.test_disclosure_public_api import issue, published
 from tests.stack import Stack, StackConfig
+from tests.support.disclosure import issue, published
 
 pytestmark = pytest.mark.integration
 

@@ -4,52 +4,18 @@ delivered exactly once, in order per publication; a rejected record fails with i
 from __future__ import annotations
 
 import json
-from collections import Counter
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
 
 from services.disclosure.handlers import local_today
 from tests.factories import decision_body
-from tests.integration.test_disclosure_flow import revoke_through_cases_outbox
-from tests.integration.test_disclosure_public_api import issue, published
 from tests.stack import Stack, StackConfig, eventually, serve
+from tests.support.disclosure import FlakyReceiver, issue, published, revoke_through_cases_outbox
 
 pytestmark = pytest.mark.integration
-
-
-class FlakyReceiver:
-    """Every third request fails before doing anything (503); every fourth applies the record and then fails
-    (500), so the sender retries something the receiver already holds. Records are applied once per key."""
-
-    def __init__(self) -> None:
-        self.requests = 0
-        self.processed: Counter[str] = Counter()
-        self.applied: dict[str, dict[str, Any]] = {}
-        self.order: list[str] = []
-        self.rejected_names: set[str] = set()
-        self.app = FastAPI()
-        self.app.post("/records")(self.receive)
-
-    async def receive(self, request: Request) -> JSONResponse:
-        self.requests += 1
-        if self.requests % 3 == 0:
-            return JSONResponse({"error": "busy"}, status_code=503)
-        body = await request.json()
-        if body["fields"].get("party_name") in self.rejected_names:
-            return JSONResponse({"error": "当事人名称不合规"}, status_code=400)
-        key = request.headers["idempotency-key"]
-        self.processed[key] += 1
-        if key not in self.applied:
-            self.applied[key] = body
-            self.order.append(key)
-        if self.requests % 4 == 0:
-            return JSONResponse({"error": "answer lost"}, status_code=500)
-        return JSONResponse({"ok": True})
 
 
 @pytest.fixture

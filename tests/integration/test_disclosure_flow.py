@@ -9,16 +9,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import httpx
 import pytest
 from sqlmodel import select
 
 from services.disclosure.handlers import local_today
-from shared.contracts import CloudEvent
-from shared.contracts.events import DecisionRevokedV1
 from shared.messaging.tables import OutboxRecord
 from tests.factories import decision_body
 from tests.stack import Stack, eventually
+from tests.support.disclosure import publication_of, revoke_through_cases_outbox
 
 pytestmark = pytest.mark.integration
 
@@ -27,24 +25,6 @@ pytestmark = pytest.mark.integration
 def auto_penalties(monkeypatch: pytest.MonkeyPatch) -> None:
     """Penalties publish themselves; other kinds wait for an editor (the default)."""
     monkeypatch.setenv("GREENLAW_DISCLOSURE_PUBLISH_MODES", json.dumps({"penalty": "auto"}))
-
-
-async def publication_of(client: httpx.AsyncClient, decision_id: str) -> dict[str, Any] | None:
-    answer = await client.get("/api/v1/disclosure/publications", params={"decision_id": decision_id})
-    items = answer.json()["items"]
-    return items[0] if items else None
-
-
-async def revoke_through_cases_outbox(stack: Stack, decision: dict[str, Any], reason: str) -> None:
-    payload = DecisionRevokedV1(
-        decision_id=decision["id"],
-        document_number=decision["document_number"],
-        revoked_on=local_today("Asia/Shanghai"),
-        reason=reason,
-    )
-    async with stack.runtime("cases").uow() as uow:
-        uow.emit(CloudEvent.wrap(payload, subject=decision["id"], actor="head-1"))
-        await uow.commit()
 
 
 async def test_published_on_time_then_revoked_and_withdrawn(auto_penalties: None, stack: Stack) -> None:

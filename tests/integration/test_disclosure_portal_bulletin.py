@@ -11,8 +11,8 @@ import pytest
 from services.disclosure.handlers import local_today
 from services.monitoring.render import air_html
 from shared.contracts.events import BulletinPublishedV1
-from tests.integration.test_disclosure_public_api import emit_from_cases
 from tests.stack import Stack, eventually
+from tests.support.disclosure import emit_from_cases
 from tests.unit.test_monitoring_render import AIR, selectors
 
 pytestmark = pytest.mark.integration

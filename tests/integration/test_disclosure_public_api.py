@@ -18,11 +18,10 @@ from services.cases.domain.identifiers import id_number_check_char
 from services.disclosure.handlers import local_today
 from services.disclosure.tables import Publication
 from shared.audit import history
-from shared.contracts import CloudEvent
 from shared.contracts.events import BulletinPublishedV1, DecisionAmendedV1, DecisionIssuedV1
 from tests.factories import decision_body
-from tests.integration.test_disclosure_flow import publication_of
 from tests.stack import Stack, StackConfig, eventually
+from tests.support.disclosure import emit_from_cases, issue, publication_of, published, revoke_through_cases_outbox
 
 pytestmark = pytest.mark.integration
 
@@ -35,31 +34,6 @@ async def local(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterato
     monkeypatch.setenv("GREENLAW_DISCLOSURE_CORS_ORIGINS", json.dumps([ORIGIN]))
     async with Stack(StackConfig(database="sqlite", transport="inprocess", data_dir=tmp_path)) as running:
         yield running
-
-
-async def issue(stack: Stack, body: dict[str, Any]) -> dict[str, Any]:
-    async with stack.client("cases", "head") as cases:
-        answer = await cases.post("/api/v1/cases/decisions", json=body)
-    assert answer.status_code == 201, answer.text
-    decision: dict[str, Any] = answer.json()
-    return decision
-
-
-async def published(stack: Stack, decision_id: str) -> dict[str, Any]:
-    async with stack.client("disclosure", "disclosure_editor") as editor:
-
-        async def check() -> dict[str, Any] | None:
-            found = await publication_of(editor, decision_id)
-            return found if found and found["status"] == "published" else None
-
-        result: dict[str, Any] = await eventually(check)
-        return result
-
-
-async def emit_from_cases(stack: Stack, payload: Any, subject: str) -> None:
-    async with stack.runtime("cases").uow() as uow:
-        uow.emit(CloudEvent.wrap(payload, subject=subject, actor="head-1"))
-        await uow.commit()
 
 
 async def test_filters_cursor_pages_caching_cors_csv_and_atom(local: Stack) -> None:
@@ -253,8 +227,6 @@ async def test_staff_lists_need_a_staff_token(local: Stack) -> None:
 
 
 async def test_revoked_before_publication_leaves_no_public_trace(local: Stack) -> None:
-    from tests.integration.test_disclosure_flow import revoke_through_cases_outbox
-
     decision = await issue(local, decision_body(kind="order_to_correct"))  # waits for the editor
     await revoke_through_cases_outbox(local, decision, "决定书文号错误，重新作出")
     async with local.client("disclosure", "disclosure_editor") as editor, local.client("disclosure") as public:

@@ -15,8 +15,8 @@ from services.disclosure.public_cache import PublicChanges, page_cache
 from shared.db import create_engine, migrate
 from tests.factories import decision_body
 from tests.infra import PostgresServer
-from tests.integration.test_disclosure_public_api import issue, published
 from tests.stack import Stack
+from tests.support.disclosure import issue, published
 
 pytestmark = pytest.mark.integration
 

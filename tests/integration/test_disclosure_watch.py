@@ -16,9 +16,8 @@ from services.disclosure.settings import DisclosureSettings
 from shared.messaging.tables import OutboxRecord
 from shared.workdays import WorkCalendar
 from tests.factories import decision_body
-from tests.integration.test_disclosure_flow import publication_of
-from tests.integration.test_disclosure_public_api import issue
 from tests.stack import Stack, StackConfig, eventually
+from tests.support.disclosure import issue, publication_of
 
 pytestmark = pytest.mark.integration
 

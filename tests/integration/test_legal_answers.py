@@ -13,12 +13,11 @@ import httpx
 import pytest
 
 from services.monitoring.domain import hj212
-from tests.integration.test_cases_support import API as CASES
-from tests.integration.test_cases_support import decision_for, file_case, make_team, ok, settle, step
-from tests.integration.test_monitoring_api import client, create_station, hourly, monitoring_only
-from tests.integration.test_referral_staff_api import police_decides
-from tests.integration.test_referral_support import ensure_referral, now_iso, requested, staff_step, transfer
 from tests.stack import Stack, StackConfig
+from tests.support.cases import API as CASES
+from tests.support.cases import decision_for, file_case, make_team, ok, settle, step
+from tests.support.monitoring import client, create_station, hourly, monitoring_only
+from tests.support.referral import ensure_referral, now_iso, police_decides, requested, staff_step, transfer
 
 pytestmark = pytest.mark.integration
 

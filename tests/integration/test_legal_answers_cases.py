@@ -16,7 +16,8 @@ import pytest
 
 from services.cases.domain.identifiers import id_number_check_char
 from shared.http import etag_of
-from tests.integration.test_cases_support import (
+from tests.stack import Stack, StackConfig
+from tests.support.cases import (
     API,
     Team,
     decision_for,
@@ -28,7 +29,6 @@ from tests.integration.test_cases_support import (
     step,
     uid,
 )
-from tests.stack import Stack, StackConfig
 
 pytestmark = pytest.mark.integration
 

@@ -16,8 +16,8 @@ import pytest
 
 from services.demo.plan import id_number
 from tests.factories import decision_body
-from tests.integration.test_cases_support import API, file_case, make_team, ok, settle, step
 from tests.stack import Stack, StackConfig, eventually
+from tests.support.cases import API, file_case, make_team, ok, settle, step
 
 pytestmark = pytest.mark.integration
 

@@ -11,8 +11,8 @@ from sqlmodel import func, select
 
 from services.monitoring.tables import Reading
 from shared.http import encode_cursor
-from tests.integration.test_monitoring_api import client, create_station, monitoring_only
 from tests.stack import Stack
+from tests.support.monitoring import client, create_station, monitoring_only
 
 pytestmark = pytest.mark.integration
 

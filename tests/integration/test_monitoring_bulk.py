@@ -8,8 +8,9 @@ from typing import Any
 import httpx
 from sqlalchemy import text
 
-from tests.integration.test_monitoring_api import client, create_station, local  # noqa: F401 - fixture
+from tests.integration.test_monitoring_api import local  # noqa: F401 - fixture
 from tests.stack import Stack
+from tests.support.monitoring import client, create_station
 
 START = datetime(2021, 6, 1, tzinfo=UTC)  # 08:00 in Beijing
 PARAMETERS = ("so2", "no2", "co", "o3", "pm10", "pm25")

@@ -14,8 +14,8 @@ import pytest
 
 from shared.audit import history
 from tests.infra import PostgresServer
-from tests.integration.test_monitoring_api import client, create_station, hourly, monitoring_only, outbox
 from tests.stack import Stack
+from tests.support.monitoring import client, create_station, hourly, monitoring_only, outbox
 
 pytestmark = pytest.mark.integration
 

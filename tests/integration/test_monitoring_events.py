@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from tests.integration.test_monitoring_api import client, create_station, hourly, outbox
 from tests.stack import Stack, eventually
+from tests.support.monitoring import client, create_station, hourly, outbox
 
 pytestmark = pytest.mark.integration
 

@@ -18,6 +18,7 @@ import asyncio
 import csv
 import io
 import json
+import os
 import random
 import re
 import time
@@ -49,7 +50,8 @@ from tests.stack import Stack, eventually
 
 pytestmark = pytest.mark.integration
 
-CORPUS_SIZE = 5_000
+# Decisions generated; raise it locally (GREENLAW_REDACTION_CORPUS=50000) for a wider search.
+CORPUS_SIZE = int(os.environ.get("GREENLAW_REDACTION_CORPUS", "5000"))
 HTTP_SAMPLE = 150
 PLATFORM_ONLY = ("id_type", "id_number", "legal_representative_id_type", "legal_representative_id_number")
 

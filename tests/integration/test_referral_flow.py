@@ -13,7 +13,8 @@ from services.referral.tables import Referral
 from shared.audit import verify_chain
 from shared.contracts import CloudEvent
 from shared.messaging.tables import InboxRecord, OutboxRecord
-from tests.integration.test_referral_support import (
+from tests.stack import Stack, eventually
+from tests.support.referral import (
     emit_request,
     ensure_referral,
     now_iso,
@@ -21,7 +22,6 @@ from tests.integration.test_referral_support import (
     request_payload,
     transfer,
 )
-from tests.stack import Stack, eventually
 
 pytestmark = pytest.mark.integration
 

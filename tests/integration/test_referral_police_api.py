@@ -13,8 +13,8 @@ from sqlmodel import col, func, select
 
 from services.referral.tables import Referral
 from shared.messaging.tables import OutboxRecord
-from tests.integration.test_referral_support import ensure_referral, now_iso, officer_token, requested, transfer
 from tests.stack import Stack, StackConfig
+from tests.support.referral import ensure_referral, now_iso, officer_token, requested, transfer
 
 pytestmark = pytest.mark.integration
 

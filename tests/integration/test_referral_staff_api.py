@@ -20,15 +20,16 @@ from services.referral.tables import Referral
 from shared.audit import verify_chain
 from shared.contracts.events import EvidenceReference
 from tests.infra import free_port
-from tests.integration.test_referral_support import (
+from tests.stack import Stack, StackConfig, eventually
+from tests.support.referral import (
     ensure_referral,
     now_iso,
     officer_token,
+    police_decides,
     requested,
     staff_step,
     transfer,
 )
-from tests.stack import Stack, StackConfig, eventually
 
 pytestmark = pytest.mark.integration
 
@@ -168,17 +169,6 @@ async def test_documents_are_stored_by_sha256_and_served_to_the_police(local: St
     async with local.client("referral", token=local.police_token("北辰公安分局")) as other:
         doc_id = item["documents"][0]["id"]
         assert (await other.get(f"/police/v1/referrals/{referral.id}/documents/{doc_id}")).status_code == 404
-
-
-async def police_decides(stack: Stack, referral_id: str, body: dict) -> dict:
-    async with stack.client("referral", token=stack.police_token()) as police:
-        path = f"/police/v1/referrals/{referral_id}"
-        if body.pop("receipt", True):
-            receipt = {"received_at": now_iso(), "receiver": "赵警官"}
-            assert (await police.post(f"{path}/receipt", json=receipt)).status_code == 200
-        answer = await police.post(f"{path}/decision", json={**body, "decided_at": now_iso()})
-        assert answer.status_code == 200, answer.text
-        return dict(answer.json())
 
 
 async def test_refusal_reconsideration_supervision_and_the_acceptance_path(local: Stack, receiver) -> None:

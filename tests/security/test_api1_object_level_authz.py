@@ -29,10 +29,10 @@ from typing import Any, Literal
 import httpx
 import pytest
 
-from tests.integration.test_cases_support import decision_for, file_case, make_team, ok, step
-from tests.integration.test_referral_support import now_iso, requested, transfer
-from tests.security.conftest import System, assert_problem
 from tests.stack import eventually
+from tests.support.cases import decision_for, file_case, make_team, ok, step
+from tests.support.referral import now_iso, requested, transfer
+from tests.support.system import System, assert_problem
 
 pytestmark = pytest.mark.integration
 

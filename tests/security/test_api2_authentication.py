@@ -38,8 +38,8 @@ from shared.db import create_engine, migrate, session_factory
 from shared.guessing import Barrier, GuessPolicy, address_key
 from shared.settings import CommonSettings
 from tests.infra import PostgresServer
-from tests.security.conftest import System, assert_problem
 from tests.stack import eventually
+from tests.support.system import System, assert_problem
 
 pytestmark = pytest.mark.integration
 

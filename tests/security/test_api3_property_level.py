@@ -16,9 +16,9 @@ import pytest
 
 from tests.factories import decision_body
 from tests.integration.test_referral_police_api import ITEM_FIELDS as POLICE_REFERRAL_FIELDS
-from tests.integration.test_referral_support import TEAM, now_iso, requested, transfer
-from tests.security.conftest import System, assert_problem
 from tests.stack import eventually
+from tests.support.referral import TEAM, now_iso, requested, transfer
+from tests.support.system import System, assert_problem
 
 pytestmark = pytest.mark.integration
 

@@ -24,8 +24,8 @@ from services.gateway.settings import GatewaySettings
 from services.monitoring.domain import hj212
 from shared.auth import issue_token
 from shared.settings import CommonSettings
-from tests.security.conftest import System, assert_problem
 from tests.stack import Stack, StackConfig
+from tests.support.system import System, assert_problem
 
 pytestmark = pytest.mark.integration
 

@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.security.conftest import System
+from tests.support.system import System
 
 pytestmark = pytest.mark.integration
 

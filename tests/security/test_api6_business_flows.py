@@ -17,8 +17,8 @@ import uuid
 import pytest
 
 from tests.factories import decision_body
-from tests.integration.test_cases_support import file_case, make_team, party_body, step
-from tests.security.conftest import System, assert_problem
+from tests.support.cases import file_case, make_team, party_body, step
+from tests.support.system import System, assert_problem
 
 pytestmark = pytest.mark.integration
 

@@ -25,7 +25,7 @@ from services.disclosure.tables import CreditRecord
 from services.referral import procuratorate
 from services.referral.settings import ReferralSettings
 from shared.settings import CommonSettings
-from tests.security.conftest import System
+from tests.support.system import System
 
 pytestmark = pytest.mark.integration
 

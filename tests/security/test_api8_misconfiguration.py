@@ -30,8 +30,8 @@ from shared.settings import DEV_SECRET, CommonSettings
 from shared.web import create_http_app
 from tests.embedded import EmbeddedServer, embedded_server
 from tests.factories import decision_body
-from tests.security.conftest import System, assert_problem
 from tests.stack import eventually
+from tests.support.system import System, assert_problem
 
 pytestmark = pytest.mark.integration
 

@@ -17,7 +17,7 @@ import pytest
 from fastapi import routing
 from starlette.routing import Route
 
-from tests.security.conftest import System, assert_problem
+from tests.support.system import System, assert_problem
 
 pytestmark = pytest.mark.integration
 

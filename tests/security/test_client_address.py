@@ -24,8 +24,8 @@ from services.gateway.app import create_gateway_app
 from services.gateway.settings import GatewaySettings
 from services.ops import cli
 from shared.settings import CommonSettings
-from tests.security.conftest import assert_problem
 from tests.stack import serve
+from tests.support.system import assert_problem
 
 pytestmark = pytest.mark.integration
 

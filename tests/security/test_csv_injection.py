@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 
 from shared.csv_export import csv_text, is_dangerous
 from tests.factories import decision_body
-from tests.security.conftest import System
 from tests.stack import eventually
+from tests.support.system import System
 
 pytestmark = pytest.mark.integration
 

@@ -21,8 +21,8 @@ from shared.bounds import INT64_MAX
 from shared.fields import MAX_FEN
 from shared.http import encode_cursor
 from tests.infra import PostgresServer
-from tests.security.conftest import System, assert_problem
 from tests.stack import Stack, StackConfig
+from tests.support.system import System, assert_problem
 
 pytestmark = pytest.mark.integration
 

@@ -29,8 +29,8 @@ from shared.http import encode_cursor
 from shared.settings import CommonSettings
 from tests.factories import credit_code, decision_body
 from tests.infra import PostgresServer
-from tests.security.conftest import System, assert_problem
 from tests.stack import Stack
+from tests.support.system import System, assert_problem
 
 pytestmark = pytest.mark.integration
 

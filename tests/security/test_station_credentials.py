@@ -30,8 +30,8 @@ from services.monitoring.app import create_app as create_monitoring
 from services.monitoring.domain import hj212
 from services.ops.cli import app as cli
 from tests.infra import PostgresServer
-from tests.security.conftest import assert_problem
 from tests.stack import Stack, StackConfig
+from tests.support.system import assert_problem
 
 PASSWORD = "station-pw-1"
 BATCH = "/api/v1/monitoring/readings:batch"

@@ -120,3 +120,14 @@ def officer_token(stack: Stack, team: str = TEAM, subject: str = "officer-tester
 
 def now_iso() -> str:
     return datetime.now(UTC).isoformat()
+
+
+async def police_decides(stack: Stack, referral_id: str, body: dict) -> dict:
+    async with stack.client("referral", token=stack.police_token()) as police:
+        path = f"/police/v1/referrals/{referral_id}"
+        if body.pop("receipt", True):
+            receipt = {"received_at": now_iso(), "receiver": "赵警官"}
+            assert (await police.post(f"{path}/receipt", json=receipt)).status_code == 200
+        answer = await police.post(f"{path}/decision", json={**body, "decided_at": now_iso()})
+        assert answer.status_code == 200, answer.text
+        return dict(answer.json())
