@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import chinese_calendar
 import yaml
@@ -38,6 +38,26 @@ class Deadline:
 
     due_on: date
     provisional: bool
+
+
+class DueDate(Protocol):
+    """What a deadline computation answers (``Deadline`` is one)."""
+
+    @property
+    def due_on(self) -> date: ...
+
+    @property
+    def provisional(self) -> bool: ...
+
+
+class Calendar(Protocol):
+    """The working-day arithmetic the domain rules need (``WorkCalendar`` is one; tests may pass a fake)."""
+
+    def add_working_days(self, start: date, days: int) -> DueDate: ...
+
+    def add_calendar_days(self, start: date, days: int) -> DueDate: ...
+
+    def working_days_between(self, start: date, end: date) -> int: ...
 
 
 @dataclass(frozen=True)

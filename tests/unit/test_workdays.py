@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shared.workdays import CalendarOverflow, Deadline, WorkCalendar, YearOverride, statutory_holidays
+from shared.workdays import Calendar, CalendarOverflow, Deadline, WorkCalendar, YearOverride, statutory_holidays
 
 pytestmark = pytest.mark.unit
 
@@ -188,3 +188,8 @@ def test_a_deadline_past_9999_12_31_is_a_calendar_overflow_not_an_overflow_error
     with pytest.raises(CalendarOverflow):
         CAL.add_calendar_days(date(2021, 1, 1), 10**9)
     assert CAL.add_calendar_days(date(9999, 12, 1), 20).due_on <= date.max
+
+
+def test_the_work_calendar_is_the_calendar_the_domain_rules_ask_for() -> None:
+    calendar: Calendar = WorkCalendar()
+    assert calendar.add_working_days(date(2024, 9, 30), 1).due_on == date(2024, 10, 8)
