@@ -3,12 +3,18 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+# Running needs the project and its dependencies only; the tests and the lint add the dev extras.
+RUNTIME := $(VENV)/.installed-runtime
 
 .PHONY: install run test test-fast browser lint format migrate up bench asyncapi openapi clean
 
-$(INSTALLED): pyproject.toml
+$(RUNTIME): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(INSTALLED): $(RUNTIME)
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
@@ -16,7 +22,7 @@ install: $(INSTALLED)
 
 ## Embedded mode: gateway + four services in one process on 127.0.0.1:$${PORT:-8000}, SQLite under ./var.
 ## On the first start of an empty data directory the demo scenario loads in the background (GREENLAW_DEMO=0: skip).
-run: $(INSTALLED)
+run: $(RUNTIME)
 	$(BIN)/greenlaw run
 
 ## The whole suite: unit (first), integration (PostgreSQL, Kafka-protocol broker) and end-to-end, on

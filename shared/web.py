@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from shared.api_docs import docs_router
 from shared.logging import bind_request, unbind_request
 from shared.problem_docs import document_problems
 from shared.problems import install_problem_handlers, problem_response
@@ -132,13 +133,16 @@ def create_http_app(
         # Starlette's redirect of /x/ to /x is absolute, built from the Host header: behind the gateway that is the
         # service's internal address, and a caller's own Host otherwise. A path with a stray slash is a 404.
         redirect_slashes=False,
-        **fastapi_kwargs,
+        # The docs pages below serve their assets themselves: FastAPI's defaults load them from a CDN.
+        **{"docs_url": None, "redoc_url": None, **fastapi_kwargs},
     )
     app.state.metrics_registry = registry
     install_problem_handlers(app)
     document_problems(app)
     for router in routers:
         app.include_router(router)
+    if app.openapi_url:
+        app.include_router(docs_router(openapi_url=app.openapi_url, title=title))
 
     @app.get("/healthz", tags=["ops"], operation_id=f"{service}_healthz", summary="Alive")
     async def healthz() -> dict[str, str]:

@@ -16,10 +16,10 @@ from typing import Any
 import httpx
 import structlog
 from fastapi import APIRouter, FastAPI
-from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import JSONResponse
 
 from services.gateway.routing import match_route
+from shared.api_docs import docs_router as docs_pages
 
 Document = dict[str, Any]
 SCHEMA_REF = "#/components/schemas/"
@@ -109,8 +109,5 @@ def docs_router(aggregator: OpenAPIAggregator, *, title: str) -> APIRouter:
     async def openapi_document() -> JSONResponse:
         return JSONResponse(await aggregator.document())
 
-    @router.get("/docs")
-    async def swagger_ui() -> HTMLResponse:
-        return get_swagger_ui_html(openapi_url="/openapi.json", title=f"{title} – API", oauth2_redirect_url=None)
-
+    router.include_router(docs_pages(openapi_url="/openapi.json", title=title))
     return router

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -332,6 +333,27 @@ async def test_openapi_merges_the_services(gateway: httpx.AsyncClient) -> None:
     assert "/readyz" in document["paths"]  # the gateway's own, not the echo service's
     assert "gateway_oauth2" in document["components"]["securitySchemes"]
     assert "swagger" in (await gateway.get("/docs")).text.lower()
+
+
+async def test_docs_pages_work_without_the_internet(gateway: httpx.AsyncClient) -> None:
+    """A bureau intranet has no CDN: every script, style and icon the pages load comes from the gateway itself."""
+    for page, marker in (("/docs", "SwaggerUIBundle"), ("/redoc", "<redoc")):
+        answer = await gateway.get(page)
+        assert answer.status_code == 200, page
+        assert marker in answer.text
+        assert "<title>greenlaw 生态环境局执法平台 API</title>" in answer.text
+        assert "script-src 'self' 'unsafe-inline'" in answer.headers["content-security-policy"]
+        loaded = re.findall(r"""(?:src|href)=["']([^"']+)["']""", answer.text)
+        assert loaded, page
+        assert all(url.startswith("/docs/assets/") for url in loaded), loaded
+        for url in loaded:
+            asset = await gateway.get(url)
+            assert asset.status_code == 200, url
+            assert len(asset.content) > 1000, url
+            assert asset.headers["x-content-type-options"] == "nosniff"
+    assert (await gateway.get("/docs/assets/swagger-ui.css")).headers["content-type"].startswith("text/css")
+    assert_problem(await gateway.get("/docs/assets/index.html"), 404)
+    assert_problem(await gateway.get("/docs/assets/..%2Fpyproject.toml"), 404)
 
 
 async def test_embedded_services_are_called_in_process(stack: tuple[str, GatewayFactory]) -> None:

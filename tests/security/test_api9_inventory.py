@@ -33,6 +33,9 @@ GATEWAY_OWN = {
     ("GET", "/metrics"),
     ("GET", "/openapi.json"),
     ("GET", "/docs"),
+    # The documentation pages' own scripts and styles (a fixed list of file names; no path).
+    ("GET", "/redoc"),
+    ("GET", "/docs/assets/{name}"),
     # The admin API of the token issuer's accounts: lists without hashes or secrets, lifecycle changes (admin only).
     ("GET", "/api/v1/admin/users"),
     ("POST", "/api/v1/admin/users/{username}/deactivation"),
@@ -103,8 +106,9 @@ def test_the_gateway_serves_only_its_listed_routes(system: System) -> None:
         "/api/v0/cases",
         "/api/cases",
         "/v1/cases",
-        "/redoc",
         "/docs/oauth2-redirect",
+        "/docs/assets/../../etc/passwd",
+        "/docs/assets/index.html",
         "/swagger.json",
         "/debug",
         "/admin",
