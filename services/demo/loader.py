@@ -58,6 +58,10 @@ class LoadReport:
     calls: int = 0
     created: dict[str, int] = field(default_factory=dict)
     phases: dict[str, float] = field(default_factory=dict)
+    # Where the casework stands, for the progress lines: the phase, and steps of the year done out of all.
+    phase: str = "starting"
+    steps: int = 0
+    steps_total: int = 0
 
     def add(self, name: str, n: int = 1) -> None:
         self.created[name] = self.created.get(name, 0) + n
@@ -240,6 +244,7 @@ class Loader:
         turns in date order, so case and document numbers follow the dates and the seed. A review meeting is
         recorded once its cases are filed, and its cases' next step waits for it."""
         steps = self.timeline()
+        self.report.steps_total = len(steps)
         numbered = [s for s in steps if s.numbered]
         turns = {id(s): i for i, s in enumerate(numbered)}
         done = [asyncio.Event() for _ in numbered]
@@ -255,6 +260,7 @@ class Loader:
                 if turn:
                     await done[turn - 1].wait()
                 await step.work()
+                self.report.steps += 1
                 if turn is not None:
                     done[turn].set()
                 if step.position == 0 and step.order < len(keys):
@@ -620,44 +626,83 @@ def _days_in_month(month: date) -> int:
     return (following - month).days
 
 
-async def _is_empty(api: Api) -> bool:
+ALREADY_LOADED = (
+    "系统中已有{what}，演示数据只加载到空系统 The system already holds {english}: the demo loads only into an empty "
+    "system. To load it again, stop the server, delete the data directory (GREENLAW_DATA_DIR, default ./var) and "
+    "start `make run` again."
+)
+
+
+async def _refuse_unless_empty(api: Api) -> None:
     parties = await api.call("head", "GET", "/api/v1/cases/parties", params={"limit": 1})
     stations = await api.call("monitor", "GET", "/api/v1/monitoring/stations", params={"limit": 1})
-    return not parties.json()["items"] and not stations.json()["items"]
+    held = [
+        (chinese, english)
+        for (chinese, english), answer in ((("当事人", "parties"), parties), (("监测站点", "stations"), stations))
+        if answer.json()["items"]
+    ]
+    if held:
+        what = "和".join(chinese for chinese, _ in held)
+        english = " and ".join(english for _, english in held)
+        raise DemoAlreadyLoaded(ALREADY_LOADED.format(what=what, english=english))
 
 
-async def load(client: httpx.AsyncClient, plan: DemoPlan) -> LoadReport:
-    """Load ``plan`` through the gateway ``client`` talks to; refuses (DemoAlreadyLoaded) unless it is empty."""
+async def report_progress(report: LoadReport, every: float) -> None:
+    """A line every ``every`` seconds while the load runs: the phase, the year's steps done, readings stored."""
+    started = time.monotonic()
+    while True:
+        await asyncio.sleep(every)
+        log.info(
+            "demo_load_progress",
+            phase=report.phase,
+            steps=f"{report.steps}/{report.steps_total}",
+            readings=report.created.get("readings", 0),
+            bulletins=report.created.get("bulletins", 0),
+            calls=report.calls,
+            seconds=round(time.monotonic() - started),
+        )
+
+
+async def load(client: httpx.AsyncClient, plan: DemoPlan, *, progress_every: float = 10.0) -> LoadReport:
+    """Load ``plan`` through the gateway ``client`` talks to; refuses (DemoAlreadyLoaded) unless it is empty.
+    Logs its progress every ``progress_every`` seconds."""
     report = LoadReport(seed=plan.seed)
     started = time.monotonic()
     api = Api(client, report)
     for username in ("head", "officer1", "officer2", "legal", "editor", "monitor"):
         await api.login(username)
     await api.login("xiqing-police", police=True)
-    if not await _is_empty(api):
-        raise DemoAlreadyLoaded("数据已存在，不再加载演示数据 The system already holds data; the demo is not loaded")
+    await _refuse_unless_empty(api)
     loader = Loader(api, plan)
     log.info("demo_load_started", seed=plan.seed, air_days=plan.air_days)
 
     async def casework() -> None:
         phase = time.monotonic()
+        report.phase = "registers"
         await loader.registers()
         report.phases["registers"] = round(time.monotonic() - phase, 1)
         log.info("demo_registers_loaded", seconds=report.phases["registers"])
+        report.phase = "casework"
         await loader.run_timeline()
         report.phases["casework"] = round(time.monotonic() - phase, 1)
         phase = time.monotonic()
+        report.phase = "publication"
         await loader.publish_all()
         await loader.annual_report()
         report.phases["publication"] = round(time.monotonic() - phase, 1)
+        report.phase = "monitoring"
 
     monitoring = asyncio.create_task(loader.monitoring(), name="demo:monitoring")
+    progress = asyncio.create_task(report_progress(report, progress_every), name="demo:progress")
     try:
         await casework()
+        await monitoring
     except BaseException:
         monitoring.cancel()
         raise
-    await monitoring
+    finally:
+        progress.cancel()
+    report.phase = "finished"
     report.seconds = round(time.monotonic() - started, 1)
     log.info("demo_load_finished", seconds=report.seconds, calls=report.calls, created=report.created)
     return report

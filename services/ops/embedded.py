@@ -11,7 +11,7 @@ from fastapi import FastAPI
 
 from services.catalogue import Service, upstream_services
 from services.demo.accounts import ensure_demo_accounts
-from services.demo.startup import demo_enabled, demo_loading
+from services.demo.startup import LoadMarker, demo_enabled, demo_loading
 from services.gateway.app import create_gateway_app
 from services.gateway.settings import GatewaySettings
 from shared.logging import configure_logging
@@ -43,8 +43,11 @@ def create_embedded_app(common: CommonSettings | None = None, *, demo: bool | No
             await stack.enter_async_context(gateway_lifespan(app))
             if common.environment == "development":
                 first_start = await ensure_demo_accounts(gateway_settings)
-                if first_start and (demo_enabled() if demo is None else demo):
-                    await stack.enter_async_context(demo_loading(app))
+                if demo_enabled() if demo is None else demo:
+                    if first_start:
+                        await stack.enter_async_context(demo_loading(app, common.data_dir))
+                    else:
+                        LoadMarker(common.data_dir).warn_if_interrupted()
             yield
 
     gateway.router.lifespan_context = lifespan
