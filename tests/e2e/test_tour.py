@@ -10,23 +10,31 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 
+from shared.workdays import WorkCalendar
 from tests.infra import free_port
 
 pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
 TOUR = ROOT / "docs" / "tour.md"
-# What the tour's answers show, in the order the commands print them (IDs, ETags and dates left out).
+# The tour's decision is dated the day it runs, and published that day.
+TODAY = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+DUE = WorkCalendar().add_working_days(TODAY, 7).due_on.isoformat()
+# What the tour's answers show, in the order the commands print them (IDs and ETags left out).
 EXPECTED = [
-    '"document_number": "津西青环罚〔2026〕1号"',
-    '"due_on": "2026-12-01"',
-    '{"due_on":"2026-12-01","working_days":7,"provisional":false}',
-    '"status": "published"',
+    f'"document_number": "津西青环罚〔{TODAY.year}〕1号"',
+    f'"decided_on": "{TODAY.isoformat()}"',
+    f'"due_on": "{DUE}"',
+    f'{{"due_on":"{DUE}","working_days":7,"provisional":false}}',
+    f'"published_on": "{TODAY.isoformat()}"',
+    '"on_time": true',
     '"type": "urn:greenlaw:problem:precondition-required"',
     '"type": "urn:greenlaw:problem:validation"',
     '"party_name": "天津某化工有限公司"',
