@@ -41,7 +41,7 @@ EXPECTED = [
     "\n304\n",
     "91120111MA05K3L7X1",
     "<title>执法决定公示 - 天津市西青区生态环境局</title>",
-    "共显示 1 条",
+    "共 1 条",
     '"type": "urn:greenlaw:problem:unauthorized"',
     '"status": "requested"',
     '"status": "transferred"',

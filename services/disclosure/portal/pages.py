@@ -115,6 +115,7 @@ async def decisions(
         filters=filters,
         kinds=list(KIND_LABELS.items()),
         next_url=_next_url(filters, next_cursor),
+        first_page=cursor is None,
     )
 
 
