@@ -6,7 +6,7 @@ import base64
 import binascii
 import ipaddress
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
@@ -23,6 +23,19 @@ READERS = (Role.MONITORING_REVIEWER, Role.HEAD, Role.OFFICER, Role.AUDITOR, Role
 Reader = Annotated[Principal, Depends(requires(*READERS))]
 Reviewer = Annotated[Principal, Depends(requires(Role.MONITORING_REVIEWER))]
 Manager = Annotated[Principal, Depends(requires(Role.MONITORING_REVIEWER, Role.HEAD))]
+
+
+_HEADER_DOCS = {
+    "ETag": "the version to send back in If-Match",
+    "Location": "the created resource (a GET route)",
+}
+
+
+def answer_headers(status: int, *names: str) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` naming the headers an answer carries (ETag of a versioned resource, Location of a new
+    one)."""
+    headers = {name: {"description": _HEADER_DOCS[name], "schema": {"type": "string"}} for name in names}
+    return {status: {"headers": headers}}
 
 
 def standards_of(request: Request) -> Standards:
