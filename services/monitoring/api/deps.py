@@ -100,11 +100,12 @@ async def sender(request: Request) -> Sender:
     code, password = credentials
     guard: StationCredentials = request.app.state.station_credentials
     try:
-        station = await guard.authenticate(
+        signed_in = await guard.authenticate(
             runtime_of(request).sessions, code, password, address=client_address(request)
         )
     except StationThrottled as exc:
         raise station_refused(exc.barrier) from exc
+    station = signed_in.station  # an unknown MN and a wrong password are not told apart here
     if station is None:
         raise Problem(
             401, "站点凭据无效 Invalid station credentials", headers={"WWW-Authenticate": 'Basic realm="hj212"'}
