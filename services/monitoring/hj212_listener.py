@@ -30,13 +30,14 @@ import structlog
 from fastapi import FastAPI
 from prometheus_client import CollectorRegistry, Counter, Gauge
 
+from services.monitoring.data.loader import Hj212Code
 from services.monitoring.domain import hj212
 from services.monitoring.domain.readings import LOCAL, ReadingIn
+from services.monitoring.domain.standards import Standards
 from services.monitoring.handlers.credentials import SignIn, StationCredentials, StationThrottled
 from services.monitoring.handlers.exceedances import detect_source_exceedances
 from services.monitoring.handlers.ingest import store_readings
 from services.monitoring.settings import MonitoringSettings
-from services.monitoring.standards import Hj212Code, Standards
 from services.monitoring.tables import Station
 from shared.service import ServiceRuntime
 

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from services.disclosure.handlers import local_today
-from services.monitoring.render import air_html
+from services.monitoring.handlers.bulletin_html import air_html
 from shared.contracts.events import BulletinPublishedV1
 from tests.stack import Stack, eventually
 from tests.support.disclosure import emit_from_cases

@@ -271,7 +271,7 @@ async def test_range_and_aggregation_queries_use_an_index_led_by_the_station(pg_
 
     from sqlalchemy import text
 
-    from services.monitoring.bulk import upsert
+    from services.monitoring.handlers.bulk import upsert
     from services.monitoring.handlers.ingest import READING, READING_KEY, READING_VALUES
     from services.monitoring.handlers.queries import aggregation_query
     from services.monitoring.handlers.statistics import valid_series_query

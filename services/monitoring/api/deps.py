@@ -10,9 +10,9 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
+from services.monitoring.domain.standards import Standards
 from services.monitoring.handlers.credentials import StationCredentials, StationThrottled
 from services.monitoring.settings import MonitoringSettings
-from services.monitoring.standards import Standards
 from services.monitoring.tables import Station
 from shared.auth import Principal, Role
 from shared.guessing import Barrier

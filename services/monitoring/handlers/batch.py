@@ -7,11 +7,11 @@ from datetime import date, datetime
 
 from services.monitoring.access import READINGS_PUSH
 from services.monitoring.domain.readings import ReadingIn, local_day, parse_rows
+from services.monitoring.domain.standards import Standards
 from services.monitoring.handlers.exceedances import detect_source_exceedances
 from services.monitoring.handlers.ingest import store_readings
 from services.monitoring.handlers.stations import stations_by_code
 from services.monitoring.schemas import ReadingBatchPublic, RejectedReadingPublic
-from services.monitoring.standards import Standards
 from services.monitoring.tables import Station
 from shared.errors import Invalid
 from shared.messaging import UnitOfWork

@@ -16,9 +16,9 @@ from services.monitoring.domain.bulletins import (
     previous_month,
     water_by_town,
 )
+from services.monitoring.domain.standards import Standards
+from services.monitoring.handlers.bulletin_html import air_html, water_html
 from services.monitoring.handlers.statistics import air_series, monthly_water_many, town_daily_air
-from services.monitoring.render import air_html, water_html
-from services.monitoring.standards import Standards
 from services.monitoring.tables import Bulletin, Station
 from shared.audit import append_audit
 from shared.auth import Principal

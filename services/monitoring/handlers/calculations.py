@@ -7,9 +7,8 @@ from datetime import date, datetime
 from services.monitoring.domain.aqi import AqiInputError, AqiResult, Averaging, compute_aqi
 from services.monitoring.domain.noise import NoiseKind, noise_grade
 from services.monitoring.domain.readings import LOCAL
-from services.monitoring.domain.standards import NoStandardInForce
+from services.monitoring.domain.standards import NoStandardInForce, Standards
 from services.monitoring.domain.water import WaterBody, WaterInputError, WaterResult, classify
-from services.monitoring.standards import Standards
 from shared.errors import Invalid
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from services.monitoring.passwords import PasswordCache
+from services.monitoring.handlers.passwords import PasswordCache
 from services.monitoring.settings import MonitoringSettings
 from services.monitoring.tables import Station, StationAuthFailure
 from shared.guessing import Barrier, GuessGuard, GuessPolicy, address_key, clear_counts, name_key

@@ -9,15 +9,15 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import Table
 from sqlmodel import select
 
-from services.monitoring.bulk import dialect_insert
 from services.monitoring.domain.aqi import ROWS
 from services.monitoring.domain.readings import day_bounds
+from services.monitoring.domain.standards import Standards
 from services.monitoring.domain.validity import counts_as_valid
 from services.monitoring.domain.water import WaterTable, worse_than_target
+from services.monitoring.handlers.bulk import dialect_insert
 from services.monitoring.handlers.checks import Checked
 from services.monitoring.handlers.queries import day_statuses
 from services.monitoring.handlers.statistics import daily_air, month_bounds, monthly_water
-from services.monitoring.standards import Standards
 from services.monitoring.tables import Exceedance, Station
 from shared.contracts import CloudEvent
 from shared.contracts.events import ExceedanceDetectedV1

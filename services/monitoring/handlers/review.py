@@ -10,11 +10,11 @@ from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
 from services.monitoring.domain.readings import day_bounds
+from services.monitoring.domain.standards import Standards
 from services.monitoring.handlers.exceedances import detect_air_day
 from services.monitoring.handlers.queries import dialect_of, local_period, value_is_clean
 from services.monitoring.handlers.stations import get_station
 from services.monitoring.schemas import ReviewItemPublic
-from services.monitoring.standards import Standards
 from services.monitoring.tables import DayReview, Reading
 from shared.audit import append_audit
 from shared.auth import Principal

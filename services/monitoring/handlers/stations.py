@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
-from services.monitoring.passwords import hash_password
+from services.monitoring.handlers.passwords import hash_password
 from services.monitoring.schemas import StationCreate, StationUpdate
 from services.monitoring.tables import Station
 from shared.audit import append_audit

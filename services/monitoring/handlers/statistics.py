@@ -15,6 +15,7 @@ from sqlmodel import col, select
 from services.monitoring.domain.aqi import AqiResult, AqiTable, compute_aqi
 from services.monitoring.domain.noise import NoiseKind, noise_grade
 from services.monitoring.domain.readings import LOCAL, day_bounds
+from services.monitoring.domain.standards import Standards
 from services.monitoring.domain.statistics import (
     AIR_PARAMETERS,
     daily_air_concentrations,
@@ -25,7 +26,6 @@ from services.monitoring.domain.statistics import (
 from services.monitoring.domain.validity import month_is_valid
 from services.monitoring.domain.water import WaterBody, WaterResult, classify
 from services.monitoring.handlers.queries import dialect_of, valid_reading
-from services.monitoring.standards import Standards
 from services.monitoring.tables import Reading, Station
 from shared.messaging import UnitOfWork
 
