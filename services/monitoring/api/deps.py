@@ -15,6 +15,7 @@ from services.monitoring.handlers.credentials import StationCredentials, Station
 from services.monitoring.settings import MonitoringSettings
 from services.monitoring.tables import Station
 from shared.auth import Principal, Role
+from shared.errors import TooMany
 from shared.guessing import Barrier
 from shared.problems import Problem
 from shared.service import current_principal, requires, runtime_of
@@ -81,15 +82,15 @@ def client_address(request: Request) -> str:
         return peer
 
 
-def station_refused(barrier: Barrier) -> Problem:
+def station_refused(barrier: Barrier) -> TooMany:
     """A 429 like the gateway's sign-in refusal; the same for an MN that exists and one that does not."""
     wait = barrier.retry_after
     headers = {"Retry-After": str(wait)}
     if barrier.locked:
         detail = f"站点凭据错误次数过多，已临时锁定 Too many failed station sign-ins: locked for {wait} s"
-        return Problem(429, detail, slug="login-locked", headers=headers, retry_after=wait)
+        return TooMany(detail, slug="login-locked", headers=headers, retry_after=wait)
     detail = f"站点凭据错误次数过多，请稍后再试 Too many failed station sign-ins: retry after {wait} s"
-    return Problem(429, detail, slug="login-throttled", headers=headers, retry_after=wait)
+    return TooMany(detail, slug="login-throttled", headers=headers, retry_after=wait)
 
 
 async def sender(request: Request) -> Sender:
