@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
-from services.monitoring.api.deps import Manager, Reader, answer_headers, standards_of
+from services.monitoring.api.deps import Manager, Reader, answer_headers, change_with_if_match, standards_of
 from services.monitoring.handlers import bulletins as handlers
 from services.monitoring.handlers.statistics import town_air_of
 from services.monitoring.schemas import (
@@ -20,7 +20,7 @@ from services.monitoring.schemas import (
 )
 from services.monitoring.tables import Bulletin
 from shared.bounds import LegalDate
-from shared.http import decode_position, encode_cursor, etag_of, require_if_match
+from shared.http import decode_position, encode_cursor, etag_of
 from shared.keyset import split
 from shared.service import runtime_of
 from shared.web import correlation_id
@@ -100,12 +100,13 @@ async def get_html(bulletin_id: str, request: Request, _caller: Reader) -> HTMLR
 )
 async def publish(bulletin_id: str, request: Request, response: Response, caller: Manager) -> BulletinPublic:
     """发布: disclosure receives the bulletin (monitoring.bulletin.published.v1). Needs If-Match."""
-    async with runtime_of(request).uow() as uow:
-        bulletin = await handlers.get_bulletin(uow, bulletin_id)
-        require_if_match(request, etag_of(bulletin.id, bulletin.version))
-        bulletin = await handlers.publish_bulletin(uow, bulletin, actor=caller, correlation_id=correlation_id(request))
-        await uow.commit()
-    return _out(bulletin, response)
+    bulletin = await change_with_if_match(
+        request,
+        response,
+        lambda uow: handlers.get_bulletin(uow, bulletin_id),
+        lambda uow, found: handlers.publish_bulletin(uow, found, actor=caller, correlation_id=correlation_id(request)),
+    )
+    return _public(bulletin)
 
 
 @router.get("/towns/{town}/aqi", operation_id="town_daily_aqi", response_model=TownAqiPublic)

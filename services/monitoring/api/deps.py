@@ -1,14 +1,16 @@
-"""What the monitoring entry points share: role sets, the standards, the station (HTTP Basic) caller."""
+"""What the monitoring entry points share: role sets, the standards, the station (HTTP Basic) caller, and the one
+helper for a change under If-Match."""
 
 from __future__ import annotations
 
 import base64
 import binascii
 import ipaddress
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol, TypeVar
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Response
 
 from services.monitoring.domain.standards import Standards
 from services.monitoring.handlers.credentials import StationCredentials, StationThrottled
@@ -17,6 +19,8 @@ from services.monitoring.tables import Station
 from shared.auth import Principal, Role
 from shared.errors import TooMany
 from shared.guessing import Barrier
+from shared.http import etag_of, require_if_match
+from shared.messaging import UnitOfWork
 from shared.problems import Problem
 from shared.service import current_principal, requires, runtime_of
 
@@ -37,6 +41,32 @@ def answer_headers(status: int, *names: str) -> dict[int | str, dict[str, Any]]:
     one)."""
     headers = {name: {"description": _HEADER_DOCS[name], "schema": {"type": "string"}} for name in names}
     return {status: {"headers": headers}}
+
+
+class Versioned(Protocol):
+    id: str
+    version: int
+
+
+V = TypeVar("V", bound=Versioned)
+
+
+async def change_with_if_match(
+    request: Request,
+    response: Response | None,
+    load: Callable[[UnitOfWork], Awaitable[V]],
+    act: Callable[[UnitOfWork, V], Awaitable[V]],
+) -> V:
+    """Load the object, check the caller's If-Match against its version (428/412), run the handler, commit, and
+    set the new ETag on ``response`` (None: an answer without a body, e.g. 204)."""
+    async with runtime_of(request).uow() as uow:
+        found = await load(uow)
+        require_if_match(request, etag_of(found.id, found.version))
+        changed = await act(uow, found)
+        await uow.commit()
+    if response is not None:
+        response.headers["ETag"] = etag_of(changed.id, changed.version)
+    return changed
 
 
 def standards_of(request: Request) -> Standards:

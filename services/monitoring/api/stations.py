@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 
-from services.monitoring.api.deps import Manager, Reader, answer_headers, standards_of
+from services.monitoring.api.deps import Manager, Reader, answer_headers, change_with_if_match, standards_of
 from services.monitoring.handlers import stations as handlers
 from services.monitoring.handlers.statistics import daily_air, daily_noise, monthly_water
 from services.monitoring.schemas import (
@@ -21,7 +21,7 @@ from services.monitoring.schemas import (
     daily_aqi_fields,
 )
 from shared.bounds import LegalDate
-from shared.http import etag_of, require_if_match
+from shared.http import etag_of
 from shared.idempotency import idempotent
 from shared.service import runtime_of
 
@@ -80,23 +80,24 @@ async def get_station(code: str, request: Request, response: Response, _caller: 
 async def update_station(
     code: str, body: StationUpdate, request: Request, response: Response, caller: Manager
 ) -> StationPublic:
-    async with runtime_of(request).uow() as uow:
-        station = await handlers.get_station(uow, code)
-        require_if_match(request, etag_of(station.id, station.version))
-        station = await handlers.update_station(uow, station, body, actor=caller)
-        await uow.commit()
-    response.headers["ETag"] = etag_of(station.id, station.version)
+    station = await change_with_if_match(
+        request,
+        response,
+        lambda uow: handlers.get_station(uow, code),
+        lambda uow, station: handlers.update_station(uow, station, body, actor=caller),
+    )
     return _out(station)
 
 
 @router.delete("/{code}", operation_id="deactivate_station", status_code=204)
 async def deactivate_station(code: str, request: Request, caller: Manager) -> Response:
     """停用站点 (needs If-Match); readings are kept."""
-    async with runtime_of(request).uow() as uow:
-        station = await handlers.get_station(uow, code)
-        require_if_match(request, etag_of(station.id, station.version))
-        await handlers.deactivate_station(uow, station, actor=caller)
-        await uow.commit()
+    await change_with_if_match(
+        request,
+        None,
+        lambda uow: handlers.get_station(uow, code),
+        lambda uow, station: handlers.deactivate_station(uow, station, actor=caller),
+    )
     return Response(status_code=204)
 
 
