@@ -202,18 +202,20 @@ class ReadingAggregatePublic(BaseModel):
 class ReadingList(BaseModel):
     """Values of one station and parameter in a time range: raw, or per period when ``aggregation`` is given."""
 
-    station: str
+    station: str = Field(description="the station's MN")
     parameter: str
-    aggregation: Literal["hour", "day", "month"] | None
-    items: list[ReadingPublic] | list[ReadingAggregatePublic]
+    aggregation: Literal["hour", "day", "month"] | None = Field(description="null: the values as stored")
+    items: list[ReadingPublic] | list[ReadingAggregatePublic] = Field(
+        description="in time order: stored values (with their flags), or one row per period with valid values"
+    )
 
 
 class LatestReadingPublic(BaseModel):
     """The newest value of a station's parameter (最新数据)."""
 
-    station_code: str
+    station_code: str = Field(description="the station's MN")
     parameter: str
-    interval: str
+    interval: str = Field(description="rtd, minute, hour or day: the interval of the newest value")
     time: datetime = Field(description="start of the period (UTC)")
     value: float
     unit: str
@@ -224,7 +226,7 @@ class LatestReadingPublic(BaseModel):
 
 
 class LatestReadingList(BaseModel):
-    items: list[LatestReadingPublic]
+    items: list[LatestReadingPublic] = Field(description="by station, then parameter")
 
 
 # --- Computed from stored data: AQI, water class, noise
@@ -267,7 +269,7 @@ def daily_aqi_fields(result: AqiResult, hourly: Sequence[tuple[datetime, AqiResu
 class StationAqiPublic(_DailyAqi):
     """日 AQI of an air station from valid data (each 24h mean from ≥ 20 valid hours)."""
 
-    station: str
+    station: str = Field(description="the station's MN")
     concentrations: dict[str, float] = Field(
         description="daily values: 24h means of so2 no2 pm10 pm25 co, o3_1h (max 1h), o3_8h (max 8h moving mean)"
     )
@@ -276,7 +278,7 @@ class StationAqiPublic(_DailyAqi):
 class TownAqiPublic(_DailyAqi):
     """A town's (镇街) daily AQI from the mean of its air stations' daily concentrations."""
 
-    town: str
+    town: str = Field(description="镇街")
     stations: int = Field(description="air stations of the town")
     pm25: float | None = Field(description="the town's PM2.5 24h mean, µg/m³")
 
@@ -286,7 +288,7 @@ class StationWaterClassPublic(BaseModel):
 
     model_config = ConfigDict(populate_by_name=True)
 
-    station: str
+    station: str = Field(description="the section's MN")
     month: str = Field(description="YYYY-MM")
     means: dict[str, float] = Field(description="monthly mean of each parameter's valid values")
     valid_days: int = Field(description="days with at least one valid value")
@@ -300,8 +302,8 @@ class StationWaterClassPublic(BaseModel):
 class StationNoisePublic(BaseModel):
     """昼间等效声级 of a noise point on a day, from valid values."""
 
-    station: str
-    day: date
+    station: str = Field(description="the noise point's MN")
+    day: date = Field(description="the local day")
     daytime_leq: float | None = Field(description="daytime Leq, dB(A); null without valid daytime values")
     grade: str | None = Field(description="噪声等级 name; null without a Leq")
 
@@ -343,19 +345,19 @@ class ExceedancePublic(BaseModel):
     """One recorded exceedance: a station's parameter over its limit in one period (each announced once)."""
 
     id: str
-    station_code: str
-    parameter: str
-    period_start: datetime = Field(description="start of the period (UTC)")
-    period_end: datetime
+    station_code: str = Field(description="the station's MN")
+    parameter: str = Field(description="the pollutant or water parameter")
+    period_start: datetime = Field(description="start of the period (UTC): an hour, a day or a month")
+    period_end: datetime = Field(description="end of the period (UTC, exclusive)")
     value: float = Field(description="the valid value (or mean) found")
     limit: float = Field(description="the limit it exceeded: emission limit, IAQI 100 concentration or class limit")
     unit: str
-    detected_at: datetime
+    detected_at: datetime = Field(description="when it was recorded (and announced to cases)")
 
 
 class ExceedanceList(BaseModel):
-    items: list[ExceedancePublic]
-    next_cursor: str | None
+    items: list[ExceedancePublic] = Field(description="oldest period first")
+    next_cursor: str | None = Field(description="the next page's cursor; null on the last page")
 
 
 class DetectionPublic(BaseModel):
@@ -376,18 +378,22 @@ class BulletinCreate(Input):
 
 
 class BulletinPublic(BaseModel):
+    """A bulletin (监测简报), draft or published; its HTML is at ``/bulletins/{id}/html``."""
+
     id: str
-    kind: str
-    period_start: date
-    period_end: date
-    title: str
-    summary: str
-    content: dict[str, object]
-    status: str
-    version: int
-    published_at: datetime | None
+    kind: str = Field(description="air_daily 日报, air_weekly 周报, air_monthly 月报 or water_monthly 水质月报")
+    period_start: date = Field(description="first day of the period")
+    period_end: date = Field(description="last day of the period (inclusive)")
+    title: str = Field(description="标题, in Chinese")
+    summary: str = Field(description="摘要, in Chinese")
+    content: dict[str, object] = Field(
+        description="the figures: the standard applied and per town (镇街) the ranking, AQI or class distribution"
+    )
+    status: Literal["draft", "published"] = Field(description="draft 草稿 or published 已发布")
+    version: int = Field(description="changes with each rebuild and on publishing (the ETag follows it)")
+    published_at: datetime | None = Field(description="when it was published; null for a draft")
 
 
 class BulletinList(BaseModel):
-    items: list[BulletinPublic]
-    next_cursor: str | None
+    items: list[BulletinPublic] = Field(description="newest period first")
+    next_cursor: str | None = Field(description="the next page's cursor; null on the last page")
