@@ -12,13 +12,13 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from services.monitoring.api import ROUTERS
+from services.monitoring.data.loader import load_hj212_codes, load_standards
 from services.monitoring.domain.readings import DayOutOfRange
 from services.monitoring.domain.standards import NoStandardInForce
 from services.monitoring.handlers.credentials import StationCredentials, station_policy
+from services.monitoring.handlers.passwords import PasswordCache
 from services.monitoring.hj212_listener import hj212_hook
-from services.monitoring.passwords import PasswordCache
 from services.monitoring.settings import MonitoringSettings
-from services.monitoring.standards import load_hj212_codes, load_standards
 from shared.messaging import InProcessBus
 from shared.problems import problem_response
 from shared.service import ServiceRuntime, ServiceSpec, build_service_app

@@ -2,11 +2,13 @@
 
 One station per connection: its MN and password are verified (argon2) on the first packet and the pair is then
 recognised by comparison. Packets are bounded in size, connections in number; a malformed packet is logged and
-counted and the connection goes on. Failed sign-ins are throttled per MN and per address like HTTP Basic (see
-``handlers/credentials``): past the threshold a packet is answered QnRtn 2 (refused) and the connection closed. A
-connection that has not sent one valid packet with the right MN and PW within ``hj212_auth_timeout_seconds`` is
-closed, so connections that never sign in cannot hold the slots real stations need; a signed-in one is closed
-after ``hj212_idle_timeout_seconds`` of silence.
+counted and the connection goes on, answered with its HJ 212 return code when its header can still be read (CRC 9,
+Flag 6, ST 5, QN 7; ``hj212.refusal``). A wrong password is answered QnRtn 3, an unknown or deactivated MN 4, a
+command not taken 8, a CP that cannot be read 100. Failed sign-ins are throttled per MN and per address like HTTP
+Basic (see ``handlers/credentials``): past the threshold a packet is answered QnRtn 2 (refused) and the connection
+closed. A connection that has not sent one valid packet with the right MN and PW within
+``hj212_auth_timeout_seconds`` is closed, so connections that never sign in cannot hold the slots real stations
+need; a signed-in one is closed after ``hj212_idle_timeout_seconds`` of silence.
 
 Group commit: data packets from all connections go to one writer, which stores whatever has arrived (up to
 ``hj212_batch_max_packets``, after waiting ``hj212_batch_linger_seconds`` for more) in one transaction, then lets
@@ -28,13 +30,14 @@ import structlog
 from fastapi import FastAPI
 from prometheus_client import CollectorRegistry, Counter, Gauge
 
+from services.monitoring.data.loader import Hj212Code
 from services.monitoring.domain import hj212
 from services.monitoring.domain.readings import LOCAL, ReadingIn
-from services.monitoring.handlers.credentials import StationCredentials, StationThrottled
+from services.monitoring.domain.standards import Standards
+from services.monitoring.handlers.credentials import SignIn, StationCredentials, StationThrottled
 from services.monitoring.handlers.exceedances import detect_source_exceedances
 from services.monitoring.handlers.ingest import store_readings
 from services.monitoring.settings import MonitoringSettings
-from services.monitoring.standards import Hj212Code, Standards
 from services.monitoring.tables import Station
 from shared.service import ServiceRuntime
 
@@ -263,18 +266,23 @@ class _Connection:
         except hj212.PacketError as exc:
             metrics.malformed.labels(exc.reason).inc()
             log.warning("hj212_malformed_packet", reason=exc.reason, error=str(exc), size=len(raw))
+            answer = hj212.refusal(exc)
+            if answer is not None:  # CRC 9, Flag 6, ST 5, QN 7: the station can correct and send again
+                await self._send(answer)
             return
         try:
-            station = await self._authenticate(packet)
+            signed_in = await self._authenticate(packet)
         except StationThrottled as exc:  # refused without checking the password; the connection is closed
             metrics.packets.labels(packet.cn, "throttled").inc()
             log.warning("hj212_sign_in_throttled", mn=packet.mn, peer=self.address, retry_after=exc.barrier.retry_after)
             self.refused = True
             await self._answer(packet, hj212.request_response(packet, hj212.QN_REFUSED))
             return
+        station = signed_in.station
         if station is None:
             metrics.packets.labels(packet.cn, "unauthenticated").inc()
-            await self._answer(packet, hj212.request_response(packet, hj212.QN_PASSWORD_ERROR))
+            code = hj212.QN_PASSWORD_ERROR if signed_in.mn_known else hj212.QN_MN_ERROR
+            await self._answer(packet, hj212.request_response(packet, code))
             return
         if packet.cn not in DATA_COMMANDS:
             metrics.packets.labels(packet.cn, "unsupported").inc()
@@ -282,9 +290,10 @@ class _Connection:
             return
         try:
             await self._store(packet, station)
-        except hj212.PacketError as exc:
+        except hj212.PacketError as exc:  # a CP this service cannot read: sending it again will not help
             metrics.malformed.labels(exc.reason).inc()
             log.warning("hj212_malformed_packet", reason=exc.reason, error=str(exc), mn=packet.mn)
+            await self._answer(packet, hj212.request_response(packet, hj212.QN_UNKNOWN_ERROR))
             return
         except Exception:  # a failed store (database down, …) loses this packet, never the listener
             metrics.packets.labels(packet.cn, "failed").inc()
@@ -293,15 +302,14 @@ class _Connection:
         metrics.packets.labels(packet.cn, "stored").inc()
         await self._answer(packet, hj212.data_response(packet))
 
-    async def _authenticate(self, packet: hj212.Packet) -> Station | None:
+    async def _authenticate(self, packet: hj212.Packet) -> SignIn:
         if self.station is not None and (packet.mn, packet.pw) == (self.station.code, self.password):
-            return self.station
+            return SignIn(self.station, True)
         sessions = self.server.runtime.sessions
-        found = await self.server.credentials.authenticate(sessions, packet.mn, packet.pw, address=self.address)
-        if found is None:
-            return None
-        self.station, self.password = found, packet.pw
-        return found
+        signed_in = await self.server.credentials.authenticate(sessions, packet.mn, packet.pw, address=self.address)
+        if signed_in.station is not None:
+            self.station, self.password = signed_in.station, packet.pw
+        return signed_in
 
     async def _store(self, packet: hj212.Packet, station: Station) -> None:
         readings = readings_of(packet, station, self.server.codes, self.server.standards)
@@ -309,8 +317,11 @@ class _Connection:
 
     async def _answer(self, request: hj212.Packet, response: hj212.Packet) -> None:
         if request.wants_response:
-            self.writer.write(hj212.build(response))
-            await self.writer.drain()
+            await self._send(response)
+
+    async def _send(self, response: hj212.Packet) -> None:
+        self.writer.write(hj212.build(response))
+        await self.writer.drain()
 
 
 def hj212_hook(

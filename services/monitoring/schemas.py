@@ -1,13 +1,14 @@
-"""Request and response models of the monitoring API."""
+"""Request and answer schemas of the monitoring API, grouped by resource."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from services.monitoring.domain.aqi import Averaging
+from services.monitoring.domain.aqi import AqiResult, Averaging
 from services.monitoring.domain.water import WaterBody
 from shared.bounds import LegalAwareDateTime, LegalDate
 from shared.fields import Name, Text
@@ -42,6 +43,9 @@ class ReviewPosition(Input):
     station: str = Field(max_length=64)
 
 
+# --- Calculators (计算器)
+
+
 class AqiRequest(Input):
     averaging: Averaging = Field(description="24h 日均 or 1h 小时")
     on: LegalDate = Field(description="observation date: picks the breakpoint table in force")
@@ -52,7 +56,7 @@ class AqiRequest(Input):
     )
 
 
-class AqiAnswer(BaseModel):
+class AqiPublic(BaseModel):
     aqi: int | None
     category: str | None = Field(description="空气质量指数类别, e.g. 良")
     level: str | None = Field(description="级别, e.g. 二级")
@@ -72,7 +76,7 @@ class WaterClassRequest(Input):
     )
 
 
-class WaterClassAnswer(BaseModel):
+class WaterClassPublic(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
 
     water_class: str | None = Field(alias="class", description="水质类别 I…V or 劣V")
@@ -91,10 +95,13 @@ class NoiseRequest(Input):
     leq: float = Field(description="daytime equivalent level, dB(A)", ge=0, le=200)
 
 
-class NoiseAnswer(BaseModel):
+class NoiseGradePublic(BaseModel):
     grade: int
     name: str
     standard: str
+
+
+# --- Stations (监测站点)
 
 
 class EmissionLimit(Input):
@@ -131,7 +138,7 @@ class StationUpdate(StationBase):
     password: Text | None = Field(default=None, min_length=6, max_length=64)
 
 
-class StationOut(BaseModel):
+class StationPublic(BaseModel):
     id: str
     code: str
     kind: StationKind
@@ -152,18 +159,156 @@ class StationOut(BaseModel):
 
 
 class StationList(BaseModel):
-    items: list[StationOut]
+    items: list[StationPublic]
     next_cursor: str | None
 
 
-class RejectedRow(BaseModel):
+# --- Readings (监测数据)
+
+
+class RejectedReadingPublic(BaseModel):
     index: int
     reason: str
 
 
-class BatchResult(BaseModel):
+class ReadingBatchPublic(BaseModel):
     stored: int
-    rejected: list[RejectedRow]
+    rejected: list[RejectedReadingPublic]
+
+
+class ReadingPublic(BaseModel):
+    """One stored value (监测数据) as sent, with the automatic flags it got."""
+
+    station_code: str = Field(description="the station's MN")
+    parameter: str
+    interval: Literal["rtd", "minute", "hour", "day"] = Field(description="实时 rtd, 分钟 minute, 小时 hour, 日 day")
+    time: datetime = Field(description="start of the period (UTC)")
+    value: float
+    unit: str
+    instrument_flag: str = Field(description="HJ 212 data flag (N normal, D fault, M maintenance, …)")
+    auto_flags: str = Field(description="automatic validity reasons, comma-separated; empty when none")
+
+
+class ReadingAggregatePublic(BaseModel):
+    """Valid values of one local period (hour, day or month, Asia/Shanghai)."""
+
+    period: str = Field(description="the local period: 2021-06-01T10:00, 2021-06-01 or 2021-06")
+    mean: float
+    min: float
+    max: float
+    count: int = Field(description="valid values in the period")
+
+
+class ReadingList(BaseModel):
+    """Values of one station and parameter in a time range: raw, or per period when ``aggregation`` is given."""
+
+    station: str = Field(description="the station's MN")
+    parameter: str
+    aggregation: Literal["hour", "day", "month"] | None = Field(description="null: the values as stored")
+    items: list[ReadingPublic] | list[ReadingAggregatePublic] = Field(
+        description="in time order: stored values (with their flags), or one row per period with valid values"
+    )
+
+
+class LatestReadingPublic(BaseModel):
+    """The newest value of a station's parameter (最新数据)."""
+
+    station_code: str = Field(description="the station's MN")
+    parameter: str
+    interval: str = Field(description="rtd, minute, hour or day: the interval of the newest value")
+    time: datetime = Field(description="start of the period (UTC)")
+    value: float
+    unit: str
+    instrument_flag: str = Field(description="HJ 212 data flag as sent")
+    valid: bool = Field(
+        description="有效: instrument flag N, no automatic flag, and its day not invalidated by a reviewer"
+    )
+
+
+class LatestReadingList(BaseModel):
+    items: list[LatestReadingPublic] = Field(description="by station, then parameter")
+
+
+# --- Computed from stored data: AQI, water class, noise
+
+
+class HourlyAqiPublic(BaseModel):
+    time: datetime = Field(description="start of the hour (Beijing time)")
+    aqi: int | None = Field(description="小时 AQI (1h rows), null when no pollutant has a sub-index")
+    category: str | None = Field(description="空气质量指数类别")
+
+
+class _DailyAqi(BaseModel):
+    day: date = Field(description="the local day")
+    aqi: int | None = Field(description="日 AQI (24h rows), null without any valid daily value")
+    category: str | None = Field(description="空气质量指数类别, e.g. 良")
+    level: str | None = Field(description="级别, e.g. 二级")
+    primary_pollutants: list[str] = Field(description="首要污染物 (AQI > 50)")
+    over_standard: list[str] = Field(description="超标污染物 (IAQI > 100)")
+    iaqi: dict[str, int] = Field(description="空气质量分指数 per pollutant")
+    standard: str = Field(description="the AQI table applied (HJ 633 edition in force on the day)")
+    not_indexed: list[str] = Field(description="pollutants left out of an hour for want of the value they fall back on")
+    hourly: list[HourlyAqiPublic] = Field(description="hourly AQI of each hour with valid values")
+
+
+def daily_aqi_fields(result: AqiResult, hourly: Sequence[tuple[datetime, AqiResult]]) -> dict[str, Any]:
+    """The fields of a daily AQI answer (a station's or a town's) from the computed results."""
+    return {
+        "aqi": result.aqi,
+        "category": result.category,
+        "level": result.level,
+        "primary_pollutants": list(result.primary_pollutants),
+        "over_standard": list(result.over_standard),
+        "iaqi": result.iaqi,
+        "standard": result.standard,
+        "not_indexed": list(result.not_indexed),
+        "hourly": [HourlyAqiPublic(time=m, aqi=r.aqi, category=r.category) for m, r in hourly],
+    }
+
+
+class StationAqiPublic(_DailyAqi):
+    """日 AQI of an air station from valid data (each 24h mean from ≥ 20 valid hours)."""
+
+    station: str = Field(description="the station's MN")
+    concentrations: dict[str, float] = Field(
+        description="daily values: 24h means of so2 no2 pm10 pm25 co, o3_1h (max 1h), o3_8h (max 8h moving mean)"
+    )
+
+
+class TownAqiPublic(_DailyAqi):
+    """A town's (镇街) daily AQI from the mean of its air stations' daily concentrations."""
+
+    town: str = Field(description="镇街")
+    stations: int = Field(description="air stations of the town")
+    pm25: float | None = Field(description="the town's PM2.5 24h mean, µg/m³")
+
+
+class StationWaterClassPublic(BaseModel):
+    """月度水质类别 of a section from the monthly means of valid values."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    station: str = Field(description="the section's MN")
+    month: str = Field(description="YYYY-MM")
+    means: dict[str, float] = Field(description="monthly mean of each parameter's valid values")
+    valid_days: int = Field(description="days with at least one valid value")
+    water_class: str | None = Field(alias="class", description="水质类别 I…V or 劣V; null without data")
+    worst_parameters: list[str] = Field(description="定类项目: the parameters that set the class")
+    target_class: str | None = Field(description="考核目标水质类别")
+    by_parameter: dict[str, str] = Field(description="the class of each evaluated parameter")
+    standard: str = Field(description="the GB 3838 table applied")
+
+
+class StationNoisePublic(BaseModel):
+    """昼间等效声级 of a noise point on a day, from valid values."""
+
+    station: str = Field(description="the noise point's MN")
+    day: date = Field(description="the local day")
+    daytime_leq: float | None = Field(description="daytime Leq, dB(A); null without valid daytime values")
+    grade: str | None = Field(description="噪声等级 name; null without a Leq")
+
+
+# --- Review (数据审核)
 
 
 class ReviewRequest(Input):
@@ -173,7 +318,7 @@ class ReviewRequest(Input):
     reason: Text = Field(min_length=1, max_length=500, description="审核理由")
 
 
-class ReviewOut(BaseModel):
+class ReviewPublic(BaseModel):
     station_code: str
     day: date
     status: str
@@ -183,34 +328,72 @@ class ReviewOut(BaseModel):
     version: int
 
 
-class ReviewQueueItem(ReviewOut):
+class ReviewItemPublic(ReviewPublic):
     readings: int = Field(description="values stored for the day")
     flagged: int = Field(description="values with an instrument flag other than N or an automatic flag")
 
 
-class ReviewQueue(BaseModel):
-    items: list[ReviewQueueItem]
+class ReviewList(BaseModel):
+    items: list[ReviewItemPublic]
     next_cursor: str | None
 
 
-class BulletinRequest(Input):
+# --- Exceedances (超标)
+
+
+class ExceedancePublic(BaseModel):
+    """One recorded exceedance: a station's parameter over its limit in one period (each announced once)."""
+
+    id: str
+    station_code: str = Field(description="the station's MN")
+    parameter: str = Field(description="the pollutant or water parameter")
+    period_start: datetime = Field(description="start of the period (UTC): an hour, a day or a month")
+    period_end: datetime = Field(description="end of the period (UTC, exclusive)")
+    value: float = Field(description="the valid value (or mean) found")
+    limit: float = Field(description="the limit it exceeded: emission limit, IAQI 100 concentration or class limit")
+    unit: str
+    detected_at: datetime = Field(description="when it was recorded (and announced to cases)")
+
+
+class ExceedanceList(BaseModel):
+    items: list[ExceedancePublic] = Field(description="oldest period first")
+    next_cursor: str | None = Field(description="the next page's cursor; null on the last page")
+
+
+class DetectionPublic(BaseModel):
+    detected: int = Field(description="exceedances newly recorded by this run (already recorded ones not counted)")
+
+
+class ExceedanceDetect(Input):
+    period: Literal["day", "month"]
+    on: LegalDate = Field(description="the day, or any day of the month")
+
+
+# --- Bulletins (监测简报)
+
+
+class BulletinCreate(Input):
     kind: Literal["air_daily", "air_weekly", "air_monthly", "water_monthly"]
     period_start: LegalDate = Field(description="day, Monday of the week, or first of the month")
 
 
-class BulletinOut(BaseModel):
+class BulletinPublic(BaseModel):
+    """A bulletin (监测简报), draft or published; its HTML is at ``/bulletins/{id}/html``."""
+
     id: str
-    kind: str
-    period_start: date
-    period_end: date
-    title: str
-    summary: str
-    content: dict[str, object]
-    status: str
-    version: int
-    published_at: datetime | None
+    kind: str = Field(description="air_daily 日报, air_weekly 周报, air_monthly 月报 or water_monthly 水质月报")
+    period_start: date = Field(description="first day of the period")
+    period_end: date = Field(description="last day of the period (inclusive)")
+    title: str = Field(description="标题, in Chinese")
+    summary: str = Field(description="摘要, in Chinese")
+    content: dict[str, object] = Field(
+        description="the figures: the standard applied and per town (镇街) the ranking, AQI or class distribution"
+    )
+    status: Literal["draft", "published"] = Field(description="draft 草稿 or published 已发布")
+    version: int = Field(description="changes with each rebuild and on publishing (the ETag follows it)")
+    published_at: datetime | None = Field(description="when it was published; null for a draft")
 
 
-class DetectRequest(Input):
-    period: Literal["day", "month"]
-    on: LegalDate = Field(description="the day, or any day of the month")
+class BulletinList(BaseModel):
+    items: list[BulletinPublic] = Field(description="newest period first")
+    next_cursor: str | None = Field(description="the next page's cursor; null on the last page")

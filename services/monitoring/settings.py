@@ -8,7 +8,7 @@ from pathlib import Path
 from pydantic import Field, IPvAnyNetwork
 from pydantic_settings import SettingsConfigDict
 
-from services.monitoring.standards import STANDARDS_DIR
+from services.monitoring.data.loader import STANDARDS_DIR
 from shared.settings import ServiceSettings
 
 

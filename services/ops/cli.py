@@ -14,9 +14,9 @@ from fastapi import FastAPI
 from services import catalogue
 from services.demo.cli import demo_app
 from services.gateway.cli import clients_app, users_app
-from services.monitoring.cli import stations_app
 from services.ops.backup import backup_app
 from services.ops.openapi import openapi_command
+from services.ops.stations import stations_app
 
 app = typer.Typer(help="greenlaw — 生态环境局执法平台 back end.", no_args_is_help=True)
 app.add_typer(users_app, name="users")

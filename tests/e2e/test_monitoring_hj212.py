@@ -75,10 +75,12 @@ async def test_a_station_sends_for_a_minute(listening: Stack) -> None:
         await sender.send(sent)
         ack = await sender.answer()
         assert (ack.cn, ack.qn, ack.mn) == ("9014", sent.qn, mn)
-        if second == 30:  # a corrupted packet in the middle: counted, unanswered, the connection goes on
-            await sender.send(hj212.build(sent).replace(b"QN=", b"QX="))
-            await sender.send(b"hello\r\n")
+        if second == 30:  # corrupted packets in the middle: counted, and the connection goes on
+            await sender.send(hj212.build(sent).replace(b"QN=", b"QX="))  # the CRC no longer matches: QnRtn 9
+            assert (await sender.answer()).cp == "QnRtn=9"
+            await sender.send(b"hello\r\n")  # nothing to answer to
             await sender.send(sender.packet("2011", air_cp(start, "Rtd", float("nan"))))  # not a number: dropped
+            assert (await sender.answer()).cp == "QnRtn=100"
     await sender.send(sender.packet("2051", air_cp(start, "Avg", 31.5)))
     assert (await sender.answer()).cn == "9014"
     await sender.send(sender.packet("2061", air_cp(start, "Avg", 32.0, flag="D")))
@@ -107,7 +109,7 @@ async def test_a_station_sends_for_a_minute(listening: Stack) -> None:
     intruder = await StationSender.connect(port, mn, pw="guessed")
     await intruder.send(intruder.packet("2011", air_cp(start, "Rtd", 1)))
     refused = await intruder.answer()
-    assert (refused.cn, refused.cp) == ("9011", "QnRtn=3")
+    assert (refused.cn, refused.cp) == ("9011", "QnRtn=3")  # a known MN: the password is wrong
     await intruder.close()
 
     oversized = await StationSender.connect(port, mn)
@@ -119,6 +121,62 @@ async def test_a_station_sends_for_a_minute(listening: Stack) -> None:
     assert 'hj212_malformed_packets_total{reason="bad_header"} 1.0' in metrics
     assert 'hj212_malformed_packets_total{reason="bad_cp"} 1.0' in metrics
     assert 'hj212_malformed_packets_total{reason="too_long"} 1.0' in metrics
+
+
+def framed(segment: str) -> bytes:
+    """A packet framed with a valid CRC around any data segment (to send header faults the builder would not)."""
+    return hj212.frame(segment)
+
+
+async def test_each_return_code_the_listener_sends(listening: Stack) -> None:
+    """HJ 212-2017 QnRtn, each over TCP: 3 PW, 4 MN, 5 ST, 6 Flag, 7 QN, 8 CN, 9 CRC, 100 unknown, 2 refused.
+    1 (ready to run a request) is never sent: the listener takes no request commands."""
+    port = listening.apps["monitoring"].state.hj212_port
+    async with client(listening, "monitoring_reviewer") as http:
+        mn = (await create_station(http, "air_station", password=PASSWORD))["code"]
+        retired = (await create_station(http, "air_station", password=PASSWORD))["code"]
+        stopped = await http.get(f"/api/v1/monitoring/stations/{retired}")
+        gone = await http.delete(
+            f"/api/v1/monitoring/stations/{retired}", headers={"If-Match": stopped.headers["ETag"]}
+        )
+        assert gone.status_code == 204
+    start = datetime(2021, 6, 1, 10, 0, 0)
+    cp = air_cp(start, "Rtd", 30.0)
+
+    async def code_of(mn: str, pw: str, packet: bytes | None = None, cn: str = "2011") -> str:
+        sender = await StationSender.connect(port, mn, pw)
+        try:
+            await sender.send(packet if packet is not None else sender.packet(cn, cp))
+            answer = await sender.answer()
+        finally:
+            await sender.close()
+        assert answer.cn == "9011"
+        return answer.cp.removeprefix("QnRtn=")
+
+    head = f"QN=20210601100000001;ST=22;CN=2011;PW={PASSWORD};MN={mn}"
+    assert await code_of(mn, "guessed") == "3"  # a known MN: the password is wrong
+    assert await code_of("NO-SUCH-MN", PASSWORD) == "4"
+    assert await code_of(retired, PASSWORD) == "4"  # a deactivated station's MN is no longer taken
+    assert await code_of(mn, PASSWORD, framed(head.replace("ST=22", "ST=X2") + f";Flag=5;CP=&&{cp}&&")) == "5"
+    assert await code_of(mn, PASSWORD, framed(f"{head};Flag=A;CP=&&{cp}&&")) == "6"
+    short_qn = head.replace("QN=20210601100000001", "QN=2021")
+    assert await code_of(mn, PASSWORD, framed(f"{short_qn};Flag=5;CP=&&{cp}&&")) == "7"
+    assert await code_of(mn, PASSWORD, cn="1062") == "8"
+    corrupted = hj212.build(hj212.Packet("20210601100000002", "22", "2011", PASSWORD, mn, 5, cp))
+    assert await code_of(mn, PASSWORD, corrupted.replace(b"a34004-Rtd=30.0", b"a34004-Rtd=31.0")) == "9"
+    unreadable = hj212.Packet("20210601100000003", "22", "2011", PASSWORD, mn, 5, "DataTime=2021;a34004-Rtd=1")
+    assert await code_of(mn, PASSWORD, hj212.build(unreadable)) == "100"  # a CP that will never be taken
+    # A header fault in a packet that asks for no answer (Flag bit A clear) is not answered.
+    quiet = await StationSender.connect(port, mn)
+    await quiet.send(framed(head.replace("ST=22", "ST=X2") + f";Flag=4;CP=&&{cp}&&"))
+    await quiet.send(quiet.packet("1062", "RtdInterval=30"))
+    assert (await quiet.answer()).cp == "QnRtn=8"  # the next answer is the next packet's
+    await quiet.close()
+    # Guessing: after the threshold (5 failures of the MN; the sign-ins above cleared the first) even the right
+    # password is refused, QnRtn 2.
+    for _ in range(5):
+        assert await code_of(mn, "guessed") == "3"
+    assert await code_of(mn, PASSWORD) == "2"
 
 
 async def test_connection_count_is_bounded(listening: Stack) -> None:

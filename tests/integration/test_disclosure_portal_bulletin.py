@@ -11,7 +11,7 @@ import pytest
 
 from services.disclosure.handlers import local_today
 from services.disclosure.portal import pages
-from services.monitoring.render import air_html
+from services.monitoring.handlers.bulletin_html import air_html
 from shared.contracts.events import BulletinPublishedV1
 from tests.factories import decision_body
 from tests.stack import Stack, eventually

@@ -108,6 +108,27 @@ async def test_station_crud_with_roles_and_etags(local: Stack) -> None:
         assert (await officer.post("/api/v1/monitoring/stations", json=station_body("air_station"))).status_code == 403
 
 
+async def test_created_resources_point_to_themselves_with_their_etag(local: Stack) -> None:
+    """A 201's Location is a GET route answering the same resource, with the ETag the create gave; an If-Match
+    change answers the new ETag, which the next GET repeats."""
+    async with client(local, "monitoring_reviewer") as http:
+        created = await http.post("/api/v1/monitoring/stations", json=station_body("air_station"))
+        built = await http.post(
+            "/api/v1/monitoring/bulletins", json={"kind": "air_daily", "period_start": "2021-06-01"}
+        )
+        for answer in (created, built):
+            assert answer.status_code == 201, answer.text
+            found = await http.get(answer.headers["location"])
+            assert found.status_code == 200, answer.headers["location"]
+            assert found.json() == answer.json()
+            assert found.headers["etag"] == answer.headers["etag"]
+        location = built.headers["location"]
+        published = await http.post(f"{location}:publish", headers={"If-Match": built.headers["etag"]})
+        assert published.status_code == 200, published.text
+        assert published.headers["etag"] != built.headers["etag"]
+        assert (await http.get(location)).headers["etag"] == published.headers["etag"]
+
+
 async def test_batch_of_ten_thousand_rows_reports_bad_rows_and_upserts(local: Stack) -> None:
     stack = local
     async with client(stack, "monitoring_reviewer") as http:

@@ -168,7 +168,7 @@ async def test_hj212_connections_and_packets_are_capped(monitoring: Stack) -> No
         still_writer.write(hj212.build(packet))
         await still_writer.drain()
         answer = await asyncio.wait_for(still_reader.readuntil(b"\r\n"), 5)
-        assert re.search(rb"QnRtn=3", answer), answer  # answered (wrong password), so still served
+        assert re.search(rb"QnRtn=4", answer), answer  # answered (an unknown MN), so still served
     finally:
         for _, writer in opened:
             writer.close()

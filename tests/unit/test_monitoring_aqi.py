@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from services.monitoring.data.loader import STANDARDS_DIR, load_standards
 from services.monitoring.domain.aqi import AqiInputError, compute_aqi, sub_index
 from services.monitoring.domain.standards import NoStandardInForce
-from services.monitoring.standards import STANDARDS_DIR, load_standards
 
 pytestmark = pytest.mark.unit
 

@@ -150,3 +150,41 @@ def test_the_data_segment_is_at_most_1024_bytes() -> None:
     with pytest.raises(PacketError) as refused:
         frame(_segment_of(1025))
     assert refused.value.reason == "too_long"
+
+
+@pytest.mark.parametrize(
+    ("segment", "reason", "answer"),
+    [
+        ("QN=20210601000000000;ST=2X;CN=2011;PW=p;MN=m;Flag=5;CP=&&&&", "bad_st", "QnRtn=5"),
+        ("QN=20210601000000000;ST=22;CN=2011;PW=p;MN=m;Flag=A;CP=&&&&", "bad_flag", "QnRtn=6"),
+        ("QN=20210601000000000;ST=22;CN=2011;PW=p;MN=m;Flag=4;CP=&&&&", None, None),
+        ("QN=2021;ST=22;CN=2011;PW=p;MN=m;Flag=5;CP=&&&&", "bad_qn", "QnRtn=7"),
+        ("QN=2021;ST=22;CN=2011;PW=p;MN=m;Flag=4;CP=&&&&", "bad_qn", None),  # no answer asked for
+        ("ST=22;CN=2011;PW=p;MN=m;Flag=5;CP=&&", "bad_cp", None),  # no header to answer to
+    ],
+)
+def test_header_faults_are_answered_with_their_return_code(
+    segment: str, reason: str | None, answer: str | None
+) -> None:
+    from services.monitoring.domain.hj212 import frame, refusal
+
+    if reason is None:
+        parse(frame(segment))
+        return
+    with pytest.raises(PacketError) as caught:
+        parse(frame(segment))
+    assert caught.value.reason == reason
+    refused = refusal(caught.value)
+    assert (refused.cp if refused else None) == answer
+    if refused is not None:
+        assert parse(build(refused)).cn == "9011"  # the answer is itself a well-formed packet
+
+
+def test_a_crc_error_is_answered_when_the_header_still_reads() -> None:
+    from services.monitoring.domain.hj212 import refusal
+
+    with pytest.raises(PacketError) as caught:
+        parse(STANDARD_EXAMPLE.replace(b"1C80", b"1C81"))
+    refused = refusal(caught.value)
+    assert refused is not None
+    assert (refused.cn, refused.qn, refused.cp) == ("9011", "20160801085857223", "QnRtn=9")

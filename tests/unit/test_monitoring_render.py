@@ -8,7 +8,7 @@ import re
 import pytest
 
 from services.disclosure.portal.bulletin import bulletin_body
-from services.monitoring.render import air_html, water_html
+from services.monitoring.handlers.bulletin_html import air_html, water_html
 
 pytestmark = pytest.mark.unit
 

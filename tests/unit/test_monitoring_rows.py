@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from services.monitoring.data.loader import STANDARDS_DIR, load_standards
 from services.monitoring.domain.bulletins import SectionMonth, TownDay, air_by_town, period_of, water_by_town
 from services.monitoring.domain.readings import (
     CSV_COLUMNS,
@@ -18,7 +19,6 @@ from services.monitoring.domain.readings import (
     rows_from_csv,
 )
 from services.monitoring.domain.statistics import daily_air_concentrations, energetic_mean, mean_of_stations
-from services.monitoring.standards import STANDARDS_DIR, load_standards
 
 pytestmark = pytest.mark.unit
 

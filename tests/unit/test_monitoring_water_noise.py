@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from services.monitoring.data.loader import STANDARDS_DIR, load_standards
 from services.monitoring.domain.noise import noise_grade
 from services.monitoring.domain.validity import (
     Point,
@@ -15,7 +16,6 @@ from services.monitoring.domain.validity import (
     month_is_valid,
 )
 from services.monitoring.domain.water import WaterInputError, classify, worse_than_target
-from services.monitoring.standards import STANDARDS_DIR, load_standards
 
 pytestmark = pytest.mark.unit
 
@@ -117,7 +117,7 @@ def test_the_table_has_the_24_basic_items() -> None:
 
 
 def test_every_basic_item_has_its_hj212_code() -> None:
-    from services.monitoring.standards import load_hj212_codes
+    from services.monitoring.data.loader import load_hj212_codes
 
     coded = {code.parameter: name for name, code in load_hj212_codes().items()}
     assert set(GB3838.parameters) <= set(coded)

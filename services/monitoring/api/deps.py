@@ -1,21 +1,26 @@
-"""What the monitoring entry points share: role sets, the standards, the station (HTTP Basic) caller."""
+"""What the monitoring entry points share: role sets, the standards, the station (HTTP Basic) caller, and the one
+helper for a change under If-Match."""
 
 from __future__ import annotations
 
 import base64
 import binascii
 import ipaddress
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any, Protocol, TypeVar
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Response
 
+from services.monitoring.domain.standards import Standards
 from services.monitoring.handlers.credentials import StationCredentials, StationThrottled
 from services.monitoring.settings import MonitoringSettings
-from services.monitoring.standards import Standards
 from services.monitoring.tables import Station
 from shared.auth import Principal, Role
+from shared.errors import TooMany
 from shared.guessing import Barrier
+from shared.http import etag_of, require_if_match
+from shared.messaging import UnitOfWork
 from shared.problems import Problem
 from shared.service import current_principal, requires, runtime_of
 
@@ -23,6 +28,45 @@ READERS = (Role.MONITORING_REVIEWER, Role.HEAD, Role.OFFICER, Role.AUDITOR, Role
 Reader = Annotated[Principal, Depends(requires(*READERS))]
 Reviewer = Annotated[Principal, Depends(requires(Role.MONITORING_REVIEWER))]
 Manager = Annotated[Principal, Depends(requires(Role.MONITORING_REVIEWER, Role.HEAD))]
+
+
+_HEADER_DOCS = {
+    "ETag": "the version to send back in If-Match",
+    "Location": "the created resource (a GET route)",
+}
+
+
+def answer_headers(status: int, *names: str) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` naming the headers an answer carries (ETag of a versioned resource, Location of a new
+    one)."""
+    headers = {name: {"description": _HEADER_DOCS[name], "schema": {"type": "string"}} for name in names}
+    return {status: {"headers": headers}}
+
+
+class Versioned(Protocol):
+    id: str
+    version: int
+
+
+V = TypeVar("V", bound=Versioned)
+
+
+async def change_with_if_match(
+    request: Request,
+    response: Response | None,
+    load: Callable[[UnitOfWork], Awaitable[V]],
+    act: Callable[[UnitOfWork, V], Awaitable[V]],
+) -> V:
+    """Load the object, check the caller's If-Match against its version (428/412), run the handler, commit, and
+    set the new ETag on ``response`` (None: an answer without a body, e.g. 204)."""
+    async with runtime_of(request).uow() as uow:
+        found = await load(uow)
+        require_if_match(request, etag_of(found.id, found.version))
+        changed = await act(uow, found)
+        await uow.commit()
+    if response is not None:
+        response.headers["ETag"] = etag_of(changed.id, changed.version)
+    return changed
 
 
 def standards_of(request: Request) -> Standards:
@@ -68,15 +112,15 @@ def client_address(request: Request) -> str:
         return peer
 
 
-def station_refused(barrier: Barrier) -> Problem:
+def station_refused(barrier: Barrier) -> TooMany:
     """A 429 like the gateway's sign-in refusal; the same for an MN that exists and one that does not."""
     wait = barrier.retry_after
     headers = {"Retry-After": str(wait)}
     if barrier.locked:
         detail = f"站点凭据错误次数过多，已临时锁定 Too many failed station sign-ins: locked for {wait} s"
-        return Problem(429, detail, slug="login-locked", headers=headers, retry_after=wait)
+        return TooMany(detail, slug="login-locked", headers=headers, retry_after=wait)
     detail = f"站点凭据错误次数过多，请稍后再试 Too many failed station sign-ins: retry after {wait} s"
-    return Problem(429, detail, slug="login-throttled", headers=headers, retry_after=wait)
+    return TooMany(detail, slug="login-throttled", headers=headers, retry_after=wait)
 
 
 async def sender(request: Request) -> Sender:
@@ -87,11 +131,12 @@ async def sender(request: Request) -> Sender:
     code, password = credentials
     guard: StationCredentials = request.app.state.station_credentials
     try:
-        station = await guard.authenticate(
+        signed_in = await guard.authenticate(
             runtime_of(request).sessions, code, password, address=client_address(request)
         )
     except StationThrottled as exc:
         raise station_refused(exc.barrier) from exc
+    station = signed_in.station  # an unknown MN and a wrong password are not told apart here
     if station is None:
         raise Problem(
             401, "站点凭据无效 Invalid station credentials", headers={"WWW-Authenticate": 'Basic realm="hj212"'}

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 
 from services.monitoring.api.deps import Reader, Sender, sender, standards_of
 from services.monitoring.domain.readings import RowError, rows_from_csv
 from services.monitoring.handlers.batch import ingest_batch
 from services.monitoring.handlers.queries import Aggregation, aggregated_readings, latest_values, raw_readings
-from services.monitoring.schemas import BatchResult
+from services.monitoring.schemas import LatestReadingList, LatestReadingPublic, ReadingBatchPublic, ReadingList
 from services.monitoring.settings import MonitoringSettings
 from shared.bounds import LegalDateTime
 from shared.csv_export import csv_text
@@ -56,10 +56,10 @@ def _json(request: Request, body: bytes) -> Any:
 @router.post(
     "/readings:batch",
     operation_id="ingest_readings",
-    response_model=BatchResult,
+    response_model=ReadingBatchPublic,
     openapi_extra={"requestBody": {"content": {"application/json": {}, "text/csv": {}}}},
 )
-async def ingest_readings(request: Request, caller: Annotated[Sender, Depends(sender)]) -> BatchResult:
+async def ingest_readings(request: Request, caller: Annotated[Sender, Depends(sender)]) -> ReadingBatchPublic:
     """批量上报: each row ``station, parameter, time, value, unit, flag[, interval]``; the same (station, parameter,
     interval, time) again updates. HTTP Basic with the station's MN and password, or a staff token."""
     settings: MonitoringSettings = request.app.state.settings
@@ -69,13 +69,6 @@ async def ingest_readings(request: Request, caller: Annotated[Sender, Depends(se
             uow, standards_of(request), rows, caller_station=caller.station, actor=caller.actor,
             correlation_id=correlation_id(request),
         )  # fmt: skip
-        if result.stored == 0 and result.rejected:
-            raise Problem(
-                422,
-                "没有有效数据 No valid readings",
-                slug="no-valid-readings",
-                rejected=result.model_dump()["rejected"][:1000],
-            )
         await uow.commit()
     return result
 
@@ -83,7 +76,8 @@ async def ingest_readings(request: Request, caller: Annotated[Sender, Depends(se
 @router.get(
     "/readings",
     operation_id="query_readings",
-    responses={200: {"content": {"application/json": {}, "text/csv": {"schema": {"type": "string"}}}}},
+    response_model=ReadingList,
+    responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}},
 )
 async def query_readings(
     request: Request,
@@ -97,7 +91,8 @@ async def query_readings(
     format: Annotated[str, Query(pattern="^(json|csv)$")] = "json",
     limit: Annotated[int, Query(ge=1, le=100_000)] = 10_000,
 ) -> Any:
-    """Values in [start, end) or their mean/min/max/count per local hour, day or month (valid values only)."""
+    """Values in [start, end) or their mean/min/max/count per local hour, day or month (valid values only:
+    instrument flag N, no automatic flag, the day not invalidated by review). ``format=csv`` answers ``text/csv``."""
     if start.tzinfo is None or end.tzinfo is None or end <= start:
         raise Problem(
             422, "时间范围需带时区且 end > start start and end need offsets and end > start", slug="bad-range"
@@ -112,7 +107,8 @@ async def query_readings(
             rows = [r.model_dump(mode="json", exclude={"received_at", "source"}) for r in found]
     if format == "csv":
         return _csv(rows)
-    return {"station": station, "parameter": parameter, "aggregation": aggregation, "items": rows}
+    # Already in JSON form (up to 100,000 rows): sent as they are, the schema documents them.
+    return JSONResponse({"station": station, "parameter": parameter, "aggregation": aggregation, "items": rows})
 
 
 def _csv(rows: list[dict[str, Any]]) -> Response:
@@ -125,11 +121,13 @@ def _csv(rows: list[dict[str, Any]]) -> Response:
     )
 
 
-@router.get("/latest", operation_id="latest_readings")
+@router.get("/latest", operation_id="latest_readings", response_model=LatestReadingList)
 async def latest(
     request: Request, _caller: Reader, station: str | None = None, limit: Annotated[int, Query(ge=1, le=1000)] = 1000
-) -> dict[str, Any]:
-    """The newest value per station and parameter."""
+) -> LatestReadingList:
+    """The newest value per station and parameter (最新数据), valid or not, and whether it is valid."""
     async with runtime_of(request).uow() as uow:
         rows = await latest_values(uow, station=station, limit=limit)
-    return {"items": [r.model_dump(mode="json") for r in rows]}
+    return LatestReadingList(
+        items=[LatestReadingPublic.model_validate(row.model_dump() | {"valid": valid}) for row, valid in rows]
+    )

@@ -5,7 +5,7 @@ The data segment is ``QN=…;ST=…;CN=…;PW=…;MN=…;Flag=…;CP=&&…&&``; 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 HEADER = b"##"
@@ -18,20 +18,31 @@ FLAG_ACK = 0b1
 FLAG_SPLIT = 0b10
 FLAG_V2017 = 0b100  # version bits V5..V0 = 000001 for HJ 212-2017
 
-# QnRtn of a 9011 answer (请求命令返回)
+# QnRtn of a 9011 answer (请求命令返回), HJ 212-2017 table 7. The listener sends 2, 3, 4, 5, 6, 7, 8, 9 and 100;
+# 1 (ready to run a request) never, as it takes no request commands (see the service README).
 QN_READY = "1"
 QN_REFUSED = "2"
 QN_PASSWORD_ERROR = "3"  # noqa: S105 - a protocol return code, not a password
 QN_MN_ERROR = "4"
+QN_ST_ERROR = "5"
+QN_FLAG_ERROR = "6"
+QN_QN_ERROR = "7"
 QN_CN_ERROR = "8"
+QN_CRC_ERROR = "9"
+QN_UNKNOWN_ERROR = "100"
+
+QN_LENGTH = 17  # YYYYMMDDhhmmsszzz
 
 
 class PacketError(ValueError):
-    """A packet that is not well formed; ``reason`` is a stable label for metrics."""
+    """A packet that is not well formed; ``reason`` is a stable label for metrics. When the header could still be
+    read (``request``) and the standard has a code for the fault (``qn_rtn``), the packet can be answered."""
 
-    def __init__(self, reason: str, detail: str) -> None:
+    def __init__(self, reason: str, detail: str, *, qn_rtn: str | None = None, request: Packet | None = None) -> None:
         super().__init__(f"{reason}: {detail}")
         self.reason = reason
+        self.qn_rtn = qn_rtn
+        self.request = request
 
 
 def _crc_step(index: int) -> int:
@@ -108,12 +119,21 @@ def parse(raw: bytes) -> Packet:
     except ValueError as exc:
         raise PacketError("bad_crc_field", f"CRC field {crc_text!r}") from exc
     if crc16(data) != sent_crc:
-        raise PacketError("crc_mismatch", f"CRC {crc_text.decode(errors='replace')} ≠ {crc16(data):04X}")
+        detail = f"CRC {crc_text.decode(errors='replace')} ≠ {crc16(data):04X}"
+        raise PacketError("crc_mismatch", detail, qn_rtn=QN_CRC_ERROR, request=_readable(data))
     try:
         segment = data.decode("ascii")
     except UnicodeDecodeError as exc:
         raise PacketError("not_ascii", "data segment is not ASCII") from exc
     return _fields(segment)
+
+
+def _readable(data: bytes) -> Packet | None:
+    """The header fields of a data segment whose CRC failed, when they still read as a packet (to answer it)."""
+    try:
+        return _fields(data.decode("ascii"))
+    except (UnicodeDecodeError, PacketError):
+        return None
 
 
 def _fields(segment: str) -> Packet:
@@ -129,19 +149,40 @@ def _fields(segment: str) -> Packet:
     missing = [k for k in ("ST", "CN", "PW", "MN", "Flag") if k not in values]
     if missing:
         raise PacketError("missing_field", ", ".join(missing))
-    if not values["Flag"].isdigit():
-        raise PacketError("bad_flag", values["Flag"])
+    flag_text = values["Flag"]
     known = {"QN", "ST", "CN", "PW", "MN", "Flag"}
-    return Packet(
+    packet = Packet(
         qn=values.get("QN"),
         st=values["ST"],
         cn=values["CN"],
         pw=values["PW"],
         mn=values["MN"],
-        flag=int(values["Flag"]),
+        flag=int(flag_text) if flag_text.isascii() and flag_text.isdigit() else 0,
         cp=rest[:-2],
         extra={k: v for k, v in values.items() if k not in known},
     )
+    if not (flag_text.isascii() and flag_text.isdigit()):
+        raise PacketError("bad_flag", flag_text, qn_rtn=QN_FLAG_ERROR, request=packet)
+    if not (len(packet.st) == 2 and packet.st.isascii() and packet.st.isdigit()):
+        raise PacketError("bad_st", f"ST {packet.st!r} is not a two-digit system code", qn_rtn=QN_ST_ERROR,
+                          request=packet)  # fmt: skip
+    if packet.qn is not None and not (len(packet.qn) == QN_LENGTH and packet.qn.isascii() and packet.qn.isdigit()):
+        raise PacketError("bad_qn", f"QN {packet.qn!r} is not YYYYMMDDhhmmsszzz", qn_rtn=QN_QN_ERROR, request=packet)
+    return packet
+
+
+def refusal(error: PacketError) -> Packet | None:
+    """The CN 9011 answer a malformed packet gets, or None: only when its header could be read, the standard has a
+    code for the fault, and the packet asked for an answer — or its Flag could not be read, so it cannot say it did
+    not."""
+    request = error.request
+    if request is None or error.qn_rtn is None:
+        return None
+    if not request.wants_response and error.qn_rtn != QN_FLAG_ERROR:
+        return None
+    if error.qn_rtn == QN_QN_ERROR:  # a QN that is not one is not echoed: the answer stays a well-formed packet
+        request = replace(request, qn=None)
+    return request_response(request, error.qn_rtn)
 
 
 @dataclass(frozen=True)
@@ -201,5 +242,6 @@ def data_response(request: Packet) -> Packet:
 
 
 def request_response(request: Packet, qn_rtn: str) -> Packet:
-    """CN 9011 请求应答 with QnRtn (1 ready, 2 refused, 3 password error, 4 MN error, 8 CN error)."""
+    """CN 9011 请求应答 with QnRtn (1 ready, 2 refused, 3 PW error, 4 MN error, 5 ST error, 6 Flag error, 7 QN
+    error, 8 CN error, 9 CRC error, 100 unknown)."""
     return Packet(request.qn, "91", "9011", request.pw, request.mn, FLAG_V2017, f"QnRtn={qn_rtn}")

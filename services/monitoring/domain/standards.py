@@ -1,4 +1,5 @@
-"""Versioned standard tables: each has an effective date; the one in force on an observation's date applies."""
+"""Versioned standard tables: each has an effective date; the one in force on an observation's date applies.
+``Standards`` holds every kind."""
 
 from __future__ import annotations
 
@@ -6,6 +7,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Generic, Protocol, TypeVar
+
+from services.monitoring.domain.aqi import AqiTable
+from services.monitoring.domain.noise import NoiseTable
+from services.monitoring.domain.validity import ValidityRules
+from services.monitoring.domain.water import WaterTable
 
 
 class Dated(Protocol):
@@ -49,3 +55,13 @@ class Versions(Generic[T]):
         if chosen is None:
             raise NoStandardInForce(f"no standard in force on {on.isoformat()}")
         return chosen
+
+
+@dataclass(frozen=True)
+class Standards:
+    """Every kind of table the service computes with, each in all its editions."""
+
+    aqi: Versions[AqiTable]
+    water: Versions[WaterTable]
+    noise: Versions[NoiseTable]
+    validity: Versions[ValidityRules]

@@ -1,4 +1,17 @@
-"""数据有效性: automatic checks on a station's series, and the minimum counts statistics need (GB 3095)."""
+"""数据有效性: what makes a value valid, the automatic checks on a station's series, and the minimum counts
+statistics need (GB 3095).
+
+A stored value is valid (有效数据) when all three hold, and only valid values count in any read that computes from
+data (aggregations, AQI, water class, noise, exceedances, bulletins):
+
+- its instrument flag is ``N`` (the station says it measured normally);
+- it has no automatic flag (negative, out of the physical range, ``constant``, ``spike``, or an instrument flag the
+  rules in force do not accept);
+- its station-day (Asia/Shanghai) has not been invalidated by a reviewer (数据审核). Pending and confirmed days count.
+
+:func:`counts_as_valid` is that rule for values in memory; ``handlers/queries.valid_reading`` is the same rule as
+one SQL condition, used by every query.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +20,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
+
+VALID_INSTRUMENT_FLAG = "N"
+NO_AUTOMATIC_FLAG = ""  # ``auto_flags`` as stored: the reasons comma-separated, empty when there are none
+INVALIDATED = "invalidated"  # the review status of a day whose data does not count
+
+
+def counts_as_valid(instrument_flag: str, auto_flags: str | Sequence[str], day_status: str | None) -> bool:
+    """Whether a value counts in statistics (see the module); ``day_status`` None: the day has no review row."""
+    return instrument_flag == VALID_INSTRUMENT_FLAG and not auto_flags and day_status != INVALIDATED
 
 
 @dataclass(frozen=True)

@@ -7,12 +7,13 @@ from datetime import date, datetime
 
 from services.monitoring.access import READINGS_PUSH
 from services.monitoring.domain.readings import ReadingIn, local_day, parse_rows
+from services.monitoring.domain.standards import Standards
 from services.monitoring.handlers.exceedances import detect_source_exceedances
 from services.monitoring.handlers.ingest import store_readings
 from services.monitoring.handlers.stations import stations_by_code
-from services.monitoring.schemas import BatchResult, RejectedRow
-from services.monitoring.standards import Standards
+from services.monitoring.schemas import ReadingBatchPublic, RejectedReadingPublic
 from services.monitoring.tables import Station
+from shared.errors import Invalid
 from shared.messaging import UnitOfWork
 from shared.ownership import Caller
 
@@ -37,7 +38,9 @@ async def ingest_batch(
     caller_station: Station | None,
     actor: str,
     correlation_id: str | None,
-) -> BatchResult:
+) -> ReadingBatchPublic:
+    """Valid rows are stored, the others reported by index; a batch with no valid row is refused (422, nothing
+    stored)."""
     good, bad = parse_rows(rows)
     stations = await stations_by_code(uow, {r.station for _, r in good})
     accepted: list[ReadingIn] = []
@@ -63,7 +66,10 @@ async def ingest_batch(
             bad.append((index, problem))
         else:
             accepted.append(reading)
+    if not accepted and bad:
+        first = [{"index": i, "reason": r} for i, r in sorted(bad)[:1000]]
+        raise Invalid("没有有效数据 No valid readings", slug="no-valid-readings", rejected=first)
     checked = await store_readings(uow, standards, accepted, source="batch")
     await detect_source_exceedances(uow, stations, checked, actor=actor, correlation_id=correlation_id)
-    rejected = [RejectedRow(index=i, reason=r) for i, r in sorted(bad)]
-    return BatchResult(stored=len(checked), rejected=rejected)
+    rejected = [RejectedReadingPublic(index=i, reason=r) for i, r in sorted(bad)]
+    return ReadingBatchPublic(stored=len(checked), rejected=rejected)

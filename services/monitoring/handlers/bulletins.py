@@ -1,4 +1,4 @@
-"""Bulletins (监测简报): built as drafts from valid data, published once (the event carries the HTML)."""
+"""Bulletins (监测简报): built as drafts from valid data, published once (the event carries the HTML); the list."""
 
 from __future__ import annotations
 
@@ -16,17 +16,18 @@ from services.monitoring.domain.bulletins import (
     previous_month,
     water_by_town,
 )
+from services.monitoring.domain.standards import Standards
+from services.monitoring.handlers.bulletin_html import air_html, water_html
 from services.monitoring.handlers.statistics import air_series, monthly_water_many, town_daily_air
-from services.monitoring.render import air_html, water_html
-from services.monitoring.standards import Standards
 from services.monitoring.tables import Bulletin, Station
 from shared.audit import append_audit
 from shared.auth import Principal
 from shared.contracts import CloudEvent
 from shared.contracts.events import BulletinPublishedV1
+from shared.errors import Conflict, Invalid, NotFound
+from shared.keyset import Key, keyset
 from shared.messaging import UnitOfWork
 from shared.messaging.tables import utcnow
-from shared.problems import Problem
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,7 @@ async def build_bulletin(
     try:
         first, last = period_of(kind, start)
     except ValueError as exc:
-        raise Problem(422, f"简报期间无效 {exc}", slug="invalid-period") from exc
+        raise Invalid(f"简报期间无效 {exc}", slug="invalid-period") from exc
     if kind == "water_monthly":
         drafted = await _water_content(uow, standards, first)
     else:
@@ -112,7 +113,7 @@ async def build_bulletin(
         await uow.session.execute(select(Bulletin).where(Bulletin.kind == kind, Bulletin.period_start == first))
     ).scalar_one_or_none()
     if found is not None and found.status == "published":
-        raise Problem(409, "该期简报已发布 This bulletin is already published", slug="bulletin-published", id=found.id)
+        raise Conflict("该期简报已发布 This bulletin is already published", slug="bulletin-published", id=found.id)
     bulletin = found or Bulletin(id=str(uuid.uuid4()), kind=kind, period_start=first, period_end=last, title="",
                                  summary="", content={}, html="")  # fmt: skip
     bulletin.title, bulletin.summary = drafted.title, drafted.summary
@@ -126,10 +127,21 @@ async def build_bulletin(
     return bulletin
 
 
+async def list_bulletins(
+    uow: UnitOfWork, *, kind: str | None, after: tuple[date, str] | None, limit: int
+) -> list[Bulletin]:
+    """Newest period first, a page and one more row; ``after`` is the (period_start, id) of the last row seen."""
+    query = select(Bulletin)
+    if kind:
+        query = query.where(Bulletin.kind == kind)
+    keys = (Key(col(Bulletin.period_start), descending=True), Key(col(Bulletin.id)))
+    return list((await uow.session.execute(keyset(query, keys, after, limit))).scalars())
+
+
 async def get_bulletin(uow: UnitOfWork, bulletin_id: str) -> Bulletin:
     found = await uow.session.get(Bulletin, bulletin_id)
     if found is None:
-        raise Problem(404, f"简报不存在 Bulletin {bulletin_id} not found", slug="bulletin-not-found")
+        raise NotFound(f"简报不存在 Bulletin {bulletin_id} not found", slug="bulletin-not-found")
     return found
 
 
@@ -137,7 +149,7 @@ async def publish_bulletin(
     uow: UnitOfWork, bulletin: Bulletin, *, actor: Principal, correlation_id: str | None
 ) -> Bulletin:
     if bulletin.status == "published":
-        raise Problem(409, "简报已发布 Bulletin already published", slug="bulletin-published")
+        raise Conflict("简报已发布 Bulletin already published", slug="bulletin-published")
     bulletin.status = "published"
     bulletin.published_at = utcnow()
     bulletin.version += 1

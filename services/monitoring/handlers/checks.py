@@ -18,8 +18,8 @@ from typing import NamedTuple
 from sqlalchemy import Table, select
 
 from services.monitoring.domain.readings import ReadingIn, local_day
+from services.monitoring.domain.standards import Standards
 from services.monitoring.domain.validity import Point, ValidityRules, automatic_flags
-from services.monitoring.standards import Standards
 from services.monitoring.tables import Reading
 from shared.messaging import UnitOfWork
 

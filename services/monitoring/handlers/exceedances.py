@@ -7,14 +7,17 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import Table
+from sqlmodel import select
 
-from services.monitoring.bulk import dialect_insert
 from services.monitoring.domain.aqi import ROWS
 from services.monitoring.domain.readings import day_bounds
+from services.monitoring.domain.standards import Standards
+from services.monitoring.domain.validity import counts_as_valid
 from services.monitoring.domain.water import WaterTable, worse_than_target
+from services.monitoring.handlers.bulk import dialect_insert
 from services.monitoring.handlers.checks import Checked
+from services.monitoring.handlers.queries import day_statuses
 from services.monitoring.handlers.statistics import daily_air, month_bounds, monthly_water
-from services.monitoring.standards import Standards
 from services.monitoring.tables import Exceedance, Station
 from shared.contracts import CloudEvent
 from shared.contracts.events import ExceedanceDetectedV1
@@ -70,24 +73,36 @@ async def detect_source_exceedances(
     correlation_id: str | None,
 ) -> int:
     """A pollution source's valid hourly or daily value above its emission limit (排放限值)."""
-    found = 0
     sources = {code for code, station in stations.items() if station.kind == "pollution_source"}
-    if not sources:
+    over = [
+        item
+        for item in checked
+        if item.reading.station in sources
+        and item.reading.interval in ("hour", "day")
+        and _over_limit(stations[item.reading.station], item.reading.parameter, item.reading.value)
+    ]
+    if not over:
         return 0
-    for item in checked:
+    # New data on an invalidated day is stored but stays invalid: the day's review status is part of the rule.
+    statuses = await day_statuses(uow, {(item.reading.station, item.reading.local_day) for item in over})
+    found = 0
+    for item in over:
         r = item.reading
-        station = stations.get(r.station)
-        if station is None or r.station not in sources or item.auto_flags or r.flag != "N":
+        if not counts_as_valid(r.flag, item.auto_flags, statuses.get((r.station, r.local_day))):
             continue
-        limit = station.emission_limits.get(r.parameter)
-        if limit is None or r.interval not in ("hour", "day") or r.value <= float(str(limit["limit"])):
-            continue
+        station = stations[r.station]
+        limit = station.emission_limits[r.parameter]
         period = (r.time, r.time + PERIODS[r.interval])
         found += await record_exceedance(
             uow, station, r.parameter, period, r.value, float(str(limit["limit"])), str(limit["unit"]),
             actor=actor, correlation_id=correlation_id,
         )  # fmt: skip
     return found
+
+
+def _over_limit(station: Station, parameter: str, value: float) -> bool:
+    limit = station.emission_limits.get(parameter)
+    return limit is not None and value > float(str(limit["limit"]))
 
 
 async def detect_air_day(
@@ -145,3 +160,16 @@ async def detect_water_month(
                     actor=actor, correlation_id=correlation_id,
                 )  # fmt: skip
     return found
+
+
+async def detect_exceedances(
+    uow: UnitOfWork, standards: Standards, *, period: str, on: date, actor: str, correlation_id: str | None
+) -> int:
+    """Air stations for the day ``on`` (IAQI > 100), or water sections for its month (worse than target)."""
+    kind = "air_station" if period == "day" else "water_section"
+    stations = list((await uow.session.execute(select(Station).where(Station.kind == kind))).scalars())
+    if period == "day":
+        return await detect_air_day(uow, standards, stations, on, actor=actor, correlation_id=correlation_id)
+    return await detect_water_month(
+        uow, standards, stations, on.year, on.month, actor=actor, correlation_id=correlation_id
+    )

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from services.monitoring.bulk import Bulk
 from services.monitoring.domain.readings import ReadingIn, local_day
+from services.monitoring.domain.standards import Standards
+from services.monitoring.handlers.bulk import Bulk
 from services.monitoring.handlers.checks import READING, READING_COLUMNS, Checked, check_readings
-from services.monitoring.standards import Standards
 from shared.messaging import UnitOfWork
 from shared.messaging.tables import utcnow
 

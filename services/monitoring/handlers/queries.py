@@ -1,4 +1,5 @@
-"""Readings by station, parameter and time range (raw or aggregated by hour, day, month), and latest values.
+"""Readings by station, parameter and time range (raw or aggregated by hour, day, month), latest values,
+exceedances, and the one SQL condition for a valid value (:func:`valid_reading`) that every computing read uses.
 
 Every query names a station, parameter and interval and a time range, so it is a range scan of the reading
 table's primary key (station_code, parameter, interval, time) — on PostgreSQL as on SQLite.
@@ -9,11 +10,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal, TypeVar
 
-from sqlalchemy import ColumnElement, Select, func
+from sqlalchemy import ColumnElement, Select, and_, exists, func
 from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
-from services.monitoring.tables import Bulletin, Exceedance, LatestReading, Reading
+from services.monitoring.domain.validity import INVALIDATED, NO_AUTOMATIC_FLAG, VALID_INSTRUMENT_FLAG
+from services.monitoring.tables import DayReview, Exceedance, LatestReading, Reading
 from shared.keyset import Key, keyset
 from shared.messaging import UnitOfWork
 
@@ -30,6 +32,54 @@ def local_period(dialect: str, aggregation: Aggregation) -> ColumnElement[str]:
     if dialect == "postgresql":
         return func.to_char(func.timezone("Asia/Shanghai", col(Reading.time)), _PG_FORMATS[aggregation])
     return func.strftime(_SQLITE_FORMATS[aggregation], col(Reading.time), "+8 hours")
+
+
+def dialect_of(uow: UnitOfWork) -> str:
+    return uow.session.bind.dialect.name if uow.session.bind is not None else "sqlite"
+
+
+def local_day_of(dialect: str, moment: Any) -> ColumnElement[Any]:
+    """The local (Asia/Shanghai) date of a UTC time column, comparable with a DATE column on either database."""
+    if dialect == "postgresql":
+        return func.date(func.timezone("Asia/Shanghai", moment))
+    return func.date(moment, "+8 hours")
+
+
+def value_is_clean(instrument_flag: Any = None, auto_flags: Any = None) -> ColumnElement[bool]:
+    """The value's own part of the rule: instrument flag N and no automatic flag."""
+    flag = col(Reading.instrument_flag) if instrument_flag is None else instrument_flag
+    auto = col(Reading.auto_flags) if auto_flags is None else auto_flags
+    return and_(flag == VALID_INSTRUMENT_FLAG, auto == NO_AUTOMATIC_FLAG)
+
+
+def day_invalidated(dialect: str, station_code: Any, moment: Any) -> ColumnElement[bool]:
+    """Whether a reviewer invalidated the station-day of ``moment`` (a primary-key lookup per row)."""
+    return exists().where(
+        col(DayReview.station_code) == station_code,
+        col(DayReview.day) == local_day_of(dialect, moment),
+        col(DayReview.status) == INVALIDATED,
+    )
+
+
+def valid_reading(dialect: str) -> ColumnElement[bool]:
+    """有效数据 as SQL: ``domain.validity.counts_as_valid`` of a row of the reading table."""
+    return and_(value_is_clean(), ~day_invalidated(dialect, col(Reading.station_code), col(Reading.time)))
+
+
+async def day_statuses(uow: UnitOfWork, days: set[tuple[str, date]]) -> dict[tuple[str, date], str]:
+    """The review status of each (station, local day) asked for that has one."""
+    found: dict[tuple[str, date], str] = {}
+    codes = sorted({code for code, _ in days})
+    for start in range(0, len(codes), 500):  # bounded IN lists
+        query = select(col(DayReview.station_code), col(DayReview.day), col(DayReview.status)).where(
+            col(DayReview.station_code).in_(codes[start : start + 500]),
+            col(DayReview.day) >= min(day for _, day in days),
+            col(DayReview.day) <= max(day for _, day in days),
+        )
+        for code, day, status in (await uow.session.execute(query)).all():
+            if (code, day) in days:
+                found[(code, day)] = status
+    return found
 
 
 def _range(station: str, parameter: str, interval: str, start: datetime, end: datetime) -> list[Any]:
@@ -56,7 +106,7 @@ def aggregation_query(
     return (
         sa_select(bucket, func.avg(Reading.value), func.min(Reading.value), func.max(Reading.value), func.count())
         .where(*_range(station, parameter, interval, start, end))
-        .where(col(Reading.instrument_flag) == "N", col(Reading.auto_flags) == "")
+        .where(valid_reading(dialect))
         .group_by(bucket)
         .order_by(bucket)
     )
@@ -73,17 +123,33 @@ async def aggregated_readings(
     aggregation: Aggregation,
 ) -> list[dict[str, Any]]:
     """Mean, minimum, maximum and count of valid values per local hour, day or month."""
-    dialect = uow.session.bind.dialect.name if uow.session.bind is not None else "sqlite"
-    query = aggregation_query(dialect, station, parameter, interval, start, end, aggregation)
+    query = aggregation_query(dialect_of(uow), station, parameter, interval, start, end, aggregation)
     rows = (await uow.session.execute(query)).all()
     return [{"period": p, "mean": round(float(m), 4), "min": lo, "max": hi, "count": n} for p, m, lo, hi, n in rows]
 
 
-async def latest_values(uow: UnitOfWork, *, station: str | None, limit: int) -> list[LatestReading]:
-    query = select(LatestReading).order_by(col(LatestReading.station_code), col(LatestReading.parameter))
+async def latest_values(uow: UnitOfWork, *, station: str | None, limit: int) -> list[tuple[LatestReading, bool]]:
+    """The newest value per station and parameter, and whether it is valid (its stored row's automatic flags and
+    its day's review, by the one rule)."""
+    latest = LatestReading
+    stored = and_(
+        col(Reading.station_code) == col(latest.station_code),
+        col(Reading.parameter) == col(latest.parameter),
+        col(Reading.interval) == col(latest.interval),
+        col(Reading.time) == col(latest.time),
+    )
+    valid = and_(
+        value_is_clean(col(latest.instrument_flag), func.coalesce(col(Reading.auto_flags), NO_AUTOMATIC_FLAG)),
+        ~day_invalidated(dialect_of(uow), col(latest.station_code), col(latest.time)),
+    )
+    query = (
+        sa_select(latest, valid.label("valid"))
+        .outerjoin(Reading, stored)
+        .order_by(col(latest.station_code), col(latest.parameter))
+    )
     if station:
-        query = query.where(LatestReading.station_code == station)
-    return list((await uow.session.execute(query.limit(limit))).scalars())
+        query = query.where(col(latest.station_code) == station)
+    return [(row, bool(is_valid)) for row, is_valid in (await uow.session.execute(query.limit(limit))).all()]
 
 
 async def list_exceedances(
@@ -96,15 +162,4 @@ async def list_exceedances(
     if since:
         query = query.where(col(Exceedance.period_start) >= since)
     keys = (Key(col(Exceedance.period_start)), Key(col(Exceedance.id)))
-    return list((await uow.session.execute(keyset(query, keys, after, limit))).scalars())
-
-
-async def list_bulletins(
-    uow: UnitOfWork, *, kind: str | None, after: tuple[date, str] | None, limit: int
-) -> list[Bulletin]:
-    """Newest period first, a page and one more row; ``after`` is the (period_start, id) of the last row seen."""
-    query = select(Bulletin)
-    if kind:
-        query = query.where(Bulletin.kind == kind)
-    keys = (Key(col(Bulletin.period_start), descending=True), Key(col(Bulletin.id)))
     return list((await uow.session.execute(keyset(query, keys, after, limit))).scalars())

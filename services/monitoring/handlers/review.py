@@ -5,22 +5,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import case, func, or_
+from sqlalchemy import case, func
 from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
 from services.monitoring.domain.readings import day_bounds
+from services.monitoring.domain.standards import Standards
 from services.monitoring.handlers.exceedances import detect_air_day
-from services.monitoring.handlers.queries import local_period
+from services.monitoring.handlers.queries import dialect_of, local_period, value_is_clean
 from services.monitoring.handlers.stations import get_station
-from services.monitoring.standards import Standards
+from services.monitoring.schemas import ReviewItemPublic
 from services.monitoring.tables import DayReview, Reading
 from shared.audit import append_audit
 from shared.auth import Principal
-from shared.keyset import Key, keyset
+from shared.errors import Conflict
+from shared.keyset import Key, keyset, split
 from shared.messaging import UnitOfWork
 from shared.messaging.tables import utcnow
-from shared.problems import Problem
 
 
 async def review_day(
@@ -38,7 +39,7 @@ async def review_day(
     station = await get_station(uow, station_code)
     review = await uow.session.get(DayReview, (station_code, day))
     if review is None:
-        raise Problem(409, f"{station_code} 在 {day} 没有数据 No data to review for that day", slug="nothing-to-review")
+        raise Conflict(f"{station_code} 在 {day} 没有数据 No data to review for that day", slug="nothing-to-review")
     review.status = "confirmed" if decision == "confirm" else "invalidated"
     review.reason = reason
     review.reviewer = reviewer.subject
@@ -70,9 +71,8 @@ async def day_counts(uow: UnitOfWork, days: Sequence[DayReview]) -> dict[tuple[s
     """Values stored and values flagged per listed station-day, in one grouped query (what the reviewer sees)."""
     if not days:
         return {}
-    dialect = uow.session.bind.dialect.name if uow.session.bind is not None else "sqlite"
-    day = local_period(dialect, "day").label("day")
-    flagged = func.sum(case((or_(col(Reading.instrument_flag) != "N", col(Reading.auto_flags) != ""), 1), else_=0))
+    day = local_period(dialect_of(uow), "day").label("day")
+    flagged = func.sum(case((~value_is_clean(), 1), else_=0))
     query = (
         sa_select(col(Reading.station_code), day, func.count(), flagged)
         .where(col(Reading.station_code).in_({d.station_code for d in days}))
@@ -82,3 +82,20 @@ async def day_counts(uow: UnitOfWork, days: Sequence[DayReview]) -> dict[tuple[s
     )
     rows = (await uow.session.execute(query)).all()
     return {(code, date.fromisoformat(d)): (int(n), int(f or 0)) for code, d, n, f in rows}
+
+
+async def review_page(
+    uow: UnitOfWork, *, status: str, station: str | None, after: tuple[date, str] | None, limit: int
+) -> tuple[list[ReviewItemPublic], DayReview | None]:
+    """待审核 queue read model: a page of days with what the reviewer sees (values stored, values flagged), and the
+    last row when there are more."""
+    rows, last = split(await review_queue(uow, status=status, station=station, after=after, limit=limit), limit)
+    counts = await day_counts(uow, rows)
+    items = [
+        ReviewItemPublic.model_validate(
+            r.model_dump()
+            | dict(zip(("readings", "flagged"), counts.get((r.station_code, r.day), (0, 0)), strict=True))
+        )
+        for r in rows
+    ]
+    return items, last

@@ -9,14 +9,14 @@ from collections.abc import Iterable
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
-from services.monitoring.passwords import hash_password
+from services.monitoring.handlers.passwords import hash_password
 from services.monitoring.schemas import StationCreate, StationUpdate
 from services.monitoring.tables import Station
 from shared.audit import append_audit
 from shared.auth import Principal
+from shared.errors import Conflict, Invalid, NotFound
 from shared.messaging import UnitOfWork
 from shared.messaging.tables import utcnow
-from shared.problems import Problem
 
 
 def _audit_data(station: Station) -> dict[str, object]:
@@ -36,7 +36,7 @@ async def create_station(uow: UnitOfWork, body: StationCreate, *, actor: Princip
     try:
         await uow.session.flush()
     except IntegrityError as exc:
-        raise Problem(409, f"站点编码已存在 Station code {body.code} exists", slug="station-exists") from exc
+        raise Conflict(f"站点编码已存在 Station code {body.code} exists", slug="station-exists") from exc
     await append_audit(
         uow.session, actor=actor.subject, entity_type="station", entity_id=station.id, action="created",
         data=_audit_data(station),
@@ -49,7 +49,7 @@ async def get_station(uow: UnitOfWork, code: str) -> Station:
         await uow.session.execute(select(Station).where(Station.code == code))
     ).scalar_one_or_none()
     if found is None:
-        raise Problem(404, f"站点不存在 Station {code} not found", slug="station-not-found")
+        raise NotFound(f"站点不存在 Station {code} not found", slug="station-not-found")
     return found
 
 
@@ -77,7 +77,7 @@ async def list_stations(
 
 async def update_station(uow: UnitOfWork, station: Station, body: StationUpdate, *, actor: Principal) -> Station:
     if station.kind == "water_section" and (body.water_body is None or body.target_class is None):
-        raise Problem(422, "断面需要水体类型和考核目标 A water section needs water_body and target_class")
+        raise Invalid("断面需要水体类型和考核目标 A water section needs water_body and target_class")
     for name, value in body.model_dump(exclude={"password", "emission_limits"}).items():
         setattr(station, name, value)
     station.emission_limits = {k: v.model_dump() for k, v in body.emission_limits.items()}

@@ -1,5 +1,5 @@
-"""Air quality, water class and noise from stored data: only valid values (no automatic flag, instrument flag N,
-the day not invalidated by review) count."""
+"""Air quality, water class and noise from stored data: only valid values count (``domain.validity``: instrument
+flag N, no automatic flag, the day not invalidated by review), read through ``queries.valid_reading``."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from sqlmodel import col, select
 from services.monitoring.domain.aqi import AqiResult, AqiTable, compute_aqi
 from services.monitoring.domain.noise import NoiseKind, noise_grade
 from services.monitoring.domain.readings import LOCAL, day_bounds
+from services.monitoring.domain.standards import Standards
 from services.monitoring.domain.statistics import (
     AIR_PARAMETERS,
     daily_air_concentrations,
@@ -24,15 +25,15 @@ from services.monitoring.domain.statistics import (
 )
 from services.monitoring.domain.validity import month_is_valid
 from services.monitoring.domain.water import WaterBody, WaterResult, classify
-from services.monitoring.standards import Standards
-from services.monitoring.tables import DayReview, Reading, Station
+from services.monitoring.handlers.queries import dialect_of, valid_reading
+from services.monitoring.tables import Reading, Station
 from shared.messaging import UnitOfWork
 
 Series = dict[tuple[str, str], list[tuple[datetime, float]]]
 
 
 def valid_series_query(
-    codes: Sequence[str], parameters: Sequence[str], start: datetime, end: datetime, interval: str
+    dialect: str, codes: Sequence[str], parameters: Sequence[str], start: datetime, end: datetime, interval: str
 ) -> Any:
     """Naming the parameters keeps the whole primary key (station, parameter, interval, time) usable, so a station
     with years of data is read only for the range asked."""
@@ -40,7 +41,7 @@ def valid_series_query(
         select(Reading.station_code, Reading.parameter, Reading.time, Reading.value)
         .where(col(Reading.station_code).in_(codes), col(Reading.parameter).in_(parameters))
         .where(Reading.interval == interval)
-        .where(Reading.time >= start, Reading.time < end, Reading.instrument_flag == "N", Reading.auto_flags == "")
+        .where(col(Reading.time) >= start, col(Reading.time) < end, valid_reading(dialect))
         .order_by(col(Reading.station_code), col(Reading.parameter), col(Reading.time))
     )
 
@@ -54,24 +55,11 @@ async def valid_series(
     *,
     interval: str = "hour",
 ) -> Series:
-    """Valid values per (station, parameter) in [start, end), in time order (invalidated days left out)."""
-    query = valid_series_query(codes, parameters, start, end, interval)
-    invalid_days = set(
-        (
-            await uow.session.execute(
-                select(col(DayReview.station_code), col(DayReview.day)).where(
-                    col(DayReview.station_code).in_(codes),
-                    DayReview.status == "invalidated",
-                    col(DayReview.day) >= start.astimezone(LOCAL).date(),
-                    col(DayReview.day) <= end.astimezone(LOCAL).date(),
-                )
-            )
-        ).all()
-    )
+    """Valid values per (station, parameter) in [start, end), in time order."""
+    query = valid_series_query(dialect_of(uow), codes, parameters, start, end, interval)
     series: Series = defaultdict(list)
     for code, parameter, moment, value in (await uow.session.execute(query)).all():
-        if (code, moment.astimezone(LOCAL).date()) not in invalid_days:
-            series[(code, parameter)].append((moment, value))
+        series[(code, parameter)].append((moment, value))
     return series
 
 
@@ -169,6 +157,13 @@ async def town_daily_air(
     by_hour = {m: mean_of_stations(v) for m, v in hours.items()}
     by_hour_aqi = hourly_aqi(table, by_hour, town.get("so2")) if hourly else []
     return TownAir(compute_aqi(table, "24h", town), town.get("pm25"), by_hour_aqi)
+
+
+async def town_air_of(uow: UnitOfWork, standards: Standards, town: str, day: date) -> tuple[int, TownAir]:
+    """The town's air stations (how many) and its daily AQI from them."""
+    query = select(Station).where(Station.town == town, Station.kind == "air_station").order_by(col(Station.code))
+    stations = list((await uow.session.execute(query)).scalars())
+    return len(stations), await town_daily_air(uow, standards, stations, day)
 
 
 def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:

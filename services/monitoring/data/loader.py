@@ -1,4 +1,5 @@
-"""Loads the versioned standard tables (data files under ``data/standards``) once, at start-up."""
+"""The loader of the versioned standard tables (``standards/*.yaml`` here) and the HJ 212 code map, read once at
+start-up."""
 
 from __future__ import annotations
 
@@ -12,20 +13,12 @@ import yaml
 
 from services.monitoring.domain.aqi import AqiTable, Category, Fallback
 from services.monitoring.domain.noise import NoiseTable
-from services.monitoring.domain.standards import Versions
+from services.monitoring.domain.standards import Standards, Versions
 from services.monitoring.domain.validity import ValidityRules
 from services.monitoring.domain.water import WaterParameter, WaterTable
 
-DATA_DIR = Path(__file__).parent / "data"
+DATA_DIR = Path(__file__).parent
 STANDARDS_DIR = DATA_DIR / "standards"
-
-
-@dataclass(frozen=True)
-class Standards:
-    aqi: Versions[AqiTable]
-    water: Versions[WaterTable]
-    noise: Versions[NoiseTable]
-    validity: Versions[ValidityRules]
 
 
 def _aqi(doc: dict[str, Any]) -> AqiTable:

@@ -1,0 +1,1 @@
+"""The service's data files (standard tables, HJ 212 codes) and their loader (``loader``)."""
