@@ -19,7 +19,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
 
-from services.gateway.routing import match_route
+from services.gateway.domain.routes import match_route
 
 Document = dict[str, Any]
 SCHEMA_REF = "#/components/schemas/"
