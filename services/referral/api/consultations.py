@@ -19,7 +19,13 @@ router = APIRouter(prefix="/api/v1/referral/consultations", tags=["referral"])
 PATH = "/api/v1/referral/consultations"
 
 
-@router.post("", operation_id="record_consultation", status_code=201, response_model=ConsultationPublic)
+@router.post(
+    "",
+    operation_id="record_consultation",
+    status_code=201,
+    response_model=ConsultationPublic,
+    responses={201: {"headers": {"Location": {"description": "the consultation", "schema": {"type": "string"}}}}},
+)
 async def record_consultation(body: ConsultationCreate, request: Request, caller: Writer) -> JSONResponse:
     """会商 with the police: date, participants, topic, outcome, linked referrals. Honours Idempotency-Key."""
     actor = actor_of(request, caller)

@@ -23,6 +23,18 @@ from shared.messaging import UnitOfWork
 from shared.service import requires, runtime_of
 from shared.web import correlation_id
 
+# OpenAPI for the answers that carry the referral's version, and for file downloads.
+ETAG_HEADER = {
+    "ETag": {"description": "the referral's version: send it as `If-Match` with a step", "schema": {"type": "string"}}
+}
+FILE_ANSWER: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "the file; its SHA-256 is the `ETag` and `X-Content-SHA256`",
+        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+        "headers": {"X-Content-SHA256": {"description": "SHA-256 (hex) of the file", "schema": {"type": "string"}}},
+    }
+}
+
 Reader = Annotated[Principal, Depends(requires(Role.OFFICER, Role.HEAD, Role.LEGAL_REVIEWER, Role.AUDITOR))]
 Writer = Annotated[Principal, Depends(requires(Role.OFFICER, Role.HEAD))]
 Police = Annotated[Principal, Depends(requires(Role.POLICE, zone="police"))]

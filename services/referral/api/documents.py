@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, JSONResponse
 
-from services.referral.api.deps import Reader, StoreDep, Writer, actor_of, file_response
+from services.referral.api.deps import FILE_ANSWER, Reader, StoreDep, Writer, actor_of, file_response
 from services.referral.handlers import documents
 from services.referral.handlers import referrals as handlers
 from services.referral.schemas import DocumentStaff
@@ -22,7 +22,11 @@ router = APIRouter(prefix="/api/v1/referral/referrals/{referral_id}/documents", 
     operation_id="upload_referral_document",
     status_code=201,
     response_model=DocumentStaff,
-    responses={413: {"description": "file too large"}, 422: {"description": "empty file or hash mismatch"}},
+    responses={
+        201: {"headers": {"Location": {"description": "where the file is read back", "schema": {"type": "string"}}}},
+        413: {"description": "file too large"},
+        422: {"description": "empty file or hash mismatch"},
+    },
 )
 async def upload_document(
     referral_id: str,
@@ -57,7 +61,7 @@ async def upload_document(
     return JSONResponse(body, status_code=201, headers={"Location": location})
 
 
-@router.get("/{document_id}", operation_id="get_referral_document", response_class=FileResponse)
+@router.get("/{document_id}", operation_id="get_referral_document", response_class=FileResponse, responses=FILE_ANSWER)
 async def get_document(
     referral_id: str, document_id: str, request: Request, caller: Reader, store: StoreDep
 ) -> FileResponse:

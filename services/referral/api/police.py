@@ -11,7 +11,15 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel, ConfigDict
 
-from services.referral.api.deps import DeadlinesDep, Police, StoreDep, actor_of, change_referral, file_response
+from services.referral.api.deps import (
+    FILE_ANSWER,
+    DeadlinesDep,
+    Police,
+    StoreDep,
+    actor_of,
+    change_referral,
+    file_response,
+)
 from services.referral.domain.steps import Step
 from services.referral.handlers import documents
 from services.referral.handlers import referrals as handlers
@@ -77,6 +85,7 @@ async def get_referral(referral_id: str, request: Request, caller: Police, deadl
     operation_id="police_get_document",
     summary="下载移送材料 The file; its SHA-256 matches the listed `sha256`",
     response_class=FileResponse,
+    responses=FILE_ANSWER,
 )
 async def get_document(
     referral_id: str, document_id: str, request: Request, caller: Police, store: StoreDep

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from services.referral.api.deps import DeadlinesDep, Reader, referral_etag
+from services.referral.api.deps import ETAG_HEADER, DeadlinesDep, Reader, referral_etag
 from services.referral.domain.steps import Status
 from services.referral.handlers import referrals as handlers
 from services.referral.handlers.read_models import staff_views
@@ -43,7 +43,12 @@ async def list_referrals(
     return ReferralStaffList(items=items, next_cursor=items[-1].id if len(rows) > limit else None)
 
 
-@router.get("/referrals/{referral_id}", operation_id="get_referral", response_model=ReferralStaff)
+@router.get(
+    "/referrals/{referral_id}",
+    operation_id="get_referral",
+    response_model=ReferralStaff,
+    responses={200: {"headers": ETAG_HEADER}},
+)
 async def get_referral(
     referral_id: str, request: Request, response: Response, caller: Reader, deadlines: DeadlinesDep
 ) -> ReferralStaff:

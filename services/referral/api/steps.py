@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from services.referral.api.deps import Writer, actor_of, change_referral
+from services.referral.api.deps import ETAG_HEADER, Writer, actor_of, change_referral
 from services.referral.domain.steps import Step
 from services.referral.handlers import referrals as handlers
 from services.referral.handlers.referrals import StepInput
@@ -36,6 +36,7 @@ router = APIRouter(prefix="/api/v1/referral/referrals/{referral_id}", tags=["ref
 _STEP: dict[str, Any] = {
     "response_model": ReferralStaff,
     "responses": {
+        200: {"headers": ETAG_HEADER},
         409: {"description": "the step is not allowed now; the problem names the missing step"},
         412: {"description": "the referral changed since you read it"},
         428: {"description": "If-Match required"},
