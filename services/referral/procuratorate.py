@@ -9,7 +9,6 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
-import structlog
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -18,8 +17,6 @@ from services.referral.settings import ReferralSettings
 from services.referral.tables import ProcuratorateDelivery
 from shared.delivery import Endpoint, Ledger, Sender, delivering
 from shared.service import ServiceRuntime
-
-log = structlog.get_logger()
 
 
 def sender(client: httpx.AsyncClient, settings: ReferralSettings) -> Sender:
