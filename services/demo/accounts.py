@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlmodel import func, select
 
-from services.gateway.accounts import add_client, add_user
 from services.gateway.app import MIGRATIONS_DIR
+from services.gateway.handlers.accounts import add_client, add_user
 from services.gateway.settings import GatewaySettings
 from services.gateway.tables import GatewayUser
 from shared.db import create_engine, migrate, session_factory

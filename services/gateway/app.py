@@ -2,84 +2,54 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI, Request, Response
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
-from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.middleware import Middleware
 from starlette.types import ASGIApp
 
-from services.gateway import accounts
-from services.gateway.admin import admin_router
-from services.gateway.auth import authorize, token_router
-from services.gateway.limits import ApiCORS, BodyLimitMiddleware, RateLimiter, client_key
+from services.gateway.api import ROUTERS
+from services.gateway.api.health import ready_checks
+from services.gateway.domain.addresses import TrustedProxies
+from services.gateway.domain.rate_limits import RateLimiter
+from services.gateway.domain.routes import route_for
+from services.gateway.forwarding import ProxyHandler, ProxyMiddleware, build_clients
+from services.gateway.handlers.accounts import login_guard
+from services.gateway.middleware import ApiCORS, BodyLimitMiddleware
 from services.gateway.openapi import OpenAPIAggregator, docs_router
-from services.gateway.proxies import ClientAddressMiddleware, TrustedProxies
-from services.gateway.revocation import AccountStates
-from services.gateway.routing import ProxyHandler, ProxyMiddleware, UpstreamClient, build_clients, route_for
+from services.gateway.proxies import ClientAddressMiddleware, client_key
+from services.gateway.runtime import GatewayRuntime
 from services.gateway.settings import GatewaySettings
+from services.gateway.zones import authorize
 from shared.db import create_engine, migrate, session_factory
-from shared.guessing import GuessGuard, GuessPolicy
+from shared.guessing import GuessPolicy
 from shared.tasks import running
-from shared.web import Lifespan, ReadyCheck, create_http_app
+from shared.web import Lifespan, create_http_app
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 PROXIED_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
-@dataclass
-class GatewayRuntime:
-    """What the lifespan opens and closes: the accounts database, the accounts' token states kept fresh from it, and
-    one HTTP client per service."""
-
-    engine: AsyncEngine | None = None
-    sessions: async_sessionmaker[AsyncSession] | None = None
-    clients: dict[str, UpstreamClient] = field(default_factory=dict)
-    states: AccountStates = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.states = AccountStates(self.session)
-
-    def session(self) -> AsyncSession:
-        if self.sessions is None:
-            raise RuntimeError("the gateway is not started (its lifespan has not run)")
-        return self.sessions()
-
-
 def create_gateway_app(settings: GatewaySettings, *, asgi_apps: Mapping[str, ASGIApp] | None = None) -> FastAPI:
     """The gateway. With ``asgi_apps`` (embedded mode) those services are called in-process, the rest over HTTP."""
-    runtime = GatewayRuntime()
-    limiter = RateLimiter(
-        public=settings.rate_limit_public,
-        authenticated=settings.rate_limit_authenticated,
-        token=settings.rate_limit_token,
+    runtime = GatewayRuntime(
+        settings=settings, limiter=rate_limiter(settings), guard=login_guard(sign_in_policy(settings))
     )
-
-    async def gateway_session() -> AsyncIterator[AsyncSession]:
-        async with runtime.session() as session:
-            yield session
-
     app = create_http_app(
         service="gateway",
         title="greenlaw 生态环境局执法平台 API",
         description="The one entry point: staff API `/api/v1`, public API `/public/v1` and portal `/portal`, "
         "police API `/police/v1`. Get a token from `/auth/token`.",
-        lifespan=gateway_lifespan(settings, runtime, asgi_apps),
-        ready_checks=ready_checks(runtime, settings),
-        routers=[
-            token_router(settings, sessions=gateway_session, limiter=limiter, guard=login_guard(settings)),
-            admin_router(settings, sessions=runtime.session, states=runtime.states),
-        ],
+        lifespan=gateway_lifespan(runtime, asgi_apps),
+        ready_checks=ready_checks(runtime),
+        routers=list(ROUTERS),
         docs_url=None,  # replaced by the merged document of docs_router
         redoc_url=None,
         openapi_url=None,
     )
+    app.state.gateway = runtime
     # Innermost of the user middleware, so the request ID is already set when a 413 is written.
     app.user_middleware.append(
         Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes, max_upload_bytes=settings.max_upload_bytes)
@@ -88,32 +58,38 @@ def create_gateway_app(settings: GatewaySettings, *, asgi_apps: Mapping[str, ASG
         app.add_middleware(ApiCORS, origins=settings.cors_allow_origins)
     # Outermost: everything inside (request logs, limits, the sign-in throttle) sees the client's own address.
     app.add_middleware(ClientAddressMiddleware, proxies=TrustedProxies(settings.trusted_proxies))
-    app.include_router(docs_router(openapi_aggregator(app, runtime, settings), title=app.title))
+    app.include_router(docs_router(openapi_aggregator(app, runtime), title=app.title))
     # Last: the catch-all must not shadow the gateway's own /healthz, /readyz, /metrics, /docs and /auth/token.
-    proxy = proxy_handler(settings, runtime, limiter)
+    proxy = proxy_handler(runtime)
     app.include_router(proxy_router(proxy))
     # The routing table's paths go to the same handler straight from the innermost middleware (faster).
     app.user_middleware.append(Middleware(ProxyMiddleware, handle=proxy, methods=PROXIED_METHODS))
     return app
 
 
-def login_guard(settings: GatewaySettings) -> GuessGuard:
-    return accounts.login_guard(
-        GuessPolicy(
-            throttle_after=settings.login_throttle_after,
-            lockout_after=settings.login_lockout_after,
-            lockout_seconds=settings.login_lockout_seconds,
-            first_delay_seconds=settings.login_first_delay_seconds,
-            max_delay_seconds=settings.login_max_delay_seconds,
-            source_throttle_after=settings.login_source_throttle_after,
-            source_lockout_after=settings.login_source_lockout_after,
-        )
+def rate_limiter(settings: GatewaySettings) -> RateLimiter:
+    return RateLimiter(
+        public=settings.rate_limit_public,
+        authenticated=settings.rate_limit_authenticated,
+        token=settings.rate_limit_token,
     )
 
 
-def gateway_lifespan(
-    settings: GatewaySettings, runtime: GatewayRuntime, asgi_apps: Mapping[str, ASGIApp] | None
-) -> Lifespan:
+def sign_in_policy(settings: GatewaySettings) -> GuessPolicy:
+    return GuessPolicy(
+        throttle_after=settings.login_throttle_after,
+        lockout_after=settings.login_lockout_after,
+        lockout_seconds=settings.login_lockout_seconds,
+        first_delay_seconds=settings.login_first_delay_seconds,
+        max_delay_seconds=settings.login_max_delay_seconds,
+        source_throttle_after=settings.login_source_throttle_after,
+        source_lockout_after=settings.login_source_lockout_after,
+    )
+
+
+def gateway_lifespan(runtime: GatewayRuntime, asgi_apps: Mapping[str, ASGIApp] | None) -> Lifespan:
+    settings = runtime.settings
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         runtime.engine = create_engine(settings.resolved_database_url())
@@ -134,20 +110,20 @@ def gateway_lifespan(
     return lifespan
 
 
-def openapi_aggregator(app: FastAPI, runtime: GatewayRuntime, settings: GatewaySettings) -> OpenAPIAggregator:
+def openapi_aggregator(app: FastAPI, runtime: GatewayRuntime) -> OpenAPIAggregator:
     return OpenAPIAggregator(
         app,
         lambda: {name: client.http for name, client in runtime.clients.items()},
-        ttl=settings.openapi_cache_seconds,
-        timeout=settings.readiness_timeout,
+        ttl=runtime.settings.openapi_cache_seconds,
+        timeout=runtime.settings.readiness_timeout,
     )
 
 
-def proxy_handler(settings: GatewaySettings, runtime: GatewayRuntime, limiter: RateLimiter) -> ProxyHandler:
+def proxy_handler(runtime: GatewayRuntime) -> ProxyHandler:
     async def proxy(request: Request) -> Response:
         route = route_for(request.url.path)
-        principal = authorize(request, route.zone, settings.common, runtime.states)
-        await limiter.check("public" if principal is None else "authenticated", client_key(request, principal))
+        principal = authorize(request, route.zone, runtime.settings.common, runtime.states)
+        await runtime.limiter.check("public" if principal is None else "authenticated", client_key(request, principal))
         return await runtime.clients[route.upstream].forward(request)
 
     return proxy
@@ -157,25 +133,3 @@ def proxy_router(proxy: ProxyHandler) -> APIRouter:
     router = APIRouter(include_in_schema=False)
     router.api_route("/{path:path}", methods=PROXIED_METHODS)(proxy)
     return router
-
-
-def ready_checks(runtime: GatewayRuntime, settings: GatewaySettings) -> list[tuple[str, ReadyCheck]]:
-    """The gateway is ready when its database answers and every service says it is ready."""
-
-    async def database() -> None:
-        if runtime.engine is None:
-            raise RuntimeError("the gateway is not started")
-        async with runtime.engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
-
-    def upstream(name: str) -> ReadyCheck:
-        async def check() -> None:
-            # asyncio's timeout also bounds in-process (ASGI) services, which httpx's timeouts do not.
-            async with asyncio.timeout(settings.readiness_timeout):
-                response = await runtime.clients[name].http.get("/readyz")
-            if response.status_code != 200:
-                raise RuntimeError(f"{name} /readyz answered {response.status_code}")
-
-        return check
-
-    return [("database", database), *((name, upstream(name)) for name in settings.upstream_urls())]

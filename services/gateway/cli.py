@@ -16,14 +16,15 @@ from typing import Annotated
 import typer
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from services.gateway import lifecycle
-from services.gateway.accounts import AccountError, add_client, add_user, unlock
 from services.gateway.app import MIGRATIONS_DIR
-from services.gateway.lifecycle import Account, AccountConflict, AccountNotFound, Actor, Step
+from services.gateway.handlers import lifecycle
+from services.gateway.handlers.accounts import add_client, add_user, unlock
+from services.gateway.handlers.lifecycle import Account, Actor, Step
 from services.gateway.settings import GatewaySettings
 from services.gateway.tables import GatewayClient, GatewayUser
 from shared.auth import AccountKind
 from shared.db import create_engine, migrate, session_factory
+from shared.errors import DomainError
 
 users_app = typer.Typer(help="Staff accounts (password grant).", no_args_is_help=True)
 clients_app = typer.Typer(help="Machine clients such as police units (client credentials grant).", no_args_is_help=True)
@@ -55,7 +56,7 @@ async def _in_transaction(action: Callable[[AsyncSession], Awaitable[str]]) -> s
 def _run(action: Callable[[AsyncSession], Awaitable[str]]) -> None:
     try:
         typer.echo(asyncio.run(_in_transaction(action)))
-    except (AccountError, AccountNotFound, AccountConflict) as exc:
+    except DomainError as exc:
         typer.echo(f"错误 Error: {exc}", err=True)
         raise typer.Exit(code=1) from exc
 

@@ -18,7 +18,7 @@ import structlog
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse
 
-from services.gateway.routing import match_route
+from services.gateway.domain.routes import match_route
 from shared.api_docs import docs_router as docs_pages
 
 Document = dict[str, Any]

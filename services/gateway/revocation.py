@@ -10,28 +10,19 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import structlog
 from sqlalchemy import or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from services.gateway.domain.tokens import AccountState
 from services.gateway.tables import GatewayClient, GatewayUser
 from shared.auth import AccountKind, Principal
 from shared.periodic import Periodic
 from shared.problems import Problem
 
 log = structlog.get_logger()
-
-
-@dataclass(frozen=True)
-class AccountState:
-    active: bool
-    generation: int
-
-    def refuses(self, token_generation: int) -> bool:
-        return not self.active or token_generation < self.generation
 
 
 class AccountStates:

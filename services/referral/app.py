@@ -9,11 +9,11 @@ from pathlib import Path
 import httpx
 from fastapi import FastAPI
 
-from services.referral import api, api_records, police_api
+from services.referral.api import ROUTERS
 from services.referral.consumers import subscriptions
+from services.referral.handlers.deadlines import Deadlines
 from services.referral.procuratorate import deliverer_hook
 from services.referral.settings import ReferralSettings
-from services.referral.tools import Tools
 from shared.file_store import ContentStore
 from shared.messaging import InProcessBus, Subscription
 from shared.service import ServiceSpec, build_service_app
@@ -31,7 +31,7 @@ SPEC = ServiceSpec(
     title="greenlaw referral",
     description="行政执法与刑事司法衔接: referrals of suspected environmental crimes and the police liaison API.",
     migrations_dir=Path(__file__).parent / "migrations",
-    routers=[api.router, api_records.router, police_api.router],
+    routers=list(ROUTERS),
     subscriptions=_subscribe,
     hooks=[deliverer_hook()],
 )
@@ -47,9 +47,6 @@ def create_app(
     settings = settings or ReferralSettings()
     spec = dataclasses.replace(SPEC, hooks=[deliverer_hook(procuratorate_transport)])
     app = build_service_app(spec, settings, bus=bus)
-    app.state.referral_tools = Tools(
-        settings=settings,
-        calendar=WorkCalendar.from_file(settings.common.holidays_file),
-        store=ContentStore(settings.resolved_documents_dir(), max_bytes=settings.max_document_bytes),
-    )
+    app.state.deadlines = Deadlines(settings, WorkCalendar.from_file(settings.common.holidays_file))
+    app.state.document_store = ContentStore(settings.resolved_documents_dir(), max_bytes=settings.max_document_bytes)
     return app

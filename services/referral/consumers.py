@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.referral import handlers
+from services.referral.handlers import referrals as handlers
 from services.referral.settings import ReferralSettings
 from shared.contracts import CloudEvent
 from shared.contracts.events import ReferralRequestedV1

@@ -11,9 +11,9 @@ import httpx
 import pytest
 
 from services.catalogue import upstream_services
-from services.gateway.admin import PREFIX as ADMIN_PREFIX
+from services.gateway.api.users import PREFIX as ADMIN_PREFIX
 from services.gateway.app import create_gateway_app
-from services.gateway.routing import match_route
+from services.gateway.domain.routes import match_route
 from services.gateway.settings import GatewaySettings
 from services.ops.openapi import DEFAULT_PATH, build_document, render
 from tests.stack import Stack, StackConfig

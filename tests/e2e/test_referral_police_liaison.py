@@ -19,7 +19,7 @@ from sqlmodel import col, select
 
 from services.cases.consumers import REFERRAL_CONSUMER
 from services.cases.settings import CasesSettings
-from services.gateway.accounts import add_client
+from services.gateway.handlers.accounts import add_client
 from services.gateway.settings import GatewaySettings
 from services.referral.settings import ReferralSettings
 from services.referral.tables import Referral

@@ -19,10 +19,10 @@ from sqlmodel import col, select
 from typer.testing import CliRunner
 
 from services.catalogue import UPSTREAMS
-from services.gateway import lifecycle
-from services.gateway.accounts import add_client, add_user
 from services.gateway.app import MIGRATIONS_DIR, create_gateway_app
-from services.gateway.lifecycle import Actor
+from services.gateway.handlers import lifecycle
+from services.gateway.handlers.accounts import add_client, add_user
+from services.gateway.handlers.lifecycle import Actor
 from services.gateway.revocation import AccountStates
 from services.gateway.settings import GatewaySettings
 from services.ops.cli import app as cli

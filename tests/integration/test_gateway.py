@@ -20,8 +20,8 @@ from starlette.requests import ClientDisconnect
 from starlette.responses import StreamingResponse
 
 from services.catalogue import UPSTREAMS
-from services.gateway.accounts import add_client, add_user
 from services.gateway.app import MIGRATIONS_DIR, create_gateway_app
+from services.gateway.handlers.accounts import add_client, add_user
 from services.gateway.settings import GatewaySettings
 from shared.auth import Zone, issue_token
 from shared.db import create_engine, migrate, session_factory

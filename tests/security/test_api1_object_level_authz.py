@@ -323,6 +323,7 @@ MATRIX: dict[str, Row] = {
         *OFFICERS, "422", send(lambda w: {**CONSULTATION, "referral_ids": [w.ids["referral_id"]]})
     ),
     "GET /api/v1/referral/consultations": listed(*OFFICERS, "consultation_id", plain(limit="100")),
+    "GET /api/v1/referral/consultations/{consultation_id}": scoped(*OFFICERS),
     "GET /api/v1/referral/deadlines": listed(*OFFICERS, "late_referral_id"),
     "GET /api/v1/referral/statistics": shared(*OFFICERS, plain(year=str(datetime.now(UTC).year))),
     "GET /api/v1/referral/procuratorate-deliveries": listed(*OFFICERS, "delivery_id"),
@@ -538,8 +539,10 @@ async def test_a_consultation_shows_an_officer_only_its_teams_referrals(system: 
         both = await ok(await head.post("/api/v1/referral/consultations", json=body), 201)
     async with system.client(system.staff_token("officer", team=world.team_y)) as officer:
         listed = await ok(await officer.get("/api/v1/referral/consultations", params={"referral_id": ours}))
+        one = await ok(await officer.get(f"/api/v1/referral/consultations/{both['id']}"))
     [shown] = [c for c in listed["items"] if c["id"] == both["id"]]
-    assert shown["referral_ids"] == [ours]
+    assert shown["referral_ids"] == one["referral_ids"] == [ours]
+    assert both["referral_ids"] == [ours, theirs]
 
 
 async def test_a_station_writes_only_its_own_readings(system: System, world: World) -> None:

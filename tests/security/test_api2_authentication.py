@@ -28,9 +28,9 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from typer.testing import CliRunner
 
-from services.gateway import accounts
-from services.gateway.accounts import account_key, add_client, add_user, login_guard
 from services.gateway.app import MIGRATIONS_DIR, create_gateway_app
+from services.gateway.handlers import accounts
+from services.gateway.handlers.accounts import account_key, add_client, add_user, login_guard
 from services.gateway.settings import GatewaySettings
 from services.gateway.tables import LoginFailure
 from services.ops.cli import app as cli

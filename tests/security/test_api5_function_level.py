@@ -147,6 +147,7 @@ POST   /api/v1/referral/referrals/{{referral_id}}/documents              {CASE_W
 GET    /api/v1/referral/referrals/{{referral_id}}/documents/{{document_id}} {CASE_READERS}
 POST   /api/v1/referral/consultations                                   {CASE_WORKERS}
 GET    /api/v1/referral/consultations                                   {CASE_READERS}
+GET    /api/v1/referral/consultations/{{consultation_id}}                {CASE_READERS}
 GET    /api/v1/referral/deadlines                                       {CASE_READERS}
 GET    /api/v1/referral/statistics                                      {CASE_READERS}
 GET    /api/v1/referral/procuratorate-deliveries                        {CASE_READERS}

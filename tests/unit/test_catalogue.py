@@ -11,7 +11,7 @@ import typer
 from typer.testing import CliRunner
 
 from services import catalogue
-from services.gateway.routing import ROUTES
+from services.gateway.domain.routes import ROUTES
 from services.gateway.settings import GatewaySettings
 from services.ops.backup import configured_targets
 from services.ops.cli import app as cli
@@ -26,7 +26,7 @@ WINDOW = 6
 # Data kept per service, not lists of the services: the gateway's routing table (prefix → service and zone), the
 # roles that call each service, routing and ownership test cases.
 PER_SERVICE_DATA = {
-    "services/gateway/routing.py",
+    "services/gateway/domain/routes.py",
     "tests/integration/test_api_fuzzing.py",
     "tests/unit/test_gateway_routing.py",
     "tests/unit/test_ownership.py",

@@ -6,7 +6,7 @@ from ipaddress import ip_network
 
 import pytest
 
-from services.gateway.proxies import TrustedProxies
+from services.gateway.domain.addresses import TrustedProxies
 
 pytestmark = pytest.mark.unit
 

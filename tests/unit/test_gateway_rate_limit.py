@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services.gateway.limits import RateLimiter
-from shared.problems import Problem
+from services.gateway.domain.rate_limits import RateLimiter
+from shared.errors import TooMany
 
 pytestmark = [pytest.mark.unit, pytest.mark.asyncio]
 
@@ -27,7 +27,7 @@ def limiter(clock: Clock, public: str = "6/minute") -> RateLimiter:
 async def allowed(limit: RateLimiter, key: str = "ip:1", kind: str = "public") -> bool:
     try:
         await limit.check(kind, key)  # type: ignore[arg-type]
-    except Problem as problem:
+    except TooMany as problem:
         refused_status = problem.status
     else:
         return True
@@ -53,7 +53,7 @@ async def test_retry_after_says_when_the_next_request_passes() -> None:
     limit = limiter(clock, public="2/minute")
     for _ in range(2):
         await limit.check("public", "ip:1")
-    with pytest.raises(Problem) as refused:
+    with pytest.raises(TooMany) as refused:
         await limit.check("public", "ip:1")
     retry_after = int(refused.value.headers["Retry-After"])
     assert retry_after == 30

@@ -7,11 +7,12 @@ from typing import Any
 import pytest
 from starlette.requests import Request
 
-from services.gateway.accounts import AccountError, parse_roles
+from services.gateway.domain.routes import match_route, route_for
+from services.gateway.forwarding import upstream_target
+from services.gateway.handlers.accounts import AccountError, parse_roles
 from services.gateway.openapi import merge_documents
-from services.gateway.routing import match_route, route_for, upstream_target
 from shared.auth import Role
-from shared.problems import Problem
+from shared.errors import NotFound
 
 pytestmark = pytest.mark.unit
 
@@ -39,7 +40,7 @@ def test_prefixes_route_to_their_service_and_zone(path: str, upstream: str, zone
 @pytest.mark.parametrize("path", ["/", "/portals", "/api/v1/casesx", "/api/v2/cases", "/healthz", "/police"])
 def test_other_paths_have_no_route(path: str) -> None:
     assert match_route(path) is None
-    with pytest.raises(Problem) as raised:
+    with pytest.raises(NotFound) as raised:
         route_for(path)
     assert raised.value.status == 404
 

@@ -11,29 +11,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 from zoneinfo import ZoneInfo
+
+if TYPE_CHECKING:  # the protocol only: the rules run on any calendar that does its arithmetic
+    from shared.workdays import Calendar
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 Unit = Literal["hours", "working_days", "calendar_days"]
 Obligor = Literal["bureau", "police"]
-
-
-class CalendarDeadline(Protocol):
-    @property
-    def due_on(self) -> date: ...
-
-    @property
-    def provisional(self) -> bool: ...
-
-
-class WorkingDayCalendar(Protocol):
-    def add_working_days(self, start: date, days: int) -> CalendarDeadline: ...
-
-    def add_calendar_days(self, start: date, days: int) -> CalendarDeadline: ...
-
-    def working_days_between(self, start: date, end: date) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -91,7 +78,7 @@ def _start_of(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=SHANGHAI)
 
 
-def due(calendar: WorkingDayCalendar, rule: DeadlineRule, start: datetime | date) -> tuple[date, datetime | None, bool]:
+def due(calendar: Calendar, rule: DeadlineRule, start: datetime | date) -> tuple[date, datetime | None, bool]:
     """(due date, due moment for hour limits, provisional) of a limit starting at ``start``."""
     if rule.unit == "hours":
         if not isinstance(start, datetime):
@@ -109,7 +96,7 @@ def due(calendar: WorkingDayCalendar, rule: DeadlineRule, start: datetime | date
 def referral_deadlines(
     clock: ReferralClock,
     *,
-    calendar: WorkingDayCalendar,
+    calendar: Calendar,
     rules: Mapping[str, DeadlineRule],
     decision_tracks: Mapping[str, DeadlineRule],
 ) -> list[Deadline]:
@@ -164,7 +151,7 @@ def deadline_state(
     deadline: Deadline,
     *,
     now: datetime,
-    calendar: WorkingDayCalendar,
+    calendar: Calendar,
     at_risk_hours: int,
     at_risk_working_days: int,
 ) -> DeadlineState:

@@ -1,17 +1,18 @@
-"""Documents of a referral package: attaching uploaded files and filling in cases' referenced evidence."""
+"""Documents of a referral package (移送材料): attaching uploads, filling in cases' referenced evidence, reading."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from pathlib import Path
 
 from sqlmodel import col, select
 
-from services.referral.handlers import Actor, log_change
+from services.referral.handlers.referrals import Actor, log_change
 from services.referral.tables import Referral, ReferralDocument
-from shared.file_store import StoredFile
+from shared.errors import Invalid, NotFound
+from shared.file_store import ContentStore, StoredFile
 from shared.messaging import UnitOfWork
-from shared.problems import Problem
 
 
 async def attach(
@@ -68,12 +69,9 @@ async def _referenced(uow: UnitOfWork, referral_id: str, evidence_id: str, store
     )
     found: ReferralDocument | None = (await uow.session.execute(query)).scalars().first()
     if found is None:
-        raise Problem(
-            422, f"移送材料未引用该证据 The package references no evidence {evidence_id}", slug="unknown-evidence"
-        )
+        raise Invalid(f"移送材料未引用该证据 The package references no evidence {evidence_id}", slug="unknown-evidence")
     if found.sha256 != stored.sha256 or found.size != stored.size:
-        raise Problem(
-            422,
+        raise Invalid(
             "文件与引用的证据不一致 The file does not match the referenced evidence's SHA-256",
             slug="evidence-hash-mismatch",
             expected_sha256=found.sha256,
@@ -99,5 +97,13 @@ async def documents_of(
 async def get_document(uow: UnitOfWork, referral: Referral, document_id: str) -> ReferralDocument:
     document = await uow.session.get(ReferralDocument, document_id)
     if document is None or document.referral_id != referral.id or not document.stored:
-        raise Problem(404, f"文件不存在 Document {document_id} not found", slug="document-not-found")
+        raise NotFound(f"文件不存在 Document {document_id} not found", slug="document-not-found")
     return document
+
+
+def content_path(store: ContentStore, document: ReferralDocument) -> Path:
+    """Where the document's bytes are; 404 if the store lost them (the row outlived its file)."""
+    path = store.path_of(document.sha256)
+    if not path.is_file():
+        raise NotFound("文件内容缺失 The file content is missing from the store", slug="document-content-missing")
+    return path

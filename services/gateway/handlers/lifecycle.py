@@ -1,5 +1,5 @@
-"""Account lifecycle of the token issuer: list, deactivate (停用), reactivate (启用), reset a password, rotate a
-client secret, sign out everywhere. Used by the admin API and the ``greenlaw users|clients`` commands alike.
+"""Account lifecycle (账户管理) of the token issuer: list, deactivate (停用), reactivate (启用), reset a password,
+rotate a client secret, sign out everywhere. Used by the admin API and the ``greenlaw users|clients`` commands alike.
 
 Every change raises the account's token generation where old tokens must end, and is appended to the gateway's
 hash-chained audit log with the acting admin, never with a password or secret. Functions flush, never commit: the
@@ -18,11 +18,12 @@ from pydantic import BaseModel, ConfigDict
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from services.gateway.accounts import hash_secret, unlock
+from services.gateway.handlers.accounts import hash_secret, unlock
 from services.gateway.tables import GatewayClient, GatewayUser
 from shared.audit import append_audit
 from shared.auth import AccountKind
 from shared.bounds import Int64
+from shared.errors import Conflict, NotFound
 from shared.http import decode_position, encode_cursor
 from shared.keyset import Key, keyset, split
 
@@ -35,11 +36,11 @@ LABELS: dict[AccountKind, str] = {"user": "用户 User", "client": "客户端 Cl
 GENERATED_SECRET_BYTES = 24  # 32 URL-safe characters
 
 
-class AccountNotFound(LookupError):
+class AccountNotFound(NotFound):
     """No user or client of that name."""
 
 
-class AccountConflict(ValueError):
+class AccountConflict(Conflict):
     """The change is not allowed in the account's state (e.g. an admin deactivating its own account)."""
 
 

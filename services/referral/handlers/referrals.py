@@ -1,5 +1,6 @@
-"""Use cases of the referral service: load, apply the step machine, stage state, change log, audit and events.
+"""Referrals (移送案件): creation from cases' request, loading with the ownership check, the steps, the change log.
 
+A step loads the referral, applies the step machine, stages state, change log, audit and the event back to cases.
 Handlers never commit: the entry point (or the consumer framework) commits the unit of work.
 """
 
@@ -13,11 +14,11 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import col, select
 
-from services.referral import procuratorate
 from services.referral.access import REFERRAL
-from services.referral.changes import record_change
-from services.referral.domain.deadlines import SHANGHAI, ReferralClock, shanghai_date
+from services.referral.domain.deadlines import SHANGHAI, shanghai_date
 from services.referral.domain.steps import Decision, IllegalStep, Status, Step, StepContext, next_status
+from services.referral.handlers.changes import record_change
+from services.referral.handlers.deliveries import stage_copy
 from services.referral.tables import Referral, ReferralDocument
 from shared.audit import append_audit
 from shared.auth import Principal, Role
@@ -31,8 +32,8 @@ from shared.contracts.events import (
     ReferralRequestedV1,
     ReferralReturnedV1,
 )
+from shared.errors import Conflict, Invalid
 from shared.messaging import UnitOfWork
-from shared.problems import Problem
 
 # A reported moment may run a little ahead of our clock (another agency's server), but not into the future.
 CLOCK_SKEW = timedelta(minutes=5)
@@ -159,8 +160,7 @@ async def advance(uow: UnitOfWork, referral: Referral, step: Step, command: Step
     try:
         status = next_status(Status(referral.status), step, decision=command.decision, context=context_of(referral))
     except IllegalStep as exc:
-        raise Problem(
-            409,
+        raise Conflict(
             f"当前状态不允许此操作，需要先完成：{exc.missing} — {step.value} is not allowed while {referral.status}",
             slug="referral-step-not-allowed",
             current_status=referral.status,
@@ -177,17 +177,17 @@ async def advance(uow: UnitOfWork, referral: Referral, step: Step, command: Step
     await log_change(uow, referral, step.value, at=command.at, actor=actor, data=command.note)
     _emit_outcome(uow, referral, step, command, actor)
     if step in (Step.TRANSFER, Step.SUPERVISION):
-        await procuratorate.stage_copy(uow, referral, kind=step.value, at=command.at, note=command.note)
+        await stage_copy(uow, referral, kind=step.value, at=command.at, note=command.note)
     return referral
 
 
 def _check_moment(referral: Referral, at: datetime) -> None:
     if at > datetime.now(UTC) + CLOCK_SKEW:
-        raise Problem(422, "时间不能晚于当前时间 The time is in the future", slug="time-in-future", at=at.isoformat())
+        raise Invalid("时间不能晚于当前时间 The time is in the future", slug="time-in-future", at=at.isoformat())
     if at < referral.approved_at - CLOCK_SKEW:
-        raise Problem(422, "时间早于批准移送时间 The time is before the approval", slug="time-before-approval")
+        raise Invalid("时间早于批准移送时间 The time is before the approval", slug="time-before-approval")
     if referral.sent_at is not None and at < referral.sent_at - CLOCK_SKEW:
-        raise Problem(422, "时间早于移送时间 The time is before the transfer", slug="time-before-transfer")
+        raise Invalid("时间早于移送时间 The time is before the transfer", slug="time-before-transfer")
 
 
 def _apply_decision(referral: Referral, command: StepInput) -> None:
@@ -208,31 +208,10 @@ def context_of(referral: Referral) -> StepContext:
     )
 
 
-def clock_of(referral: Referral) -> ReferralClock:
-    return ReferralClock(
-        approved_at=referral.approved_at,
-        reported_on=referral.reported_on,
-        sent_at=referral.sent_at,
-        received_at=referral.received_at,
-        notice_at=referral.notice_at,
-        supplemented_at=referral.supplemented_at,
-        first_decision=referral.first_decision,
-        first_decided_at=referral.first_decided_at,
-        decision=referral.decision,
-        decided_at=referral.decided_at,
-        decision_track=referral.decision_track,
-        reconsideration_requested_at=referral.reconsideration_requested_at,
-        reconsideration_answered_at=referral.reconsideration_answered_at,
-        reconsideration_answer=referral.reconsideration_answer,
-        supervision_requested_at=referral.supervision_requested_at,
-        exhibits_handed_over_at=referral.exhibits_handed_over_at,
-    )
-
-
 async def set_decision_track(uow: UnitOfWork, referral: Referral, track: str, *, actor: Actor) -> Referral:
     """The police notified a longer limit (7 days needing checks, 30 days complex with approval)."""
     if referral.first_decided_at is not None:
-        raise Problem(409, "公安已作出决定 The police have already decided", slug="referral-already-decided")
+        raise Conflict("公安已作出决定 The police have already decided", slug="referral-already-decided")
     referral.decision_track = track
     referral.version += 1
     referral.updated_at = datetime.now(UTC)

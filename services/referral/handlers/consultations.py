@@ -9,12 +9,12 @@ from typing import Any
 from sqlmodel import col, select
 
 from services.referral.access import OWNERSHIP
-from services.referral.handlers import Actor
+from services.referral.handlers.referrals import Actor
 from services.referral.tables import Consultation, ConsultationReferral, Referral
 from shared.audit import append_audit
 from shared.auth import Principal
+from shared.errors import Invalid, NotFound
 from shared.messaging import UnitOfWork
-from shared.problems import Problem
 
 CONSULTATION = OWNERSHIP["consultation"]
 
@@ -32,9 +32,9 @@ async def record_consultation(
     actor: Actor,
 ) -> Consultation:
     """Every linked referral must be one the caller reaches (another team's is as unknown as a missing one)."""
-    missing = [rid for rid in referral_ids if not _reached(caller, await uow.session.get(Referral, rid))]
+    missing = [rid for rid in referral_ids if not _linkable(caller, await uow.session.get(Referral, rid))]
     if missing:
-        raise Problem(422, "移送案件不存在 Unknown referrals", slug="unknown-referrals", referral_ids=missing)
+        raise Invalid("移送案件不存在 Unknown referrals", slug="unknown-referrals", referral_ids=missing)
     consultation = Consultation(
         id=str(uuid.uuid4()),
         held_on=held_on,
@@ -58,7 +58,7 @@ async def record_consultation(
     return consultation
 
 
-def _reached(caller: Principal, referral: Referral | None) -> bool:
+def _linkable(caller: Principal, referral: Referral | None) -> bool:
     return referral is not None and CONSULTATION.allows(caller, referral)
 
 
@@ -77,9 +77,6 @@ async def list_consultations(
     """Consultations, each with the linked referrals the caller reaches; a scoped caller sees only those linking
     one it reaches (a consultation linking none is seen by the unscoped roles only)."""
     query = select(Consultation).order_by(col(Consultation.id)).limit(limit)
-    links = _reached_links(caller)
-    if not CONSULTATION.reaches_all(caller):
-        query = query.where(col(Consultation.id).in_(links.with_only_columns(ConsultationReferral.consultation_id)))
     if referral_id:
         linked = select(ConsultationReferral.consultation_id).where(
             col(ConsultationReferral.referral_id) == referral_id
@@ -87,6 +84,21 @@ async def list_consultations(
         query = query.where(col(Consultation.id).in_(linked))
     if after:
         query = query.where(col(Consultation.id) > after)
+    return await _reached(uow, caller, query)
+
+
+async def get_consultation(uow: UnitOfWork, caller: Principal, consultation_id: str) -> tuple[Consultation, list[str]]:
+    """One consultation as the list shows it; 404 for one the caller does not reach, as if it did not exist."""
+    found = await _reached(uow, caller, select(Consultation).where(col(Consultation.id) == consultation_id))
+    if not found:
+        raise NotFound(f"会商不存在 Consultation {consultation_id} not found", slug=CONSULTATION.slug)
+    return found[0]
+
+
+async def _reached(uow: UnitOfWork, caller: Principal, query: Any) -> list[tuple[Consultation, list[str]]]:
+    links = _reached_links(caller)
+    if not CONSULTATION.reaches_all(caller):
+        query = query.where(col(Consultation.id).in_(links.with_only_columns(ConsultationReferral.consultation_id)))
     consultations = list((await uow.session.execute(query)).scalars())
     named = links.where(col(ConsultationReferral.consultation_id).in_([c.id for c in consultations]))
     by_consultation: dict[str, list[str]] = {c.id: [] for c in consultations}

@@ -1,6 +1,7 @@
-"""The routing table (path prefix → service and zone) and the forwarding of a request to its service.
+"""Forwarding a request to its service (转发): the HTTP or in-process client per service, the headers that pass,
+the answer streamed back, and the middleware that sends the routing table's paths straight to the proxy handler.
 
-Paths are forwarded unchanged: every service mounts its routes at the full public path.
+Paths are forwarded unchanged (the table is ``domain/routes.py``); a dead or slow service is a 503/504 problem.
 """
 
 from __future__ import annotations
@@ -8,7 +9,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Literal
 
 import httpx
 from fastapi import Request
@@ -16,29 +16,8 @@ from starlette.background import BackgroundTask
 from starlette.responses import Response, StreamingResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from services.catalogue import Upstream
+from services.gateway.domain.routes import match_route
 from shared.problems import Problem, problem_response
-
-# Who may call a prefix: anyone, bureau staff, or a police client (see the zone table of the design).
-AccessZone = Literal["public", "staff", "police"]
-
-
-@dataclass(frozen=True)
-class Route:
-    prefix: str
-    upstream: Upstream
-    zone: AccessZone
-
-
-ROUTES: tuple[Route, ...] = (
-    Route("/api/v1/cases", "cases", "staff"),
-    Route("/api/v1/disclosure", "disclosure", "staff"),
-    Route("/api/v1/referral", "referral", "staff"),
-    Route("/api/v1/monitoring", "monitoring", "staff"),
-    Route("/public/v1", "disclosure", "public"),
-    Route("/portal", "disclosure", "public"),
-    Route("/police/v1", "referral", "police"),
-)
 
 # Only these request headers reach a service; the rest (cookies, proxy headers, hop-by-hop) stay here.
 FORWARDED_REQUEST_HEADERS = frozenset(
@@ -77,21 +56,6 @@ DROPPED_RESPONSE_HEADERS = frozenset(
 
 
 _DROPPED_RAW = frozenset(name.encode("latin-1") for name in DROPPED_RESPONSE_HEADERS)
-
-
-def match_route(path: str) -> Route | None:
-    """The route whose prefix is ``path`` or a parent of it (``/portal`` matches ``/portal/a``, not ``/portals``)."""
-    for route in ROUTES:
-        if path == route.prefix or path.startswith(route.prefix + "/"):
-            return route
-    return None
-
-
-def route_for(path: str) -> Route:
-    route = match_route(path)
-    if route is None:
-        raise Problem(404, f"没有此路径 No service serves {path}")
-    return route
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.gateway.tables import GatewayClient, GatewayUser, LoginFailure
 from shared.auth import Role
+from shared.errors import Invalid
 from shared.guessing import GuessGuard, GuessPolicy, clear_counts, name_key
 
 _hasher = PasswordHasher()
@@ -30,7 +31,7 @@ def _dummy_hash() -> str:
     return _hasher.hash("greenlaw-no-such-account")
 
 
-class AccountError(ValueError):
+class AccountError(Invalid):
     """An account cannot be created as asked (unknown role, duplicate name, missing value)."""
 
 

@@ -1,0 +1,1 @@
+"""Use cases of the gateway: accounts, their lifecycle, signing in. They flush; the caller commits."""
