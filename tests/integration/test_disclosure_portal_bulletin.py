@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from services.disclosure.handlers import local_today
+from services.disclosure.handlers.publications import local_today
 from services.monitoring.render import air_html
 from shared.contracts.events import BulletinPublishedV1
 from tests.stack import Stack, eventually

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from services.disclosure.domain.credit_china import FIELDS, PublicText, add_months, credit_record, wan_yuan
+from services.disclosure.domain.credit_china import FIELDS, PublicText, credit_record, wan_yuan
 from services.disclosure.domain.deadlines import (
     is_at_risk,
     is_overdue,
@@ -83,7 +83,6 @@ def test_credit_china_record_in_template_order_with_fines_in_wan_yuan() -> None:
     assert wan_yuan(10_000_000) == "10"
     assert wan_yuan(1_234_500) == "1.2345"
     assert wan_yuan(1) == "0.000001"
-    assert add_months(date(2021, 11, 30), 3) == date(2022, 2, 28)
     decision = DecisionIssuedV1(
         decision_id="d",
         kind=DecisionKind.PENALTY,
@@ -108,4 +107,7 @@ def test_credit_china_record_in_template_order_with_fines_in_wan_yuan() -> None:
     assert record["fine_wan_yuan"] == "5"
     assert record["penalty_category"] == "警告；罚款"
     assert record["publicity_until"] == "2024-09-28"
+    month_end = decision.model_copy(update={"decided_on": date(2021, 11, 30)})
+    short = credit_record(month_end, text, publicity_months=3, data_source="局", data_source_code="code")
+    assert short["publicity_until"] == "2022-02-28"  # the month's last day when it is shorter
     assert record["authority_credit_code"] == "11120111MB1234567X"

@@ -1,4 +1,6 @@
-"""Use cases of publications: create from a decision, publish, edit, watch deadlines (withdrawal: ``withdrawal``).
+"""Use cases of publications (行政执法公示): create from a decision, publish, edit, mark overdue.
+
+Withdrawal is ``handlers.withdrawal``; the editor's redaction review, ``handlers.redactions``.
 
 Handlers never commit: the entry point (request or consumer) commits the unit of work.
 """
@@ -12,9 +14,9 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
 
-from services.disclosure import credit_china
-from services.disclosure.domain.deadlines import WorkingDayCalendar, publication_due_date
+from services.disclosure.domain.deadlines import check_published_on, publication_due_date
 from services.disclosure.domain.redaction import Finding, party_facts, redact_decision, redact_text
+from services.disclosure.handlers import credit_china
 from services.disclosure.settings import DisclosureSettings
 from services.disclosure.tables import Publication
 from shared.audit import append_audit
@@ -22,8 +24,9 @@ from shared.contracts import CloudEvent
 from shared.contracts.common import PartySnapshot
 from shared.contracts.events import DecisionIssuedV1, PublicationOverdueV1, PublicationPublishedV1
 from shared.decision_kinds import kind_rule
+from shared.errors import Conflict, Invalid, NotFound
 from shared.messaging import UnitOfWork
-from shared.problems import Problem
+from shared.workdays import Calendar
 
 
 def local_today(timezone: str) -> date:
@@ -96,7 +99,7 @@ async def create_publication(
     uow: UnitOfWork,
     decision: DecisionIssuedV1,
     *,
-    calendar: WorkingDayCalendar,
+    calendar: Calendar,
     settings: DisclosureSettings,
     event: CloudEvent,
     today: date,
@@ -146,8 +149,7 @@ async def publish(
 ) -> Publication:
     """发布: make the redacted text public; on time if published on or before the due date."""
     if publication.status != "pending":
-        raise Problem(
-            409,
+        raise Conflict(
             f"公示状态为 {publication.status}，只有待发布的公示可以发布 Only a pending publication can be "
             f"published (it is {publication.status})",
             slug="publication-not-pending",
@@ -179,6 +181,22 @@ async def publish(
     return publication
 
 
+async def approve(
+    uow: UnitOfWork,
+    publication: Publication,
+    *,
+    published_on: date | None,
+    actor: str,
+    settings: DisclosureSettings,
+    correlation_id: str | None,
+) -> Publication:
+    """审核发布: the editor approves the redacted text; an earlier ``published_on`` (补录) records when it went out."""
+    today = local_today(settings.timezone)
+    day = published_on or today
+    check_published_on(day, decided_on=publication.decided_on, today=today)
+    return await publish(uow, publication, actor=actor, today=day, settings=settings, correlation_id=correlation_id)
+
+
 EDITABLE = {
     "party_name": "public_party_name",
     "facts": "public_facts",
@@ -198,13 +216,10 @@ async def edit_publication(
 ) -> Publication:
     """编辑公示内容: an editor may change the redacted text, but never silently put back what redaction removes."""
     if publication.status == "withdrawn":
-        raise Problem(
-            409, "已撤回的公示不能编辑 A withdrawn publication cannot be edited", slug="publication-withdrawn"
-        )
+        raise Conflict("已撤回的公示不能编辑 A withdrawn publication cannot be edited", slug="publication-withdrawn")
     reintroduced = _detected_items(publication, changes)
     if reintroduced and not unredact_reason:
-        raise Problem(
-            422,
+        raise Invalid(
             "新文本包含应隐去的个人信息，恢复须说明理由 The new text contains items redaction removes; "
             "give unredact_reason to publish them",
             slug="unredaction-needs-reason",
@@ -272,5 +287,5 @@ async def find_by_decision(uow: UnitOfWork, decision_id: str) -> Publication | N
 async def get_publication(uow: UnitOfWork, publication_id: str) -> Publication:
     found = await uow.session.get(Publication, publication_id)
     if found is None:
-        raise Problem(404, f"公示不存在 Publication {publication_id} not found")
+        raise NotFound(f"公示不存在 Publication {publication_id} not found")
     return found

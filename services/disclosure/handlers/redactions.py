@@ -7,12 +7,12 @@ from __future__ import annotations
 from services.disclosure.domain.detectors import Category
 from services.disclosure.domain.names import masked
 from services.disclosure.domain.redaction import PLACEHOLDERS, PublicContent, redact_decision
-from services.disclosure.handlers import EDITABLE
+from services.disclosure.handlers.publications import EDITABLE
 from services.disclosure.schemas import RedactionAdd, RedactionMark, RedactionMarks, RedactionUndo
 from services.disclosure.settings import DisclosureSettings
 from services.disclosure.tables import Publication
 from shared.contracts.events import DecisionIssuedV1
-from shared.problems import Problem
+from shared.errors import Conflict, Invalid
 
 
 def redaction_marks(publication: Publication, settings: DisclosureSettings) -> RedactionMarks:
@@ -73,7 +73,7 @@ def with_redaction_added(publication: Publication, add: RedactionAdd) -> dict[st
     field = MARK_FIELDS[add.field]
     text = public_text(publication, field)
     if add.end > len(text) or add.start >= add.end:
-        raise Problem(422, "隐去范围超出文本 The span lies outside the text", slug="validation")
+        raise Invalid("隐去范围超出文本 The span lies outside the text")
     category = Category(add.reason)
     marker = masked(text[add.start : add.end]) if category == Category.NAME else PLACEHOLDERS[category]
     return {field: text[: add.start] + marker + text[add.end :]}
@@ -91,7 +91,7 @@ def with_redaction_undone(
         DecisionIssuedV1.model_validate(publication.decision), name_style=settings.individual_name_style
     )
     if mark is None or text[mark.start : mark.end] != _marker_text(proposed, mark):
-        raise Problem(409, "该处已无隐去标记 No marker of the proposal stands there", slug="redaction-marker-missing")
+        raise Conflict("该处已无隐去标记 No marker of the proposal stands there", slug="redaction-marker-missing")
     return {field: text[: mark.start] + mark.removed + text[mark.end :]}
 
 
