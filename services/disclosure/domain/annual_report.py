@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from services.disclosure.domain.deadlines import on_time_share
 from shared.errors import Conflict, Invalid
 
 KIND_NAMES = {
@@ -41,8 +42,7 @@ class PublicationFigures:
 
     @property
     def rate(self) -> float | None:
-        decided = self.on_time + self.late
-        return round(self.on_time / decided, 4) if decided else None
+        return on_time_share(self.on_time, self.late)
 
 
 def report_due_on(year: int, month_day: tuple[int, int]) -> date:

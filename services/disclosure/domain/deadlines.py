@@ -63,8 +63,13 @@ class OnTimeRate:
 
     @property
     def rate(self) -> float | None:
-        decided = self.on_time + self.late
-        return round(self.on_time / decided, 4) if decided else None
+        return on_time_share(self.on_time, self.late)
+
+
+def on_time_share(on_time: int, late: int) -> float | None:
+    """公示及时率: on time / (on time + late), to four places; None when nothing was decided either way."""
+    decided = on_time + late
+    return round(on_time / decided, 4) if decided else None
 
 
 def on_time_rate(period: str, items: list[tuple[date, date | None]], *, today: date) -> OnTimeRate:

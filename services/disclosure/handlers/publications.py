@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from collections import Counter
 from datetime import UTC, date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
@@ -27,6 +28,13 @@ from shared.decision_kinds import kind_rule
 from shared.errors import Conflict, Invalid, NotFound
 from shared.messaging import UnitOfWork
 from shared.workdays import Calendar
+
+
+async def audit(uow: UnitOfWork, publication: Publication, *, actor: str, action: str, data: dict[str, Any]) -> None:
+    """A publication's audit row (who did what to it, and the facts of the act)."""
+    await append_audit(
+        uow.session, actor=actor, entity_type="publication", entity_id=publication.id, action=action, data=data
+    )
 
 
 def local_today(timezone: str) -> date:
@@ -60,11 +68,10 @@ async def publish_or_hold(
     """Automatic publication (自动发布), unless a redaction is doubtful: then the editor decides (审核发布)."""
     doubtful = doubtful_redactions(publication, settings)
     if doubtful:
-        await append_audit(
-            uow.session,
+        await audit(
+            uow,
+            publication,
             actor="system:auto-publish",
-            entity_type="publication",
-            entity_id=publication.id,
             action="held_for_review",
             data={"below": settings.redaction_review_below, "redactions": doubtful},
         )
@@ -120,11 +127,10 @@ async def create_publication(
     )
     apply_decision(publication, decision, settings)
     uow.session.add(publication)
-    await append_audit(
-        uow.session,
+    await audit(
+        uow,
+        publication,
         actor=event.actor or "system",
-        entity_type="publication",
-        entity_id=publication.id,
         action="created",
         data={
             "decision_id": decision.decision_id,
@@ -160,11 +166,10 @@ async def publish(
     publication.published_by = actor
     publication.on_time = today <= publication.due_on
     publication.version += 1
-    await append_audit(
-        uow.session,
+    await audit(
+        uow,
+        publication,
         actor=actor,
-        entity_type="publication",
-        entity_id=publication.id,
         action="published",
         data={"published_on": today.isoformat(), "on_time": publication.on_time},
     )
@@ -231,11 +236,10 @@ async def edit_publication(
         else:
             setattr(publication, EDITABLE[field], text)
     publication.version += 1
-    await append_audit(
-        uow.session,
+    await audit(
+        uow,
+        publication,
         actor=actor,
-        entity_type="publication",
-        entity_id=publication.id,
         action="edited",
         data={"fields": sorted(changes), "unredacted": reintroduced, "reason": unredact_reason},
     )
@@ -261,11 +265,10 @@ async def mark_overdue(uow: UnitOfWork, *, today: date) -> list[Publication]:
     overdue = list((await uow.session.execute(query.with_for_update(skip_locked=True))).scalars())
     for publication in overdue:
         publication.overdue_notified_on = today
-        await append_audit(
-            uow.session,
+        await audit(
+            uow,
+            publication,
             actor="system:deadline-watch",
-            entity_type="publication",
-            entity_id=publication.id,
             action="overdue",
             data={"due_on": publication.due_on.isoformat()},
         )

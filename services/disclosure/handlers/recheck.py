@@ -16,11 +16,11 @@ from datetime import date
 from sqlmodel import col, select
 
 from services.disclosure.domain.redaction import Finding, party_facts, redact_text
-from services.disclosure.handlers.publications import EDITABLE, findings_report, publish
+from services.disclosure.handlers.publications import EDITABLE, audit, findings_report, publish
 from services.disclosure.handlers.withdrawal import withdraw
 from services.disclosure.settings import DisclosureSettings
 from services.disclosure.tables import Publication
-from shared.audit import append_audit, history
+from shared.audit import history
 from shared.contracts.common import PartySnapshot
 from shared.messaging import UnitOfWork
 from shared.workdays import Calendar
@@ -107,11 +107,10 @@ async def _correct(
         else:
             setattr(publication, EDITABLE[field], text)
     report = findings_report(tuple(findings))
-    await append_audit(
-        uow.session,
+    await audit(
+        uow,
+        publication,
         actor=ACTOR,
-        entity_type="publication",
-        entity_id=publication.id,
         action="redaction_corrected",
         data={"fields": sorted(changes), "redacted": report},
     )

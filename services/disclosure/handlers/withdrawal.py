@@ -14,13 +14,13 @@ from services.disclosure.domain.deadlines import publication_due_date, withdrawa
 from services.disclosure.handlers import credit_china
 from services.disclosure.handlers.publications import (
     apply_decision,
+    audit,
     create_publication,
     find_by_decision,
     publish_or_hold,
 )
 from services.disclosure.settings import DisclosureSettings
 from services.disclosure.tables import Publication, WithdrawalNotice
-from shared.audit import append_audit
 from shared.contracts import CloudEvent
 from shared.contracts.events import DecisionAmendedV1, PublicationWithdrawnV1
 from shared.decision_kinds import kind_rule
@@ -45,11 +45,10 @@ async def withdraw(
     was_published = publication.status == "published"
     publication.withdrawn_on, publication.withdrawal_reason = today, reason
     publication.version += 1
-    await append_audit(
-        uow.session,
+    await audit(
+        uow,
+        publication,
         actor=actor,
-        entity_type="publication",
-        entity_id=publication.id,
         action=f"withdrawn:{cause}",
         data={"reason": reason, "was_published": was_published},
     )
