@@ -142,7 +142,7 @@ class RedactionUndo(BaseModel):
 # Deadlines and statistics
 
 
-class DeadlineList(BaseModel):
+class PublicationDeadlineList(BaseModel):
     """Pending publications at risk (即将到期) or overdue (已逾期) today."""
 
     today: date = Field(description="today in Asia/Shanghai")

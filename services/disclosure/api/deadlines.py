@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request
 from services.disclosure.api.deps import Settings, Staff, Today, Workdays, staff_view
 from services.disclosure.domain.deadlines import OnTimeRate, publication_due_date
 from services.disclosure.handlers import queries
-from services.disclosure.schemas import DeadlineList, DueDatePublic, OnTimeRatePublic, OnTimeStatistics
+from services.disclosure.schemas import DueDatePublic, OnTimeRatePublic, OnTimeStatistics, PublicationDeadlineList
 from shared.bounds import LegalDate
 from shared.contracts.common import DecisionKind
 from shared.decision_kinds import kind_rule
@@ -35,22 +35,22 @@ async def due_date(
     return DueDatePublic(due_on=due.due_on, working_days=due.working_days, provisional=due.provisional)
 
 
-@router.get("/deadlines/at-risk", operation_id="publications_at_risk", response_model=DeadlineList)
+@router.get("/deadlines/at-risk", operation_id="publications_at_risk", response_model=PublicationDeadlineList)
 async def at_risk(
     request: Request, _caller: Staff, settings: Settings, calendar: Workdays, today: Today
-) -> DeadlineList:
+) -> PublicationDeadlineList:
     """即将到期: unpublished and due within the configured working days (2 by default)."""
     async with runtime_of(request).uow() as uow:
         rows = await queries.at_risk(uow, calendar, today=today, within=settings.at_risk_working_days)
-    return DeadlineList(today=today, items=[staff_view(r) for r in rows])
+    return PublicationDeadlineList(today=today, items=[staff_view(r) for r in rows])
 
 
-@router.get("/deadlines/overdue", operation_id="publications_overdue", response_model=DeadlineList)
-async def overdue(request: Request, _caller: Staff, today: Today) -> DeadlineList:
+@router.get("/deadlines/overdue", operation_id="publications_overdue", response_model=PublicationDeadlineList)
+async def overdue(request: Request, _caller: Staff, today: Today) -> PublicationDeadlineList:
     """已逾期: unpublished past the due date."""
     async with runtime_of(request).uow() as uow:
         rows = await queries.overdue(uow, today=today)
-    return DeadlineList(today=today, items=[staff_view(r) for r in rows])
+    return PublicationDeadlineList(today=today, items=[staff_view(r) for r in rows])
 
 
 @router.get("/statistics/on-time", operation_id="on_time_rate", response_model=OnTimeStatistics)
