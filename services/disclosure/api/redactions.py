@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 
 from services.disclosure.api.deps import CurrentPublication, Editor, Settings, change_publication
-from services.disclosure.handlers import publications, redactions
+from services.disclosure.handlers import redactions
 from services.disclosure.schemas import PublicationStaff, RedactionAdd, RedactionMarks, RedactionUndo
 from services.disclosure.tables import Publication
 from shared.messaging import UnitOfWork
@@ -38,10 +38,7 @@ async def add_redaction(
     """Needs If-Match; audited as an edit."""
 
     async def withhold(uow: UnitOfWork, publication: Publication) -> None:
-        changes = redactions.with_redaction_added(publication, body)
-        await publications.edit_publication(
-            uow, publication, changes, unredact_reason=None, actor=caller.subject, settings=settings
-        )
+        await redactions.add_redaction(uow, publication, body, actor=caller.subject, settings=settings)
 
     return await change_publication(request, response, publication_id, withhold)
 
@@ -58,9 +55,6 @@ async def undo_redaction(
     """Needs If-Match and a reason; audited as an edit that put back a redacted item."""
 
     async def put_back(uow: UnitOfWork, publication: Publication) -> None:
-        changes = redactions.with_redaction_undone(publication, body, settings)
-        await publications.edit_publication(
-            uow, publication, changes, unredact_reason=body.unredact_reason, actor=caller.subject, settings=settings
-        )
+        await redactions.undo_redaction(uow, publication, body, actor=caller.subject, settings=settings)
 
     return await change_publication(request, response, publication_id, put_back)
