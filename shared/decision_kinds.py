@@ -3,7 +3,7 @@
 Both cases (which refuses a fine on a kind that may carry none) and disclosure (which sets the publication due date
 and sends penalties to Credit China) read the same table, so a rule change is one edit of one file
 (``GREENLAW_DECISION_KINDS_FILE``, default ``shared/data/decision-kinds.yaml``). The entry in force on the decision
-date applies.
+date applies. The penalty categories (处罚类别) a decision of a kind carries are here too, one rule for both.
 """
 
 from __future__ import annotations
