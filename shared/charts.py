@@ -12,6 +12,7 @@ import io
 import threading
 import warnings
 from collections.abc import Sequence
+from html import escape
 
 import matplotlib
 from matplotlib.backends.backend_svg import FigureCanvasSVG
@@ -23,8 +24,8 @@ CJK_FONTS = ["Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingF
 _LOCK = threading.Lock()
 
 
-def bar_chart_svg(labels: Sequence[str], values: Sequence[float], *, ylabel: str) -> str:
-    """A vertical bar chart as an SVG string."""
+def bar_chart_svg(labels: Sequence[str], values: Sequence[float], *, ylabel: str, title: str | None = None) -> str:
+    """A vertical bar chart as an SVG string; with a ``title``, drawn above the bars and read out (``role="img"``)."""
     settings = matplotlib.rc_context(
         {
             "svg.fonttype": "none",
@@ -42,13 +43,16 @@ def bar_chart_svg(labels: Sequence[str], values: Sequence[float], *, ylabel: str
         axes.set_xticks(range(len(labels)), list(labels))
         axes.set_ylabel(ylabel)
         axes.grid(axis="y", alpha=0.3)
+        if title:
+            axes.set_title(title)
         buffer = io.StringIO()
         figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
-    return _inline(buffer.getvalue())
+    return _inline(buffer.getvalue(), title)
 
 
-def _inline(svg: str) -> str:
+def _inline(svg: str, title: str | None = None) -> str:
     svg = svg[svg.index("<svg") :]
+    label = f' role="img" aria-label="{escape(title, quote=True)}"' if title else ""
     # matplotlib's own rule is `*{stroke-linejoin:…}`: inline in a page it would reach every element of the page.
-    svg = svg.replace("<svg ", f'<svg class="{CHART_CLASS}" ', 1)
+    svg = svg.replace("<svg ", f'<svg class="{CHART_CLASS}"{label} ', 1)
     return svg.replace('<style type="text/css">*{', f'<style type="text/css">svg.{CHART_CLASS} *{{', 1)

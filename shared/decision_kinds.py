@@ -3,7 +3,7 @@
 Both cases (which refuses a fine on a kind that may carry none) and disclosure (which sets the publication due date
 and sends penalties to Credit China) read the same table, so a rule change is one edit of one file
 (``GREENLAW_DECISION_KINDS_FILE``, default ``shared/data/decision-kinds.yaml``). The entry in force on the decision
-date applies.
+date applies. The penalty categories (处罚类别) a decision of a kind carries are here too, one rule for both.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from shared.bounds import LEGAL_DATE_MIN
-from shared.contracts.common import DecisionKind
+from shared.contracts.common import DecisionKind, PenaltyTerms
 from shared.settings import ServiceSettings
 
 DEFAULT_FILE = Path(__file__).parent / "data" / "decision-kinds.yaml"
@@ -104,3 +104,24 @@ def load_table(path: Path | None = None) -> DecisionKindTable:
 def kind_rule(settings: ServiceSettings, kind: DecisionKind, on: date) -> KindRule:
     """The rule of ``kind`` on ``on`` from the table the service is configured with."""
     return load_table(settings.common.decision_kinds_file).rule(kind, on)
+
+
+def penalty_categories(penalty: PenaltyTerms, kind: DecisionKind, *, restriction_mode: object = None) -> list[str]:
+    """处罚类别 as Credit China names them (行政处罚法 §9(四): restricting production and halting it are two).
+
+    Cases states them on the issued decision; disclosure falls back on the same rule for an event without them."""
+    categories = []
+    if penalty.warning:
+        categories.append("警告")
+    if penalty.fine_fen:
+        categories.append("罚款")
+    if penalty.confiscation_fen:
+        categories.append("没收违法所得、没收非法财物")
+    if penalty.licence_measure:
+        categories.append(penalty.licence_measure)
+    if kind == DecisionKind.YELLOW_CARD or (kind == DecisionKind.PRODUCTION_RESTRICTION and restriction_mode != "halt"):
+        categories.append("限制开展生产经营活动")
+    if kind == DecisionKind.PRODUCTION_RESTRICTION and restriction_mode == "halt":
+        categories.append("责令停产停业")
+    categories.extend(penalty.other_measures)
+    return categories or ["其他"]

@@ -10,7 +10,7 @@ from services.cases.settings import CasesSettings
 from services.cases.tables import Decision
 from shared.contracts.common import DecisionKind, PartySnapshot, PartyType, PenaltyTerms
 from shared.contracts.events import DecisionIssuedV1
-from shared.decision_kinds import kind_rule
+from shared.decision_kinds import kind_rule, penalty_categories
 from shared.problems import Problem
 
 
@@ -87,25 +87,6 @@ def fine_fen_of(decision: Decision) -> int:
     if isinstance(daily, dict):
         fine = max(fine, int(str(daily.get("daily_amount_fen", 0))) * int(str(daily.get("days", 0))))
     return fine
-
-
-def penalty_categories(penalty: PenaltyTerms, kind: DecisionKind, *, restriction_mode: object = None) -> list[str]:
-    """处罚类别 as Credit China names them (行政处罚法 §9(四): restricting production and halting it are two)."""
-    categories = []
-    if penalty.warning:
-        categories.append("警告")
-    if penalty.fine_fen:
-        categories.append("罚款")
-    if penalty.confiscation_fen:
-        categories.append("没收违法所得、没收非法财物")
-    if penalty.licence_measure:
-        categories.append(penalty.licence_measure)
-    if kind == DecisionKind.YELLOW_CARD or (kind == DecisionKind.PRODUCTION_RESTRICTION and restriction_mode != "halt"):
-        categories.append("限制开展生产经营活动")
-    if kind == DecisionKind.PRODUCTION_RESTRICTION and restriction_mode == "halt":
-        categories.append("责令停产停业")
-    categories.extend(penalty.other_measures)
-    return categories or ["其他"]
 
 
 def decision_payload(decision: Decision, settings: CasesSettings, *, case_number: str | None) -> DecisionIssuedV1:

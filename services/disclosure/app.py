@@ -10,7 +10,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from services.disclosure import api, credit_api, public_api, reports
+from services.disclosure.api import ROUTERS
 from services.disclosure.background import credit_china_sender, deadline_watch, redaction_recheck
 from services.disclosure.consumers import subscriptions
 from services.disclosure.portal import pages as portal
@@ -65,7 +65,7 @@ def create_app(
         title="greenlaw disclosure",
         description="行政执法公示: publications of decisions, due dates, withdrawal, the public API and portal.",
         migrations_dir=Path(__file__).parent / "migrations",
-        routers=[api.router, credit_api.router, reports.router, public_api.router, portal.router],
+        routers=[*ROUTERS, portal.router],
         subscriptions=subscribe,
         hooks=[deadline_watch, credit_china_sender, redaction_recheck],
     )

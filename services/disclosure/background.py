@@ -10,14 +10,14 @@ from collections.abc import AsyncIterator, Callable
 import structlog
 from fastapi import FastAPI
 
-from services.disclosure import credit_china, handlers, recheck
-from services.disclosure.domain.deadlines import WorkingDayCalendar
+from services.disclosure.handlers import credit_china, publications, recheck
 from services.disclosure.settings import DisclosureSettings
 from shared.delivery import delivering
 from shared.messaging import UnitOfWork
 from shared.periodic import Periodic
 from shared.service import ServiceRuntime
 from shared.tasks import running
+from shared.workdays import Calendar
 
 log = structlog.get_logger()
 
@@ -25,7 +25,7 @@ log = structlog.get_logger()
 async def check_deadlines(runtime: ServiceRuntime, settings: DisclosureSettings) -> int:
     """One round of the deadline watch: 公示逾期 events for publications that became overdue."""
     async with runtime.uow() as uow:
-        overdue = await handlers.mark_overdue(uow, today=handlers.local_today(settings.timezone))
+        overdue = await publications.mark_overdue(uow, today=publications.local_today(settings.timezone))
         await uow.commit()
     return len(overdue)
 
@@ -53,14 +53,14 @@ async def credit_china_sender(app: FastAPI, runtime: ServiceRuntime) -> AsyncIte
 
 
 async def recheck_redactions(
-    units: Callable[[], UnitOfWork], settings: DisclosureSettings, calendar: WorkingDayCalendar, *, page: int = 200
+    units: Callable[[], UnitOfWork], settings: DisclosureSettings, calendar: Calendar, *, page: int = 200
 ) -> list[str]:
     """复核: the current detectors over every published decision, a page per transaction; the corrected ids."""
     corrected: list[str] = []
     after: str | None = None
     while True:
         async with units() as uow:
-            today = handlers.local_today(settings.timezone)
+            today = publications.local_today(settings.timezone)
             done = await recheck.recheck_page(
                 uow, after=after, limit=page, today=today, calendar=calendar, settings=settings
             )

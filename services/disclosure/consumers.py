@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from services.disclosure import handlers, withdrawal
+from services.disclosure.handlers import bulletins as bulletins_handler
+from services.disclosure.handlers import publications, withdrawal
 from services.disclosure.settings import DisclosureSettings
-from services.disclosure.tables import Bulletin
 from shared.contracts import CloudEvent
 from shared.contracts.events import BulletinPublishedV1, DecisionAmendedV1, DecisionIssuedV1, DecisionRevokedV1
 from shared.messaging import Subscription, UnitOfWork
@@ -23,11 +23,11 @@ def subscriptions(settings: DisclosureSettings, calendar: WorkCalendar) -> list[
     decisions = Subscription(DECISIONS_CONSUMER)
 
     def today() -> date:
-        return handlers.local_today(settings.timezone)
+        return publications.local_today(settings.timezone)
 
     async def on_issued(uow: UnitOfWork, event: CloudEvent, payload: DecisionIssuedV1) -> None:
-        if await handlers.find_by_decision(uow, payload.decision_id) is None:
-            await handlers.create_publication(
+        if await publications.find_by_decision(uow, payload.decision_id) is None:
+            await publications.create_publication(
                 uow, payload, calendar=calendar, settings=settings, event=event, today=today()
             )
 
@@ -53,18 +53,7 @@ def subscriptions(settings: DisclosureSettings, calendar: WorkCalendar) -> list[
     bulletins = Subscription(BULLETINS_CONSUMER)
 
     async def on_bulletin(uow: UnitOfWork, event: CloudEvent, payload: BulletinPublishedV1) -> None:
-        if await uow.session.get(Bulletin, payload.bulletin_id) is None:
-            uow.session.add(
-                Bulletin(
-                    id=payload.bulletin_id,
-                    kind=payload.kind,
-                    period_start=payload.period_start,
-                    period_end=payload.period_end,
-                    title=payload.title,
-                    summary=payload.summary,
-                    html=payload.html,
-                )
-            )
+        await bulletins_handler.store_bulletin(uow, payload)
 
     bulletins.on(BulletinPublishedV1, on_bulletin)
     return [decisions, bulletins]

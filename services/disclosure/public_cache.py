@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from services.disclosure.settings import DisclosureSettings
+from shared.http import not_modified
 from shared.service import ServiceRuntime
 
 COUNTER_QUERY = text("SELECT seq FROM public_change WHERE id = 1")
@@ -142,6 +143,19 @@ async def cached_page(request: Request, key: Hashable, media_type: str, render: 
         page = cache.put(key, seq, body.encode() if isinstance(body, str) else body, media_type)
     request.state.public_page = page
     return respond(request.app, request.headers.get("if-none-match"), page)
+
+
+def cached(request: Request, body: str | bytes, media_type: str) -> Response:
+    """A public read outside the page cache: a strong ETag of the body and a short shared cache lifetime; a match
+    is a 304."""
+    settings: DisclosureSettings = request.app.state.settings
+    raw = body.encode() if isinstance(body, str) else body
+    etag = body_etag(raw)
+    cache_control = f"public, max-age={settings.public_cache_seconds}"
+    unchanged = not_modified(request, etag, cache_control=cache_control)
+    if unchanged is not None:
+        return unchanged
+    return Response(raw, media_type=media_type, headers={"ETag": etag, "Cache-Control": cache_control})
 
 
 def respond(app: FastAPI, if_none_match: str | None, page: CachedPage) -> Response:

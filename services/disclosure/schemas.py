@@ -1,4 +1,8 @@
-"""Request and response models of the staff disclosure API (the public model lives in ``views``)."""
+"""Request and answer schemas of the disclosure service: the staff API, the public API and the portal's model.
+
+Grouped by resource. Publications have two audiences: staff read ``PublicationStaff`` (the raw record and the
+redacted text); the public reads ``PublicDecision``, built from the redacted columns only.
+"""
 
 from __future__ import annotations
 
@@ -11,39 +15,85 @@ from shared.bounds import LegalDate
 from shared.contracts.common import DecisionKind
 from shared.fields import Name, Text
 
+# Due dates
 
-class DueDate(BaseModel):
+
+class DueDatePublic(BaseModel):
+    """公示截止日期 of a decision of a kind decided on a date."""
+
     due_on: date = Field(description="公示截止日期")
-    working_days: int
+    working_days: int = Field(description="the kind's period in working days (工作日), on the decision date")
     provisional: bool = Field(description="true when the holiday calendar for a year involved is not yet known")
 
 
+# Publications (staff)
+
+
 class PublicationStaff(BaseModel):
-    id: str
-    decision_id: str
-    kind: DecisionKind
-    document_number: str
-    party_name: str
-    decided_on: date
-    due_on: date
-    due_provisional: bool
-    status: str
-    created_at: datetime
-    version: int
-    publish_mode: str
-    public_party_name: str
-    credit_code: str | None
-    town: str | None
-    public_facts: str
-    public_legal_basis: str
-    public_violation_type: str
-    public_penalty: dict[str, Any]
+    """A publication (行政执法公示) as staff see it: the decision's raw record and the redacted public text."""
+
+    id: str = Field(description="publication id")
+    decision_id: str = Field(description="the decision in cases")
+    kind: DecisionKind = Field(description="决定种类")
+    document_number: str = Field(description="文书编号")
+    party_name: str = Field(description="当事人 as in the decision (staff only)")
+    decided_on: date = Field(description="决定日期")
+    due_on: date = Field(description="公示截止日期")
+    due_provisional: bool = Field(description="true when a year's holiday calendar was not yet known")
+    status: str = Field(description="pending | published | withdrawn")
+    created_at: datetime = Field(description="when the decision arrived")
+    version: int = Field(description="bumped by every change; the ETag is built from it")
+    publish_mode: str = Field(description="auto (自动发布) | approval (审核发布)")
+    public_party_name: str = Field(description="当事人 as published (an individual's name masked)")
+    credit_code: str | None = Field(description="统一社会信用代码 (organisations only)")
+    town: str | None = Field(description="街镇")
+    public_facts: str = Field(description="主要违法事实, redacted")
+    public_legal_basis: str = Field(description="处罚依据, redacted")
+    public_violation_type: str = Field(description="违法行为类型, redacted")
+    public_penalty: dict[str, Any] = Field(description="处罚结果: the penalty terms and the redacted summary")
     redaction_report: list[dict[str, Any]] = Field(description="去标识化报告: field, category, count")
-    published_on: date | None
-    on_time: bool | None
-    overdue_notified_on: date | None
-    withdrawn_on: date | None
-    withdrawal_reason: str | None
+    published_on: date | None = Field(description="公示日期")
+    on_time: bool | None = Field(description="published on or before the due date")
+    overdue_notified_on: date | None = Field(description="when the overdue event (公示逾期) went out")
+    withdrawn_on: date | None = Field(description="撤回日期")
+    withdrawal_reason: str | None = Field(description="撤回理由")
+
+
+class PublicationList(BaseModel):
+    """A page of publications, by id."""
+
+    items: list[PublicationStaff] = Field(description="the page")
+    next_cursor: str | None = Field(description="pass as ``cursor`` for the next page; null on the last")
+
+
+class PublicationPublish(BaseModel):
+    """审核发布. ``published_on`` records a publication that went out on an earlier day (补录, e.g. on the government
+    website before this system); omitted, it is today. It decides whether the publication was on time."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    published_on: LegalDate | None = Field(default=None, description="实际发布日期; default today (Asia/Shanghai)")
+
+
+class PublicationUpdate(BaseModel):
+    """An editor's change to the redacted public text (编辑公示内容). Omitted fields stay as they are."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    party_name: Name | None = Field(default=None, min_length=1, max_length=200)
+    facts: Text | None = Field(default=None, min_length=1, max_length=20_000)
+    legal_basis: Text | None = Field(default=None, min_length=1, max_length=5_000)
+    violation_type: Text | None = Field(default=None, max_length=200)
+    penalty_summary: Text | None = Field(default=None, max_length=5_000)
+    unredact_reason: Text | None = Field(
+        default=None,
+        min_length=4,
+        max_length=1_000,
+        description="required when the new text contains an item automatic redaction removes; kept in the audit",
+    )
+
+
+# Redaction review (去标识化)
 
 
 class RedactionMark(BaseModel):
@@ -62,10 +112,10 @@ class RedactionMark(BaseModel):
 class RedactionMarks(BaseModel):
     """Why the public text reads as it does: every marker of the automatic proposal with its reason."""
 
-    publication_id: str
+    publication_id: str = Field(description="publication id")
     current: bool = Field(description="false when an editor changed the public text after the proposal")
     review_below: float = Field(description="automatic publication waits for the editor below this confidence")
-    items: list[RedactionMark]
+    items: list[RedactionMark] = Field(description="the markers, in text order per field")
 
 
 class RedactionAdd(BaseModel):
@@ -89,69 +139,209 @@ class RedactionUndo(BaseModel):
     unredact_reason: str = Field(min_length=4, max_length=1_000)
 
 
-class PublicationList(BaseModel):
-    items: list[PublicationStaff]
-    next_cursor: str | None
+# Deadlines and statistics
 
 
-class PublishRequest(BaseModel):
-    """审核发布. ``published_on`` records a publication that went out on an earlier day (补录, e.g. on the government
-    website before this system); omitted, it is today. It decides whether the publication was on time."""
+class PublicationDeadlineList(BaseModel):
+    """Pending publications at risk (即将到期) or overdue (已逾期) today."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    published_on: LegalDate | None = Field(default=None, description="实际发布日期; default today (Asia/Shanghai)")
-
-
-class PublicationEdit(BaseModel):
-    """An editor's change to the redacted public text (编辑公示内容). Omitted fields stay as they are."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    party_name: Name | None = Field(default=None, min_length=1, max_length=200)
-    facts: Text | None = Field(default=None, min_length=1, max_length=20_000)
-    legal_basis: Text | None = Field(default=None, min_length=1, max_length=5_000)
-    violation_type: Text | None = Field(default=None, max_length=200)
-    penalty_summary: Text | None = Field(default=None, max_length=5_000)
-    unredact_reason: Text | None = Field(
-        default=None,
-        min_length=4,
-        max_length=1_000,
-        description="required when the new text contains an item automatic redaction removes; kept in the audit",
-    )
-
-
-class DeadlineList(BaseModel):
-    today: date
-    items: list[PublicationStaff]
+    today: date = Field(description="today in Asia/Shanghai")
+    items: list[PublicationStaff] = Field(description="the publications, by due date")
 
 
 class OnTimeRatePublic(BaseModel):
-    period: str
-    due: int
-    on_time: int
-    late: int
-    pending_not_due: int
+    """公示及时率 of a period, by due date."""
+
+    period: str = Field(description="YYYY or YYYY-MM")
+    due: int = Field(description="publications due in the period")
+    on_time: int = Field(description="published on or before the due date")
+    late: int = Field(description="published after it, or unpublished and past it")
+    pending_not_due: int = Field(description="unpublished and not yet due")
     rate: float | None = Field(description="公示及时率: on time / (on time + late); null when nothing was due")
 
 
 class OnTimeStatistics(BaseModel):
-    year: OnTimeRatePublic
-    months: list[OnTimeRatePublic]
+    """公示及时率 of a year and of each of its months."""
+
+    year: OnTimeRatePublic = Field(description="the whole year")
+    months: list[OnTimeRatePublic] = Field(description="January to December")
 
 
-class CreditRecordStaff(BaseModel):
-    id: str
-    publication_id: str
-    decision_id: str
-    operation: str
-    status: str
-    attempts: int
-    last_error: str | None
-    fields: dict[str, Any]
-    created_at: datetime
-    delivered_at: datetime | None
+# Credit China records (信用中国 双公示)
+
+
+class CreditRecordPublic(BaseModel):
+    """One row of the delivery ledger: a record sent (or to send) to Credit China."""
+
+    id: str = Field(description="record id, sent as the Idempotency-Key")
+    publication_id: str = Field(description="the publication it comes from")
+    decision_id: str = Field(description="the decision in cases")
+    operation: str = Field(description="upsert | delete")
+    status: str = Field(description="pending | delivered | failed")
+    attempts: int = Field(description="delivery attempts so far")
+    last_error: str | None = Field(description="the last failure, if any")
+    fields: dict[str, Any] = Field(description="the record's fields in the upload template's order")
+    created_at: datetime = Field(description="when it was staged")
+    delivered_at: datetime | None = Field(description="when the platform took it")
 
 
 class CreditRecordList(BaseModel):
-    items: list[CreditRecordStaff]
+    """The delivery ledger (推送台账), oldest first."""
+
+    items: list[CreditRecordPublic] = Field(description="the records")
+
+
+# Annual reports (年度执法工作报告)
+
+
+class AnnualReportPublish(BaseModel):
+    """发布年度报告. ``published_on`` records a report that went out on an earlier day (补录); it decides on-time."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    published_on: LegalDate | None = Field(default=None, description="实际发布日期 (补录); default today")
+
+
+class PublicationFiguresPublic(BaseModel):
+    """The year's publications (公示) as disclosure counted them."""
+
+    due: int = Field(description="publications due in the year")
+    on_time: int = Field(description="published on or before the due date")
+    late: int = Field(description="published late, or unpublished past the due date")
+    withdrawn: int = Field(description="withdrawals (撤回) in the year")
+    on_time_rate: float | None = Field(description="公示及时率; null when nothing was due")
+
+
+class AnnualReportPublic(BaseModel):
+    """A published annual enforcement report (年度执法工作报告)."""
+
+    year: int = Field(description="the year reported on")
+    title: str = Field(description="the report's title")
+    due_on: date = Field(description="due date: 31 January of the next year")
+    statistics: dict[str, Any] = Field(description="the cases service's statistics of the year (执法统计), as given")
+    publication: PublicationFiguresPublic = Field(description="the year's publication figures")
+    text: list[str] = Field(description="the report's paragraphs (Chinese)")
+    charts: dict[str, str] = Field(description="accessible inline SVG charts: decisions_by_kind, referrals_by_medium")
+    published_on: date = Field(description="发布日期 (the first publication's)")
+    version: int = Field(description="1, then one more for each republication with new figures")
+
+
+class AnnualReportStaff(AnnualReportPublic):
+    """The report as the editor who published it reads it back."""
+
+    on_time: bool = Field(description="first published on or before its due date")
+
+
+class AnnualReportStatus(BaseModel):
+    """A year's report against its due date."""
+
+    year: int = Field(description="the year reported on")
+    due_on: date = Field(description="due date")
+    status: str = Field(description="pending | published | overdue")
+    published_on: date | None = Field(description="发布日期")
+    on_time: bool | None = Field(description="published on or before the due date")
+
+
+class AnnualReportSummary(BaseModel):
+    """A published report in the public list."""
+
+    year: int = Field(description="the year reported on")
+    title: str | None = Field(description="the report's title")
+    published_on: date = Field(description="发布日期")
+
+
+class AnnualReportList(BaseModel):
+    """Published annual reports, newest year first."""
+
+    items: list[AnnualReportSummary] = Field(description="the reports")
+
+
+# The public decisions (公示的行政执法决定), their withdrawal notices, and the monitoring bulletins shown with them
+
+
+class PublicPenalty(BaseModel):
+    """处罚结果 as published."""
+
+    fine_fen: int = Field(description="罚款 in fen")
+    confiscation_fen: int = Field(description="没收违法所得 in fen")
+    warning: bool = Field(description="警告")
+    licence_measure: str | None = Field(description="暂扣或吊销许可证、执照, if any")
+    other_measures: list[str] = Field(description="其他处罚")
+    summary: str = Field(description="处罚结果")
+
+
+class PublicWithdrawal(BaseModel):
+    """撤回: what stays public of a withdrawn decision."""
+
+    withdrawn_on: date = Field(description="撤回日期")
+    reason: str = Field(description="撤回理由")
+
+
+class PublicDecision(BaseModel):
+    """公示的行政执法决定 (redacted); a withdrawn one keeps only its number, kind, dates and the reason."""
+
+    id: str = Field(description="publication id")
+    kind: DecisionKind = Field(description="决定种类")
+    kind_label: str = Field(description="the kind's document name (e.g. 行政处罚决定书)")
+    document_number: str = Field(description="文书编号")
+    status: str = Field(description="published | withdrawn")
+    party_name: str | None = Field(description="当事人 (an individual's name masked)")
+    party_type: str | None = Field(description="organisation | individual | sole_trader")
+    credit_code: str | None = Field(description="统一社会信用代码")
+    legal_representative: str | None = Field(description="法定代表人")
+    town: str | None = Field(description="街镇")
+    authority: str = Field(description="作出决定的机关")
+    decided_on: date = Field(description="决定日期")
+    published_on: date | None = Field(description="公示日期")
+    due_on: date = Field(description="公示截止日期")
+    facts: str | None = Field(description="主要违法事实, redacted")
+    legal_basis: str | None = Field(description="处罚依据")
+    violation_type: str | None = Field(description="违法行为类型")
+    penalty: PublicPenalty | None = Field(description="处罚结果; null once withdrawn")
+    withdrawal: PublicWithdrawal | None = Field(description="撤回; null while published")
+
+
+class PublicDecisionList(BaseModel):
+    """A page of public decisions, newest decision date first."""
+
+    items: list[PublicDecision] = Field(description="the page")
+    next_cursor: str | None = Field(description="pass as ``cursor`` for the next page; null on the last")
+
+
+class PublicNotice(BaseModel):
+    """撤回公告."""
+
+    id: str = Field(description="notice id")
+    publication_id: str = Field(description="the withdrawn publication")
+    kind: DecisionKind = Field(description="决定种类")
+    kind_label: str = Field(description="the kind's document name")
+    document_number: str = Field(description="文书编号")
+    cause: str = Field(description="revoked | amended")
+    reason: str = Field(description="撤回理由")
+    changed_on: date = Field(description="when the decision was revoked or amended")
+    due_on: date = Field(description="撤回期限: 3 working days after the change (行政处罚法 §48 ¶2)")
+    withdrawn_on: date = Field(description="撤回日期")
+
+
+class PublicNoticeList(BaseModel):
+    """Withdrawal notices, newest first."""
+
+    items: list[PublicNotice] = Field(description="the notices")
+
+
+class PublicBulletin(BaseModel):
+    """监测简报."""
+
+    id: str = Field(description="bulletin id (monitoring's)")
+    kind: str = Field(description="air_daily | air_weekly | air_monthly | water_monthly")
+    period_start: date = Field(description="first day of the period")
+    period_end: date = Field(description="last day of the period")
+    title: str = Field(description="标题")
+    summary: str = Field(description="摘要")
+    html: str | None = Field(default=None, description="the bulletin as Chinese HTML (single bulletin only)")
+
+
+class PublicBulletinList(BaseModel):
+    """Bulletins, newest period first."""
+
+    items: list[PublicBulletin] = Field(description="the bulletins (without their HTML)")

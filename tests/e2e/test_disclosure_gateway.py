@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from services.disclosure.handlers import local_today
+from services.disclosure.handlers.publications import local_today
 from services.disclosure.settings import LOCAL_BASE_URL
 from tests import embedded as embedded_module
 from tests.embedded import EmbeddedServer, embedded_server

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from services.disclosure.handlers import local_today
+from services.disclosure.handlers.publications import local_today
 from tests.factories import credit_code, decision_body
 from tests.infra import IN_CI
 from tests.stack import Stack, StackConfig, eventually, serve

@@ -11,7 +11,7 @@ import httpx
 import pytest
 from fastapi import FastAPI, Request
 
-from services.disclosure.handlers import local_today
+from services.disclosure.handlers.publications import local_today
 from tests.factories import decision_body
 from tests.stack import Stack, StackConfig
 from tests.support.disclosure import issue, published

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from services.disclosure.handlers import local_today
+from services.disclosure.handlers.publications import local_today
 from tests.factories import decision_body
 from tests.stack import Stack, StackConfig, eventually, serve
 from tests.support.disclosure import FlakyReceiver, issue, published, revoke_through_cases_outbox

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from services.disclosure.handlers import local_today
+from services.disclosure.handlers.publications import local_today
 from shared.messaging.tables import OutboxRecord
 from tests.factories import decision_body
 from tests.stack import Stack, eventually

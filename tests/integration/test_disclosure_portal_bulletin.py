@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from services.disclosure.handlers import local_today
+from services.disclosure.handlers.publications import local_today
 from services.disclosure.portal import pages
 from services.monitoring.handlers.bulletin_html import air_html
 from shared.contracts.events import BulletinPublishedV1

@@ -15,7 +15,7 @@ from xml.etree import ElementTree as ET
 import pytest
 
 from services.cases.domain.identifiers import id_number_check_char
-from services.disclosure.handlers import local_today
+from services.disclosure.handlers.publications import local_today
 from services.disclosure.tables import Publication
 from shared.audit import history
 from shared.contracts.events import BulletinPublishedV1, DecisionAmendedV1, DecisionIssuedV1

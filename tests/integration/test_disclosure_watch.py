@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from services.disclosure.background import check_deadlines
 from services.disclosure.domain.deadlines import is_at_risk
-from services.disclosure.handlers import local_today
+from services.disclosure.handlers.publications import local_today
 from services.disclosure.settings import DisclosureSettings
 from shared.messaging.tables import OutboxRecord
 from shared.workdays import WorkCalendar

@@ -33,14 +33,14 @@ from sqlalchemy import text as sql
 from typer.testing import CliRunner
 
 from services.cases.domain.identifiers import credit_code_check_char, id_number_check_char
-from services.disclosure import credit_china
 from services.disclosure.background import recheck_redactions
 from services.disclosure.domain.detectors import fold
-from services.disclosure.handlers import apply_decision, local_today
+from services.disclosure.handlers import credit_china
+from services.disclosure.handlers.public import public_decision, render_atom, render_csv
+from services.disclosure.handlers.publications import apply_decision, local_today
 from services.disclosure.portal.pages import TEMPLATES, yuan
 from services.disclosure.settings import DisclosureSettings
 from services.disclosure.tables import CreditRecord, Publication
-from services.disclosure.views import public_decision, render_atom, render_csv
 from services.ops.cli import app as cli
 from shared.audit import history
 from tests.factories import decision_body

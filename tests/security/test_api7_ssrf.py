@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 import pytest
 
-from services.disclosure import credit_china
+from services.disclosure.handlers import credit_china
 from services.disclosure.settings import DisclosureSettings
 from services.disclosure.tables import CreditRecord
 from services.referral import procuratorate

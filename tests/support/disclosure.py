@@ -10,7 +10,7 @@ import httpx
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from services.disclosure.handlers import local_today
+from services.disclosure.handlers.publications import local_today
 from shared.contracts import CloudEvent
 from shared.contracts.events import DecisionRevokedV1
 from tests.stack import Stack, eventually

@@ -12,12 +12,12 @@ from hypothesis import strategies as st
 
 from services.cases.domain.identifiers import id_number_check_char
 from services.disclosure.domain.redaction import Category, mask_name, redact_decision, redact_text
-from services.disclosure.handlers import apply_decision
+from services.disclosure.handlers.public import public_decision, render_atom, render_csv
+from services.disclosure.handlers.publications import apply_decision
+from services.disclosure.handlers.queries import PublicFilters
 from services.disclosure.portal.pages import TEMPLATES, yuan
-from services.disclosure.queries import PublicFilters
 from services.disclosure.settings import DisclosureSettings
 from services.disclosure.tables import Publication
-from services.disclosure.views import public_decision, render_atom, render_csv
 from shared.contracts.common import DecisionKind, PartySnapshot, PartyType, PenaltyTerms
 from shared.contracts.events import DecisionIssuedV1
 from tests.factories import credit_code

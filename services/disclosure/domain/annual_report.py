@@ -1,14 +1,16 @@
-"""The annual enforcement report (年度执法工作报告): figures, Chinese text and SVG charts, from pure inputs.
+"""The annual enforcement report (年度执法工作报告): figures, Chinese text and the charts' data, from pure inputs.
 
 Due 31 January of the following year (domain §3) and tracked like a publication.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from html import escape
+
+from services.disclosure.domain.deadlines import on_time_share
+from shared.errors import Conflict, Invalid
 
 KIND_NAMES = {
     "penalty": "行政处罚决定",
@@ -40,8 +42,7 @@ class PublicationFigures:
 
     @property
     def rate(self) -> float | None:
-        decided = self.on_time + self.late
-        return round(self.on_time / decided, 4) if decided else None
+        return on_time_share(self.on_time, self.late)
 
 
 def report_due_on(year: int, month_day: tuple[int, int]) -> date:
@@ -57,30 +58,28 @@ def _percent(rate: float | None) -> str:
     return "—" if rate is None else f"{rate * 100:.1f}%"
 
 
-def bar_chart(title: str, bars: Sequence[tuple[str, int]], *, width: int = 560) -> str:
-    """A horizontal bar chart as accessible SVG (role=img with a title and a text description)."""
-    row, left, top = 28, 150, 36
-    height = top + row * len(bars) + 16
-    peak = max((v for _, v in bars), default=0) or 1
-    description = "；".join(f"{label}{value}" for label, value in bars)
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" aria-labelledby="t d">',
-        f'<title id="t">{escape(title)}</title><desc id="d">{escape(description)}</desc>',
-        f'<text x="0" y="20" font-size="16" font-weight="bold">{escape(title)}</text>',
-    ]
-    for index, (label, value) in enumerate(bars):
-        y = top + index * row
-        length = round((width - left - 60) * value / peak)
-        parts.append(f'<text x="{left - 8}" y="{y + 17}" font-size="13" text-anchor="end">{escape(label)}</text>')
-        parts.append(f'<rect x="{left}" y="{y + 4}" width="{length}" height="18" fill="#2b6cb0"/>')
-        parts.append(f'<text x="{left + length + 6}" y="{y + 17}" font-size="13">{value}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
+# Draws a bar chart from its title, labels and values (``shared.charts`` in the service).
+DrawChart = Callable[[str, Sequence[str], Sequence[int]], str]
+
+
+def check_report_publication(year: int, published_on: date, *, today: date) -> None:
+    """A year's report goes out once the year is over, dated (补录 too) from 1 January of the next year to today."""
+    if year >= today.year:
+        raise Conflict(f"{year}年尚未结束 The year {year} is not over yet", slug="year-not-over")
+    if not date(year + 1, 1, 1) <= published_on <= today:
+        raise Invalid(
+            "发布日期须在次年1月1日至今天之间 published_on must lie between 1 January of the next year and today"
+        )
 
 
 def build_report(
-    year: int, statistics: Mapping[str, object], figures: PublicationFigures, *, authority: str, due_on: date
+    year: int,
+    statistics: Mapping[str, object],
+    figures: PublicationFigures,
+    *,
+    authority: str,
+    due_on: date,
+    draw: DrawChart,
 ) -> dict[str, object]:
     """The report's content: the cases statistics as given, the publication figures, text and charts."""
     by_kind = dict(statistics["decisions_by_kind"])  # type: ignore[call-overload]
@@ -99,11 +98,13 @@ def build_report(
         f"公示及时率{_percent(figures.rate)}；依法撤回公示{figures.withdrawn}件。",
     ]
     charts = {
-        "decisions_by_kind": bar_chart(
-            f"{year}年执法决定（按种类）", [(KIND_NAMES.get(k, k), int(v)) for k, v in by_kind.items()]
+        "decisions_by_kind": draw(
+            f"{year}年执法决定（按种类）", [KIND_NAMES.get(k, k) for k in by_kind], [int(v) for v in by_kind.values()]
         ),
-        "referrals_by_medium": bar_chart(
-            f"{year}年移送涉嫌犯罪案件（按环境要素）", [(MEDIUM_NAMES.get(k, k), int(v)) for k, v in by_medium.items()]
+        "referrals_by_medium": draw(
+            f"{year}年移送涉嫌犯罪案件（按环境要素）",
+            [MEDIUM_NAMES.get(k, k) for k in by_medium],
+            [int(v) for v in by_medium.values()],
         ),
     }
     return {

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
 
 from services.disclosure.domain.redaction import redact_text
 from shared.contracts.common import PartyType
 from shared.contracts.events import DecisionIssuedV1
+from shared.decision_kinds import penalty_categories
 
 # Field order of the upload template; the CSV for manual upload follows it exactly.
 FIELDS: tuple[tuple[str, str], ...] = (
@@ -70,27 +71,9 @@ def wan_yuan(fen: int) -> str:
     return format(value.normalize(), "f")
 
 
-def add_months(day: date, months: int) -> date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def penalty_categories(decision: DecisionIssuedV1) -> str:
-    """处罚类别: as the decision states them, else derived from the penalty terms."""
-    if decision.penalty_categories:
-        return "；".join(decision.penalty_categories)
-    terms, kinds = decision.penalty, []
-    if terms.warning:
-        kinds.append("警告")
-    if terms.fine_fen:
-        kinds.append("罚款")
-    if terms.confiscation_fen:
-        kinds.append("没收违法所得、没收非法财物")
-    if terms.licence_measure:
-        kinds.append("暂扣或者吊销许可证、暂扣或者吊销执照")
-    kinds.extend(terms.other_measures)
-    return "；".join(kinds) or "其他"
+def penalty_category(decision: DecisionIssuedV1) -> str:
+    """处罚类别: as the decision states them, else by the one rule cases states them with (older events)."""
+    return "；".join(decision.penalty_categories or penalty_categories(decision.penalty, decision.kind))
 
 
 def credit_record(
@@ -99,7 +82,8 @@ def credit_record(
     """The record's fields, in ``FIELDS`` order; identity numbers go to the platform, which does not publish them."""
     party = decision.party
     individual = party.party_type == PartyType.INDIVIDUAL
-    publicity_until = add_months(decision.decided_on, publicity_months)
+    # The same day n months later; the month's last day when it is shorter (30 Nov + 3 → 28/29 Feb).
+    publicity_until = decision.decided_on + relativedelta(months=publicity_months)
     licence = " ".join(v for v in (decision.licence_name, decision.licence_number) if v)
     values = {
         "party_name": party.name,
@@ -114,8 +98,8 @@ def credit_record(
         "violation_type": text.violation_type or "环境违法",
         "facts": text.facts,
         "legal_basis": text.legal_basis,
-        "penalty_category": penalty_categories(decision),
-        "penalty_content": text.penalty_summary or penalty_categories(decision),
+        "penalty_category": penalty_category(decision),
+        "penalty_content": text.penalty_summary or penalty_category(decision),
         "fine_wan_yuan": wan_yuan(decision.penalty.fine_fen) if decision.penalty.fine_fen else "",
         "confiscation_wan_yuan": wan_yuan(decision.penalty.confiscation_fen)
         if decision.penalty.confiscation_fen

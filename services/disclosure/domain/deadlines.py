@@ -4,19 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Protocol
+from typing import TYPE_CHECKING
 
+from shared.errors import Invalid
 
-class Deadline(Protocol):
-    @property
-    def due_on(self) -> date: ...
-
-    @property
-    def provisional(self) -> bool: ...
-
-
-class WorkingDayCalendar(Protocol):
-    def add_working_days(self, start: date, days: int) -> Deadline: ...
+if TYPE_CHECKING:
+    from shared.workdays import Calendar
 
 
 @dataclass(frozen=True)
@@ -26,27 +19,31 @@ class PublicationDue:
     provisional: bool
 
 
-def publication_due_date(calendar: WorkingDayCalendar, *, decided_on: date, working_days: int) -> PublicationDue:
+def publication_due_date(calendar: Calendar, *, decided_on: date, working_days: int) -> PublicationDue:
     """The decision date plus the kind's working days (its entry in the decision-kinds table on the decision date);
     the decision day itself is not counted."""
     deadline = calendar.add_working_days(decided_on, working_days)
     return PublicationDue(due_on=deadline.due_on, working_days=working_days, provisional=deadline.provisional)
 
 
-class WorkingDayCounter(WorkingDayCalendar, Protocol):
-    def working_days_between(self, start: date, end: date) -> int: ...
-
-
-def withdrawal_due_date(calendar: WorkingDayCalendar, *, changed_on: date, working_days: int) -> date:
+def withdrawal_due_date(calendar: Calendar, *, changed_on: date, working_days: int) -> date:
     """行政处罚法 §48 ¶2: a changed, revoked, unlawful or void decision is withdrawn within 3 working days."""
     return calendar.add_working_days(changed_on, working_days).due_on
 
 
-def is_at_risk(calendar: WorkingDayCounter, *, due_on: date, today: date, within: int) -> bool:
+def is_at_risk(calendar: Calendar, *, due_on: date, today: date, within: int) -> bool:
     """Still unpublished, not yet overdue, and due within ``within`` working days of today."""
     if due_on < today:
         return False
     return calendar.working_days_between(today, due_on) <= within
+
+
+def check_published_on(published_on: date, *, decided_on: date, today: date) -> None:
+    """审核发布 / 补录: a publication date lies between the decision date and today (Asia/Shanghai)."""
+    if published_on > today:
+        raise Invalid("发布日期不能晚于今天 published_on is in the future")
+    if published_on < decided_on:
+        raise Invalid("发布日期早于决定日期 published_on is before the decision date")
 
 
 def is_overdue(*, due_on: date, today: date) -> bool:
@@ -66,8 +63,13 @@ class OnTimeRate:
 
     @property
     def rate(self) -> float | None:
-        decided = self.on_time + self.late
-        return round(self.on_time / decided, 4) if decided else None
+        return on_time_share(self.on_time, self.late)
+
+
+def on_time_share(on_time: int, late: int) -> float | None:
+    """公示及时率: on time / (on time + late), to four places; None when nothing was decided either way."""
+    decided = on_time + late
+    return round(on_time / decided, 4) if decided else None
 
 
 def on_time_rate(period: str, items: list[tuple[date, date | None]], *, today: date) -> OnTimeRate:

@@ -10,16 +10,14 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from sqlmodel import col, select
 
-from services.disclosure import queries
+from services.disclosure.api.deps import Year
+from services.disclosure.handlers import annual_reports, queries
+from services.disclosure.handlers.public import KIND_LABELS, public_decision, public_notice
+from services.disclosure.handlers.queries import PublicFilters
 from services.disclosure.portal.bulletin import bulletin_body
-from services.disclosure.public_api import cached
-from services.disclosure.queries import PublicFilters
-from services.disclosure.reports import Year, published_report
+from services.disclosure.public_cache import cached
 from services.disclosure.settings import DisclosureSettings
-from services.disclosure.tables import AnnualReport
-from services.disclosure.views import KIND_LABELS, public_decision, public_notice
 from shared.bounds import legal_date
 from shared.contracts.common import DecisionKind
 from shared.problems import Problem
@@ -150,11 +148,12 @@ async def bulletin(bulletin_id: str, request: Request) -> Response:
 @router.get("/reports")
 async def reports_page(request: Request) -> Response:
     async with runtime_of(request).uow() as uow:
-        query = select(AnnualReport).order_by(col(AnnualReport.year).desc())
-        rows = list((await uow.session.execute(query)).scalars())
+        rows = await annual_reports.published_reports(uow)
     return page(request, "reports.html", reports=rows)
 
 
 @router.get("/reports/{year}")
 async def report_page(year: Year, request: Request) -> Response:
-    return page(request, "report.html", report=await published_report(request, year))
+    async with runtime_of(request).uow() as uow:
+        report = await annual_reports.published_report(uow, year)
+    return page(request, "report.html", report=report)

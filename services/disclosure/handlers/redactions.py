@@ -7,12 +7,13 @@ from __future__ import annotations
 from services.disclosure.domain.detectors import Category
 from services.disclosure.domain.names import masked
 from services.disclosure.domain.redaction import PLACEHOLDERS, PublicContent, redact_decision
-from services.disclosure.handlers import EDITABLE
+from services.disclosure.handlers.publications import EDITABLE, edit_publication
 from services.disclosure.schemas import RedactionAdd, RedactionMark, RedactionMarks, RedactionUndo
 from services.disclosure.settings import DisclosureSettings
 from services.disclosure.tables import Publication
 from shared.contracts.events import DecisionIssuedV1
-from shared.problems import Problem
+from shared.errors import Conflict, Invalid
+from shared.messaging import UnitOfWork
 
 
 def redaction_marks(publication: Publication, settings: DisclosureSettings) -> RedactionMarks:
@@ -73,7 +74,7 @@ def with_redaction_added(publication: Publication, add: RedactionAdd) -> dict[st
     field = MARK_FIELDS[add.field]
     text = public_text(publication, field)
     if add.end > len(text) or add.start >= add.end:
-        raise Problem(422, "隐去范围超出文本 The span lies outside the text", slug="validation")
+        raise Invalid("隐去范围超出文本 The span lies outside the text")
     category = Category(add.reason)
     marker = masked(text[add.start : add.end]) if category == Category.NAME else PLACEHOLDERS[category]
     return {field: text[: add.start] + marker + text[add.end :]}
@@ -91,8 +92,26 @@ def with_redaction_undone(
         DecisionIssuedV1.model_validate(publication.decision), name_style=settings.individual_name_style
     )
     if mark is None or text[mark.start : mark.end] != _marker_text(proposed, mark):
-        raise Problem(409, "该处已无隐去标记 No marker of the proposal stands there", slug="redaction-marker-missing")
+        raise Conflict("该处已无隐去标记 No marker of the proposal stands there", slug="redaction-marker-missing")
     return {field: text[: mark.start] + mark.removed + text[mark.end :]}
+
+
+async def add_redaction(
+    uow: UnitOfWork, publication: Publication, add: RedactionAdd, *, actor: str, settings: DisclosureSettings
+) -> Publication:
+    """添加隐去: an audited edit that withholds the span."""
+    changes = with_redaction_added(publication, add)
+    return await edit_publication(uow, publication, changes, unredact_reason=None, actor=actor, settings=settings)
+
+
+async def undo_redaction(
+    uow: UnitOfWork, publication: Publication, undo: RedactionUndo, *, actor: str, settings: DisclosureSettings
+) -> Publication:
+    """撤销隐去: an audited edit that puts the item back, with the editor's reason."""
+    changes = with_redaction_undone(publication, undo, settings)
+    return await edit_publication(
+        uow, publication, changes, unredact_reason=undo.unredact_reason, actor=actor, settings=settings
+    )
 
 
 def _marker_text(content: PublicContent, mark: RedactionMark) -> str:

@@ -1,39 +1,47 @@
 """The public API (``/public/v1``): no token, cached (ETag, Cache-Control, 304), CORS for configured origins.
 
-Every answer is built from the redacted public model in ``views``.
+Every answer is built from the redacted public model (``handlers.public``): decisions (JSON, CSV, Atom),
+withdrawal notices, monitoring bulletins and the annual reports.
 """
 
 from __future__ import annotations
 
 import json
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
-from pydantic import BaseModel, Field
 
-from services.disclosure import queries
-from services.disclosure.public_cache import body_etag, cached_page
-from services.disclosure.queries import PublicFilters
-from services.disclosure.settings import DisclosureSettings
-from services.disclosure.views import (
-    PublicDecision,
-    PublicDecisionList,
-    PublicNoticeList,
+from services.disclosure.api.deps import Settings, Year
+from services.disclosure.handlers import annual_reports, queries
+from services.disclosure.handlers.public import (
+    latest_decisions,
     public_decision,
     public_notice,
     render_atom,
     render_csv,
 )
+from services.disclosure.handlers.queries import PublicFilters
+from services.disclosure.public_cache import cached, cached_page
+from services.disclosure.schemas import (
+    AnnualReportList,
+    AnnualReportPublic,
+    AnnualReportSummary,
+    PublicBulletin,
+    PublicBulletinList,
+    PublicDecision,
+    PublicDecisionList,
+    PublicNoticeList,
+)
 from shared.bounds import LegalDate
 from shared.contracts.common import DecisionKind
-from shared.http import MAX_LIMIT, not_modified
+from shared.http import MAX_LIMIT
 from shared.service import runtime_of
 
 router = APIRouter(prefix="/public/v1", tags=["public"])
 
 CSV_MAX_ROWS = 5000
 ATOM_ENTRIES = 50
+JSON = "application/json"
 
 
 async def public_filters(
@@ -50,31 +58,6 @@ async def public_filters(
 
 
 Filters = Annotated[PublicFilters, Depends(public_filters)]
-
-
-def cached(request: Request, body: str | bytes, media_type: str) -> Response:
-    """Public reads carry a strong ETag of the body and a short shared cache lifetime; a match is a 304."""
-    settings: DisclosureSettings = request.app.state.settings
-    raw = body.encode() if isinstance(body, str) else body
-    etag = body_etag(raw)
-    cache_control = f"public, max-age={settings.public_cache_seconds}"
-    unchanged = not_modified(request, etag, cache_control=cache_control)
-    if unchanged is not None:
-        return unchanged
-    return Response(raw, media_type=media_type, headers={"ETag": etag, "Cache-Control": cache_control})
-
-
-async def matching(request: Request, filters: PublicFilters, *, limit: int) -> list[PublicDecision]:
-    """Up to ``limit`` matching decisions, newest first, walking the pages."""
-    items: list[PublicDecision] = []
-    cursor: str | None = None
-    async with runtime_of(request).uow() as uow:
-        while len(items) < limit:
-            rows, cursor = await queries.public_decisions(uow, filters, cursor=cursor, limit=min(MAX_LIMIT, limit))
-            items.extend(public_decision(r) for r in rows)
-            if cursor is None:
-                break
-    return items[:limit]
 
 
 @router.get(
@@ -95,15 +78,20 @@ async def list_decisions(
             rows, next_cursor = await queries.public_decisions(uow, filters, cursor=cursor, limit=limit)
         return PublicDecisionList(items=[public_decision(r) for r in rows], next_cursor=next_cursor).model_dump_json()
 
-    return await cached_page(request, ("decisions", filters, cursor, limit), "application/json", render)
+    return await cached_page(request, ("decisions", filters, cursor, limit), JSON, render)
 
 
 @router.get(
-    "/decisions.csv", operation_id="public_decisions_csv", response_class=Response, summary="公示的行政执法决定 (CSV)"
+    "/decisions.csv",
+    operation_id="public_decisions_csv",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}, "description": "UTF-8 CSV with a byte-order mark"}},
+    summary="公示的行政执法决定 (CSV)",
 )
 async def decisions_csv(request: Request, filters: Filters) -> Response:
     async def render() -> str:
-        return render_csv(await matching(request, filters, limit=CSV_MAX_ROWS))
+        async with runtime_of(request).uow() as uow:
+            return render_csv(await latest_decisions(uow, filters, limit=CSV_MAX_ROWS))
 
     response = await cached_page(request, ("csv", filters), "text/csv; charset=utf-8", render)
     response.headers["Content-Disposition"] = 'attachment; filename="decisions.csv"'
@@ -114,15 +102,16 @@ async def decisions_csv(request: Request, filters: Filters) -> Response:
     "/decisions.atom",
     operation_id="public_decisions_atom",
     response_class=Response,
+    responses={200: {"content": {"application/atom+xml": {}}, "description": "Atom 1.0 feed of the latest 50"}},
     summary="公示的行政执法决定 (Atom)",
 )
-async def decisions_atom(request: Request, filters: Filters) -> Response:
+async def decisions_atom(request: Request, filters: Filters, settings: Settings) -> Response:
     # Links start with the configured public address, never the request's Host: the feed is cached publicly.
-    settings: DisclosureSettings = request.app.state.settings
     base = settings.public_links_base()
 
     async def render() -> str:
-        items = await matching(request, filters, limit=ATOM_ENTRIES)
+        async with runtime_of(request).uow() as uow:
+            items = await latest_decisions(uow, filters, limit=ATOM_ENTRIES)
         feed_url, portal_url = f"{base}/public/v1/decisions.atom", f"{base}/portal"
         return render_atom(items, feed_url=feed_url, portal_url=portal_url, authority=settings.authority)
 
@@ -134,6 +123,7 @@ async def decisions_atom(request: Request, filters: Filters) -> Response:
     operation_id="public_get_decision",
     response_model=None,
     responses={200: {"model": PublicDecision}},
+    summary="公示的行政执法决定（单件）",
 )
 async def get_decision(publication_id: str, request: Request) -> Response:
     async def render() -> str:
@@ -141,7 +131,7 @@ async def get_decision(publication_id: str, request: Request) -> Response:
             row = await queries.public_decision_row(uow, publication_id)
         return public_decision(row).model_dump_json()
 
-    return await cached_page(request, ("decision", publication_id), "application/json", render)
+    return await cached_page(request, ("decision", publication_id), JSON, render)
 
 
 @router.get(
@@ -154,23 +144,7 @@ async def get_decision(publication_id: str, request: Request) -> Response:
 async def withdrawals(request: Request) -> Response:
     async with runtime_of(request).uow() as uow:
         notices = [public_notice(n).model_dump(mode="json") for n in await queries.public_notices(uow)]
-    return cached(request, json.dumps({"items": notices}, ensure_ascii=False), "application/json")
-
-
-class PublicBulletin(BaseModel):
-    """监测简报."""
-
-    id: str
-    kind: str
-    period_start: date
-    period_end: date
-    title: str
-    summary: str
-    html: str | None = Field(default=None, description="the bulletin as Chinese HTML (single bulletin only)")
-
-
-class PublicBulletinList(BaseModel):
-    items: list[PublicBulletin]
+    return cached(request, json.dumps({"items": notices}, ensure_ascii=False), JSON)
 
 
 @router.get(
@@ -188,7 +162,7 @@ async def list_bulletins(
         rows = await queries.bulletins(uow, kind=kind)
     items = [PublicBulletin.model_validate(r, from_attributes=True).model_copy(update={"html": None}) for r in rows]
     body = json.dumps({"items": [i.model_dump(mode="json") for i in items]}, ensure_ascii=False)
-    return cached(request, body, "application/json")
+    return cached(request, body, JSON)
 
 
 @router.get(
@@ -196,10 +170,37 @@ async def list_bulletins(
     operation_id="public_bulletin",
     response_model=None,
     responses={200: {"model": PublicBulletin}},
+    summary="环境监测简报（单期）",
 )
 async def get_bulletin(bulletin_id: str, request: Request) -> Response:
     async with runtime_of(request).uow() as uow:
         row = await queries.bulletin(uow, bulletin_id)
-    return cached(
-        request, PublicBulletin.model_validate(row, from_attributes=True).model_dump_json(), "application/json"
-    )
+    return cached(request, PublicBulletin.model_validate(row, from_attributes=True).model_dump_json(), JSON)
+
+
+@router.get(
+    "/reports",
+    operation_id="public_reports",
+    response_model=None,
+    responses={200: {"model": AnnualReportList}},
+    summary="年度执法工作报告",
+)
+async def list_reports(request: Request) -> Response:
+    async with runtime_of(request).uow() as uow:
+        rows = await annual_reports.published_reports(uow)
+    items = [AnnualReportSummary(year=r.year, title=r.data.get("title"), published_on=r.published_on) for r in rows]
+    return cached(request, AnnualReportList(items=items).model_dump_json(), JSON)
+
+
+@router.get(
+    "/reports/{year}",
+    operation_id="public_report",
+    response_model=None,
+    responses={200: {"model": AnnualReportPublic}},
+    summary="年度执法工作报告（单年）",
+)
+async def get_report(year: Year, request: Request) -> Response:
+    async with runtime_of(request).uow() as uow:
+        report = await annual_reports.published_report(uow, year)
+    body = {**report.data, "published_on": report.published_on, "version": report.version}
+    return cached(request, AnnualReportPublic.model_validate(body).model_dump_json(), JSON)

@@ -1,4 +1,4 @@
-"""The one public model of a decision, and its renderings (JSON, CSV, Atom); the portal uses the same model.
+"""The public read model: a publication as the public sees it, and its renderings (CSV, Atom); the portal too.
 
 Everything public is built from the redacted ``public_*`` columns through ``public_decision``; a withdrawn
 decision keeps only its notice (number, kind, dates, reason).
@@ -9,11 +9,14 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from xml.etree import ElementTree as ET
 
-from pydantic import BaseModel, Field
-
+from services.disclosure.handlers import queries
+from services.disclosure.handlers.queries import PublicFilters
+from services.disclosure.schemas import PublicDecision, PublicNotice, PublicPenalty, PublicWithdrawal
 from services.disclosure.tables import Publication, WithdrawalNotice
 from shared.contracts.common import DecisionKind
 from shared.csv_export import csv_text
+from shared.http import MAX_LIMIT
+from shared.messaging import UnitOfWork
 
 KIND_LABELS: dict[str, str] = {
     DecisionKind.PENALTY: "行政处罚决定书",
@@ -23,68 +26,6 @@ KIND_LABELS: dict[str, str] = {
     DecisionKind.DAILY_PENALTY: "按日连续处罚决定书",
     DecisionKind.PRODUCTION_RESTRICTION: "限产、停产整治决定书",
 }
-
-
-class PublicPenalty(BaseModel):
-    fine_fen: int = Field(description="罚款 in fen")
-    confiscation_fen: int = Field(description="没收违法所得 in fen")
-    warning: bool
-    licence_measure: str | None
-    other_measures: list[str]
-    summary: str = Field(description="处罚结果")
-
-
-class PublicWithdrawal(BaseModel):
-    withdrawn_on: date
-    reason: str = Field(description="撤回理由")
-
-
-class PublicDecision(BaseModel):
-    """公示的行政执法决定 (redacted)."""
-
-    id: str
-    kind: DecisionKind
-    kind_label: str
-    document_number: str
-    status: str = Field(description="published | withdrawn")
-    party_name: str | None
-    party_type: str | None
-    credit_code: str | None
-    legal_representative: str | None
-    town: str | None
-    authority: str
-    decided_on: date
-    published_on: date | None
-    due_on: date
-    facts: str | None
-    legal_basis: str | None
-    violation_type: str | None
-    penalty: PublicPenalty | None
-    withdrawal: PublicWithdrawal | None
-
-
-class PublicDecisionList(BaseModel):
-    items: list[PublicDecision]
-    next_cursor: str | None
-
-
-class PublicNotice(BaseModel):
-    """撤回公告."""
-
-    id: str
-    publication_id: str
-    kind: DecisionKind
-    kind_label: str
-    document_number: str
-    cause: str = Field(description="revoked | amended")
-    reason: str
-    changed_on: date
-    due_on: date = Field(description="撤回期限: 3 working days after the change (行政处罚法 §48 ¶2)")
-    withdrawn_on: date
-
-
-class PublicNoticeList(BaseModel):
-    items: list[PublicNotice]
 
 
 def public_decision(publication: Publication) -> PublicDecision:
@@ -114,6 +55,18 @@ def public_decision(publication: Publication) -> PublicDecision:
         penalty=penalty,
         withdrawal=withdrawal,
     )
+
+
+async def latest_decisions(uow: UnitOfWork, filters: PublicFilters, *, limit: int) -> list[PublicDecision]:
+    """Up to ``limit`` matching decisions, newest first, walking the pages (the CSV and Atom renderings)."""
+    items: list[PublicDecision] = []
+    cursor: str | None = None
+    while len(items) < limit:
+        rows, cursor = await queries.public_decisions(uow, filters, cursor=cursor, limit=min(MAX_LIMIT, limit))
+        items.extend(public_decision(r) for r in rows)
+        if cursor is None:
+            break
+    return items[:limit]
 
 
 def public_notice(notice: WithdrawalNotice) -> PublicNotice:

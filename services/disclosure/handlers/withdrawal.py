@@ -10,16 +10,22 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from services.disclosure import credit_china
-from services.disclosure.domain.deadlines import WorkingDayCalendar, publication_due_date, withdrawal_due_date
-from services.disclosure.handlers import apply_decision, create_publication, find_by_decision, publish_or_hold
+from services.disclosure.domain.deadlines import publication_due_date, withdrawal_due_date
+from services.disclosure.handlers import credit_china
+from services.disclosure.handlers.publications import (
+    apply_decision,
+    audit,
+    create_publication,
+    find_by_decision,
+    publish_or_hold,
+)
 from services.disclosure.settings import DisclosureSettings
 from services.disclosure.tables import Publication, WithdrawalNotice
-from shared.audit import append_audit
 from shared.contracts import CloudEvent
 from shared.contracts.events import DecisionAmendedV1, PublicationWithdrawnV1
 from shared.decision_kinds import kind_rule
 from shared.messaging import UnitOfWork
+from shared.workdays import Calendar
 
 
 async def withdraw(
@@ -31,7 +37,7 @@ async def withdraw(
     changed_on: date,
     today: date,
     actor: str,
-    calendar: WorkingDayCalendar,
+    calendar: Calendar,
     settings: DisclosureSettings,
     correlation_id: str | None,
 ) -> WithdrawalNotice | None:
@@ -39,11 +45,10 @@ async def withdraw(
     was_published = publication.status == "published"
     publication.withdrawn_on, publication.withdrawal_reason = today, reason
     publication.version += 1
-    await append_audit(
-        uow.session,
+    await audit(
+        uow,
+        publication,
         actor=actor,
-        entity_type="publication",
-        entity_id=publication.id,
         action=f"withdrawn:{cause}",
         data={"reason": reason, "was_published": was_published},
     )
@@ -80,7 +85,7 @@ async def revoke(
     revoked_on: date,
     today: date,
     event: CloudEvent,
-    calendar: WorkingDayCalendar,
+    calendar: Calendar,
     settings: DisclosureSettings,
 ) -> Publication | None:
     publication = await find_by_decision(uow, decision_id)
@@ -108,7 +113,7 @@ async def amend(
     *,
     today: date,
     event: CloudEvent,
-    calendar: WorkingDayCalendar,
+    calendar: Calendar,
     settings: DisclosureSettings,
 ) -> Publication | None:
     """An amended decision: the old text is withdrawn with the reason, the new one republished."""

@@ -10,14 +10,15 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import and_, or_
 from sqlmodel import col, select
 
-from services.disclosure.domain.deadlines import OnTimeRate, WorkingDayCounter, is_at_risk, on_time_rate
+from services.disclosure.domain.deadlines import OnTimeRate, is_at_risk, on_time_rate
 from services.disclosure.tables import Bulletin, Publication, WithdrawalNotice
 from shared.bounds import LegalDate
 from shared.contracts.common import DecisionKind
+from shared.errors import NotFound
 from shared.http import decode_position, encode_cursor
 from shared.keyset import Key, keyset, split
 from shared.messaging import UnitOfWork
-from shared.problems import Problem
+from shared.workdays import Calendar
 
 PUBLIC_STATUSES = ("published", "withdrawn")
 
@@ -97,7 +98,7 @@ async def public_decisions(
 async def public_decision_row(uow: UnitOfWork, publication_id: str) -> Publication:
     found = await uow.session.get(Publication, publication_id)
     if found is None or found.status not in PUBLIC_STATUSES or found.published_on is None:
-        raise Problem(404, f"未找到公示 No public decision {publication_id}")
+        raise NotFound(f"未找到公示 No public decision {publication_id}")
     return found
 
 
@@ -124,7 +125,7 @@ async def pending_publications(uow: UnitOfWork) -> list[Publication]:
     return list((await uow.session.execute(query)).scalars())
 
 
-async def at_risk(uow: UnitOfWork, calendar: WorkingDayCounter, *, today: date, within: int) -> list[Publication]:
+async def at_risk(uow: UnitOfWork, calendar: Calendar, *, today: date, within: int) -> list[Publication]:
     """Unpublished and due within ``within`` working days (today included)."""
     return [
         p for p in await pending_publications(uow) if is_at_risk(calendar, due_on=p.due_on, today=today, within=within)
@@ -158,5 +159,5 @@ async def bulletins(uow: UnitOfWork, *, kind: str | None, limit: int = 100) -> l
 async def bulletin(uow: UnitOfWork, bulletin_id: str) -> Bulletin:
     found = await uow.session.get(Bulletin, bulletin_id)
     if found is None:
-        raise Problem(404, f"未找到监测简报 No bulletin {bulletin_id}")
+        raise NotFound(f"未找到监测简报 No bulletin {bulletin_id}")
     return found

@@ -15,15 +15,15 @@ from datetime import date
 
 from sqlmodel import col, select
 
-from services.disclosure.domain.deadlines import WorkingDayCalendar
 from services.disclosure.domain.redaction import Finding, party_facts, redact_text
-from services.disclosure.handlers import EDITABLE, findings_report, publish
+from services.disclosure.handlers.publications import EDITABLE, audit, findings_report, publish
+from services.disclosure.handlers.withdrawal import withdraw
 from services.disclosure.settings import DisclosureSettings
 from services.disclosure.tables import Publication
-from services.disclosure.withdrawal import withdraw
-from shared.audit import append_audit, history
+from shared.audit import history
 from shared.contracts.common import PartySnapshot
 from shared.messaging import UnitOfWork
+from shared.workdays import Calendar
 
 REASON = "redaction corrected"
 ACTOR = "system:redaction-recheck"
@@ -42,7 +42,7 @@ async def recheck_page(
     after: str | None,
     limit: int,
     today: date,
-    calendar: WorkingDayCalendar,
+    calendar: Calendar,
     settings: DisclosureSettings,
 ) -> RecheckPage:
     """One page (by id) of published decisions; corrects those in which the detectors find a span now."""
@@ -83,7 +83,7 @@ async def _correct(
     changes: dict[str, tuple[str, tuple[Finding, ...]]],
     *,
     today: date,
-    calendar: WorkingDayCalendar,
+    calendar: Calendar,
     settings: DisclosureSettings,
 ) -> None:
     first_published, on_time = publication.published_on, publication.on_time
@@ -107,11 +107,10 @@ async def _correct(
         else:
             setattr(publication, EDITABLE[field], text)
     report = findings_report(tuple(findings))
-    await append_audit(
-        uow.session,
+    await audit(
+        uow,
+        publication,
         actor=ACTOR,
-        entity_type="publication",
-        entity_id=publication.id,
         action="redaction_corrected",
         data={"fields": sorted(changes), "redacted": report},
     )

@@ -1,4 +1,4 @@
-"""Credit China (信用中国) delivery: what goes on the ledger, and manual redelivery; sending is
+"""Credit China (信用中国) delivery: what goes on the ledger, reading it (JSON, CSV), manual redelivery; sending is
 ``shared.delivery``'s (retries, backoff, ``Idempotency-Key``, only a 2xx is a delivery).
 
 Rows of one publication go out in order (an upsert never overtakes the deletion that followed it).
@@ -11,19 +11,20 @@ from typing import Any
 
 import httpx
 from sqlalchemy.ext.asyncio import async_sessionmaker
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from services.disclosure.domain.credit_china import PublicText, credit_record
+from services.disclosure.domain.credit_china import FIELDS, PublicText, credit_record
 from services.disclosure.settings import DisclosureSettings
 from services.disclosure.tables import CreditRecord, Publication
 from shared.audit import append_audit
 from shared.contracts.common import DecisionKind
 from shared.contracts.events import DecisionIssuedV1
+from shared.csv_export import csv_text
 from shared.decision_kinds import kind_rule
 from shared.delivery import Endpoint, Ledger, Sender
+from shared.errors import Conflict, NotFound
 from shared.messaging import UnitOfWork
-from shared.problems import Problem
 
 
 async def stage_upsert(uow: UnitOfWork, publication: Publication, settings: DisclosureSettings) -> None:
@@ -71,13 +72,33 @@ def _add(uow: UnitOfWork, publication: Publication, operation: str, fields: dict
     )
 
 
+async def records(
+    uow: UnitOfWork, *, status: str | None = None, operation: str | None = None, publication_id: str | None = None
+) -> list[CreditRecord]:
+    """The ledger (推送台账), oldest first."""
+    query = select(CreditRecord).order_by(col(CreditRecord.created_at), col(CreditRecord.id))
+    if status:
+        query = query.where(CreditRecord.status == status)
+    if operation:
+        query = query.where(CreditRecord.operation == operation)
+    if publication_id:
+        query = query.where(CreditRecord.publication_id == publication_id)
+    return list((await uow.session.execute(query)).scalars())
+
+
+async def records_csv(uow: UnitOfWork) -> str:
+    """导出（手工上报）: the upsert records in the upload template's column order, for manual upload."""
+    rows = [[record.fields.get(key, "") for key, _ in FIELDS] for record in await records(uow, operation="upsert")]
+    return csv_text([label for _, label in FIELDS], rows, bom=True)
+
+
 async def redeliver(uow: UnitOfWork, record_id: str, *, actor: str) -> CreditRecord:
     """Manual redelivery (重新推送) of a failed record."""
     record = await uow.session.get(CreditRecord, record_id)
     if record is None:
-        raise Problem(404, f"推送记录不存在 Credit record {record_id} not found")
+        raise NotFound(f"推送记录不存在 Credit record {record_id} not found")
     if record.status == "delivered":
-        raise Problem(409, "该记录已推送成功 The record was already delivered", slug="credit-record-delivered")
+        raise Conflict("该记录已推送成功 The record was already delivered", slug="credit-record-delivered")
     record.status = "pending"
     await append_audit(
         uow.session,

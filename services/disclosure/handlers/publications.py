@@ -1,4 +1,6 @@
-"""Use cases of publications: create from a decision, publish, edit, watch deadlines (withdrawal: ``withdrawal``).
+"""Use cases of publications (行政执法公示): create from a decision, publish, edit, mark overdue.
+
+Withdrawal is ``handlers.withdrawal``; the editor's redaction review, ``handlers.redactions``.
 
 Handlers never commit: the entry point (request or consumer) commits the unit of work.
 """
@@ -8,13 +10,14 @@ from __future__ import annotations
 import uuid
 from collections import Counter
 from datetime import UTC, date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
 
-from services.disclosure import credit_china
-from services.disclosure.domain.deadlines import WorkingDayCalendar, publication_due_date
+from services.disclosure.domain.deadlines import check_published_on, publication_due_date
 from services.disclosure.domain.redaction import Finding, party_facts, redact_decision, redact_text
+from services.disclosure.handlers import credit_china
 from services.disclosure.settings import DisclosureSettings
 from services.disclosure.tables import Publication
 from shared.audit import append_audit
@@ -22,8 +25,16 @@ from shared.contracts import CloudEvent
 from shared.contracts.common import PartySnapshot
 from shared.contracts.events import DecisionIssuedV1, PublicationOverdueV1, PublicationPublishedV1
 from shared.decision_kinds import kind_rule
+from shared.errors import Conflict, Invalid, NotFound
 from shared.messaging import UnitOfWork
-from shared.problems import Problem
+from shared.workdays import Calendar
+
+
+async def audit(uow: UnitOfWork, publication: Publication, *, actor: str, action: str, data: dict[str, Any]) -> None:
+    """A publication's audit row (who did what to it, and the facts of the act)."""
+    await append_audit(
+        uow.session, actor=actor, entity_type="publication", entity_id=publication.id, action=action, data=data
+    )
 
 
 def local_today(timezone: str) -> date:
@@ -57,11 +68,10 @@ async def publish_or_hold(
     """Automatic publication (自动发布), unless a redaction is doubtful: then the editor decides (审核发布)."""
     doubtful = doubtful_redactions(publication, settings)
     if doubtful:
-        await append_audit(
-            uow.session,
+        await audit(
+            uow,
+            publication,
             actor="system:auto-publish",
-            entity_type="publication",
-            entity_id=publication.id,
             action="held_for_review",
             data={"below": settings.redaction_review_below, "redactions": doubtful},
         )
@@ -96,7 +106,7 @@ async def create_publication(
     uow: UnitOfWork,
     decision: DecisionIssuedV1,
     *,
-    calendar: WorkingDayCalendar,
+    calendar: Calendar,
     settings: DisclosureSettings,
     event: CloudEvent,
     today: date,
@@ -117,11 +127,10 @@ async def create_publication(
     )
     apply_decision(publication, decision, settings)
     uow.session.add(publication)
-    await append_audit(
-        uow.session,
+    await audit(
+        uow,
+        publication,
         actor=event.actor or "system",
-        entity_type="publication",
-        entity_id=publication.id,
         action="created",
         data={
             "decision_id": decision.decision_id,
@@ -146,8 +155,7 @@ async def publish(
 ) -> Publication:
     """发布: make the redacted text public; on time if published on or before the due date."""
     if publication.status != "pending":
-        raise Problem(
-            409,
+        raise Conflict(
             f"公示状态为 {publication.status}，只有待发布的公示可以发布 Only a pending publication can be "
             f"published (it is {publication.status})",
             slug="publication-not-pending",
@@ -158,11 +166,10 @@ async def publish(
     publication.published_by = actor
     publication.on_time = today <= publication.due_on
     publication.version += 1
-    await append_audit(
-        uow.session,
+    await audit(
+        uow,
+        publication,
         actor=actor,
-        entity_type="publication",
-        entity_id=publication.id,
         action="published",
         data={"published_on": today.isoformat(), "on_time": publication.on_time},
     )
@@ -177,6 +184,22 @@ async def publish(
     uow.emit(CloudEvent.wrap(payload, subject=publication.decision_id, correlation_id=correlation_id, actor=actor))
     await credit_china.stage_upsert(uow, publication, settings)
     return publication
+
+
+async def approve(
+    uow: UnitOfWork,
+    publication: Publication,
+    *,
+    published_on: date | None,
+    actor: str,
+    settings: DisclosureSettings,
+    correlation_id: str | None,
+) -> Publication:
+    """审核发布: the editor approves the redacted text; an earlier ``published_on`` (补录) records when it went out."""
+    today = local_today(settings.timezone)
+    day = published_on or today
+    check_published_on(day, decided_on=publication.decided_on, today=today)
+    return await publish(uow, publication, actor=actor, today=day, settings=settings, correlation_id=correlation_id)
 
 
 EDITABLE = {
@@ -198,13 +221,10 @@ async def edit_publication(
 ) -> Publication:
     """编辑公示内容: an editor may change the redacted text, but never silently put back what redaction removes."""
     if publication.status == "withdrawn":
-        raise Problem(
-            409, "已撤回的公示不能编辑 A withdrawn publication cannot be edited", slug="publication-withdrawn"
-        )
+        raise Conflict("已撤回的公示不能编辑 A withdrawn publication cannot be edited", slug="publication-withdrawn")
     reintroduced = _detected_items(publication, changes)
     if reintroduced and not unredact_reason:
-        raise Problem(
-            422,
+        raise Invalid(
             "新文本包含应隐去的个人信息，恢复须说明理由 The new text contains items redaction removes; "
             "give unredact_reason to publish them",
             slug="unredaction-needs-reason",
@@ -216,11 +236,10 @@ async def edit_publication(
         else:
             setattr(publication, EDITABLE[field], text)
     publication.version += 1
-    await append_audit(
-        uow.session,
+    await audit(
+        uow,
+        publication,
         actor=actor,
-        entity_type="publication",
-        entity_id=publication.id,
         action="edited",
         data={"fields": sorted(changes), "unredacted": reintroduced, "reason": unredact_reason},
     )
@@ -246,11 +265,10 @@ async def mark_overdue(uow: UnitOfWork, *, today: date) -> list[Publication]:
     overdue = list((await uow.session.execute(query.with_for_update(skip_locked=True))).scalars())
     for publication in overdue:
         publication.overdue_notified_on = today
-        await append_audit(
-            uow.session,
+        await audit(
+            uow,
+            publication,
             actor="system:deadline-watch",
-            entity_type="publication",
-            entity_id=publication.id,
             action="overdue",
             data={"due_on": publication.due_on.isoformat()},
         )
@@ -272,5 +290,5 @@ async def find_by_decision(uow: UnitOfWork, decision_id: str) -> Publication | N
 async def get_publication(uow: UnitOfWork, publication_id: str) -> Publication:
     found = await uow.session.get(Publication, publication_id)
     if found is None:
-        raise Problem(404, f"公示不存在 Publication {publication_id} not found")
+        raise NotFound(f"公示不存在 Publication {publication_id} not found")
     return found

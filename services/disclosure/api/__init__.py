@@ -1,0 +1,13 @@
+"""HTTP entry points of the disclosure service: the staff API (``/api/v1/disclosure``) and the public API
+(``/public/v1``); the portal's pages are ``portal.pages``."""
+
+from __future__ import annotations
+
+from services.disclosure.api.annual_reports import router as annual_reports
+from services.disclosure.api.credit_china import router as credit_china
+from services.disclosure.api.deadlines import router as deadlines
+from services.disclosure.api.public import router as public
+from services.disclosure.api.publications import router as publications
+from services.disclosure.api.redactions import router as redactions
+
+ROUTERS = (deadlines, publications, redactions, credit_china, annual_reports, public)
