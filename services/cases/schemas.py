@@ -76,20 +76,20 @@ class DecisionParty(PartyCreate):
 
 
 class PartyPublic(BaseModel):
-    id: str
-    party_type: PartyType
-    name: str
-    credit_code: str | None
-    id_number: str | None
-    legal_representative: str | None
-    address: str | None
-    town: str | None
-    version: int
+    id: str = Field(description="当事人 id")
+    party_type: PartyType = Field(description="organisation 单位 or individual 个人")
+    name: str = Field(description="名称或姓名")
+    credit_code: str | None = Field(description="统一社会信用代码 (organisations)")
+    id_number: str | None = Field(description="居民身份证号码 (individuals); never published")
+    legal_representative: str | None = Field(description="法定代表人")
+    address: str | None = Field(description="住所/地址")
+    town: str | None = Field(description="街镇")
+    version: int = Field(description="changes with every change; the ETag is made from it")
 
 
 class PartyList(BaseModel):
-    items: list[PartyPublic]
-    next_cursor: str | None
+    items: list[PartyPublic] = Field(description="this page of parties")
+    next_cursor: str | None = Field(description="pass as ``cursor`` for the next page; null on the last")
 
 
 # Teams and officers (执法队, 执法人员)
@@ -105,8 +105,8 @@ class TeamCreate(Input):
 
 
 class TeamPublic(BaseModel):
-    id: str
-    name: str
+    id: str = Field(description="执法队 id")
+    name: str = Field(description="执法队名称")
 
 
 class OfficerCreate(Input):
@@ -127,16 +127,18 @@ class OfficerUpdate(Input):
 
 
 class OfficerPublic(BaseModel):
-    id: str
-    name: str
-    subject: str | None
-    credential_number: str
-    credential_valid_until: date | None
-    legal_qualification: bool
-    legal_review_started_on: date | None
-    team_id: str | None
-    active: bool
-    version: int
+    id: str = Field(description="执法人员 id")
+    name: str = Field(description="姓名")
+    subject: str | None = Field(description="the officer's login subject, if linked")
+    credential_number: str = Field(description="执法证号")
+    credential_valid_until: date | None = Field(description="执法证有效期至; null: no end recorded")
+    legal_qualification: bool = Field(
+        description="法律职业资格 (needed by a legal reviewer who began after 2021-07-15)"
+    )
+    legal_review_started_on: date | None = Field(description="初次从事法制审核工作的日期; null: not recorded")
+    team_id: str | None = Field(description="执法队 id")
+    active: bool = Field(description="false once deactivated (停用); kept so past records still name the officer")
+    version: int = Field(description="changes with every change; the ETag is made from it")
 
 
 # Inspections (现场检查)
@@ -154,13 +156,13 @@ class InspectionCreate(Input):
 
 
 class InspectionPublic(BaseModel):
-    id: str
-    inspected_at: datetime
-    place: str
-    party_id: str | None
-    officer_ids: list[str]
-    findings: str
-    lead_id: str | None
+    id: str = Field(description="现场检查 id")
+    inspected_at: datetime = Field(description="检查时间")
+    place: str = Field(description="检查地点")
+    party_id: str | None = Field(description="被检查的当事人, if registered")
+    officer_ids: list[str] = Field(description="检查人员 (≥ 2 with valid credentials)")
+    findings: str = Field(description="检查情况")
+    lead_id: str | None = Field(description="the lead it opened, if any")
 
 
 # Leads (线索)
@@ -184,27 +186,27 @@ class LeadCreate(Input):
 
 
 class LeadPublic(BaseModel):
-    id: str
-    source: str
-    received_on: date
-    summary: str
-    party_id: str | None
-    town: str | None
-    inspection_id: str | None
-    exceedance_id: str | None
-    details: dict[str, Any] | None
-    status: str
-    extended: bool
-    due_on: date
-    decided_by: str | None
-    decline_reason: str | None
-    case_id: str | None
-    version: int
+    id: str = Field(description="线索 id")
+    source: str = Field(description="来源: inspection, complaint, monitoring, agency, police, other")
+    received_on: date = Field(description="受理日期")
+    summary: str = Field(description="线索内容")
+    party_id: str | None = Field(description="当事人, if known")
+    town: str | None = Field(description="街镇")
+    inspection_id: str | None = Field(description="the inspection that opened it")
+    exceedance_id: str | None = Field(description="the monitoring exceedance that opened it")
+    details: dict[str, Any] | None = Field(description="the exceedance as monitoring reported it")
+    status: str = Field(description="open, filed (立案) or declined (不予立案)")
+    extended: bool = Field(description="the filing decision's period was extended (+15 days)")
+    due_on: date = Field(description="立案决定期限")
+    decided_by: str | None = Field(description="who filed or declined it")
+    decline_reason: str | None = Field(description="不予立案理由")
+    case_id: str | None = Field(description="the case filed from it")
+    version: int = Field(description="changes with every change; the ETag is made from it")
 
 
 class LeadList(BaseModel):
-    items: list[LeadPublic]
-    next_cursor: str | None
+    items: list[LeadPublic] = Field(description="this page of leads")
+    next_cursor: str | None = Field(description="pass as ``cursor`` for the next page; null on the last")
 
 
 class LeadDecline(Input):
@@ -312,53 +314,53 @@ class ExecutionRecord(Input):
 
 
 class CasePublic(BaseModel):
-    id: str
-    case_number: str
-    lead_id: str | None
-    party_id: str
-    party_name: str
-    town: str | None
-    team: str | None
-    medium: str | None
-    summary: str
-    stage: Stage
-    investigators: list[str]
-    reviewer_id: str | None
-    legal_reviewer_id: str | None
-    legal_opinion: str | None
-    flags: dict[str, bool]
-    proposed: dict[str, Any]
-    filed_on: date
-    decision_due_on: date
-    head_extension: bool
-    collective_extension: bool
-    collective_extension_days: int | None
-    notice_on: date | None
-    notice_received_on: date | None
-    answer_due_on: date | None
-    hearing_requested_on: date | None
-    hearing_notified_on: date | None = None
-    hearing_on: date | None = None
-    hearing_held_on: date | None
-    meeting_id: str | None
-    decision_id: str | None
-    decided_on: date | None
-    served_on: date | None
-    money_due_fen: int
-    paid_on: date | None
-    demand_on: date | None
-    closed_on: date | None
-    outcome: str | None
-    referral_requested: bool
-    police_decision: str | None
-    publicity: list[dict[str, Any]]
-    violation: dict[str, Any] | None = None
-    version: int
+    id: str = Field(description="案件 id")
+    case_number: str = Field(description="立案编号")
+    lead_id: str | None = Field(description="the lead filed")
+    party_id: str = Field(description="当事人 id")
+    party_name: str = Field(description="当事人名称 at filing")
+    town: str | None = Field(description="街镇")
+    team: str | None = Field(description="执法队 that owns the case")
+    medium: str | None = Field(description="环境要素")
+    summary: str = Field(description="案情摘要")
+    stage: Stage = Field(description="办案阶段")
+    investigators: list[str] = Field(description="承办人员 ids")
+    reviewer_id: str | None = Field(description="审查人员")
+    legal_reviewer_id: str | None = Field(description="法制审核人员")
+    legal_opinion: str | None = Field(description="法制审核意见: agree, improve, disagree")
+    flags: dict[str, bool] = Field(description="what sends the case to collective discussion (案情复杂 etc.)")
+    proposed: dict[str, Any] = Field(description="拟处罚 as notified")
+    filed_on: date = Field(description="立案日期")
+    decision_due_on: date = Field(description="作出决定期限, clock stops and extensions counted")
+    head_extension: bool = Field(description="负责人批准延期 (+30 days)")
+    collective_extension: bool = Field(description="集体讨论延期")
+    collective_extension_days: int | None = Field(description="the period the meeting set")
+    notice_on: date | None = Field(description="告知书日期")
+    notice_received_on: date | None = Field(description="告知书送达日期")
+    answer_due_on: date | None = Field(description="陈述申辩期限")
+    hearing_requested_on: date | None = Field(description="申请听证日期")
+    hearing_notified_on: date | None = Field(default=None, description="听证通知送达日期")
+    hearing_on: date | None = Field(default=None, description="听证日期 as notified")
+    hearing_held_on: date | None = Field(description="举行听证日期")
+    meeting_id: str | None = Field(description="the review meeting (案件审议会) that discussed it")
+    decision_id: str | None = Field(description="决定书 id")
+    decided_on: date | None = Field(description="决定日期")
+    served_on: date | None = Field(description="送达日期")
+    money_due_fen: int = Field(description="应缴金额 (fen)")
+    paid_on: date | None = Field(description="缴款日期")
+    demand_on: date | None = Field(description="催告日期")
+    closed_on: date | None = Field(description="结案日期")
+    outcome: str | None = Field(description="结果: penalty, no_penalty, transferred, closed")
+    referral_requested: bool = Field(description="涉嫌犯罪移送 requested")
+    police_decision: str | None = Field(description="公安机关的答复")
+    publicity: list[dict[str, Any]] = Field(description="公示记录: what disclosure did with the decision")
+    violation: dict[str, Any] | None = Field(default=None, description="违法行为时间, for the time bar")
+    version: int = Field(description="changes with every change; the ETag is made from it")
 
 
 class CaseList(BaseModel):
-    items: list[CasePublic]
-    next_cursor: str | None
+    items: list[CasePublic] = Field(description="this page of cases")
+    next_cursor: str | None = Field(description="pass as ``cursor`` for the next page; null on the last")
 
 
 # Review meetings (案件审议会)
@@ -386,11 +388,11 @@ class ReviewMeetingCreate(Input):
 
 
 class ReviewMeetingPublic(BaseModel):
-    id: str
-    held_on: date
-    attendees: list[dict[str, Any]]
-    items: list[dict[str, Any]]
-    minutes: str
+    id: str = Field(description="案件审议会 id")
+    held_on: date = Field(description="召开日期")
+    attendees: list[dict[str, Any]] = Field(description="参会人员 (legal counsel marked)")
+    items: list[dict[str, Any]] = Field(description="审议的案件 and each outcome")
+    minutes: str = Field(description="会议纪要")
 
 
 # Referrals to the police (涉嫌犯罪移送)
@@ -419,31 +421,31 @@ class ReferralCreate(Input):
 
 
 class ReferralPublic(BaseModel):
-    id: str
-    case_id: str
-    offence: str
-    medium: str
-    police_unit: str
-    package_items: list[str]
-    threshold_hints: list[str]
-    requested_on: date
-    status: str
+    id: str = Field(description="移送申请 id (the referral service's ``request_id``)")
+    case_id: str = Field(description="案件 id")
+    offence: str = Field(description="涉嫌罪名")
+    medium: str = Field(description="环境要素")
+    police_unit: str = Field(description="接收移送的公安机关")
+    package_items: list[str] = Field(description="移送材料清单")
+    threshold_hints: list[str] = Field(description="严重污染环境 thresholds the facts meet")
+    requested_on: date = Field(description="负责人批准日期")
+    status: str = Field(description="requested; what the police did next is in the case history")
 
 
 # Evidence (证据)
 
 
 class EvidencePublic(BaseModel):
-    id: str
-    case_id: str
-    kind: str
-    filename: str
-    content_type: str
-    sha256: str
-    size_bytes: int
-    captured_by: str
-    captured_at: datetime
-    uploaded_by: str
+    id: str = Field(description="证据 id")
+    case_id: str = Field(description="案件 id")
+    kind: str = Field(description="video, audio, photo, document or record")
+    filename: str = Field(description="文件名")
+    content_type: str = Field(description="media type as uploaded")
+    sha256: str = Field(description="SHA-256 of the content: its address in the store")
+    size_bytes: int = Field(description="size in bytes")
+    captured_by: str = Field(description="采集人")
+    captured_at: datetime = Field(description="采集时间")
+    uploaded_by: str = Field(description="上传人")
 
 
 class EvidenceCheck(BaseModel):
@@ -523,18 +525,20 @@ class PreservationDisposal(Input):
 
 
 class PreservationPublic(BaseModel):
-    id: str
-    case_id: str
-    items: list[str]
-    place: str
-    preserved_on: date
-    dispose_by: date
-    due_provisional: bool
-    disposed_on: date | None
-    disposal: str | None
-    disposal_note: str | None
+    id: str = Field(description="先行登记保存 id")
+    case_id: str = Field(description="案件 id")
+    items: list[str] = Field(description="登记保存物品清单")
+    place: str = Field(description="保存地点")
+    preserved_on: date = Field(description="先行登记保存之日")
+    dispose_by: date = Field(description="处理决定期限 (the 7th working day after)")
+    due_provisional: bool = Field(description="the calendar of a later year was not known: the date may move")
+    disposed_on: date | None = Field(description="处理决定日期")
+    disposal: str | None = Field(description="处理决定")
+    disposal_note: str | None = Field(description="说明")
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field(  # type: ignore[prop-decorator]
+        description="preserved; disposed (处理决定 made); lapsed: 7 working days passed without a disposal (失效)"
+    )
     @property
     def status(self) -> Literal["preserved", "disposed", "lapsed"]:
         return preservation_status(self.disposed_on, self.dispose_by, on=today())  # type: ignore[return-value]
@@ -544,23 +548,26 @@ class PreservationPublic(BaseModel):
 
 
 class DeadlineItem(BaseModel):
-    case_id: str | None
-    lead_id: str | None = None
-    case_number: str | None
-    step: str
-    due_on: date
+    case_id: str | None = Field(description="案件 id (null for a lead)")
+    lead_id: str | None = Field(default=None, description="线索 id (a lead's filing decision)")
+    case_number: str | None = Field(description="立案编号")
+    step: str = Field(
+        description="the step due: decision, party_answer, service, payment, court_enforcement, evidence_disposal, "
+        "lead_filing_decision"
+    )
+    due_on: date = Field(description="the last day")
     opens_on: date | None = Field(
         default=None,
         description="court_enforcement: the first day the bureau may apply (申请法院强制执行); due_on is the last",
     )
-    overdue: bool
-    provisional: bool
+    overdue: bool = Field(description="the last day has passed")
+    provisional: bool = Field(description="the calendar of a later year was not known: the date may move")
 
 
 class DeadlineList(BaseModel):
-    as_of: date
-    within: int
-    items: list[DeadlineItem]
+    as_of: date = Field(description="the day judged against")
+    within: int = Field(description="days ahead included")
+    items: list[DeadlineItem] = Field(description="due steps, soonest first")
 
 
 # Statistics (执法统计)
@@ -673,25 +680,28 @@ class DecisionCreate(BaseModel):
 
 
 class DecisionPublic(BaseModel):
-    id: str
-    case_id: str | None
-    kind: DecisionKind
-    document_number: str
-    decided_on: date
-    party: dict[str, object]
-    facts: str
-    legal_basis: str
-    violation_type: str
-    penalty: dict[str, object]
-    status: str
-    issued_by: str
-    created_at: datetime
-    terms: dict[str, object] | None = None
-    served_on: date | None = None
-    service_method: str | None = None
-    revoked_on: date | None = None
-    change_reason: str | None = None
-    version: int = 1
+    id: str = Field(description="决定书 id")
+    case_id: str | None = Field(description="案件 id; null: made outside a case file")
+    kind: DecisionKind = Field(description="决定书种类")
+    document_number: str = Field(description="文书编号")
+    decided_on: date = Field(description="决定日期")
+    party: dict[str, object] = Field(description="当事人 as named on the decision")
+    facts: str = Field(description="违法事实")
+    legal_basis: str = Field(description="法律依据")
+    violation_type: str = Field(description="违法类型")
+    penalty: dict[str, object] = Field(description="处罚内容")
+    status: str = Field(description="issued, amended (变更) or revoked (撤销)")
+    issued_by: str = Field(description="作出人")
+    created_at: datetime = Field(description="recorded at")
+    terms: dict[str, object] | None = Field(
+        default=None,
+        description="kind-specific terms (seizure, daily penalty, restriction) and the rest of the request",
+    )
+    served_on: date | None = Field(default=None, description="送达日期")
+    service_method: str | None = Field(default=None, description="送达方式")
+    revoked_on: date | None = Field(default=None, description="撤销日期")
+    change_reason: str | None = Field(default=None, description="变更、撤销理由")
+    version: int = Field(default=1, description="changes with every change; the ETag is made from it")
 
 
 class ServiceRecord(BaseModel):

@@ -132,6 +132,7 @@ async def test_a_decision_answers_its_etag_and_the_history_is_typed(local: Stack
 async def test_every_success_answer_has_a_named_schema(local: Stack) -> None:
     document = local.apps["cases"].openapi()
     schemas = document["components"]["schemas"]
+    answers: set[str] = set()
     for path, item in document["paths"].items():
         if not path.startswith(API):
             continue  # health and metrics are the shared service shell's
@@ -144,6 +145,33 @@ async def test_every_success_answer_has_a_named_schema(local: Stack) -> None:
                 assert ref, (method, path, status, schema)
                 named = schemas[ref.rsplit("/", 1)[1]]
                 assert named.get("properties"), (method, path, ref)
+                answers.add(ref.rsplit("/", 1)[1])
+    for name in sorted(described_closure(schemas, answers)):
+        properties = schemas[name].get("properties", {})
+        undescribed = [field for field, prop in properties.items() if "description" not in prop]
+        assert not undescribed, (name, undescribed)
     entry = schemas["HistoryEntry"]["properties"]
     assert "stage_changed" in schemas["CaseAction"]["enum"]
     assert "stage_changed" in entry["action"]["description"]
+
+
+def described_closure(schemas: dict[str, Any], names: set[str]) -> set[str]:
+    """The answer schemas and every schema their fields refer to."""
+    seen: set[str] = set()
+    todo = list(names)
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        todo += [ref.rsplit("/", 1)[1] for ref in _refs(schemas[name])]
+    return seen
+
+
+def _refs(node: Any) -> list[str]:
+    if isinstance(node, dict):
+        found = [node["$ref"]] if isinstance(node.get("$ref"), str) else []
+        return found + [r for value in node.values() for r in _refs(value)]
+    if isinstance(node, list):
+        return [r for value in node for r in _refs(value)]
+    return []

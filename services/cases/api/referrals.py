@@ -32,10 +32,12 @@ async def request_referral(case_id: str, body: ReferralCreate, request: Request,
     return await created(request, caller, body, make, public=ReferralPublic, location=location)
 
 
-@router.get("/{case_id}/referrals/{referral_id}", operation_id="get_case_referral", response_model=ReferralPublic)
-async def get_referral(case_id: str, referral_id: str, request: Request, caller: Staff) -> ReferralPublic:
+@router.get(
+    "/{case_id}/referrals/{referral_request_id}", operation_id="get_referral_request", response_model=ReferralPublic
+)
+async def get_referral(case_id: str, referral_request_id: str, request: Request, caller: Staff) -> ReferralPublic:
     """The referral request as the case recorded it; the police's answers are in the case history."""
     async with runtime_of(request).uow() as uow:
         case = await get_case(uow, case_id, caller)
-        referral = await handlers.get_referral(uow, case, referral_id)
+        referral = await handlers.get_referral(uow, case, referral_request_id)
     return ReferralPublic.model_validate(referral, from_attributes=True)

@@ -13,6 +13,8 @@ from services.cases.domain.stages import Stage
 
 
 class CaseAction(StrEnum):
+    """What a history entry of a case records (案件记录的事项); a closed set."""
+
     FILED = "filed"  # 立案
     STAGE_CHANGED = "stage_changed"  # 阶段变更 (from_stage → to_stage), deciding and serving included
     CLOCK_STOPPED = "clock_stopped"  # 期限中止
