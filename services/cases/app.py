@@ -6,25 +6,15 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from services.cases import api, api_cases, api_field, api_preservation, api_registry, api_reports
+from services.cases.api import ROUTERS
 from services.cases.consumers import subscriptions
-from services.cases.rule_tables import hearing_table
+from services.cases.handlers.rule_tables import hearing_table
 from services.cases.settings import CasesSettings
 from shared.decision_kinds import load_table
 from shared.messaging import InProcessBus, Subscription
 from shared.service import ServiceSpec, build_service_app
 from shared.settings import ServiceSettings
 from shared.workdays import WorkCalendar
-
-# Fixed paths first: the case router's ``/{case_id}`` would otherwise shadow ``/statistics`` and the like.
-ROUTERS = [
-    api.router,
-    api_registry.router,
-    api_field.router,
-    api_reports.router,
-    api_cases.router,
-    api_preservation.router,
-]
 
 SPEC = ServiceSpec(
     name="cases",

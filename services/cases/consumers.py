@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from services.cases import fieldwork, records
-from services.cases.common import local_date
 from services.cases.domain.deadlines import Calendar
+from services.cases.domain.local_time import local_date
+from services.cases.handlers import leads, publicity, referrals
 from services.cases.settings import CasesSettings
 from shared.contracts import CloudEvent
 from shared.contracts.events import (
@@ -37,7 +37,7 @@ def subscriptions(settings: CasesSettings, calendar: Calendar) -> list[Subscript
     exceedances = Subscription(EXCEEDANCE_CONSUMER)
 
     async def on_exceedance(uow: UnitOfWork, event: CloudEvent, payload: ExceedanceDetectedV1) -> None:
-        await fieldwork.lead_from_exceedance(uow, payload, settings=settings, calendar=calendar, actor=_actor(event))
+        await leads.lead_from_exceedance(uow, payload, settings=settings, calendar=calendar, actor=_actor(event))
 
     exceedances.on(ExceedanceDetectedV1, on_exceedance)
     return [exceedances, _referral_outcomes(settings, calendar), _publicity()]
@@ -47,7 +47,7 @@ def _referral_outcomes(settings: CasesSettings, calendar: Calendar) -> Subscript
     sub = Subscription(REFERRAL_CONSUMER)
 
     async def outcome(uow: UnitOfWork, event: CloudEvent, payload: Outcome, kind: str, note: str) -> None:
-        await records.referral_outcome(
+        await referrals.referral_outcome(
             uow,
             payload.case_id,
             payload.referral_id,
@@ -83,17 +83,19 @@ def _publicity() -> Subscription:
 
     async def published(uow: UnitOfWork, event: CloudEvent, payload: PublicationPublishedV1) -> None:
         entry = {"event": "published", "publication_id": payload.publication_id, "on": payload.published_on.isoformat()}
-        await records.note_publicity(
+        await publicity.note_publicity(
             uow, payload.decision_id, {**entry, "on_time": payload.on_time}, actor=_actor(event)
         )
 
     async def withdrawn(uow: UnitOfWork, event: CloudEvent, payload: PublicationWithdrawnV1) -> None:
         entry = {"event": "withdrawn", "publication_id": payload.publication_id, "on": payload.withdrawn_on.isoformat()}
-        await records.note_publicity(uow, payload.decision_id, {**entry, "reason": payload.reason}, actor=_actor(event))
+        await publicity.note_publicity(
+            uow, payload.decision_id, {**entry, "reason": payload.reason}, actor=_actor(event)
+        )
 
     async def overdue(uow: UnitOfWork, event: CloudEvent, payload: PublicationOverdueV1) -> None:
         entry = {"event": "overdue", "publication_id": payload.publication_id, "due_on": payload.due_on.isoformat()}
-        await records.note_publicity(uow, payload.decision_id, entry, actor=_actor(event))
+        await publicity.note_publicity(uow, payload.decision_id, entry, actor=_actor(event))
 
     sub.on(PublicationPublishedV1, published)
     sub.on(PublicationWithdrawnV1, withdrawn)

@@ -1,19 +1,33 @@
-"""Request and response models of the cases API: parties and decisions (决定书)."""
+"""Request and answer models of the cases API, grouped by resource (one comment line per resource)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal, Self
+from enum import StrEnum
+from typing import Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
+from services.cases.domain.history import CaseAction
 from services.cases.domain.identifiers import is_valid_credit_code, is_valid_id_number
-from shared.bounds import MAX_DAYS, LegalDate
-from shared.contracts.common import DecisionKind, PartyType, PenaltyTerms
-from shared.fields import MAX_FEN, Name, Text
+from services.cases.domain.local_time import today
+from services.cases.domain.preservation import preservation_status
+from services.cases.domain.stages import Stage
+from shared.bounds import MAX_DAYS, LegalDate, LegalDateTime
+from shared.contracts.common import DecisionKind, Medium, PartyType, PenaltyTerms
+from shared.fields import MAX_FEN, Fen, Name, Text
 
 
-class PartyInput(BaseModel):
+class Input(BaseModel):
+    """A request body: unknown fields are refused, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+# Parties (当事人)
+
+
+class PartyCreate(BaseModel):
     """当事人 as named on a decision or entered in the register."""
 
     model_config = ConfigDict(extra="forbid")
@@ -40,7 +54,7 @@ class PartyInput(BaseModel):
         return self
 
 
-class DecisionParty(PartyInput):
+class DecisionParty(PartyCreate):
     """当事人 as named on a decision: the register's fields and the contact details the decision records. They
     travel to disclosure only so that redaction finds them wherever the text repeats them; they are never published."""
 
@@ -62,20 +76,521 @@ class DecisionParty(PartyInput):
 
 
 class PartyPublic(BaseModel):
-    id: str
-    party_type: PartyType
-    name: str
-    credit_code: str | None
-    id_number: str | None
-    legal_representative: str | None
-    address: str | None
-    town: str | None
-    version: int
+    id: str = Field(description="当事人 id")
+    party_type: PartyType = Field(description="organisation 单位 or individual 个人")
+    name: str = Field(description="名称或姓名")
+    credit_code: str | None = Field(description="统一社会信用代码 (organisations)")
+    id_number: str | None = Field(description="居民身份证号码 (individuals); never published")
+    legal_representative: str | None = Field(description="法定代表人")
+    address: str | None = Field(description="住所/地址")
+    town: str | None = Field(description="街镇")
+    version: int = Field(description="changes with every change; the ETag is made from it")
 
 
 class PartyList(BaseModel):
-    items: list[PartyPublic]
-    next_cursor: str | None
+    items: list[PartyPublic] = Field(description="this page of parties")
+    next_cursor: str | None = Field(description="pass as ``cursor`` for the next page; null on the last")
+
+
+# Teams and officers (执法队, 执法人员)
+
+REVIEW_STARTED = (
+    "初次从事法制审核工作的日期: from 2021-07-15 on (行政处罚法 §58 ¶2) the legal qualification is required; "
+    "earlier starters may review without it; not recorded counts as starting now"
+)
+
+
+class TeamCreate(Input):
+    name: Name = Field(min_length=1, max_length=100, description="执法队")
+
+
+class TeamPublic(BaseModel):
+    id: str = Field(description="执法队 id")
+    name: str = Field(description="执法队名称")
+
+
+class OfficerCreate(Input):
+    name: Name = Field(min_length=1, max_length=100)
+    credential_number: Text = Field(min_length=4, max_length=50, description="执法证号")
+    credential_valid_until: LegalDate | None = None
+    legal_qualification: bool = Field(default=False, description="法律职业资格 (required for legal reviewers)")
+    legal_review_started_on: LegalDate | None = Field(default=None, description=REVIEW_STARTED)
+    team_id: Text | None = Field(default=None, max_length=36)
+    subject: Text | None = Field(default=None, max_length=200, description="login subject of this officer")
+
+
+class OfficerUpdate(Input):
+    """What changes in an officer's record: the qualification obtained later, the review work's start date."""
+
+    legal_qualification: bool | None = None
+    legal_review_started_on: LegalDate | None = Field(default=None, description=REVIEW_STARTED)
+
+
+class OfficerPublic(BaseModel):
+    id: str = Field(description="执法人员 id")
+    name: str = Field(description="姓名")
+    subject: str | None = Field(description="the officer's login subject, if linked")
+    credential_number: str = Field(description="执法证号")
+    credential_valid_until: date | None = Field(description="执法证有效期至; null: no end recorded")
+    legal_qualification: bool = Field(
+        description="法律职业资格 (needed by a legal reviewer who began after 2021-07-15)"
+    )
+    legal_review_started_on: date | None = Field(description="初次从事法制审核工作的日期; null: not recorded")
+    team_id: str | None = Field(description="执法队 id")
+    active: bool = Field(description="false once deactivated (停用); kept so past records still name the officer")
+    version: int = Field(description="changes with every change; the ETag is made from it")
+
+
+# Inspections (现场检查)
+
+
+class InspectionCreate(Input):
+    """现场检查."""
+
+    inspected_at: LegalDateTime
+    place: Text = Field(min_length=1, max_length=300)
+    party_id: Text | None = Field(default=None, max_length=36)
+    officer_ids: list[Text] = Field(max_length=20, description="at least two officers with valid credentials")
+    findings: Text = Field(min_length=1, max_length=20_000)
+    open_lead: bool = Field(default=False, description="open a lead (线索) from the findings")
+
+
+class InspectionPublic(BaseModel):
+    id: str = Field(description="现场检查 id")
+    inspected_at: datetime = Field(description="检查时间")
+    place: str = Field(description="检查地点")
+    party_id: str | None = Field(description="被检查的当事人, if registered")
+    officer_ids: list[str] = Field(description="检查人员 (≥ 2 with valid credentials)")
+    findings: str = Field(description="检查情况")
+    lead_id: str | None = Field(description="the lead it opened, if any")
+
+
+# Leads (线索)
+
+
+class LeadSource(StrEnum):
+    INSPECTION = "inspection"  # 现场检查
+    COMPLAINT = "complaint"  # 12369 热线、来信来访
+    MONITORING = "monitoring"  # 监测超标
+    AGENCY = "agency"  # 其他部门移交
+    POLICE = "police"  # 公安机关
+    OTHER = "other"
+
+
+class LeadCreate(Input):
+    source: LeadSource
+    received_on: LegalDate
+    summary: Text = Field(min_length=1, max_length=20_000)
+    party_id: Text | None = Field(default=None, max_length=36)
+    town: Name | None = Field(default=None, max_length=50)
+
+
+class LeadPublic(BaseModel):
+    id: str = Field(description="线索 id")
+    source: str = Field(description="来源: inspection, complaint, monitoring, agency, police, other")
+    received_on: date = Field(description="受理日期")
+    summary: str = Field(description="线索内容")
+    party_id: str | None = Field(description="当事人, if known")
+    town: str | None = Field(description="街镇")
+    inspection_id: str | None = Field(description="the inspection that opened it")
+    exceedance_id: str | None = Field(description="the monitoring exceedance that opened it")
+    details: dict[str, Any] | None = Field(description="the exceedance as monitoring reported it")
+    status: str = Field(description="open, filed (立案) or declined (不予立案)")
+    extended: bool = Field(description="the filing decision's period was extended (+15 days)")
+    due_on: date = Field(description="立案决定期限")
+    decided_by: str | None = Field(description="who filed or declined it")
+    decline_reason: str | None = Field(description="不予立案理由")
+    case_id: str | None = Field(description="the case filed from it")
+    version: int = Field(description="changes with every change; the ETag is made from it")
+
+
+class LeadList(BaseModel):
+    items: list[LeadPublic] = Field(description="this page of leads")
+    next_cursor: str | None = Field(description="pass as ``cursor`` for the next page; null on the last")
+
+
+class LeadDecline(Input):
+    reason: Text = Field(min_length=1, max_length=5_000)
+    decided_on: LegalDate
+
+
+# Cases (案件)
+
+
+class CaseFlags(Input):
+    complex_case: bool = Field(default=False, description="案情复杂")
+    major_public_interest: bool = Field(default=False, description="涉及重大公共利益")
+    multi_law: bool = Field(default=False, description="涉及多个法律关系")
+    head_referred: bool = Field(default=False, description="负责人提交集体讨论")
+
+
+class ViolationPeriod(Input):
+    """违法行为 dates for the time bar (追诉时效, 行政处罚法 §36), checked against the lead's date (when the bureau
+    discovered the violation). Leave out when the dates are not known."""
+
+    committed_on: LegalDate = Field(description="违法行为发生之日")
+    ended_on: LegalDate | None = Field(
+        default=None, description="连续或者继续状态终了之日 (a continuing violation: the time bar counts from here)"
+    )
+    serious_harm: bool = Field(
+        default=False, description="涉及公民生命健康安全、金融安全且有危害后果 (time bar 5 years instead of 2)"
+    )
+
+    @model_validator(mode="after")
+    def _ends_after_it_began(self) -> Self:
+        if self.ended_on is not None and self.ended_on < self.committed_on:
+            raise ValueError("ended_on is before committed_on")
+        return self
+
+
+class CaseCreate(Input):
+    """立案 (the head's decision on a lead)."""
+
+    lead_id: Text = Field(max_length=36)
+    party_id: Text = Field(max_length=36)
+    filed_on: LegalDate
+    investigator_ids: list[Text] = Field(max_length=10, description="≥ 2 officers with valid credentials")
+    medium: Medium | None = None
+    summary: Text = Field(min_length=1, max_length=20_000)
+    team: Name | None = Field(default=None, max_length=100, description="执法队; defaults to the investigators'")
+    flags: CaseFlags = Field(default_factory=CaseFlags)
+    violation: ViolationPeriod | None = Field(default=None, description="违法行为时间, for the time bar")
+
+
+class ProposedPenalty(Input):
+    fine_fen: Fen = Field(default=0)
+    confiscation_fen: Fen = Field(default=0)
+    licence_revocation: bool = False
+    production_halt: bool = False
+
+
+class Transition(Input):
+    """Move a case to its next stage; the fields the target stage needs."""
+
+    to: Stage
+    on: LegalDate = Field(description="date of the step (Asia/Shanghai)")
+    note: Text = Field(default="", max_length=5_000)
+    reason: Text | None = Field(default=None, max_length=2_000)
+    reviewer_id: Text | None = Field(default=None, max_length=36, description="审查人员 (review)")
+    proposed: ProposedPenalty | None = Field(default=None, description="拟处罚 (notice)")
+    notice_received_on: LegalDate | None = None
+    hearing_requested_on: LegalDate | None = None
+    hearing_notified_on: LegalDate | None = Field(
+        default=None, description="听证通知送达日: at least 7 working days before the hearing (行政处罚法 §64(二))"
+    )
+    hearing_on: LegalDate | None = Field(default=None, description="举行听证的日期 as notified")
+    hearing_held_on: LegalDate | None = None
+    party_answered_on: LegalDate | None = None
+    legal_reviewer_id: Text | None = Field(default=None, max_length=36)
+    legal_opinion: Literal["agree", "improve", "disagree"] | None = None
+    meeting_id: Text | None = Field(default=None, max_length=36)
+    paid_on: LegalDate | None = None
+
+
+class ClockStopStart(Input):
+    reason: Literal["testing", "appraisal", "public_notice", "service"]
+    started_on: LegalDate
+
+
+class ClockStopEnd(Input):
+    ended_on: LegalDate
+
+
+class Extension(Input):
+    """延长办案期限: +30 days by the head; a further extension only by collective discussion (案件审议会), which sets
+    its period at the same time (``days``, no fixed length)."""
+
+    by: Literal["head", "collective_discussion"]
+    meeting_id: Text | None = Field(default=None, max_length=36, description="the meeting that decided it")
+    days: int | None = Field(default=None, ge=1, le=365, description="the period the meeting set (collective only)")
+
+
+class ExecutionRecord(Input):
+    """执行: payment received (缴纳) and/or the formal demand (催告) before court enforcement."""
+
+    paid_on: LegalDate | None = None
+    demand_on: LegalDate | None = None
+    paid_fen: Fen | None = Field(default=None, description="amount paid, surcharge included")
+
+
+class CasePublic(BaseModel):
+    id: str = Field(description="案件 id")
+    case_number: str = Field(description="立案编号")
+    lead_id: str | None = Field(description="the lead filed")
+    party_id: str = Field(description="当事人 id")
+    party_name: str = Field(description="当事人名称 at filing")
+    town: str | None = Field(description="街镇")
+    team: str | None = Field(description="执法队 that owns the case")
+    medium: str | None = Field(description="环境要素")
+    summary: str = Field(description="案情摘要")
+    stage: Stage = Field(description="办案阶段")
+    investigators: list[str] = Field(description="承办人员 ids")
+    reviewer_id: str | None = Field(description="审查人员")
+    legal_reviewer_id: str | None = Field(description="法制审核人员")
+    legal_opinion: str | None = Field(description="法制审核意见: agree, improve, disagree")
+    flags: dict[str, bool] = Field(description="what sends the case to collective discussion (案情复杂 etc.)")
+    proposed: dict[str, Any] = Field(description="拟处罚 as notified")
+    filed_on: date = Field(description="立案日期")
+    decision_due_on: date = Field(description="作出决定期限, clock stops and extensions counted")
+    head_extension: bool = Field(description="负责人批准延期 (+30 days)")
+    collective_extension: bool = Field(description="集体讨论延期")
+    collective_extension_days: int | None = Field(description="the period the meeting set")
+    notice_on: date | None = Field(description="告知书日期")
+    notice_received_on: date | None = Field(description="告知书送达日期")
+    answer_due_on: date | None = Field(description="陈述申辩期限")
+    hearing_requested_on: date | None = Field(description="申请听证日期")
+    hearing_notified_on: date | None = Field(default=None, description="听证通知送达日期")
+    hearing_on: date | None = Field(default=None, description="听证日期 as notified")
+    hearing_held_on: date | None = Field(description="举行听证日期")
+    meeting_id: str | None = Field(description="the review meeting (案件审议会) that discussed it")
+    decision_id: str | None = Field(description="决定书 id")
+    decided_on: date | None = Field(description="决定日期")
+    served_on: date | None = Field(description="送达日期")
+    money_due_fen: int = Field(description="应缴金额 (fen)")
+    paid_on: date | None = Field(description="缴款日期")
+    demand_on: date | None = Field(description="催告日期")
+    closed_on: date | None = Field(description="结案日期")
+    outcome: str | None = Field(description="结果: penalty, no_penalty, transferred, closed")
+    referral_requested: bool = Field(description="涉嫌犯罪移送 requested")
+    police_decision: str | None = Field(description="公安机关的答复")
+    publicity: list[dict[str, Any]] = Field(description="公示记录: what disclosure did with the decision")
+    violation: dict[str, Any] | None = Field(default=None, description="违法行为时间, for the time bar")
+    version: int = Field(description="changes with every change; the ETag is made from it")
+
+
+class CaseList(BaseModel):
+    items: list[CasePublic] = Field(description="this page of cases")
+    next_cursor: str | None = Field(description="pass as ``cursor`` for the next page; null on the last")
+
+
+# Review meetings (案件审议会)
+
+
+class Attendee(Input):
+    name: Name = Field(min_length=1, max_length=100)
+    role: Text = Field(default="", max_length=100)
+    legal_counsel: bool = Field(default=False, description="法律顾问")
+
+
+class ReviewMeetingItem(Input):
+    case_id: Text = Field(max_length=36)
+    outcome: Text = Field(min_length=1, max_length=2_000, description="审议结果")
+    notes: Text = Field(default="", max_length=5_000)
+
+
+class ReviewMeetingCreate(Input):
+    """案件审议会."""
+
+    held_on: LegalDate
+    attendees: list[Attendee] = Field(min_length=3, max_length=50)
+    items: list[ReviewMeetingItem] = Field(min_length=1, max_length=100)
+    minutes: Text = Field(min_length=1, max_length=50_000)
+
+
+class ReviewMeetingPublic(BaseModel):
+    id: str = Field(description="案件审议会 id")
+    held_on: date = Field(description="召开日期")
+    attendees: list[dict[str, Any]] = Field(description="参会人员 (legal counsel marked)")
+    items: list[dict[str, Any]] = Field(description="审议的案件 and each outcome")
+    minutes: str = Field(description="会议纪要")
+
+
+# Referrals to the police (涉嫌犯罪移送)
+
+
+class ReferralFacts(Input):
+    """Facts compared with the serious-pollution thresholds (法释〔2023〕7号)."""
+
+    hazardous_waste_tonnes: float | None = Field(default=None, ge=0)
+    heavy_metal_multiple: dict[Text, float] = Field(default_factory=dict, description="e.g. {'Pb': 3.4}")
+    illegal_gains_fen: Fen | None = Field(default=None)
+    water_intake_interrupted_hours: float | None = Field(default=None, ge=0)
+    prior_penalties_two_years: int | None = Field(default=None, ge=0, le=1000)
+    monitoring_tampering: int | None = Field(default=None, ge=0, le=1)
+    hidden_discharge: int | None = Field(default=None, ge=0, le=1)
+
+
+class ReferralCreate(Input):
+    offence: Text = Field(min_length=1, max_length=100, description="涉嫌罪名")
+    medium: Medium
+    summary: Text = Field(min_length=1, max_length=20_000)
+    police_unit: Name = Field(min_length=1, max_length=100)
+    package_items: list[Text] = Field(min_length=1, max_length=100, description="移送材料清单")
+    facts: ReferralFacts = Field(default_factory=ReferralFacts)
+    approved_on: LegalDate
+
+
+class ReferralPublic(BaseModel):
+    id: str = Field(description="移送申请 id (the referral service's ``request_id``)")
+    case_id: str = Field(description="案件 id")
+    offence: str = Field(description="涉嫌罪名")
+    medium: str = Field(description="环境要素")
+    police_unit: str = Field(description="接收移送的公安机关")
+    package_items: list[str] = Field(description="移送材料清单")
+    threshold_hints: list[str] = Field(description="严重污染环境 thresholds the facts meet")
+    requested_on: date = Field(description="负责人批准日期")
+    status: str = Field(description="requested; what the police did next is in the case history")
+
+
+# Evidence (证据)
+
+
+class EvidencePublic(BaseModel):
+    id: str = Field(description="证据 id")
+    case_id: str = Field(description="案件 id")
+    kind: str = Field(description="video, audio, photo, document or record")
+    filename: str = Field(description="文件名")
+    content_type: str = Field(description="media type as uploaded")
+    sha256: str = Field(description="SHA-256 of the content: its address in the store")
+    size_bytes: int = Field(description="size in bytes")
+    captured_by: str = Field(description="采集人")
+    captured_at: datetime = Field(description="采集时间")
+    uploaded_by: str = Field(description="上传人")
+
+
+class EvidenceCheck(BaseModel):
+    """One stored file re-hashed."""
+
+    evidence_id: str = Field(description="证据 id")
+    sha256: str = Field(description="the SHA-256 recorded at upload")
+    status: Literal["ok", "missing", "altered"] = Field(
+        description="ok: the file hashes to the recorded SHA-256; missing: the store no longer holds it; "
+        "altered: its content changed (篡改)"
+    )
+    actual_sha256: str | None = Field(description="what the stored content hashes to now; null when missing")
+
+
+class EvidenceVerification(BaseModel):
+    """证据校验: every stored file of the case re-hashed."""
+
+    ok: bool = Field(description="true when every file is present and unaltered")
+    items: list[EvidenceCheck] = Field(description="one check per evidence item, oldest first")
+
+
+# Case history (案件记录)
+
+HISTORY_ACTIONS = """What happened, one of a closed set: ``filed`` 立案; ``stage_changed`` 阶段变更 (``from_stage`` →
+``to_stage``; issuing the decision and serving it are stage changes too); ``clock_stopped`` / ``clock_resumed``
+期限中止、恢复; ``extended`` 延长办案期限; ``discussed`` 案件审议会审议; ``evidence_added`` 证据上传;
+``evidence_preserved`` / ``evidence_disposed`` 先行登记保存及处理决定; ``execution_recorded`` 缴款、催告;
+``referral_requested`` 移送申请, then the police's ``referral_received`` 签收, ``referral_accepted`` 立案,
+``referral_declined`` 不予立案, ``referral_returned`` 退回; ``decision_revoked`` / ``decision_amended``
+决定书撤销、变更; ``publicity_published`` / ``publicity_withdrawn`` / ``publicity_overdue`` 公示、撤回公示、公示逾期."""
+
+
+class HistoryEntry(BaseModel):
+    """One entry of the case's history, as kept in the hash-chained audit log."""
+
+    seq: int = Field(description="position in the bureau-wide audit log (gapless)")
+    at: datetime = Field(description="when it was recorded")
+    actor: str = Field(description="who did it: a staff login, or the service whose event caused it")
+    action: CaseAction = Field(description=HISTORY_ACTIONS)
+    from_stage: Stage | None = Field(default=None, description="stage_changed: the stage left; else null")
+    to_stage: Stage | None = Field(default=None, description="stage_changed: the stage entered; else null")
+    data: dict[str, Any] = Field(description="what the step recorded (its fields depend on the action)")
+    hash: str = Field(description="this entry's SHA-256 in the audit chain")
+
+
+class CaseHistory(BaseModel):
+    """案件记录: every change of the case, oldest first, and whether the audit chain is intact."""
+
+    case_id: str = Field(description="案件 id")
+    chain_intact: bool = Field(description="false if any audit row was altered or removed (the whole log is checked)")
+    chain_checked: int = Field(description="audit rows found intact before the first break")
+    entries: list[HistoryEntry] = Field(description="the case's entries, oldest first")
+
+
+# Evidence registered and preserved (先行登记保存)
+
+
+class PreservationCreate(Input):
+    """先行登记保存 (行政处罚法 §56): evidence that may be lost, registered and kept where it is, with the head's
+    approval; a disposal decision is due within 7 working days."""
+
+    items: list[Text] = Field(min_length=1, max_length=500, description="登记保存物品清单")
+    place: Text = Field(min_length=1, max_length=300, description="保存地点")
+    preserved_on: LegalDate = Field(description="先行登记保存之日")
+    head_approval: bool = Field(default=False, description="负责人批准")
+
+
+class PreservationDisposal(Input):
+    """处理决定 on preserved evidence, within 7 working days of the preservation."""
+
+    disposed_on: LegalDate
+    disposal: Literal["evidence_secured", "testing", "confiscation", "release", "transfer"] = Field(
+        description="evidence_secured 记录、复制、拍照、录像等证据保全; testing 送交检测、检验、鉴定; "
+        "confiscation 依法没收 (by a penalty decision); release 解除先行登记保存; transfer 移送有关机关"
+    )
+    note: Text = Field(default="", max_length=5_000)
+
+
+class PreservationPublic(BaseModel):
+    id: str = Field(description="先行登记保存 id")
+    case_id: str = Field(description="案件 id")
+    items: list[str] = Field(description="登记保存物品清单")
+    place: str = Field(description="保存地点")
+    preserved_on: date = Field(description="先行登记保存之日")
+    dispose_by: date = Field(description="处理决定期限 (the 7th working day after)")
+    due_provisional: bool = Field(description="the calendar of a later year was not known: the date may move")
+    disposed_on: date | None = Field(description="处理决定日期")
+    disposal: str | None = Field(description="处理决定")
+    disposal_note: str | None = Field(description="说明")
+
+    @computed_field(  # type: ignore[prop-decorator]
+        description="preserved; disposed (处理决定 made); lapsed: 7 working days passed without a disposal (失效)"
+    )
+    @property
+    def status(self) -> Literal["preserved", "disposed", "lapsed"]:
+        return preservation_status(self.disposed_on, self.dispose_by, on=today())  # type: ignore[return-value]
+
+
+# Deadline watch list (期限预警)
+
+
+class DeadlineItem(BaseModel):
+    case_id: str | None = Field(description="案件 id (null for a lead)")
+    lead_id: str | None = Field(default=None, description="线索 id (a lead's filing decision)")
+    case_number: str | None = Field(description="立案编号")
+    step: str = Field(
+        description="the step due: decision, party_answer, service, payment, court_enforcement, evidence_disposal, "
+        "lead_filing_decision"
+    )
+    due_on: date = Field(description="the last day")
+    opens_on: date | None = Field(
+        default=None,
+        description="court_enforcement: the first day the bureau may apply (申请法院强制执行); due_on is the last",
+    )
+    overdue: bool = Field(description="the last day has passed")
+    provisional: bool = Field(description="the calendar of a later year was not known: the date may move")
+
+
+class DeadlineList(BaseModel):
+    as_of: date = Field(description="the day judged against")
+    within: int = Field(description="days ahead included")
+    items: list[DeadlineItem] = Field(description="due steps, soonest first")
+
+
+# Statistics (执法统计)
+
+
+class CaseStatistics(BaseModel):
+    """季度、年度执法统计 of a year or a quarter; every count is present, zero included."""
+
+    year: int = Field(description="统计年度")
+    quarter: int | None = Field(description="季度 1–4; null for the whole year")
+    inspections: int = Field(description="现场检查 recorded in the period")
+    leads: int = Field(description="线索 received")
+    cases_filed: int = Field(description="立案")
+    cases_closed: int = Field(description="结案")
+    decisions_by_kind: dict[str, int] = Field(description="决定书 by kind (revoked ones left out)")
+    fines_total_fen: int = Field(description="罚款 total of those decisions, in fen")
+    confiscation_total_fen: int = Field(description="没收违法所得、非法财物 total, in fen")
+    review_meetings: int = Field(description="案件审议会 held")
+    cases_reviewed: int = Field(description="cases discussed at those meetings")
+    referrals_by_medium: dict[str, int] = Field(description="涉嫌犯罪移送 requested, by environmental medium")
+
+
+# Decisions (决定书)
 
 
 class SeizureTerms(BaseModel):
@@ -165,25 +680,28 @@ class DecisionCreate(BaseModel):
 
 
 class DecisionPublic(BaseModel):
-    id: str
-    case_id: str | None
-    kind: DecisionKind
-    document_number: str
-    decided_on: date
-    party: dict[str, object]
-    facts: str
-    legal_basis: str
-    violation_type: str
-    penalty: dict[str, object]
-    status: str
-    issued_by: str
-    created_at: datetime
-    terms: dict[str, object] | None = None
-    served_on: date | None = None
-    service_method: str | None = None
-    revoked_on: date | None = None
-    change_reason: str | None = None
-    version: int = 1
+    id: str = Field(description="决定书 id")
+    case_id: str | None = Field(description="案件 id; null: made outside a case file")
+    kind: DecisionKind = Field(description="决定书种类")
+    document_number: str = Field(description="文书编号")
+    decided_on: date = Field(description="决定日期")
+    party: dict[str, object] = Field(description="当事人 as named on the decision")
+    facts: str = Field(description="违法事实")
+    legal_basis: str = Field(description="法律依据")
+    violation_type: str = Field(description="违法类型")
+    penalty: dict[str, object] = Field(description="处罚内容")
+    status: str = Field(description="issued, amended (变更) or revoked (撤销)")
+    issued_by: str = Field(description="作出人")
+    created_at: datetime = Field(description="recorded at")
+    terms: dict[str, object] | None = Field(
+        default=None,
+        description="kind-specific terms (seizure, daily penalty, restriction) and the rest of the request",
+    )
+    served_on: date | None = Field(default=None, description="送达日期")
+    service_method: str | None = Field(default=None, description="送达方式")
+    revoked_on: date | None = Field(default=None, description="撤销日期")
+    change_reason: str | None = Field(default=None, description="变更、撤销理由")
+    version: int = Field(default=1, description="changes with every change; the ETag is made from it")
 
 
 class ServiceRecord(BaseModel):

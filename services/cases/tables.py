@@ -1,8 +1,5 @@
-"""SQLModel tables of the cases service: registers (parties, officers, teams) and the decisions.
-
-The case file itself (inspections, leads, cases, clock stops, meetings, referrals, evidence) is in
-``case_tables.py``.
-"""
+"""SQLModel tables of the cases service: the registers (parties, officers, teams), the case file (inspections,
+leads, cases, clock stops, review meetings, referrals, evidence, preservations) and the decisions (决定书)."""
 
 from __future__ import annotations
 
@@ -98,4 +95,186 @@ class Party(SQLModel, table=True):
     address: str | None = Field(default=None, max_length=300)
     town: str | None = Field(default=None, max_length=50, index=True)
     version: int = 1
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Inspection(SQLModel, table=True):
+    """现场检查 by at least two officers."""
+
+    __tablename__ = "inspection"
+
+    id: str = Field(primary_key=True, max_length=36)
+    inspected_at: datetime = Field(sa_type=UTCDateTime)
+    inspected_on: date = Field(index=True)  # Asia/Shanghai date, for statistics
+    place: str = Field(max_length=300)
+    party_id: str | None = Field(default=None, max_length=36, index=True)
+    officer_ids: list[str] = Field(sa_column=Column(JSON, nullable=False))
+    findings: str
+    lead_id: str | None = Field(default=None, max_length=36)
+    recorded_by: str = Field(max_length=200)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Lead(SQLModel, table=True):
+    """线索: the head decides whether to file within 15 days (+15 with approval)."""
+
+    __tablename__ = "lead"
+
+    id: str = Field(primary_key=True, max_length=36)
+    source: str = Field(max_length=30)
+    received_on: date = Field(index=True)
+    summary: str
+    party_id: str | None = Field(default=None, max_length=36)
+    town: str | None = Field(default=None, max_length=50)
+    inspection_id: str | None = Field(default=None, max_length=36)
+    exceedance_id: str | None = Field(default=None, max_length=64, unique=True)
+    details: dict[str, object] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    status: str = Field(default="open", max_length=20, index=True)
+    extended: bool = False
+    due_on: date
+    decided_by: str | None = Field(default=None, max_length=200)
+    decided_on: date | None = None
+    decline_reason: str | None = None
+    case_id: str | None = Field(default=None, max_length=36)
+    version: int = 1
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Case(SQLModel, table=True):
+    """立案案件 and where it stands in the procedure."""
+
+    __tablename__ = "enforcement_case"
+
+    id: str = Field(primary_key=True, max_length=36)
+    case_number: str = Field(max_length=100, unique=True)
+    lead_id: str | None = Field(default=None, max_length=36)
+    party_id: str = Field(max_length=36, index=True)
+    party_name: str = Field(max_length=200)
+    party_type: str = Field(max_length=20)
+    town: str | None = Field(default=None, max_length=50, index=True)
+    team: str | None = Field(default=None, max_length=100, index=True)
+    medium: str | None = Field(default=None, max_length=20)
+    summary: str
+    stage: str = Field(max_length=30, index=True)
+    investigators: list[str] = Field(sa_column=Column(JSON, nullable=False))
+    # ",id1,id2,…," of everyone working the case, so the officer filter is a portable LIKE, not JSON membership.
+    people: str = Field(default=",", max_length=400)
+    reviewer_id: str | None = Field(default=None, max_length=36)
+    legal_reviewer_id: str | None = Field(default=None, max_length=36)
+    legal_opinion: str | None = Field(default=None, max_length=20)
+    flags: dict[str, bool] = Field(sa_column=Column(JSON, nullable=False))
+    proposed: dict[str, object] = Field(sa_column=Column(JSON, nullable=False))
+    filed_on: date = Field(index=True)
+    decision_due_on: date
+    head_extension: bool = False
+    collective_extension: bool = False
+    # Added in 0004: the period the review meeting set for the second extension (no fixed length).
+    collective_extension_days: int | None = None
+    notice_on: date | None = None  # 告知书 date: picks the hearing amounts in force
+    notice_received_on: date | None = None
+    answer_due_on: date | None = None
+    party_answered_on: date | None = None
+    hearing_requested_on: date | None = None
+    hearing_held_on: date | None = None
+    meeting_id: str | None = Field(default=None, max_length=36)
+    decision_id: str | None = Field(default=None, max_length=36)
+    decided_on: date | None = None
+    served_on: date | None = None
+    money_due_fen: int = 0
+    paid_on: date | None = None
+    demand_on: date | None = None
+    closed_on: date | None = Field(default=None, index=True)
+    outcome: str | None = Field(default=None, max_length=30)
+    referral_requested: bool = False
+    police_decision: str | None = None
+    publicity: list[dict[str, object]] = Field(sa_column=Column(JSON, nullable=False))
+    version: int = 1
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # Added in 0004: the violation's dates for the time bar (追诉时效), the hearing notice (听证通知) and date.
+    violation: dict[str, object] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    hearing_notified_on: date | None = None
+    hearing_on: date | None = None
+
+
+class ClockStop(SQLModel, table=True):
+    """A period not counted in the 90-day decision limit."""
+
+    __tablename__ = "clock_stop"
+
+    id: str = Field(primary_key=True, max_length=36)
+    case_id: str = Field(max_length=36, index=True)
+    reason: str = Field(max_length=30)
+    started_on: date
+    ended_on: date | None = None
+    ref: str | None = Field(default=None, max_length=64)
+
+
+class ReviewMeeting(SQLModel, table=True):
+    """案件审议会: attendees (legal counsel marked), cases discussed with each outcome, minutes."""
+
+    __tablename__ = "review_meeting"
+
+    id: str = Field(primary_key=True, max_length=36)
+    held_on: date = Field(index=True)
+    attendees: list[dict[str, object]] = Field(sa_column=Column(JSON, nullable=False))
+    items: list[dict[str, object]] = Field(sa_column=Column(JSON, nullable=False))
+    minutes: str
+    recorded_by: str = Field(max_length=200)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class ReferralRequest(SQLModel, table=True):
+    """涉嫌犯罪案件移送 request, as sent to the referral service."""
+
+    __tablename__ = "referral_request"
+
+    id: str = Field(primary_key=True, max_length=36)
+    case_id: str = Field(max_length=36, index=True)
+    offence: str = Field(max_length=100)
+    medium: str = Field(max_length=20)
+    police_unit: str = Field(max_length=100)
+    package_items: list[str] = Field(sa_column=Column(JSON, nullable=False))
+    facts: dict[str, object] = Field(sa_column=Column(JSON, nullable=False))
+    threshold_hints: list[str] = Field(sa_column=Column(JSON, nullable=False))
+    requested_on: date = Field(index=True)
+    status: str = Field(default="requested", max_length=20)
+    requested_by: str = Field(max_length=200)
+
+
+class Evidence(SQLModel, table=True):
+    """证据 / 全过程记录: a file in the content-addressed store, named by its SHA-256."""
+
+    __tablename__ = "evidence"
+
+    id: str = Field(primary_key=True, max_length=36)
+    case_id: str = Field(max_length=36, index=True)
+    kind: str = Field(max_length=20)
+    filename: str = Field(max_length=255)
+    content_type: str = Field(max_length=100)
+    sha256: str = Field(max_length=64, index=True)
+    size_bytes: int
+    captured_by: str = Field(max_length=200)
+    captured_at: datetime = Field(sa_type=UTCDateTime)
+    uploaded_by: str = Field(max_length=200)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class EvidencePreservation(SQLModel, table=True):
+    """先行登记保存: evidence registered and preserved with the head's approval; disposed of within 7 working days
+    (``dispose_by``) or lapsed."""
+
+    __tablename__ = "evidence_preservation"
+
+    id: str = Field(primary_key=True, max_length=36)
+    case_id: str = Field(max_length=36, index=True)
+    items: list[str] = Field(sa_column=Column(JSON, nullable=False))
+    place: str = Field(max_length=300)
+    preserved_on: date
+    dispose_by: date = Field(index=True)
+    due_provisional: bool = False
+    disposed_on: date | None = None
+    disposal: str | None = Field(default=None, max_length=30)
+    disposal_note: str | None = None
+    recorded_by: str = Field(max_length=200)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

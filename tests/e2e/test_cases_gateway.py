@@ -97,14 +97,14 @@ async def test_case_from_inspection_to_publication(embedded: EmbeddedServer) -> 
 
         history = await ok(await head.get(f"{API}/{case['id']}/history"))
         assert history["chain_intact"] is True
-        assert [e["action"] for e in history["entries"]] == [
-            "filed",
-            "stage:filed->investigating",
-            "stage:investigating->review",
-            "stage:review->notice",
-            "stage:notice->legal_review",
-            "discussed",
-            "stage:legal_review->collective_discussion",
-            "stage:collective_discussion->decided",
-            "stage:decided->served",
+        assert [(e["action"], e["from_stage"], e["to_stage"]) for e in history["entries"]] == [
+            ("filed", None, None),
+            ("stage_changed", "filed", "investigating"),
+            ("stage_changed", "investigating", "review"),
+            ("stage_changed", "review", "notice"),
+            ("stage_changed", "notice", "legal_review"),
+            ("discussed", None, None),
+            ("stage_changed", "legal_review", "collective_discussion"),
+            ("stage_changed", "collective_discussion", "decided"),
+            ("stage_changed", "decided", "served"),
         ]

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlmodel import select
 
-from services.cases.case_tables import ClockStop, Lead
+from services.cases.tables import ClockStop, Lead
 from shared.contracts import CloudEvent
 from shared.contracts.envelope import EventPayload
 from shared.contracts.events import (

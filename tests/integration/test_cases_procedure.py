@@ -133,17 +133,19 @@ async def test_case_from_lead_to_closure(local: Stack) -> None:
         assert stale.status_code == 412
 
         history = await ok(await head.get(f"{API}/{case['id']}/history"))
-        actions = [e["action"] for e in history["entries"]]
+        actions = [(e["action"], e["from_stage"], e["to_stage"]) for e in history["entries"]]
         assert history["chain_intact"]
-        assert actions[0] == "filed"
-        assert actions[-1] == "stage:executing->closed"
+        assert actions[0] == ("filed", None, None)
+        assert actions[-1] == ("stage_changed", "executing", "closed")
         for expected in (
-            "stage:filed->investigating",
-            "discussed",
-            "stage:collective_discussion->decided",
-            "stage:decided->served",
+            ("stage_changed", "filed", "investigating"),
+            ("discussed", None, None),
+            ("stage_changed", "collective_discussion", "decided"),
+            ("stage_changed", "decided", "served"),
         ):
             assert expected in actions
+        served = next(e for e in history["entries"] if e["to_stage"] == "served")
+        assert served["data"]["served_on"]  # the step's data is a JSON object, not a string
 
         stats = await ok(await head.get(f"{API}/statistics", params={"year": 2021, "quarter": 3}))
         assert stats["decisions_by_kind"]["penalty"] == 1

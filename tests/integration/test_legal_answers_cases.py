@@ -262,5 +262,5 @@ async def test_the_second_extension_carries_the_period_the_meeting_set(cases: St
         mine = [i["due_on"] for i in watch["items"] if i["case_id"] == case["id"] and i["step"] == "decision"]
         assert mine == ["2021-08-13"]
         history = await ok(await head.get(f"{API}/{case['id']}/history"))
-        extended = [json.loads(e["data"]) for e in history["entries"] if e["action"] == "extended"]
+        extended = [e["data"] for e in history["entries"] if e["action"] == "extended"]
         assert (extended[-1]["days"], extended[-1]["meeting_id"]) == (45, meeting_id)

@@ -52,10 +52,13 @@ class World:
     stations: dict[str, tuple[str, str]] = field(default_factory=dict)  # name → (code, password)
 
 
-async def _decided_case(head: httpx.AsyncClient, team: Any) -> tuple[dict[str, Any], str, str]:
-    """A case of ``team`` walked to its decision: (case, decision id, review meeting id)."""
+async def _decided_case(head: httpx.AsyncClient, team: Any) -> tuple[dict[str, Any], str, str, str]:
+    """A case of ``team`` walked to its decision, with evidence preserved while it was investigated: (case,
+    decision id, review meeting id, preservation id)."""
     case = await file_case(head, team)
     case = await step(head, case, to="investigating", on="2021-06-02")
+    kept = {"items": ["水样1瓶"], "place": "厂区", "preserved_on": "2021-06-02", "head_approval": True}
+    preservation = await ok(await head.post(f"/api/v1/cases/{case['id']}/preservations", json=kept), 201)
     case = await step(head, case, to="review", on="2021-07-01", reviewer_id=team.reviewer)
     notice = {"fine_fen": 60_000_000}
     case = await step(head, case, to="notice", on="2021-07-02", proposed=notice, notice_received_on="2021-07-02")
@@ -76,7 +79,7 @@ async def _decided_case(head: httpx.AsyncClient, team: Any) -> tuple[dict[str, A
     case = await step(head, case, to="collective_discussion", on="2021-07-14", meeting_id=meeting["id"])
     body = decision_for(case, fine_fen=60_000_000, decided_on="2021-07-15")
     decision = await ok(await head.post("/api/v1/cases/decisions", json=body), 201)
-    return case, decision["id"], meeting["id"]
+    return case, decision["id"], meeting["id"], preservation["id"]
 
 
 REFERRAL_BODY = {
@@ -113,14 +116,19 @@ async def _station(reviewer: httpx.AsyncClient, password: str) -> str:
 async def world(system: System) -> World:
     async with system.client(system.staff_token("head", subject="matrix-head")) as head:
         team_x, team_y = await make_team(head), await make_team(head)
-        case, decision_id, meeting_id = await _decided_case(head, team_y)
+        case, decision_id, meeting_id, preservation_id = await _decided_case(head, team_y)
         lead = await ok(await head.get(f"/api/v1/cases/leads/{case['lead_id']}"))
         referral = await _referral_of_case(system, head, case["id"])
         assert referral["team"] == team_y.name  # cases sent its team with the request
+        photo = {"params": EVIDENCE, "content": b"\xff\xd8 photo", "headers": {"Content-Type": "image/jpeg"}}
+        evidence = await ok(await head.post(f"/api/v1/cases/{case['id']}/evidence", **photo), 201)
     ids = {
         "case_id": case["id"],
         "stop_id": NOBODY,
-        "preservation_id": NOBODY,
+        "preservation_id": preservation_id,
+        "evidence_id": evidence["id"],
+        "referral_request_id": referral["request_id"],
+        "team_id": team_x.id,
         "decision_id": decision_id,
         "party_id": case["party_id"],
         "officer_id": team_x.investigators[0],
@@ -269,6 +277,9 @@ MATRIX: dict[str, Row] = {
         send(lambda w: {"items": ["水样1瓶"], "place": "厂区", "preserved_on": "2021-07-16", "head_approval": True}),
     ),
     "GET /api/v1/cases/{case_id}/preservations": scoped(*OFFICERS),
+    "GET /api/v1/cases/{case_id}/preservations/{preservation_id}": scoped(*OFFICERS),
+    "GET /api/v1/cases/{case_id}/evidence/{evidence_id}": scoped(*OFFICERS),
+    "GET /api/v1/cases/{case_id}/referrals/{referral_request_id}": scoped(*OFFICERS),
     "POST /api/v1/cases/{case_id}/preservations/{preservation_id}/disposal": scoped(
         *OFFICERS, stale({"disposed_on": "2021-07-17", "disposal": "release"})
     ),
@@ -285,6 +296,8 @@ MATRIX: dict[str, Row] = {
     "GET /api/v1/cases/parties": shared(*OFFICERS, plain(limit="100")),
     "GET /api/v1/cases/parties/{party_id}": shared(*OFFICERS),
     "GET /api/v1/cases/officers": shared(*OFFICERS),
+    "GET /api/v1/cases/officers/{officer_id}": shared(*OFFICERS),
+    "GET /api/v1/cases/teams/{team_id}": shared(*OFFICERS),
     "PATCH /api/v1/cases/officers/{officer_id}": shared(*HEAD_ONLY, stale({"legal_qualification": True})),
     "POST /api/v1/cases/officers/{officer_id}/deactivation": shared(*HEAD_ONLY, stale()),
     "GET /api/v1/cases/inspections/{inspection_id}": shared(*OFFICERS),

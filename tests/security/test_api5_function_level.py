@@ -71,6 +71,9 @@ POST   /api/v1/cases/{{case_id}}/evidence                                {CASE_W
 GET    /api/v1/cases/{{case_id}}/evidence                                {CASE_READERS}
 POST   /api/v1/cases/{{case_id}}/preservations                           {CASE_WORKERS}
 GET    /api/v1/cases/{{case_id}}/preservations                           {CASE_READERS}
+GET    /api/v1/cases/{{case_id}}/preservations/{{preservation_id}}         {CASE_READERS}
+GET    /api/v1/cases/{{case_id}}/evidence/{{evidence_id}}                  {CASE_READERS}
+GET    /api/v1/cases/{{case_id}}/referrals/{{referral_request_id}}         {CASE_READERS}
 POST   /api/v1/cases/{{case_id}}/preservations/{{preservation_id}}/disposal {CASE_WORKERS}
 POST   /api/v1/cases/{{case_id}}/evidence/verification                   {CASE_READERS}
 GET    /api/v1/cases/{{case_id}}/history                                 {CASE_READERS}
@@ -83,8 +86,10 @@ POST   /api/v1/cases/parties                                            {CASE_WO
 GET    /api/v1/cases/parties                                            {CASE_READERS}
 GET    /api/v1/cases/parties/{{party_id}}                                {CASE_READERS}
 POST   /api/v1/cases/teams                                              {HEADS}
+GET    /api/v1/cases/teams/{{team_id}}                                   {CASE_READERS}
 POST   /api/v1/cases/officers                                           {HEADS}
 GET    /api/v1/cases/officers                                           {CASE_READERS}
+GET    /api/v1/cases/officers/{{officer_id}}                             {CASE_READERS}
 PATCH  /api/v1/cases/officers/{{officer_id}}                             {HEADS}
 POST   /api/v1/cases/officers/{{officer_id}}/deactivation                {HEADS}
 POST   /api/v1/cases/inspections                                        {CASE_WORKERS}

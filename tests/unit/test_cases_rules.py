@@ -99,7 +99,7 @@ def test_statistics_shape_and_csv() -> None:
 
 
 def test_the_surcharge_base_is_the_fine_without_confiscation() -> None:
-    from services.cases.decision_rules import fine_fen_of
+    from services.cases.handlers.decision_terms import fine_fen_of
     from services.cases.tables import Decision
 
     assert fine_fen_of(Decision(penalty={"fine_fen": 1_000_000, "confiscation_fen": 15_000_000}, terms={})) == 1_000_000

@@ -7,25 +7,26 @@ from datetime import UTC, date, datetime
 from sqlmodel import col, select
 
 from services.cases.access import CASE
-from services.cases.case_schemas import CaseFile, ClockStopEnd, ClockStopStart, Extension
-from services.cases.case_tables import Case, ClockStop, Lead, ReviewMeeting
-from services.cases.common import load, new_id, page, today
 from services.cases.domain import deadlines
+from services.cases.domain.history import CaseAction, stored_action
+from services.cases.domain.local_time import today
 from services.cases.domain.numbering import format_document_number
 from services.cases.domain.stages import OPEN_BEFORE_DECISION, Stage
-from services.cases.fieldwork import open_lead, require_credentialed
-from services.cases.procedure_rules import check_time_bar
-from services.cases.sequences import next_document_seq
+from services.cases.handlers.leads import open_lead
+from services.cases.handlers.officers import require_credentialed
+from services.cases.handlers.procedure import check_time_bar
+from services.cases.handlers.rows import load, new_id, page
+from services.cases.handlers.sequences import next_document_seq
+from services.cases.schemas import CaseCreate, ClockStopEnd, ClockStopStart, Extension
 from services.cases.settings import CasesSettings
-from services.cases.tables import Officer, Party, Team
+from services.cases.tables import Case, ClockStop, Officer, Party, ReviewMeeting, Team
 from shared.audit import append_audit
 from shared.auth import Principal
 from shared.contracts import CloudEvent
-from shared.contracts.common import Medium
 from shared.contracts.events import CaseFiledV1
+from shared.errors import Conflict, Invalid
 from shared.http import etag_of
 from shared.messaging import UnitOfWork
-from shared.problems import Problem
 
 
 def case_etag(case: Case) -> str:
@@ -37,13 +38,24 @@ async def get_case(uow: UnitOfWork, case_id: str, caller: Principal) -> Case:
     return CASE.check(caller, await uow.session.get(Case, case_id), case_id)
 
 
-async def audit_case(uow: UnitOfWork, case: Case, *, actor: str, action: str, data: dict[str, object]) -> None:
-    await append_audit(uow.session, actor=actor, entity_type="case", entity_id=case.id, action=action, data=data)
+async def audit_case(
+    uow: UnitOfWork,
+    case: Case,
+    *,
+    actor: str,
+    action: CaseAction,
+    data: dict[str, object],
+    from_stage: Stage | None = None,
+    to_stage: Stage | None = None,
+) -> None:
+    """Append to the case's history (案件记录); only the actions of ``CaseAction`` are ever written."""
+    stored = stored_action(action, from_stage=from_stage, to_stage=to_stage)
+    await append_audit(uow.session, actor=actor, entity_type="case", entity_id=case.id, action=stored, data=data)
 
 
 async def file_case(
     uow: UnitOfWork,
-    body: CaseFile,
+    body: CaseCreate,
     *,
     settings: CasesSettings,
     calendar: deadlines.Calendar,
@@ -82,7 +94,9 @@ async def file_case(
     lead.status, lead.case_id, lead.decided_by, lead.decided_on = "filed", case.id, actor, body.filed_on
     lead.version += 1
     uow.session.add_all([case, lead])
-    await audit_case(uow, case, actor=actor, action="filed", data={"case_number": case.case_number, "lead": lead.id})
+    await audit_case(
+        uow, case, actor=actor, action=CaseAction.FILED, data={"case_number": case.case_number, "lead": lead.id}
+    )
     payload = CaseFiledV1(
         case_id=case.id,
         case_number=case.case_number,
@@ -163,9 +177,9 @@ async def add_clock_stop(
 ) -> ClockStop:
     """检测、鉴定、公告、送达: time not counted in the decision limit."""
     if Stage(case.stage) not in OPEN_BEFORE_DECISION:
-        raise Problem(409, "案件已作出决定，期限不再计算 The decision clock no longer runs", slug="clock-not-running")
+        raise Conflict("案件已作出决定，期限不再计算 The decision clock no longer runs", slug="clock-not-running")
     stop = await start_stop(uow, case, reason=body.reason, on=body.started_on)
-    await _after_clock_change(uow, case, settings, calendar, actor, "clock_stopped", {"reason": body.reason})
+    await _after_clock_change(uow, case, settings, calendar, actor, CaseAction.CLOCK_STOPPED, {"reason": body.reason})
     return stop
 
 
@@ -181,12 +195,12 @@ async def end_clock_stop(
 ) -> None:
     stop = await load(uow.session, ClockStop, stop_id, "期限中止")
     if stop.case_id != case.id or stop.ended_on is not None:
-        raise Problem(409, "该期限中止已结束或不属于本案 Stop already ended or not of this case", slug="stop-ended")
+        raise Conflict("该期限中止已结束或不属于本案 Stop already ended or not of this case", slug="stop-ended")
     if body.ended_on < stop.started_on:
-        raise Problem(422, "结束日期早于开始日期 ended_on is before started_on", slug="validation")
+        raise Invalid("结束日期早于开始日期 ended_on is before started_on", slug="validation")
     stop.ended_on = body.ended_on
     uow.session.add(stop)
-    await _after_clock_change(uow, case, settings, calendar, actor, "clock_resumed", {"reason": stop.reason})
+    await _after_clock_change(uow, case, settings, calendar, actor, CaseAction.CLOCK_RESUMED, {"reason": stop.reason})
 
 
 async def extend_case(
@@ -194,19 +208,17 @@ async def extend_case(
 ) -> Case:
     """延期: the head once (+30); a further extension only by collective discussion, with its own period."""
     if Stage(case.stage) not in OPEN_BEFORE_DECISION:
-        raise Problem(409, "案件已作出决定 The case is already decided", slug="clock-not-running")
+        raise Conflict("案件已作出决定 The case is already decided", slug="clock-not-running")
     if body.by == "head":
         if body.days is not None or body.meeting_id is not None:
-            raise Problem(
-                422, "负责人延期为三十日 The head's extension is 30 days: no days or meeting", slug="validation"
-            )
+            raise Invalid("负责人延期为三十日 The head's extension is 30 days: no days or meeting", slug="validation")
         if case.head_extension:
-            raise Problem(409, "负责人已批准过延期 Already extended by the head", slug="already-extended")
+            raise Conflict("负责人已批准过延期 Already extended by the head", slug="already-extended")
         case.head_extension = True
     else:
         await collective_extension(uow, case, body)
     data: dict[str, object] = {"by": body.by, "days": body.days, "meeting_id": body.meeting_id}
-    await _after_clock_change(uow, case, settings, calendar, actor, "extended", data)
+    await _after_clock_change(uow, case, settings, calendar, actor, CaseAction.EXTENDED, data)
     return case
 
 
@@ -214,15 +226,13 @@ async def collective_extension(uow: UnitOfWork, case: Case, body: Extension) -> 
     """The further extension after 90 + 30 days: decided by a review meeting that discussed the case, together with
     its period (生态环境行政处罚办法 2023: no fixed length)."""
     if not case.head_extension:
-        raise Problem(409, "须先经负责人批准延期 The head's extension comes first", missing_step="head_extension")
+        raise Conflict("须先经负责人批准延期 The head's extension comes first", missing_step="head_extension")
     if case.collective_extension:
-        raise Problem(409, "已经集体讨论延期 Already extended by collective discussion", slug="already-extended")
+        raise Conflict("已经集体讨论延期 Already extended by collective discussion", slug="already-extended")
     if body.meeting_id is None:
-        raise Problem(409, "需有案件审议会记录 A meeting record is required", missing_step="review_meeting")
+        raise Conflict("需有案件审议会记录 A meeting record is required", missing_step="review_meeting")
     if body.days is None:
-        raise Problem(
-            422, "集体讨论须同时决定延长的期限 The meeting sets the period: days is required", slug="validation"
-        )
+        raise Invalid("集体讨论须同时决定延长的期限 The meeting sets the period: days is required", slug="validation")
     await meeting_discussed(uow, body.meeting_id, case.id)
     case.collective_extension, case.collective_extension_days = True, body.days
 
@@ -231,8 +241,7 @@ async def meeting_discussed(uow: UnitOfWork, meeting_id: str, case_id: str) -> R
     """The review meeting, if it discussed the case; a 409 naming the missing meeting otherwise."""
     meeting = await load(uow.session, ReviewMeeting, meeting_id, "案件审议会")
     if not any(item.get("case_id") == case_id for item in meeting.items):
-        raise Problem(
-            409,
+        raise Conflict(
             "该审议会未讨论本案 The meeting did not discuss this case",
             slug="illegal-transition",
             missing_step="review_meeting",
@@ -246,7 +255,7 @@ async def _after_clock_change(
     settings: CasesSettings,
     calendar: deadlines.Calendar,
     actor: str,
-    action: str,
+    action: CaseAction,
     data: dict[str, object],
 ) -> None:
     await refresh_decision_due(uow, case, settings=settings, calendar=calendar)
@@ -281,11 +290,3 @@ async def list_cases(
     if officer:
         statement = statement.where(col(Case.people).contains(f",{officer},", autoescape=True))
     return await page(uow.session, statement, Case, cursor=cursor, limit=limit)
-
-
-async def lead_of(uow: UnitOfWork, lead_id: str) -> Lead:
-    return await load(uow.session, Lead, lead_id, "线索")
-
-
-def medium_of(case: Case) -> Medium | None:
-    return Medium(case.medium) if case.medium else None

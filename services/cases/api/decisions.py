@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from services.cases import handlers
+from services.cases.api.deps import Head, Officer, Staff, answer, changed, created, settings_of
+from services.cases.handlers import decisions as handlers
 from services.cases.schemas import Amendment, DecisionCreate, DecisionPublic, Revocation, ServiceRecord
 from services.cases.tables import Decision
-from services.cases.web import Head, Officer, Staff, created, settings_of
-from shared.http import etag_of, require_if_match
+from shared.auth import Principal
 from shared.messaging import UnitOfWork
 from shared.service import runtime_of
 from shared.web import correlation_id
@@ -17,9 +19,11 @@ from shared.web import correlation_id
 router = APIRouter(prefix="/api/v1/cases", tags=["decisions"])
 
 
-def _answer(decision: Decision, status: int = 200) -> JSONResponse:
-    body = DecisionPublic.model_validate(decision, from_attributes=True).model_dump(mode="json")
-    return JSONResponse(body, status_code=status, headers={"ETag": etag_of(decision.id, decision.version)})
+def _reach(decision_id: str, caller: Principal) -> Callable[[UnitOfWork], Awaitable[Decision]]:
+    async def load(uow: UnitOfWork) -> Decision:
+        return await handlers.reach_decision(uow, decision_id, caller)
+
+    return load
 
 
 @router.post(
@@ -49,48 +53,40 @@ async def get_decision(decision_id: str, request: Request, caller: Staff) -> JSO
     """An officer reaches the decisions of its team's cases only."""
     async with runtime_of(request).uow() as uow:
         decision = await handlers.reach_decision(uow, decision_id, caller)
-    return _answer(decision)
+    return answer(decision, DecisionPublic)
 
 
 @router.post("/decisions/{decision_id}/service", operation_id="serve_decision", response_model=DecisionPublic)
 async def serve_decision(decision_id: str, body: ServiceRecord, request: Request, caller: Officer) -> JSONResponse:
     """送达: date and method (electronic only with consent). Needs If-Match."""
-    async with runtime_of(request).uow() as uow:
-        current = await handlers.reach_decision(uow, decision_id, caller)
-        require_if_match(request, etag_of(current.id, current.version))
-        decision = await handlers.serve_decision(
-            uow, decision_id, body, settings=settings_of(request), actor=caller.subject
-        )
-        await uow.commit()
-    return _answer(decision)
+    settings = settings_of(request)
+
+    async def change(uow: UnitOfWork, decision: Decision) -> None:
+        await handlers.serve_decision(uow, decision, body, settings=settings, actor=caller.subject)
+
+    return await changed(request, _reach(decision_id, caller), change, public=DecisionPublic)
 
 
 @router.post("/decisions/{decision_id}/revocation", operation_id="revoke_decision", response_model=DecisionPublic)
 async def revoke_decision(decision_id: str, body: Revocation, request: Request, caller: Head) -> JSONResponse:
     """撤销 with the reason; disclosure withdraws the publication within 3 working days. Needs If-Match."""
-    async with runtime_of(request).uow() as uow:
-        current = await handlers.reach_decision(uow, decision_id, caller)
-        require_if_match(request, etag_of(current.id, current.version))
-        decision = await handlers.revoke_decision(
-            uow, decision_id, body, actor=caller.subject, correlation_id=correlation_id(request)
+
+    async def change(uow: UnitOfWork, decision: Decision) -> None:
+        await handlers.revoke_decision(
+            uow, decision, body, actor=caller.subject, correlation_id=correlation_id(request)
         )
-        await uow.commit()
-    return _answer(decision)
+
+    return await changed(request, _reach(decision_id, caller), change, public=DecisionPublic)
 
 
 @router.post("/decisions/{decision_id}/amendment", operation_id="amend_decision", response_model=DecisionPublic)
 async def amend_decision(decision_id: str, body: Amendment, request: Request, caller: Head) -> JSONResponse:
     """变更 with the reason; disclosure republishes. Needs If-Match."""
-    async with runtime_of(request).uow() as uow:
-        current = await handlers.reach_decision(uow, decision_id, caller)
-        require_if_match(request, etag_of(current.id, current.version))
-        decision = await handlers.amend_decision(
-            uow,
-            decision_id,
-            body,
-            settings=settings_of(request),
-            actor=caller.subject,
-            correlation_id=correlation_id(request),
+    settings = settings_of(request)
+
+    async def change(uow: UnitOfWork, decision: Decision) -> None:
+        await handlers.amend_decision(
+            uow, decision, body, settings=settings, actor=caller.subject, correlation_id=correlation_id(request)
         )
-        await uow.commit()
-    return _answer(decision)
+
+    return await changed(request, _reach(decision_id, caller), change, public=DecisionPublic)

@@ -1,84 +1,25 @@
-"""Use cases of field work: inspections (现场检查) and leads (线索), including leads from monitoring exceedances."""
+"""Use cases of leads (线索): received, extended, declined, filed; leads from monitoring exceedances too."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
-from sqlmodel import col, select
+from sqlmodel import select
 
-from services.cases.case_schemas import InspectionCreate, LeadCreate, LeadDecline, LeadSource
-from services.cases.case_tables import Inspection, Lead
-from services.cases.common import load, local_date, new_id, page
 from services.cases.domain.deadlines import Calendar, lead_filing_due
+from services.cases.domain.local_time import local_date
+from services.cases.handlers.rows import load, new_id, page
+from services.cases.schemas import LeadCreate, LeadDecline, LeadSource
 from services.cases.settings import CasesSettings
-from services.cases.tables import Officer, Party
+from services.cases.tables import Lead, Party
 from shared.audit import append_audit
 from shared.contracts.events import ExceedanceDetectedV1
+from shared.errors import Conflict
 from shared.messaging import UnitOfWork
-from shared.problems import Problem
 
 
-async def require_credentialed(uow: UnitOfWork, officer_ids: list[str], *, on: date, settings: CasesSettings) -> None:
-    """At least two distinct, active officers whose credentials are valid on the day (行政处罚法 §42, §55)."""
-    distinct = sorted(set(officer_ids))
-    found = {o.id: o for o in (await uow.session.exec(select(Officer).where(col(Officer.id).in_(distinct)))).all()}
-    unknown = [i for i in distinct if i not in found]
-    invalid = [
-        o.id
-        for o in found.values()
-        if not o.active or (o.credential_valid_until is not None and o.credential_valid_until < on)
-    ]
-    valid = len(distinct) - len(unknown) - len(invalid)
-    if valid < 2:
-        raise Problem(
-            422,
-            "执法人员不得少于两人且须持有效执法证 "
-            f"At least two officers with valid credentials are required ({valid} valid given)",
-            slug="two-officers-required",
-            rule=settings.citations["two_officers"],
-            unknown_officers=unknown,
-            invalid_credentials=invalid,
-        )
-
-
-async def record_inspection(
-    uow: UnitOfWork, body: InspectionCreate, *, settings: CasesSettings, calendar: Calendar, actor: str
-) -> Inspection:
-    on = local_date(body.inspected_at)
-    await require_credentialed(uow, body.officer_ids, on=on, settings=settings)
-    party = await load(uow.session, Party, body.party_id, "当事人") if body.party_id else None
-    inspection = Inspection(
-        id=new_id(), inspected_on=on, recorded_by=actor, **body.model_dump(exclude={"open_lead", "officer_ids"})
-    )
-    inspection.officer_ids = sorted(set(body.officer_ids))
-    if body.open_lead:
-        lead = await _new_lead(
-            uow,
-            source=LeadSource.INSPECTION,
-            received_on=on,
-            summary=body.findings,
-            party_id=body.party_id,
-            town=party.town if party else None,
-            calendar=calendar,
-            settings=settings,
-            actor=actor,
-            inspection_id=inspection.id,
-        )
-        inspection.lead_id = lead.id
-    uow.session.add(inspection)
-    await append_audit(
-        uow.session,
-        actor=actor,
-        entity_type="inspection",
-        entity_id=inspection.id,
-        action="recorded",
-        data={"officers": inspection.officer_ids, "place": body.place, "lead_id": inspection.lead_id},
-    )
-    return inspection
-
-
-async def _new_lead(
+async def new_lead(
     uow: UnitOfWork,
     *,
     source: LeadSource,
@@ -108,7 +49,7 @@ async def create_lead(
 ) -> Lead:
     if body.party_id:
         await load(uow.session, Party, body.party_id, "当事人")
-    return await _new_lead(
+    return await new_lead(
         uow,
         source=body.source,
         received_on=body.received_on,
@@ -132,7 +73,7 @@ async def lead_from_exceedance(
         f"{payload.station_name}（{payload.station_code}）{payload.parameter} 监测值 {payload.value}{payload.unit}，"
         f"超过限值 {payload.limit}{payload.unit}（{payload.period_start:%Y-%m-%d %H:%M}–{payload.period_end:%H:%M}）"
     )
-    await _new_lead(
+    await new_lead(
         uow,
         source=LeadSource.MONITORING,
         received_on=local_date(payload.period_end),
@@ -147,19 +88,20 @@ async def lead_from_exceedance(
 
 
 async def open_lead(uow: UnitOfWork, lead_id: str) -> Lead:
-    lead = await load(uow.session, Lead, lead_id, "线索")
+    return _still_open(await load(uow.session, Lead, lead_id, "线索"))
+
+
+def _still_open(lead: Lead) -> Lead:
     if lead.status != "open":
-        raise Problem(409, f"线索已处理 The lead is already {lead.status}", slug="lead-decided", missing_step="none")
+        raise Conflict(f"线索已处理 The lead is already {lead.status}", slug="lead-decided", missing_step="none")
     return lead
 
 
-async def extend_lead(
-    uow: UnitOfWork, lead_id: str, *, settings: CasesSettings, calendar: Calendar, actor: str
-) -> Lead:
+async def extend_lead(uow: UnitOfWork, lead: Lead, *, settings: CasesSettings, calendar: Calendar, actor: str) -> Lead:
     """+15 days with the head's approval, once."""
-    lead = await open_lead(uow, lead_id)
+    _still_open(lead)
     if lead.extended:
-        raise Problem(409, "线索核查期限只能延长一次 The lead was already extended", slug="lead-extended")
+        raise Conflict("线索核查期限只能延长一次 The lead was already extended", slug="lead-extended")
     lead.extended = True
     lead.due_on = lead_filing_due(calendar, lead.received_on, extended=True, limits=settings.limits).due_on
     lead.version += 1
@@ -170,9 +112,9 @@ async def extend_lead(
     return lead
 
 
-async def decline_lead(uow: UnitOfWork, lead_id: str, body: LeadDecline, *, actor: str) -> Lead:
+async def decline_lead(uow: UnitOfWork, lead: Lead, body: LeadDecline, *, actor: str) -> Lead:
     """不予立案: the head's decision, with the reason."""
-    lead = await open_lead(uow, lead_id)
+    _still_open(lead)
     lead.status, lead.decline_reason = "declined", body.reason
     lead.decided_by, lead.decided_on = actor, body.decided_on
     lead.version += 1
@@ -192,3 +134,7 @@ async def list_leads(
     if source:
         statement = statement.where(Lead.source == source)
     return await page(uow.session, statement, Lead, cursor=cursor, limit=limit)
+
+
+async def get_lead(uow: UnitOfWork, lead_id: str) -> Lead:
+    return await load(uow.session, Lead, lead_id, "线索")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from services.cases.domain.hearing import HearingThreshold, HearingThresholds, load_hearing_thresholds
 from services.cases.settings import CasesSettings
-from shared.problems import Problem
+from shared.errors import Invalid
 
 
 @lru_cache(maxsize=8)
@@ -26,8 +26,7 @@ def hearing_threshold_on(settings: CasesSettings, day: date) -> HearingThreshold
     """The row in force on the notice's date; a date before every row is bad input, not a guess."""
     row = hearing_table(settings).in_force(day)
     if row is None:
-        raise Problem(
-            422,
+        raise Invalid(
             f"{day} 无适用的听证金额标准 No hearing threshold is in force on {day}",
             slug="no-threshold-in-force",
         )

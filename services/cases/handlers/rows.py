@@ -1,11 +1,9 @@
-"""Small helpers the cases handlers share: today's date in Asia/Shanghai, loading rows or 404, cursor pages."""
+"""Row helpers the cases handlers share: new ids, loading a row or 404, a unique clash as 409, keyset pages."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import IntegrityError
@@ -13,12 +11,11 @@ from sqlmodel import SQLModel, col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.bounds import LegalAwareDateTime
+from shared.errors import Conflict, NotFound
 from shared.http import decode_position, encode_cursor
 from shared.keyset import Key, keyset, split
 from shared.messaging import UnitOfWork
-from shared.problems import Problem
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 T = TypeVar("T", bound=SQLModel)
 
 
@@ -26,19 +23,10 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
-def today() -> date:
-    """Legal deadlines are dates in Asia/Shanghai."""
-    return datetime.now(SHANGHAI).date()
-
-
-def local_date(moment: datetime) -> date:
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(SHANGHAI).date()
-
-
 async def load(session: AsyncSession, model: type[T], key: str, what: str) -> T:
     found = await session.get(model, key)
     if found is None:
-        raise Problem(404, f"{what}不存在 {model.__name__} {key} not found", slug="not-found")
+        raise NotFound(f"{what}不存在 {model.__name__} {key} not found")
     return found
 
 
@@ -47,7 +35,7 @@ async def flush_unique(uow: UnitOfWork, detail: str, *, slug: str) -> None:
     try:
         await uow.session.flush()
     except IntegrityError as exc:
-        raise Problem(409, detail, slug=slug) from exc
+        raise Conflict(detail, slug=slug) from exc
 
 
 class CreatedPosition(BaseModel):

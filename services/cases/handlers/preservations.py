@@ -8,16 +8,17 @@ from datetime import date
 from sqlmodel import col, select
 
 from services.cases.access import CASE
-from services.cases.case_tables import Case, EvidencePreservation
-from services.cases.casework import audit_case
-from services.cases.common import load, new_id
 from services.cases.domain import deadlines
+from services.cases.domain.history import CaseAction
 from services.cases.domain.stages import OPEN_BEFORE_DECISION, Stage
-from services.cases.record_schemas import DeadlineItem, PreservationCreate, PreservationDisposal
+from services.cases.handlers.cases import audit_case, touch
+from services.cases.handlers.rows import new_id
+from services.cases.schemas import DeadlineItem, PreservationCreate, PreservationDisposal
 from services.cases.settings import CasesSettings
+from services.cases.tables import Case, EvidencePreservation
 from shared.auth import Principal
+from shared.errors import Conflict, Invalid, NotFound
 from shared.messaging import UnitOfWork
-from shared.problems import Problem
 
 
 async def preserve_evidence(
@@ -31,10 +32,9 @@ async def preserve_evidence(
 ) -> EvidencePreservation:
     """While the case is investigated; the head's approval is required (§56)."""
     if Stage(case.stage) not in OPEN_BEFORE_DECISION:
-        raise Problem(409, "案件已作出决定，不能先行登记保存 The case is already decided", slug="illegal-transition")
+        raise Conflict("案件已作出决定，不能先行登记保存 The case is already decided", slug="illegal-transition")
     if not body.head_approval:
-        raise Problem(
-            422,
+        raise Invalid(
             "先行登记保存须经负责人批准 Evidence preservation needs the head's approval",
             slug="head-approval",
             rule=settings.citations.get("preservation", ""),
@@ -52,7 +52,7 @@ async def preserve_evidence(
     )
     uow.session.add(row)
     data: dict[str, object] = {"preservation_id": row.id, "items": row.items, "dispose_by": str(row.dispose_by)}
-    await audit_case(uow, case, actor=actor, action="evidence_preserved", data=data)
+    await audit_case(uow, case, actor=actor, action=CaseAction.EVIDENCE_PRESERVED, data=data)
     return row
 
 
@@ -66,16 +66,13 @@ async def dispose_evidence(
     actor: str,
 ) -> EvidencePreservation:
     """处理决定 within the 7 working days; after them the preservation has lapsed and no decision can be made on it."""
-    row = await load(uow.session, EvidencePreservation, preservation_id, "先行登记保存")
-    if row.case_id != case.id:
-        raise Problem(404, f"先行登记保存不存在 Preservation {preservation_id} not found")
+    row = await get_preservation(uow, case, preservation_id)
     if row.disposed_on is not None:
-        raise Problem(409, "已作出处理决定 Already disposed of", slug="already-disposed")
+        raise Conflict("已作出处理决定 Already disposed of", slug="already-disposed")
     if body.disposed_on < row.preserved_on:
-        raise Problem(422, "处理日期早于保存日期 disposed_on is before preserved_on", slug="validation")
+        raise Invalid("处理日期早于保存日期 disposed_on is before preserved_on", slug="validation")
     if body.disposed_on > row.dispose_by:
-        raise Problem(
-            409,
+        raise Conflict(
             f"先行登记保存已逾七个工作日（{row.dispose_by}届满），已经失效 "
             f"The preservation lapsed: its 7 working days ended on {row.dispose_by}",
             slug="preservation-lapsed",
@@ -89,7 +86,17 @@ async def dispose_evidence(
         "disposal": body.disposal,
         "disposed_on": str(body.disposed_on),
     }
-    await audit_case(uow, case, actor=actor, action="evidence_disposed", data=data)
+    await audit_case(uow, case, actor=actor, action=CaseAction.EVIDENCE_DISPOSED, data=data)
+    touch(case)  # the disposal is a change of the case: a new version (ETag)
+    uow.session.add(case)
+    return row
+
+
+async def get_preservation(uow: UnitOfWork, case: Case, preservation_id: str) -> EvidencePreservation:
+    """A preservation of ``case`` (whose ownership the caller has already passed)."""
+    row = await uow.session.get(EvidencePreservation, preservation_id)
+    if row is None or row.case_id != case.id:
+        raise NotFound(f"先行登记保存不存在 Preservation {preservation_id} not found")
     return row
 
 

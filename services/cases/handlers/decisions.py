@@ -8,33 +8,23 @@ import uuid
 from typing import Any
 
 from services.cases.access import DECISION
-from services.cases.case_tables import Case
-from services.cases.casework import audit_case, touch
-from services.cases.decision_rules import check_amended_penalty, check_terms, decision_payload, money_due_fen
+from services.cases.domain.history import CaseAction
 from services.cases.domain.numbering import format_document_number
 from services.cases.domain.stages import Stage
+from services.cases.handlers.cases import audit_case, touch
+from services.cases.handlers.decision_terms import check_amended_penalty, check_terms, decision_payload, money_due_fen
+from services.cases.handlers.sequences import next_document_seq
+from services.cases.handlers.transitions import facts_of, judge
 from services.cases.schemas import Amendment, DecisionCreate, Revocation, ServiceRecord
-from services.cases.sequences import next_document_seq
 from services.cases.settings import CasesSettings
-from services.cases.tables import Decision
-from services.cases.transitions import facts_of, judge
+from services.cases.tables import Case, Decision
 from shared.audit import append_audit
 from shared.auth import Principal
 from shared.contracts import CloudEvent
 from shared.contracts.common import PartySnapshot
 from shared.contracts.events import DecisionAmendedV1, DecisionRevokedV1
+from shared.errors import Conflict, Invalid
 from shared.messaging import UnitOfWork
-from shared.problems import Problem
-
-__all__ = [
-    "amend_decision",
-    "get_decision",
-    "issue_decision",
-    "next_document_seq",
-    "reach_decision",
-    "revoke_decision",
-    "serve_decision",
-]
 
 
 async def _case_ready_for_decision(uow: UnitOfWork, command: DecisionCreate, settings: CasesSettings) -> Case | None:
@@ -44,14 +34,13 @@ async def _case_ready_for_decision(uow: UnitOfWork, command: DecisionCreate, set
         return None
     case = await uow.session.get(Case, command.case_id)
     if case is None:
-        raise Problem(422, f"案件不存在 Case {command.case_id} not found", slug="unknown-case")
+        raise Invalid(f"案件不存在 Case {command.case_id} not found", slug="unknown-case")
     if command.party.party_id is not None and command.party.party_id != case.party_id:
-        raise Problem(422, "决定书当事人与案件当事人不一致 The party is not the case's party", slug="party-mismatch")
+        raise Invalid("决定书当事人与案件当事人不一致 The party is not the case's party", slug="party-mismatch")
     proposed_total = int(str(case.proposed.get("fine_fen", 0))) + int(str(case.proposed.get("confiscation_fen", 0)))
     decided_total = command.penalty.fine_fen + command.penalty.confiscation_fen
     if case.stage != Stage.DECIDED and decided_total > proposed_total and case.notice_received_on is not None:
-        raise Problem(
-            409,
+        raise Conflict(
             "决定处罚重于告知内容，须重新告知 The decided penalty exceeds the notified one: notify the party again",
             slug="illegal-transition",
             missing_step="notice",
@@ -128,16 +117,11 @@ async def _mark_decided(
         uow,
         case,
         actor=actor,
-        action=f"stage:{before}->decided",
+        action=CaseAction.STAGE_CHANGED,
+        from_stage=Stage(before),
+        to_stage=Stage.DECIDED,
         data={"decision_id": decision.id, "document_number": decision.document_number},
     )
-
-
-async def get_decision(uow: UnitOfWork, decision_id: str) -> Decision:
-    found = await uow.session.get(Decision, decision_id)
-    if found is None:
-        raise Problem(404, f"决定书不存在 Decision {decision_id} not found")
-    return found
 
 
 async def reach_decision(uow: UnitOfWork, decision_id: str, caller: Principal) -> Decision:
@@ -148,20 +132,18 @@ async def reach_decision(uow: UnitOfWork, decision_id: str, caller: Principal) -
 
 
 async def serve_decision(
-    uow: UnitOfWork, decision_id: str, body: ServiceRecord, *, settings: CasesSettings, actor: str
+    uow: UnitOfWork, decision: Decision, body: ServiceRecord, *, settings: CasesSettings, actor: str
 ) -> Decision:
     """送达; electronic service only with the party's signed consent. Moves a decided case to served."""
-    decision = await get_decision(uow, decision_id)
     if decision.served_on is not None:
-        raise Problem(409, "决定书已送达 Already served", slug="already-served")
+        raise Conflict("决定书已送达 Already served", slug="already-served")
     if body.method == "electronic" and not body.electronic_consent:
-        raise Problem(
-            422,
+        raise Invalid(
             "电子送达须经当事人同意 Electronic service needs consent",
             rule=settings.citations["electronic_service"],
         )
     if body.served_on < decision.decided_on:
-        raise Problem(422, "送达日期早于决定日期 served_on is before the decision date", slug="validation")
+        raise Invalid("送达日期早于决定日期 served_on is before the decision date", slug="validation")
     decision.served_on, decision.service_method = body.served_on, body.method
     decision.version += 1
     uow.session.add(decision)
@@ -178,16 +160,23 @@ async def serve_decision(
         case.stage, case.served_on = Stage.SERVED.value, body.served_on
         touch(case)
         uow.session.add(case)
-        await audit_case(uow, case, actor=actor, action="stage:decided->served", data=body.model_dump(mode="json"))
+        await audit_case(
+            uow,
+            case,
+            actor=actor,
+            action=CaseAction.STAGE_CHANGED,
+            data=body.model_dump(mode="json"),
+            from_stage=Stage.DECIDED,
+            to_stage=Stage.SERVED,
+        )
     return decision
 
 
 async def revoke_decision(
-    uow: UnitOfWork, decision_id: str, body: Revocation, *, actor: str, correlation_id: str
+    uow: UnitOfWork, decision: Decision, body: Revocation, *, actor: str, correlation_id: str
 ) -> Decision:
-    decision = await get_decision(uow, decision_id)
     if decision.status == "revoked":
-        raise Problem(409, "决定书已撤销 Already revoked", slug="already-revoked")
+        raise Conflict("决定书已撤销 Already revoked", slug="already-revoked")
     decision.status, decision.revoked_on, decision.change_reason = "revoked", body.revoked_on, body.reason
     decision.version += 1
     uow.session.add(decision)
@@ -203,11 +192,10 @@ async def revoke_decision(
 
 
 async def amend_decision(
-    uow: UnitOfWork, decision_id: str, body: Amendment, *, settings: CasesSettings, actor: str, correlation_id: str
+    uow: UnitOfWork, decision: Decision, body: Amendment, *, settings: CasesSettings, actor: str, correlation_id: str
 ) -> Decision:
-    decision = await get_decision(uow, decision_id)
     if decision.status == "revoked":
-        raise Problem(409, "已撤销的决定书不能变更 A revoked decision cannot be amended", slug="already-revoked")
+        raise Conflict("已撤销的决定书不能变更 A revoked decision cannot be amended", slug="already-revoked")
     if body.penalty is not None:
         check_amended_penalty(decision, body.penalty, settings)
     changes: dict[str, Any] = body.model_dump(mode="json", exclude_none=True, exclude={"amended_on", "reason"})
@@ -234,4 +222,6 @@ async def _audit_change(uow: UnitOfWork, decision: Decision, action: str, data: 
     )
     case = await uow.session.get(Case, decision.case_id) if decision.case_id else None
     if case is not None:
-        await audit_case(uow, case, actor=actor, action=f"decision_{action}", data={"decision_id": decision.id, **data})
+        await audit_case(
+            uow, case, actor=actor, action=CaseAction(f"decision_{action}"), data={"decision_id": decision.id, **data}
+        )

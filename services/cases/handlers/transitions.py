@@ -5,24 +5,31 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from services.cases.case_schemas import ExecutionRecord, Transition
-from services.cases.case_tables import Case
-from services.cases.casework import audit_case, end_stops, meeting_discussed, refresh_decision_due, start_stop, touch
-from services.cases.common import load
-from services.cases.decision_rules import fine_fen_of
 from services.cases.domain import deadlines
+from services.cases.domain.history import CaseAction
 from services.cases.domain.legal_review import may_review
 from services.cases.domain.stages import HEAD_ONLY, CaseFacts, IllegalTransition, Stage, check_transition
-from services.cases.procedure_rules import record_hearing_notice
-from services.cases.rule_tables import hearing_threshold_on
+from services.cases.handlers.cases import (
+    audit_case,
+    end_stops,
+    meeting_discussed,
+    refresh_decision_due,
+    start_stop,
+    touch,
+)
+from services.cases.handlers.decision_terms import fine_fen_of
+from services.cases.handlers.procedure import record_hearing_notice
+from services.cases.handlers.rows import load
+from services.cases.handlers.rule_tables import hearing_threshold_on
+from services.cases.schemas import ExecutionRecord, Transition
 from services.cases.settings import CasesSettings
-from services.cases.tables import Decision, Officer
+from services.cases.tables import Case, Decision, Officer
 from shared.auth import Principal, Role
 from shared.contracts import CloudEvent
 from shared.contracts.common import PartyType
 from shared.contracts.events import CaseClosedV1
+from shared.errors import Conflict, Forbidden, Invalid
 from shared.messaging import UnitOfWork
-from shared.problems import Problem
 
 # Stages entered through their own documents, not through a bare transition.
 VIA_DOCUMENT = {
@@ -69,8 +76,7 @@ def judge(facts: CaseFacts, target: Stage, *, on: Any, settings: CasesSettings) 
     except IllegalTransition as refused:
         rule = settings.citations.get(refused.missing_step)
         cited: dict[str, Any] = {"rule": rule} if rule else {}
-        raise Problem(
-            409,
+        raise Conflict(
             refused.detail,
             slug="illegal-transition",
             missing_step=refused.missing_step,
@@ -99,9 +105,9 @@ async def transition(
 ) -> Case:
     target = body.to
     if target in VIA_DOCUMENT:
-        raise Problem(409, f"请通过 {VIA_DOCUMENT[target]} 办理", slug="illegal-transition", missing_step=target.value)
+        raise Conflict(f"请通过 {VIA_DOCUMENT[target]} 办理", slug="illegal-transition", missing_step=target.value)
     if target in HEAD_ONLY and not caller.has_any({Role.HEAD, Role.ADMIN}):
-        raise Problem(403, "此步骤须由负责人决定 Only the head may take this step", slug="forbidden")
+        raise Forbidden("此步骤须由负责人决定 Only the head may take this step", slug="forbidden")
     before = Stage(case.stage)
     record_hearing_notice(case, body, settings=settings, cal=calendar)
     qualified = await _record_step(uow, case, body, settings=settings, calendar=calendar)
@@ -116,7 +122,15 @@ async def transition(
     touch(case)
     uow.session.add(case)
     data = body.model_dump(mode="json", exclude_none=True, exclude={"to"})
-    await audit_case(uow, case, actor=caller.subject, action=f"stage:{before.value}->{target.value}", data=data)
+    await audit_case(
+        uow,
+        case,
+        actor=caller.subject,
+        action=CaseAction.STAGE_CHANGED,
+        data=data,
+        from_stage=before,
+        to_stage=target,
+    )
     if target == Stage.CLOSED:
         closed = CaseClosedV1(
             case_id=case.id, case_number=case.case_number, closed_on=body.on, outcome=case.outcome or "closed"
@@ -163,7 +177,7 @@ async def _record_step(
 async def _active_officer(uow: UnitOfWork, officer_id: str) -> Officer:
     officer = await load(uow.session, Officer, officer_id, "执法人员")
     if not officer.active:
-        raise Problem(422, f"执法人员已停用 Officer {officer.name} is deactivated", slug="officer-inactive")
+        raise Invalid(f"执法人员已停用 Officer {officer.name} is deactivated", slug="officer-inactive")
     return officer
 
 
@@ -190,11 +204,11 @@ async def record_execution(
 ) -> int:
     """Record payment or the formal demand (催告); returns the late surcharge (加处罚款) owed at payment."""
     if case.stage not in {Stage.SERVED.value, Stage.EXECUTING.value} or case.served_on is None:
-        raise Problem(
-            409, "决定书尚未送达 The decision has not been served", slug="illegal-transition", missing_step="served"
+        raise Conflict(
+            "决定书尚未送达 The decision has not been served", slug="illegal-transition", missing_step="served"
         )
     if body.paid_on is None and body.demand_on is None:
-        raise Problem(422, "需填写缴款日期或催告日期 paid_on or demand_on is required", slug="validation")
+        raise Invalid("需填写缴款日期或催告日期 paid_on or demand_on is required", slug="validation")
     surcharge = 0
     if body.paid_on is not None:
         due = deadlines.payment_due(calendar, case.served_on, limits=settings.limits).due_on
@@ -207,5 +221,5 @@ async def record_execution(
     touch(case)
     uow.session.add(case)
     data = {**body.model_dump(mode="json", exclude_none=True), "late_surcharge_fen": surcharge}
-    await audit_case(uow, case, actor=actor, action="execution_recorded", data=data)
+    await audit_case(uow, case, actor=actor, action=CaseAction.EXECUTION_RECORDED, data=data)
     return surcharge

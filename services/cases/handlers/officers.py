@@ -1,62 +1,40 @@
-"""Use cases of the registers: parties (当事人), teams and officers (执法人员)."""
+"""Use cases of the register of teams and officers (执法队, 执法人员), and the two-officer rule they serve."""
 
 from __future__ import annotations
 
-from sqlmodel import col, or_, select
+from datetime import date
 
-from services.cases.case_schemas import OfficerCreate, OfficerUpdate, TeamCreate
-from services.cases.common import flush_unique, load, new_id, page
-from services.cases.schemas import PartyInput
-from services.cases.tables import Officer, Party, Team
+from sqlmodel import col, select
+
+from services.cases.handlers.rows import flush_unique, load, new_id
+from services.cases.schemas import OfficerCreate, OfficerUpdate, TeamCreate
+from services.cases.settings import CasesSettings
+from services.cases.tables import Officer, Team
 from shared.audit import append_audit
+from shared.errors import Invalid
 from shared.messaging import UnitOfWork
-from shared.problems import Problem
 
 
-async def create_party(uow: UnitOfWork, body: PartyInput, *, actor: str) -> Party:
-    for field, value in (("credit_code", body.credit_code), ("id_number", body.id_number)):
-        if value is None:
-            continue
-        clash = (await uow.session.exec(select(Party).where(getattr(Party, field) == value.upper()))).first()
-        if clash is not None:
-            raise Problem(
-                409,
-                f"该证件号码已登记为当事人 {clash.name} The {field} is already registered",
-                slug="duplicate-party-code",
-                existing_party_id=clash.id,
-            )
-    party = Party(
-        id=new_id(),
-        **body.model_dump(exclude={"party_id", "credit_code", "id_number"}),
-        credit_code=body.credit_code.upper() if body.credit_code else None,
-        id_number=body.id_number.upper() if body.id_number else None,
-    )
-    uow.session.add(party)
-    await flush_unique(uow, "证件号码重复 Duplicate party code", slug="duplicate-party-code")
-    await append_audit(
-        uow.session,
-        actor=actor,
-        entity_type="party",
-        entity_id=party.id,
-        action="registered",
-        data={"name": party.name},
-    )
-    return party
-
-
-async def search_parties(
-    uow: UnitOfWork, *, q: str | None, town: str | None, cursor: str | None, limit: int
-) -> tuple[list[Party], str | None]:
-    statement = select(Party)
-    if q:
-        # autoescape: a % or _ typed by staff is a character of the name, not a wildcard.
-        in_name = col(Party.name).contains(q, autoescape=True)
-        statement = statement.where(
-            or_(in_name, col(Party.credit_code) == q.upper(), col(Party.id_number) == q.upper())
+async def require_credentialed(uow: UnitOfWork, officer_ids: list[str], *, on: date, settings: CasesSettings) -> None:
+    """At least two distinct, active officers whose credentials are valid on the day (行政处罚法 §42, §55)."""
+    distinct = sorted(set(officer_ids))
+    found = {o.id: o for o in (await uow.session.exec(select(Officer).where(col(Officer.id).in_(distinct)))).all()}
+    unknown = [i for i in distinct if i not in found]
+    invalid = [
+        o.id
+        for o in found.values()
+        if not o.active or (o.credential_valid_until is not None and o.credential_valid_until < on)
+    ]
+    valid = len(distinct) - len(unknown) - len(invalid)
+    if valid < 2:
+        raise Invalid(
+            "执法人员不得少于两人且须持有效执法证 "
+            f"At least two officers with valid credentials are required ({valid} valid given)",
+            slug="two-officers-required",
+            rule=settings.citations["two_officers"],
+            unknown_officers=unknown,
+            invalid_credentials=invalid,
         )
-    if town:
-        statement = statement.where(Party.town == town)
-    return await page(uow.session, statement, Party, cursor=cursor, limit=limit)
 
 
 async def create_team(uow: UnitOfWork, body: TeamCreate, *, actor: str) -> Team:
@@ -88,7 +66,7 @@ async def update_officer(uow: UnitOfWork, officer: Officer, body: OfficerUpdate,
     """A qualification obtained later, or when the officer first took up legal review work (行政处罚法 §58 ¶2)."""
     changes = body.model_dump(exclude_unset=True)
     if "legal_qualification" in changes and changes["legal_qualification"] is None:
-        raise Problem(422, "legal_qualification 须为 true 或 false", slug="validation")
+        raise Invalid("legal_qualification 须为 true 或 false", slug="validation")
     for name, value in changes.items():
         setattr(officer, name, value)
     officer.version += 1
@@ -104,9 +82,8 @@ async def update_officer(uow: UnitOfWork, officer: Officer, body: OfficerUpdate,
     return officer
 
 
-async def deactivate_officer(uow: UnitOfWork, officer_id: str, *, actor: str) -> Officer:
+async def deactivate_officer(uow: UnitOfWork, officer: Officer, *, actor: str) -> Officer:
     """停用: the officer stays in the register so past inspections and cases still name them."""
-    officer = await load(uow.session, Officer, officer_id, "执法人员")
     officer.active = False
     officer.version += 1
     uow.session.add(officer)
@@ -123,3 +100,11 @@ async def list_officers(uow: UnitOfWork, *, team_id: str | None, active: bool | 
     if active is not None:
         statement = statement.where(Officer.active == active)
     return list((await uow.session.exec(statement.order_by(col(Officer.name)))).all())
+
+
+async def get_officer(uow: UnitOfWork, officer_id: str) -> Officer:
+    return await load(uow.session, Officer, officer_id, "执法人员")
+
+
+async def get_team(uow: UnitOfWork, team_id: str) -> Team:
+    return await load(uow.session, Team, team_id, "执法队")

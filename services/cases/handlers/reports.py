@@ -9,15 +9,14 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from services.cases.access import CASE
-from services.cases.case_tables import Case, Inspection, Lead, ReferralRequest, ReviewMeeting
-from services.cases.casework import refresh_decision_due
 from services.cases.domain import deadlines
 from services.cases.domain.stages import OPEN_BEFORE_DECISION, Stage
 from services.cases.domain.statistics import empty_report, period_of
-from services.cases.preservation import preservation_deadlines
-from services.cases.record_schemas import DeadlineItem
+from services.cases.handlers.cases import refresh_decision_due
+from services.cases.handlers.preservations import preservation_deadlines
+from services.cases.schemas import DeadlineItem
 from services.cases.settings import CasesSettings
-from services.cases.tables import Decision
+from services.cases.tables import Case, Decision, Inspection, Lead, ReferralRequest, ReviewMeeting
 from shared.auth import Principal
 from shared.messaging import UnitOfWork
 

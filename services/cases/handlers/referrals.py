@@ -1,63 +1,25 @@
-"""Use cases of review meetings (案件审议会), referrals to the police (移送), and the case's publicity record."""
+"""Use cases of referrals to the police (涉嫌犯罪移送): the head's request and the police's answers to it."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from sqlmodel import col, select
-
-from services.cases.case_tables import Case, ReferralRequest, ReviewMeeting
-from services.cases.casework import audit_case, end_stops, refresh_decision_due, start_stop, touch
-from services.cases.common import new_id
 from services.cases.domain.deadlines import Calendar
+from services.cases.domain.history import CaseAction
 from services.cases.domain.stages import Stage
 from services.cases.domain.thresholds import ThresholdTable, load_thresholds, threshold_hints
-from services.cases.record_schemas import MeetingCreate, ReferralCreate
+from services.cases.handlers.cases import audit_case, end_stops, refresh_decision_due, start_stop, touch
+from services.cases.handlers.rows import new_id
+from services.cases.schemas import ReferralCreate
 from services.cases.settings import CasesSettings
-from services.cases.tables import Party
-from shared.audit import append_audit
+from services.cases.tables import Case, Party, ReferralRequest
 from shared.contracts import CloudEvent
 from shared.contracts.common import PartySnapshot, PartyType
 from shared.contracts.events import ReferralRequestedV1
+from shared.errors import Conflict, NotFound
 from shared.messaging import UnitOfWork
-from shared.problems import Problem
-
-
-async def record_meeting(uow: UnitOfWork, body: MeetingCreate, *, actor: str) -> ReviewMeeting:
-    case_ids = [item.case_id for item in body.items]
-    found = set((await uow.session.exec(select(Case.id).where(col(Case.id).in_(case_ids)))).all())
-    missing = sorted(set(case_ids) - found)
-    if missing:
-        raise Problem(422, f"审议的案件不存在 Unknown cases: {', '.join(missing)}", slug="unknown-case")
-    if len(set(case_ids)) != len(case_ids):
-        raise Problem(422, "同一案件重复列出 A case is listed twice", slug="validation")
-    meeting = ReviewMeeting(
-        id=new_id(),
-        held_on=body.held_on,
-        attendees=[a.model_dump() for a in body.attendees],
-        items=[i.model_dump() for i in body.items],
-        minutes=body.minutes,
-        recorded_by=actor,
-    )
-    uow.session.add(meeting)
-    await append_audit(
-        uow.session,
-        actor=actor,
-        entity_type="review_meeting",
-        entity_id=meeting.id,
-        action="recorded",
-        data={"cases": case_ids},
-    )
-    for item in body.items:
-        case = await uow.session.get(Case, item.case_id)
-        assert case is not None
-        await audit_case(
-            uow, case, actor=actor, action="discussed", data={"meeting_id": meeting.id, "outcome": item.outcome}
-        )
-    return meeting
 
 
 async def party_snapshot(uow: UnitOfWork, case: Case) -> PartySnapshot:
@@ -84,7 +46,7 @@ async def request_referral(
 ) -> ReferralRequest:
     """涉嫌犯罪移送: the head's approval; serious-pollution thresholds met are shown as hints."""
     if case.stage in {Stage.CLOSED.value, Stage.TRANSFERRED.value}:
-        raise Problem(409, "案件已结案或已移送 The case is closed or transferred", slug="illegal-transition")
+        raise Conflict("案件已结案或已移送 The case is closed or transferred", slug="illegal-transition")
     facts = body.facts.model_dump(exclude_none=True)
     hints = threshold_hints(_table(settings.thresholds_file), facts)
     referral = ReferralRequest(
@@ -104,7 +66,7 @@ async def request_referral(
     touch(case)
     uow.session.add(case)
     await audit_case(
-        uow, case, actor=actor, action="referral_requested", data={"referral": referral.id, "hints": hints}
+        uow, case, actor=actor, action=CaseAction.REFERRAL_REQUESTED, data={"referral": referral.id, "hints": hints}
     )
     snapshot = await party_snapshot(uow, case)
     payload = ReferralRequestedV1(
@@ -151,16 +113,17 @@ async def referral_outcome(
     touch(case)
     uow.session.add(case)
     await audit_case(
-        uow, case, actor=actor, action=f"referral_{outcome}", data={"referral_id": referral_id, "note": note}
+        uow,
+        case,
+        actor=actor,
+        action=CaseAction(f"referral_{outcome}"),
+        data={"referral_id": referral_id, "note": note},
     )
 
 
-async def note_publicity(uow: UnitOfWork, decision_id: str, entry: Mapping[str, object], *, actor: str) -> None:
-    """公示记录: what disclosure did with the case's decision."""
-    case = (await uow.session.exec(select(Case).where(Case.decision_id == decision_id))).first()
-    if case is None:
-        return
-    case.publicity = [*case.publicity, dict(entry)]
-    touch(case)
-    uow.session.add(case)
-    await audit_case(uow, case, actor=actor, action=f"publicity_{entry.get('event')}", data=dict(entry))
+async def get_referral(uow: UnitOfWork, case: Case, referral_id: str) -> ReferralRequest:
+    """A referral request of ``case`` (whose ownership the caller has already passed)."""
+    found = await uow.session.get(ReferralRequest, referral_id)
+    if found is None or found.case_id != case.id:
+        raise NotFound(f"移送申请不存在 Referral request {referral_id} not found")
+    return found

@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-from services.cases.case_schemas import Transition, ViolationPeriod
-from services.cases.case_tables import Case, Lead
 from services.cases.domain import deadlines
+from services.cases.schemas import Transition, ViolationPeriod
 from services.cases.settings import CasesSettings
-from shared.problems import Problem
+from services.cases.tables import Case, Lead
+from shared.errors import Conflict, Invalid
 
 
 def check_time_bar(lead: Lead, violation: ViolationPeriod | None, *, settings: CasesSettings) -> None:
@@ -17,9 +17,7 @@ def check_time_bar(lead: Lead, violation: ViolationPeriod | None, *, settings: C
         return
     discovered_on = lead.received_on
     if violation.committed_on > discovered_on:
-        raise Problem(
-            422, "违法行为发生日期晚于线索日期 committed_on is after the lead was received", slug="validation"
-        )
+        raise Invalid("违法行为发生日期晚于线索日期 committed_on is after the lead was received", slug="validation")
     ends_on = deadlines.time_bar_ends_on(
         violation.committed_on, violation.ended_on, serious_harm=violation.serious_harm, limits=settings.limits
     )
@@ -27,8 +25,7 @@ def check_time_bar(lead: Lead, violation: ViolationPeriod | None, *, settings: C
         return
     limits = settings.limits
     years = limits.time_bar_harm_years if violation.serious_harm else limits.time_bar_years
-    raise Problem(
-        422,
+    raise Invalid(
         f"违法行为{years}年内未被发现，已过追诉时效，不再给予行政处罚 Time-barred: the violation "
         f"{'ended' if violation.ended_on else 'was committed'} on {violation.ended_on or violation.committed_on} "
         f"and was not discovered within {years} years (by {ends_on}); the lead is of {discovered_on}",
@@ -50,8 +47,7 @@ def record_hearing_notice(case: Case, body: Transition, *, settings: CasesSettin
     if not dates:
         return
     if case.hearing_notified_on is None:
-        raise Problem(
-            409,
+        raise Conflict(
             "须先记录听证通知送达日期 Record when the party was notified of the hearing",
             slug="illegal-transition",
             missing_step="hearing_notice",
@@ -59,8 +55,7 @@ def record_hearing_notice(case: Case, body: Transition, *, settings: CasesSettin
         )
     earliest = deadlines.earliest_hearing(cal, case.hearing_notified_on, limits=settings.limits).due_on
     if min(dates) < earliest:
-        raise Problem(
-            409,
+        raise Conflict(
             f"听证须在通知后七个工作日以后举行（最早{earliest}） The hearing must be at least "
             f"{settings.limits.hearing_notice_working_days} working days after the notice: {earliest} at the earliest",
             slug="illegal-transition",

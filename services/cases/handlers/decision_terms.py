@@ -11,7 +11,7 @@ from services.cases.tables import Decision
 from shared.contracts.common import DecisionKind, PartySnapshot, PartyType, PenaltyTerms
 from shared.contracts.events import DecisionIssuedV1
 from shared.decision_kinds import kind_rule, penalty_categories
-from shared.problems import Problem
+from shared.errors import Invalid
 
 
 def check_terms(command: DecisionCreate, settings: CasesSettings) -> None:
@@ -20,19 +20,18 @@ def check_terms(command: DecisionCreate, settings: CasesSettings) -> None:
     if seizure is not None and seizure.term_days is not None:
         limit = settings.seizure_max_days * (2 if seizure.action == "extend" else 1)
         if seizure.term_days > limit:
-            raise Problem(422, f"查封扣押期限不得超过{limit}日 Seizure term over {limit} days", slug="term-too-long")
+            raise Invalid(f"查封扣押期限不得超过{limit}日 Seizure term over {limit} days", slug="term-too-long")
     if seizure is not None and seizure.action == "seize" and not seizure.head_approval:
-        raise Problem(422, "查封扣押须经负责人书面批准 Seizure needs the head's written approval", slug="head-approval")
+        raise Invalid("查封扣押须经负责人书面批准 Seizure needs the head's written approval", slug="head-approval")
     if restriction is not None:
         limit = settings.restriction_max_months * (2 if restriction.extension else 1)
         if restriction.months > limit:
-            raise Problem(422, f"限产停产期限不得超过{limit}个月 Over {limit} months", slug="term-too-long")
+            raise Invalid(f"限产停产期限不得超过{limit}个月 Over {limit} months", slug="term-too-long")
     refuse_money_on_kind(command.kind, command.decided_on, command.penalty, settings)
     if command.simple_procedure:
         check_simple_procedure(command.kind, command.party.party_type, command.penalty, settings)
         if command.case_id is not None:
-            raise Problem(
-                422,
+            raise Invalid(
                 "简易程序当场作出，不立案 A simple-procedure decision is made on the spot, outside a case file",
                 slug="simple-procedure",
             )
@@ -44,8 +43,7 @@ def refuse_money_on_kind(kind: DecisionKind, decided_on: date, penalty: PenaltyT
     rule = kind_rule(settings, kind, decided_on)
     if rule.fine_allowed or not (penalty.fine_fen or penalty.confiscation_fen):
         return
-    raise Problem(
-        422,
+    raise Invalid(
         f"{kind.value} 决定书不得载明罚款或没收，罚款应另行作出行政处罚决定 "
         f"A {kind.value} decision carries no fine or confiscation: the fine is a separate penalty decision",
         slug="fine-separate-decision",
@@ -59,7 +57,7 @@ def check_simple_procedure(
     """简易程序's limits (行政处罚法 §51): refused with the reason."""
     refusal = simple_procedure_refusal(kind, party_type, penalty, settings.simple_procedure)
     if refusal is not None:
-        raise Problem(422, refusal, slug="simple-procedure", rule=settings.citations.get("simple_procedure", ""))
+        raise Invalid(refusal, slug="simple-procedure", rule=settings.citations.get("simple_procedure", ""))
 
 
 def check_amended_penalty(decision: Decision, penalty: PenaltyTerms, settings: CasesSettings) -> None:
