@@ -9,14 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.middleware import Middleware
 
 from shared.audit_schedule import audit_chain_check
 from shared.auth import Principal, Role, Zone, principal_dependency, require_roles
-from shared.db import create_engine, migrate, session_factory
+from shared.db import check_database, create_engine, migrate, session_factory
 from shared.json_guard import JsonBodyGuard
 from shared.messaging import InProcessBus, Messaging, Subscription, UnitOfWork
 from shared.settings import ServiceSettings
@@ -79,8 +78,7 @@ def build_service_app(spec: ServiceSpec, settings: ServiceSettings, *, bus: InPr
             await engine.dispose()
 
     async def database_ready() -> None:
-        async with app.state.runtime.engine.connect() as conn:
-            await conn.execute(text("SELECT 1"))
+        await check_database(app.state.runtime.engine)
 
     async def bus_ready() -> None:
         await app.state.runtime.messaging.ready_check()

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import asyncio
 
-from sqlalchemy import text
-
 from services.gateway.runtime import GatewayRuntime
+from shared.db import check_database
 from shared.web import ReadyCheck
 
 
@@ -17,8 +16,7 @@ def ready_checks(runtime: GatewayRuntime) -> list[tuple[str, ReadyCheck]]:
     async def database() -> None:
         if runtime.engine is None:
             raise RuntimeError("the gateway is not started")
-        async with runtime.engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
+        await check_database(runtime.engine)
 
     def upstream(name: str) -> ReadyCheck:
         async def check() -> None:
