@@ -29,7 +29,20 @@ def build_document() -> dict[str, Any]:
     # Defaults only: an operator's environment (a holiday file, an authority's name) must not change the reference.
     common = CommonSettings.model_construct(**_defaults(CommonSettings))
     documents = {entry.name: _app(entry, common).openapi() for entry in upstream_services()}
-    return merge_documents(_app(service(GATEWAY), common).openapi(), documents)
+    return titled_by_name(merge_documents(_app(service(GATEWAY), common).openapi(), documents))
+
+
+def titled_by_name(document: dict[str, Any]) -> dict[str, Any]:
+    """Give each component schema its component name as title.
+
+    Client generators name a model after its schema's ``title``: two services' ``DeadlineList`` merged as
+    ``disclosure_DeadlineList`` and ``referral_DeadlineList`` would otherwise both become ``DeadlineList``, and the
+    generator drops one of them with every operation that refers to it.
+    """
+    for name, schema in document.get("components", {}).get("schemas", {}).items():
+        if "title" in schema and schema["title"] != name:
+            schema["title"] = name
+    return document
 
 
 def _app(entry: Service, common: CommonSettings) -> FastAPI:
