@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlmodel import col, select
 
 from services.cases.case_schemas import InspectionCreate, LeadCreate, LeadDecline, LeadSource
 from services.cases.case_tables import Inspection, Lead
-from services.cases.common import load, local_date, new_id, page
+from services.cases.common import SHANGHAI, load, local_date, new_id, page
 from services.cases.domain.deadlines import Calendar, lead_filing_due
 from services.cases.settings import CasesSettings
 from services.cases.tables import Officer, Party
@@ -122,20 +122,27 @@ async def create_lead(
 
 
 async def lead_from_exceedance(
-    uow: UnitOfWork, payload: ExceedanceDetectedV1, *, settings: CasesSettings, calendar: Calendar, actor: str
+    uow: UnitOfWork,
+    payload: ExceedanceDetectedV1,
+    *,
+    received_on: date,
+    settings: CasesSettings,
+    calendar: Calendar,
+    actor: str,
 ) -> None:
-    """监测超标 → 线索; one lead per exceedance even if the event arrives again under a new id."""
+    """监测超标 → 线索; one lead per exceedance even if the event arrives again under a new id. ``received_on`` is the
+    day the lead reached the bureau (the 15-day filing clock runs from it), not a day of the measured period."""
     existing = await uow.session.exec(select(Lead).where(Lead.exceedance_id == payload.exceedance_id))
     if existing.first() is not None:
         return
     summary = (
         f"{payload.station_name}（{payload.station_code}）{payload.parameter} 监测值 {payload.value}{payload.unit}，"
-        f"超过限值 {payload.limit}{payload.unit}（{payload.period_start:%Y-%m-%d %H:%M}–{payload.period_end:%H:%M}）"
+        f"超过限值 {payload.limit}{payload.unit}（{local_period(payload.period_start, payload.period_end)}）"
     )
     await _new_lead(
         uow,
         source=LeadSource.MONITORING,
-        received_on=local_date(payload.period_end),
+        received_on=received_on,
         summary=summary,
         town=payload.town,
         exceedance_id=payload.exceedance_id,
@@ -144,6 +151,18 @@ async def lead_from_exceedance(
         settings=settings,
         actor=actor,
     )
+
+
+def local_period(start: datetime, end: datetime) -> str:
+    """A measured period as staff read it, in Asia/Shanghai: ``2025-01-01 00:00–01:00`` within a day,
+    ``2025-01-01 00:00–2025-01-02 00:00`` across midnight (a daily value)."""
+    start, end = (_local(moment) for moment in (start, end))
+    until = f"{end:%H:%M}" if end.date() == start.date() else f"{end:%Y-%m-%d %H:%M}"
+    return f"{start:%Y-%m-%d %H:%M}–{until}"
+
+
+def _local(moment: datetime) -> datetime:
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(SHANGHAI)
 
 
 async def open_lead(uow: UnitOfWork, lead_id: str) -> Lead:
