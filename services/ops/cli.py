@@ -16,6 +16,7 @@ from services.demo.cli import demo_app
 from services.gateway.cli import clients_app, users_app
 from services.monitoring.cli import stations_app
 from services.ops.backup import backup_app
+from services.ops.docs import docs_command
 from services.ops.openapi import openapi_command
 
 app = typer.Typer(help="greenlaw — 生态环境局执法平台 back end.", no_args_is_help=True)
@@ -172,6 +173,7 @@ def asyncapi() -> None:
 
 
 app.command("openapi")(openapi_command)
+app.command("docs")(docs_command)
 
 
 if __name__ == "__main__":

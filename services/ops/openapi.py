@@ -26,10 +26,8 @@ def build_document() -> dict[str, Any]:
     """The gateway's own routes merged with each service's routes that the gateway forwards."""
     from services.gateway.openapi import merge_documents
 
-    # Defaults only: an operator's environment (a holiday file, an authority's name) must not change the reference.
-    common = CommonSettings.model_construct(**_defaults(CommonSettings))
-    documents = {entry.name: _app(entry, common).openapi() for entry in upstream_services()}
-    return titled_by_name(merge_documents(_app(service(GATEWAY), common).openapi(), documents))
+    documents = {entry.name: default_app(entry).openapi() for entry in upstream_services()}
+    return titled_by_name(merge_documents(default_app(service(GATEWAY)).openapi(), documents))
 
 
 def titled_by_name(document: dict[str, Any]) -> dict[str, Any]:
@@ -45,8 +43,10 @@ def titled_by_name(document: dict[str, Any]) -> dict[str, Any]:
     return document
 
 
-def _app(entry: Service, common: CommonSettings) -> FastAPI:
-    """The service's app on its default settings."""
+def default_app(entry: Service) -> FastAPI:
+    """The service's app on its default settings: an operator's environment (a holiday file, an authority's name)
+    must not change a reference document."""
+    common = CommonSettings.model_construct(**_defaults(CommonSettings))
     settings_class = entry.settings_class()
     return entry.app_factory()(settings_class.model_construct(**_defaults(settings_class), common=common))
 

@@ -40,6 +40,7 @@ from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
+    response_headers_conformance,
     response_schema_conformance,
     status_code_conformance,
 )
@@ -54,7 +55,14 @@ pytestmark = pytest.mark.integration
 
 # Cases per operation; raise it locally (GREENLAW_FUZZ_EXAMPLES=200) for a deeper search.
 EXAMPLES = int(os.environ.get("GREENLAW_FUZZ_EXAMPLES", "15"))
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+# Not only the status: the media type, the body against its schema, and the headers each response documents.
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    response_headers_conformance,
+]
 BASE = "http://test"
 # Who calls each service: anonymous, the roles its routes name, an auditor (read-only), admin (passes every role
 # check, so the handlers are reached), and a police unit (the police zone, refused in the staff zone).
