@@ -175,7 +175,7 @@ def _routes(app: FastAPI) -> Iterator[tuple[str, Any]]:
     for context in iter_route_contexts(app.routes):
         route = context.original_route
         if isinstance(route, APIRoute):
-            for method in sorted(route.methods):
+            for method in sorted(route.methods or ()):
                 yield f"{method} {context.path}", route
 
 

@@ -31,9 +31,9 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, 
     where = tmp_path_factory.mktemp("client")
     config = where / "config.yaml"
     config.write_text(f"package_name_override: {PACKAGE}\nproject_name_override: {PACKAGE}\n", encoding="utf-8")
-    run = subprocess.run(  # noqa: S603 - the generator from this environment, on the repository's document
-        [GENERATOR, "generate", "--path", str(DEFAULT_PATH), "--meta", "none", "--config", str(config)]
-        + ["--output-path", str(where / PACKAGE)],
+    arguments = ["--path", str(DEFAULT_PATH), "--meta", "none", "--config", str(config)]
+    run = subprocess.run(
+        [GENERATOR, "generate", *arguments, "--output-path", str(where / PACKAGE)],
         capture_output=True,
         text=True,
         timeout=600,
@@ -69,7 +69,8 @@ def test_the_generator_takes_the_whole_document(generated: tuple[Path, str]) -> 
 
 def example_module() -> ModuleType:
     spec = importlib.util.spec_from_file_location("whole_case_example", WHOLE_CASE)
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
