@@ -60,7 +60,6 @@ def refusals(output: str) -> list[str]:
     return found
 
 
-@pytest.mark.unit
 def test_the_generator_takes_the_whole_document(generated: tuple[Path, str]) -> None:
     _, output = generated
     left_out = refusals(output)
