@@ -119,7 +119,7 @@ async def offences(client: httpx.AsyncClient, exchanges: list[Exchange], doc: di
         if "location" in exchange.headers:
             if "location" not in declared:
                 found.append(f"{op.label} {exchange.status}: sends Location but does not document it")
-            found += await follow(client, op, exchange.headers["location"], doc, changed_with_if_match)
+            found += await follow(client, op, exchange, doc, changed_with_if_match)
         if "etag" in exchange.headers and "etag" not in declared:
             found.append(f"{op.label} {exchange.status}: sends ETag but does not document it")
         if exchange.sent_if_match:
@@ -128,16 +128,23 @@ async def offences(client: httpx.AsyncClient, exchanges: list[Exchange], doc: di
 
 
 async def follow(
-    client: httpx.AsyncClient, op: Operation, location: str, doc: dict[str, Any], versioned: set[str]
+    client: httpx.AsyncClient, op: Operation, exchange: Exchange, doc: dict[str, Any], versioned: set[str]
 ) -> list[str]:
+    """GET what a Location names: 200, and where the resource takes If-Match, an ETag there and on the create."""
+    location, where = exchange.headers["location"], op.label
     answer = await client.get(location)
     if answer.status_code != 200:
         shown = IDENTIFIER.sub("{id}", location)  # one line per route, whatever the ids
-        return [f"{op.label}: its Location {shown} answers GET with {answer.status_code}"]
+        return [f"{where}: its Location {shown} answers GET with {answer.status_code}"]
     read = matching(doc, "GET", httpx.URL(location).path)
-    if read is not None and read.path in versioned and "etag" not in answer.headers:
-        return [f"{read.label}: the resource (read at {op.label}'s Location) takes If-Match but its GET sends no ETag"]
-    return []
+    if read is None or read.path not in versioned:
+        return []
+    found = []
+    if "etag" not in answer.headers:
+        found.append(f"{read.label}: the resource (read at {where}'s Location) takes If-Match but sends no ETag")
+    if exchange.status == 201 and "etag" not in exchange.headers:
+        found.append(f"{where} 201: creates a resource that takes If-Match but sends no ETag")
+    return found
 
 
 async def etag_offered(client: httpx.AsyncClient, op: Operation, path: str, doc: dict[str, Any]) -> list[str]:
