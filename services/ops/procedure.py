@@ -77,13 +77,14 @@ def _first_line(function: Any) -> str:
 CONDITIONS: tuple[tuple[str, dict[str, Any]], ...] = (
     (_first_line(stages.legal_review_required), {"major_public_interest": True}),
     (_first_line(stages.collective_discussion_required), {"head_referred": True}),
-    ("本局惯例：立案的处罚案件均上案件审议会 bureau practice, every penalty case to the meeting", {}),
+    (
+        "本局惯例：立案的处罚案件均上案件审议会 bureau practice, every penalty case to the meeting",
+        {"every_penalty_to_meeting": True},
+    ),
     ("当事人申请听证 the party asked for a hearing", {"hearing_requested_on": DAY, **HEARING_RIGHT}),
     ("法制审核不同意 the legal review disagreed", {"legal_opinion": "disagree"}),
     ("有罚没款 money is due", {"money_due": True}),
 )
-# The bureau's practice is a setting, not a fact of the case: it is switched on through its own field.
-PRACTICE = CONDITIONS[2][0]
 
 
 @dataclass(frozen=True)
@@ -105,8 +106,9 @@ class Row:
     conditional: tuple[tuple[str, Refusal], ...]
 
 
-def _facts(stage: Stage, condition: dict[str, Any], practice: bool) -> CaseFacts:
-    return replace(CaseFacts(stage=stage, every_penalty_to_meeting=practice), **condition)
+def _facts(stage: Stage, condition: dict[str, Any]) -> CaseFacts:
+    """A case at ``stage`` with nothing recorded, and the bureau's practice off unless the condition is it."""
+    return replace(CaseFacts(stage=stage), **condition)
 
 
 def refusals(facts: CaseFacts, target: Stage) -> Iterator[Refusal]:
@@ -137,12 +139,12 @@ def rows(app: FastAPI, via_document: dict[Stage, str]) -> list[Row]:
         for target in sorted(EDGES[source], key=list(Stage).index):
             route = _named(roles, via_document[target]) if target in via_document else transition
             allowed = ("head",) if target in HEAD_ONLY else roles[route]
-            always = tuple(refusals(_facts(source, {}, practice=False), target))
+            always = tuple(refusals(_facts(source, {}), target))
             known = {r.missing_step for r in always}
             conditional = [
                 (label, refusal)
                 for label, condition in CONDITIONS
-                for refusal in refusals(_facts(source, condition, practice=label == PRACTICE), target)
+                for refusal in refusals(_facts(source, condition), target)
                 if refusal.missing_step not in known
             ]
             fields: tuple[str, ...] = ()
