@@ -37,7 +37,12 @@ def subscriptions(settings: CasesSettings, calendar: Calendar) -> list[Subscript
     exceedances = Subscription(EXCEEDANCE_CONSUMER)
 
     async def on_exceedance(uow: UnitOfWork, event: CloudEvent, payload: ExceedanceDetectedV1) -> None:
-        await leads.lead_from_exceedance(uow, payload, settings=settings, calendar=calendar, actor=_actor(event))
+        # The lead arrives with the event (its time, on the bureau's calendar), not at the end of the measured
+        # period: a reading reported late is still a lead received the day it came in.
+        arrived = local_date(event.time)
+        await leads.lead_from_exceedance(
+            uow, payload, received_on=arrived, settings=settings, calendar=calendar, actor=_actor(event)
+        )
 
     exceedances.on(ExceedanceDetectedV1, on_exceedance)
     return [exceedances, _referral_outcomes(settings, calendar), _publicity()]

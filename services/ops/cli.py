@@ -15,6 +15,7 @@ from services import catalogue
 from services.demo.cli import demo_app
 from services.gateway.cli import clients_app, users_app
 from services.ops.backup import backup_app
+from services.ops.docs import docs_command
 from services.ops.openapi import openapi_command
 from services.ops.stations import stations_app
 
@@ -172,6 +173,7 @@ def asyncapi() -> None:
 
 
 app.command("openapi")(openapi_command)
+app.command("docs")(docs_command)
 
 
 if __name__ == "__main__":

@@ -26,14 +26,27 @@ def build_document() -> dict[str, Any]:
     """The gateway's own routes merged with each service's routes that the gateway forwards."""
     from services.gateway.openapi import merge_documents
 
-    # Defaults only: an operator's environment (a holiday file, an authority's name) must not change the reference.
+    documents = {entry.name: default_app(entry).openapi() for entry in upstream_services()}
+    return titled_by_name(merge_documents(default_app(service(GATEWAY)).openapi(), documents))
+
+
+def titled_by_name(document: dict[str, Any]) -> dict[str, Any]:
+    """Give each component schema its component name as title.
+
+    Client generators name a model after its schema's ``title``: two services' ``DeadlineList`` merged as
+    ``disclosure_DeadlineList`` and ``referral_DeadlineList`` would otherwise both become ``DeadlineList``, and the
+    generator drops one of them with every operation that refers to it.
+    """
+    for name, schema in document.get("components", {}).get("schemas", {}).items():
+        if "title" in schema and schema["title"] != name:
+            schema["title"] = name
+    return document
+
+
+def default_app(entry: Service) -> FastAPI:
+    """The service's app on its default settings: an operator's environment (a holiday file, an authority's name)
+    must not change a reference document."""
     common = CommonSettings.model_construct(**_defaults(CommonSettings))
-    documents = {entry.name: _app(entry, common).openapi() for entry in upstream_services()}
-    return merge_documents(_app(service(GATEWAY), common).openapi(), documents)
-
-
-def _app(entry: Service, common: CommonSettings) -> FastAPI:
-    """The service's app on its default settings."""
     settings_class = entry.settings_class()
     return entry.app_factory()(settings_class.model_construct(**_defaults(settings_class), common=common))
 

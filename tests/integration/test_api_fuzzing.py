@@ -6,7 +6,10 @@ httpx's ASGI transport in the test's event loop: the services' engines and buses
 schemathesis' own ASGI client (``from_asgi``) runs the app in a blocking portal on another thread and loop.
 Schema-valid cases are sent once per caller (no token, each role that uses the service, a police unit);
 schema-invalid ones (negative mode) as admin and as police, so they reach the handlers. Every answer must pass
-the checks below.
+the checks below: not a 5xx, a documented status, the documented media type (``content_type_conformance``), a body
+that matches its schema (``response_schema_conformance``) and every header its response documents as required,
+valid against the header's schema (``response_headers_conformance``: an ``ETag`` or ``Location`` a route declares).
+The volume is ``GREENLAW_FUZZ_EXAMPLES`` cases per operation (15 in CI).
 
 Targeted cases follow (``test_extreme_values_are_refused_not_500``): from one schema-valid case per operation,
 each path and query parameter and each leaf of a JSON body in turn is replaced by extremes of its kind (integers
@@ -40,6 +43,7 @@ from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
+    response_headers_conformance,
     response_schema_conformance,
     status_code_conformance,
 )
@@ -52,9 +56,16 @@ from tests.stack import Stack, StackConfig
 
 pytestmark = pytest.mark.integration
 
-# Cases per operation; raise it locally (GREENLAW_FUZZ_EXAMPLES=200) for a deeper search.
+# Cases per operation, small in CI; raise it locally (GREENLAW_FUZZ_EXAMPLES=200) for a deeper search.
 EXAMPLES = int(os.environ.get("GREENLAW_FUZZ_EXAMPLES", "15"))
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+# Not only the status: the media type, the body against its schema, and the headers each response documents.
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    response_headers_conformance,
+]
 BASE = "http://test"
 # Who calls each service: anonymous, the roles its routes name, an auditor (read-only), admin (passes every role
 # check, so the handlers are reached), and a police unit (the police zone, refused in the staff zone).

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlmodel import select
 
-from services.cases.tables import ClockStop, Lead
+from services.cases.tables import ClockStop
 from shared.contracts import CloudEvent
 from shared.contracts.envelope import EventPayload
 from shared.contracts.events import (
@@ -20,19 +20,22 @@ from shared.contracts.events import (
 )
 from shared.messaging.tables import OutboxRecord
 from tests.stack import Stack, eventually
-from tests.support.cases import API, decision_for, file_case, make_team, meeting_for, ok, step
+from tests.support.cases import API, decision_for, file_case, make_team, meeting_for, ok, settle, step
 
 pytestmark = pytest.mark.integration
 
 
-async def inject(stack: Stack, payload: EventPayload, subject: str) -> None:
-    """Stage an event from another service in the cases outbox: its relay delivers it like the producer's would."""
+async def inject(stack: Stack, payload: EventPayload, subject: str, *, at: datetime | None = None) -> None:
+    """Stage an event from another service in the cases outbox: its relay delivers it like the producer's would;
+    ``at`` is the event's time (when it reached the bureau's platform)."""
+    event = CloudEvent.wrap(payload, subject=subject, actor="test")
     async with stack.runtime("cases").uow() as uow:
-        uow.emit(CloudEvent.wrap(payload, subject=subject, actor="test"))
+        uow.emit(event.model_copy(update={"time": at}) if at else event)
         await uow.commit()
 
 
 def exceedance(exceedance_id: str) -> ExceedanceDetectedV1:
+    """A daily value: the Beijing day 2025-01-01 runs from 2024-12-31 16:00 to 2025-01-01 16:00 UTC."""
     return ExceedanceDetectedV1(
         exceedance_id=exceedance_id,
         station_code="12011100000001",
@@ -43,26 +46,33 @@ def exceedance(exceedance_id: str) -> ExceedanceDetectedV1:
         value=126.0,
         limit=50.0,
         unit="mg/L",
-        period_start=datetime(2021, 8, 2, 1, tzinfo=UTC),
-        period_end=datetime(2021, 8, 2, 2, tzinfo=UTC),
+        period_start=datetime(2024, 12, 31, 16, tzinfo=UTC),
+        period_end=datetime(2025, 1, 1, 16, tzinfo=UTC),
     )
 
 
-async def test_exceedance_becomes_one_lead(stack: Stack) -> None:
+async def test_exceedance_becomes_one_lead_as_staff_read_it(stack: Stack) -> None:
     exceedance_id = f"exc-{uuid.uuid4().hex[:8]}"
-    await inject(stack, exceedance(exceedance_id), exceedance_id)
-    await inject(stack, exceedance(exceedance_id), exceedance_id)  # another event id, same exceedance
+    # Reported on 2025-01-03 at 01:30 Beijing time, still 2025-01-02 in UTC.
+    arrived = datetime(2025, 1, 2, 17, 30, tzinfo=UTC)
+    await inject(stack, exceedance(exceedance_id), exceedance_id, at=arrived)
+    await inject(stack, exceedance(exceedance_id), exceedance_id, at=arrived)  # another event id, same exceedance
 
-    async def leads() -> list[Lead]:
-        async with stack.runtime("cases").sessions() as session:
-            found = await session.exec(select(Lead).where(Lead.exceedance_id == exceedance_id))
-            return list(found.all())
+    async with stack.client("cases", "officer") as officer:
 
-    [lead] = await eventually(leads)
-    assert lead.source == "monitoring"
-    assert lead.received_on.isoformat() == "2021-08-02"
-    assert lead.due_on.isoformat() == "2021-08-17"
-    assert "COD" in lead.summary
+        async def leads() -> list[dict[str, object]]:
+            page = await ok(await officer.get(f"{API}/leads", params={"source": "monitoring", "limit": 100}))
+            return [lead for lead in page["items"] if lead["exceedance_id"] == exceedance_id]
+
+        await eventually(leads)
+        await settle(stack)  # the second event is delivered too
+        [lead] = await leads()
+        shown = await ok(await officer.get(f"{API}/leads/{lead['id']}"))
+    assert shown["source"] == "monitoring"
+    assert shown["received_on"] == "2025-01-03"  # the day it arrived in Beijing, not the period's end
+    assert shown["due_on"] == "2025-01-20"  # 15 days from the arrival (a Saturday: the next working day)
+    assert "（2025-01-01 00:00–2025-01-02 00:00）" in shown["summary"]
+    assert "16:00" not in shown["summary"]
 
 
 async def test_referral_and_publicity_flow(stack: Stack) -> None:

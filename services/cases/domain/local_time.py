@@ -16,3 +16,15 @@ def today() -> date:
 def local_date(moment: datetime) -> date:
     """The Asia/Shanghai date of a moment; a moment without a zone is taken as UTC."""
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(SHANGHAI).date()
+
+
+def local_period(start: datetime, end: datetime) -> str:
+    """A measured period as staff read it, in Asia/Shanghai: ``2025-01-01 00:00–01:00`` within a day,
+    ``2025-01-01 00:00–2025-01-02 00:00`` across midnight (a daily value)."""
+    start, end = (_local(moment) for moment in (start, end))
+    until = f"{end:%H:%M}" if end.date() == start.date() else f"{end:%Y-%m-%d %H:%M}"
+    return f"{start:%Y-%m-%d %H:%M}–{until}"
+
+
+def _local(moment: datetime) -> datetime:
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(SHANGHAI)

@@ -8,7 +8,7 @@ from typing import Any
 from sqlmodel import select
 
 from services.cases.domain.deadlines import Calendar, lead_filing_due
-from services.cases.domain.local_time import local_date
+from services.cases.domain.local_time import local_period
 from services.cases.handlers.rows import load, new_id, page
 from services.cases.schemas import LeadCreate, LeadDecline, LeadSource
 from services.cases.settings import CasesSettings
@@ -63,20 +63,27 @@ async def create_lead(
 
 
 async def lead_from_exceedance(
-    uow: UnitOfWork, payload: ExceedanceDetectedV1, *, settings: CasesSettings, calendar: Calendar, actor: str
+    uow: UnitOfWork,
+    payload: ExceedanceDetectedV1,
+    *,
+    received_on: date,
+    settings: CasesSettings,
+    calendar: Calendar,
+    actor: str,
 ) -> None:
-    """监测超标 → 线索; one lead per exceedance even if the event arrives again under a new id."""
+    """监测超标 → 线索; one lead per exceedance even if the event arrives again under a new id. ``received_on`` is the
+    day the lead reached the bureau (the 15-day filing clock runs from it), not a day of the measured period."""
     existing = await uow.session.exec(select(Lead).where(Lead.exceedance_id == payload.exceedance_id))
     if existing.first() is not None:
         return
     summary = (
         f"{payload.station_name}（{payload.station_code}）{payload.parameter} 监测值 {payload.value}{payload.unit}，"
-        f"超过限值 {payload.limit}{payload.unit}（{payload.period_start:%Y-%m-%d %H:%M}–{payload.period_end:%H:%M}）"
+        f"超过限值 {payload.limit}{payload.unit}（{local_period(payload.period_start, payload.period_end)}）"
     )
     await new_lead(
         uow,
         source=LeadSource.MONITORING,
-        received_on=local_date(payload.period_end),
+        received_on=received_on,
         summary=summary,
         town=payload.town,
         exceedance_id=payload.exceedance_id,
