@@ -8,12 +8,13 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
-from typing import Any
+from typing import Any, Literal
 
 import structlog
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from pydantic import BaseModel, Field
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.api_docs import docs_router
@@ -22,6 +23,25 @@ from shared.problem_docs import document_problems
 from shared.problems import install_problem_handlers, problem_response
 
 ReadyCheck = Callable[[], Awaitable[None]]
+
+
+class Health(BaseModel):
+    """存活 The process answers."""
+
+    status: Literal["ok"] = Field(description="Always `ok` when the process answers")
+    service: str = Field(description="The answering service (`gateway`, `cases`, …)")
+
+
+class Readiness(BaseModel):
+    """就绪 Everything the process needs answers (a 503 problem with the same `checks` otherwise)."""
+
+    status: Literal["ready"] = Field(description="Always `ready` in a 200 answer")
+    service: str = Field(description="The answering service")
+    checks: dict[str, str] = Field(
+        description="Each check by name (`database`, `bus`, the gateway's services) with `ok`, or `error: …`"
+    )
+
+
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 
 REQUEST_ID_HEADER = "x-request-id"
@@ -145,10 +165,17 @@ def create_http_app(
         app.include_router(docs_router(openapi_url=app.openapi_url, title=title))
 
     @app.get("/healthz", tags=["ops"], operation_id=f"{service}_healthz", summary="Alive")
-    async def healthz() -> dict[str, str]:
-        return {"status": "ok", "service": service}
+    async def healthz() -> Health:
+        return Health(status="ok", service=service)
 
-    @app.get("/readyz", tags=["ops"], operation_id=f"{service}_readyz", summary="Database and bus reachable")
+    @app.get(
+        "/readyz",
+        tags=["ops"],
+        operation_id=f"{service}_readyz",
+        summary="Database and bus reachable",
+        response_model=Readiness,
+        responses={503: {"description": "未就绪 Not ready: a problem document with the same `checks`"}},
+    )
     async def readyz(request: Request) -> Response:
         checks: dict[str, str] = {}
         ok = True
