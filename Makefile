@@ -14,8 +14,13 @@ $(RUNTIME): pyproject.toml
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
+# The client generator the contract test uses (the client other teams build from docs/openapi.json) comes without
+# its dependency pins, which would downgrade httpx and typer for the whole project; its dependencies are in dev.
+CLIENT_GENERATOR := openapi-python-client==0.29.1
+
 $(INSTALLED): $(RUNTIME)
 	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --no-deps '$(CLIENT_GENERATOR)'
 	touch $@
 
 install: $(INSTALLED)

@@ -27,7 +27,7 @@ GENERATOR = shutil.which("openapi-python-client", path=str(Path(sys.executable).
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
     """The client generated into a temporary directory (no network), importable as ``greenlaw_client``; and what
     the generator said."""
-    assert GENERATOR, "openapi-python-client is a dev dependency: pip install -e '.[dev]'"
+    assert GENERATOR, "openapi-python-client is installed by `make install` (see the Makefile's CLIENT_GENERATOR)"
     where = tmp_path_factory.mktemp("client")
     config = where / "config.yaml"
     config.write_text(f"package_name_override: {PACKAGE}\nproject_name_override: {PACKAGE}\n", encoding="utf-8")
