@@ -13,7 +13,7 @@ from services.monitoring.render import air_html
 from shared.contracts.events import BulletinPublishedV1
 from tests.stack import Stack, eventually
 from tests.support.disclosure import emit_from_cases
-from tests.unit.test_monitoring_render import AIR, selectors
+from tests.support.render import AIR, selectors
 
 pytestmark = pytest.mark.integration
 
