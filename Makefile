@@ -31,12 +31,13 @@ run: $(RUNTIME)
 	$(BIN)/greenlaw run
 
 ## The whole suite: unit (first), integration (PostgreSQL, Kafka-protocol broker) and end-to-end, on
-## $${TEST_WORKERS:-4} processes (most tests wait on sockets and databases, so more than the cores pays), with the
+## $${TEST_WORKERS:-4} processes (most tests wait on sockets and databases, so more than the cores pays; a module per
+## process at a time, the heaviest tests on their own and first: tests/scheduling.py), with the
 ## coverage of services/ and shared/ printed and held to its floor (pyproject's [tool.coverage.report]);
 ## `make test COVERAGE=` runs without it (the fuzzing tests take about twice as long under it).
 COVERAGE ?= --cov --cov-report=
 test: $(INSTALLED) browser
-	$(BIN)/pytest -n $${TEST_WORKERS:-4} --dist loadfile $(COVERAGE)
+	$(BIN)/pytest -n $${TEST_WORKERS:-4} --dist loadgroup $(COVERAGE)
 
 ## Debian's Chromium for the portal's browser tests, curl and jq for the README tour's test (installed when
 ## missing and we may; else they say so).

@@ -9,11 +9,13 @@ import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.embedded import EmbeddedServer, embedded_server
 from tests.infra import IN_CI, KafkaBroker, PostgresServer, postgres_server
+from tests.scheduling import HeavyFirstScheduling
 from tests.stack import Stack, StackConfig
 
 os.environ.setdefault("GREENLAW_ENVIRONMENT", "test")
@@ -25,6 +27,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Unit tests first: a broken rule shows in seconds, before any stack starts. The sort is stable, so the
     modules of each folder keep their order (and their module- and package-scoped fixtures stay together)."""
     items.sort(key=lambda item: 0 if item.path.is_relative_to(UNIT_DIR) else 1)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> HeavyFirstScheduling | None:
+    """``--dist loadgroup`` (``make test``): a module per unit of work, the heaviest tests each a unit of their own
+    sent out first (tests/scheduling.py). The other modes are xdist's own."""
+    return HeavyFirstScheduling(config, log) if config.getvalue("dist") == "loadgroup" else None
 
 
 @pytest.fixture(autouse=True)

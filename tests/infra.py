@@ -80,13 +80,24 @@ class PostgresServer:
         return base.replace("postgresql://", "postgresql+asyncpg://", 1) + f"/{database}"
 
     async def drop_all(self) -> None:
-        conn = await asyncpg.connect(self.dsn)
-        try:
-            for name in reversed(self.created):  # copies before their templates
-                await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await conn.close()
+        """Drop the copies, then the templates, many at once: each DROP DATABASE waits for a checkpoint (about a
+        second), and drops waiting together share one, so a worker's hundreds of databases go in seconds, not
+        minutes at the end of its run."""
+        templates = set(self.templates.values())
+        limit = asyncio.Semaphore(16)
+
+        async def drop(name: str) -> None:
+            async with limit:
+                conn = await asyncpg.connect(self.dsn)
+                try:
+                    await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                finally:
+                    await conn.close()
+
+        for batch in ([n for n in self.created if n not in templates], [n for n in self.created if n in templates]):
+            await asyncio.gather(*(drop(name) for name in batch))
         self.created.clear()
+        self.templates.clear()
 
 
 @contextlib.contextmanager

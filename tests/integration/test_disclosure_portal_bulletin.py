@@ -16,7 +16,7 @@ from shared.contracts.events import BulletinPublishedV1
 from tests.factories import decision_body
 from tests.stack import Stack, eventually
 from tests.support.disclosure import emit_from_cases, issue, published
-from tests.unit.test_monitoring_render import AIR, selectors
+from tests.support.render import AIR, selectors
 
 pytestmark = pytest.mark.integration
 

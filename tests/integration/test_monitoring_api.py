@@ -3,34 +3,23 @@
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlmodel import func, select
 
 from services.monitoring.tables import Reading
 from tests.stack import Stack
-from tests.support.monitoring import (
+from tests.support.monitoring import (  # noqa: F401 - monitoring_on_both_databases: the ``local`` fixture
     basic,
     client,
     create_station,
+    monitoring_on_both_databases,
     monitoring_only,
     station_body,
 )
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-async def local(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Stack]:
-    config = monitoring_only(tmp_path, hj212_enabled=False)
-    if request.param == "postgres":
-        config.database = "postgres"
-        config.postgres = request.getfixturevalue("postgres")
-    async with Stack(config) as stack:
-        yield stack
 
 
 async def test_calculators(local: Stack) -> None:

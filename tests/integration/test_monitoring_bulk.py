@@ -8,9 +8,12 @@ from typing import Any
 import httpx
 from sqlalchemy import text
 
-from tests.integration.test_monitoring_api import local  # noqa: F401 - fixture
 from tests.stack import Stack
-from tests.support.monitoring import client, create_station
+from tests.support.monitoring import (
+    client,
+    create_station,
+    monitoring_on_both_databases,  # noqa: F401 - the ``local`` fixture
+)
 
 START = datetime(2021, 6, 1, tzinfo=UTC)  # 08:00 in Beijing
 PARAMETERS = ("so2", "no2", "co", "o3", "pm10", "pm25")
@@ -33,7 +36,7 @@ async def stored(http: httpx.AsyncClient, station: str, parameter: str, hours: i
     return list(answer.json()["items"])
 
 
-async def test_a_large_batch_is_stored_updated_and_flagged_like_a_small_one(local: Stack) -> None:  # noqa: F811
+async def test_a_large_batch_is_stored_updated_and_flagged_like_a_small_one(local: Stack) -> None:
     async with client(local, "monitoring_reviewer") as http:
         a = (await create_station(http, "air_station"))["code"]
         # Five equal hours first, in a small batch; the large one continues the run (the sixth equal hour flags

@@ -14,24 +14,9 @@ from sqlmodel import col, func, select
 from services.referral.tables import Referral
 from shared.messaging.tables import OutboxRecord
 from tests.stack import Stack, StackConfig
-from tests.support.referral import ensure_referral, now_iso, officer_token, requested, transfer
+from tests.support.referral import POLICE_ITEM_FIELDS, ensure_referral, now_iso, officer_token, requested, transfer
 
 pytestmark = pytest.mark.integration
-
-ITEM_FIELDS = {
-    "id",
-    "status",
-    "case_number",
-    "party_name",
-    "credit_code",
-    "offence",
-    "medium",
-    "summary",
-    "sent_at",
-    "deadlines",
-    "documents",
-    "history",
-}
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -73,7 +58,7 @@ async def test_feed_gives_each_change_once_and_only_to_its_unit(local: Stack) ->
     async with local.client("referral", token=local.police_token(unit_a, subject="xiqing")) as police_a:
         items, cursor = await pull_all(police_a)
         assert [i["id"] for i in items] == a_ids
-        assert set(items[0]) == ITEM_FIELDS
+        assert set(items[0]) == POLICE_ITEM_FIELDS
         assert items[0]["status"] == "transferred"
         assert items[0]["history"][0]["step"] == "transfer"
         assert {d["name"] for d in items[0]["deadlines"]} >= {"transfer", "receipt"}

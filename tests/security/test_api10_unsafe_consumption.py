@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from services.disclosure.domain.redaction import redact_text
 from services.monitoring.domain import hj212
 from services.monitoring.domain.readings import RowError, parse_row
-from tests.unit.test_disclosure_redaction import FILLER, bank_accounts, id_numbers, phones
+from tests.support.redaction import FILLER, bank_accounts, id_numbers, phones
 
 pytestmark = pytest.mark.unit
 

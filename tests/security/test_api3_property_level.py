@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 
 from tests.factories import decision_body
-from tests.integration.test_referral_police_api import ITEM_FIELDS as POLICE_REFERRAL_FIELDS
 from tests.stack import eventually
+from tests.support.referral import POLICE_ITEM_FIELDS as POLICE_REFERRAL_FIELDS
 from tests.support.referral import TEAM, now_iso, requested, transfer
 from tests.support.system import System, assert_problem
 

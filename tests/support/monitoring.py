@@ -6,11 +6,13 @@ from __future__ import annotations
 import base64
 import json
 import uuid
+from collections.abc import AsyncIterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from sqlmodel import select
 
 from shared.messaging.tables import OutboxRecord
@@ -71,3 +73,15 @@ def monitoring_only(data_dir: Path, **overrides: Any) -> StackConfig:
         database="sqlite", transport="inprocess", data_dir=data_dir, services=("monitoring",),
         overrides={"monitoring": overrides},
     )  # fmt: skip
+
+
+@pytest.fixture(name="local", params=["sqlite", "postgres"])
+async def monitoring_on_both_databases(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Stack]:
+    """The monitoring service alone (no HJ 212 listener), on SQLite and on PostgreSQL; a test module that imports
+    this gets it as its ``local`` fixture."""
+    config = monitoring_only(tmp_path, hj212_enabled=False)
+    if request.param == "postgres":
+        config.database = "postgres"
+        config.postgres = request.getfixturevalue("postgres")
+    async with Stack(config) as stack:
+        yield stack

@@ -20,6 +20,22 @@ from shared.messaging import UnitOfWork
 from tests.factories import credit_code
 from tests.stack import Stack, eventually
 
+# The fields of a referral in the police API's list (no more: the police see what was transferred to them).
+POLICE_ITEM_FIELDS = {
+    "id",
+    "status",
+    "case_number",
+    "party_name",
+    "credit_code",
+    "offence",
+    "medium",
+    "summary",
+    "sent_at",
+    "deadlines",
+    "documents",
+    "history",
+}
+
 FAST = {"relay_poll_interval": 0.2, "consumer_max_retries": 2}
 TEAM = "执法一队"  # the case team that owns the test referrals
 

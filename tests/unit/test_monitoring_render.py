@@ -9,26 +9,12 @@ import pytest
 
 from services.disclosure.portal.bulletin import bulletin_body
 from services.monitoring.handlers.bulletin_html import air_html, water_html
+from tests.support.render import AIR, selectors
 
 pytestmark = pytest.mark.unit
 
-AIR = [
-    {"rank": 1, "town": "中北镇", "aqi": 45, "category": "优", "primary_pollutant": None, "good_days_share": 1.0,
-     "pm25_mean": 20.0},
-    {"rank": 2, "town": "<b>杨柳青镇</b>", "aqi": 107, "category": "轻度污染", "primary_pollutant": "pm25",
-     "good_days_share": 0.5, "pm25_mean": 80.0},
-]  # fmt: skip
 TITLE = "2021年6月空气质量月报"
 SUMMARY = "6个镇街参与排名，空气质量最好的是中北镇。"
-
-
-def selectors(html: str) -> list[str]:
-    """Every selector of every <style> element in ``html`` (rules split on braces, groups on commas)."""
-    found = []
-    for sheet in re.findall(r"<style\b[^>]*>(.*?)</style>", html, re.S):
-        for rule in re.findall(r"([^{}]+)\{[^{}]*\}", sheet):
-            found += [s.strip() for s in rule.split(",")]
-    return found
 
 
 def test_air_bulletin_html() -> None:
