@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from sqlmodel import select
 
+from shared.messaging.tables import OutboxRecord
 from tests.factories import credit_code
 from tests.stack import Stack, StackConfig
 from tests.support.cases import API, make_team, ok, party_body, settle
@@ -48,6 +51,12 @@ def recompute(draw: dict[str, Any]) -> list[tuple[str, list[str]]]:
         pool = fresh if len(fresh) >= 2 else allowed
         result.append((entity, sorted(pool, key=lambda o: rank(f"officer:{entity}:{o}"))[:2]))
     return result
+
+
+async def _events(stack: Stack, draw_id: str) -> list[dict[str, Any]]:
+    async with stack.runtime("cases").sessions() as session:
+        rows = await session.exec(select(OutboxRecord).where(OutboxRecord.key == draw_id).order_by(OutboxRecord.id))
+        return [json.loads(row.payload) for row in rows.all()]
 
 
 async def _registry(head: httpx.AsyncClient, size: int) -> list[dict[str, Any]]:
@@ -160,6 +169,19 @@ async def test_a_draw_is_committed_executed_recomputed_and_carried_out(local: St
         stats = await ok(await head.get(f"{API}/statistics", params={"year": 2021}))
         assert stats["inspections_by_category"]["key_polluter"]["compliant"] == 1
         assert stats["registry_coverage"]["key_polluter"] == {"entities": 6, "inspected": 1}
+
+        events = await _events(local, draw["id"])
+        assert [e["type"] for e in events] == [
+            "cases.inspection_draw.committed.v1",
+            "cases.inspection_draw.executed.v1",
+            "cases.planned_inspection.carried_out.v1",
+        ]
+        executed = events[1]["data"]
+        assert executed["seed"] == done["seed"]
+        assert [r["officer_credential_numbers"] for r in executed["results"]] == [
+            a["credential_numbers"] for a in done["result"]
+        ]
+        assert events[2]["data"]["result"] == "compliant"
 
         redo = {**body, "redraw_of": draw["id"], "reason": "抽取后发现名录遗漏一家重点排污单位"}
         redraw = await ok(await head.post(f"{API}/inspection-draws", json=redo), 201)

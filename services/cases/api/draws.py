@@ -22,6 +22,7 @@ from services.cases.schemas import (
 from services.cases.tables import InspectionDraw
 from shared.messaging import UnitOfWork
 from shared.service import runtime_of
+from shared.web import correlation_id
 
 router = APIRouter(prefix="/api/v1/cases", tags=["random inspections"])
 
@@ -43,7 +44,9 @@ async def create_inspection_draw(body: InspectionDrawCreate, request: Request, c
     settings = settings_of(request)
 
     async def make(uow: UnitOfWork) -> InspectionDraw:
-        return await handlers.create_draw(uow, body, settings=settings, actor=caller.subject)
+        return await handlers.create_draw(
+            uow, body, settings=settings, actor=caller.subject, correlation_id=correlation_id(request)
+        )
 
     return await created(
         request, caller, body, make, public=InspectionDrawPublic, location="/api/v1/cases/inspection-draws/{id}"
@@ -59,7 +62,7 @@ async def execute_inspection_draw(draw_id: str, body: DrawExecution, request: Re
     supersedes the draw it replaces and cancels that draw's open planned inspections. Needs If-Match."""
 
     async def change(uow: UnitOfWork, row: InspectionDraw) -> None:
-        await handlers.execute_draw(uow, row, body, actor=caller.subject)
+        await handlers.execute_draw(uow, row, body, actor=caller.subject, correlation_id=correlation_id(request))
 
     return await changed(request, _draw(draw_id), change, public=InspectionDrawPublic)
 

@@ -10,6 +10,7 @@ from typing import Any
 from sqlmodel import col, select
 
 from services.cases.domain.draws import DrawInputs, PeriodKind, commitment, draw, draw_key, period_range, understaffed
+from services.cases.handlers.draw_events import emit_committed, emit_executed
 from services.cases.handlers.inspector_pool import credentialed_officers, exclusions_between, is_general
 from services.cases.handlers.rows import load, new_id, page
 from services.cases.handlers.rule_tables import rates_on
@@ -115,7 +116,7 @@ def inputs_of(stored: dict[str, Any]) -> DrawInputs:
 
 
 async def create_draw(
-    uow: UnitOfWork, body: InspectionDrawCreate, *, settings: CasesSettings, actor: str
+    uow: UnitOfWork, body: InspectionDrawCreate, *, settings: CasesSettings, actor: str, correlation_id: str
 ) -> InspectionDraw:
     """Freeze the inputs, make the secret seed and publish its SHA-256; the result is not known to anyone yet."""
     start, end = period_range(body.period, body.year, body.period_number)
@@ -170,6 +171,7 @@ async def create_draw(
     await append_audit(
         uow.session, actor=actor, entity_type="inspection_draw", entity_id=row.id, action="committed", data=audit
     )
+    emit_committed(uow, row, eligible=len(inputs.eligible()), correlation_id=correlation_id, actor=actor)
     return row
 
 
@@ -188,7 +190,9 @@ async def _supersede(uow: UnitOfWork, draw_id: str, *, actor: str, by: str) -> N
     )
 
 
-async def execute_draw(uow: UnitOfWork, row: InspectionDraw, body: DrawExecution, *, actor: str) -> InspectionDraw:
+async def execute_draw(
+    uow: UnitOfWork, row: InspectionDraw, body: DrawExecution, *, actor: str, correlation_id: str
+) -> InspectionDraw:
     """Reveal the seed, compute the result, plan the inspections; a redraw supersedes the draw it replaces."""
     if row.status != "committed":
         raise Conflict(
@@ -241,6 +245,7 @@ async def execute_draw(uow: UnitOfWork, row: InspectionDraw, body: DrawExecution
         action="executed",
         data={"seed": row.seed, "public_entropy": row.public_entropy, "result": result},
     )
+    await emit_executed(uow, row, correlation_id=correlation_id, actor=actor)
     return row
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from services.cases.domain.deadlines import Calendar
 from services.cases.domain.local_time import local_date
 from services.cases.domain.registry import InspectionResult
+from services.cases.handlers.draw_events import emit_carried_out
 from services.cases.handlers.draws import carry_out
 from services.cases.handlers.leads import new_lead
 from services.cases.handlers.officers import require_credentialed
@@ -19,7 +20,13 @@ from shared.messaging import UnitOfWork
 
 
 async def record_inspection(
-    uow: UnitOfWork, body: InspectionCreate, *, settings: CasesSettings, calendar: Calendar, actor: str
+    uow: UnitOfWork,
+    body: InspectionCreate,
+    *,
+    settings: CasesSettings,
+    calendar: Calendar,
+    actor: str,
+    correlation_id: str = "",
 ) -> Inspection:
     on = local_date(body.inspected_at)
     await require_credentialed(uow, body.officer_ids, on=on, settings=settings)
@@ -53,6 +60,7 @@ async def record_inspection(
         uow.session.add(plan)
         # Two recordings of one planned inspection at once: the unique column refuses the second as a 409.
         await flush_unique(uow, "抽查计划已执行 The planned inspection is already done", slug="plan-not-open")
+        await emit_carried_out(uow, plan, inspection, correlation_id=correlation_id, actor=actor)
     await note_inspection(uow, inspection)
     await append_audit(
         uow.session,
