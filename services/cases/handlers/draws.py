@@ -130,7 +130,12 @@ async def create_draw(
     )
     inputs = await _inputs(uow, body, start, end, skip_months=skip, overlapping=overlapping)
     if body.count is None:
-        count, basis = rates.rates[body.category].count(len(inputs.entities), PeriodKind(body.period)), rates.basis
+        rate = rates.rates.get(body.category)
+        if rate is None:
+            raise Invalid(
+                f"未规定{body.category.value}的抽查比例 No rate for this category: give count", slug="no-rate-in-force"
+            )
+        count, basis = rate.count(len(inputs.entities), PeriodKind(body.period)), rates.basis
     else:
         count, basis = body.count, "抽查数量由负责人确定 count set by the head"
     inputs = DrawInputs(**{**inputs.__dict__, "count": min(count, len(inputs.eligible()))})
