@@ -8,7 +8,9 @@ Owned through the case: its evidence (and evidence registered and preserved, 先
 referral requests, and its decisions (决定书). A decision made outside a case file (``case_id`` null) has no team:
 heads, legal reviewers and auditors reach it, officers do not (fail closed).
 
-Shared inside the bureau, with no owner: the registers (parties 当事人, officers, teams); inspections (现场检查)
+Shared inside the bureau, with no owner: the registers (parties 当事人, officers, teams, supervised entities
+监管对象名录); random inspection draws (双随机抽查), their planned inspections and the inspector exclusions, which
+the bureau plans as a whole and publishes; inspections (现场检查)
 and leads (线索), which come before the filing (立案) that assigns a team, so every case role may read them; case
 review meetings (案件审议会), the bureau's collective-discussion record; statistics and counts.
 """
@@ -41,6 +43,10 @@ OWNERSHIP = Declaration(
         "decision": DECISION,
         "party": shared(("当事人", "Party"), note="the register of parties, shared by every team"),
         "officer": shared(("执法人员", "Officer"), note="the register of officers and teams"),
+        "supervised_entity": shared(("监管对象", "SupervisedEntity"), note="the registry, shared by every team"),
+        "inspector_exclusion": shared(("回避或休假", "InspectorExclusion"), note="the pool is the bureau's"),
+        "inspection_draw": shared(("双随机抽查", "InspectionDraw"), note="planned bureau-wide and made public"),
+        "planned_inspection": shared(("抽查计划", "PlannedInspection"), note="before filing: no team is assigned"),
         "inspection": shared(("现场检查", "Inspection"), note="before filing: no team is assigned yet"),
         "lead": shared(("线索", "Lead"), note="before filing: the head's filing decision assigns the team"),
         "review_meeting": shared(("案件审议会", "ReviewMeeting"), note="the bureau's collective discussion"),

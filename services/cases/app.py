@@ -8,7 +8,7 @@ from fastapi import FastAPI
 
 from services.cases.api import ROUTERS
 from services.cases.consumers import subscriptions
-from services.cases.handlers.rule_tables import hearing_table
+from services.cases.handlers.rule_tables import hearing_table, rates_table
 from services.cases.settings import CasesSettings
 from shared.decision_kinds import load_table
 from shared.messaging import InProcessBus, Subscription
@@ -29,6 +29,7 @@ def create_app(settings: CasesSettings | None = None, *, bus: InProcessBus | Non
     settings = settings or CasesSettings()
     calendar = WorkCalendar.from_file(settings.common.holidays_file)
     hearing_table(settings)  # a malformed hearing table stops the start, not a later request
+    rates_table(settings)  # likewise the random inspection rates
     load_table(settings.common.decision_kinds_file)  # a bad decision-kinds file stops the start, not a request
 
     def subscribe(service_settings: ServiceSettings) -> list[Subscription]:

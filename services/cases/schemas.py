@@ -8,10 +8,12 @@ from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
+from services.cases.domain.draws import EntityCategory, PeriodKind
 from services.cases.domain.history import CaseAction
 from services.cases.domain.identifiers import is_valid_credit_code, is_valid_id_number
 from services.cases.domain.local_time import today
 from services.cases.domain.preservation import preservation_status
+from services.cases.domain.registry import InspectionResult
 from services.cases.domain.stages import Stage
 from shared.bounds import MAX_DAYS, LegalDate, LegalDateTime
 from shared.contracts.common import DecisionKind, Medium, PartyType, PenaltyTerms
@@ -153,6 +155,15 @@ class InspectionCreate(Input):
     officer_ids: list[Text] = Field(max_length=20, description="at least two officers with valid credentials")
     findings: Text = Field(min_length=1, max_length=20_000)
     open_lead: bool = Field(default=False, description="open a lead (线索) from the findings")
+    result: InspectionResult | None = Field(
+        default=None, description="检查结果; not given: violation_found when a lead is opened, else compliant"
+    )
+    planned_inspection_id: Text | None = Field(
+        default=None,
+        max_length=36,
+        description="the planned inspection of a random draw (双随机抽查) this carries out; its two drawn officers "
+        "must be among the officers",
+    )
 
 
 class InspectionPublic(BaseModel):
@@ -163,6 +174,212 @@ class InspectionPublic(BaseModel):
     officer_ids: list[str] = Field(description="检查人员 (≥ 2 with valid credentials)")
     findings: str = Field(description="检查情况")
     lead_id: str | None = Field(description="the lead it opened, if any")
+    result: InspectionResult | None = Field(default=None, description="检查结果; null for inspections before 0006")
+    planned_inspection_id: str | None = Field(default=None, description="the planned random inspection it carried out")
+
+
+# Supervised entities (监管对象名录)
+
+
+class SupervisedEntityPublic(BaseModel):
+    id: str = Field(description="监管对象 id")
+    party_id: str = Field(description="当事人 id (organisation or sole trader)")
+    name: str = Field(description="名称")
+    category: EntityCategory = Field(
+        description="监管类别: key_polluter 重点排污单位, ordinary 一般排污单位, special 特殊监管对象"
+    )
+    town: str | None = Field(description="街镇")
+    industry: str | None = Field(description="行业")
+    active: bool = Field(description="false: no longer supervised, left out of draws")
+    last_inspected_on: date | None = Field(description="最近一次检查日期")
+    last_result: InspectionResult | None = Field(description="最近一次检查结果")
+    last_officer_ids: list[str] = Field(description="最近一次检查的执法人员 (kept out of the next draw where possible)")
+    version: int = Field(description="changes with every change; the ETag is made from it")
+
+
+class SupervisedEntityList(BaseModel):
+    items: list[SupervisedEntityPublic] = Field(description="this page of the registry")
+    next_cursor: str | None = Field(description="pass as ``cursor`` for the next page; null on the last")
+
+
+class RegistryImportPublic(BaseModel):
+    """名录导入: every line imported, or none (a bad line is a 422 listing every bad line)."""
+
+    created: int = Field(description="entities added to the registry")
+    updated: int = Field(description="entities whose category, town or industry the file changed")
+    parties_registered: int = Field(description="当事人 registered from the file's name and party_type")
+
+
+# Inspector pool (执法人员库) and exclusions (回避、休假)
+
+
+class ExclusionKind(StrEnum):
+    CONFLICT_OF_INTEREST = "conflict_of_interest"  # 利害关系回避, with one entity
+    LEAVE = "leave"  # 休假、外出, from every draw of the period
+    OTHER = "other"  # from every draw of the period, reason given
+
+
+class InspectorExclusionCreate(Input):
+    officer_id: Text = Field(max_length=36)
+    entity_id: Text | None = Field(
+        default=None, max_length=36, description="监管对象 id: required for a conflict of interest, else none"
+    )
+    kind: ExclusionKind
+    reason: Text = Field(min_length=2, max_length=2000, description="事由")
+    starts_on: LegalDate
+    ends_on: LegalDate | None = Field(default=None, description="last day; null: until further notice")
+
+    @model_validator(mode="after")
+    def _check(self) -> Self:
+        if (self.kind == ExclusionKind.CONFLICT_OF_INTEREST) != (self.entity_id is not None):
+            raise ValueError("a conflict of interest names one entity; leave and other exclusions name none")
+        if self.ends_on is not None and self.ends_on < self.starts_on:
+            raise ValueError("ends_on is before starts_on")
+        return self
+
+
+class InspectorExclusionPublic(BaseModel):
+    id: str = Field(description="exclusion id")
+    officer_id: str = Field(description="执法人员 id")
+    entity_id: str | None = Field(description="监管对象 id of a conflict of interest; null: every entity")
+    kind: ExclusionKind = Field(description="conflict_of_interest 回避, leave 休假, other")
+    reason: str = Field(description="事由")
+    starts_on: date = Field(description="first day")
+    ends_on: date | None = Field(description="last day; null: open")
+    recorded_by: str = Field(description="who recorded it")
+
+
+class PoolOfficer(BaseModel):
+    id: str = Field(description="执法人员 id")
+    name: str = Field(description="姓名")
+    credential_number: str = Field(description="执法证号")
+    credential_valid_until: date | None = Field(description="执法证有效期至")
+    available: bool = Field(description="false: on leave (or otherwise excluded from every entity) on the day")
+    exclusions: list[InspectorExclusionPublic] = Field(description="exclusions in force on the day")
+
+
+class PoolTeam(BaseModel):
+    team_id: str | None = Field(description="执法队 id; null for officers without a team")
+    team_name: str | None = Field(description="执法队名称")
+    officers: list[PoolOfficer] = Field(description="active officers with valid credentials")
+
+
+class InspectorPoolPublic(BaseModel):
+    """执法人员库 on a day: the active officers with valid credentials, by team, with their exclusions."""
+
+    on: date = Field(description="the day the pool is read for")
+    teams: list[PoolTeam] = Field(description="by team name")
+
+
+# Inspection draws (双随机抽查) and planned inspections
+
+
+class InspectionDrawCreate(Input):
+    """A draw for a period and category; inputs are frozen and the seed's SHA-256 published at once."""
+
+    category: EntityCategory
+    period: PeriodKind = Field(description="抽查周期: month, quarter or year")
+    year: int = Field(ge=2000, le=2100)
+    period_number: int | None = Field(default=None, ge=1, le=12, description="month 1–12 or quarter 1–4")
+    count: int | None = Field(
+        default=None, ge=0, le=100_000, description="entities to draw; default: the category's proportion (data)"
+    )
+    skip_inspected_within_months: int | None = Field(
+        default=None, ge=0, le=60, description="leave out entities inspected in the last N months; default: data"
+    )
+    redraw_of: Text | None = Field(default=None, max_length=36, description="the draw this one replaces (重新抽取)")
+    reason: Text | None = Field(default=None, min_length=2, max_length=2000, description="why a redraw is made")
+
+    @model_validator(mode="after")
+    def _check(self) -> Self:
+        if self.period == PeriodKind.YEAR and self.period_number is not None:
+            raise ValueError("a yearly draw has no period_number")
+        if self.period != PeriodKind.YEAR and self.period_number is None:
+            raise ValueError(f"a {self.period.value} draw needs period_number")
+        if self.period == PeriodKind.QUARTER and self.period_number is not None and self.period_number > 4:
+            raise ValueError("quarters are numbered 1–4")
+        if (self.redraw_of is None) != (self.reason is None):
+            raise ValueError("a redraw names the draw it replaces and the reason; a first draw neither")
+        return self
+
+
+class DrawExecution(Input):
+    public_entropy: Text | None = Field(
+        default=None,
+        max_length=200,
+        description="a public value known only after the commitment (e.g. a lottery result), mixed into the key",
+    )
+
+
+class DrawInputsPublic(BaseModel):
+    entities: list[str] = Field(description="the category's registry (监管对象 ids), in id order")
+    excluded: dict[str, str] = Field(description="entity id → why not eligible (inspected_recently, drawn_this_period)")
+    officers: list[str] = Field(description="the pool (执法人员 ids), in id order")
+    conflicts: dict[str, list[str]] = Field(description="entity id → officers conflicted with it (回避)")
+    last_officers: dict[str, list[str]] = Field(description="entity id → officers of its last inspection")
+    count: int = Field(description="entities to draw")
+    skip_inspected_within_months: int = Field(description="entities inspected in this many months were left out")
+
+
+class DrawAssignment(BaseModel):
+    entity_id: str = Field(description="监管对象 id")
+    party_id: str = Field(description="当事人 id")
+    name: str = Field(description="名称")
+    officer_ids: list[str] = Field(description="the two officers drawn")
+    credential_numbers: list[str] = Field(description="their 执法证号, in the same order")
+    planned_inspection_id: str = Field(description="the planned inspection made from it")
+
+
+class InspectionDrawPublic(BaseModel):
+    id: str = Field(description="抽查 id")
+    category: EntityCategory = Field(description="监管类别")
+    period_kind: PeriodKind = Field(description="抽查周期")
+    year: int = Field(description="年度")
+    period_number: int | None = Field(description="month or quarter number; null for a year")
+    starts_on: date = Field(description="first day of the period")
+    ends_on: date = Field(description="last day of the period: the planned inspections' due date")
+    status: str = Field(description="committed (seed hidden), executed (seed revealed), superseded (redrawn)")
+    count: int = Field(description="entities to draw")
+    basis: str = Field(description="where the count comes from (the proportion's legal basis, or the head's count)")
+    commitment: str = Field(description="SHA-256 (hex) of the seed, published before the draw")
+    seed: str | None = Field(description="the seed (hex), revealed by the execution; null before")
+    public_entropy: str | None = Field(description="public value mixed into the key at execution")
+    inputs: DrawInputsPublic = Field(description="the frozen inputs the result is computed from")
+    result: list[DrawAssignment] | None = Field(description="drawn entities in rank order; null before execution")
+    redraw_of: str | None = Field(description="the draw this one replaces")
+    reason: str | None = Field(description="why it was redrawn")
+    created_by: str = Field(description="who created it")
+    executed_by: str | None = Field(description="who executed it")
+    executed_at: datetime | None = Field(description="when")
+    version: int = Field(description="changes with every change; the ETag is made from it")
+
+    @model_validator(mode="after")
+    def _hide_seed(self) -> Self:
+        # The seed is secret until the execution: knowing it with the frozen inputs tells the result in advance.
+        if self.status == "committed":
+            self.seed = None
+        return self
+
+
+class InspectionDrawList(BaseModel):
+    items: list[InspectionDrawPublic] = Field(description="this page of draws")
+    next_cursor: str | None = Field(description="pass as ``cursor`` for the next page; null on the last")
+
+
+class PlannedInspectionPublic(BaseModel):
+    id: str = Field(description="planned inspection id")
+    draw_id: str = Field(description="the draw it comes from")
+    entity_id: str = Field(description="监管对象 id")
+    party_id: str = Field(description="当事人 id")
+    officer_ids: list[str] = Field(description="the two drawn officers")
+    due_on: date = Field(description="due by (last day of the draw's period)")
+    status: str = Field(description="planned, done or cancelled (its draw was redrawn)")
+    inspection_id: str | None = Field(description="the inspection that carried it out")
+
+
+class PlannedInspectionList(BaseModel):
+    items: list[PlannedInspectionPublic] = Field(description="this page of planned inspections")
+    next_cursor: str | None = Field(description="pass as ``cursor`` for the next page; null on the last")
 
 
 # Leads (线索)
@@ -588,6 +805,16 @@ class CaseStatistics(BaseModel):
     review_meetings: int = Field(description="案件审议会 held")
     cases_reviewed: int = Field(description="cases discussed at those meetings")
     referrals_by_medium: dict[str, int] = Field(description="涉嫌犯罪移送 requested, by environmental medium")
+    inspections_by_category: dict[str, dict[str, int]] = Field(
+        default_factory=dict,
+        description="现场检查 of registry entities, by category (监管类别) then result (检查结果, ``unrecorded`` "
+        "for none); inspections of parties outside the registry under ``unregistered``",
+    )
+    registry_coverage: dict[str, dict[str, int]] = Field(
+        default_factory=dict,
+        description="监管对象名录 coverage by category: ``entities`` active in the registry, ``inspected`` of them "
+        "inspected at least once in the period",
+    )
 
 
 # Decisions (决定书)

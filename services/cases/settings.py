@@ -71,6 +71,10 @@ class CasesSettings(ServiceSettings):
     )
     limits: Limits = Field(default_factory=Limits, description="期限 (days)")
     thresholds_file: Path = Field(default=DATA_DIR / "serious_pollution.json", description="严重污染环境 thresholds")
+    random_inspection_rates_file: Path = Field(
+        default=DATA_DIR / "random_inspection_rates.json",
+        description="双随机抽查比例: dated rows of the share of each category to inspect per period",
+    )
     citations: dict[str, str] = Field(default_factory=lambda: dict(CITATIONS))
     evidence_dir: Path | None = Field(default=None, description="content-addressed evidence store; data_dir/evidence")
     evidence_max_bytes: int = 200 * 1024 * 1024

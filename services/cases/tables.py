@@ -1,5 +1,6 @@
-"""SQLModel tables of the cases service: the registers (parties, officers, teams), the case file (inspections,
-leads, cases, clock stops, review meetings, referrals, evidence, preservations) and the decisions (决定书)."""
+"""SQLModel tables of the cases service: the registers (parties, officers, teams, supervised entities), random
+inspections (draws, inspector exclusions, planned inspections), the case file (inspections, leads, cases, clock
+stops, review meetings, referrals, evidence, preservations) and the decisions (决定书)."""
 
 from __future__ import annotations
 
@@ -112,6 +113,90 @@ class Inspection(SQLModel, table=True):
     findings: str
     lead_id: str | None = Field(default=None, max_length=36)
     recorded_by: str = Field(max_length=200)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # Added in 0006: the result (检查结果) and the planned inspection of a random draw it carries out.
+    result: str | None = Field(default=None, max_length=30)
+    planned_inspection_id: str | None = Field(default=None, max_length=36, unique=True)
+
+
+class SupervisedEntity(SQLModel, table=True):
+    """监管对象名录: a party (organisation or sole trader) under supervision, with its category; the date, result and
+    officers of its last inspection are kept current from the inspections recorded."""
+
+    __tablename__ = "supervised_entity"
+
+    id: str = Field(primary_key=True, max_length=36)
+    party_id: str = Field(max_length=36, unique=True)
+    name: str = Field(max_length=200)
+    category: str = Field(max_length=20, index=True)
+    town: str | None = Field(default=None, max_length=50, index=True)
+    industry: str | None = Field(default=None, max_length=100)
+    active: bool = True
+    last_inspected_on: date | None = None
+    last_result: str | None = Field(default=None, max_length=30)
+    last_officer_ids: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    version: int = 1
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class InspectorExclusion(SQLModel, table=True):
+    """An officer kept out of random draws (回避、休假): conflicted with one entity, or with every entity (leave)."""
+
+    __tablename__ = "inspector_exclusion"
+
+    id: str = Field(primary_key=True, max_length=36)
+    officer_id: str = Field(max_length=36, index=True)
+    entity_id: str | None = Field(default=None, max_length=36)
+    kind: str = Field(max_length=30)
+    reason: str
+    starts_on: date
+    ends_on: date | None = None
+    recorded_by: str = Field(max_length=200)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class InspectionDraw(SQLModel, table=True):
+    """抽查: created with its frozen inputs and the SHA-256 of a secret seed, executed by revealing the seed."""
+
+    __tablename__ = "inspection_draw"
+
+    id: str = Field(primary_key=True, max_length=36)
+    category: str = Field(max_length=20, index=True)
+    period_kind: str = Field(max_length=10)
+    year: int
+    period_number: int | None = None
+    starts_on: date
+    ends_on: date
+    status: str = Field(default="committed", max_length=20, index=True)
+    count: int
+    basis: str
+    commitment: str = Field(max_length=64)
+    seed: str = Field(max_length=64)  # hex; never answered before the execution reveals it
+    public_entropy: str | None = Field(default=None, max_length=200)
+    inputs: dict[str, object] = Field(sa_column=Column(JSON, nullable=False))
+    result: list[dict[str, object]] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    redraw_of: str | None = Field(default=None, max_length=36)
+    reason: str | None = None
+    created_by: str = Field(max_length=200)
+    executed_by: str | None = Field(default=None, max_length=200)
+    executed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    version: int = 1
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class PlannedInspection(SQLModel, table=True):
+    """A drawn entity with its two officers, due by the last day of the draw's period."""
+
+    __tablename__ = "planned_inspection"
+
+    id: str = Field(primary_key=True, max_length=36)
+    draw_id: str = Field(max_length=36, index=True)
+    entity_id: str = Field(max_length=36, index=True)
+    party_id: str = Field(max_length=36)
+    officer_ids: list[str] = Field(sa_column=Column(JSON, nullable=False))
+    due_on: date
+    status: str = Field(default="planned", max_length=20, index=True)
+    inspection_id: str | None = Field(default=None, max_length=36)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 

@@ -250,12 +250,80 @@ class PublicationOverdueV1(EventPayload):
     due_on: date
 
 
+# --- cases → disclosure: random inspections (双随机、一公开), published by a later piece of work ----------------
+
+
+class DrawnInspection(BaseModel):
+    """One drawn entity with its two officers, named by their credential numbers (执法证号)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    entity_id: str = Field(description="监管对象 id")
+    party_id: str = Field(description="当事人 id")
+    name: str = Field(description="监管对象名称")
+    officer_credential_numbers: list[str] = Field(description="the two officers' 执法证号")
+    planned_inspection_id: str = Field(description="the planned inspection made from it")
+
+
+class InspectionDrawCommittedV1(EventPayload):
+    """抽查计划: a draw was created; its inputs are frozen and the SHA-256 of its secret seed is published."""
+
+    event_type = "cases.inspection_draw.committed.v1"
+
+    draw_id: str
+    category: str = Field(description="key_polluter 重点排污单位, ordinary 一般排污单位, special 特殊监管对象")
+    period_kind: str = Field(description="month, quarter or year")
+    year: int
+    period_number: int | None = Field(default=None, description="month 1–12 or quarter 1–4")
+    starts_on: date
+    ends_on: date = Field(description="the planned inspections are due by this day")
+    count: int = Field(description="entities to draw")
+    basis: str = Field(description="where the count comes from (抽查比例 and its legal basis, or the head's count)")
+    commitment: str = Field(description="SHA-256 (hex) of the seed; the executed event reveals the seed")
+    eligible: int = Field(description="entities eligible for the draw")
+    redraw_of: str | None = Field(default=None, description="the draw this one replaces (重新抽取)")
+    reason: str | None = Field(default=None, description="why it was redrawn")
+
+
+class InspectionDrawExecutedV1(EventPayload):
+    """抽查结果: the seed is revealed; anyone can recompute the result from it and the inputs (cases README)."""
+
+    event_type = "cases.inspection_draw.executed.v1"
+
+    draw_id: str
+    commitment: str
+    seed: str = Field(description="hex; SHA-256 of its bytes is the commitment")
+    public_entropy: str | None = Field(default=None, description="public value mixed into the key")
+    inputs: dict[str, Any] = Field(description="the frozen inputs: entities, excluded, officers, conflicts, ...")
+    entity_names: dict[str, str] = Field(description="监管对象 id → 名称, for every entity of the inputs")
+    officer_credential_numbers: dict[str, str] = Field(description="执法人员 id → 执法证号, for every pool officer")
+    results: list[DrawnInspection] = Field(description="drawn entities in rank order")
+    superseded_draw_id: str | None = Field(default=None, description="the draw this redraw replaced")
+
+
+class PlannedInspectionCarriedOutV1(EventPayload):
+    """抽查结果公开: a drawn entity was inspected, with the result."""
+
+    event_type = "cases.planned_inspection.carried_out.v1"
+
+    planned_inspection_id: str
+    draw_id: str
+    entity_id: str
+    name: str = Field(description="监管对象名称")
+    inspected_on: date = Field(description="检查日期 (Asia/Shanghai)")
+    result: str = Field(description="compliant 未发现问题, violation_found 发现违法问题, not_operating 停产关闭")
+    officer_credential_numbers: list[str] = Field(description="执法证号 of the inspecting officers")
+
+
 CATALOGUE: tuple[type[EventPayload], ...] = (
     DecisionIssuedV1,
     DecisionRevokedV1,
     DecisionAmendedV1,
     CaseFiledV1,
     CaseClosedV1,
+    InspectionDrawCommittedV1,
+    InspectionDrawExecutedV1,
+    PlannedInspectionCarriedOutV1,
     ReferralRequestedV1,
     ReferralReceivedV1,
     ReferralAcceptedV1,

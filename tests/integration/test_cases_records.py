@@ -112,6 +112,7 @@ async def test_statistics_csv_roles_and_bad_input(local: Stack) -> None:
         assert answer.status_code == 200
         assert answer.headers["content-type"].startswith("text/csv")
         assert '"fines_total_fen","0"' in answer.text
+        assert '"inspections_by_category.key_polluter.compliant","0"' in answer.text
         as_json = await ok(await editor.get(f"{API}/statistics", params={"year": 2021, "quarter": 3}))
         assert list(as_json) == [
             "year",
@@ -126,6 +127,8 @@ async def test_statistics_csv_roles_and_bad_input(local: Stack) -> None:
             "review_meetings",
             "cases_reviewed",
             "referrals_by_medium",
+            "inspections_by_category",
+            "registry_coverage",
         ]
         for params in ({"year": 2021, "quarter": 5}, {}, {"year": "x"}):
             bad = await editor.get(f"{API}/statistics", params=params)

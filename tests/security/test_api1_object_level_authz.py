@@ -112,6 +112,22 @@ async def _station(reviewer: httpx.AsyncClient, password: str) -> str:
     return code
 
 
+async def _random_inspection_objects(head: httpx.AsyncClient, party_id: str, officer_id: str) -> dict[str, str]:
+    """The case's party in the registry, an officer's leave and a committed draw: (entity, exclusion, draw) ids."""
+    party = await ok(await head.get(f"/api/v1/cases/parties/{party_id}"))
+    registry = f"credit_code,category\r\n{party['credit_code']},ordinary\r\n"
+    csv = {"Content-Type": "text/csv"}
+    await ok(await head.post("/api/v1/cases/supervised-entities:import", content=registry, headers=csv))
+    entities = await ok(await head.get("/api/v1/cases/supervised-entities", params={"limit": 100}))
+    leave = {"officer_id": officer_id, "kind": "leave", "reason": "年休假", "starts_on": "2099-03-01"}
+    exclusion = await ok(await head.post("/api/v1/cases/inspector-exclusions", json=leave), 201)
+    body = {"category": "special", "period": "month", "year": 2099, "period_number": 1, "count": 0}
+    made = await head.post("/api/v1/cases/inspection-draws", json=body)
+    draw_id = made.json()["existing_draw_id" if made.status_code == 409 else "id"]
+    entity_id = next(e["id"] for e in entities["items"] if e["party_id"] == party_id)
+    return {"entity_id": entity_id, "exclusion_id": exclusion["id"], "draw_id": draw_id}
+
+
 @pytest.fixture(scope="module")
 async def world(system: System) -> World:
     async with system.client(system.staff_token("head", subject="matrix-head")) as head:
@@ -122,6 +138,7 @@ async def world(system: System) -> World:
         assert referral["team"] == team_y.name  # cases sent its team with the request
         photo = {"params": EVIDENCE, "content": b"\xff\xd8 photo", "headers": {"Content-Type": "image/jpeg"}}
         evidence = await ok(await head.post(f"/api/v1/cases/{case['id']}/evidence", **photo), 201)
+        random_inspection = await _random_inspection_objects(head, case["party_id"], team_x.investigators[0])
     ids = {
         "case_id": case["id"],
         "stop_id": NOBODY,
@@ -135,6 +152,7 @@ async def world(system: System) -> World:
         "inspection_id": lead["inspection_id"],
         "lead_id": lead["id"],
         "meeting_id": meeting_id,
+        **random_inspection,
         "referral_id": referral["id"],
         "year": "2021",
         "town": "杨柳青镇",
@@ -310,6 +328,16 @@ MATRIX: dict[str, Row] = {
     "GET /api/v1/cases/statistics": shared("officer_y", "officer_x", "reviewer", plain(year="2021")),
     "GET /api/v1/cases/deadlines": listed(*OFFICERS, "case_id", plain(within="366", as_of="2021-07-15")),
     "GET /api/v1/cases/review-meetings/{meeting_id}": shared(*OFFICERS),
+    # random inspections: the registry, the pool and the draws are the bureau's, planned bureau-wide
+    "GET /api/v1/cases/supervised-entities": shared(*OFFICERS, plain(limit="100")),
+    "GET /api/v1/cases/supervised-entities/{entity_id}": shared(*OFFICERS),
+    "GET /api/v1/cases/inspector-exclusions": shared(*OFFICERS, plain(start="2099-01-01", end="2099-12-31")),
+    "GET /api/v1/cases/inspector-exclusions/{exclusion_id}": shared(*OFFICERS),
+    "GET /api/v1/cases/inspector-pool": shared(*OFFICERS),
+    "GET /api/v1/cases/inspection-draws": shared(*OFFICERS, plain(limit="100")),
+    "GET /api/v1/cases/inspection-draws/{draw_id}": shared(*OFFICERS),
+    "POST /api/v1/cases/inspection-draws/{draw_id}/execution": shared(*HEAD_ONLY, stale({})),
+    "GET /api/v1/cases/planned-inspections": shared(*OFFICERS, plain(limit="100")),
     # referral: a referral belongs to its case's team; the police reach what was sent to their unit
     "GET /api/v1/referral/referrals": listed(*OFFICERS, "referral_id", plain(limit="100")),
     "GET /api/v1/referral/referrals/{referral_id}": scoped(*OFFICERS),

@@ -103,6 +103,18 @@ GET    /api/v1/cases/statistics                                         {CASE_RE
 GET    /api/v1/cases/deadlines                                          {CASE_READERS}
 POST   /api/v1/cases/review-meetings                                    {HEADS}
 GET    /api/v1/cases/review-meetings/{{meeting_id}}                      {CASE_READERS}
+POST   /api/v1/cases/supervised-entities:import                         {HEADS}
+GET    /api/v1/cases/supervised-entities                                {CASE_READERS}
+GET    /api/v1/cases/supervised-entities/{{entity_id}}                   {CASE_READERS}
+POST   /api/v1/cases/inspector-exclusions                               {HEADS}
+GET    /api/v1/cases/inspector-exclusions                               {CASE_READERS}
+GET    /api/v1/cases/inspector-exclusions/{{exclusion_id}}               {CASE_READERS}
+GET    /api/v1/cases/inspector-pool                                     {CASE_READERS}
+POST   /api/v1/cases/inspection-draws                                   {HEADS}
+GET    /api/v1/cases/inspection-draws                                   {CASE_READERS}
+GET    /api/v1/cases/inspection-draws/{{draw_id}}                        {CASE_READERS}
+POST   /api/v1/cases/inspection-draws/{{draw_id}}/execution              {HEADS}
+GET    /api/v1/cases/planned-inspections                                {CASE_READERS}
 
 GET    /api/v1/disclosure/due-date                                      {PUBLICATION_READERS}
 GET    /api/v1/disclosure/publications                                  {PUBLICATION_READERS}

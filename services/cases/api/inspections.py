@@ -11,6 +11,7 @@ from services.cases.schemas import InspectionCreate, InspectionPublic
 from services.cases.tables import Inspection
 from shared.messaging import UnitOfWork
 from shared.service import runtime_of
+from shared.web import correlation_id
 
 router = APIRouter(prefix="/api/v1/cases", tags=["field work"])
 
@@ -21,7 +22,14 @@ async def record_inspection(body: InspectionCreate, request: Request, caller: Of
     settings, calendar = settings_of(request), calendar_of(request)
 
     async def make(uow: UnitOfWork) -> Inspection:
-        return await handlers.record_inspection(uow, body, settings=settings, calendar=calendar, actor=caller.subject)
+        return await handlers.record_inspection(
+            uow,
+            body,
+            settings=settings,
+            calendar=calendar,
+            actor=caller.subject,
+            correlation_id=correlation_id(request),
+        )
 
     return await created(
         request, caller, body, make, public=InspectionPublic, location="/api/v1/cases/inspections/{id}"

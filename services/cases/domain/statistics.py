@@ -5,7 +5,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from services.cases.domain.draws import EntityCategory
+from services.cases.domain.registry import InspectionResult
 from shared.contracts.common import DecisionKind, Medium
+
+UNREGISTERED = "unregistered"  # inspections of parties outside the registry of supervised entities
+UNRECORDED = "unrecorded"  # inspections recorded before results were kept
 
 
 def period_of(year: int, quarter: int | None) -> tuple[date, date]:
@@ -32,15 +37,19 @@ def empty_report(year: int, quarter: int | None) -> dict[str, Any]:
         "review_meetings": 0,
         "cases_reviewed": 0,
         "referrals_by_medium": {medium.value: 0 for medium in Medium},
+        "inspections_by_category": {
+            category: dict.fromkeys([*InspectionResult, UNRECORDED], 0) for category in [*EntityCategory, UNREGISTERED]
+        },
+        "registry_coverage": {category.value: {"entities": 0, "inspected": 0} for category in EntityCategory},
     }
 
 
-def report_rows(report: dict[str, Any]) -> list[tuple[str, object]]:
-    """Flatten nested counts to ``("decisions_by_kind.penalty", 3)`` rows."""
+def report_rows(report: dict[str, Any], prefix: str = "") -> list[tuple[str, object]]:
+    """Flatten nested counts to ``("decisions_by_kind.penalty", 3)`` rows, at any depth."""
     rows: list[tuple[str, object]] = []
     for key, value in report.items():
         if isinstance(value, dict):
-            rows.extend((f"{key}.{sub}", count) for sub, count in value.items())
+            rows.extend(report_rows(value, f"{prefix}{key}."))
         else:
-            rows.append((key, "" if value is None else value))
+            rows.append((f"{prefix}{key}", "" if value is None else value))
     return rows

@@ -11,12 +11,12 @@ from sqlmodel import col, select
 from services.cases.access import CASE
 from services.cases.domain import deadlines
 from services.cases.domain.stages import OPEN_BEFORE_DECISION, Stage
-from services.cases.domain.statistics import empty_report, period_of
+from services.cases.domain.statistics import UNRECORDED, UNREGISTERED, empty_report, period_of
 from services.cases.handlers.cases import refresh_decision_due
 from services.cases.handlers.preservations import preservation_deadlines
 from services.cases.schemas import DeadlineItem
 from services.cases.settings import CasesSettings
-from services.cases.tables import Case, Decision, Inspection, Lead, ReferralRequest, ReviewMeeting
+from services.cases.tables import Case, Decision, Inspection, Lead, ReferralRequest, ReviewMeeting, SupervisedEntity
 from shared.auth import Principal
 from shared.messaging import UnitOfWork
 
@@ -47,7 +47,26 @@ async def statistics(uow: UnitOfWork, *, year: int, quarter: int | None) -> dict
     ).all()
     for referral in referrals:
         report["referrals_by_medium"][referral.medium] += 1
+    await _random_inspections(uow, report, start, end)
     return report
+
+
+async def _random_inspections(uow: UnitOfWork, report: dict[str, Any], start: date, end: date) -> None:
+    """Inspections by the entity's (current) category and result; the registry's coverage over the period."""
+    entities = (await uow.session.exec(select(SupervisedEntity))).all()
+    category_of = {e.party_id: e.category for e in entities}
+    statement = select(Inspection.party_id, Inspection.result).where(*_between(Inspection.inspected_on, start, end))
+    inspected: set[str] = set()
+    for party_id, result in (await uow.session.exec(statement)).all():
+        category = category_of.get(party_id or "", UNREGISTERED)
+        counts = report["inspections_by_category"][category]
+        counts[result or UNRECORDED] = counts.get(result or UNRECORDED, 0) + 1
+        inspected.add(party_id or "")
+    for entity in entities:
+        if entity.active:
+            coverage = report["registry_coverage"][entity.category]
+            coverage["entities"] += 1
+            coverage["inspected"] += entity.party_id in inspected
 
 
 def _between(column: Any, start: date, end: date) -> tuple[Any, Any]:
