@@ -57,6 +57,9 @@ class MonitoringSettings(ServiceSettings):
         "it forwarded (the last X-Forwarded-For entry) in the station sign-in throttle",
     )
     batch_max_bytes: int = 20_000_000
+    public_cache_seconds: int = Field(
+        default=60, ge=0, le=3600, description="shared cache lifetime of the open monitoring API's answers"
+    )
     bulletin_schedule_enabled: bool = Field(
         default=True, description="publish the daily, weekly and monthly air bulletins once their days are reviewed"
     )
