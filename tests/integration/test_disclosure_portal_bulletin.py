@@ -74,6 +74,13 @@ async def test_bulletin_pages_are_headed_as_monitoring_not_enforcement(local: St
 
         page = await eventually(served)
         listing = (await public.get("/portal/bulletins")).text
+        water = (await public.get("/portal/bulletins", params={"kind": "water_monthly"})).text
+        daily = (await public.get("/portal/bulletins", params={"kind": "air_daily"})).text
+        unknown = await public.get("/portal/bulletins", params={"kind": "air_hourly"})
+    assert bulletin.title in water
+    assert bulletin.title not in daily
+    assert "<h1>空气质量日报</h1>" in daily
+    assert unknown.status_code == 422
     for html in (page, listing):
         header = re.findall(r"<header>.*?</header>", html, re.S)[0]
         assert "环境监测信息公开" in header
