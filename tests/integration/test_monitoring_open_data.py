@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
+from services.monitoring.schemas import OpenReadingList
 from tests.stack import Stack
 from tests.support.monitoring import client, create_station, hourly, monitoring_only
 
@@ -87,7 +88,7 @@ async def test_series_and_daily_aqi_hold_reviewed_days_only(local: Stack) -> Non
             page = await ok(
                 await anyone.get(path, params=SERIES | {"limit": 10} | ({"cursor": cursor} if cursor else {}))
             )
-            assert page["reviewed_only"] is True
+            assert OpenReadingList.model_validate(page).reviewed_only is True  # the documented shape
             pages += page["items"]
             cursor = page["next_cursor"]
             if cursor is None:

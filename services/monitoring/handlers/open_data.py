@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists
+from sqlalchemy import ColumnElement, Row, exists
+from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
 from services.monitoring.domain.readings import local_day
@@ -75,6 +76,18 @@ def day_confirmed(dialect: str) -> ColumnElement[bool]:
     )
 
 
+# The columns the open series shows, read as plain rows (no ORM objects: a page is up to 1,000 values).
+SERIES_COLUMNS = (
+    col(Reading.parameter),
+    col(Reading.interval),
+    col(Reading.time),
+    col(Reading.value),
+    col(Reading.unit),
+    col(Reading.instrument_flag),
+    col(Reading.auto_flags),
+)
+
+
 async def reviewed_series(
     uow: UnitOfWork,
     *,
@@ -85,24 +98,34 @@ async def reviewed_series(
     end: datetime,
     after: tuple[datetime, str] | None,
     limit: int,
-) -> list[Reading]:
+) -> list[Row[Any]]:
     """Values of confirmed days in [start, end), by time then parameter, a page and one more row."""
-    query = select(Reading).where(
-        Reading.station_code == station.code,
-        Reading.interval == interval,
+    query = sa_select(*SERIES_COLUMNS).where(
+        col(Reading.station_code) == station.code,
+        col(Reading.interval) == interval,
         col(Reading.time) >= start,
         col(Reading.time) < end,
         day_confirmed(dialect_of(uow)),
     )
     if parameter:
-        query = query.where(Reading.parameter == parameter)
+        query = query.where(col(Reading.parameter) == parameter)
     keys = (Key(col(Reading.time)), Key(col(Reading.parameter)))
-    return list((await uow.session.execute(keyset(query, keys, after, limit))).scalars())
+    return list((await uow.session.execute(keyset(query, keys, after, limit))).all())
 
 
-def is_valid(reading: Reading) -> bool:
-    """On a confirmed day a value counts when its own flags are clean (``domain.validity``)."""
-    return reading.instrument_flag == VALID_INSTRUMENT_FLAG and reading.auto_flags == NO_AUTOMATIC_FLAG
+def reading_row(row: Row[Any]) -> dict[str, Any]:
+    """A reviewed value as the open API shows it (JSON and CSV alike); on a confirmed day a value counts when its
+    own flags are clean (``domain.validity``)."""
+    return {
+        "parameter": row.parameter,
+        "interval": row.interval,
+        "time": row.time.isoformat(),
+        "value": row.value,
+        "unit": row.unit,
+        "instrument_flag": row.instrument_flag,
+        "auto_flags": row.auto_flags,
+        "valid": row.instrument_flag == VALID_INSTRUMENT_FLAG and row.auto_flags == NO_AUTOMATIC_FLAG,
+    }
 
 
 async def _statuses(uow: UnitOfWork, station: Station, first: date, last: date) -> dict[date, str]:
@@ -145,17 +168,3 @@ async def reviewed_water_months(
         [monthly] = await monthly_water_many(uow, standards, [station], year, month)
         out.append((month, monthly))
     return out
-
-
-def reading_row(reading: Reading) -> dict[str, Any]:
-    """A reviewed value as the open API shows it (JSON and CSV alike)."""
-    return {
-        "parameter": reading.parameter,
-        "interval": reading.interval,
-        "time": reading.time.isoformat(),
-        "value": reading.value,
-        "unit": reading.unit,
-        "instrument_flag": reading.instrument_flag,
-        "auto_flags": reading.auto_flags,
-        "valid": is_valid(reading),
-    }
