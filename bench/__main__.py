@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bench import event_latency, growth, hj212, ingest, memory, public_api
+from bench import event_latency, growth, hj212, ingest, memory, open_series, public_api
 
-BENCHMARKS = [event_latency, ingest, public_api, hj212, memory, growth]
+BENCHMARKS = [event_latency, ingest, public_api, hj212, memory, growth, open_series]
 
 
 def main() -> None:

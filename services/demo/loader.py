@@ -601,6 +601,10 @@ class Loader:
         started = time.monotonic()
         for month in WATER_MONTHS:
             await self._bulletin("water_monthly", month)
+        for day in self.plan.air_dates:
+            await self._bulletin("air_daily", day)
+        for monday in self.plan.air_weeks:
+            await self._bulletin("air_weekly", monday)
         for month in self.plan.air_months:
             await self._bulletin("air_monthly", month)
         self.report.phases["bulletins"] = round(time.monotonic() - started, 1)
@@ -612,8 +616,8 @@ class Loader:
             raise DemoError(f"readings rejected: {result['rejected'][:3]}")
         self.report.add("readings", result["stored"])
 
-    async def _bulletin(self, kind: str, month: date) -> None:
-        body = {"kind": kind, "period_start": _iso(month)}
+    async def _bulletin(self, kind: str, start: date) -> None:
+        body = {"kind": kind, "period_start": _iso(start)}
         answer = await self.api.call("monitor", "POST", "/api/v1/monitoring/bulletins", json=body)
         bulletin_id = answer.json()["id"]
         path = f"/api/v1/monitoring/bulletins/{bulletin_id}:publish"

@@ -214,6 +214,17 @@ class DemoPlan:
     expected: dict[str, int] = field(default_factory=dict)
 
     @property
+    def air_dates(self) -> tuple[date, ...]:
+        """The days of hourly air data (each gets a daily bulletin)."""
+        return tuple(AIR_START + timedelta(days=n) for n in range(self.air_days))
+
+    @property
+    def air_weeks(self) -> tuple[date, ...]:
+        """Mondays of the weeks the air data covers whole (each gets a weekly bulletin)."""
+        days = set(self.air_dates)
+        return tuple(d for d in self.air_dates if d.weekday() == 0 and d + timedelta(days=6) in days)
+
+    @property
     def air_months(self) -> tuple[date, ...]:
         """First days of the months the air data touches (each gets a monthly bulletin)."""
         last = AIR_START + timedelta(days=max(self.air_days, 1) - 1)

@@ -14,14 +14,17 @@ from fastapi.responses import JSONResponse
 from services.monitoring.api import ROUTERS
 from services.monitoring.data.loader import load_hj212_codes, load_standards
 from services.monitoring.domain.readings import DayOutOfRange
-from services.monitoring.domain.standards import NoStandardInForce
+from services.monitoring.domain.standards import NoStandardInForce, Standards
+from services.monitoring.handlers.bulletin_schedule import local_today, publish_ready_bulletins
 from services.monitoring.handlers.credentials import StationCredentials, station_policy
 from services.monitoring.handlers.passwords import PasswordCache
 from services.monitoring.hj212_listener import hj212_hook
 from services.monitoring.settings import MonitoringSettings
 from shared.messaging import InProcessBus
+from shared.periodic import Periodic
 from shared.problems import problem_response
 from shared.service import ServiceRuntime, ServiceSpec, build_service_app
+from shared.tasks import running
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 DESCRIPTION = "环境监测: stations, readings (batch and HJ 212), data review, AQI and water class, bulletins."
@@ -62,6 +65,30 @@ def password_threads(passwords: PasswordCache) -> Hook:
     return hook
 
 
+def bulletin_schedule(settings: MonitoringSettings, standards: Standards) -> Hook:
+    """The automatic air bulletins: a round every interval, the first one after the first interval."""
+
+    @contextlib.asynccontextmanager
+    async def hook(_app: FastAPI, runtime: ServiceRuntime) -> AsyncIterator[None]:
+        if not settings.bulletin_schedule_enabled:
+            yield
+            return
+        interval = settings.bulletin_schedule_interval_seconds
+        rounds = Periodic(
+            "bulletin-schedule",
+            lambda: publish_ready_bulletins(
+                runtime.uow, standards, today=local_today(), lookback_days=settings.bulletin_schedule_lookback_days
+            ),
+            interval,
+            failure_event="bulletin_schedule_failed",
+            first_delay=interval,
+        )
+        async with running(rounds.run(), name="monitoring:bulletin-schedule"):
+            yield
+
+    return hook
+
+
 @contextlib.asynccontextmanager
 async def freeze_startup_heap(_app: FastAPI, _runtime: ServiceRuntime) -> AsyncIterator[None]:
     """Once started, the long-lived heap (modules, mappers, schemas, standard tables) is moved out of the garbage
@@ -87,6 +114,7 @@ def create_app(settings: MonitoringSettings | None = None, *, bus: InProcessBus 
         hooks=[
             password_threads(passwords),
             hj212_hook(standards, load_hj212_codes(), credentials),
+            bulletin_schedule(settings, standards),
             freeze_startup_heap,
         ],
     )

@@ -397,3 +397,122 @@ class BulletinPublic(BaseModel):
 class BulletinList(BaseModel):
     items: list[BulletinPublic] = Field(description="newest period first")
     next_cursor: str | None = Field(description="the next page's cursor; null on the last page")
+
+
+# --- Open monitoring data (公开监测数据, /public/v1/monitoring): no token; series and aggregates are reviewed data
+
+REVIEWED_ONLY = (
+    "审核后数据: only station-days a reviewer confirmed; pending days are not yet published, invalidated ones never"
+)
+
+
+class OpenStationPosition(Input):
+    """Cursor of the open station list: the last station's code."""
+
+    code: str = Field(max_length=64)
+
+
+class OpenSeriesPosition(Input):
+    """Cursor of an open series: the last value's time and parameter."""
+
+    time: LegalAwareDateTime
+    parameter: str = Field(max_length=30)
+
+
+class OpenStationPublic(BaseModel):
+    """An ambient monitoring station (环境质量监测点位): an air station, a surface-water section or a noise point."""
+
+    code: str = Field(description="the station's MN (HJ 212), its identifier in every open route")
+    name: str
+    kind: Literal["air_station", "water_section", "noise_point"] = Field(
+        description="空气自动站 / 地表水断面 / 噪声监测点"
+    )
+    town: str = Field(description="镇街")
+    level: str = Field(description="国控 national / 市控 municipal / 区控 district")
+    latitude: float | None = Field(description="WGS 84")
+    longitude: float | None = Field(description="WGS 84")
+    parameters: list[str] = Field(description="what the station measures")
+    water_body: str | None = Field(description="river 河流 or lake 湖库 (sections)")
+    target_class: str | None = Field(description="考核目标水质类别 (sections)")
+    active: bool = Field(description="false: decommissioned; its published data stays readable")
+
+
+class OpenStationList(BaseModel):
+    items: list[OpenStationPublic]
+    next_cursor: str | None = Field(description="pass as ``cursor`` for the next page; null on the last page")
+
+
+class OpenLatestPublic(BaseModel):
+    """The newest value of a parameter as it arrived (实时数据)."""
+
+    parameter: str
+    interval: str = Field(description="rtd, minute, hour or day")
+    time: datetime = Field(description="start of the period (UTC)")
+    value: float
+    unit: str
+    valid: bool = Field(description="有效: instrument flag N, no automatic flag, its day not invalidated")
+    reviewed: bool = Field(description="审核通过: its station-day is confirmed; false for data not yet reviewed")
+
+
+class OpenLatestList(BaseModel):
+    station: str = Field(description="the station's MN")
+    notice: str = Field(description="实时数据未经审核: what these values are")
+    items: list[OpenLatestPublic] = Field(description="by parameter")
+
+
+class OpenReadingPublic(BaseModel):
+    """A value of a confirmed station-day, with its flags and unit."""
+
+    parameter: str
+    interval: str = Field(description="实时 rtd, 分钟 minute, 小时 hour, 日 day")
+    time: datetime = Field(description="start of the period (UTC)")
+    value: float
+    unit: str = Field(description="µg/m³ for air (CO mg/m³), mg/L for water (pH none), dB(A) for noise")
+    instrument_flag: str = Field(description="HJ 212 data flag (N normal, D fault, M maintenance, …)")
+    auto_flags: str = Field(description="automatic validity reasons, comma-separated; empty when none")
+    valid: bool = Field(description="有效: instrument flag N and no automatic flag (the day is confirmed)")
+
+
+class OpenReadingList(BaseModel):
+    station: str = Field(description="the station's MN")
+    reviewed_only: Literal[True] = Field(description=REVIEWED_ONLY)
+    items: list[OpenReadingPublic] = Field(description="by time, then parameter")
+    next_cursor: str | None = Field(description="pass as ``cursor`` for the next page; null on the last page")
+
+
+class OpenDailyAqiPublic(BaseModel):
+    day: date = Field(description="the local day (Asia/Shanghai)")
+    aqi: int | None = Field(description="日 AQI (HJ 633, 24h), null without any valid daily value")
+    category: str | None = Field(description="空气质量指数类别, e.g. 良")
+    primary_pollutants: list[str] = Field(description="首要污染物 (AQI > 50)")
+    iaqi: dict[str, int] = Field(description="空气质量分指数 per pollutant")
+    concentrations: dict[str, float] = Field(
+        description="daily values: 24h means of so2 no2 pm10 pm25 (µg/m³) co (mg/m³), o3_1h (max 1h), o3_8h"
+    )
+    standard: str = Field(description="the AQI table applied")
+
+
+class OpenDailyAqiList(BaseModel):
+    station: str = Field(description="the station's MN")
+    reviewed_only: Literal[True] = Field(description=REVIEWED_ONLY)
+    items: list[OpenDailyAqiPublic] = Field(description="confirmed days, oldest first")
+
+
+class OpenWaterMonthPublic(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    month: str = Field(description="YYYY-MM")
+    water_class: str | None = Field(alias="class", description="水质类别 I…V or 劣V; null without data")
+    worst_parameters: list[str] = Field(description="定类项目: the parameters that set the class")
+    means: dict[str, float] = Field(description="monthly mean of each parameter's valid values, mg/L (pH none)")
+    valid_days: int = Field(description="days with at least one valid value")
+    standard: str = Field(description="the GB 3838 table applied")
+
+
+class OpenWaterMonthList(BaseModel):
+    station: str = Field(description="the section's MN")
+    target_class: str | None = Field(description="考核目标水质类别")
+    reviewed_only: Literal[True] = Field(
+        description="审核后数据: a month is given once it has confirmed days and no day of it is still pending"
+    )
+    items: list[OpenWaterMonthPublic] = Field(description="by month")

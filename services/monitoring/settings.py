@@ -57,3 +57,18 @@ class MonitoringSettings(ServiceSettings):
         "it forwarded (the last X-Forwarded-For entry) in the station sign-in throttle",
     )
     batch_max_bytes: int = 20_000_000
+    public_cache_seconds: int = Field(
+        default=60, ge=0, le=3600, description="shared cache lifetime of the open monitoring API's answers"
+    )
+    bulletin_schedule_enabled: bool = Field(
+        default=True, description="publish the daily, weekly and monthly air bulletins once their days are reviewed"
+    )
+    bulletin_schedule_interval_seconds: float = Field(
+        default=900.0, gt=0, description="how often the automatic air bulletins look for reviewed periods"
+    )
+    bulletin_schedule_lookback_days: int = Field(
+        default=40,
+        ge=1,
+        le=400,
+        description="how far back a period may start and still be published automatically (older ones by hand)",
+    )

@@ -141,7 +141,7 @@ async def _check(
     answer = await client.get(stations, params={"kind": "air_station", "limit": 100}, headers=monitor)
     assert len(answer.json()["items"]) == 10
 
-    # The annual report for 2021, published by 31 January 2022, and the monthly bulletins.
+    # The annual report for 2021, published by 31 January 2022, and the bulletins (daily, weekly, monthly).
     reports = (await client.get("/public/v1/reports")).json()["items"]
     assert [r["year"] for r in reports] == [2021]
     report = (await client.get("/public/v1/reports/2021")).json()
@@ -149,11 +149,17 @@ async def _check(
     for day in ("2021-12-31", "2999-01-01"):  # a recorded publication date lies between 1 January and today
         answer = await client.post("/api/v1/disclosure/annual-reports/2021", json={"published_on": day}, headers=editor)
         assert answer.status_code == 422, answer.text
-    bulletins = (await client.get("/public/v1/bulletins")).json()["items"]
-    by_kind: dict[str, int] = {}
-    for bulletin in bulletins:
-        by_kind[bulletin["kind"]] = by_kind.get(bulletin["kind"], 0) + 1
-    assert by_kind == {"water_monthly": 24, "air_monthly": 1}
+    plan = build_plan(air_days=AIR_DAYS)
+    expected = {
+        "water_monthly": 24,
+        "air_daily": AIR_DAYS,
+        "air_weekly": len(plan.air_weeks),
+        "air_monthly": len(plan.air_months),
+    }
+    for kind, count in expected.items():
+        listed = (await client.get("/public/v1/bulletins", params={"kind": kind})).json()["items"]
+        assert len(listed) == min(count, 100), kind  # the public list shows the newest 100 of a kind
+    assert expected["air_weekly"] == max(0, (AIR_DAYS - 3) // 7)  # 1 January 2021 is a Friday: weeks from the 4th
 
     # Credit China: every published penalty delivered once (yellow cards too from 2021-07-15).
     async def delivered() -> bool:

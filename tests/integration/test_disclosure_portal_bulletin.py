@@ -23,8 +23,8 @@ pytestmark = pytest.mark.integration
 
 async def test_the_bulletin_page_shows_the_title_once_and_keeps_the_portal_layout(local: Stack) -> None:
     today = local_today("Asia/Shanghai")
-    title = "2021-06-07至2021-06-13空气质量周报"
-    summary = "2021-06-07至2021-06-13，2个镇街参与排名，空气质量最好的是中北镇。"
+    title = "2021年6月7日至13日空气质量周报"
+    summary = "2021年6月7日至13日，2个镇街参与排名，空气质量最好的是中北镇。"
     bulletin = BulletinPublishedV1(
         bulletin_id="b-" + str(random.randrange(10**9)),
         kind="air_weekly",
@@ -74,6 +74,13 @@ async def test_bulletin_pages_are_headed_as_monitoring_not_enforcement(local: St
 
         page = await eventually(served)
         listing = (await public.get("/portal/bulletins")).text
+        water = (await public.get("/portal/bulletins", params={"kind": "water_monthly"})).text
+        daily = (await public.get("/portal/bulletins", params={"kind": "air_daily"})).text
+        unknown = await public.get("/portal/bulletins", params={"kind": "air_hourly"})
+    assert bulletin.title in water
+    assert bulletin.title not in daily
+    assert "<h1>空气质量日报</h1>" in daily
+    assert unknown.status_code == 422
     for html in (page, listing):
         header = re.findall(r"<header>.*?</header>", html, re.S)[0]
         assert "环境监测信息公开" in header

@@ -72,6 +72,7 @@ async def small_gateway(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'gateway.db'}",
         cases_url="http://127.0.0.1:9",  # nothing listens: a request that got through would be a 503
         disclosure_url="http://127.0.0.1:9",
+        monitoring_url="http://127.0.0.1:9",
         max_body_bytes=1000,
         max_upload_bytes=2000,
         rate_limit_public="3/minute",
@@ -115,6 +116,15 @@ async def test_rate_limits_are_per_client(small_gateway: Any) -> None:
         assert_problem(await client.get("/api/v1/cases"), 429)
     async with from_address(small_gateway, "192.0.2.40", **two) as client:
         assert (await client.get("/api/v1/cases")).status_code != 429
+
+
+async def test_the_open_monitoring_api_counts_against_the_public_limit(small_gateway: Any) -> None:
+    """No token is asked for (the service being down is a 503, not a 401), and its calls share the per-address
+    count with the rest of /public/v1."""
+    async with from_address(small_gateway, "192.0.2.50") as client:
+        for path in ("/public/v1/decisions", "/public/v1/monitoring/stations", "/public/v1/monitoring/stations/A1"):
+            assert (await client.get(path)).status_code not in (401, 403, 429), path
+        assert_problem(await client.get("/public/v1/monitoring/stations/A1/latest"), 429)
 
 
 @pytest.fixture(scope="module")

@@ -200,6 +200,13 @@ GET    /api/v1/monitoring/bulletins/{{bulletin_id}}                      {MONITO
 GET    /api/v1/monitoring/bulletins/{{bulletin_id}}/html                 {MONITORING_READERS}
 POST   /api/v1/monitoring/bulletins/{{bulletin_id}}:publish              {MONITORING_MANAGERS}
 GET    /api/v1/monitoring/towns/{{town}}/aqi                             {MONITORING_READERS}
+
+GET    /public/v1/monitoring/stations                                   anyone
+GET    /public/v1/monitoring/stations/{{code}}                           anyone
+GET    /public/v1/monitoring/stations/{{code}}/latest                    anyone
+GET    /public/v1/monitoring/stations/{{code}}/readings                  anyone
+GET    /public/v1/monitoring/stations/{{code}}/aqi/daily                 anyone
+GET    /public/v1/monitoring/stations/{{code}}/water-class/monthly       anyone
 """
 
 # The auditor is read-only: the only non-GET operations it may call change nothing (they compute or re-check).

@@ -49,6 +49,16 @@ GATEWAY_OWN = {
     ("POST", "/api/v1/admin/clients/{client_id}/secret-rotation"),
 }
 
+# The open monitoring API: read-only, no token; anything added must be added here, after a look at what it exposes.
+OPEN_MONITORING = {
+    "/public/v1/monitoring/stations",
+    "/public/v1/monitoring/stations/{code}",
+    "/public/v1/monitoring/stations/{code}/latest",
+    "/public/v1/monitoring/stations/{code}/readings",
+    "/public/v1/monitoring/stations/{code}/aqi/daily",
+    "/public/v1/monitoring/stations/{code}/water-class/monthly",
+}
+
 
 async def document(system: System) -> dict[str, Any]:
     async with system.client() as client:
@@ -81,6 +91,16 @@ async def test_every_operation_is_identified_described_and_documents_its_refusal
     assert missing == []
     assert "" not in ids
     assert [name for name, count in ids.items() if count > 1] == []
+
+
+async def test_the_open_monitoring_api_is_listed_read_only_and_says_what_is_reviewed(system: System) -> None:
+    paths = (await document(system))["paths"]
+    assert {p for p in paths if p.startswith("/public/v1/monitoring")} == OPEN_MONITORING
+    assert {method for p in OPEN_MONITORING for method in paths[p]} == {"get"}
+    for path in ("/readings", "/aqi/daily", "/water-class/monthly"):
+        assert "Reviewed data only" in paths[f"/public/v1/monitoring/stations/{{code}}{path}"]["get"]["description"]
+    async with system.client() as anonymous:
+        assert (await anonymous.get("/public/v1/monitoring/stations")).status_code == 200
 
 
 def own_routes(routes: list[Any]) -> set[tuple[str, str]]:
@@ -124,7 +144,7 @@ async def test_nothing_outside_the_inventory_is_reachable(system: System, path: 
 
 async def test_services_own_docs_and_metrics_are_not_reachable_through_the_gateway(system: System) -> None:
     async with system.client(system.staff_token("admin")) as admin, system.client() as anonymous:
-        for prefix in ("/api/v1/cases", "/api/v1/monitoring", "/public/v1", "/police/v1"):
+        for prefix in ("/api/v1/cases", "/api/v1/monitoring", "/public/v1", "/public/v1/monitoring", "/police/v1"):
             for tail in ("/docs", "/openapi.json", "/metrics", "/healthz"):
                 answer = await (anonymous if prefix.startswith("/public") else admin).get(prefix + tail)
                 assert answer.status_code in (403, 404, 405, 422), (prefix + tail, answer.status_code)

@@ -9,7 +9,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from services.monitoring.data.loader import STANDARDS_DIR, load_standards
-from services.monitoring.domain.bulletins import SectionMonth, TownDay, air_by_town, period_of, water_by_town
+from services.monitoring.domain.bulletins import (
+    SectionMonth,
+    TownDay,
+    air_by_town,
+    bulletin_title,
+    period_of,
+    same_period_last_year,
+    water_by_town,
+)
 from services.monitoring.domain.readings import (
     CSV_COLUMNS,
     RowError,
@@ -114,6 +122,30 @@ def test_bulletin_periods() -> None:
     assert period_of("water_monthly", date(2021, 2, 1)) == (date(2021, 2, 1), date(2021, 2, 28))
     with pytest.raises(ValueError, match="Monday"):
         period_of("air_weekly", date(2021, 6, 1))
+
+
+def test_bulletin_titles_share_one_style() -> None:
+    def title(kind: str, start: date) -> str:
+        return bulletin_title(kind, *period_of(kind, start))
+
+    assert title("air_daily", date(2021, 6, 7)) == "2021年6月7日空气质量日报"
+    assert title("air_weekly", date(2021, 6, 7)) == "2021年6月7日至13日空气质量周报"
+    assert title("air_weekly", date(2021, 5, 31)) == "2021年5月31日至6月6日空气质量周报"
+    assert title("air_weekly", date(2018, 12, 31)) == "2018年12月31日至2019年1月6日空气质量周报"
+    assert title("air_monthly", date(2021, 6, 1)) == "2021年6月空气质量月报"
+    assert title("water_monthly", date(2021, 12, 1)) == "2021年12月地表水水质月报"
+
+
+def test_the_same_period_last_year() -> None:
+    assert same_period_last_year("air_daily", date(2024, 2, 29), date(2024, 2, 29)) == (date(2023, 2, 28),) * 2
+    assert same_period_last_year("air_weekly", date(2021, 6, 7), date(2021, 6, 13)) == (
+        date(2020, 6, 7),
+        date(2020, 6, 13),
+    )
+    assert same_period_last_year("air_monthly", date(2021, 3, 1), date(2021, 3, 31)) == (
+        date(2020, 3, 1),
+        date(2020, 3, 31),
+    )
 
 
 def test_water_ranking_and_change_from_last_month() -> None:

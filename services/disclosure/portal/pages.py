@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -131,11 +131,21 @@ async def withdrawn(request: Request) -> Response:
     return page(request, "withdrawn.html", notices=notices)
 
 
+# The kinds of monitoring bulletins, as the list page offers them (daily bulletins would crowd out the rest).
+BULLETIN_KINDS = {
+    "air_daily": "空气质量日报",
+    "air_weekly": "空气质量周报",
+    "air_monthly": "空气质量月报",
+    "water_monthly": "地表水水质月报",
+}
+BulletinKind = Literal["air_daily", "air_weekly", "air_monthly", "water_monthly"]
+
+
 @router.get("/bulletins")
-async def bulletins(request: Request) -> Response:
+async def bulletins(request: Request, kind: BulletinKind | None = None) -> Response:
     async with runtime_of(request).uow() as uow:
-        rows = await queries.bulletins(uow, kind=None)
-    return page(request, "bulletins.html", bulletins=rows)
+        rows = await queries.bulletins(uow, kind=kind)
+    return page(request, "bulletins.html", bulletins=rows, kinds=BULLETIN_KINDS, kind=kind)
 
 
 @router.get("/bulletins/{bulletin_id}")

@@ -27,6 +27,8 @@ ROUTES: tuple[Route, ...] = (
     Route("/api/v1/disclosure", "disclosure", "staff"),
     Route("/api/v1/referral", "referral", "staff"),
     Route("/api/v1/monitoring", "monitoring", "staff"),
+    # Before ``/public/v1``: the first matching prefix wins.
+    Route("/public/v1/monitoring", "monitoring", "public"),
     Route("/public/v1", "disclosure", "public"),
     Route("/portal", "disclosure", "public"),
     Route("/police/v1", "referral", "police"),

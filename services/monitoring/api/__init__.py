@@ -1,11 +1,12 @@
-"""HTTP entry points of the monitoring service (``/api/v1/monitoring``)."""
+"""HTTP entry points of the monitoring service (``/api/v1/monitoring``, and the open data ``/public/v1/monitoring``)."""
 
 from __future__ import annotations
 
 from services.monitoring.api.bulletins import router as bulletins
 from services.monitoring.api.calculations import router as calculations
+from services.monitoring.api.open_data import router as open_data
 from services.monitoring.api.readings import router as readings
 from services.monitoring.api.review import router as review
 from services.monitoring.api.stations import router as stations
 
-ROUTERS = (calculations, stations, readings, review, bulletins)
+ROUTERS = (calculations, stations, readings, review, bulletins, open_data)

@@ -24,6 +24,8 @@ from typing import NamedTuple
 VALID_INSTRUMENT_FLAG = "N"
 NO_AUTOMATIC_FLAG = ""  # ``auto_flags`` as stored: the reasons comma-separated, empty when there are none
 INVALIDATED = "invalidated"  # the review status of a day whose data does not count
+CONFIRMED = "confirmed"  # the review status of a day a reviewer found sound (审核通过): the data published openly
+PENDING = "pending"
 
 
 def counts_as_valid(instrument_flag: str, auto_flags: str | Sequence[str], day_status: str | None) -> bool:

@@ -45,6 +45,10 @@ def _percent(share: float | None) -> str | None:
     return None if share is None else f"{share * 100:.1f}%"
 
 
+def _signed(change: int | None) -> str | None:
+    return None if change is None else f"{change:+d}"
+
+
 def water_html(title: str, summary: str, towns: Sequence[dict[str, Any]], classes: Sequence[str]) -> str:
     chart = bar_chart_svg([t["town"] for t in towns], [t["share_meeting_target"] * 100 for t in towns], ylabel="%")
     rows = [
@@ -61,8 +65,10 @@ def air_html(title: str, summary: str, towns: Sequence[dict[str, Any]]) -> str:
     chart = bar_chart_svg([t["town"] for t in towns], [t["aqi"] for t in towns], ylabel="AQI")
     rows = [
         [t["rank"], t["town"], t["aqi"], t["category"], POLLUTANTS.get(t["primary_pollutant"] or "", "—"),
-         _percent(t["good_days_share"]), t["pm25_mean"]]
+         _percent(t["good_days_share"]), t["pm25_mean"], t.get("pm10_mean"),
+         _signed(t.get("aqi_change_from_last_year")), _percent(t.get("pm25_change_from_last_year"))]
         for t in towns
     ]  # fmt: skip
-    headers = ["排名", "镇街", "AQI", "类别", "首要污染物", "优良天数比例", "PM2.5 均值 (µg/m³)"]
+    headers = ["排名", "镇街", "AQI", "类别", "首要污染物", "优良天数比例", "PM2.5 均值 (µg/m³)", "PM10 均值 (µg/m³)"]
+    headers += ["AQI 同比", "PM2.5 同比"]
     return _page(title, summary, chart, _table(headers, rows))

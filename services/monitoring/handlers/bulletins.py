@@ -12,11 +12,14 @@ from services.monitoring.domain.bulletins import (
     SectionMonth,
     TownDay,
     air_by_town,
+    bulletin_title,
+    period_label,
     period_of,
     previous_month,
+    same_period_last_year,
     water_by_town,
 )
-from services.monitoring.domain.standards import Standards
+from services.monitoring.domain.standards import NoStandardInForce, Standards
 from services.monitoring.handlers.bulletin_html import air_html, water_html
 from services.monitoring.handlers.statistics import air_series, monthly_water_many, town_daily_air
 from services.monitoring.tables import Bulletin, Station
@@ -36,14 +39,6 @@ class Drafted:
     title: str
     summary: str
     html: str
-
-
-KIND_NAMES = {
-    "air_daily": "空气质量日报",
-    "air_weekly": "空气质量周报",
-    "air_monthly": "空气质量月报",
-    "water_monthly": "地表水水质月报",
-}
 
 
 async def _stations(uow: UnitOfWork, kind: str) -> list[Station]:
@@ -69,13 +64,15 @@ async def _water_content(uow: UnitOfWork, standards: Standards, start: date) -> 
     evaluated = sum(t["sections"] for t in towns)
     meeting = sum(round(t["share_meeting_target"] * t["sections"]) for t in towns)
     summary = f"{start.year}年{start.month}月，{len(towns)}个镇街{evaluated}个断面参与评价，{meeting}个达到考核目标。"
-    title = f"{start.year}年{start.month}月{KIND_NAMES['water_monthly']}"
+    title = bulletin_title("water_monthly", start, start)
     content: dict[str, object] = {"standard": table.name, "towns": towns, "sections": [s.__dict__ for s in sections]}
     return Drafted(content, title, summary, water_html(title, summary, towns, classes))
 
 
-async def _air_content(uow: UnitOfWork, standards: Standards, kind: str, start: date, end: date) -> Drafted:
-    stations = await _stations(uow, "air_station")
+async def _town_days(
+    uow: UnitOfWork, standards: Standards, stations: list[Station], start: date, end: date
+) -> list[TownDay]:
+    """Each town's daily AQI, PM2.5 and PM10 over the period (镇街均值 of its stations)."""
     by_town: dict[str, list[Station]] = {}
     for station in stations:
         by_town.setdefault(station.town, []).append(station)
@@ -86,13 +83,22 @@ async def _air_content(uow: UnitOfWork, standards: Standards, kind: str, start: 
         for town, members in by_town.items():
             air = await town_daily_air(uow, standards, members, day, series=series.get(day, {}), hourly=False)
             result = air.result
-            days.append(TownDay(town, day, result.aqi, result.category, result.primary_pollutants, air.pm25))
+            days.append(TownDay(town, day, result.aqi, result.category, result.primary_pollutants, air.pm25, air.pm10))
         day += timedelta(days=1)
-    towns = air_by_town(days, standards.aqi.in_force(start).good_or_better_upper)
-    period = start.isoformat() if start == end else f"{start.isoformat()}至{end.isoformat()}"
+    return days
+
+
+async def _air_content(uow: UnitOfWork, standards: Standards, kind: str, start: date, end: date) -> Drafted:
+    stations = await _stations(uow, "air_station")
+    days = await _town_days(uow, standards, stations, start, end)
+    try:
+        last_year = await _town_days(uow, standards, stations, *same_period_last_year(kind, start, end))
+    except NoStandardInForce:  # a year before the first table (2012): no comparison, not an error
+        last_year = []
+    towns = air_by_town(days, standards.aqi.in_force(start).good_or_better_upper, last_year)
     best = f"，空气质量最好的是{towns[0]['town']}" if towns else ""
-    summary = f"{period}，{len(towns)}个镇街参与排名{best}。"
-    title = f"{period}{KIND_NAMES[kind]}"
+    summary = f"{period_label(kind, start, end)}，{len(towns)}个镇街参与排名{best}。"
+    title = bulletin_title(kind, start, end)
     content: dict[str, object] = {"standard": standards.aqi.in_force(start).name, "towns": towns}
     return Drafted(content, title, summary, air_html(title, summary, towns))
 

@@ -134,6 +134,7 @@ class TownAir:
     result: AqiResult
     pm25: float | None
     hourly: list[tuple[datetime, AqiResult]]
+    pm10: float | None = None
 
 
 async def town_daily_air(
@@ -156,7 +157,7 @@ async def town_daily_air(
             hours[moment].append(values)
     by_hour = {m: mean_of_stations(v) for m, v in hours.items()}
     by_hour_aqi = hourly_aqi(table, by_hour, town.get("so2")) if hourly else []
-    return TownAir(compute_aqi(table, "24h", town), town.get("pm25"), by_hour_aqi)
+    return TownAir(compute_aqi(table, "24h", town), town.get("pm25"), by_hour_aqi, town.get("pm10"))
 
 
 async def town_air_of(uow: UnitOfWork, standards: Standards, town: str, day: date) -> tuple[int, TownAir]:
