@@ -267,3 +267,30 @@ async def test_portal_report_year_out_of_range_is_a_problem(local: Stack) -> Non
             assert answer.status_code == 422, answer.text
             assert answer.headers["content-type"].startswith("application/problem+json")
         assert (await anonymous.get("/portal/reports/2099")).status_code == 404
+
+
+async def test_the_staff_list_shows_the_newest_publication_first_and_pages_through_all(local: Stack) -> None:
+    decisions = [await issue(local, decision_body(kind="order_to_correct", decided_on="2021-09-28")) for _ in range(3)]
+    async with local.client("disclosure", "disclosure_editor") as editor:
+
+        async def opened() -> list[dict[str, Any]] | None:
+            items = (await editor.get("/api/v1/disclosure/publications", params={"limit": 100})).json()["items"]
+            return items if {d["id"] for d in decisions} <= {i["decision_id"] for i in items} else None
+
+        everything = await eventually(opened)
+        assert everything[0]["decision_id"] == decisions[-1]["id"]
+        seen: list[str] = []
+        cursor = None
+        while True:
+            params: dict[str, Any] = {"limit": 2, **({"cursor": cursor} if cursor else {})}
+            page = (await editor.get("/api/v1/disclosure/publications", params=params)).json()
+            seen += [item["id"] for item in page["items"]]
+            cursor = page["next_cursor"]
+            if not cursor:
+                break
+        assert seen == [item["id"] for item in everything]
+        pending = await editor.get("/api/v1/disclosure/publications", params={"status": "pending", "limit": 1})
+        assert pending.json()["items"][0]["decision_id"] == decisions[-1]["id"]
+        assert (
+            await editor.get("/api/v1/disclosure/publications", params={"cursor": "bm90LWEtY3Vyc29y"})
+        ).status_code == 422

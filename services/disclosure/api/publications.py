@@ -30,15 +30,15 @@ async def list_publications(
     _caller: Staff,
     decision_id: str | None = None,
     status: str | None = None,
-    cursor: Annotated[str | None, Query(max_length=36)] = None,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> PublicationList:
+    """Newest first: a publication a decision has just opened is on the first page."""
     async with runtime_of(request).uow() as uow:
-        rows = await queries.list_publications(
-            uow, decision_id=decision_id, status=status, after=cursor, limit=limit + 1
+        rows, next_cursor = await queries.list_publications(
+            uow, decision_id=decision_id, status=status, cursor=cursor, limit=limit
         )
-    items = [staff_view(r) for r in rows[:limit]]
-    return PublicationList(items=items, next_cursor=items[-1].id if len(rows) > limit else None)
+    return PublicationList(items=[staff_view(r) for r in rows], next_cursor=next_cursor)
 
 
 @router.get("/publications/{publication_id}", operation_id="get_publication", response_model=PublicationStaff)

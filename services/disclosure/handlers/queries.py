@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from sqlalchemy import and_, or_
 from sqlmodel import col, select
 
@@ -38,6 +38,14 @@ class DecidedPosition(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     d: LegalDate
+    id: str = Field(max_length=36)
+
+
+class CreatedPosition(BaseModel):
+    """The staff list's cursor: when the last publication seen was opened, and its id."""
+
+    model_config = ConfigDict(extra="forbid")
+    c: AwareDatetime
     id: str = Field(max_length=36)
 
 
@@ -108,16 +116,21 @@ async def public_notices(uow: UnitOfWork, *, limit: int = 100) -> list[Withdrawa
 
 
 async def list_publications(
-    uow: UnitOfWork, *, decision_id: str | None, status: str | None, after: str | None, limit: int
-) -> list[Publication]:
-    query = select(Publication).order_by(col(Publication.id)).limit(limit)
+    uow: UnitOfWork, *, decision_id: str | None, status: str | None, cursor: str | None, limit: int
+) -> tuple[list[Publication], str | None]:
+    """Newest first (the publication a decision just opened is on the first page); the cursor holds when the last
+    item was opened and its id."""
+    position = decode_position(cursor, CreatedPosition)
+    conditions = []
     if decision_id:
-        query = query.where(Publication.decision_id == decision_id)
+        conditions.append(Publication.decision_id == decision_id)
     if status:
-        query = query.where(Publication.status == status)
-    if after:
-        query = query.where(col(Publication.id) > after)
-    return list((await uow.session.execute(query)).scalars())
+        conditions.append(Publication.status == status)
+    keys = (Key(col(Publication.created_at), descending=True), Key(col(Publication.id), descending=True))
+    at = (position.c.astimezone(UTC), position.id) if position else None
+    query = keyset(select(Publication).where(*conditions), keys, at, limit)
+    rows, last = split(list((await uow.session.execute(query)).scalars()), limit)
+    return rows, encode_cursor({"c": last.created_at.isoformat(), "id": last.id}) if last else None
 
 
 async def pending_publications(uow: UnitOfWork) -> list[Publication]:
