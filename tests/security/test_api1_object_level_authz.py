@@ -284,6 +284,8 @@ MATRIX: dict[str, Row] = {
         *OFFICERS, stale({"disposed_on": "2021-07-17", "disposal": "release"})
     ),
     "GET /api/v1/cases/decisions/{decision_id}": scoped(*OFFICERS),
+    "GET /api/v1/cases/decisions/{decision_id}/document.pdf": scoped(*OFFICERS),
+    "GET /api/v1/cases/decisions/{decision_id}/service-receipt.pdf": scoped(*OFFICERS),
     "POST /api/v1/cases/decisions/{decision_id}/service": scoped(
         *OFFICERS, stale({"served_on": "2021-07-16", "method": "direct"})
     ),

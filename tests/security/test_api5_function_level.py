@@ -79,6 +79,8 @@ POST   /api/v1/cases/{{case_id}}/evidence/verification                   {CASE_R
 GET    /api/v1/cases/{{case_id}}/history                                 {CASE_READERS}
 POST   /api/v1/cases/decisions                                          {HEADS}
 GET    /api/v1/cases/decisions/{{decision_id}}                           {CASE_READERS}
+GET    /api/v1/cases/decisions/{{decision_id}}/document.pdf              {CASE_READERS}
+GET    /api/v1/cases/decisions/{{decision_id}}/service-receipt.pdf       {CASE_READERS}
 POST   /api/v1/cases/decisions/{{decision_id}}/service                   {CASE_WORKERS}
 POST   /api/v1/cases/decisions/{{decision_id}}/revocation                {HEADS}
 POST   /api/v1/cases/decisions/{{decision_id}}/amendment                 {HEADS}
