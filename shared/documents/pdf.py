@@ -10,6 +10,7 @@ it again.
 from __future__ import annotations
 
 import io
+import re
 from functools import cache
 from xml.sax.saxutils import escape
 
@@ -28,6 +29,8 @@ from reportlab.platypus import Table as RLTable
 from shared.documents.layout import Block, FormalDocument, Heading, Paragraph, Signature, Table, chinese_date
 
 PDF_MEDIA_TYPE = "application/pdf"
+# A lone surrogate (a JSON "\\ud800" escape decodes to one) cannot be encoded for the font: shown as U+FFFD.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 FONT = "STSong-Light"
 BODY_SIZE = 12
 
@@ -65,16 +68,21 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
+def _markup(text: str) -> str:
+    """``text`` as ReportLab paragraph markup that shows it literally."""
+    return escape(_LONE_SURROGATE.sub("\ufffd", text))
+
+
 def _text(text: str, style: str) -> list[Flowable]:
     """One ReportLab paragraph per line of ``text``: escaped, so nothing in it is read as markup."""
     styles = _styles()
-    return [RLParagraph(escape(line), styles[style]) for line in text.splitlines() if line.strip()]
+    return [RLParagraph(_markup(line), styles[style]) for line in text.splitlines() if line.strip()]
 
 
 def _table(block: Table) -> Flowable:
     styles = _styles()
     rows = [
-        [RLParagraph(escape(label), styles["cell"]), RLParagraph(escape(value), styles["cell"])]
+        [RLParagraph(_markup(label), styles["cell"]), RLParagraph(_markup(value), styles["cell"])]
         for label, value in block.rows
     ]
     width = A4[0] - 50 * mm
@@ -120,7 +128,7 @@ def render_pdf(document: FormalDocument) -> bytes:
     for block in document.blocks:
         story += _block(block)
     if document.note:
-        story += [Spacer(1, 8 * mm), RLParagraph(escape(document.note), styles["note"])]
+        story += [Spacer(1, 8 * mm), RLParagraph(_markup(document.note), styles["note"])]
     out = io.BytesIO()
     pdf = SimpleDocTemplate(
         out,

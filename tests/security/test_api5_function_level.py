@@ -129,6 +129,7 @@ GET    /public/v1/decisions                                             anyone
 GET    /public/v1/decisions.csv                                         anyone
 GET    /public/v1/decisions.atom                                        anyone
 GET    /public/v1/decisions/{{publication_id}}                           anyone
+GET    /public/v1/decisions/{{publication_id}}.pdf                       anyone
 GET    /public/v1/withdrawals                                           anyone
 GET    /public/v1/bulletins                                             anyone
 GET    /public/v1/bulletins/{{bulletin_id}}                              anyone

@@ -138,6 +138,12 @@ def test_markup_in_a_record_stays_text_and_adds_no_link_or_image() -> None:
     assert unsafe_features(pdf) == []
 
 
+def test_characters_outside_the_basic_plane_render_and_a_lone_surrogate_does_not_break_rendering() -> None:
+    facts = "当事人张\U00020000明排放废水😀。\ud800"
+    text = pdf_text(render_pdf(decision_document(full_text(DecisionKind.PENALTY, facts=facts))))
+    assert "当事人张\U00020000明排放废水😀。\ufffd" in text
+
+
 def test_a_long_decision_flows_over_pages_and_rendering_is_reproducible() -> None:
     content = full_text(DecisionKind.PENALTY, facts="当事人超标排放水污染物。" * 800)
     first, again = render_pdf(decision_document(content)), render_pdf(decision_document(content))
