@@ -118,6 +118,7 @@ async def test_the_public_document_is_redacted_linked_cached_and_withdrawn(local
 
         async def gone() -> bool | None:
             return (await public.get(path)).status_code == 404 or None
+
         await eventually(gone)
         withdrawn = (await public.get(f"/public/v1/decisions/{publication['id']}")).json()
     assert withdrawn["document_url"] is None

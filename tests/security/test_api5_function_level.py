@@ -144,6 +144,7 @@ GET    /portal/reports/{{year}}                                          anyone
 
 GET    /api/v1/referral/referrals                                       {CASE_READERS}
 GET    /api/v1/referral/referrals/{{referral_id}}                        {CASE_READERS}
+GET    /api/v1/referral/referrals/{{referral_id}}/transfer-letter.pdf    {CASE_READERS}
 POST   /api/v1/referral/referrals/{{referral_id}}/transfer               {CASE_WORKERS}
 POST   /api/v1/referral/referrals/{{referral_id}}/incomplete-notice      {CASE_WORKERS}
 POST   /api/v1/referral/referrals/{{referral_id}}/supplement             {CASE_WORKERS}
