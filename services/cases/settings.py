@@ -105,5 +105,8 @@ class CasesSettings(ServiceSettings):
     def evidence_store(self) -> ContentStore:
         return ContentStore(self.resolved_evidence_dir(), max_bytes=self.evidence_max_bytes)
 
+    def resolved_documents_dir(self) -> Path:
+        return self.documents_dir or self.common.data_dir / "documents"
+
     def document_store(self) -> ContentStore:
-        return ContentStore(self.documents_dir or self.common.data_dir / "documents", max_bytes=DOCUMENT_MAX_BYTES)
+        return ContentStore(self.resolved_documents_dir(), max_bytes=DOCUMENT_MAX_BYTES)
