@@ -72,7 +72,7 @@ CATALOGUE: tuple[Service, ...] = (
         "cases",
         "services.cases.settings:CasesSettings",
         "services.cases.app:create_app",
-        stores={"cases-evidence": "resolved_evidence_dir"},
+        stores={"cases-evidence": "resolved_evidence_dir", "cases-documents": "resolved_documents_dir"},
     ),
     Service("disclosure", "services.disclosure.settings:DisclosureSettings", "services.disclosure.app:create_app"),
     Service(

@@ -53,6 +53,14 @@ class ContentStore:
         """Store an uploaded file read in chunks (``UploadFile``)."""
         return await self.put_stream(_chunks_of(source))
 
+    async def put_bytes(self, data: bytes) -> StoredFile:
+        """Store content already in memory (a rendered document)."""
+
+        async def one_chunk() -> AsyncIterable[bytes]:
+            yield data
+
+        return await self.put_stream(one_chunk())
+
     async def put_stream(self, chunks: AsyncIterable[bytes]) -> StoredFile:
         """Hash while writing; 413 as soon as ``max_bytes`` is passed, 422 when empty."""
         self.root.mkdir(parents=True, exist_ok=True)

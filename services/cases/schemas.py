@@ -929,6 +929,11 @@ class DecisionPublic(BaseModel):
     revoked_on: date | None = Field(default=None, description="撤销日期")
     change_reason: str | None = Field(default=None, description="变更、撤销理由")
     version: int = Field(default=1, description="changes with every change; the ETag is made from it")
+    document_sha256: str | None = Field(
+        default=None,
+        description="SHA-256 of the decision document (PDF) as stored when issued or last amended (决定书文本); "
+        "null for a decision recorded before documents were rendered",
+    )
 
 
 class ServiceRecord(BaseModel):

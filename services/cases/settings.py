@@ -16,6 +16,7 @@ from shared.file_store import ContentStore
 from shared.settings import ServiceSettings
 
 DATA_DIR = Path(__file__).parent / "data"
+DOCUMENT_MAX_BYTES = 50 * 1024 * 1024  # a rendered decision is tens of kilobytes; a bound all the same
 
 DEFAULT_PREFIXES: dict[DecisionKind, str] = {
     DecisionKind.PENALTY: "津西青环罚",
@@ -43,6 +44,17 @@ CITATIONS: dict[str, str] = {
     "hearing_notice": "《中华人民共和国行政处罚法》第六十四条第二项：行政机关应当在举行听证的七日前，"
     "通知当事人听证的时间、地点；第八十五条：七日指工作日",
 }
+
+# What a decision document tells the party (行政处罚法 §67, §72; 行政复议法 2023 §20, §24; 行政诉讼法 §46).
+PAYMENT_TEXT = (
+    "当事人应当自收到本决定书之日起十五日内，持本决定书到指定的银行或者通过电子支付系统缴纳罚没款。"
+    "到期不缴纳罚款的，本局可以每日按罚款数额的百分之三加处罚款，加处罚款的数额不超过罚款的数额。"
+)
+REMEDIES_TEXT = (
+    "当事人如不服本决定，可以自收到本决定书之日起六十日内向天津市西青区人民政府申请行政复议，"
+    "也可以自收到本决定书之日起六个月内依法向人民法院提起行政诉讼。"
+    "申请行政复议或者提起行政诉讼期间，本决定不停止执行，法律另有规定的除外。"
+)
 
 
 class CasesSettings(ServiceSettings):
@@ -78,6 +90,13 @@ class CasesSettings(ServiceSettings):
     citations: dict[str, str] = Field(default_factory=lambda: dict(CITATIONS))
     evidence_dir: Path | None = Field(default=None, description="content-addressed evidence store; data_dir/evidence")
     evidence_max_bytes: int = 200 * 1024 * 1024
+    documents_dir: Path | None = Field(
+        default=None, description="content-addressed store of the decision documents (PDF); data_dir/documents"
+    )
+    document_payment: str = Field(
+        default=PAYMENT_TEXT, description="履行方式和期限 as printed on a decision with money"
+    )
+    document_remedies: str = Field(default=REMEDIES_TEXT, description="救济途径 as printed on every decision")
     seizure_max_days: int = 30
     restriction_max_months: int = 3
     simple_procedure: SimpleProcedureLimits = Field(
@@ -89,3 +108,9 @@ class CasesSettings(ServiceSettings):
 
     def evidence_store(self) -> ContentStore:
         return ContentStore(self.resolved_evidence_dir(), max_bytes=self.evidence_max_bytes)
+
+    def resolved_documents_dir(self) -> Path:
+        return self.documents_dir or self.common.data_dir / "documents"
+
+    def document_store(self) -> ContentStore:
+        return ContentStore(self.resolved_documents_dir(), max_bytes=DOCUMENT_MAX_BYTES)

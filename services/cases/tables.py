@@ -51,6 +51,8 @@ class Decision(SQLModel, table=True):
     revoked_on: date | None = None
     change_reason: str | None = None
     version: int = 1
+    # Added in 0007: the SHA-256 of the document (PDF) as served, in the document store and the audit chain.
+    document_sha256: str | None = Field(default=None, max_length=64)
 
 
 class Team(SQLModel, table=True):

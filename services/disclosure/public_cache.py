@@ -74,6 +74,7 @@ class CachedPage:
     etag: str
     body: bytes
     media_type: str
+    headers: tuple[tuple[str, str], ...] = ()  # sent with every answer of the page (a download's file name)
 
 
 def body_etag(body: bytes) -> str:
@@ -99,8 +100,10 @@ class PageCache:
         self._pages.move_to_end(key)
         return found
 
-    def put(self, key: Hashable, seq: int, body: bytes, media_type: str) -> CachedPage:
-        page = CachedPage(seq=seq, etag=body_etag(body), body=body, media_type=media_type)
+    def put(
+        self, key: Hashable, seq: int, body: bytes, media_type: str, headers: tuple[tuple[str, str], ...] = ()
+    ) -> CachedPage:
+        page = CachedPage(seq=seq, etag=body_etag(body), body=body, media_type=media_type, headers=headers)
         self.put_page(key, page)
         return page
 
@@ -130,9 +133,12 @@ def page_cache(app: FastAPI) -> PageCache:
 Render = Callable[[], Awaitable[str | bytes]]
 
 
-async def cached_page(request: Request, key: Hashable, media_type: str, render: Render) -> Response:
+async def cached_page(
+    request: Request, key: Hashable, media_type: str, render: Render, *, headers: dict[str, str] | None = None
+) -> Response:
     """The page for ``key`` as of now: from the cache if nothing public changed since it was rendered, else
-    rendered (after reading the counter); a 304 when the client's ``If-None-Match`` holds its ETag."""
+    rendered (after reading the counter); a 304 when the client's ``If-None-Match`` holds its ETag. ``headers``
+    go with the page, from the cache too."""
     cache = page_cache(request.app)
     seq: int | None = getattr(request.state, "public_seq", None)  # read already by PublicPagesMiddleware
     if seq is None:
@@ -140,7 +146,8 @@ async def cached_page(request: Request, key: Hashable, media_type: str, render: 
     page = cache.get(key, seq)
     if page is None:
         body = await render()
-        page = cache.put(key, seq, body.encode() if isinstance(body, str) else body, media_type)
+        raw = body.encode() if isinstance(body, str) else body
+        page = cache.put(key, seq, raw, media_type, tuple((headers or {}).items()))
     request.state.public_page = page
     return respond(request.app, request.headers.get("if-none-match"), page)
 
@@ -160,7 +167,11 @@ def cached(request: Request, body: str | bytes, media_type: str) -> Response:
 
 def respond(app: FastAPI, if_none_match: str | None, page: CachedPage) -> Response:
     settings: DisclosureSettings = app.state.settings
-    headers = {"ETag": page.etag, "Cache-Control": f"public, max-age={settings.public_cache_seconds}"}
+    headers = {
+        **dict(page.headers),
+        "ETag": page.etag,
+        "Cache-Control": f"public, max-age={settings.public_cache_seconds}",
+    }
     sent = if_none_match
     if sent and (sent.strip() == "*" or page.etag in {t.strip().removeprefix("W/") for t in sent.split(",")}):
         return Response(status_code=304, headers=headers)

@@ -299,6 +299,10 @@ class PublicDecision(BaseModel):
     violation_type: str | None = Field(description="违法行为类型")
     penalty: PublicPenalty | None = Field(description="处罚结果; null once withdrawn")
     withdrawal: PublicWithdrawal | None = Field(description="撤回; null while published")
+    document_url: str | None = Field(
+        default=None,
+        description="公开版决定书 (PDF, redacted like this record): a path on this site; null once withdrawn",
+    )
 
 
 class PublicDecisionList(BaseModel):

@@ -1,10 +1,10 @@
 """``greenlaw backup create|restore``: every service's database and file stores, with a manifest that proves a restore.
 
 A backup directory holds ``databases/`` (a SQLite copy made with SQLite's online backup API, or a ``pg_dump -Fc``
-taken in one exported snapshot), ``stores/`` (the content-addressed evidence and referral document files) and
-``manifest.json``, written last: per service the row count of every table, the Alembic revision, the audit chain's
-verification and head, and the SHA-256 of every file. The counts and the chain head are read from the very snapshot
-that was saved, so a restore can be checked against them exactly.
+taken in one exported snapshot), ``stores/`` (the content-addressed evidence, decision document and referral
+document files) and ``manifest.json``, written last: per service the row count of every table, the Alembic
+revision, the audit chain's verification and head, and the SHA-256 of every file. The counts and the chain head are
+read from the very snapshot that was saved, so a restore can be checked against them exactly.
 
 A restore refuses a backup whose files do not match the manifest before it touches anything; after restoring it
 re-reads every database and fails loudly unless the counts, the revision and the audit chain head are the same.
@@ -63,7 +63,7 @@ class Target:
 
 
 def configured_targets() -> list[Target]:
-    """The five databases and two file stores as the settings (environment) configure them."""
+    """The five databases and three file stores as the settings (environment) configure them."""
     targets = []
     for entry in CATALOGUE:
         settings = entry.settings_class()()

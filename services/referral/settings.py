@@ -64,6 +64,9 @@ class ReferralSettings(ServiceSettings):
     procuratorate_backoff_max_seconds: float = Field(default=60.0, ge=0)
     procuratorate_poll_interval: float = Field(default=30.0, gt=0)
     authority: str = "天津市西青区生态环境局"
+    procuratorate_name: str = Field(
+        default="天津市西青区人民检察院", description="同级人民检察院 named on the transfer letter's copy line (抄送)"
+    )
 
     @model_validator(mode="after")
     def _every_limit_has_a_rule(self) -> ReferralSettings:

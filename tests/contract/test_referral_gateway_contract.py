@@ -20,7 +20,7 @@ from tests.support.system import System
 
 PREFIXES = ("/api/v1/referral/", "/police/v1/", "/api/v1/admin/", "/auth/token")
 METHODS = {"get", "put", "post", "delete", "patch"}
-FILE_TYPES = {"application/octet-stream"}
+FILE_TYPES = {"application/octet-stream", "application/pdf"}
 
 
 def _ours(document: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:

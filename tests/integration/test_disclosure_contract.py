@@ -22,6 +22,7 @@ DOWNLOADS = {
     "/api/v1/disclosure/credit-china/records.csv": "text/csv",
     "/public/v1/decisions.csv": "text/csv",
     "/public/v1/decisions.atom": "application/atom+xml",
+    "/public/v1/decisions/{publication_id}.pdf": "application/pdf",
 }
 
 
@@ -94,7 +95,7 @@ async def test_answers_carry_the_declared_fields_and_media_types(local: Stack, d
     async with local.client("disclosure") as public, local.client("disclosure", "disclosure_editor") as editor:
         for path, media_type in DOWNLOADS.items():
             client = editor if path.startswith("/api/") else public
-            answer = await client.get(path)
+            answer = await client.get(path.replace("{publication_id}", publication["id"]))
             assert answer.status_code == 200, answer.text
             assert answer.headers["content-type"].split(";")[0] == media_type
         one = (await public.get(f"/public/v1/decisions/{publication['id']}")).json()

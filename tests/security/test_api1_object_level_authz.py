@@ -302,6 +302,8 @@ MATRIX: dict[str, Row] = {
         *OFFICERS, stale({"disposed_on": "2021-07-17", "disposal": "release"})
     ),
     "GET /api/v1/cases/decisions/{decision_id}": scoped(*OFFICERS),
+    "GET /api/v1/cases/decisions/{decision_id}/document.pdf": scoped(*OFFICERS),
+    "GET /api/v1/cases/decisions/{decision_id}/service-receipt.pdf": scoped(*OFFICERS),
     "POST /api/v1/cases/decisions/{decision_id}/service": scoped(
         *OFFICERS, stale({"served_on": "2021-07-16", "method": "direct"})
     ),
@@ -341,6 +343,7 @@ MATRIX: dict[str, Row] = {
     # referral: a referral belongs to its case's team; the police reach what was sent to their unit
     "GET /api/v1/referral/referrals": listed(*OFFICERS, "referral_id", plain(limit="100")),
     "GET /api/v1/referral/referrals/{referral_id}": scoped(*OFFICERS),
+    "GET /api/v1/referral/referrals/{referral_id}/transfer-letter.pdf": scoped(*OFFICERS),
     "POST /api/v1/referral/referrals/{referral_id}/transfer": scoped(*OFFICERS, stale({})),
     "POST /api/v1/referral/referrals/{referral_id}/incomplete-notice": scoped(
         *OFFICERS, stale({"notified_at": NOW, "missing_items": ["监测报告"]})

@@ -42,6 +42,7 @@ PUBLIC_DECISION_FIELDS = {
     "violation_type",
     "penalty",
     "withdrawal",
+    "document_url",  # the public PDF, rendered from these same fields
 }
 PUBLIC_PENALTY_FIELDS = {"fine_fen", "confiscation_fen", "warning", "licence_measure", "other_measures", "summary"}
 # Bodies that are not JSON objects of the API's own: the OAuth2 token form (RFC 6749 §3.2: unknown parameters

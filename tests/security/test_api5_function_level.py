@@ -79,6 +79,8 @@ POST   /api/v1/cases/{{case_id}}/evidence/verification                   {CASE_R
 GET    /api/v1/cases/{{case_id}}/history                                 {CASE_READERS}
 POST   /api/v1/cases/decisions                                          {HEADS}
 GET    /api/v1/cases/decisions/{{decision_id}}                           {CASE_READERS}
+GET    /api/v1/cases/decisions/{{decision_id}}/document.pdf              {CASE_READERS}
+GET    /api/v1/cases/decisions/{{decision_id}}/service-receipt.pdf       {CASE_READERS}
 POST   /api/v1/cases/decisions/{{decision_id}}/service                   {CASE_WORKERS}
 POST   /api/v1/cases/decisions/{{decision_id}}/revocation                {HEADS}
 POST   /api/v1/cases/decisions/{{decision_id}}/amendment                 {HEADS}
@@ -139,6 +141,7 @@ GET    /public/v1/decisions                                             anyone
 GET    /public/v1/decisions.csv                                         anyone
 GET    /public/v1/decisions.atom                                        anyone
 GET    /public/v1/decisions/{{publication_id}}                           anyone
+GET    /public/v1/decisions/{{publication_id}}.pdf                       anyone
 GET    /public/v1/withdrawals                                           anyone
 GET    /public/v1/bulletins                                             anyone
 GET    /public/v1/bulletins/{{bulletin_id}}                              anyone
@@ -153,6 +156,7 @@ GET    /portal/reports/{{year}}                                          anyone
 
 GET    /api/v1/referral/referrals                                       {CASE_READERS}
 GET    /api/v1/referral/referrals/{{referral_id}}                        {CASE_READERS}
+GET    /api/v1/referral/referrals/{{referral_id}}/transfer-letter.pdf    {CASE_READERS}
 POST   /api/v1/referral/referrals/{{referral_id}}/transfer               {CASE_WORKERS}
 POST   /api/v1/referral/referrals/{{referral_id}}/incomplete-notice      {CASE_WORKERS}
 POST   /api/v1/referral/referrals/{{referral_id}}/supplement             {CASE_WORKERS}

@@ -242,6 +242,7 @@ async def test_atom_links_never_come_from_the_host_header(
                 assert atom_links(answer.content) == {
                     f"{base}/public/v1/decisions.atom",
                     f"{base}/portal/decisions/{publication}",
+                    f"{base}/public/v1/decisions/{publication}.pdf",
                 }, host
                 # Neither the caller's host nor the service's own internal address (127.0.0.1:8002).
                 assert b":8002" not in answer.content, host

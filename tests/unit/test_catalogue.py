@@ -64,7 +64,7 @@ def test_operator_tools_walk_the_catalogue(monkeypatch: pytest.MonkeyPatch, tmp_
     monkeypatch.setenv("GREENLAW_DATA_DIR", str(tmp_path))
     targets = configured_targets()
     assert [t.name for t in targets] == list(catalogue.SERVICES)
-    assert {label for t in targets for label in t.stores} == {"cases-evidence", "referral-documents"}
+    assert {label for t in targets for label in t.stores} == {"cases-evidence", "cases-documents", "referral-documents"}
     assert {t.name: t.database_url for t in targets}["monitoring"].endswith(f"{tmp_path}/monitoring.db")
     # Every consumer group of every service, each once, for its dead-letter topic.
     assert len(set(CONSUMERS)) == len(CONSUMERS) == 6

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
 from services.cases.api.deps import Head, Officer, Staff, answer, changed, created, settings_of
 from services.cases.handlers import decisions as handlers
+from services.cases.handlers import documents
 from services.cases.schemas import Amendment, DecisionCreate, DecisionPublic, Revocation, ServiceRecord
 from services.cases.tables import Decision
 from shared.auth import Principal
+from shared.documents.response import PDF_ANSWER, pdf_response
 from shared.messaging import UnitOfWork
 from shared.service import runtime_of
 from shared.web import correlation_id
@@ -54,6 +57,37 @@ async def get_decision(decision_id: str, request: Request, caller: Staff) -> JSO
     async with runtime_of(request).uow() as uow:
         decision = await handlers.reach_decision(uow, decision_id, caller)
     return answer(decision, DecisionPublic)
+
+
+@router.get(
+    "/decisions/{decision_id}/document.pdf",
+    operation_id="get_decision_document",
+    response_class=Response,
+    responses=PDF_ANSWER,
+    summary="决定书文本 The decision document (PDF)",
+)
+async def get_decision_document(decision_id: str, request: Request, caller: Staff) -> Response:
+    """The document as served to the party, exactly as stored when issued (or last amended): its SHA-256 is
+    the decision's ``document_sha256``, recorded in the audit chain. Reached like the decision itself."""
+    async with runtime_of(request).uow() as uow:
+        decision = await handlers.reach_decision(uow, decision_id, caller)
+    pdf = await asyncio.to_thread(documents.stored_decision_document, decision, settings_of(request))
+    return pdf_response(pdf, stem=f"decision-{decision.kind}-{decision.year}-{decision.seq}")
+
+
+@router.get(
+    "/decisions/{decision_id}/service-receipt.pdf",
+    operation_id="get_service_receipt",
+    response_class=Response,
+    responses=PDF_ANSWER,
+    summary="送达回证 The service receipt (PDF)",
+)
+async def get_service_receipt(decision_id: str, request: Request, caller: Staff) -> Response:
+    """送达回证 of the decision, filled in with the service once recorded, else blank for the recipient to sign."""
+    async with runtime_of(request).uow() as uow:
+        decision = await handlers.reach_decision(uow, decision_id, caller)
+    pdf = await asyncio.to_thread(documents.service_receipt_pdf, decision, settings_of(request))
+    return pdf_response(pdf, stem=f"service-receipt-{decision.kind}-{decision.year}-{decision.seq}")
 
 
 @router.post("/decisions/{decision_id}/service", operation_id="serve_decision", response_model=DecisionPublic)

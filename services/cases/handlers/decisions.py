@@ -13,6 +13,7 @@ from services.cases.domain.numbering import format_document_number
 from services.cases.domain.stages import Stage
 from services.cases.handlers.cases import audit_case, touch
 from services.cases.handlers.decision_terms import check_amended_penalty, check_terms, decision_payload, money_due_fen
+from services.cases.handlers.documents import store_decision_document
 from services.cases.handlers.sequences import next_document_seq
 from services.cases.handlers.transitions import facts_of, judge
 from services.cases.schemas import Amendment, DecisionCreate, Revocation, ServiceRecord
@@ -88,6 +89,7 @@ async def issue_decision(
             exclude={"kind", "case_id", "decided_on", "party", "facts", "penalty", "legal_basis", "violation_type"},
         ),
     )
+    document_sha256 = await store_decision_document(decision, settings)
     uow.session.add(decision)
     await append_audit(
         uow.session,
@@ -95,7 +97,12 @@ async def issue_decision(
         entity_type="decision",
         entity_id=decision.id,
         action="issued",
-        data={"document_number": number, "kind": decision.kind, "case_id": decision.case_id},
+        data={
+            "document_number": number,
+            "kind": decision.kind,
+            "case_id": decision.case_id,
+            "document_sha256": document_sha256,
+        },
     )
     if case is not None:
         await _mark_decided(uow, case, decision, command, actor=actor)
@@ -120,7 +127,11 @@ async def _mark_decided(
         action=CaseAction.STAGE_CHANGED,
         from_stage=Stage(before),
         to_stage=Stage.DECIDED,
-        data={"decision_id": decision.id, "document_number": decision.document_number},
+        data={
+            "decision_id": decision.id,
+            "document_number": decision.document_number,
+            "document_sha256": decision.document_sha256,
+        },
     )
 
 
@@ -203,8 +214,11 @@ async def amend_decision(
         setattr(decision, name, value)
     decision.status, decision.change_reason = "amended", body.reason
     decision.version += 1
+    # The amended decision is a new document (变更决定): rendered and stored again, the new SHA-256 audited.
+    document_sha256 = await store_decision_document(decision, settings)
     uow.session.add(decision)
-    await _audit_change(uow, decision, "amended", {"reason": body.reason, **changes}, actor)
+    audited = {"reason": body.reason, **changes, "document_sha256": document_sha256}
+    await _audit_change(uow, decision, "amended", audited, actor)
     case = await uow.session.get(Case, decision.case_id) if decision.case_id else None
     payload = DecisionAmendedV1(
         decision_id=decision.id,

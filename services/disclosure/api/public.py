@@ -6,6 +6,7 @@ withdrawal notices, monitoring bulletins and the annual reports.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Annotated
 
@@ -13,6 +14,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 
 from services.disclosure.api.deps import Settings, Year
 from services.disclosure.handlers import annual_reports, queries
+from services.disclosure.handlers.documents import public_document
 from services.disclosure.handlers.public import (
     latest_decisions,
     public_decision,
@@ -34,6 +36,8 @@ from services.disclosure.schemas import (
 )
 from shared.bounds import LegalDate
 from shared.contracts.common import DecisionKind
+from shared.documents import PDF_MEDIA_TYPE
+from shared.documents.response import PDF_ANSWER, download_headers
 from shared.http import MAX_LIMIT
 from shared.service import runtime_of
 
@@ -116,6 +120,26 @@ async def decisions_atom(request: Request, filters: Filters, settings: Settings)
         return render_atom(items, feed_url=feed_url, portal_url=portal_url, authority=settings.authority)
 
     return await cached_page(request, ("atom", filters), "application/atom+xml; charset=utf-8", render)
+
+
+@router.get(
+    "/decisions/{publication_id}.pdf",
+    operation_id="public_decision_document",
+    response_class=Response,
+    responses=PDF_ANSWER,
+    summary="公开版决定书 (PDF)",
+)
+async def get_decision_document(publication_id: str, request: Request) -> Response:
+    """The decision document in its public version: rendered from the published, redacted text only (the same
+    as the JSON), as a download. 404 when not published or withdrawn."""
+
+    async def render() -> bytes:
+        async with runtime_of(request).uow() as uow:
+            row = await queries.public_decision_row(uow, publication_id)
+        return await asyncio.to_thread(public_document, public_decision(row))
+
+    headers = download_headers(f"decision-{publication_id}")
+    return await cached_page(request, ("document", publication_id), PDF_MEDIA_TYPE, render, headers=headers)
 
 
 @router.get(

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, time
 from xml.etree import ElementTree as ET
 
 from services.disclosure.handlers import queries
+from services.disclosure.handlers.documents import document_path
 from services.disclosure.handlers.queries import PublicFilters
 from services.disclosure.schemas import PublicDecision, PublicNotice, PublicPenalty, PublicWithdrawal
 from services.disclosure.tables import Publication, WithdrawalNotice
@@ -54,6 +55,7 @@ def public_decision(publication: Publication) -> PublicDecision:
         violation_type=None if withdrawn else publication.public_violation_type,
         penalty=penalty,
         withdrawal=withdrawal,
+        document_url=None if withdrawn else document_path(publication.id),
     )
 
 
@@ -125,8 +127,9 @@ def _stamp(day: date | None) -> str:
 
 
 def render_atom(items: list[PublicDecision], *, feed_url: str, portal_url: str, authority: str) -> str:
-    """An Atom 1.0 feed of the latest publications and withdrawals."""
+    """An Atom 1.0 feed of the latest publications and withdrawals; links absolute, on the feed's own site."""
     atom = "http://www.w3.org/2005/Atom"
+    site = feed_url.removesuffix("/public/v1/decisions.atom")
     ET.register_namespace("", atom)
     feed = ET.Element(f"{{{atom}}}feed")
     ET.SubElement(feed, f"{{{atom}}}id").text = feed_url
@@ -145,6 +148,9 @@ def render_atom(items: list[PublicDecision], *, feed_url: str, portal_url: str, 
         updated = item.withdrawal.withdrawn_on if item.withdrawal else item.published_on
         ET.SubElement(entry, f"{{{atom}}}updated").text = _stamp(updated)
         ET.SubElement(entry, f"{{{atom}}}link", href=f"{portal_url}/decisions/{item.id}")
+        if item.document_url is not None:  # the public version of the document, beside the portal page
+            href = f"{site}{item.document_url}"
+            ET.SubElement(entry, f"{{{atom}}}link", rel="enclosure", type="application/pdf", href=href)
         summary = (
             f"撤回理由：{item.withdrawal.reason}"
             if item.withdrawal

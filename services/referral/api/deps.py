@@ -14,6 +14,7 @@ from services.referral.handlers import referrals as handlers
 from services.referral.handlers.deadlines import Deadlines
 from services.referral.handlers.read_models import police_views, staff_views
 from services.referral.handlers.referrals import Actor
+from services.referral.settings import ReferralSettings
 from services.referral.tables import Referral, ReferralDocument
 from shared.auth import Principal, Role
 from shared.file_store import ContentStore
@@ -45,6 +46,11 @@ def deadlines_of(request: Request) -> Deadlines:
     return deadlines
 
 
+def settings_of(request: Request) -> ReferralSettings:
+    settings: ReferralSettings = request.app.state.settings
+    return settings
+
+
 def store_of(request: Request) -> ContentStore:
     store: ContentStore = request.app.state.document_store
     return store
@@ -52,6 +58,7 @@ def store_of(request: Request) -> ContentStore:
 
 DeadlinesDep = Annotated[Deadlines, Depends(deadlines_of)]
 StoreDep = Annotated[ContentStore, Depends(store_of)]
+SettingsDep = Annotated[ReferralSettings, Depends(settings_of)]
 
 # A step on a referral: staged in the unit of work on the referral loaded for update.
 ReferralAct = Callable[[UnitOfWork, Referral], Awaitable[object]]

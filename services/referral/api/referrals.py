@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from services.referral.api.deps import ETAG_HEADER, DeadlinesDep, Reader, referral_etag
+from services.referral.api.deps import ETAG_HEADER, DeadlinesDep, Reader, SettingsDep, referral_etag
 from services.referral.domain.steps import Status
 from services.referral.handlers import referrals as handlers
 from services.referral.handlers.read_models import staff_views
+from services.referral.handlers.transfer_letter import transfer_letter_pdf
 from services.referral.schemas import ReferralStaff, ReferralStaffList
+from shared.documents.response import PDF_ANSWER, pdf_response
 from shared.http import MAX_LIMIT
 from shared.service import runtime_of
 
@@ -59,3 +62,19 @@ async def get_referral(
         [view] = await staff_views(uow, deadlines, [referral])
     response.headers["ETag"] = referral_etag(referral)
     return view
+
+
+@router.get(
+    "/referrals/{referral_id}/transfer-letter.pdf",
+    operation_id="get_transfer_letter",
+    response_class=Response,
+    responses=PDF_ANSWER,
+    summary="涉嫌犯罪案件移送书 The transfer letter (PDF)",
+)
+async def get_transfer_letter(referral_id: str, request: Request, caller: Reader, settings: SettingsDep) -> Response:
+    """The transfer letter to the police unit with the materials list and the copy line to the procuratorate,
+    from the referral as recorded (its number once given at the transfer). Reached like the referral itself."""
+    async with runtime_of(request).uow() as uow:
+        referral = await handlers.get_referral(uow, referral_id, caller)
+    pdf = await asyncio.to_thread(transfer_letter_pdf, referral, settings)
+    return pdf_response(pdf, stem=f"transfer-letter-{referral.id}")
