@@ -11,7 +11,9 @@ from services.cases.api.deps import Head, Officer, Staff, answer, changed, creat
 from services.cases.handlers import decisions as handlers
 from services.cases.schemas import Amendment, DecisionCreate, DecisionPublic, Revocation, ServiceRecord
 from services.cases.tables import Decision
+from shared import header_docs
 from shared.auth import Principal
+from shared.header_docs import IF_MATCH, versioned
 from shared.messaging import UnitOfWork
 from shared.service import runtime_of
 from shared.web import correlation_id
@@ -32,6 +34,7 @@ def _reach(decision_id: str, caller: Principal) -> Callable[[UnitOfWork], Awaita
     operation_id="issue_decision",
     summary="作出决定 Issue a decision",
     response_model=DecisionPublic,
+    responses=header_docs.created("get_decision", "decision_id"),
 )
 async def issue_decision(body: DecisionCreate, request: Request, caller: Head) -> JSONResponse:
     """The service allocates the document number (文书编号), gapless per kind and year. Honours Idempotency-Key.
@@ -48,7 +51,12 @@ async def issue_decision(body: DecisionCreate, request: Request, caller: Head) -
     return await created(request, caller, body, make, public=DecisionPublic, location="/api/v1/cases/decisions/{id}")
 
 
-@router.get("/decisions/{decision_id}", operation_id="get_decision", response_model=DecisionPublic)
+@router.get(
+    "/decisions/{decision_id}",
+    operation_id="get_decision",
+    response_model=DecisionPublic,
+    responses=versioned(),
+)
 async def get_decision(decision_id: str, request: Request, caller: Staff) -> JSONResponse:
     """An officer reaches the decisions of its team's cases only."""
     async with runtime_of(request).uow() as uow:
@@ -56,7 +64,13 @@ async def get_decision(decision_id: str, request: Request, caller: Staff) -> JSO
     return answer(decision, DecisionPublic)
 
 
-@router.post("/decisions/{decision_id}/service", operation_id="serve_decision", response_model=DecisionPublic)
+@router.post(
+    "/decisions/{decision_id}/service",
+    operation_id="serve_decision",
+    response_model=DecisionPublic,
+    openapi_extra=IF_MATCH,
+    responses=versioned(),
+)
 async def serve_decision(decision_id: str, body: ServiceRecord, request: Request, caller: Officer) -> JSONResponse:
     """送达: date and method (electronic only with consent). Needs If-Match."""
     settings = settings_of(request)
@@ -67,7 +81,13 @@ async def serve_decision(decision_id: str, body: ServiceRecord, request: Request
     return await changed(request, _reach(decision_id, caller), change, public=DecisionPublic)
 
 
-@router.post("/decisions/{decision_id}/revocation", operation_id="revoke_decision", response_model=DecisionPublic)
+@router.post(
+    "/decisions/{decision_id}/revocation",
+    operation_id="revoke_decision",
+    response_model=DecisionPublic,
+    openapi_extra=IF_MATCH,
+    responses=versioned(),
+)
 async def revoke_decision(decision_id: str, body: Revocation, request: Request, caller: Head) -> JSONResponse:
     """撤销 with the reason; disclosure withdraws the publication within 3 working days. Needs If-Match."""
 
@@ -79,7 +99,13 @@ async def revoke_decision(decision_id: str, body: Revocation, request: Request, 
     return await changed(request, _reach(decision_id, caller), change, public=DecisionPublic)
 
 
-@router.post("/decisions/{decision_id}/amendment", operation_id="amend_decision", response_model=DecisionPublic)
+@router.post(
+    "/decisions/{decision_id}/amendment",
+    operation_id="amend_decision",
+    response_model=DecisionPublic,
+    openapi_extra=IF_MATCH,
+    responses=versioned(),
+)
 async def amend_decision(decision_id: str, body: Amendment, request: Request, caller: Head) -> JSONResponse:
     """变更 with the reason; disclosure republishes. Needs If-Match."""
     settings = settings_of(request)
