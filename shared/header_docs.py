@@ -43,9 +43,12 @@ def versioned(status: int = 200) -> dict[int | str, dict[str, Any]]:
     return {status: {"headers": {"ETag": ETAG}}}
 
 
-def created(read_operation: str, parameter: str, *, etag: bool = True) -> dict[int | str, dict[str, Any]]:
+def created(
+    read_operation: str, parameter: str, *, etag: bool = True, field: str = "id"
+) -> dict[int | str, dict[str, Any]]:
     """``responses=`` of a create: its Location (and ETag, for a resource changed with If-Match later), linked to
-    the GET ``read_operation`` whose path ``parameter`` is the new resource's ``id``."""
+    the GET ``read_operation`` whose path ``parameter`` is the new resource's ``field`` (its ``id``, or the key
+    its path uses, such as a station's ``code``)."""
     headers = {"Location": LOCATION, **({"ETag": ETAG} if etag else {})}
-    link = {"operationId": read_operation, "parameters": {parameter: "$response.body#/id"}}
+    link = {"operationId": read_operation, "parameters": {parameter: f"$response.body#/{field}"}}
     return {201: {"headers": headers, "links": {"read": link}}}

@@ -1,14 +1,15 @@
 """A whole enforcement case, lead to closure, with a client generated from docs/openapi.json.
 
-    openapi-python-client generate --path docs/openapi.json --meta none --output-path greenlaw_client
+    openapi-python-client generate --path docs/openapi.json --config docs/openapi-client.yaml --meta none \
+        --output-path greenlaw_client
     GREENLAW_DEMO=0 make run                              # a fresh system with the demo accounts
     python docs/examples/whole_case.py http://127.0.0.1:8000
 
 A complaint (12369) opens a lead; two officers inspect; the head files the case (立案); the officers investigate,
 name a reviewer and serve the prior notice (告知书); the legal reviewer reviews (法制审核); the case review meeting
 discusses it (集体讨论); the head decides (决定书), the decision is served (送达), the fine is paid and the head
-closes the case (结案). Every stage change names the version of the case it read: If-Match with the ETag of the
-last GET.
+closes the case (结案). Every stage change names the version of the case it read: ``if_match=`` the ETag of the
+last GET (a change to what someone else changed since is refused with 412).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from greenlaw_client.api.registers import create_team, register_officer, registe
 from greenlaw_client.api.reports import record_review_meeting
 from greenlaw_client.models import (
     Attendee,
-    CaseFile,
+    CaseCreate,
     CasePublic,
     DecisionCreate,
     DecisionKind,
@@ -37,18 +38,18 @@ from greenlaw_client.models import (
     LeadCreate,
     LeadSource,
     Medium,
-    MeetingCreate,
-    MeetingItem,
     OfficerCreate,
-    PartyInput,
+    PartyCreate,
     PartyType,
     PenaltyTerms,
     ProposedPenalty,
+    ReviewMeetingCreate,
+    ReviewMeetingItem,
     ServiceRecord,
     ServiceRecordMethod,
     Stage,
     TeamCreate,
-    TokenForm,
+    TokenCreate,
     Transition,
     TransitionLegalOpinionType0,
 )
@@ -68,25 +69,18 @@ def expect(response: Response[Any], status: int) -> Any:
 
 
 async def sign_in(base_url: str, username: str) -> AuthenticatedClient:
-    form = TokenForm(grant_type="password", username=username, password=PASSWORD)
+    form = TokenCreate(grant_type="password", username=username, password=PASSWORD)
     async with Client(base_url=base_url) as anonymous:
         token = expect(await gateway_issue_token.asyncio_detailed(client=anonymous, body=form), 200)
     return AuthenticatedClient(base_url=base_url, token=token.access_token)
 
 
-def naming(client: AuthenticatedClient, etag: str) -> AuthenticatedClient:
-    """The same caller, naming the version it read (If-Match): a change to what someone else changed since is
-    refused with 412."""
-    return AuthenticatedClient(
-        base_url=str(client.get_async_httpx_client().base_url), token=client.token, headers={"If-Match": etag}
-    )
-
-
 async def step(client: AuthenticatedClient, case_id: str, change: Transition) -> CasePublic:
     """One stage change; a 409 names the ``missing_step`` when the procedure does not allow it yet."""
     etag = (await get_case.asyncio_detailed(case_id, client=client)).headers["etag"]
-    async with naming(client, etag) as versioned:
-        case: CasePublic = expect(await transition_case.asyncio_detailed(case_id, client=versioned, body=change), 200)
+    case: CasePublic = expect(
+        await transition_case.asyncio_detailed(case_id, client=client, body=change, if_match=etag), 200
+    )
     return case
 
 
@@ -114,7 +108,7 @@ async def walk(
     investigators = [await register("王伟", "12010001", subject="officer1"), await register("李娜", "12010002")]
     reviewer = await register("张敏", "12010003")
     legal_reviewer = await register("刘洋", "12010004", legal=True)
-    party_body = PartyInput(party_type=PartyType.ORGANISATION, address="天津市西青区某路1号", town="中北镇", **PARTY)
+    party_body = PartyCreate(party_type=PartyType.ORGANISATION, address="天津市西青区某路1号", town="中北镇", **PARTY)
     party = expect(await register_party.asyncio_detailed(client=head, body=party_body), 201)
 
     # 线索 from a complaint, and the inspection by two officers (行政处罚法 §42).
@@ -140,7 +134,7 @@ async def walk(
     expect(await record_inspection.asyncio_detailed(client=officer, body=inspection), 201)
 
     # 立案: the head files the lead; the case gets its number and the team of its investigators.
-    filing = CaseFile(
+    filing = CaseCreate(
         lead_id=lead.id,
         party_id=party.id,
         filed_on=date(2021, 6, 3),
@@ -171,14 +165,14 @@ async def walk(
     case = await step(legal, case.id, review)
 
     # 集体讨论: the case review meeting's record, then the stage that cites it.
-    meeting_body = MeetingCreate(
+    meeting_body = ReviewMeetingCreate(
         held_on=date(2021, 7, 14),
         attendees=[
             Attendee(name="局长", role="主持"),
             Attendee(name="法制科长", role="法制审核"),
             Attendee(name="律师", role="法律顾问", legal_counsel=True),
         ],
-        items=[MeetingItem(case_id=case.id, outcome="同意罚款拾万元")],
+        items=[ReviewMeetingItem(case_id=case.id, outcome="同意罚款拾万元")],
         minutes="审议同意。",
     )
     meeting = expect(await record_review_meeting.asyncio_detailed(client=head, body=meeting_body), 201)
@@ -198,14 +192,12 @@ async def walk(
     decision = expect(await issue_decision.asyncio_detailed(client=head, body=decision_body), 201)
     etag = (await get_decision.asyncio_detailed(decision.id, client=head)).headers["etag"]
     served = ServiceRecord(served_on=date(2021, 7, 16), method=ServiceRecordMethod.DIRECT)
-    async with naming(officer, etag) as versioned:
-        expect(await serve_decision.asyncio_detailed(decision.id, client=versioned, body=served), 200)
+    expect(await serve_decision.asyncio_detailed(decision.id, client=officer, body=served, if_match=etag), 200)
 
     # 执行: the fine is paid within 15 days of service; then 结案.
     etag = (await get_case.asyncio_detailed(case.id, client=officer)).headers["etag"]
-    async with naming(officer, etag) as versioned:
-        paid = ExecutionRecord(paid_on=date(2021, 7, 30))
-        expect(await record_execution.asyncio_detailed(case.id, client=versioned, body=paid), 200)
+    paid = ExecutionRecord(paid_on=date(2021, 7, 30))
+    expect(await record_execution.asyncio_detailed(case.id, client=officer, body=paid, if_match=etag), 200)
     return await step(head, case.id, Transition(to=Stage.CLOSED, on=date(2021, 8, 2)))
 
 

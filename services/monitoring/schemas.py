@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
-from typing import Any, Literal
+from datetime import UTC, date, datetime
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from services.monitoring.domain.aqi import AqiResult, Averaging
 from services.monitoring.domain.water import WaterBody
@@ -20,6 +20,15 @@ WaterClass = Literal["I", "II", "III", "IV", "V"]
 
 class Input(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+def _utc(moment: datetime) -> datetime:
+    """Naive means UTC: every stored time is UTC, and SQLite keeps no offset."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+StoredInstant = Annotated[datetime, AfterValidator(_utc)]
+"""A stored time answered as UTC with its offset, whichever database it was read from."""
 
 
 class ExceedancePosition(Input):
@@ -164,6 +173,29 @@ class StationList(BaseModel):
 
 
 # --- Readings (监测数据)
+
+
+class ReadingCreate(Input):
+    """One row of a batch (批量上报), in JSON or as a CSV line under a header naming these columns. Rows are checked
+    one by one: a bad row is reported by its index in ``rejected``, the others are stored."""
+
+    station: str = Field(max_length=64, description="the station's MN")
+    parameter: str = Field(max_length=30, description="HJ 212 code or name, e.g. a21026 (SO₂) or PM2.5")
+    time: str = Field(
+        max_length=64,
+        description="start of the period, ISO 8601; without an offset it is Beijing time (as HJ 212 stations send)",
+        examples=["2021-06-01T10:00:00+08:00"],
+    )
+    value: float | str = Field(description="a finite number (CSV: its text)")
+    unit: str = Field(default="", max_length=20)
+    flag: Literal["N", "F", "M", "S", "D", "C", "T", "B"] = Field(
+        default="N",
+        description="HJ 212 data flag: N normal, F stopped, M maintenance, S manual, D fault, C calibration, "
+        "T over range, B communication",
+    )
+    interval: Literal["rtd", "minute", "hour", "day"] = Field(
+        default="hour", description="实时 rtd, 分钟 minute, 小时 hour, 日 day"
+    )
 
 
 class RejectedReadingPublic(BaseModel):
@@ -347,12 +379,12 @@ class ExceedancePublic(BaseModel):
     id: str
     station_code: str = Field(description="the station's MN")
     parameter: str = Field(description="the pollutant or water parameter")
-    period_start: datetime = Field(description="start of the period (UTC): an hour, a day or a month")
-    period_end: datetime = Field(description="end of the period (UTC, exclusive)")
+    period_start: StoredInstant = Field(description="start of the period (UTC): an hour, a day or a month")
+    period_end: StoredInstant = Field(description="end of the period (UTC, exclusive)")
     value: float = Field(description="the valid value (or mean) found")
     limit: float = Field(description="the limit it exceeded: emission limit, IAQI 100 concentration or class limit")
     unit: str
-    detected_at: datetime = Field(description="when it was recorded (and announced to cases)")
+    detected_at: StoredInstant = Field(description="when it was recorded (and announced to cases, UTC)")
 
 
 class ExceedanceList(BaseModel):

@@ -145,7 +145,10 @@ def test_the_rules_see_what_they_should() -> None:
                 "post": {"responses": {"201": {"content": {"application/json": {"schema": {"type": "object"}}}}}}
             },
             "/things/{id}": {
-                "get": {"responses": {"200": {"content": {"application/json": {"$ref": "#/components/schemas/Open"}}}}}
+                "get": {
+                    "description": "Its ETag is what a change sends in If-Match.",
+                    "responses": {"200": {"content": {"application/json": {"$ref": "#/components/schemas/Open"}}}},
+                }
             },
             "/things/{id}/close": {"post": {"description": "Needs If-Match.", "responses": {"200": {}}}},
             "/things.csv": {
@@ -160,6 +163,7 @@ def test_the_rules_see_what_they_should() -> None:
     assert success_offences(doc, ops["GET /things/{id}"]) == ["GET /things/{id} 200 application/json: no schema"]
     assert "does not declare text/csv" in success_offences(doc, ops["GET /things.csv"])[0]
     assert len(location_offences(doc, ops["POST /things"])) == 2
+    assert if_match_offences(doc, ops["GET /things/{id}"]) == []  # a read never takes If-Match
     assert [line.split(":")[0] for line in grouped(if_match_offences(doc, ops["POST /things/{id}/close"]))] == [
         "POST /things/{id}/close",
         "GET /things/{id} 200",

@@ -21,6 +21,7 @@ from tests.embedded import EmbeddedServer
 
 PACKAGE = "greenlaw_client"
 GENERATOR = shutil.which("openapi-python-client", path=str(Path(sys.executable).parent))
+CLIENT_CONFIG = DEFAULT_PATH.with_name("openapi-client.yaml")  # the settings a client author generates with
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +31,8 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, 
     assert GENERATOR, "openapi-python-client is installed by `make install` (see the Makefile's CLIENT_GENERATOR)"
     where = tmp_path_factory.mktemp("client")
     config = where / "config.yaml"
-    config.write_text(f"package_name_override: {PACKAGE}\nproject_name_override: {PACKAGE}\n", encoding="utf-8")
+    names = f"package_name_override: {PACKAGE}\nproject_name_override: {PACKAGE}\n"
+    config.write_text(CLIENT_CONFIG.read_text(encoding="utf-8") + names, encoding="utf-8")
     arguments = ["--path", str(DEFAULT_PATH), "--meta", "none", "--config", str(config)]
     run = subprocess.run(
         [GENERATOR, "generate", *arguments, "--output-path", str(where / PACKAGE)],

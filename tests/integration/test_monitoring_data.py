@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -158,6 +158,11 @@ async def test_water_month_source_limits_and_noise(local: Stack) -> None:
         assert sorted((e["station_code"], e["parameter"]) for e in listed) == sorted(
             [(section, "cod"), (source["code"], "cod"), (source["code"], "cod")]
         )
+        for found in listed:  # aware and UTC, whatever the database keeps
+            for moment in (found["period_start"], found["period_end"], found["detected_at"]):
+                assert datetime.fromisoformat(moment).utcoffset() == timedelta(0), moment
+        month = next(e for e in listed if e["station_code"] == section)
+        assert (month["period_start"], month["period_end"]) == ("2021-05-31T16:00:00Z", "2021-06-30T16:00:00Z")
     events = [e["data"] for e in await outbox(local.runtime("monitoring"), EXCEEDED)]
     assert len(events) == 3
     water = next(e for e in events if e["station_kind"] == "water_section")

@@ -51,7 +51,10 @@ class Operation:
         return None
 
     def takes_if_match(self) -> bool:
-        """Documented as a header parameter, or said in the description ("Needs If-Match")."""
+        """Documented as a header parameter, or said in the description ("Needs If-Match"). A GET or HEAD never
+        takes it: where its words name If-Match, they tell what to send with a change of what it reads."""
+        if self.method in ("get", "head"):
+            return False
         said = "If-Match" in (self.spec.get("description") or "") + (self.spec.get("summary") or "")
         return said or self.header_parameter("If-Match") is not None
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
@@ -33,14 +33,30 @@ from services.cases.schemas import (
     Transition,
 )
 from services.cases.tables import Case
+from shared import header_docs
+from shared.header_docs import IF_MATCH, versioned
 from shared.messaging import UnitOfWork
 from shared.service import runtime_of
 from shared.web import correlation_id
 
 router = APIRouter(prefix="/api/v1/cases", tags=["cases"])
 
+_SURCHARGE = {
+    "description": "加处罚款 owed today, in fen (3 %/day of the fine, capped at it)",
+    "schema": {"type": "string"},
+}
+_EXECUTION_ANSWER: dict[int | str, dict[str, Any]] = {
+    200: {"headers": {**versioned()[200]["headers"], "Late-Surcharge-Fen": _SURCHARGE}}
+}
 
-@router.post("", status_code=201, operation_id="file_case", response_model=CasePublic)
+
+@router.post(
+    "",
+    status_code=201,
+    operation_id="file_case",
+    response_model=CasePublic,
+    responses=header_docs.created("get_case", "case_id"),
+)
 async def file_case(body: CaseCreate, request: Request, caller: Head) -> JSONResponse:
     """立案: the head files an open lead; the case number is allocated gaplessly per year."""
     settings, calendar = settings_of(request), calendar_of(request)
@@ -86,14 +102,20 @@ async def list_cases(
     return CaseList(items=[CasePublic.model_validate(r, from_attributes=True) for r in rows], next_cursor=next_cursor)
 
 
-@router.get("/{case_id}", operation_id="get_case", response_model=CasePublic)
+@router.get("/{case_id}", operation_id="get_case", response_model=CasePublic, responses=versioned())
 async def get_case(case_id: str, request: Request, caller: Staff) -> JSONResponse:
     async with runtime_of(request).uow() as uow:
         case = await handlers.get_case(uow, case_id, caller)
     return answer(case, CasePublic)
 
 
-@router.post("/{case_id}/transitions", operation_id="transition_case", response_model=CasePublic)
+@router.post(
+    "/{case_id}/transitions",
+    operation_id="transition_case",
+    response_model=CasePublic,
+    openapi_extra=IF_MATCH,
+    responses=versioned(),
+)
 async def transition_case(case_id: str, body: Transition, request: Request, caller: Reviewer) -> JSONResponse:
     """Next stage; 409 naming the missing step when the procedure does not allow it yet. Needs If-Match."""
     settings, calendar = settings_of(request), calendar_of(request)
@@ -106,7 +128,13 @@ async def transition_case(case_id: str, body: Transition, request: Request, call
     return await changed(request, the_case(case_id, caller), change, public=CasePublic)
 
 
-@router.post("/{case_id}/clock-stops", operation_id="stop_case_clock", response_model=CasePublic)
+@router.post(
+    "/{case_id}/clock-stops",
+    operation_id="stop_case_clock",
+    response_model=CasePublic,
+    openapi_extra=IF_MATCH,
+    responses=versioned(),
+)
 async def stop_clock(case_id: str, body: ClockStopStart, request: Request, caller: Officer) -> JSONResponse:
     """检测、鉴定、公告、送达: days not counted in the decision limit. Needs If-Match."""
     settings, calendar = settings_of(request), calendar_of(request)
@@ -117,10 +145,17 @@ async def stop_clock(case_id: str, body: ClockStopStart, request: Request, calle
     return await changed(request, the_case(case_id, caller), change, public=CasePublic)
 
 
-@router.post("/{case_id}/clock-stops/{stop_id}/end", operation_id="resume_case_clock", response_model=CasePublic)
+@router.post(
+    "/{case_id}/clock-stops/{stop_id}/end",
+    operation_id="resume_case_clock",
+    response_model=CasePublic,
+    openapi_extra=IF_MATCH,
+    responses=versioned(),
+)
 async def resume_clock(
     case_id: str, stop_id: str, body: ClockStopEnd, request: Request, caller: Officer
 ) -> JSONResponse:
+    """The stop ends; the decision limit counts again from the next day. Needs If-Match."""
     settings, calendar = settings_of(request), calendar_of(request)
 
     async def change(uow: UnitOfWork, case: Case) -> None:
@@ -131,7 +166,13 @@ async def resume_clock(
     return await changed(request, the_case(case_id, caller), change, public=CasePublic)
 
 
-@router.post("/{case_id}/extensions", operation_id="extend_case", response_model=CasePublic)
+@router.post(
+    "/{case_id}/extensions",
+    operation_id="extend_case",
+    response_model=CasePublic,
+    openapi_extra=IF_MATCH,
+    responses=versioned(),
+)
 async def extend_case(case_id: str, body: Extension, request: Request, caller: Head) -> JSONResponse:
     """延长办案期限: +30 by the head, +30 more by collective discussion. Needs If-Match."""
     settings, calendar = settings_of(request), calendar_of(request)
@@ -142,7 +183,13 @@ async def extend_case(case_id: str, body: Extension, request: Request, caller: H
     return await changed(request, the_case(case_id, caller), change, public=CasePublic)
 
 
-@router.post("/{case_id}/execution", operation_id="record_execution", response_model=CasePublic)
+@router.post(
+    "/{case_id}/execution",
+    operation_id="record_execution",
+    response_model=CasePublic,
+    openapi_extra=IF_MATCH,
+    responses=_EXECUTION_ANSWER,
+)
 async def record_execution(case_id: str, body: ExecutionRecord, request: Request, caller: Officer) -> JSONResponse:
     """缴款 / 催告; the answer's ``Late-Surcharge-Fen`` header is the 加处罚款: 3 %/day of the fine only, capped at
     the fine. Needs If-Match."""

@@ -13,8 +13,10 @@ from services.cases.handlers import decisions as handlers
 from services.cases.handlers import documents
 from services.cases.schemas import Amendment, DecisionCreate, DecisionPublic, Revocation, ServiceRecord
 from services.cases.tables import Decision
+from shared import header_docs
 from shared.auth import Principal
 from shared.documents.response import PDF_ANSWER, pdf_response
+from shared.header_docs import IF_MATCH, versioned
 from shared.messaging import UnitOfWork
 from shared.service import runtime_of
 from shared.web import correlation_id
@@ -35,6 +37,7 @@ def _reach(decision_id: str, caller: Principal) -> Callable[[UnitOfWork], Awaita
     operation_id="issue_decision",
     summary="作出决定 Issue a decision",
     response_model=DecisionPublic,
+    responses=header_docs.created("get_decision", "decision_id"),
 )
 async def issue_decision(body: DecisionCreate, request: Request, caller: Head) -> JSONResponse:
     """The service allocates the document number (文书编号), gapless per kind and year. Honours Idempotency-Key.
@@ -51,7 +54,12 @@ async def issue_decision(body: DecisionCreate, request: Request, caller: Head) -
     return await created(request, caller, body, make, public=DecisionPublic, location="/api/v1/cases/decisions/{id}")
 
 
-@router.get("/decisions/{decision_id}", operation_id="get_decision", response_model=DecisionPublic)
+@router.get(
+    "/decisions/{decision_id}",
+    operation_id="get_decision",
+    response_model=DecisionPublic,
+    responses=versioned(),
+)
 async def get_decision(decision_id: str, request: Request, caller: Staff) -> JSONResponse:
     """An officer reaches the decisions of its team's cases only."""
     async with runtime_of(request).uow() as uow:
@@ -90,7 +98,13 @@ async def get_service_receipt(decision_id: str, request: Request, caller: Staff)
     return pdf_response(pdf, stem=f"service-receipt-{decision.kind}-{decision.year}-{decision.seq}")
 
 
-@router.post("/decisions/{decision_id}/service", operation_id="serve_decision", response_model=DecisionPublic)
+@router.post(
+    "/decisions/{decision_id}/service",
+    operation_id="serve_decision",
+    response_model=DecisionPublic,
+    openapi_extra=IF_MATCH,
+    responses=versioned(),
+)
 async def serve_decision(decision_id: str, body: ServiceRecord, request: Request, caller: Officer) -> JSONResponse:
     """送达: date and method (electronic only with consent). Needs If-Match."""
     settings = settings_of(request)
@@ -101,7 +115,13 @@ async def serve_decision(decision_id: str, body: ServiceRecord, request: Request
     return await changed(request, _reach(decision_id, caller), change, public=DecisionPublic)
 
 
-@router.post("/decisions/{decision_id}/revocation", operation_id="revoke_decision", response_model=DecisionPublic)
+@router.post(
+    "/decisions/{decision_id}/revocation",
+    operation_id="revoke_decision",
+    response_model=DecisionPublic,
+    openapi_extra=IF_MATCH,
+    responses=versioned(),
+)
 async def revoke_decision(decision_id: str, body: Revocation, request: Request, caller: Head) -> JSONResponse:
     """撤销 with the reason; disclosure withdraws the publication within 3 working days. Needs If-Match."""
 
@@ -113,7 +133,13 @@ async def revoke_decision(decision_id: str, body: Revocation, request: Request, 
     return await changed(request, _reach(decision_id, caller), change, public=DecisionPublic)
 
 
-@router.post("/decisions/{decision_id}/amendment", operation_id="amend_decision", response_model=DecisionPublic)
+@router.post(
+    "/decisions/{decision_id}/amendment",
+    operation_id="amend_decision",
+    response_model=DecisionPublic,
+    openapi_extra=IF_MATCH,
+    responses=versioned(),
+)
 async def amend_decision(decision_id: str, body: Amendment, request: Request, caller: Head) -> JSONResponse:
     """变更 with the reason; disclosure republishes. Needs If-Match."""
     settings = settings_of(request)

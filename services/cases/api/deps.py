@@ -76,15 +76,19 @@ async def created(
     *,
     public: type[BaseModel],
     location: str,
+    tag: Callable[[], str] | None = None,
 ) -> JSONResponse:
     """201 with the new resource, its ``Location`` and, when versioned, its ``ETag`` (the If-Match of its first
-    change); honours Idempotency-Key (same key and body → the first answer)."""
+    change: the row's own, or ``tag()`` after ``make`` when its changes check another object's version);
+    honours Idempotency-Key (same key and body → the first answer)."""
 
     async def action(uow: UnitOfWork) -> tuple[int, object, dict[str, str]]:
         row = await make(uow)
         content = public.model_validate(row, from_attributes=True).model_dump(mode="json")
         headers = {"Location": location.format(id=row.id)}
-        if hasattr(row, "version"):
+        if tag is not None:
+            headers["ETag"] = tag()
+        elif hasattr(row, "version"):
             headers["ETag"] = etag(row)
         return 201, content, headers
 

@@ -11,6 +11,7 @@ from services.cases.api.deps import Officer, Staff, settings_of
 from services.cases.handlers import evidence as handlers
 from services.cases.handlers.cases import get_case
 from services.cases.schemas import EvidencePublic, EvidenceVerification
+from shared import header_docs
 from shared.bounds import LegalDateTime
 from shared.fields import Name
 from shared.service import runtime_of
@@ -18,7 +19,13 @@ from shared.service import runtime_of
 router = APIRouter(prefix="/api/v1/cases", tags=["cases"])
 
 
-@router.post("/{case_id}/evidence", status_code=201, operation_id="upload_evidence", response_model=EvidencePublic)
+@router.post(
+    "/{case_id}/evidence",
+    status_code=201,
+    operation_id="upload_evidence",
+    response_model=EvidencePublic,
+    responses=header_docs.created("get_evidence", "evidence_id", etag=False),
+)
 async def upload_evidence(
     case_id: str,
     request: Request,

@@ -9,6 +9,7 @@ from services.cases.api.deps import Officer, Staff, calendar_of, created, settin
 from services.cases.handlers import inspections as handlers
 from services.cases.schemas import InspectionCreate, InspectionPublic
 from services.cases.tables import Inspection
+from shared import header_docs
 from shared.messaging import UnitOfWork
 from shared.service import runtime_of
 from shared.web import correlation_id
@@ -16,7 +17,13 @@ from shared.web import correlation_id
 router = APIRouter(prefix="/api/v1/cases", tags=["field work"])
 
 
-@router.post("/inspections", status_code=201, operation_id="record_inspection", response_model=InspectionPublic)
+@router.post(
+    "/inspections",
+    status_code=201,
+    operation_id="record_inspection",
+    response_model=InspectionPublic,
+    responses=header_docs.created("get_inspection", "inspection_id", etag=False),
+)
 async def record_inspection(body: InspectionCreate, request: Request, caller: Officer) -> JSONResponse:
     """现场检查 by ≥ 2 officers with valid credentials (422 citing the rule otherwise); may open a lead."""
     settings, calendar = settings_of(request), calendar_of(request)

@@ -12,6 +12,8 @@ from services.cases.api.deps import Head, Officer, Staff, answer, calendar_of, c
 from services.cases.handlers import leads as handlers
 from services.cases.schemas import LeadCreate, LeadDecline, LeadList, LeadPublic, LeadSource
 from services.cases.tables import Lead
+from shared import header_docs
+from shared.header_docs import IF_MATCH, versioned
 from shared.messaging import UnitOfWork
 from shared.service import runtime_of
 
@@ -25,7 +27,13 @@ def _lead(lead_id: str) -> Callable[[UnitOfWork], Awaitable[Lead]]:
     return load
 
 
-@router.post("/leads", status_code=201, operation_id="create_lead", response_model=LeadPublic)
+@router.post(
+    "/leads",
+    status_code=201,
+    operation_id="create_lead",
+    response_model=LeadPublic,
+    responses=header_docs.created("get_lead", "lead_id"),
+)
 async def create_lead(body: LeadCreate, request: Request, caller: Officer) -> JSONResponse:
     """线索 from a complaint (12369), another agency, the police…; due for the filing decision in 15 days."""
     settings, calendar = settings_of(request), calendar_of(request)
@@ -52,14 +60,20 @@ async def list_leads(
     return LeadList(items=[LeadPublic.model_validate(r, from_attributes=True) for r in rows], next_cursor=next_cursor)
 
 
-@router.get("/leads/{lead_id}", operation_id="get_lead", response_model=LeadPublic)
+@router.get("/leads/{lead_id}", operation_id="get_lead", response_model=LeadPublic, responses=versioned())
 async def get_lead(lead_id: str, request: Request, _caller: Staff) -> JSONResponse:
     async with runtime_of(request).uow() as uow:
         lead = await handlers.get_lead(uow, lead_id)
     return answer(lead, LeadPublic)
 
 
-@router.post("/leads/{lead_id}/extension", operation_id="extend_lead", response_model=LeadPublic)
+@router.post(
+    "/leads/{lead_id}/extension",
+    operation_id="extend_lead",
+    response_model=LeadPublic,
+    openapi_extra=IF_MATCH,
+    responses=versioned(),
+)
 async def extend_lead(lead_id: str, request: Request, caller: Head) -> JSONResponse:
     """+15 days for the filing decision, with the head's approval. Needs If-Match."""
     settings, calendar = settings_of(request), calendar_of(request)
@@ -70,7 +84,13 @@ async def extend_lead(lead_id: str, request: Request, caller: Head) -> JSONRespo
     return await changed(request, _lead(lead_id), change, public=LeadPublic)
 
 
-@router.post("/leads/{lead_id}/declination", operation_id="decline_lead", response_model=LeadPublic)
+@router.post(
+    "/leads/{lead_id}/declination",
+    operation_id="decline_lead",
+    response_model=LeadPublic,
+    openapi_extra=IF_MATCH,
+    responses=versioned(),
+)
 async def decline_lead(lead_id: str, body: LeadDecline, request: Request, caller: Head) -> JSONResponse:
     """不予立案, the head's decision. Needs If-Match."""
 

@@ -11,6 +11,8 @@ from services.cases.api.deps import Registrar, Staff, answer, changed, created
 from services.cases.handlers import officers as handlers
 from services.cases.schemas import OfficerCreate, OfficerPublic, OfficerUpdate
 from services.cases.tables import Officer
+from shared import header_docs
+from shared.header_docs import IF_MATCH, versioned
 from shared.messaging import UnitOfWork
 from shared.service import runtime_of
 
@@ -24,7 +26,13 @@ def _officer(officer_id: str) -> Callable[[UnitOfWork], Awaitable[Officer]]:
     return load
 
 
-@router.post("/officers", status_code=201, operation_id="register_officer", response_model=OfficerPublic)
+@router.post(
+    "/officers",
+    status_code=201,
+    operation_id="register_officer",
+    response_model=OfficerPublic,
+    responses=header_docs.created("get_officer", "officer_id"),
+)
 async def register_officer(body: OfficerCreate, request: Request, caller: Registrar) -> JSONResponse:
     """登记执法人员 with the enforcement credential number (执法证号)."""
 
@@ -43,7 +51,12 @@ async def list_officers(
     return [OfficerPublic.model_validate(r, from_attributes=True) for r in rows]
 
 
-@router.get("/officers/{officer_id}", operation_id="get_officer", response_model=OfficerPublic)
+@router.get(
+    "/officers/{officer_id}",
+    operation_id="get_officer",
+    response_model=OfficerPublic,
+    responses=versioned(),
+)
 async def get_officer(officer_id: str, request: Request, _caller: Staff) -> JSONResponse:
     """One officer of the register, with the ETag its changes need (If-Match)."""
     async with runtime_of(request).uow() as uow:
@@ -51,7 +64,13 @@ async def get_officer(officer_id: str, request: Request, _caller: Staff) -> JSON
     return answer(officer, OfficerPublic)
 
 
-@router.patch("/officers/{officer_id}", operation_id="update_officer", response_model=OfficerPublic)
+@router.patch(
+    "/officers/{officer_id}",
+    operation_id="update_officer",
+    response_model=OfficerPublic,
+    openapi_extra=IF_MATCH,
+    responses=versioned(),
+)
 async def update_officer(officer_id: str, body: OfficerUpdate, request: Request, caller: Registrar) -> JSONResponse:
     """法律职业资格 obtained, or 初次从事法制审核 date recorded (an earlier start keeps an unqualified reviewer
     reviewing, 行政处罚法 §58 ¶2). Needs If-Match."""
@@ -62,7 +81,13 @@ async def update_officer(officer_id: str, body: OfficerUpdate, request: Request,
     return await changed(request, _officer(officer_id), change, public=OfficerPublic)
 
 
-@router.post("/officers/{officer_id}/deactivation", operation_id="deactivate_officer", response_model=OfficerPublic)
+@router.post(
+    "/officers/{officer_id}/deactivation",
+    operation_id="deactivate_officer",
+    response_model=OfficerPublic,
+    openapi_extra=IF_MATCH,
+    responses=versioned(),
+)
 async def deactivate_officer(officer_id: str, request: Request, caller: Registrar) -> JSONResponse:
     """停用 (history kept). Needs If-Match."""
 

@@ -11,13 +11,21 @@ from services.cases.api.deps import Officer, Staff, answer, created
 from services.cases.handlers import parties as handlers
 from services.cases.schemas import PartyCreate, PartyList, PartyPublic
 from services.cases.tables import Party
+from shared import header_docs
+from shared.header_docs import versioned
 from shared.messaging import UnitOfWork
 from shared.service import runtime_of
 
 router = APIRouter(prefix="/api/v1/cases", tags=["registers"])
 
 
-@router.post("/parties", status_code=201, operation_id="register_party", response_model=PartyPublic)
+@router.post(
+    "/parties",
+    status_code=201,
+    operation_id="register_party",
+    response_model=PartyPublic,
+    responses=header_docs.created("get_party", "party_id"),
+)
 async def register_party(body: PartyCreate, request: Request, caller: Officer) -> JSONResponse:
     """登记当事人; a credit code or ID number already registered is a 409 naming the existing party."""
 
@@ -41,7 +49,7 @@ async def search_parties(
     return PartyList(items=[PartyPublic.model_validate(r, from_attributes=True) for r in rows], next_cursor=next_cursor)
 
 
-@router.get("/parties/{party_id}", operation_id="get_party", response_model=PartyPublic)
+@router.get("/parties/{party_id}", operation_id="get_party", response_model=PartyPublic, responses=versioned())
 async def get_party(party_id: str, request: Request, _caller: Staff) -> JSONResponse:
     async with runtime_of(request).uow() as uow:
         party = await handlers.get_party(uow, party_id)

@@ -5,11 +5,13 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from services.cases.api.deps import Officer, Staff, calendar_of, changed, created, settings_of, the_case
+from services.cases.api.deps import Officer, Staff, answer, calendar_of, changed, created, etag, settings_of, the_case
 from services.cases.handlers import preservations as handlers
 from services.cases.handlers.cases import get_case
 from services.cases.schemas import PreservationCreate, PreservationDisposal, PreservationPublic
 from services.cases.tables import Case, EvidencePreservation
+from shared import header_docs
+from shared.header_docs import IF_MATCH, versioned
 from shared.messaging import UnitOfWork
 from shared.service import runtime_of
 
@@ -17,20 +19,28 @@ router = APIRouter(prefix="/api/v1/cases", tags=["cases"])
 
 
 @router.post(
-    "/{case_id}/preservations", status_code=201, operation_id="preserve_evidence", response_model=PreservationPublic
+    "/{case_id}/preservations",
+    status_code=201,
+    operation_id="preserve_evidence",
+    response_model=PreservationPublic,
+    responses=header_docs.created("get_preservation", "preservation_id"),
 )
 async def preserve_evidence(case_id: str, body: PreservationCreate, request: Request, caller: Officer) -> JSONResponse:
-    """先行登记保存 with the head's approval; ``dispose_by`` is the 7th working day after (行政处罚法 §56, §85)."""
+    """先行登记保存 with the head's approval; ``dispose_by`` is the 7th working day after (行政处罚法 §56, §85).
+    The ETag is the case's: its disposal is a change of the case."""
     settings, calendar = settings_of(request), calendar_of(request)
+    cases: list[Case] = []
 
     async def make(uow: UnitOfWork) -> EvidencePreservation:
-        case = await get_case(uow, case_id, caller)
+        cases.append(await get_case(uow, case_id, caller))
         return await handlers.preserve_evidence(
-            uow, case, body, settings=settings, calendar=calendar, actor=caller.subject
+            uow, cases[0], body, settings=settings, calendar=calendar, actor=caller.subject
         )
 
     location = f"/api/v1/cases/{case_id}/preservations/{{id}}"
-    return await created(request, caller, body, make, public=PreservationPublic, location=location)
+    return await created(
+        request, caller, body, make, public=PreservationPublic, location=location, tag=lambda: etag(cases[0])
+    )
 
 
 @router.get("/{case_id}/preservations", operation_id="list_preservations", response_model=list[PreservationPublic])
@@ -43,20 +53,25 @@ async def list_preservations(case_id: str, request: Request, caller: Staff) -> l
 
 
 @router.get(
-    "/{case_id}/preservations/{preservation_id}", operation_id="get_preservation", response_model=PreservationPublic
+    "/{case_id}/preservations/{preservation_id}",
+    operation_id="get_preservation",
+    response_model=PreservationPublic,
+    responses=versioned(),
 )
-async def get_preservation(case_id: str, preservation_id: str, request: Request, caller: Staff) -> PreservationPublic:
-    """One preservation with its status; its disposal changes the case, so it takes the case's If-Match."""
+async def get_preservation(case_id: str, preservation_id: str, request: Request, caller: Staff) -> JSONResponse:
+    """One preservation with its status; its disposal changes the case, so the ETag (for If-Match) is the case's."""
     async with runtime_of(request).uow() as uow:
         case = await get_case(uow, case_id, caller)
         row = await handlers.get_preservation(uow, case, preservation_id)
-    return PreservationPublic.model_validate(row, from_attributes=True)
+    return answer(row, PreservationPublic, tag=etag(case))
 
 
 @router.post(
     "/{case_id}/preservations/{preservation_id}/disposal",
     operation_id="dispose_preserved_evidence",
     response_model=PreservationPublic,
+    openapi_extra=IF_MATCH,
+    responses=versioned(),
 )
 async def dispose_preserved_evidence(
     case_id: str, preservation_id: str, body: PreservationDisposal, request: Request, caller: Officer

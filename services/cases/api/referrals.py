@@ -10,6 +10,7 @@ from services.cases.handlers import referrals as handlers
 from services.cases.handlers.cases import get_case
 from services.cases.schemas import ReferralCreate, ReferralPublic
 from services.cases.tables import ReferralRequest
+from shared import header_docs
 from shared.messaging import UnitOfWork
 from shared.service import runtime_of
 from shared.web import correlation_id
@@ -17,7 +18,13 @@ from shared.web import correlation_id
 router = APIRouter(prefix="/api/v1/cases", tags=["cases"])
 
 
-@router.post("/{case_id}/referrals", status_code=201, operation_id="request_referral", response_model=ReferralPublic)
+@router.post(
+    "/{case_id}/referrals",
+    status_code=201,
+    operation_id="request_referral",
+    response_model=ReferralPublic,
+    responses=header_docs.created("get_referral_request", "referral_request_id", etag=False),
+)
 async def request_referral(case_id: str, body: ReferralCreate, request: Request, caller: Head) -> JSONResponse:
     """涉嫌犯罪移送 (the head's approval); serious-pollution thresholds met come back as ``threshold_hints``."""
     settings = settings_of(request)

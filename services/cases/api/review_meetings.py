@@ -9,6 +9,7 @@ from services.cases.api.deps import Head, Staff, created
 from services.cases.handlers import review_meetings as handlers
 from services.cases.schemas import ReviewMeetingCreate, ReviewMeetingPublic
 from services.cases.tables import ReviewMeeting
+from shared import header_docs
 from shared.messaging import UnitOfWork
 from shared.service import runtime_of
 
@@ -16,7 +17,11 @@ router = APIRouter(prefix="/api/v1/cases", tags=["reports"])
 
 
 @router.post(
-    "/review-meetings", status_code=201, operation_id="record_review_meeting", response_model=ReviewMeetingPublic
+    "/review-meetings",
+    status_code=201,
+    operation_id="record_review_meeting",
+    response_model=ReviewMeetingPublic,
+    responses=header_docs.created("get_review_meeting", "meeting_id", etag=False),
 )
 async def record_meeting(body: ReviewMeetingCreate, request: Request, caller: Head) -> JSONResponse:
     """案件审议会: attendees (legal counsel marked), each case's outcome, minutes."""

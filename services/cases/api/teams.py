@@ -9,13 +9,20 @@ from services.cases.api.deps import Registrar, Staff, created
 from services.cases.handlers import officers as handlers
 from services.cases.schemas import TeamCreate, TeamPublic
 from services.cases.tables import Team
+from shared import header_docs
 from shared.messaging import UnitOfWork
 from shared.service import runtime_of
 
 router = APIRouter(prefix="/api/v1/cases", tags=["registers"])
 
 
-@router.post("/teams", status_code=201, operation_id="create_team", response_model=TeamPublic)
+@router.post(
+    "/teams",
+    status_code=201,
+    operation_id="create_team",
+    response_model=TeamPublic,
+    responses=header_docs.created("get_team", "team_id", etag=False),
+)
 async def create_team(body: TeamCreate, request: Request, caller: Registrar) -> JSONResponse:
     async def make(uow: UnitOfWork) -> Team:
         return await handlers.create_team(uow, body, actor=caller.subject)

@@ -106,7 +106,12 @@ async def decisions_csv(request: Request, filters: Filters) -> Response:
     "/decisions.atom",
     operation_id="public_decisions_atom",
     response_class=Response,
-    responses={200: {"content": {"application/atom+xml": {}}, "description": "Atom 1.0 feed of the latest 50"}},
+    responses={
+        200: {
+            "content": {"application/atom+xml": {"schema": {"type": "string"}}},
+            "description": "Atom 1.0 feed of the latest 50",
+        }
+    },
     summary="公示的行政执法决定 (Atom)",
 )
 async def decisions_atom(request: Request, filters: Filters, settings: Settings) -> Response:

@@ -17,6 +17,7 @@ from services.disclosure.api.deps import (
 from services.disclosure.handlers import publications, queries
 from services.disclosure.schemas import PublicationList, PublicationPublish, PublicationStaff, PublicationUpdate
 from services.disclosure.tables import Publication
+from shared.header_docs import IF_MATCH, versioned
 from shared.messaging import UnitOfWork
 from shared.service import runtime_of
 from shared.web import correlation_id
@@ -41,7 +42,12 @@ async def list_publications(
     return PublicationList(items=[staff_view(r) for r in rows], next_cursor=next_cursor)
 
 
-@router.get("/publications/{publication_id}", operation_id="get_publication", response_model=PublicationStaff)
+@router.get(
+    "/publications/{publication_id}",
+    operation_id="get_publication",
+    response_model=PublicationStaff,
+    responses=versioned(),
+)
 async def get_publication(_caller: Staff, publication: CurrentPublication, response: Response) -> PublicationStaff:
     """The publication with its ETag: an edit or the approval names it in ``If-Match``."""
     return staff_view(publication, response)
@@ -52,6 +58,8 @@ async def get_publication(_caller: Staff, publication: CurrentPublication, respo
     operation_id="publish_publication",
     response_model=PublicationStaff,
     summary="审核发布 Approve and publish",
+    openapi_extra=IF_MATCH,
+    responses=versioned(),
 )
 async def publish(
     publication_id: str,
@@ -82,6 +90,8 @@ async def publish(
     operation_id="edit_publication",
     response_model=PublicationStaff,
     summary="编辑公示内容 Edit the redacted text",
+    openapi_extra=IF_MATCH,
+    responses=versioned(),
 )
 async def edit(
     publication_id: str,

@@ -8,6 +8,7 @@ from services.disclosure.api.deps import CurrentPublication, Editor, Settings, c
 from services.disclosure.handlers import redactions
 from services.disclosure.schemas import PublicationStaff, RedactionAdd, RedactionMarks, RedactionUndo
 from services.disclosure.tables import Publication
+from shared.header_docs import IF_MATCH, versioned
 from shared.messaging import UnitOfWork
 
 router = APIRouter(prefix="/api/v1/disclosure", tags=["disclosure"])
@@ -31,6 +32,8 @@ async def list_redactions(_caller: Editor, publication: CurrentPublication, sett
     operation_id="add_redaction",
     response_model=PublicationStaff,
     summary="添加隐去 Withhold a span the detectors missed",
+    openapi_extra=IF_MATCH,
+    responses=versioned(),
 )
 async def add_redaction(
     publication_id: str, body: RedactionAdd, request: Request, response: Response, caller: Editor, settings: Settings
@@ -48,6 +51,8 @@ async def add_redaction(
     operation_id="undo_redaction",
     response_model=PublicationStaff,
     summary="撤销隐去 Put back what a marker replaced",
+    openapi_extra=IF_MATCH,
+    responses=versioned(),
 )
 async def undo_redaction(
     publication_id: str, body: RedactionUndo, request: Request, response: Response, caller: Editor, settings: Settings

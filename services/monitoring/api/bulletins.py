@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
-from services.monitoring.api.deps import Manager, Reader, answer_headers, change_with_if_match, standards_of
+from services.monitoring.api.deps import Manager, Reader, change_with_if_match, standards_of
 from services.monitoring.handlers import bulletins as handlers
 from services.monitoring.handlers.statistics import town_air_of
 from services.monitoring.schemas import (
@@ -19,7 +19,9 @@ from services.monitoring.schemas import (
     daily_aqi_fields,
 )
 from services.monitoring.tables import Bulletin
+from shared import header_docs
 from shared.bounds import LegalDate
+from shared.header_docs import IF_MATCH, versioned
 from shared.http import decode_position, encode_cursor, etag_of
 from shared.keyset import split
 from shared.service import runtime_of
@@ -42,7 +44,7 @@ def _out(bulletin: Bulletin, response: Response) -> BulletinPublic:
     operation_id="build_bulletin",
     status_code=201,
     response_model=BulletinPublic,
-    responses=answer_headers(201, "ETag", "Location"),
+    responses=header_docs.created("get_bulletin", "bulletin_id"),
 )
 async def build(body: BulletinCreate, request: Request, response: Response, caller: Manager) -> BulletinPublic:
     """Build (or rebuild) the draft of a period from valid data."""
@@ -78,7 +80,7 @@ async def list_bulletins(
     "/bulletins/{bulletin_id}",
     operation_id="get_bulletin",
     response_model=BulletinPublic,
-    responses=answer_headers(200, "ETag"),
+    responses=versioned(),
 )
 async def get(bulletin_id: str, request: Request, response: Response, _caller: Reader) -> BulletinPublic:
     async with runtime_of(request).uow() as uow:
@@ -96,7 +98,8 @@ async def get_html(bulletin_id: str, request: Request, _caller: Reader) -> HTMLR
     "/bulletins/{bulletin_id}:publish",
     operation_id="publish_bulletin",
     response_model=BulletinPublic,
-    responses=answer_headers(200, "ETag"),
+    openapi_extra=IF_MATCH,
+    responses=versioned(),
 )
 async def publish(bulletin_id: str, request: Request, response: Response, caller: Manager) -> BulletinPublic:
     """发布: disclosure receives the bulletin (monitoring.bulletin.published.v1). Needs If-Match."""

@@ -8,7 +8,7 @@ import binascii
 import ipaddress
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Annotated, Any, Protocol, TypeVar
+from typing import Annotated, Protocol, TypeVar
 
 from fastapi import Depends, Request, Response
 
@@ -28,19 +28,6 @@ READERS = (Role.MONITORING_REVIEWER, Role.HEAD, Role.OFFICER, Role.AUDITOR, Role
 Reader = Annotated[Principal, Depends(requires(*READERS))]
 Reviewer = Annotated[Principal, Depends(requires(Role.MONITORING_REVIEWER))]
 Manager = Annotated[Principal, Depends(requires(Role.MONITORING_REVIEWER, Role.HEAD))]
-
-
-_HEADER_DOCS = {
-    "ETag": "the version to send back in If-Match",
-    "Location": "the created resource (a GET route)",
-}
-
-
-def answer_headers(status: int, *names: str) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI ``responses`` naming the headers an answer carries (ETag of a versioned resource, Location of a new
-    one)."""
-    headers = {name: {"description": _HEADER_DOCS[name], "schema": {"type": "string"}} for name in names}
-    return {status: {"headers": headers}}
 
 
 class Versioned(Protocol):

@@ -8,10 +8,16 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from services.monitoring.api.deps import Reader, Sender, sender, standards_of
-from services.monitoring.domain.readings import RowError, rows_from_csv
+from services.monitoring.domain.readings import CSV_COLUMNS, RowError, rows_from_csv
 from services.monitoring.handlers.batch import ingest_batch
 from services.monitoring.handlers.queries import Aggregation, aggregated_readings, latest_values, raw_readings
-from services.monitoring.schemas import LatestReadingList, LatestReadingPublic, ReadingBatchPublic, ReadingList
+from services.monitoring.schemas import (
+    LatestReadingList,
+    LatestReadingPublic,
+    ReadingBatchPublic,
+    ReadingCreate,
+    ReadingList,
+)
 from services.monitoring.settings import MonitoringSettings
 from shared.bounds import LegalDateTime
 from shared.csv_export import csv_text
@@ -22,6 +28,24 @@ from shared.web import correlation_id
 
 router = APIRouter(prefix="/api/v1/monitoring", tags=["readings"])
 _UNPARSED = object()
+# Documented, not validated by FastAPI: rows are checked one by one in the domain, so one bad row is reported by
+# its index instead of refusing a batch of tens of thousands (and CSV is read by the same rules).
+_BATCH_BODY = {
+    "required": True,
+    "content": {
+        "application/json": {
+            "schema": {"type": "array", "items": ReadingCreate.model_json_schema(), "title": "ReadingBatch"}
+        },
+        "text/csv": {
+            "schema": {
+                "type": "string",
+                "format": "binary",
+                "description": f"a header line naming the columns ({', '.join(CSV_COLUMNS)}; station, parameter, "
+                "time and value required), then one reading per line (UTF-8)",
+            }
+        },
+    },
+}
 
 
 async def _rows(request: Request, settings: MonitoringSettings) -> list[Any]:
@@ -57,7 +81,7 @@ def _json(request: Request, body: bytes) -> Any:
     "/readings:batch",
     operation_id="ingest_readings",
     response_model=ReadingBatchPublic,
-    openapi_extra={"requestBody": {"content": {"application/json": {}, "text/csv": {}}}},
+    openapi_extra={"requestBody": _BATCH_BODY},
 )
 async def ingest_readings(request: Request, caller: Annotated[Sender, Depends(sender)]) -> ReadingBatchPublic:
     """批量上报: each row ``station, parameter, time, value, unit, flag[, interval]``; the same (station, parameter,

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 
-from services.monitoring.api.deps import Manager, Reader, answer_headers, change_with_if_match, standards_of
+from services.monitoring.api.deps import Manager, Reader, change_with_if_match, standards_of
 from services.monitoring.handlers import stations as handlers
 from services.monitoring.handlers.statistics import daily_air, daily_noise, monthly_water
 from services.monitoring.schemas import (
@@ -20,7 +20,9 @@ from services.monitoring.schemas import (
     StationWaterClassPublic,
     daily_aqi_fields,
 )
+from shared import header_docs
 from shared.bounds import LegalDate
+from shared.header_docs import IF_MATCH, versioned
 from shared.http import etag_of
 from shared.idempotency import idempotent
 from shared.service import runtime_of
@@ -37,7 +39,7 @@ def _out(station: Any) -> StationPublic:
     operation_id="create_station",
     status_code=201,
     response_model=StationPublic,
-    responses=answer_headers(201, "ETag", "Location"),
+    responses=header_docs.created("get_station", "code", field="code"),
 )
 async def create_station(body: StationCreate, request: Request, caller: Manager) -> Any:
     async def action(uow: Any) -> tuple[int, Any, dict[str, str]]:
@@ -66,7 +68,7 @@ async def list_stations(
     return StationList(items=items, next_cursor=items[-1].code if len(rows) > limit else None)
 
 
-@router.get("/{code}", operation_id="get_station", response_model=StationPublic, responses=answer_headers(200, "ETag"))
+@router.get("/{code}", operation_id="get_station", response_model=StationPublic, responses=versioned())
 async def get_station(code: str, request: Request, response: Response, _caller: Reader) -> StationPublic:
     async with runtime_of(request).uow() as uow:
         station = await handlers.get_station(uow, code)
@@ -75,7 +77,11 @@ async def get_station(code: str, request: Request, response: Response, _caller: 
 
 
 @router.put(
-    "/{code}", operation_id="update_station", response_model=StationPublic, responses=answer_headers(200, "ETag")
+    "/{code}",
+    operation_id="update_station",
+    response_model=StationPublic,
+    openapi_extra=IF_MATCH,
+    responses=versioned(),
 )
 async def update_station(
     code: str, body: StationUpdate, request: Request, response: Response, caller: Manager
@@ -89,7 +95,7 @@ async def update_station(
     return _out(station)
 
 
-@router.delete("/{code}", operation_id="deactivate_station", status_code=204)
+@router.delete("/{code}", operation_id="deactivate_station", status_code=204, openapi_extra=IF_MATCH)
 async def deactivate_station(code: str, request: Request, caller: Manager) -> Response:
     """停用站点 (needs If-Match); readings are kept."""
     await change_with_if_match(

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from services.referral.api.deps import Reader, Writer, actor_of
 from services.referral.handlers import consultations
 from services.referral.schemas import ConsultationCreate, ConsultationList, ConsultationPublic
+from shared import header_docs
 from shared.http import MAX_LIMIT
 from shared.idempotency import idempotent
 from shared.messaging import UnitOfWork
@@ -24,7 +25,7 @@ PATH = "/api/v1/referral/consultations"
     operation_id="record_consultation",
     status_code=201,
     response_model=ConsultationPublic,
-    responses={201: {"headers": {"Location": {"description": "the consultation", "schema": {"type": "string"}}}}},
+    responses=header_docs.created("get_consultation", "consultation_id", etag=False),
 )
 async def record_consultation(body: ConsultationCreate, request: Request, caller: Writer) -> JSONResponse:
     """会商 with the police: date, participants, topic, outcome, linked referrals. Honours Idempotency-Key."""

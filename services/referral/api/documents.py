@@ -11,6 +11,7 @@ from services.referral.api.deps import FILE_ANSWER, Reader, StoreDep, Writer, ac
 from services.referral.handlers import documents
 from services.referral.handlers import referrals as handlers
 from services.referral.schemas import DocumentStaff
+from shared import header_docs
 from shared.fields import Name, Text
 from shared.service import runtime_of
 
@@ -23,7 +24,7 @@ router = APIRouter(prefix="/api/v1/referral/referrals/{referral_id}/documents", 
     status_code=201,
     response_model=DocumentStaff,
     responses={
-        201: {"headers": {"Location": {"description": "where the file is read back", "schema": {"type": "string"}}}},
+        **header_docs.created("get_referral_document", "document_id", etag=False),
         413: {"description": "file too large"},
         422: {"description": "empty file or hash mismatch"},
     },

@@ -29,12 +29,14 @@ from services.referral.schemas import (
 )
 from services.referral.tables import Referral
 from shared.auth import Principal
+from shared.header_docs import IF_MATCH
 from shared.messaging import UnitOfWork
 
 router = APIRouter(prefix="/api/v1/referral/referrals/{referral_id}", tags=["referral"])
 
 _STEP: dict[str, Any] = {
     "response_model": ReferralStaff,
+    "openapi_extra": IF_MATCH,
     "responses": {
         200: {"headers": ETAG_HEADER},
         409: {"description": "the step is not allowed now; the problem names the missing step"},
