@@ -60,8 +60,10 @@ def success_offences(doc: dict[str, Any], op: Operation) -> list[str]:
                     found.append(f"{op.label} {status} {media}: {why}")
     said = f"{op.path} {op.spec.get('description') or ''} {op.spec.get('summary') or ''}"
     declared = {media for _, response in op.success() for media in (response.get("content") or {})}
+    # A route that takes CSV (an import) speaks of its body, not of its answer.
+    taken = set((op.spec.get("requestBody") or {}).get("content") or {})
     for word, media in MEDIA_PROMISES.items():
-        if (word in said or op.path.endswith("." + word.lower())) and media not in declared:
+        if (word in said or op.path.endswith("." + word.lower())) and media not in declared | taken:
             found.append(f"{op.label}: answers {word} but does not declare {media}")
     return found
 

@@ -20,6 +20,8 @@ from services.cases.schemas import (
     PlannedInspectionPublic,
 )
 from services.cases.tables import InspectionDraw
+from shared.header_docs import IF_MATCH, versioned
+from shared.header_docs import created as created_answer
 from shared.messaging import UnitOfWork
 from shared.service import runtime_of
 from shared.web import correlation_id
@@ -35,7 +37,11 @@ def _draw(draw_id: str) -> Callable[[UnitOfWork], Awaitable[InspectionDraw]]:
 
 
 @router.post(
-    "/inspection-draws", status_code=201, operation_id="create_inspection_draw", response_model=InspectionDrawPublic
+    "/inspection-draws",
+    status_code=201,
+    operation_id="create_inspection_draw",
+    response_model=InspectionDrawPublic,
+    responses=created_answer("get_inspection_draw", "draw_id"),
 )
 async def create_inspection_draw(body: InspectionDrawCreate, request: Request, caller: Head) -> JSONResponse:
     """抽查 created: the eligible entities, the pool, exclusions and the count are frozen and shown with the
@@ -54,7 +60,11 @@ async def create_inspection_draw(body: InspectionDrawCreate, request: Request, c
 
 
 @router.post(
-    "/inspection-draws/{draw_id}/execution", operation_id="execute_inspection_draw", response_model=InspectionDrawPublic
+    "/inspection-draws/{draw_id}/execution",
+    operation_id="execute_inspection_draw",
+    response_model=InspectionDrawPublic,
+    openapi_extra=IF_MATCH,
+    responses=versioned(),
 )
 async def execute_inspection_draw(draw_id: str, body: DrawExecution, request: Request, caller: Head) -> JSONResponse:
     """抽取: the seed is revealed and the result computed from it and the frozen inputs (algorithm in the cases
@@ -84,7 +94,12 @@ async def list_inspection_draws(
     return InspectionDrawList(items=items, next_cursor=next_cursor)
 
 
-@router.get("/inspection-draws/{draw_id}", operation_id="get_inspection_draw", response_model=InspectionDrawPublic)
+@router.get(
+    "/inspection-draws/{draw_id}",
+    operation_id="get_inspection_draw",
+    response_model=InspectionDrawPublic,
+    responses=versioned(),
+)
 async def get_inspection_draw(draw_id: str, request: Request, _caller: Staff) -> JSONResponse:
     """One draw; the seed stays hidden until the execution."""
     async with runtime_of(request).uow() as uow:

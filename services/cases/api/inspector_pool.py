@@ -13,6 +13,7 @@ from services.cases.domain.local_time import today
 from services.cases.handlers import inspector_pool as handlers
 from services.cases.schemas import InspectorExclusionCreate, InspectorExclusionPublic, InspectorPoolPublic
 from services.cases.tables import InspectorExclusion
+from shared import header_docs
 from shared.messaging import UnitOfWork
 from shared.service import runtime_of
 
@@ -24,6 +25,7 @@ router = APIRouter(prefix="/api/v1/cases", tags=["random inspections"])
     status_code=201,
     operation_id="record_inspector_exclusion",
     response_model=InspectorExclusionPublic,
+    responses=header_docs.created("get_inspector_exclusion", "exclusion_id", etag=False),
 )
 async def record_inspector_exclusion(
     body: InspectorExclusionCreate, request: Request, caller: Registrar
