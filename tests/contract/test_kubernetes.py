@@ -28,8 +28,8 @@ from services.monitoring.settings import MonitoringSettings
 from services.referral.settings import ReferralSettings
 from shared.settings import CommonSettings, ServiceSettings
 from shared.workdays import WorkCalendar
-from tests.integration.test_compose import known_variables, parse_cli
 from tests.processes import APP_SERVICES, DEFAULT_PORT, ROOT, load_compose, service_environment
+from tests.support.deploy import known_variables, parse_cli
 
 pytestmark = pytest.mark.unit
 

@@ -21,7 +21,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-import typer.main
 from sqlalchemy.engine import make_url
 
 from services.cases.app import SPEC as CASES_SPEC
@@ -33,7 +32,6 @@ from services.gateway.settings import GatewaySettings
 from services.monitoring.app import SPEC as MONITORING_SPEC
 from services.monitoring.settings import MonitoringSettings
 from services.ops.cli import ServiceName
-from services.ops.cli import app as cli_app
 from services.ops.migrate import all_topics
 from services.referral.app import SPEC as REFERRAL_SPEC
 from services.referral.settings import ReferralSettings
@@ -56,6 +54,7 @@ from tests.processes import (
     load_compose,
     service_environment,
 )
+from tests.support.deploy import known_variables, parse_cli
 
 pytestmark = pytest.mark.integration
 
@@ -100,14 +99,6 @@ def compose_env(monkeypatch: pytest.MonkeyPatch) -> ApplyEnvironment:
     return apply
 
 
-def known_variables(settings_class: type[ServiceSettings]) -> set[str]:
-    """Every environment variable the service reads: the common ones and those with its own prefix."""
-    common = {"GREENLAW_" + name.upper() for name in CommonSettings.model_fields}
-    prefix = str(settings_class.model_config.get("env_prefix", ""))
-    own = {(prefix + name).upper() for name in settings_class.model_fields if name != "common"}
-    return common | own
-
-
 def dockerfile_instructions() -> list[tuple[str, str]]:
     """(INSTRUCTION, arguments) of deploy/Dockerfile, continuation lines joined."""
     text = re.sub(r"\\\n", " ", DOCKERFILE.read_text(encoding="utf-8"))
@@ -122,22 +113,6 @@ def dockerfile_instructions() -> list[tuple[str, str]]:
 def final_stage(instructions: list[tuple[str, str]]) -> list[tuple[str, str]]:
     last_from = max(i for i, (name, _) in enumerate(instructions) if name == "FROM")
     return instructions[last_from:]
-
-
-def parse_cli(args: list[str]) -> Any:
-    """Parse ``greenlaw <args>`` as the container's ENTRYPOINT would, without running the command: the click
-    context of the command reached (typer ships its own click, so groups are told apart by ``resolve_command``)."""
-    command: Any = typer.main.get_command(cli_app)
-    context = command.context_class(command, info_name="greenlaw")
-    rest = list(args)
-    while hasattr(command, "resolve_command"):
-        name, command, rest = command.resolve_command(context, rest)  # a UsageError for an unknown command
-        assert command is not None, name
-        if hasattr(command, "resolve_command"):
-            context = command.context_class(command, info_name=name, parent=context)
-        else:
-            context = command.make_context(name, rest, parent=context)  # options and arguments checked here
-    return context
 
 
 # --- settings from the compose environment ---------------------------------------------------------------------

@@ -88,3 +88,14 @@ def test_domain_rules_import_no_framework(name: str) -> None:
         for p in modules(SERVICES / name / "domain")
     }
     assert not {k: v for k, v in bound.items() if v}, bound
+
+
+def test_test_modules_share_helpers_only_through_tests_support() -> None:
+    tests = SERVICES.parent / "tests"
+    rooms = ("tests.unit", "tests.integration", "tests.e2e", "tests.security", "tests.contract")
+    borrowed = {
+        str(p.relative_to(tests)): sorted(n for n in imported(p) if n.startswith(rooms))
+        for p in modules(tests)
+        if p.name.startswith("test_")
+    }
+    assert not {k: v for k, v in borrowed.items() if v}, borrowed
