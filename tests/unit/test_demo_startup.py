@@ -9,13 +9,29 @@ from typing import Any
 
 import pytest
 from fastapi import FastAPI
-from structlog.testing import capture_logs
 
-from services.demo import startup
+from services.demo import loader, startup
 from services.demo.loader import DemoAlreadyLoaded, LoadReport, report_progress
 from services.demo.startup import MARKER, LoadMarker
 
 pytestmark = pytest.mark.unit
+
+
+class Recorder:
+    """Stands in for a module's structlog logger (a logger cached by an earlier configuration escapes
+    ``capture_logs``): every call kept as a dict like structlog's own."""
+
+    def __init__(self) -> None:
+        self.entries: list[dict[str, Any]] = []
+
+    def _record(self, level: str) -> Any:
+        def call(event: str, **fields: Any) -> None:
+            self.entries.append({"event": event, "log_level": level, **fields})
+
+        return call
+
+    def __getattr__(self, level: str) -> Any:
+        return self._record(level)
 
 
 def test_a_marker_tells_when_the_load_began_and_what_to_do(tmp_path: Path) -> None:
@@ -40,9 +56,11 @@ async def _background(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, outcome: 
         return LoadReport(seed=seed)
 
     monkeypatch.setattr(startup, "load_into", fake_load)
-    with capture_logs() as logs, contextlib.suppress(asyncio.CancelledError):
+    recorder = Recorder()
+    monkeypatch.setattr(startup, "log", recorder)
+    with contextlib.suppress(asyncio.CancelledError):
         await startup._load_in_background(FastAPI(), LoadMarker(tmp_path))
-    return logs
+    return recorder.entries
 
 
 async def test_a_finished_load_removes_its_marker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -68,19 +86,21 @@ async def test_an_interrupted_or_failed_load_leaves_its_marker_and_says_what_to_
     assert (tmp_path / MARKER).exists()
     assert "make run" in logs[0]["message"]
     assert logs[0]["event"] in {"demo_load_interrupted", "demo_load_failed"}
-    with capture_logs() as later:
-        LoadMarker(tmp_path).warn_if_interrupted()
-    assert later[0]["event"] == "demo_load_incomplete"
+    later = Recorder()
+    monkeypatch.setattr(startup, "log", later)
+    LoadMarker(tmp_path).warn_if_interrupted()
+    assert later.entries[0]["event"] == "demo_load_incomplete"
 
 
-async def test_progress_lines_name_the_phase_and_the_counts() -> None:
+async def test_progress_lines_name_the_phase_and_the_counts(monkeypatch: pytest.MonkeyPatch) -> None:
     report = LoadReport(seed=1, phase="casework", steps=40, steps_total=500, calls=1234)
     report.add("readings", 9600)
-    with capture_logs() as logs:
-        ticker = asyncio.create_task(report_progress(report, 0.01))
-        await asyncio.sleep(0.05)
-        ticker.cancel()
-    lines = [entry for entry in logs if entry["event"] == "demo_load_progress"]
+    recorder = Recorder()
+    monkeypatch.setattr(loader, "log", recorder)
+    ticker = asyncio.create_task(report_progress(report, 0.01))
+    await asyncio.sleep(0.05)
+    ticker.cancel()
+    lines = [entry for entry in recorder.entries if entry["event"] == "demo_load_progress"]
     assert lines
     assert lines[0]["phase"] == "casework"
     assert lines[0]["steps"] == "40/500"
