@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 
 from services.monitoring.domain.aqi import AqiTable, Category, Fallback
-from services.monitoring.domain.noise import NoiseTable
+from services.monitoring.domain.noise import NoiseTable, NoiseZoneTable
 from services.monitoring.domain.standards import Standards, Versions
 from services.monitoring.domain.validity import ValidityRules
 from services.monitoring.domain.water import WaterParameter, WaterTable
@@ -58,7 +58,13 @@ def _water(doc: dict[str, Any]) -> WaterTable:
 def _noise(doc: dict[str, Any]) -> NoiseTable:
     bounds = {k: tuple(float(x) for x in v) for k, v in doc["bounds"].items()}
     daytime = doc.get("daytime_hours", [6, 22])
-    return NoiseTable(doc["name"], doc["effective_from"], tuple(doc["grades"]), bounds, (daytime[0], daytime[1]))
+    night = {k: tuple(float(x) for x in v) for k, v in doc.get("night_bounds", {}).items()}
+    return NoiseTable(doc["name"], doc["effective_from"], tuple(doc["grades"]), bounds, (daytime[0], daytime[1]), night)
+
+
+def _noise_zone(doc: dict[str, Any]) -> NoiseZoneTable:
+    limits = {str(k): (float(v[0]), float(v[1])) for k, v in doc["limits"].items()}
+    return NoiseZoneTable(doc["name"], doc["effective_from"], limits)
 
 
 def _validity(doc: dict[str, Any]) -> ValidityRules:
@@ -68,7 +74,7 @@ def _validity(doc: dict[str, Any]) -> ValidityRules:
     return ValidityRules(**fields)
 
 
-_BUILDERS = {"aqi": _aqi, "water": _water, "noise": _noise, "validity": _validity}
+_BUILDERS = {"aqi": _aqi, "water": _water, "noise": _noise, "validity": _validity, "noise_zone": _noise_zone}
 
 
 def load_standards(directories: Iterable[Path]) -> Standards:
@@ -85,6 +91,7 @@ def load_standards(directories: Iterable[Path]) -> Standards:
         water=Versions.of(found["water"]),
         noise=Versions.of(found["noise"]),
         validity=Versions.of(found["validity"]),
+        noise_zones=Versions.of(found["noise_zone"]),
     )
 
 

@@ -9,7 +9,7 @@ from datetime import date
 from typing import Generic, Protocol, TypeVar
 
 from services.monitoring.domain.aqi import AqiTable
-from services.monitoring.domain.noise import NoiseTable
+from services.monitoring.domain.noise import NoiseTable, NoiseZoneTable
 from services.monitoring.domain.validity import ValidityRules
 from services.monitoring.domain.water import WaterTable
 
@@ -65,3 +65,4 @@ class Standards:
     water: Versions[WaterTable]
     noise: Versions[NoiseTable]
     validity: Versions[ValidityRules]
+    noise_zones: Versions[NoiseZoneTable]
