@@ -337,7 +337,7 @@ class PublicBulletin(BaseModel):
     """监测简报."""
 
     id: str = Field(description="bulletin id (monitoring's)")
-    kind: str = Field(description="air_daily | air_weekly | air_monthly | water_monthly")
+    kind: str = Field(description="air_daily | air_weekly | air_monthly | water_monthly | noise_annual")
     period_start: date = Field(description="first day of the period")
     period_end: date = Field(description="last day of the period")
     title: str = Field(description="标题")

@@ -101,7 +101,8 @@ class WaterClassPublic(BaseModel):
 class NoiseRequest(Input):
     kind: Literal["regional", "road_traffic"] = Field(description="区域 or 道路交通")
     on: LegalDate | None = Field(default=None, description="measurement date (default today): picks the table in force")
-    leq: float = Field(description="daytime equivalent level, dB(A)", ge=0, le=200)
+    leq: float = Field(description="equivalent level of the period, dB(A)", ge=0, le=200)
+    period: Literal["day", "night"] = Field(default="day", description="昼间 day (default) or 夜间 night")
 
 
 class NoiseGradePublic(BaseModel):
@@ -124,11 +125,19 @@ class StationBase(Input):
     level: Level = Field(description="国控 / 市控 / 区控")
     water_body: WaterBody | None = None
     target_class: WaterClass | None = Field(default=None, description="考核目标水质类别 (sections)")
-    noise_kind: Literal["regional", "road_traffic"] | None = None
+    noise_kind: Literal["regional", "road_traffic", "functional_zone"] | None = Field(
+        default=None, description="噪声监测点: 区域 regional (grid), 道路交通 road_traffic, 功能区 functional_zone"
+    )
     latitude: float | None = Field(default=None, ge=-90, le=90)
     longitude: float | None = Field(default=None, ge=-180, le=180)
     parameters: list[Text] = Field(default_factory=list, max_length=100)
     emission_limits: dict[str, EmissionLimit] = Field(default_factory=dict, description="排放限值 (sources)")
+    noise_zone_class: Literal["0", "1", "2", "3", "4a", "4b"] | None = Field(
+        default=None, description="声环境功能区 class of GB 3096-2008 (functional-zone points; needed for them)"
+    )
+    road_length_m: float | None = Field(
+        default=None, gt=0, le=1_000_000, description="道路交通 section length, m (weights the traffic mean)"
+    )
 
 
 class StationCreate(StationBase):
@@ -140,6 +149,8 @@ class StationCreate(StationBase):
     def _kind_fields(self) -> StationCreate:
         if self.kind == "water_section" and (self.water_body is None or self.target_class is None):
             raise ValueError("断面需要水体类型和考核目标 a water section needs water_body and target_class")
+        if self.noise_kind == "functional_zone" and self.noise_zone_class is None:
+            raise ValueError("功能区监测点需要功能区类别 a functional-zone point needs noise_zone_class")
         return self
 
 
@@ -161,6 +172,8 @@ class StationPublic(BaseModel):
     longitude: float | None
     parameters: list[str]
     emission_limits: dict[str, dict[str, object]]
+    noise_zone_class: str | None = Field(default=None, description="GB 3096 声环境功能区 class (noise points)")
+    road_length_m: float | None = Field(default=None, description="道路交通 section length, m")
     active: bool
     version: int
     created_at: datetime
@@ -405,15 +418,17 @@ class ExceedanceDetect(Input):
 
 
 class BulletinCreate(Input):
-    kind: Literal["air_daily", "air_weekly", "air_monthly", "water_monthly"]
-    period_start: LegalDate = Field(description="day, Monday of the week, or first of the month")
+    kind: Literal["air_daily", "air_weekly", "air_monthly", "water_monthly", "noise_annual"]
+    period_start: LegalDate = Field(description="day, Monday of the week, first of the month, or 1 January")
 
 
 class BulletinPublic(BaseModel):
     """A bulletin (监测简报), draft or published; its HTML is at ``/bulletins/{id}/html``."""
 
     id: str
-    kind: str = Field(description="air_daily 日报, air_weekly 周报, air_monthly 月报 or water_monthly 水质月报")
+    kind: str = Field(
+        description="air_daily 日报, air_weekly 周报, air_monthly 月报, water_monthly 水质月报, noise_annual 声环境年报"
+    )
     period_start: date = Field(description="first day of the period")
     period_end: date = Field(description="last day of the period (inclusive)")
     title: str = Field(description="标题, in Chinese")
@@ -548,3 +563,126 @@ class OpenWaterMonthList(BaseModel):
         description="审核后数据: a month is given once it has confirmed days and no day of it is still pending"
     )
     items: list[OpenWaterMonthPublic] = Field(description="by month")
+
+
+# --- Noise monitoring (声环境监测: 区域, 道路交通, 功能区)
+
+NOISE_BATCH_MAX = 500
+NOISE_SAMPLES_MAX = 3600
+
+
+class NoiseMeasurementCreate(Input):
+    """一次测量 of a noise point. Regional (区域) and traffic (道路交通) points send ``samples``: instantaneous
+    A-weighted levels read every ``sample_interval_seconds`` (HJ 640: e.g. 100 readings of a grid point, 200 of a road
+    section, every 5 s); the period (昼间 06–22 h / 夜间) follows the start time. Functional-zone (功能区) points send
+    ``hourly_leq``: 24 consecutive hourly Leq values from ``started_at`` (24 h continuous)."""
+
+    station: str = Field(max_length=64, description="the noise point's code")
+    started_at: LegalAwareDateTime = Field(
+        description="start of the measurement, ISO 8601 with its offset", examples=["2021-05-12T09:30:00+08:00"]
+    )
+    samples: list[float] | None = Field(
+        default=None, min_length=1, max_length=NOISE_SAMPLES_MAX, description="瞬时 A 声级 readings, dB(A)"
+    )
+    sample_interval_seconds: float | None = Field(default=None, gt=0, le=600, description="seconds between readings")
+    hourly_leq: list[float] | None = Field(default=None, min_length=1, max_length=24, description="小时 Leq, dB(A)")
+    vehicles_per_hour: int | None = Field(default=None, ge=0, le=100_000, description="车流量 (traffic sections)")
+
+    @model_validator(mode="after")
+    def _one_method(self) -> NoiseMeasurementCreate:
+        if (self.samples is None) == (self.hourly_leq is None):
+            raise ValueError("either samples (regional, traffic) or hourly_leq (functional zones), not both")
+        if self.samples is not None and self.sample_interval_seconds is None:
+            raise ValueError("samples need sample_interval_seconds")
+        return self
+
+
+class NoiseBatchPublic(BaseModel):
+    stored: int = Field(description="measurements stored (a repeated station and start time replaces the earlier)")
+    ids: list[str] = Field(description="their ids, in the order sent")
+
+
+class NoiseMeasurementPublic(BaseModel):
+    """A measurement's indicators (dB(A), to 0.1): Leq, L10/L50/L90, Lmax, Lmin and σ from the samples; Ld and Ln."""
+
+    id: str
+    station: str = Field(description="the noise point's code")
+    started_at: StoredInstant
+    day: date = Field(description="its day, Beijing time (the day reviewed)")
+    period: Literal["day", "night", "full"] = Field(description="昼间 day, 夜间 night, or full (24 hours)")
+    duration_seconds: int
+    sample_count: int = Field(description="readings (samples) or hours (hourly_leq)")
+    sample_interval_seconds: float | None
+    leq: float = Field(description="等效声级 of the measurement (24 h for a functional-zone point)")
+    l10: float | None = Field(description="累积百分声级 L10: exceeded 10 % of the time")
+    l50: float | None
+    l90: float | None
+    lmax: float | None
+    lmin: float | None
+    sd: float | None = Field(description="standard deviation σ of the readings")
+    ld: float | None = Field(description="昼间等效声级 Ld")
+    ln: float | None = Field(description="夜间等效声级 Ln")
+    vehicles_per_hour: int | None
+    review_status: Literal["pending", "confirmed", "invalidated"] = Field(description="its station-day's review")
+
+
+class NoiseMeasurementPosition(Input):
+    """Cursor of the measurement list: the last row's start and id."""
+
+    started_at: LegalAwareDateTime
+    id: str = Field(max_length=36)
+
+
+class NoiseMeasurementList(BaseModel):
+    reviewed_only: bool = Field(default=False, description="true: only measurements of confirmed station-days")
+    items: list[NoiseMeasurementPublic] = Field(description="by start time")
+    next_cursor: str | None = Field(description="the next page's cursor; null on the last page")
+
+
+class NoiseGradedPublic(BaseModel):
+    mean: float | None = Field(description="the mean level, dB(A); null without data")
+    grade: int | None = Field(description="HJ 640 grade 1 (一级) … 5 (五级)")
+    grade_name: str | None
+    count: int = Field(description="points or sections in the mean")
+
+
+class NoiseRegionalPublic(BaseModel):
+    """区域声环境: the arithmetic mean of the grid points (S_d, S_n), graded."""
+
+    points: int
+    day: NoiseGradedPublic
+    night: NoiseGradedPublic
+    day_points_by_grade: dict[str, int] = Field(description="grid points per grade of their own Ld")
+
+
+class NoiseTrafficPublic(BaseModel):
+    """道路交通声环境: the mean weighted by section length, graded."""
+
+    sections: int
+    length_km: float = Field(description="length of the sections in the mean")
+    day: NoiseGradedPublic
+    night: NoiseGradedPublic
+    left_out: list[str] = Field(description="sections measured but without a length, so not in the weighted mean")
+
+
+class NoiseZoneCompliancePublic(BaseModel):
+    """功能区声环境: one class in one period."""
+
+    zone_class: str = Field(description="GB 3096 class 0, 1, 2, 3, 4a, 4b")
+    period: Literal["day", "night"]
+    limit: float = Field(description="the class limit, dB(A)")
+    measured: int = Field(description="measurements (点次)")
+    compliant: int = Field(description="at or below the limit (达标点次)")
+    rate: float | None = Field(description="达标率, 0–1")
+
+
+class NoiseSummaryPublic(BaseModel):
+    """The year's noise monitoring (声环境质量): regional, traffic and functional zones."""
+
+    year: int
+    standard: str = Field(description="the grading standard (HJ 640-2012)")
+    zone_standard: str = Field(description="the zone limits (GB 3096-2008)")
+    reviewed_only: bool = Field(description="true: only measurements of confirmed station-days")
+    regional: NoiseRegionalPublic
+    traffic: NoiseTrafficPublic
+    functional_zones: list[NoiseZoneCompliancePublic]

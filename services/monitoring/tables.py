@@ -30,6 +30,8 @@ class Station(SQLModel, table=True):
     water_body: str | None = Field(default=None, max_length=10)
     target_class: str | None = Field(default=None, max_length=4)
     noise_kind: str | None = Field(default=None, max_length=20)
+    noise_zone_class: str | None = Field(default=None, max_length=4, description="GB 3096 声环境功能区 class")
+    road_length_m: float | None = Field(default=None, description="道路交通 section length, m")
     latitude: float | None = None
     longitude: float | None = None
     parameters: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
@@ -132,3 +134,38 @@ class StationAuthFailure(FailureCount, table=True):
     every monitoring replica, so guessing is throttled alike whichever replica is asked."""
 
     __tablename__ = "station_auth_failure"
+
+
+class NoiseMeasurement(SQLModel, table=True):
+    """声环境监测 一次测量: a regional or traffic measurement's readings (``samples``, equal intervals), or a
+    functional-zone point's 24 hourly Leq (``hourly_leq``), with the indicators computed from them. Its day (Beijing
+    time) is reviewed with the station's other data (``day_review``)."""
+
+    __tablename__ = "noise_measurement"
+    __table_args__ = (
+        UniqueConstraint("station_code", "started_at", name="uq_noise_measurement_station_start"),
+        Index("ix_noise_measurement_day", "day"),
+    )
+
+    id: str = Field(primary_key=True, max_length=36)
+    station_code: str = Field(max_length=64)
+    started_at: datetime = Field(sa_type=UTCDateTime)
+    day: date
+    period: str = Field(max_length=8, description="day 昼间, night 夜间, or full (24 hours)")
+    duration_seconds: int
+    sample_interval_seconds: float | None = None
+    samples: list[float] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    hourly_leq: list[float] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    leq: float
+    l10: float | None = None
+    l50: float | None = None
+    l90: float | None = None
+    lmax: float | None = None
+    lmin: float | None = None
+    sd: float | None = None
+    ld: float | None = None
+    ln: float | None = None
+    vehicles_per_hour: int | None = None
+    recorded_by: str = Field(max_length=200)
+    version: int = 1
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

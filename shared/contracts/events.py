@@ -204,7 +204,7 @@ class BulletinPublishedV1(EventPayload):
     event_type = "monitoring.bulletin.published.v1"
 
     bulletin_id: str
-    kind: Literal["air_daily", "air_weekly", "air_monthly", "water_monthly"]
+    kind: Literal["air_daily", "air_weekly", "air_monthly", "water_monthly", "noise_annual"]
     period_start: date
     period_end: date
     title: str

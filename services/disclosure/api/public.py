@@ -185,7 +185,9 @@ async def withdrawals(request: Request) -> Response:
 )
 async def list_bulletins(
     request: Request,
-    kind: Annotated[str | None, Query(pattern="^(air_daily|air_weekly|air_monthly|water_monthly)$")] = None,
+    kind: Annotated[
+        str | None, Query(pattern="^(air_daily|air_weekly|air_monthly|water_monthly|noise_annual)$")
+    ] = None,
 ) -> Response:
     async with runtime_of(request).uow() as uow:
         rows = await queries.bulletins(uow, kind=kind)

@@ -137,8 +137,9 @@ BULLETIN_KINDS = {
     "air_weekly": "空气质量周报",
     "air_monthly": "空气质量月报",
     "water_monthly": "地表水水质月报",
+    "noise_annual": "声环境质量年报",
 }
-BulletinKind = Literal["air_daily", "air_weekly", "air_monthly", "water_monthly"]
+BulletinKind = Literal["air_daily", "air_weekly", "air_monthly", "water_monthly", "noise_annual"]
 
 
 @router.get("/bulletins")

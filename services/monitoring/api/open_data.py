@@ -12,8 +12,12 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel
 
 from services.monitoring.api.deps import standards_of
+from services.monitoring.handlers import noise as noise_handlers
 from services.monitoring.handlers import open_data as handlers
 from services.monitoring.schemas import (
+    NoiseMeasurementList,
+    NoiseMeasurementPosition,
+    NoiseSummaryPublic,
     OpenDailyAqiList,
     OpenDailyAqiPublic,
     OpenLatestList,
@@ -216,3 +220,50 @@ async def monthly_water_class(code: str, request: Request, year: Annotated[int, 
     ]  # fmt: skip
     body = OpenWaterMonthList(station=code, target_class=station.target_class, reviewed_only=True, items=items)
     return _json(request, body)
+
+
+@router.get(
+    "/noise/summary",
+    operation_id="open_noise_summary",
+    response_model=None,
+    responses={200: {"model": NoiseSummaryPublic}},
+    summary="审核后声环境质量 The year's noise monitoring from reviewed measurements",
+)
+async def noise_summary(request: Request, year: Annotated[int, Query(ge=2000, le=2100)]) -> Response:
+    """Reviewed data only: regional (grid mean, HJ 640 grade), traffic (length-weighted mean, grade) and
+    functional-zone compliance (GB 3096 limits) of the year, from measurements of confirmed station-days."""
+    async with runtime_of(request).uow() as uow:
+        found = await noise_handlers.noise_summary(uow, standards_of(request), year=year, reviewed_only=True)
+    return _json(request, noise_handlers.summary_public(found))
+
+
+@router.get(
+    "/noise/measurements",
+    operation_id="open_noise_measurements",
+    response_model=None,
+    responses={200: {"model": NoiseMeasurementList}},
+    summary="审核后噪声监测结果 Noise measurements of reviewed days, with their indicators",
+)
+async def noise_measurements(
+    request: Request,
+    year: Annotated[int, Query(ge=2000, le=2100)],
+    station: Annotated[str | None, Query(max_length=64)] = None,
+    cursor: Cursor = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> Response:
+    """Reviewed data only: Leq, L10/L50/L90, Lmax, Lmin, σ (regional and traffic points), Ld and Ln (functional
+    zones) of each measurement of a confirmed station-day, by start time."""
+    position = decode_position(cursor, NoiseMeasurementPosition)
+    async with runtime_of(request).uow() as uow:
+        found = await noise_handlers.measurements(
+            uow, year=year, station=station, reviewed_only=True,
+            after=(position.started_at, position.id) if position else None, limit=limit,
+        )  # fmt: skip
+    rows, last = split(found, limit)
+    position_of = {"started_at": last.measurement.started_at.isoformat(), "id": last.measurement.id} if last else None
+    page = NoiseMeasurementList(
+        reviewed_only=True,
+        items=[noise_handlers.measurement_public(m) for m in rows],
+        next_cursor=encode_cursor(position_of) if position_of else None,
+    )
+    return _json(request, page)

@@ -16,17 +16,22 @@ KIND_NAMES = {
     "air_weekly": "空气质量周报",
     "air_monthly": "空气质量月报",
     "water_monthly": "地表水水质月报",
+    "noise_annual": "声环境质量年报",
 }
 AIR_KINDS = ("air_daily", "air_weekly", "air_monthly")
 
 
 def period_of(kind: str, start: date) -> tuple[date, date]:
-    """The inclusive period of a bulletin: a day, the week from a Monday, or a calendar month."""
+    """The inclusive period of a bulletin: a day, the week from a Monday, a calendar month, or a year."""
     if start.year in (date.min.year, date.max.year):
         # Its neighbours (the previous month, the day after) would fall off the calendar.
         raise ValueError(f"no bulletin for the year {start.year}")
     if kind == "air_daily":
         return start, start
+    if kind == "noise_annual":
+        if (start.month, start.day) != (1, 1):
+            raise ValueError("an annual bulletin starts on 1 January")
+        return start, date(start.year, 12, 31)
     if kind == "air_weekly":
         if start.weekday() != 0:
             raise ValueError("a weekly bulletin starts on a Monday")
@@ -44,6 +49,8 @@ def period_label(kind: str, first: date, last: date) -> str:
     """The period in the one style of every title: 2021年6月7日, 2021年6月7日至13日, 2021年6月."""
     if kind.endswith("_monthly"):
         return f"{first.year}年{first.month}月"
+    if kind.endswith("_annual"):
+        return f"{first.year}年"
     label = f"{first.year}年{first.month}月{first.day}日"
     if last == first:
         return label

@@ -72,3 +72,43 @@ def air_html(title: str, summary: str, towns: Sequence[dict[str, Any]]) -> str:
     headers = ["排名", "镇街", "AQI", "类别", "首要污染物", "优良天数比例", "PM2.5 均值 (µg/m³)", "PM10 均值 (µg/m³)"]
     headers += ["AQI 同比", "PM2.5 同比"]
     return _page(title, summary, chart, _table(headers, rows))
+
+
+PERIODS = {"day": "昼间", "night": "夜间"}
+
+
+def _graded_row(label: str, count: object, graded: dict[str, Any], night: dict[str, Any]) -> list[object]:
+    return [label, count, graded["mean"], graded["grade_name"], night["mean"], night["grade_name"]]
+
+
+def noise_html(title: str, summary: str, figures: dict[str, Any]) -> str:
+    """声环境质量年报: the regional and traffic means with their grades, functional-zone compliance by class."""
+    zones = figures["functional_zones"]
+    labels = [f"{z['zone_class']}类{PERIODS[z['period']]}" for z in zones]
+    chart = bar_chart_svg(labels, [(z["rate"] or 0) * 100 for z in zones], ylabel="达标率 %")
+    regional, traffic = figures["regional"], figures["traffic"]
+    means = _table(
+        ["类型", "点位/路段数", "昼间 dB(A)", "昼间等级", "夜间 dB(A)", "夜间等级"],
+        [
+            _graded_row("区域声环境（网格均值）", regional["points"], regional["day"], regional["night"]),
+            _graded_row(
+                f"道路交通（{traffic['length_km']} km）", traffic["sections"], traffic["day"], traffic["night"]
+            ),
+        ],
+    )
+    compliance = _table(
+        ["功能区类别", "时段", "限值 dB(A)", "监测点次", "达标点次", "达标率"],
+        [
+            [
+                f"{z['zone_class']}类",
+                PERIODS[z["period"]],
+                z["limit"],
+                z["measured"],
+                z["compliant"],
+                _percent(z["rate"]),
+            ]
+            for z in zones
+        ],
+    )
+    standards = f"<p>评价依据：{escape(figures['standard'])}、{escape(figures['zone_standard'])}。</p>"
+    return _page(title, summary, chart, f"<h2>区域与道路交通</h2>{means}<h2>功能区达标情况</h2>{compliance}{standards}")

@@ -20,7 +20,8 @@ from services.monitoring.domain.bulletins import (
     water_by_town,
 )
 from services.monitoring.domain.standards import NoStandardInForce, Standards
-from services.monitoring.handlers.bulletin_html import air_html, water_html
+from services.monitoring.handlers.bulletin_html import air_html, noise_html, water_html
+from services.monitoring.handlers.noise import noise_summary, summary_public
 from services.monitoring.handlers.statistics import air_series, monthly_water_many, town_daily_air
 from services.monitoring.tables import Bulletin, Station
 from shared.audit import append_audit
@@ -103,6 +104,29 @@ async def _air_content(uow: UnitOfWork, standards: Standards, kind: str, start: 
     return Drafted(content, title, summary, air_html(title, summary, towns))
 
 
+def _level(graded: dict[str, object]) -> str:
+    return "无监测数据" if graded["mean"] is None else f"{graded['mean']} dB(A)，{graded['grade_name']}"
+
+
+def _rate(zones: list[dict[str, object]], period: str) -> str:
+    measured = sum(int(str(z["measured"])) for z in zones if z["period"] == period)
+    compliant = sum(int(str(z["compliant"])) for z in zones if z["period"] == period)
+    return "—" if measured == 0 else f"{compliant / measured * 100:.1f}%"
+
+
+async def _noise_content(uow: UnitOfWork, standards: Standards, start: date) -> Drafted:
+    """声环境质量年报 from the year's valid measurements (as the other bulletins: pending days count)."""
+    figures = summary_public(await noise_summary(uow, standards, year=start.year, reviewed_only=False)).model_dump()
+    zones = figures["functional_zones"]
+    summary = (
+        f"{start.year}年，区域声环境昼间平均等效声级{_level(figures['regional']['day'])}；"
+        f"道路交通昼间平均等效声级{_level(figures['traffic']['day'])}；"
+        f"功能区昼间达标率{_rate(zones, 'day')}，夜间达标率{_rate(zones, 'night')}。"
+    )
+    title = bulletin_title("noise_annual", start, start)
+    return Drafted(figures, title, summary, noise_html(title, summary, figures))
+
+
 async def build_bulletin(
     uow: UnitOfWork, standards: Standards, *, kind: str, start: date, actor: Principal
 ) -> Bulletin:
@@ -113,6 +137,8 @@ async def build_bulletin(
         raise Invalid(f"简报期间无效 {exc}", slug="invalid-period") from exc
     if kind == "water_monthly":
         drafted = await _water_content(uow, standards, first)
+    elif kind == "noise_annual":
+        drafted = await _noise_content(uow, standards, first)
     else:
         drafted = await _air_content(uow, standards, kind, first, last)
     found = (
