@@ -451,6 +451,8 @@ MATRIX: dict[str, Row] = {
         "reviewer", None, "officer_y", may_be_missing=True
     ),
     "GET /api/v1/monitoring/towns/{town}/aqi": shared("reviewer", "officer_x", "legal", plain(day="2021-05-01")),
+    "GET /api/v1/monitoring/noise/measurements": shared("reviewer", "officer_x", "legal", plain(year="2021")),
+    "GET /api/v1/monitoring/noise/summary": shared("reviewer", "officer_x", "legal", plain(year="2021")),
     # gateway: accounts belong to the bureau, managed by admins only (the probes name accounts that do not exist)
     "GET /api/v1/admin/users": shared("admin", None, "head_x"),
     "GET /api/v1/admin/clients": shared("admin", None, "head_x"),

@@ -211,6 +211,11 @@ GET    /public/v1/monitoring/stations/{{code}}/latest                    anyone
 GET    /public/v1/monitoring/stations/{{code}}/readings                  anyone
 GET    /public/v1/monitoring/stations/{{code}}/aqi/daily                 anyone
 GET    /public/v1/monitoring/stations/{{code}}/water-class/monthly       anyone
+POST   /api/v1/monitoring/noise/measurements:batch                      {MONITORING_REVIEWERS}
+GET    /api/v1/monitoring/noise/measurements                            {MONITORING_READERS}
+GET    /api/v1/monitoring/noise/summary                                 {MONITORING_READERS}
+GET    /public/v1/monitoring/noise/summary                              anyone
+GET    /public/v1/monitoring/noise/measurements                         anyone
 """
 
 # The auditor is read-only: the only non-GET operations it may call change nothing (they compute or re-check).
