@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 import structlog
 
+from services.demo import noise as noise_demo
 from services.demo.plan import (
     AIR_PARAMETERS,
     TEAMS,
@@ -599,6 +600,9 @@ class Loader:
                 await self._ingest(rows[start : start + AIR_BATCH_ROWS])
         self.report.phases["readings"] = round(time.monotonic() - started, 1)
         started = time.monotonic()
+        await self.noise()
+        self.report.phases["noise"] = round(time.monotonic() - started, 1)
+        started = time.monotonic()
         for month in WATER_MONTHS:
             await self._bulletin("water_monthly", month)
         for day in self.plan.air_dates:
@@ -607,7 +611,22 @@ class Loader:
             await self._bulletin("air_weekly", monday)
         for month in self.plan.air_months:
             await self._bulletin("air_monthly", month)
+        await self._bulletin("noise_annual", noise_demo.NOISE_YEAR)
         self.report.phases["bulletins"] = round(time.monotonic() - started, 1)
+
+    async def noise(self) -> None:
+        """声环境监测: the points, the year's measurements in one batch, and their days confirmed by the reviewer."""
+        points = noise_demo.noise_points()
+        for point in points:
+            await self.api.call("monitor", "POST", "/api/v1/monitoring/stations", json=noise_demo.station_body(point))
+        self.report.add("stations", len(points))
+        rows = noise_demo.measurements(self.plan.seed, points)
+        await self.api.call("monitor", "POST", "/api/v1/monitoring/noise/measurements:batch", json=rows)
+        self.report.add("noise_measurements", len(rows))
+        days = sorted({(row["station"], row["started_at"][:10]) for row in rows})
+        for station, day in days:
+            review = {"station": station, "day": day, "decision": "confirm", "reason": "噪声监测记录核对无误"}
+            await self.api.call("monitor", "POST", "/api/v1/monitoring/reviews", json=review)
 
     async def _ingest(self, rows: list[dict[str, Any]]) -> None:
         answer = await self.api.call("monitor", "POST", "/api/v1/monitoring/readings:batch", json=rows)

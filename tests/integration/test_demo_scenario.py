@@ -16,6 +16,7 @@ import pytest
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from services.demo import noise
 from services.demo.loader import DemoAlreadyLoaded, load
 from services.demo.plan import DemoPlan, build_plan
 from services.demo.readings import air_rows, water_rows
@@ -155,11 +156,20 @@ async def _check(
         "air_daily": AIR_DAYS,
         "air_weekly": len(plan.air_weeks),
         "air_monthly": len(plan.air_months),
+        "noise_annual": 1,
     }
     for kind, count in expected.items():
         listed = (await client.get("/public/v1/bulletins", params={"kind": kind})).json()["items"]
         assert len(listed) == min(count, 100), kind  # the public list shows the newest 100 of a kind
     assert expected["air_weekly"] == max(0, (AIR_DAYS - 3) // 7)  # 1 January 2021 is a Friday: weeks from the 4th
+
+    # Noise: 48 grid points, 16 road sections, 8 functional-zone points, reviewed, so the public summary has them.
+    summary = (await client.get("/public/v1/monitoring/noise/summary", params={"year": 2021})).json()
+    assert (summary["regional"]["points"], summary["traffic"]["sections"]) == (48, 16)
+    assert summary["regional"]["day"]["grade"] is not None
+    assert {(z["zone_class"], z["measured"]) for z in summary["functional_zones"]} == {
+        ("1", 8), ("2", 8), ("3", 8), ("4a", 8)
+    }  # fmt: skip
 
     # Credit China: every published penalty delivered once (yellow cards too from 2021-07-15).
     async def delivered() -> bool:
@@ -178,6 +188,8 @@ def test_same_seed_same_plan_and_readings() -> None:
     station, section = first.air_stations[0], first.sections[0]
     assert list(air_rows(7, station, 0, 48)) == list(air_rows(7, again.air_stations[0], 0, 48))
     assert water_rows(7, section, date(2021, 6, 1)) == water_rows(7, again.sections[0], date(2021, 6, 1))
+    points = noise.noise_points()
+    assert noise.measurements(7, points) == noise.measurements(7, points) != noise.measurements(8, points)
     assert first.expected == {
         **KINDS,
         "review_meetings": 60,
