@@ -1,9 +1,10 @@
 """The public portal in a real headless browser (Debian chromium driven by Playwright): search, open a decision,
 see a withdrawal notice, print without the navigation. No JavaScript is needed or present.
 
-The screenshots of docs/images (the decision list, a decision, an air-quality bulletin with its chart) come from
-this file, on fixed data: ``GREENLAW_SCREENSHOTS=docs/images pytest tests/e2e/test_disclosure_portal_browser.py``
-(with a CJK font installed, e.g. Debian's fonts-noto-cjk). Without the variable they go to a temporary directory.
+The screenshots of docs/images (the decision list, a decision, an air-quality bulletin with its chart, the annual
+noise bulletin) come from this file, on fixed data:
+``GREENLAW_SCREENSHOTS=docs/images pytest tests/e2e/test_disclosure_portal_browser.py`` (with a CJK font installed,
+e.g. Debian's fonts-noto-cjk). Without the variable they go to a temporary directory.
 """
 
 from __future__ import annotations
@@ -268,4 +269,88 @@ async def test_screenshots_of_the_portal_and_a_bulletin(
     shot = await page.screenshot(path=str(directory / "portal-bulletin.png"), full_page=True)
     assert png_size(shot)[0] == VIEWPORT["width"]
     assert await page.locator("script").count() == 0
+    await context.close()
+
+
+# The noise year of the screenshot: grid points (day, night), road sections (length m, day, night) and
+# functional-zone points (class, day, night), each measured with steady levels so the figures are round.
+NOISE_YEAR = 2025
+GRID = [(52.0, 43.0), (55.0, 45.0), (57.0, 47.0)]
+ROADS = [(2400, 67.0, 58.0), (1600, 70.0, 61.0)]
+ZONES = [("1", 53.0, 46.0), ("2", 56.0, 47.0), ("3", 61.0, 52.0), ("4a", 66.0, 54.0)]
+
+
+def _steady(code: str, hour: int, level: float) -> dict[str, Any]:
+    return {"station": code, "started_at": f"{NOISE_YEAR}-05-13T{hour:02d}:00:00+08:00", "samples": [level] * 100,
+            "sample_interval_seconds": 5}  # fmt: skip
+
+
+async def publish_noise_bulletin(stack: Stack) -> str:
+    async with stack.client("monitoring", "monitoring_reviewer", "head") as http:
+        rows: list[dict[str, Any]] = []
+        points: list[dict[str, Any]] = []
+        for n, (day, night) in enumerate(GRID, start=1):
+            points.append({"code": f"NR{n:02d}", "noise_kind": "regional", "name": f"区域噪声网格{n:02d}号"})
+            rows += [_steady(f"NR{n:02d}", 10, day), _steady(f"NR{n:02d}", 23, night)]
+        for n, (length, day, night) in enumerate(ROADS, start=1):
+            points.append({"code": f"NT{n:02d}", "noise_kind": "road_traffic", "name": f"道路{n}号路段",
+                           "road_length_m": length})  # fmt: skip
+            rows += [_steady(f"NT{n:02d}", 11, day), _steady(f"NT{n:02d}", 23, night)]
+        for n, (zone_class, day, night) in enumerate(ZONES, start=1):
+            points.append({"code": f"NF{n:02d}", "noise_kind": "functional_zone", "name": f"{zone_class}类区监测点",
+                           "noise_zone_class": zone_class})  # fmt: skip
+            hourly = [day if 6 <= h < 22 else night for h in range(24)]
+            rows.append(
+                {"station": f"NF{n:02d}", "started_at": f"{NOISE_YEAR}-08-12T00:00:00+08:00", "hourly_leq": hourly}
+            )
+        for point in points:
+            body = {"kind": "noise_point", "town": "杨柳青镇", "level": "district", **point}
+            assert (await http.post("/api/v1/monitoring/stations", json=body)).status_code == 201
+        stored = await http.post("/api/v1/monitoring/noise/measurements:batch", json=rows)
+        assert stored.status_code == 200, stored.text
+        built = await http.post(
+            "/api/v1/monitoring/bulletins", json={"kind": "noise_annual", "period_start": f"{NOISE_YEAR}-01-01"}
+        )
+        assert built.status_code == 201, built.text
+        published = await http.post(
+            f"/api/v1/monitoring/bulletins/{built.json()['id']}:publish", headers={"If-Match": built.headers["etag"]}
+        )
+        assert published.status_code == 200, published.text
+    bulletin_id = str(built.json()["id"])
+    async with stack.client("disclosure") as public:
+
+        async def received() -> bool:
+            return (await public.get(f"/public/v1/bulletins/{bulletin_id}")).status_code == 200
+
+        await eventually(received)
+    return bulletin_id
+
+
+async def test_the_annual_noise_bulletin_in_a_browser(browser: Any, portal: tuple[Stack, str], tmp_path: Path) -> None:
+    stack, url = portal
+    await publish_noise_bulletin(stack)
+    context = await browser.new_context(
+        java_script_enabled=False, locale="zh-CN", viewport=VIEWPORT, device_scale_factor=1
+    )
+    page = await context.new_page()
+    await page.goto(f"{url}/portal/bulletins?kind=noise_annual")
+    title = f"{NOISE_YEAR}年声环境质量年报"
+    async with page.expect_navigation():
+        await page.get_by_role("link", name=title).click()
+    assert await page.locator("h1").first.inner_text() == title
+    text = await page.locator("main").inner_text()
+    # Grid mean (52 + 55 + 57) / 3 = 54.7 (二级); traffic (2400 × 67 + 1600 × 70) / 4000 = 68.2 (二级)
+    assert "区域声环境昼间平均等效声级54.7 dB(A)，二级 较好" in text
+    assert "道路交通昼间平均等效声级68.2 dB(A)，二级 较好" in text
+    # Functional zones: every day within its limit; nights: class 1 (46 > 45) over, 2, 3, 4a within → 75.0 %
+    assert "功能区昼间达标率100.0%，夜间达标率75.0%" in text
+    tables = page.locator("article table")
+    assert await tables.count() == 2
+    assert await tables.nth(1).locator("tbody tr").count() == len(ZONES) * 2
+    chart = page.locator("article svg")
+    assert await chart.count() == 1
+    assert "4a类夜间" in (await chart.text_content() or "")
+    assert await page.locator("script").count() == 0
+    shot = await page.screenshot(path=str(screenshot_dir(tmp_path) / "portal-noise-bulletin.png"), full_page=True)
+    assert png_size(shot)[0] == VIEWPORT["width"]
     await context.close()
