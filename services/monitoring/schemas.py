@@ -374,7 +374,7 @@ class ReviewPublic(BaseModel):
 
 
 class ReviewItemPublic(ReviewPublic):
-    readings: int = Field(description="values stored for the day")
+    readings: int = Field(description="values stored for the day (a noise point: its measurements too)")
     flagged: int = Field(description="values with an instrument flag other than N or an automatic flag")
 
 
@@ -482,6 +482,10 @@ class OpenStationPublic(BaseModel):
     water_body: str | None = Field(description="river 河流 or lake 湖库 (sections)")
     target_class: str | None = Field(description="考核目标水质类别 (sections)")
     active: bool = Field(description="false: decommissioned; its published data stays readable")
+    noise_kind: str | None = Field(
+        default=None, description="noise points: regional 区域, road_traffic 道路交通 or functional_zone 功能区"
+    )
+    noise_zone_class: str | None = Field(default=None, description="GB 3096 声环境功能区 class (functional zones)")
 
 
 class OpenStationList(BaseModel):

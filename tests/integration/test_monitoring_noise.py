@@ -101,6 +101,11 @@ async def test_measurements_to_summary_review_and_bulletin(local: Stack) -> None
             False, "HJ 640-2012", "GB 3096-2008"
         )  # fmt: skip
 
+        queue = await http.get("/api/v1/monitoring/reviews", params={"station": p["r1"]})
+        assert [(d["day"], d["readings"]) for d in queue.json()["items"]] == [("2021-05-12", 2)]  # day and night
+        opened_point = (await public.get(f"/public/v1/monitoring/stations/{p['f4']}")).json()
+        assert (opened_point["noise_kind"], opened_point["noise_zone_class"]) == ("functional_zone", "4a")
+
         # Public: nothing until reviewed
         unreviewed = (await public.get("/public/v1/monitoring/noise/summary", params={"year": 2021})).json()
         assert unreviewed["regional"]["day"]["mean"] is None
@@ -200,5 +205,14 @@ async def test_bad_noise_input_is_refused_and_stores_nothing(local: Stack) -> No
         no_class = {"code": "NZ-NOCLASS", "kind": "noise_point", "name": "无类别", "town": "杨柳青镇"}
         no_class |= {"level": "district", "noise_kind": "functional_zone"}
         await _refused(await http.post("/api/v1/monitoring/stations", json=no_class))
+        read = await http.get(f"/api/v1/monitoring/stations/{zone}")
+        update = {k: v for k, v in read.json().items() if k in ("name", "town", "level", "noise_kind")}
+        changed = await http.put(
+            f"/api/v1/monitoring/stations/{zone}", json=update, headers={"If-Match": read.headers["etag"]}
+        )
+        await _refused(changed)  # a functional-zone point keeps its class
     async with client(local, "officer") as officer:
         await _refused(await officer.post(BATCH, json=[good]), 403)
+        night = {"kind": "road_traffic", "leq": 60.1, "period": "night"}  # night bounds 58 / 60 / 62 / 64
+        graded = await officer.post("/api/v1/monitoring/calculations/noise-grade", json=night)
+        assert graded.json() == {"grade": 3, "name": "三级 一般", "standard": "HJ 640-2012"}

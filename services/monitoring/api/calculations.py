@@ -52,5 +52,7 @@ async def calculate_water_class(body: WaterClassRequest, request: Request, _call
 @router.post("/noise-grade", operation_id="calculate_noise_grade", response_model=NoiseGradePublic)
 async def calculate_noise_grade(body: NoiseRequest, request: Request, _caller: Reader) -> NoiseGradePublic:
     """噪声等级 of a daytime Leq (regional or road traffic)."""
-    grade, name, standard = handlers.calculate_noise_grade(standards_of(request), body.kind, body.on, body.leq)
+    grade, name, standard = handlers.calculate_noise_grade(
+        standards_of(request), body.kind, body.on, body.leq, body.period
+    )
     return NoiseGradePublic(grade=grade, name=name, standard=standard)

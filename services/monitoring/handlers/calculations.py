@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from services.monitoring.domain.aqi import AqiInputError, AqiResult, Averaging, compute_aqi
-from services.monitoring.domain.noise import NoiseKind, noise_grade
+from services.monitoring.domain.noise import NoiseKind, Period, noise_grade
 from services.monitoring.domain.readings import LOCAL
 from services.monitoring.domain.standards import NoStandardInForce, Standards
 from services.monitoring.domain.water import WaterBody, WaterInputError, WaterResult, classify
@@ -34,8 +34,10 @@ def calculate_water_class(
         raise Invalid(f"无法评价水质 {exc}", slug="invalid-water-values") from exc
 
 
-def calculate_noise_grade(standards: Standards, kind: NoiseKind, on: date | None, leq: float) -> tuple[int, str, str]:
+def calculate_noise_grade(
+    standards: Standards, kind: NoiseKind, on: date | None, leq: float, period: Period = "day"
+) -> tuple[int, str, str]:
     """The grade number, its name and the table applied (a date before every table: 422 no-standard-in-force)."""
     table = standards.noise.in_force(on or _today())
-    grade, name = noise_grade(table, kind, leq)
+    grade, name = noise_grade(table, kind, leq, period)
     return grade, name, table.name

@@ -9,7 +9,9 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_
+from sqlalchemy import and_, func
+from sqlalchemy import select as sa_select
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from services.monitoring.domain.noise import NoiseTable, Period
@@ -34,7 +36,7 @@ from services.monitoring.schemas import NoiseMeasurementCreate, NoiseMeasurement
 from services.monitoring.tables import DayReview, NoiseMeasurement, Station
 from shared.audit import append_audit
 from shared.auth import Principal
-from shared.errors import Invalid
+from shared.errors import Conflict, Invalid
 from shared.keyset import Key, keyset
 from shared.messaging import UnitOfWork
 
@@ -77,6 +79,26 @@ async def record_measurements(
     """All or nothing: a row naming no active noise point, or whose values cannot be a measurement, refuses the
     batch (422 naming the row). The same point and start time again replaces the earlier measurement."""
     stations = await stations_by_code(uow, (r.station for r in rows))
+    try:
+        stored = await _store(uow, standards, stations, rows, actor)
+    except IntegrityError as exc:  # another batch stored the same point and start meanwhile
+        raise Conflict("同一监测点同一开始时间的测量正在写入 A measurement with that start is being stored; send again",
+                       slug="noise-measurement-conflict") from exc  # fmt: skip
+    await _awaiting_review(uow, sorted({(m.station_code, m.day) for m in stored}))
+    await append_audit(
+        uow.session, actor=actor.subject, entity_type="noise_measurement", entity_id=stored[0].id if stored else "",
+        action="recorded", data={"count": len(stored), "stations": sorted({m.station_code for m in stored})},
+    )  # fmt: skip
+    return stored
+
+
+async def _store(
+    uow: UnitOfWork,
+    standards: Standards,
+    stations: dict[str, Station],
+    rows: Sequence[NoiseMeasurementCreate],
+    actor: Principal,
+) -> list[NoiseMeasurement]:
     stored: list[NoiseMeasurement] = []
     for index, body in enumerate(rows):
         station = stations.get(body.station)
@@ -94,11 +116,6 @@ async def record_measurements(
         )  # fmt: skip
         stored.append(await uow.session.merge(measurement))
     await uow.session.flush()
-    await _awaiting_review(uow, sorted({(m.station_code, m.day) for m in stored}))
-    await append_audit(
-        uow.session, actor=actor.subject, entity_type="noise_measurement", entity_id=stored[0].id if stored else "",
-        action="recorded", data={"count": len(stored), "stations": sorted({m.station_code for m in stored})},
-    )  # fmt: skip
     return stored
 
 
@@ -243,3 +260,17 @@ def summary_public(summary: NoiseSummary) -> NoiseSummaryPublic:
     return NoiseSummaryPublic.model_validate(
         asdict(summary) | {"functional_zones": [asdict(c) | {"rate": c.rate} for c in summary.functional_zones]}
     )
+
+
+async def measurements_per_day(uow: UnitOfWork, days: Sequence[DayReview]) -> dict[tuple[str, date], int]:
+    """Noise measurements per listed station-day (what the reviewer sees of a noise point's day)."""
+    if not days:
+        return {}
+    query = (
+        sa_select(col(NoiseMeasurement.station_code), col(NoiseMeasurement.day), func.count())
+        .where(col(NoiseMeasurement.station_code).in_({d.station_code for d in days}))
+        .where(col(NoiseMeasurement.day) >= min(d.day for d in days))
+        .where(col(NoiseMeasurement.day) <= max(d.day for d in days))
+        .group_by(col(NoiseMeasurement.station_code), col(NoiseMeasurement.day))
+    )
+    return {(code, day): int(n) for code, day, n in (await uow.session.execute(query)).all()}

@@ -12,6 +12,7 @@ from sqlmodel import col, select
 from services.monitoring.domain.readings import day_bounds
 from services.monitoring.domain.standards import Standards
 from services.monitoring.handlers.exceedances import detect_air_day
+from services.monitoring.handlers.noise import measurements_per_day
 from services.monitoring.handlers.queries import dialect_of, local_period, value_is_clean
 from services.monitoring.handlers.stations import get_station
 from services.monitoring.schemas import ReviewItemPublic
@@ -91,6 +92,8 @@ async def review_page(
     last row when there are more."""
     rows, last = split(await review_queue(uow, status=status, station=station, after=after, limit=limit), limit)
     counts = await day_counts(uow, rows)
+    for key, measured in (await measurements_per_day(uow, rows)).items():  # a noise point's day: its measurements
+        counts[key] = (counts.get(key, (0, 0))[0] + measured, counts.get(key, (0, 0))[1])
     items = [
         ReviewItemPublic.model_validate(
             r.model_dump()

@@ -78,6 +78,8 @@ async def list_stations(
 async def update_station(uow: UnitOfWork, station: Station, body: StationUpdate, *, actor: Principal) -> Station:
     if station.kind == "water_section" and (body.water_body is None or body.target_class is None):
         raise Invalid("断面需要水体类型和考核目标 A water section needs water_body and target_class")
+    if body.noise_kind == "functional_zone" and body.noise_zone_class is None:
+        raise Invalid("功能区监测点需要功能区类别 A functional-zone point needs noise_zone_class")
     for name, value in body.model_dump(exclude={"password", "emission_limits"}).items():
         setattr(station, name, value)
     station.emission_limits = {k: v.model_dump() for k, v in body.emission_limits.items()}
