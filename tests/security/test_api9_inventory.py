@@ -57,6 +57,8 @@ OPEN_MONITORING = {
     "/public/v1/monitoring/stations/{code}/readings",
     "/public/v1/monitoring/stations/{code}/aqi/daily",
     "/public/v1/monitoring/stations/{code}/water-class/monthly",
+    "/public/v1/monitoring/noise/summary",
+    "/public/v1/monitoring/noise/measurements",
 }
 
 
@@ -99,6 +101,8 @@ async def test_the_open_monitoring_api_is_listed_read_only_and_says_what_is_revi
     assert {method for p in OPEN_MONITORING for method in paths[p]} == {"get"}
     for path in ("/readings", "/aqi/daily", "/water-class/monthly"):
         assert "Reviewed data only" in paths[f"/public/v1/monitoring/stations/{{code}}{path}"]["get"]["description"]
+    for path in ("/noise/summary", "/noise/measurements"):
+        assert "Reviewed data only" in paths[f"/public/v1/monitoring{path}"]["get"]["description"]
     async with system.client() as anonymous:
         assert (await anonymous.get("/public/v1/monitoring/stations")).status_code == 200
 
