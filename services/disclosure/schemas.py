@@ -221,7 +221,10 @@ class AnnualReportPublic(BaseModel):
     statistics: dict[str, Any] = Field(description="the cases service's statistics of the year (执法统计), as given")
     publication: PublicationFiguresPublic = Field(description="the year's publication figures")
     text: list[str] = Field(description="the report's paragraphs (Chinese)")
-    charts: dict[str, str] = Field(description="accessible inline SVG charts: decisions_by_kind, referrals_by_medium")
+    charts: dict[str, str] = Field(
+        description="accessible inline SVG charts: decisions_by_kind, referrals_by_medium, "
+        "inspections_by_category (when any)",
+    )
     published_on: date = Field(description="发布日期 (the first publication's)")
     version: int = Field(description="1, then one more for each republication with new figures")
 
