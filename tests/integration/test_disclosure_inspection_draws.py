@@ -1,12 +1,11 @@
 """Random inspections in public (双随机、一公开): a draw made through the cases staff API reaches the public API and
 the portal through the events — the commitment before the draw, then the seed, the inputs and the result, which
-this test fetches over HTTP and recomputes with the algorithm written out again here; the inspections' results as
-they arrive (no violation, lead opened, case filed); a redraw with its reason, superseding the first draw."""
+this test fetches over HTTP and recomputes with the algorithm written out again (tests/support/draws.py); the
+inspections' results as they arrive (no violation, lead opened, case filed); a redraw with its reason, superseding
+the first draw."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from typing import Any
 
 import httpx
@@ -15,36 +14,12 @@ import pytest
 from tests.factories import credit_code
 from tests.stack import Stack, eventually, serve
 from tests.support.cases import API, make_team, ok, settle
+from tests.support.draws import recompute
 
 pytestmark = pytest.mark.integration
 
 CSV = {"Content-Type": "text/csv"}
 SOLE_TRADER = "张建国五金店"
-
-
-def recompute(draw: dict[str, Any]) -> list[tuple[str, list[str]]]:
-    """From the published answer only: check the seed against the commitment made before the draw, then rank by
-    HMAC-SHA256 keyed with the seed (and the public entropy), as the disclosure README documents it. The officers
-    come out as their published credential numbers."""
-    seed = bytes.fromhex(draw["seed"])
-    assert hashlib.sha256(seed).hexdigest() == draw["commitment"]
-    key = hashlib.sha256(seed + draw["public_entropy"].encode()).digest() if draw["public_entropy"] else seed
-
-    def order(labels: list[str], prefix: str) -> list[str]:
-        def rank(label: str) -> int:
-            return int.from_bytes(hmac.new(key, f"{prefix}{label}".encode(), hashlib.sha256).digest(), "big")
-
-        return sorted(labels, key=rank)
-
-    inputs = draw["inputs"]
-    eligible = [e for e in inputs["entities"] if e not in inputs["excluded"]]
-    drawn = []
-    for entity in order(eligible, "entity:")[: inputs["count"]]:
-        allowed = [o for o in inputs["officers"] if o not in inputs["conflicts"].get(entity, [])]
-        fresh = [o for o in allowed if o not in inputs["last_officers"].get(entity, [])]
-        two = order(fresh if len(fresh) >= 2 else allowed, f"officer:{entity}:")[:2]
-        drawn.append((entity, [draw["officer_credential_numbers"][o] for o in two]))
-    return drawn
 
 
 async def _registry(head: httpx.AsyncClient) -> None:
