@@ -44,12 +44,16 @@ async def list_draws(
     responses={200: {"content": {"text/csv": {}}, "description": "UTF-8 CSV with a byte-order mark"}},
     summary="双随机抽查：抽查对象及结果 (CSV)",
 )
-async def draws_csv(request: Request, year: Annotated[int, Query(ge=2000, le=2100, description="年度")]) -> Response:
+async def draws_csv(
+    request: Request,
+    year: Annotated[int | None, Query(ge=2000, le=2100, description="年度; default: every year")] = None,
+) -> Response:
     """One line per drawn entity of the year's draws: period, category, name, officers' 执法证号, result."""
     async with runtime_of(request).uow() as uow:
         text = await draws.results_csv(uow, year=year)
     response = cached(request, text, "text/csv; charset=utf-8")
-    response.headers["Content-Disposition"] = f'attachment; filename="inspection-draws-{year}.csv"'
+    name = f"inspection-draws-{year}.csv" if year else "inspection-draws.csv"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 

@@ -184,7 +184,7 @@ def plan_of(year: int, rows: list[PublicDraw]) -> InspectionPlanPublic:
 CSV_HEADER = ("抽查期间", "类别", "抽查编号", "序号", "监管对象", "执法证号", "检查日期", "检查结果")
 
 
-async def results_csv(uow: UnitOfWork, *, year: int) -> str:
+async def results_csv(uow: UnitOfWork, *, year: int | None) -> str:
     """抽查对象及结果 of a year's draws, one line per drawn entity (redraws' cancelled ones included, so marked)."""
     rows = await public_draws(uow, year=year, category=None)
     lines: list[list[object]] = []
