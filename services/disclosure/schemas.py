@@ -371,6 +371,10 @@ class InspectionDrawSummary(BaseModel):
     eligible: int = Field(description="entities eligible for the draw")
     basis: str = Field(description="where the count comes from: the proportion in force and its basis, or a count")
     commitment: str = Field(description="SHA-256 (hex) of the secret seed, published before the draw")
+    inputs_sha256: str | None = Field(
+        description="SHA-256 (hex) of the frozen inputs as canonical JSON (keys sorted, no spaces, UTF-8), published "
+        "before the draw: the inputs revealed after it must hash to it"
+    )
     status: Literal["committed", "executed", "superseded"] = Field(description="committed, executed, superseded")
     redraw_of: str | None = Field(description="the draw this one replaces (重新抽取)")
     reason: str | None = Field(description="why it was redrawn")

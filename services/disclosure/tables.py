@@ -132,6 +132,7 @@ class PublicDraw(SQLModel, table=True):
     eligible: int
     basis: str = Field(sa_column=Column(Text, nullable=False))
     commitment: str = Field(max_length=64)
+    inputs_sha256: str | None = Field(default=None, max_length=64)
     status: str = Field(default="committed", max_length=20, description="committed | executed | superseded")
     redraw_of: str | None = Field(default=None, max_length=36)
     reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))

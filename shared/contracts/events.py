@@ -286,6 +286,11 @@ class InspectionDrawCommittedV1(EventPayload):
     eligible: int = Field(description="entities eligible for the draw")
     redraw_of: str | None = Field(default=None, description="the draw this one replaces (重新抽取)")
     reason: str | None = Field(default=None, description="why it was redrawn")
+    inputs_sha256: str | None = Field(
+        default=None,
+        description="SHA-256 (hex) of the frozen inputs as canonical JSON (keys sorted, no spaces, UTF-8), so the "
+        "inputs the executed event reveals can be checked against what was fixed before the draw",
+    )
 
 
 class InspectionDrawExecutedV1(EventPayload):

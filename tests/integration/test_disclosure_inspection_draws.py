@@ -59,12 +59,14 @@ async def test_a_draw_is_published_recomputable_with_its_results_and_redraw(stac
         before = await _public_draw(public, committed["id"], lambda d: True)
         assert before["status"] == "committed"
         assert before["commitment"] == committed["commitment"]
+        assert len(before["inputs_sha256"]) == 64  # the inputs' digest, before the draw too
         assert (before["seed"], before["results"], before["inputs"]) == (None, [], {})
         assert before["committed_published_at"]
 
         done = await _execute(head, committed["id"], "福彩3D 2021185期 472")
         draw = await _public_draw(public, committed["id"], lambda d: d["status"] == "executed")
         assert draw["seed"] == done["seed"]
+        assert draw["inputs_sha256"] == before["inputs_sha256"]
         recomputed = recompute(draw)
         assert recomputed == [(r["entity_id"], r["officer_credential_numbers"]) for r in draw["results"]]
         assert [e for e, _ in recomputed] == [a["entity_id"] for a in done["result"]]

@@ -5,15 +5,21 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 from typing import Any
 
 
 def recompute(draw: dict[str, Any]) -> list[tuple[str, list[str]]]:
-    """From the published answer only: check the seed against the commitment made before the draw, then rank by
+    """From the published answer only: check the seed and the inputs against the digests published before the
+    draw, then rank by
     HMAC-SHA256 keyed with the seed (and the public entropy), as the disclosure README documents it. The officers
     come out as their published credential numbers."""
     seed = bytes.fromhex(draw["seed"])
     assert hashlib.sha256(seed).hexdigest() == draw["commitment"]
+    canonical = json.dumps(draw["inputs"], sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    assert hashlib.sha256(canonical.encode()).hexdigest() == draw["inputs_sha256"], (
+        "inputs changed after the commitment"
+    )
     key = hashlib.sha256(seed + draw["public_entropy"].encode()).digest() if draw["public_entropy"] else seed
 
     def order(labels: list[str], prefix: str) -> list[str]:

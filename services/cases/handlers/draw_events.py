@@ -3,6 +3,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import Any
+
 from sqlmodel import col, select
 
 from services.cases.tables import Inspection, InspectionDraw, Officer, Party, PlannedInspection, SupervisedEntity
@@ -21,6 +26,12 @@ async def _credentials(uow: UnitOfWork, officer_ids: list[str]) -> dict[str, str
     return {o.id: o.credential_number for o in found.all()}
 
 
+def inputs_sha256(inputs: Mapping[str, Any]) -> str:
+    """The frozen inputs' digest, published with the commitment: canonical JSON (keys sorted, no spaces, UTF-8)."""
+    canonical = json.dumps(inputs, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
 def emit_committed(uow: UnitOfWork, row: InspectionDraw, *, eligible: int, correlation_id: str, actor: str) -> None:
     payload = InspectionDrawCommittedV1(
         draw_id=row.id,
@@ -36,6 +47,7 @@ def emit_committed(uow: UnitOfWork, row: InspectionDraw, *, eligible: int, corre
         eligible=eligible,
         redraw_of=row.redraw_of,
         reason=row.reason,
+        inputs_sha256=inputs_sha256(row.inputs),
     )
     uow.emit(CloudEvent.wrap(payload, subject=row.id, correlation_id=correlation_id, actor=actor))
 

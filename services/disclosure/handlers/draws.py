@@ -49,6 +49,7 @@ async def draw_committed(uow: UnitOfWork, event: InspectionDrawCommittedV1) -> N
             eligible=event.eligible,
             basis=event.basis,
             commitment=event.commitment,
+            inputs_sha256=event.inputs_sha256,
             redraw_of=event.redraw_of,
             reason=event.reason,
         )

@@ -34,6 +34,7 @@ def upgrade() -> None:
         sa.Column("eligible", sa.Integer(), nullable=False),
         sa.Column("basis", sa.Text(), nullable=False),
         sa.Column("commitment", sa.String(64), nullable=False),
+        sa.Column("inputs_sha256", sa.String(64), nullable=True),
         sa.Column("status", sa.String(20), nullable=False),
         sa.Column("redraw_of", sa.String(36), nullable=True),
         sa.Column("reason", sa.Text(), nullable=True),
