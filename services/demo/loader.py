@@ -22,6 +22,7 @@ from services.demo.plan import (
     WATER_PARAMETERS,
     CasePlan,
     DemoPlan,
+    DrawPlan,
     MeetingPlan,
     Party,
     StandalonePlan,
@@ -526,6 +527,53 @@ class Loader:
 
         await eventually(noted, f"the police decision on case {case.key} reaching cases")
 
+    # ---- random inspections (双随机、一公开) ---------------------------------------------------------------------
+
+    async def random_inspections(self) -> None:
+        """The registry imported by CSV, then each quarter's draws of the year: committed, executed with a public
+        number, and each drawn entity inspected by its two drawn officers on its planned day. A violation found
+        opens a lead, which the head declines once it is corrected (不予立案: first offence, corrected at once)."""
+        lines = ["credit_code,category,industry"]
+        for entry in self.plan.registry:
+            lines.append(f"{self.party_plans[entry.party].credit_code},{entry.category},{entry.industry}")
+        body = ("\r\n".join(lines) + "\r\n").encode()
+        path = "/api/v1/cases/supervised-entities:import"
+        await self.api.call("head", "POST", path, content=body, content_type="text/csv")
+        self.report.add("registry", len(self.plan.registry))
+        for draw in self.plan.draws:
+            await self._draw(draw)
+
+    async def _draw(self, plan: DrawPlan) -> None:
+        body = {"category": plan.category, "period": "quarter", "year": plan.year, "period_number": plan.quarter}
+        created = await self.api.call("head", "POST", "/api/v1/cases/inspection-draws", json=body)
+        path = f"/api/v1/cases/inspection-draws/{created.json()['id']}/execution"
+        entropy = {"public_entropy": plan.public_entropy}
+        done = (await self.api.call("head", "POST", path, json=entropy, etag=created.headers["etag"])).json()
+        self.report.add("draws")
+        for n, drawn in enumerate(done["result"]):
+            day, violation = plan.days[min(n, len(plan.days) - 1)], plan.violations[n % len(plan.violations)]
+            inspection = {
+                "inspected_at": f"{_iso(day)}T10:00:00+08:00",
+                "place": "厂区",
+                "planned_inspection_id": drawn["planned_inspection_id"],
+                "officer_ids": drawn["officer_ids"],
+                "findings": "危险废物贮存场所未设置识别标志。" if violation else "未发现环境违法问题。",
+                "open_lead": violation,
+            }
+            found = (await self.api.call("head", "POST", "/api/v1/cases/inspections", json=inspection)).json()
+            self.report.add("random_inspections")
+            if violation:
+                await self._decline(found["lead_id"], day)
+
+    async def _decline(self, lead_id: str, received_on: date) -> None:
+        lead = await self.api.call("head", "GET", f"/api/v1/cases/leads/{lead_id}")
+        body = {
+            "reason": "当事人初次违法且已当场改正，危害后果轻微，依据《行政处罚法》第三十三条不予立案。",
+            "decided_on": _iso(received_on),
+        }
+        path = f"/api/v1/cases/leads/{lead_id}/declination"
+        await self.api.call("head", "POST", path, json=body, etag=lead.headers["etag"])
+
     # ---- publication ------------------------------------------------------------------------------------------
 
     async def publish_all(self) -> None:
@@ -706,6 +754,9 @@ async def load(client: httpx.AsyncClient, plan: DemoPlan, *, progress_every: flo
         report.phases["registers"] = round(time.monotonic() - phase, 1)
         log.info("demo_registers_loaded", seconds=report.phases["registers"])
         report.phase = "casework"
+        drawing = time.monotonic()
+        await loader.random_inspections()
+        report.phases["random_inspections"] = round(time.monotonic() - drawing, 1)
         await loader.run_timeline()
         report.phases["casework"] = round(time.monotonic() - phase, 1)
         phase = time.monotonic()

@@ -64,6 +64,16 @@ ROADS = ("津静公路", "杨柳青大道", "中北大道", "张家窝工业园"
 
 TEAMS: tuple[str, ...] = ("执法一队", "执法二队")
 
+# 双随机抽查 of the seed year: the registry's categories by trade (重点排污单位 for the heavy trades, 特殊监管对象 for
+# waste recycling), a draw per quarter and category with the count from the proportions in force (the cases
+# service's dated rates, services/cases/data/random_inspection_rates.json), inspections from the quarter's second
+# week; about one in eight finds a violation and opens a lead.
+KEY_POLLUTER_TRADES = ("化工", "电镀")
+SPECIAL_TRADES = ("再生资源",)
+DRAW_YEAR = 2021
+VIOLATION_SHARE = 0.125
+MAX_DRAWN = 25  # more than any quarter's count: the days and findings planned for each drawn entity
+
 
 @dataclass(frozen=True)
 class Section:
@@ -200,6 +210,28 @@ class StandalonePlan:
 
 
 @dataclass(frozen=True)
+class RegistryEntry:
+    """监管对象名录 line: a party of the plan with its category and industry."""
+
+    party: str
+    category: Literal["key_polluter", "ordinary", "special"]
+    industry: str
+
+
+@dataclass(frozen=True)
+class DrawPlan:
+    """One quarter's draw for a category; the n-th drawn entity is inspected on ``days[n]`` and, if
+    ``violations[n]``, a violation is found (a lead, declined after the correction, 不予立案)."""
+
+    category: Literal["key_polluter", "ordinary", "special"]
+    year: int
+    quarter: int
+    days: tuple[date, ...]
+    violations: tuple[bool, ...]
+    public_entropy: str
+
+
+@dataclass(frozen=True)
 class DemoPlan:
     seed: int
     air_days: int
@@ -212,6 +244,8 @@ class DemoPlan:
     standalone: tuple[StandalonePlan, ...]
     annual_report_published_on: date = date(2022, 1, 20)
     expected: dict[str, int] = field(default_factory=dict)
+    registry: tuple[RegistryEntry, ...] = ()
+    draws: tuple[DrawPlan, ...] = ()
 
     @property
     def air_dates(self) -> tuple[date, ...]:
@@ -586,6 +620,37 @@ def _air_stations(rng: random.Random, hours: int) -> list[AirStation]:
     return out
 
 
+def _registry(parties: list[Party]) -> list[RegistryEntry]:
+    """Every enterprise of the plan, its category by trade."""
+    entries = []
+    for party in parties:
+        if party.party_type != "organisation":
+            continue
+        trade = next(t for t in TRADES if t in party.name)
+        category: Literal["key_polluter", "ordinary", "special"] = (
+            "key_polluter" if trade in KEY_POLLUTER_TRADES else "special" if trade in SPECIAL_TRADES else "ordinary"
+        )
+        entries.append(RegistryEntry(party.key, category, trade))
+    return entries
+
+
+def _draws(seed: int, days: _Days, registry: list[RegistryEntry]) -> list[DrawPlan]:
+    """A draw per quarter and category of the year; its own random stream, so the rest of the plan is unchanged."""
+    rng = random.Random(f"{seed}:draws")  # noqa: S311 - demo data, reproducible on purpose
+    draws = []
+    for quarter in range(1, 5):
+        start = date(DRAW_YEAR, 3 * quarter - 2, 1)
+        for category in ("key_polluter", "ordinary", "special"):
+            size = min(MAX_DRAWN, sum(1 for e in registry if e.category == category))
+            inspection_days = tuple(
+                days.workday_on_or_after(start + timedelta(days=8 + 3 * n + rng.randrange(3))) for n in range(size)
+            )
+            violations = tuple(rng.random() < VIOLATION_SHARE for _ in range(size))
+            entropy = f"福彩3D {DRAW_YEAR}{quarter * 90 - 80:03d}期 {rng.randrange(1000):03d}"
+            draws.append(DrawPlan(category, DRAW_YEAR, quarter, inspection_days, violations, entropy))
+    return draws
+
+
 def build_plan(seed: int = DEFAULT_SEED, *, air_days: int = 365) -> DemoPlan:
     """The whole scenario from ``seed``; ``air_days`` (1–365) limits the hourly air data from 1 January 2021."""
     if not 1 <= air_days <= 365:
@@ -598,6 +663,8 @@ def build_plan(seed: int = DEFAULT_SEED, *, air_days: int = 365) -> DemoPlan:
     standalone = _standalone(rng, days, parties, cases)
     sections = _sections(rng)
     stations = _air_stations(rng, air_days * 24)
+    registry = _registry(parties)
+    draws = _draws(seed, days, registry)
     kinds = {"penalty": 0, "yellow_card": 0, "order_to_correct": 0, "seizure": 0}
     for case in cases:
         if case.kind != "referral":
@@ -616,6 +683,8 @@ def build_plan(seed: int = DEFAULT_SEED, *, air_days: int = 365) -> DemoPlan:
         "towns": len({s.town for s in sections}),
         "air_stations": len(stations),
         "parties": len(parties),
+        "registry": len(registry),
+        "draws": len(draws),
     }
     return DemoPlan(
         seed=seed,
@@ -628,4 +697,6 @@ def build_plan(seed: int = DEFAULT_SEED, *, air_days: int = 365) -> DemoPlan:
         meetings=tuple(meetings),
         standalone=tuple(standalone),
         expected=expected,
+        registry=tuple(registry),
+        draws=tuple(draws),
     )

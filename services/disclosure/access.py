@@ -1,8 +1,8 @@
 """Who owns what in the disclosure service (对象级授权), declared for ``shared.ownership``.
 
-Nothing here belongs to a team or unit: publications (行政执法公示) are made to be public, the Credit China
-ledger and the annual reports are the bureau's. Every role a route admits reaches every object of it; the routes'
-roles (``shared.service.requires``) are the whole rule.
+Nothing here belongs to a team or unit: publications (行政执法公示) and the random inspection draws are made to be
+public, the Credit China ledger and the annual reports are the bureau's. Every role a route admits reaches every
+object of it; the routes' roles (``shared.service.requires``) are the whole rule.
 """
 
 from __future__ import annotations
@@ -16,5 +16,6 @@ OWNERSHIP = Declaration(
         "credit_china_record": shared(("信用中国记录", "Record"), note="the bureau's delivery ledger"),
         "annual_report": shared(("年度报告", "AnnualReport"), note="the bureau's annual report"),
         "statistics": shared(("统计", "Statistics"), note="counts and due dates; nothing owned"),
+        "inspection_draw": shared(("双随机抽查", "InspectionDraw"), note="made to be public, as cases drew it"),
     },
 )

@@ -5,18 +5,29 @@ from __future__ import annotations
 from datetime import date
 
 from services.disclosure.handlers import bulletins as bulletins_handler
+from services.disclosure.handlers import draws as draws_handler
 from services.disclosure.handlers import publications, withdrawal
 from services.disclosure.settings import DisclosureSettings
 from shared.contracts import CloudEvent
-from shared.contracts.events import BulletinPublishedV1, DecisionAmendedV1, DecisionIssuedV1, DecisionRevokedV1
+from shared.contracts.events import (
+    BulletinPublishedV1,
+    CaseFiledV1,
+    DecisionAmendedV1,
+    DecisionIssuedV1,
+    DecisionRevokedV1,
+    InspectionDrawCommittedV1,
+    InspectionDrawExecutedV1,
+    PlannedInspectionCarriedOutV1,
+)
 from shared.messaging import Subscription, UnitOfWork
 from shared.workdays import WorkCalendar
 
 DECISIONS_CONSUMER = "disclosure.decisions"
 BULLETINS_CONSUMER = "disclosure.bulletins"
+DRAWS_CONSUMER = "disclosure.draws"
 
 # Every consumer name of this service, for its dead-letter topic (<consumer>.dlq).
-CONSUMERS: tuple[str, ...] = (DECISIONS_CONSUMER, BULLETINS_CONSUMER)
+CONSUMERS: tuple[str, ...] = (DECISIONS_CONSUMER, BULLETINS_CONSUMER, DRAWS_CONSUMER)
 
 
 def subscriptions(settings: DisclosureSettings, calendar: WorkCalendar) -> list[Subscription]:
@@ -56,4 +67,27 @@ def subscriptions(settings: DisclosureSettings, calendar: WorkCalendar) -> list[
         await bulletins_handler.store_bulletin(uow, payload)
 
     bulletins.on(BulletinPublishedV1, on_bulletin)
-    return [decisions, bulletins]
+    return [decisions, bulletins, draw_subscription()]
+
+
+def draw_subscription() -> Subscription:
+    """双随机、一公开: each draw event published on receipt."""
+    draws = Subscription(DRAWS_CONSUMER)
+
+    async def on_committed(uow: UnitOfWork, event: CloudEvent, payload: InspectionDrawCommittedV1) -> None:
+        await draws_handler.draw_committed(uow, payload)
+
+    async def on_executed(uow: UnitOfWork, event: CloudEvent, payload: InspectionDrawExecutedV1) -> None:
+        await draws_handler.draw_executed(uow, payload)
+
+    async def on_carried_out(uow: UnitOfWork, event: CloudEvent, payload: PlannedInspectionCarriedOutV1) -> None:
+        await draws_handler.inspection_carried_out(uow, payload)
+
+    async def on_filed(uow: UnitOfWork, event: CloudEvent, payload: CaseFiledV1) -> None:
+        await draws_handler.case_filed(uow, payload)
+
+    draws.on(InspectionDrawCommittedV1, on_committed)
+    draws.on(InspectionDrawExecutedV1, on_executed)
+    draws.on(PlannedInspectionCarriedOutV1, on_carried_out)
+    draws.on(CaseFiledV1, on_filed)
+    return draws

@@ -221,7 +221,10 @@ class AnnualReportPublic(BaseModel):
     statistics: dict[str, Any] = Field(description="the cases service's statistics of the year (执法统计), as given")
     publication: PublicationFiguresPublic = Field(description="the year's publication figures")
     text: list[str] = Field(description="the report's paragraphs (Chinese)")
-    charts: dict[str, str] = Field(description="accessible inline SVG charts: decisions_by_kind, referrals_by_medium")
+    charts: dict[str, str] = Field(
+        description="accessible inline SVG charts: decisions_by_kind, referrals_by_medium, "
+        "inspections_by_category (when any)",
+    )
     published_on: date = Field(description="发布日期 (the first publication's)")
     version: int = Field(description="1, then one more for each republication with new figures")
 
@@ -349,3 +352,92 @@ class PublicBulletinList(BaseModel):
     """Bulletins, newest period first."""
 
     items: list[PublicBulletin] = Field(description="the bulletins (without their HTML)")
+
+
+# Random inspections (双随机、一公开): the plan, each draw with its inputs and result, the inspections' results
+
+
+class InspectionDrawSummary(BaseModel):
+    """抽查: one draw as published, from its commitment on (the seed and result only once executed)."""
+
+    id: str = Field(description="draw id (the cases service's)")
+    category: str = Field(description="key_polluter 重点排污单位, ordinary 一般排污单位, special 特殊监管对象")
+    period_kind: str = Field(description="month, quarter or year")
+    year: int = Field(description="the period's year")
+    period_number: int | None = Field(description="month 1–12 or quarter 1–4")
+    starts_on: date = Field(description="the period's first day")
+    ends_on: date = Field(description="the period's last day: the drawn entities are inspected by then")
+    count: int = Field(description="entities drawn (抽查数量)")
+    eligible: int = Field(description="entities eligible for the draw")
+    basis: str = Field(description="where the count comes from: the proportion in force and its basis, or a count")
+    commitment: str = Field(description="SHA-256 (hex) of the secret seed, published before the draw")
+    inputs_sha256: str | None = Field(
+        description="SHA-256 (hex) of the frozen inputs as canonical JSON (keys sorted, no spaces, UTF-8), published "
+        "before the draw: the inputs revealed after it must hash to it"
+    )
+    status: Literal["committed", "executed", "superseded"] = Field(description="committed, executed, superseded")
+    redraw_of: str | None = Field(description="the draw this one replaces (重新抽取)")
+    reason: str | None = Field(description="why it was redrawn")
+    superseded_by: str | None = Field(description="the redraw that replaced this draw")
+    committed_published_at: datetime = Field(description="when the commitment was published (UTC)")
+    executed_published_at: datetime | None = Field(description="when the seed and result were published (UTC)")
+
+
+class InspectionDrawList(BaseModel):
+    """A year's draws: by period, then category; a redraw after the draw it replaces."""
+
+    items: list[InspectionDrawSummary] = Field(description="the draws")
+
+
+class DrawnInspectionPublic(BaseModel):
+    """A drawn entity, its two officers (by 执法证号 only) and, once inspected, the result (抽查结果)."""
+
+    rank: int = Field(description="1 for the entity of lowest rank, as the algorithm orders them")
+    planned_inspection_id: str = Field(description="the planned inspection's id")
+    entity_id: str = Field(description="监管对象 id, as in the inputs")
+    name: str = Field(description="监管对象名称; a sole trader's (个体工商户) masked, 张某（个体工商户）")
+    officer_credential_numbers: list[str] = Field(description="the two drawn officers' 执法证号")
+    outcome: str = Field(
+        description="planned 待检查, no_violation 未发现问题, violation_found 发现问题, lead_opened 已登记线索, "
+        "case_filed 已立案, not_operating 停产关闭, cancelled 因重新抽取取消"
+    )
+    inspected_on: date | None = Field(description="检查日期")
+    inspecting_credential_numbers: list[str] = Field(description="执法证号 of the officers who inspected")
+    case_filed_on: date | None = Field(description="立案日期, when the lead was filed as a case")
+    result_published_at: datetime | None = Field(description="when the result was published (UTC)")
+
+
+class InspectionDrawPublic(InspectionDrawSummary):
+    """One draw with what anyone needs to recompute it (algorithm in the disclosure README): the revealed seed,
+    the public entropy, the frozen inputs by id, and the published names and credential numbers of those ids."""
+
+    seed: str | None = Field(description="hex; its SHA-256 is the commitment; null until executed")
+    public_entropy: str | None = Field(description="the public value mixed into the key, if any")
+    inputs: dict[str, Any] = Field(
+        description="entities, excluded (id → inspected_recently | drawn_this_period), officers, conflicts, "
+        "last_officers, count: exactly as frozen at the commitment; empty until executed"
+    )
+    entity_names: dict[str, str] = Field(description="监管对象 id → name as published")
+    officer_credential_numbers: dict[str, str] = Field(description="执法人员 id → 执法证号")
+    results: list[DrawnInspectionPublic] = Field(description="the drawn entities in rank order")
+
+
+class InspectionPlanRow(BaseModel):
+    """One category and period of the year's plan (抽查计划)."""
+
+    category: str = Field(description="监管对象类别")
+    period_kind: str = Field(description="month, quarter or year")
+    period_number: int | None = Field(description="month or quarter")
+    starts_on: date = Field(description="the period's first day")
+    ends_on: date = Field(description="the period's last day")
+    count: int = Field(description="entities to inspect")
+    eligible: int = Field(description="entities eligible")
+    basis: str = Field(description="抽查比例 and its basis, or the count entered")
+    draw_id: str = Field(description="the draw in force for it (a redraw replaces the first)")
+
+
+class InspectionPlanPublic(BaseModel):
+    """抽查计划 of a year: the draws in force, by period and category."""
+
+    year: int = Field(description="the year")
+    items: list[InspectionPlanRow] = Field(description="by period, then category")

@@ -113,3 +113,63 @@ class AnnualReport(SQLModel, table=True):
     on_time: bool | None = None
     published_by: str | None = Field(default=None, max_length=200)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class PublicDraw(SQLModel, table=True):
+    """双随机抽查 as published: the commitment on receipt (before the draw), then the seed, the frozen inputs and the
+    result once executed (国办发〔2015〕58号). Entity names are kept as published (a sole trader's masked)."""
+
+    __tablename__ = "public_inspection_draw"
+
+    id: str = Field(primary_key=True, max_length=36, description="the cases service's draw id")
+    category: str = Field(max_length=20, index=True)
+    period_kind: str = Field(max_length=10)
+    year: int = Field(index=True)
+    period_number: int | None = None
+    starts_on: date
+    ends_on: date
+    count: int
+    eligible: int
+    basis: str = Field(sa_column=Column(Text, nullable=False))
+    commitment: str = Field(max_length=64)
+    inputs_sha256: str | None = Field(default=None, max_length=64)
+    status: str = Field(default="committed", max_length=20, description="committed | executed | superseded")
+    redraw_of: str | None = Field(default=None, max_length=36)
+    reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    superseded_by: str | None = Field(default=None, max_length=36)
+    committed_published_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    executed_published_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    seed: str | None = Field(default=None, max_length=64)
+    public_entropy: str | None = Field(default=None, max_length=200)
+    inputs: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    entity_names: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    officer_credential_numbers: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class PublicDrawnInspection(SQLModel, table=True):
+    """One drawn entity of an executed draw and, as it arrives, the result of its inspection (抽查结果公开)."""
+
+    __tablename__ = "public_drawn_inspection"
+
+    id: str = Field(primary_key=True, max_length=36, description="the planned inspection's id")
+    draw_id: str = Field(max_length=36, index=True)
+    rank: int
+    entity_id: str = Field(max_length=36)
+    name: str = Field(max_length=200, description="as published: a sole trader's name masked")
+    officer_credential_numbers: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    outcome: str = Field(default="planned", max_length=20)
+    inspected_on: date | None = None
+    inspecting_credential_numbers: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    lead_id: str | None = Field(default=None, max_length=36, index=True)
+    case_filed_on: date | None = None
+    result_published_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class FiledLead(SQLModel, table=True):
+    """A lead filed as a case (立案), kept so that a drawn inspection's lead shows its case whichever event came
+    first (the two travel under different keys)."""
+
+    __tablename__ = "public_filed_lead"
+
+    lead_id: str = Field(primary_key=True, max_length=36)
+    filed_on: date

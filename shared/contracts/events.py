@@ -80,6 +80,9 @@ class CaseFiledV1(EventPayload):
     filed_on: date
     party_name: str
     medium: Medium | None = None
+    lead_id: str | None = Field(
+        default=None, description="the lead (线索) filed; a drawn inspection's lead shows its case"
+    )
 
 
 class CaseClosedV1(EventPayload):
@@ -283,6 +286,11 @@ class InspectionDrawCommittedV1(EventPayload):
     eligible: int = Field(description="entities eligible for the draw")
     redraw_of: str | None = Field(default=None, description="the draw this one replaces (重新抽取)")
     reason: str | None = Field(default=None, description="why it was redrawn")
+    inputs_sha256: str | None = Field(
+        default=None,
+        description="SHA-256 (hex) of the frozen inputs as canonical JSON (keys sorted, no spaces, UTF-8), so the "
+        "inputs the executed event reveals can be checked against what was fixed before the draw",
+    )
 
 
 class InspectionDrawExecutedV1(EventPayload):
@@ -299,6 +307,10 @@ class InspectionDrawExecutedV1(EventPayload):
     officer_credential_numbers: dict[str, str] = Field(description="执法人员 id → 执法证号, for every pool officer")
     results: list[DrawnInspection] = Field(description="drawn entities in rank order")
     superseded_draw_id: str | None = Field(default=None, description="the draw this redraw replaced")
+    entity_party_types: dict[str, str] = Field(
+        default_factory=dict,
+        description="监管对象 id → organisation or sole_trader (个体工商户: a natural person's name, masked in public)",
+    )
 
 
 class PlannedInspectionCarriedOutV1(EventPayload):
@@ -313,6 +325,7 @@ class PlannedInspectionCarriedOutV1(EventPayload):
     inspected_on: date = Field(description="检查日期 (Asia/Shanghai)")
     result: str = Field(description="compliant 未发现问题, violation_found 发现违法问题, not_operating 停产关闭")
     officer_credential_numbers: list[str] = Field(description="执法证号 of the inspecting officers")
+    lead_id: str | None = Field(default=None, description="the lead (线索) the inspection opened, if any")
 
 
 CATALOGUE: tuple[type[EventPayload], ...] = (

@@ -1,10 +1,11 @@
 """The public portal in a real headless browser (Debian chromium driven by Playwright): search, open a decision,
-see a withdrawal notice, print without the navigation. No JavaScript is needed or present.
+see a withdrawal notice, print without the navigation; follow a random inspection draw from its commitment to its
+results. No JavaScript is needed or present.
 
 The screenshots of docs/images (the decision list, a decision, an air-quality bulletin with its chart, the annual
-noise bulletin) come from this file, on fixed data:
-``GREENLAW_SCREENSHOTS=docs/images pytest tests/e2e/test_disclosure_portal_browser.py`` (with a CJK font installed,
-e.g. Debian's fonts-noto-cjk). Without the variable they go to a temporary directory.
+noise bulletin, a random inspection draw) come from this file, on fixed data:
+``GREENLAW_SCREENSHOTS=docs/images pytest tests/e2e/test_disclosure_portal_browser.py`` (with a CJK font
+installed, e.g. Debian's fonts-noto-cjk). Without the variable they go to a temporary directory.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from services.disclosure.handlers.publications import local_today
 from tests.factories import credit_code, decision_body
 from tests.infra import IN_CI
 from tests.stack import Stack, StackConfig, eventually, serve
+from tests.support.cases import make_team
 from tests.support.disclosure import issue, published, revoke_through_cases_outbox
 
 pytestmark = pytest.mark.e2e
@@ -354,3 +356,94 @@ async def test_the_annual_noise_bulletin_in_a_browser(browser: Any, portal: tupl
     shot = await page.screenshot(path=str(screenshot_dir(tmp_path) / "portal-noise-bulletin.png"), full_page=True)
     assert png_size(shot)[0] == VIEWPORT["width"]
     await context.close()
+# --- random inspections (双随机、一公开) ---------------------------------------------------------------------------
+
+REGISTRY = {
+    "天津市华泰电镀有限公司": "organisation",
+    "天津市鑫源化工有限公司": "organisation",
+    "天津市宏达金属制品有限公司": "organisation",
+    "天津市瑞丰涂料有限公司": "organisation",
+    "天津市恒信印刷有限公司": "organisation",
+    "王建国汽车修理部": "sole_trader",
+}
+
+
+async def _draw_in_cases(stack: Stack) -> tuple[dict[str, Any], Any]:
+    """A key-polluter registry, a committed draw for 2021 Q3; returns it and a function executing it."""
+    rng = random.Random(58)
+    lines = ["credit_code,category,name,party_type,town,industry"]
+    lines += [f"{credit_code(rng)},key_polluter,{name},{kind},杨柳青镇,电镀" for name, kind in REGISTRY.items()]
+    cases = "/api/v1/cases"
+    async with stack.client("cases", "head") as head:
+        await make_team(head)
+        imported = await head.post(
+            f"{cases}/supervised-entities:import", content="\r\n".join(lines), headers={"Content-Type": "text/csv"}
+        )
+        assert imported.status_code == 200, imported.text
+        body = {"category": "key_polluter", "period": "quarter", "year": 2021, "period_number": 3, "count": 4}
+        committed = await head.post(f"{cases}/inspection-draws", json=body)
+        assert committed.status_code == 201, committed.text
+
+    async def execute_and_inspect_first() -> None:
+        async with stack.client("cases", "head") as head:
+            url = f"{cases}/inspection-draws/{committed.json()['id']}"
+            etag = (await head.get(url)).headers["etag"]
+            done = await head.post(f"{url}/execution", json={"public_entropy": "福彩3D 2021185期 472"},
+                                   headers={"If-Match": etag})  # fmt: skip
+            assert done.status_code == 200, done.text
+            first = done.json()["result"][0]
+            visit = {"inspected_at": "2021-08-02T10:00:00+08:00", "place": "厂区", "findings": "未发现问题",
+                     "planned_inspection_id": first["planned_inspection_id"],
+                     "officer_ids": first["officer_ids"]}  # fmt: skip
+            assert (await head.post(f"{cases}/inspections", json=visit)).status_code == 201
+
+    return dict(committed.json()), execute_and_inspect_first
+
+
+async def test_a_draw_its_commitment_result_and_inspections_in_a_browser(
+    browser: Any, portal: tuple[Stack, str], tmp_path: Path
+) -> None:
+    stack, url = portal
+    draw, execute = await _draw_in_cases(stack)
+    async with stack.client("disclosure") as public:
+
+        async def shown(status: str) -> bool:
+            answer = await public.get(f"/public/v1/inspection-draws/{draw['id']}")
+            return answer.status_code == 200 and answer.json()["status"] == status
+
+        await eventually(lambda: shown("committed"))
+        context = await browser.new_context(
+            java_script_enabled=False, locale="zh-CN", viewport=VIEWPORT, device_scale_factor=1
+        )
+        page = await context.new_page()
+        await page.goto(f"{url}/portal/")
+        async with page.expect_navigation():
+            await page.get_by_role("navigation", name="主导航").get_by_role("link", name="双随机抽查").click()
+        assert await page.locator("h1").inner_text() == "2021年双随机抽查"
+        plan = page.get_by_role("table", name="2021年抽查计划（按期间和类别）")
+        assert "2021年第3季度" in await plan.inner_text()
+        async with page.expect_navigation():
+            await page.get_by_role("link", name="2021年第3季度重点排污单位抽查").click()
+        assert draw["commitment"] in await page.locator("main").inner_text()
+        assert "尚未抽取" in await page.locator("main").inner_text()
+
+        await execute()
+
+        async def inspected() -> bool:
+            answer = (await public.get(f"/public/v1/inspection-draws/{draw['id']}")).json()
+            return bool(answer["results"]) and answer["results"][0]["outcome"] == "no_violation"
+
+        await eventually(inspected)
+        await page.reload()
+        results = page.get_by_role("table", name="抽查对象及结果")
+        rows = results.locator("tbody tr")
+        assert await rows.count() == 4
+        assert "未发现问题" in await rows.nth(0).inner_text()
+        assert "待检查" in await rows.nth(1).inner_text()
+        text = await page.locator("main").inner_text()
+        assert "王建国汽车修理部" not in text  # a sole trader's name is a person's: 王某（个体工商户）
+        assert "王某（个体工商户）" in text
+        assert await page.locator("script").count() == 0
+        shot = await page.screenshot(path=str(screenshot_dir(tmp_path) / "portal-inspection-draw.png"))
+        assert png_size(shot) == (VIEWPORT["width"], VIEWPORT["height"])
+        await context.close()

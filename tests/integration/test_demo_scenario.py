@@ -25,6 +25,7 @@ from shared.contracts.common import DecisionKind
 from shared.decision_kinds import load_table
 from shared.settings import CommonSettings
 from tests.stack import eventually, serve
+from tests.support.draws import recompute
 
 pytestmark = pytest.mark.integration
 
@@ -170,6 +171,7 @@ async def _check(
     assert {(z["zone_class"], z["measured"]) for z in summary["functional_zones"]} == {
         ("1", 8), ("2", 8), ("3", 8), ("4a", 8)
     }  # fmt: skip
+    await _check_draws(client, head, plan)
 
     # Credit China: every published penalty delivered once (yellow cards too from 2021-07-15).
     async def delivered() -> bool:
@@ -179,6 +181,28 @@ async def _check(
     assert len(receiver.records) == credit_china
     ledger = (await client.get("/api/v1/disclosure/credit-china/records", headers=editor)).json()["items"]
     assert {r["status"] for r in ledger} == {"delivered"}
+
+
+async def _check_draws(client: httpx.AsyncClient, head: dict[str, str], plan: DemoPlan) -> None:
+    """双随机、一公开: a draw per quarter and category of 2021, each published, recomputable from its public inputs
+    and carried out (no drawn entity left planned); the registry's coverage in the statistics and the report."""
+    draws = (await client.get("/public/v1/inspection-draws", params={"year": 2021})).json()["items"]
+    assert len(draws) == len(plan.draws) == 12
+    assert {d["status"] for d in draws} == {"executed"}
+    drawn: dict[str, int] = {}
+    for summary in draws:
+        draw = (await client.get(f"/public/v1/inspection-draws/{summary['id']}")).json()
+        assert recompute(draw) == [(r["entity_id"], r["officer_credential_numbers"]) for r in draw["results"]]
+        outcomes = {r["outcome"] for r in draw["results"]}
+        assert outcomes <= {"no_violation", "lead_opened"}, outcomes
+        drawn[draw["category"]] = drawn.get(draw["category"], 0) + len(draw["results"])
+    assert drawn == {"key_polluter": 40, "ordinary": 20, "special": 20}  # 25 % a quarter, 5 % and 100 % a year
+    stats = (await client.get("/api/v1/cases/statistics", params={"year": 2021}, headers=head)).json()
+    coverage = stats["registry_coverage"]
+    assert {c: v["entities"] for c, v in coverage.items()} == {"key_polluter": 39, "ordinary": 361, "special": 20}
+    assert 5 <= coverage["special"]["inspected"] <= 20  # a quarter's draw may take one drawn in another quarter
+    report = (await client.get("/public/v1/reports/2021")).json()
+    assert any("双随机" in paragraph for paragraph in report["text"])
 
 
 def test_same_seed_same_plan_and_readings() -> None:
@@ -200,4 +224,6 @@ def test_same_seed_same_plan_and_readings() -> None:
         "towns": 9,
         "air_stations": 10,
         "parties": 423,
+        "registry": 420,
+        "draws": 12,
     }

@@ -12,7 +12,7 @@ import pytest
 from fastapi import FastAPI, Request
 
 from services.disclosure.handlers.publications import local_today
-from tests.factories import decision_body
+from tests.factories import credit_code, decision_body
 from tests.stack import Stack, StackConfig
 from tests.support.disclosure import issue, published
 
@@ -31,11 +31,15 @@ async def test_report_counts_match_the_cases_statistics(local: Stack) -> None:
         decision = await issue(local, decision_body(kind=kind, decided_on=f"{year}-{day}", fine_fen=5_000_000))
         if kind == "penalty":
             await published(local, decision["id"])
-    async with local.client("cases", "auditor") as cases:
-        answer = (await cases.get("/api/v1/cases/statistics", params={"year": year})).json()
-    # The report carries the counts it reads; the random inspection figures cases added are not among them yet.
-    random_inspections = {"inspections_by_category", "registry_coverage"}
-    statistics = {key: value for key, value in answer.items() if key not in random_inspections}
+    registry = f"credit_code,category,name\r\n{credit_code()},key_polluter,天津某电镀有限公司\r\n"
+    async with local.client("cases", "head") as cases:
+        imported = await cases.post(
+            "/api/v1/cases/supervised-entities:import", content=registry, headers={"Content-Type": "text/csv"}
+        )
+        assert imported.status_code == 200, imported.text
+        # The report carries every count it reads, the random inspection figures (by category, coverage) included.
+        statistics = (await cases.get("/api/v1/cases/statistics", params={"year": year})).json()
+    assert statistics["registry_coverage"]["key_polluter"] == {"entities": 1, "inspected": 0}
     async with local.client("disclosure", "disclosure_editor") as editor, local.client("disclosure") as public:
         answer = await editor.post(f"/api/v1/disclosure/annual-reports/{year}")
         assert answer.status_code == 200, answer.text
@@ -46,6 +50,7 @@ async def test_report_counts_match_the_cases_statistics(local: Stack) -> None:
         assert report["due_on"] == f"{year + 1}-01-31"
         assert "<svg" in report["charts"]["decisions_by_kind"]
         assert any("行政处罚决定2件" in p for p in report["text"])
+        assert any("名录内重点排污单位1家、检查0家（覆盖率0.0%）" in p for p in report["text"])
 
         listed = (await public.get("/public/v1/reports")).json()["items"]
         assert [r["year"] for r in listed] == [year]

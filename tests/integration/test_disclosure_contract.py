@@ -23,6 +23,7 @@ DOWNLOADS = {
     "/public/v1/decisions.csv": "text/csv",
     "/public/v1/decisions.atom": "application/atom+xml",
     "/public/v1/decisions/{publication_id}.pdf": "application/pdf",
+    "/public/v1/inspection-draws.csv": "text/csv",
 }
 
 

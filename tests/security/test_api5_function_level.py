@@ -153,6 +153,12 @@ GET    /portal/bulletins                                                anyone
 GET    /portal/bulletins/{{bulletin_id}}                                 anyone
 GET    /portal/reports                                                  anyone
 GET    /portal/reports/{{year}}                                          anyone
+GET    /public/v1/inspection-draws                                      anyone
+GET    /public/v1/inspection-draws.csv                                  anyone
+GET    /public/v1/inspection-draws/{{draw_id}}                           anyone
+GET    /public/v1/inspection-plans/{{year}}                              anyone
+GET    /portal/inspections                                              anyone
+GET    /portal/inspections/{{draw_id}}                                   anyone
 
 GET    /api/v1/referral/referrals                                       {CASE_READERS}
 GET    /api/v1/referral/referrals/{{referral_id}}                        {CASE_READERS}

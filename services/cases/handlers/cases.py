@@ -103,6 +103,7 @@ async def file_case(
         filed_on=body.filed_on,
         party_name=party.name,
         medium=body.medium,
+        lead_id=lead.id,
     )
     uow.emit(CloudEvent.wrap(payload, subject=case.id, correlation_id=correlation_id, actor=actor))
     return case

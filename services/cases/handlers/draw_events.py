@@ -3,9 +3,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import Any
+
 from sqlmodel import col, select
 
-from services.cases.tables import Inspection, InspectionDraw, Officer, PlannedInspection, SupervisedEntity
+from services.cases.tables import Inspection, InspectionDraw, Officer, Party, PlannedInspection, SupervisedEntity
 from shared.contracts import CloudEvent
 from shared.contracts.events import (
     DrawnInspection,
@@ -19,6 +24,12 @@ from shared.messaging import UnitOfWork
 async def _credentials(uow: UnitOfWork, officer_ids: list[str]) -> dict[str, str]:
     found = await uow.session.exec(select(Officer).where(col(Officer.id).in_(officer_ids)))
     return {o.id: o.credential_number for o in found.all()}
+
+
+def inputs_sha256(inputs: Mapping[str, Any]) -> str:
+    """The frozen inputs' digest, published with the commitment: canonical JSON (keys sorted, no spaces, UTF-8)."""
+    canonical = json.dumps(inputs, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def emit_committed(uow: UnitOfWork, row: InspectionDraw, *, eligible: int, correlation_id: str, actor: str) -> None:
@@ -36,14 +47,21 @@ def emit_committed(uow: UnitOfWork, row: InspectionDraw, *, eligible: int, corre
         eligible=eligible,
         redraw_of=row.redraw_of,
         reason=row.reason,
+        inputs_sha256=inputs_sha256(row.inputs),
     )
     uow.emit(CloudEvent.wrap(payload, subject=row.id, correlation_id=correlation_id, actor=actor))
 
 
 async def emit_executed(uow: UnitOfWork, row: InspectionDraw, *, correlation_id: str, actor: str) -> None:
     entity_ids = [str(e) for e in row.inputs.get("entities", [])]  # type: ignore[attr-defined]
-    found = await uow.session.exec(select(SupervisedEntity).where(col(SupervisedEntity.id).in_(entity_ids)))
-    names = {e.id: e.name for e in found.all()}
+    found = await uow.session.exec(
+        select(SupervisedEntity, Party.party_type)
+        .join(Party, col(Party.id) == col(SupervisedEntity.party_id))
+        .where(col(SupervisedEntity.id).in_(entity_ids))
+    )
+    rows = found.all()
+    names = {e.id: e.name for e, _ in rows}
+    party_types = {e.id: str(party_type) for e, party_type in rows}
     credentials = await _credentials(uow, [str(o) for o in row.inputs.get("officers", [])])  # type: ignore[attr-defined]
     results = [
         DrawnInspection(
@@ -65,6 +83,7 @@ async def emit_executed(uow: UnitOfWork, row: InspectionDraw, *, correlation_id:
         officer_credential_numbers=credentials,
         results=results,
         superseded_draw_id=row.redraw_of,
+        entity_party_types=party_types,
     )
     uow.emit(CloudEvent.wrap(payload, subject=row.id, correlation_id=correlation_id, actor=actor))
 
@@ -82,6 +101,7 @@ async def emit_carried_out(
         inspected_on=inspection.inspected_on,
         result=inspection.result or "",
         officer_credential_numbers=[credentials[o] for o in inspection.officer_ids if o in credentials],
+        lead_id=inspection.lead_id,
     )
     # The draw is the aggregate the public page shows: its events stay in order under one key.
     uow.emit(CloudEvent.wrap(payload, subject=plan.draw_id, correlation_id=correlation_id, actor=actor))

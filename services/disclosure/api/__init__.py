@@ -7,7 +7,8 @@ from services.disclosure.api.annual_reports import router as annual_reports
 from services.disclosure.api.credit_china import router as credit_china
 from services.disclosure.api.deadlines import router as deadlines
 from services.disclosure.api.public import router as public
+from services.disclosure.api.public_draws import router as public_draws
 from services.disclosure.api.publications import router as publications
 from services.disclosure.api.redactions import router as redactions
 
-ROUTERS = (deadlines, publications, redactions, credit_china, annual_reports, public)
+ROUTERS = (deadlines, publications, redactions, credit_china, annual_reports, public, public_draws)

@@ -20,6 +20,13 @@ KIND_NAMES = {
     "daily_penalty": "按日连续处罚决定",
     "production_restriction": "限产、停产整治决定",
 }
+CATEGORY_NAMES = {
+    "key_polluter": "重点排污单位",
+    "ordinary": "一般排污单位",
+    "special": "特殊监管对象",
+    "unregistered": "名录外单位",
+}
+RESULT_NAMES = {"compliant": "未发现问题", "violation_found": "发现违法问题", "not_operating": "停产、关闭或查无此单位"}
 MEDIUM_NAMES = {
     "water": "水",
     "air": "大气",
@@ -97,6 +104,9 @@ def build_report(
         f"应公示执法决定{figures.due}件，按时公示{figures.on_time}件，逾期{figures.late}件，"
         f"公示及时率{_percent(figures.rate)}；依法撤回公示{figures.withdrawn}件。",
     ]
+    random_inspections = registry_text(year, statistics)
+    if random_inspections:
+        text.append(random_inspections)
     charts = {
         "decisions_by_kind": draw(
             f"{year}年执法决定（按种类）", [KIND_NAMES.get(k, k) for k in by_kind], [int(v) for v in by_kind.values()]
@@ -107,6 +117,13 @@ def build_report(
             [int(v) for v in by_medium.values()],
         ),
     }
+    by_category = _inspected_by_category(statistics)
+    if by_category:
+        charts["inspections_by_category"] = draw(
+            f"{year}年执法检查（按监管对象类别）",
+            [CATEGORY_NAMES.get(k, k) for k in by_category],
+            list(by_category.values()),
+        )
     return {
         "year": year,
         "title": f"{authority}{year}年度行政执法工作报告",
@@ -122,3 +139,40 @@ def build_report(
         "text": text,
         "charts": charts,
     }
+
+
+def _inspected_by_category(statistics: Mapping[str, object]) -> dict[str, int]:
+    """Inspections per category of the registry (名录外 last), leaving out categories with none."""
+    by_category: Mapping[str, Mapping[str, int]] = statistics.get("inspections_by_category") or {}  # type: ignore[assignment]
+    totals = {category: sum(int(v) for v in results.values()) for category, results in by_category.items()}
+    return {k: v for k, v in totals.items() if v}
+
+
+def _share(coverage: Mapping[str, int]) -> str:
+    return _percent(coverage["inspected"] / coverage["entities"])
+
+
+def registry_text(year: int, statistics: Mapping[str, object]) -> str | None:
+    """双随机抽查 paragraph: the registry's coverage over the year and the inspections' results by category; None
+    when the statistics carry neither (a cases service from before the registry)."""
+    coverage: Mapping[str, Mapping[str, int]] = statistics.get("registry_coverage") or {}  # type: ignore[assignment]
+    by_category: Mapping[str, Mapping[str, int]] = statistics.get("inspections_by_category") or {}  # type: ignore[assignment]
+    covered = [
+        f"{CATEGORY_NAMES.get(k, k)}{c['entities']}家、检查{c['inspected']}家（覆盖率{_share(c)}）"
+        for k, c in coverage.items()
+        if c.get("entities")
+    ]
+    results: dict[str, int] = {}
+    for counts in by_category.values():
+        for result, n in counts.items():
+            if result in RESULT_NAMES:
+                results[result] = results.get(result, 0) + int(n)
+    if not covered and not any(results.values()):
+        return None
+    parts = [f"{year}年，按“双随机、一公开”要求对监管对象名录开展随机抽查"]
+    if covered:
+        parts.append("，名录内" + "，".join(covered))
+    found = "，".join(f"{RESULT_NAMES[r]}{n}次" for r, n in results.items() if n)
+    if found:
+        parts.append(f"；执法检查结果：{found}")
+    return "".join(parts) + "。"

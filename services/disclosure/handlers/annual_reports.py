@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import httpx
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
@@ -65,6 +65,9 @@ class CasesStatistics(BaseModel):
     review_meetings: int
     cases_reviewed: int
     referrals_by_medium: ByMedium
+    # Since the random inspections (双随机): empty from a cases service that does not count them yet.
+    inspections_by_category: dict[str, dict[str, int]] = Field(default_factory=dict)
+    registry_coverage: dict[str, dict[str, int]] = Field(default_factory=dict)
 
 
 async def fetch_statistics(
