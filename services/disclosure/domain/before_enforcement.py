@@ -15,9 +15,12 @@ QUARTER_NAMES = {"Q1": "第一季度", "Q2": "第二季度", "Q3": "第三季度
 
 
 class OfficerVersion(Protocol):
-    officer_id: str
-    version: int
-    active: bool
+    @property
+    def officer_id(self) -> str: ...
+    @property
+    def version(self) -> int: ...
+    @property
+    def active(self) -> bool: ...
 
 
 R = TypeVar("R", bound=OfficerVersion)
