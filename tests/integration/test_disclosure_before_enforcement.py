@@ -4,6 +4,7 @@ editor keeps in versions (If-Match), and the quarterly and annual enforcement st
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -18,12 +19,23 @@ from services.disclosure.settings import DisclosureSettings
 from shared.contracts.events import OfficerChangedV1, OfficerDeactivatedV1, OfficerRegisteredV1
 from shared.workdays import WorkCalendar
 from tests.factories import decision_body
-from tests.stack import Stack, eventually
+from tests.stack import Stack, StackConfig, eventually
 from tests.support.cases import make_team, ok, settle
 from tests.support.disclosure import issue
 from tests.support.units import units_of
 
 pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def local(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Stack]:
+    """The stack on the in-process bus, on each database: the versions and releases are numbered in SQL."""
+    config = StackConfig(database=request.param, transport="inprocess", data_dir=tmp_path)
+    if request.param == "postgres":
+        config.postgres = request.getfixturevalue("postgres")
+    async with Stack(config) as running:
+        yield running
+
 
 LISTS = "/api/v1/disclosure/enforcement-lists"
 AUTHORITY = [
@@ -37,8 +49,8 @@ async def public_officers(client: httpx.AsyncClient, **params: str) -> list[dict
     return items
 
 
-async def test_the_officer_list_follows_the_register(local: Stack) -> None:
-    async with local.client("cases", "head") as head, local.client("disclosure") as public:
+async def test_the_officer_list_follows_the_register(stack: Stack) -> None:
+    async with stack.client("cases", "head") as head, stack.client("disclosure") as public:
         team = await make_team(head)
         leaving = team.investigators[0]
         registered = {
@@ -83,7 +95,7 @@ async def test_the_officer_list_follows_the_register(local: Stack) -> None:
         assert registered[team.investigators[1]]["credential_number"] in page.text
         assert "停用" in page.text
         assert number in page.text
-        await settle(local)
+        await settle(stack)
 
 
 def _record(cls: Any, officer_id: str, version: int, *, active: bool = True, until: date | None = None) -> Any:
