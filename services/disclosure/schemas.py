@@ -528,7 +528,8 @@ class StatisticsReleasePublic(BaseModel):
     period: Literal["Q1", "Q2", "Q3", "Q4", "year"] = Field(description="a quarter, or the whole year")
     title: str = Field(description="e.g. 2021年第一季度行政执法统计")
     statistics: dict[str, Any] = Field(description="the cases service's statistics of the period (执法统计), as given")
-    published_on: date = Field(description="发布日期 (the first release's)")
+    published_on: date = Field(description="发布日期 (the first version's)")
+    revised_on: date = Field(description="更新日期: this version's date (the publication date for version 1)")
     version: int = Field(description="1, then one more for each republication with new figures")
 
 

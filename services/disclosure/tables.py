@@ -151,14 +151,16 @@ class EnforcementListVersion(SQLModel, table=True):
 
 
 class StatisticsRelease(SQLModel, table=True):
-    """执法统计季报、年报: the cases statistics of a quarter or a year as published by the editor."""
+    """执法统计季报、年报: the cases statistics of a quarter or a year as published by the editor, one row per
+    version (a republication with corrected figures is the next version; the earlier ones stay readable)."""
 
     __tablename__ = "enforcement_statistics_release"
 
     year: int = Field(primary_key=True)
     period: str = Field(primary_key=True, max_length=10, description="Q1–Q4 or year")
-    version: int = 1
+    version: int = Field(primary_key=True)
     data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    published_on: date
+    published_on: date = Field(description="the first version's publication date")
+    revised_on: date = Field(description="this version's date")
     published_by: str = Field(max_length=200)
-    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

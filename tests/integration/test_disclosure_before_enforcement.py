@@ -215,6 +215,9 @@ async def test_quarterly_statistics_are_published_from_the_cases_figures(local: 
         assert [(r["year"], r["period"]) for r in listed] == [(year, "year"), (year, "Q1")]
         served = await ok(await public.get(f"/public/v1/enforcement-statistics/{year}/Q1"))
         assert served == again
+        assert served["published_on"] == first["published_on"]
+        earlier = await public.get(f"/public/v1/enforcement-statistics/{year}/Q1", params={"version": 1})
+        assert await ok(earlier) == first
         page = await public.get(f"/portal/statistics/{year}/Q1")
         assert f"{year}年第一季度行政执法统计" in page.text
         assert "20,000.00" in page.text

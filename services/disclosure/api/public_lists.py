@@ -139,7 +139,15 @@ async def statistics_releases(request: Request) -> Response:
     responses={200: {"model": StatisticsReleasePublic}},
     summary="执法统计（单期）",
 )
-async def statistics_release(year: Year, period: Period, request: Request) -> Response:
+async def statistics_release(
+    year: Year,
+    period: Period,
+    request: Request,
+    version: Annotated[
+        int | None, Query(ge=1, le=1_000_000, description="an earlier version; default the newest")
+    ] = None,
+) -> Response:
+    """The newest figures of the period, or an earlier version's (republished with corrected figures)."""
     async with runtime_of(request).uow() as uow:
-        row = await statistics_public.release(uow, year, period)
+        row = await statistics_public.release(uow, year, period, version)
     return cached(request, statistics_public.public_release(row).model_dump_json(), JSON)

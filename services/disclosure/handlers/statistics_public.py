@@ -1,10 +1,11 @@
 """Enforcement statistics on the portal (执法统计季报、年报): a quarter's or a year's figures read from cases over
-HTTP, published by the editor once the period is over (republishing stores corrected figures as a new version)."""
+HTTP, published by the editor once the period is over. Publishing again stores the figures as cases counts them
+then as the next version; the earlier versions stay readable."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date
 
 import httpx
 from sqlalchemy.exc import IntegrityError
@@ -27,19 +28,32 @@ from shared.errors import NotFound
 from shared.messaging import UnitOfWork
 
 
+async def _latest(uow: UnitOfWork, year: int, period: str) -> StatisticsRelease | None:
+    statement = (
+        select(StatisticsRelease)
+        .where(StatisticsRelease.year == year, StatisticsRelease.period == period)
+        .order_by(col(StatisticsRelease.version).desc())
+        .limit(1)
+    )
+    return (await uow.session.exec(statement)).first()
+
+
 async def _store(
     uow: UnitOfWork, year: int, period: Period, data: dict[str, object], *, day: date, actor: str
 ) -> StatisticsRelease:
-    release = await uow.session.get(StatisticsRelease, (year, period))
-    if release is None:
-        release = StatisticsRelease(year=year, period=period, published_on=day, published_by=actor)
-        uow.session.add(release)
-    else:
-        # Incremented in SQL: two editors republishing at once make versions n+1 and n+2.
-        release.version = StatisticsRelease.version + 1
-    release.data, release.published_by, release.updated_at = data, actor, datetime.now(UTC)
+    """The next version; the first version's date stays the release's publication date."""
+    latest = await _latest(uow, year, period)
+    release = StatisticsRelease(
+        year=year,
+        period=period,
+        version=latest.version + 1 if latest else 1,
+        data=data,
+        published_on=latest.published_on if latest else day,
+        revised_on=day,
+        published_by=actor,
+    )
+    uow.session.add(release)
     await uow.session.flush()
-    await uow.session.refresh(release, attribute_names=["version"])
     await append_audit(
         uow.session,
         actor=actor,
@@ -76,18 +90,26 @@ async def publish_release(
 
     try:
         return await store()
-    except IntegrityError:  # a concurrent first release of the same period: this one is the next version
+    except IntegrityError:  # a concurrent release of the same period took the version: this one is the next
         return await store()
 
 
 async def releases(uow: UnitOfWork) -> list[StatisticsRelease]:
-    """Every release, newest period first (the year's report after its fourth quarter)."""
-    rows = (await uow.session.exec(select(StatisticsRelease).order_by(col(StatisticsRelease.year).desc()))).all()
-    return sorted(rows, key=lambda r: (r.year, PERIODS.index(r.period)), reverse=True)
+    """Each period's newest version, newest period first (the year's report before its fourth quarter)."""
+    newest: dict[tuple[int, str], StatisticsRelease] = {}
+    for row in (await uow.session.exec(select(StatisticsRelease))).all():
+        held = newest.get((row.year, row.period))
+        if held is None or row.version > held.version:
+            newest[(row.year, row.period)] = row
+    return sorted(newest.values(), key=lambda r: (r.year, PERIODS.index(r.period)), reverse=True)
 
 
-async def release(uow: UnitOfWork, year: int, period: Period) -> StatisticsRelease:
-    found = await uow.session.get(StatisticsRelease, (year, period))
+async def release(uow: UnitOfWork, year: int, period: Period, version: int | None = None) -> StatisticsRelease:
+    """The newest version of the period's release, or the one asked for; 404 if none."""
+    if version is None:
+        found = await _latest(uow, year, period)
+    else:
+        found = await uow.session.get(StatisticsRelease, (year, period, version))
     if found is None:
         raise NotFound(f"{release_title(year, period)}尚未发布 Not published")
     return found
@@ -101,6 +123,7 @@ def public_release(row: StatisticsRelease) -> StatisticsReleasePublic:
             "title": row.data["title"],
             "statistics": row.data["statistics"],
             "published_on": row.published_on,
+            "revised_on": row.revised_on,
             "version": row.version,
         }
     )

@@ -1,5 +1,5 @@
 """Before-enforcement publication (事前公开): the officer records received from cases, the versions of the lists
-the editor keeps (权责清单, 执法流程, 救济渠道, 随机抽查事项清单), and the published enforcement statistics.
+the editor keeps (权责清单, 执法流程, 救济渠道, 随机抽查事项清单), and the versions of the published enforcement statistics.
 
 Revision ID: 0006_lists
 Revises: 0005
@@ -45,11 +45,12 @@ def upgrade() -> None:
         "enforcement_statistics_release",
         sa.Column("year", sa.Integer(), primary_key=True, autoincrement=False),
         sa.Column("period", sa.String(10), primary_key=True),
-        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("version", sa.Integer(), primary_key=True, autoincrement=False),
         sa.Column("data", sa.JSON(), nullable=False),
         sa.Column("published_on", sa.Date(), nullable=False),
+        sa.Column("revised_on", sa.Date(), nullable=False),
         sa.Column("published_by", sa.String(200), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     )
 
 
