@@ -407,25 +407,25 @@ class ListUpdate(BaseModel):
 class AuthorityListUpdate(ListUpdate):
     """A new version of the 权责清单 (the whole list). Needs If-Match."""
 
-    items: list[AuthorityItem] = Field(max_length=1000)
+    items: list[AuthorityItem] = Field(max_length=1000, description="the whole list, in order")
 
 
 class ProcedureListUpdate(ListUpdate):
     """A new version of the 执法流程 (the whole list). Needs If-Match."""
 
-    items: list[ProcedureItem] = Field(max_length=200)
+    items: list[ProcedureItem] = Field(max_length=200, description="the whole list, in order")
 
 
 class RemedyListUpdate(ListUpdate):
     """A new version of the 救济渠道 (the whole list). Needs If-Match."""
 
-    items: list[RemedyItem] = Field(max_length=50)
+    items: list[RemedyItem] = Field(max_length=50, description="the whole list, in order")
 
 
 class InspectionListUpdate(ListUpdate):
     """A new version of the 随机抽查事项清单 (the whole list). Needs If-Match."""
 
-    items: list[InspectionItem] = Field(max_length=1000)
+    items: list[InspectionItem] = Field(max_length=1000, description="the whole list, in order")
 
 
 class ListVersionFields(BaseModel):
@@ -439,25 +439,25 @@ class ListVersionFields(BaseModel):
 class AuthorityListPublic(ListVersionFields):
     """权责清单, one version."""
 
-    items: list[AuthorityItem]
+    items: list[AuthorityItem] = Field(description="权责清单的事项")
 
 
 class ProcedureListPublic(ListVersionFields):
     """执法流程, one version."""
 
-    items: list[ProcedureItem]
+    items: list[ProcedureItem] = Field(description="执法流程")
 
 
 class RemedyListPublic(ListVersionFields):
     """救济渠道, one version."""
 
-    items: list[RemedyItem]
+    items: list[RemedyItem] = Field(description="救济渠道")
 
 
 class InspectionListPublic(ListVersionFields):
     """随机抽查事项清单, one version."""
 
-    items: list[InspectionItem]
+    items: list[InspectionItem] = Field(description="随机抽查事项")
 
 
 class ListVersionSummary(BaseModel):
@@ -474,7 +474,7 @@ class ListVersionList(BaseModel):
 
     list_kind: str = Field(description="the list")
     title: str = Field(description="the list's Chinese title")
-    items: list[ListVersionSummary]
+    items: list[ListVersionSummary] = Field(description="the versions, newest first")
 
 
 class PublicOfficer(BaseModel):
@@ -510,7 +510,7 @@ class PublicOfficerChange(BaseModel):
 class PublicOfficerChangeList(BaseModel):
     """The officer list's history, newest first."""
 
-    items: list[PublicOfficerChange]
+    items: list[PublicOfficerChange] = Field(description="the changes, newest first")
 
 
 class StatisticsReleasePublish(BaseModel):
@@ -545,4 +545,4 @@ class StatisticsReleaseSummary(BaseModel):
 class StatisticsReleaseList(BaseModel):
     """Published enforcement statistics, newest period first."""
 
-    items: list[StatisticsReleaseSummary]
+    items: list[StatisticsReleaseSummary] = Field(description="the releases, newest period first")
