@@ -122,10 +122,12 @@ class OfficerCreate(Input):
 
 
 class OfficerUpdate(Input):
-    """What changes in an officer's record: the qualification obtained later, the review work's start date."""
+    """What changes in an officer's record: the qualification obtained later, the review work's start date, a
+    renewed credential's end date."""
 
     legal_qualification: bool | None = None
     legal_review_started_on: LegalDate | None = Field(default=None, description=REVIEW_STARTED)
+    credential_valid_until: LegalDate | None = Field(default=None, description="执法证有效期至 (renewed credential)")
 
 
 class OfficerPublic(BaseModel):

@@ -246,6 +246,14 @@ class DemoPlan:
     expected: dict[str, int] = field(default_factory=dict)
     registry: tuple[RegistryEntry, ...] = ()
     draws: tuple[DrawPlan, ...] = ()
+    # 执法统计季报、年报 of 2021: each published some days after its period ends (the year with the annual report).
+    statistics_releases: tuple[tuple[str, date], ...] = (
+        ("Q1", date(2021, 4, 15)),
+        ("Q2", date(2021, 7, 15)),
+        ("Q3", date(2021, 10, 15)),
+        ("Q4", date(2022, 1, 14)),
+        ("year", date(2022, 1, 20)),
+    )
 
     @property
     def air_dates(self) -> tuple[date, ...]:

@@ -13,6 +13,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from services.disclosure.api import ROUTERS
 from services.disclosure.background import credit_china_sender, deadline_watch, redaction_recheck
 from services.disclosure.consumers import subscriptions
+from services.disclosure.portal import before_enforcement as portal_lists
 from services.disclosure.portal import draws as portal_draws
 from services.disclosure.portal import pages as portal
 from services.disclosure.public_cache import PublicPagesMiddleware
@@ -66,7 +67,7 @@ def create_app(
         title="greenlaw disclosure",
         description="行政执法公示: publications of decisions, due dates, withdrawal, the public API and portal.",
         migrations_dir=Path(__file__).parent / "migrations",
-        routers=[*ROUTERS, portal.router, portal_draws.router],
+        routers=[*ROUTERS, portal.router, portal_draws.router, portal_lists.router],
         subscriptions=subscribe,
         hooks=[deadline_watch, credit_china_sender, redaction_recheck],
     )

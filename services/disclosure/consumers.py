@@ -6,7 +6,7 @@ from datetime import date
 
 from services.disclosure.handlers import bulletins as bulletins_handler
 from services.disclosure.handlers import draws as draws_handler
-from services.disclosure.handlers import publications, withdrawal
+from services.disclosure.handlers import officers_public, publications, withdrawal
 from services.disclosure.settings import DisclosureSettings
 from shared.contracts import CloudEvent
 from shared.contracts.events import (
@@ -17,6 +17,9 @@ from shared.contracts.events import (
     DecisionRevokedV1,
     InspectionDrawCommittedV1,
     InspectionDrawExecutedV1,
+    OfficerChangedV1,
+    OfficerDeactivatedV1,
+    OfficerRegisteredV1,
     PlannedInspectionCarriedOutV1,
 )
 from shared.messaging import Subscription, UnitOfWork
@@ -25,9 +28,10 @@ from shared.workdays import WorkCalendar
 DECISIONS_CONSUMER = "disclosure.decisions"
 BULLETINS_CONSUMER = "disclosure.bulletins"
 DRAWS_CONSUMER = "disclosure.draws"
+OFFICERS_CONSUMER = "disclosure.officers"
 
 # Every consumer name of this service, for its dead-letter topic (<consumer>.dlq).
-CONSUMERS: tuple[str, ...] = (DECISIONS_CONSUMER, BULLETINS_CONSUMER, DRAWS_CONSUMER)
+CONSUMERS: tuple[str, ...] = (DECISIONS_CONSUMER, BULLETINS_CONSUMER, DRAWS_CONSUMER, OFFICERS_CONSUMER)
 
 
 def subscriptions(settings: DisclosureSettings, calendar: WorkCalendar) -> list[Subscription]:
@@ -67,7 +71,18 @@ def subscriptions(settings: DisclosureSettings, calendar: WorkCalendar) -> list[
         await bulletins_handler.store_bulletin(uow, payload)
 
     bulletins.on(BulletinPublishedV1, on_bulletin)
-    return [decisions, bulletins, draw_subscription()]
+
+    officers = Subscription(OFFICERS_CONSUMER)
+
+    async def on_officer(
+        uow: UnitOfWork, event: CloudEvent, payload: OfficerRegisteredV1 | OfficerChangedV1 | OfficerDeactivatedV1
+    ) -> None:
+        await officers_public.record_officer(uow, event, payload)
+
+    officers.on(OfficerRegisteredV1, on_officer)
+    officers.on(OfficerChangedV1, on_officer)
+    officers.on(OfficerDeactivatedV1, on_officer)
+    return [decisions, bulletins, officers, draw_subscription()]
 
 
 def draw_subscription() -> Subscription:

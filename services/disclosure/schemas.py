@@ -441,3 +441,200 @@ class InspectionPlanPublic(BaseModel):
 
     year: int = Field(description="the year")
     items: list[InspectionPlanRow] = Field(description="by period, then category")
+
+
+# Before-enforcement publication (事前公开, 国办发〔2018〕118号): the lists the editor keeps, the officer list fed by
+# cases, the enforcement statistics
+
+
+class ListEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class AuthorityItem(ListEntry):
+    """权责清单的一项: a power the bureau holds, its kind and legal basis."""
+
+    item: Name = Field(min_length=1, max_length=300, description="事项名称")
+    kind: Name = Field(min_length=1, max_length=40, description="权力类别, e.g. 行政处罚, 行政强制, 行政检查")
+    legal_basis: Text = Field(min_length=1, max_length=4000, description="设定依据")
+
+
+class ProcedureItem(ListEntry):
+    """执法流程: a procedure and its steps in order."""
+
+    name: Name = Field(min_length=1, max_length=200, description="流程名称, e.g. 行政处罚一般程序")
+    steps: list[Text] = Field(min_length=1, max_length=50, description="步骤, in order")
+    time_limit: Text = Field(default="", max_length=1000, description="办理时限")
+    legal_basis: Text = Field(default="", max_length=4000, description="依据")
+
+
+class RemedyItem(ListEntry):
+    """救济渠道: where and by when a party may ask for reconsideration (行政复议) or sue (行政诉讼)."""
+
+    channel: Literal["reconsideration", "litigation"] = Field(
+        description="reconsideration 行政复议, litigation 行政诉讼"
+    )
+    body: Name = Field(min_length=1, max_length=200, description="受理机关")
+    address: Text = Field(default="", max_length=500, description="地址")
+    time_limit: Text = Field(min_length=1, max_length=500, description="期限")
+    legal_basis: Text = Field(default="", max_length=1000, description="依据")
+
+
+class InspectionItem(ListEntry):
+    """随机抽查事项清单的一项."""
+
+    item: Name = Field(min_length=1, max_length=300, description="抽查事项")
+    legal_basis: Text = Field(min_length=1, max_length=4000, description="抽查依据")
+    subjects: Text = Field(min_length=1, max_length=500, description="抽查对象")
+    method: Text = Field(min_length=1, max_length=500, description="检查方式")
+    frequency: Text = Field(min_length=1, max_length=500, description="抽查比例和频次")
+
+
+class ListUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    note: Text = Field(default="", max_length=500, description="说明 of this version (what changed)")
+
+
+class AuthorityListUpdate(ListUpdate):
+    """A new version of the 权责清单 (the whole list). Needs If-Match."""
+
+    items: list[AuthorityItem] = Field(max_length=1000, description="the whole list, in order")
+
+
+class ProcedureListUpdate(ListUpdate):
+    """A new version of the 执法流程 (the whole list). Needs If-Match."""
+
+    items: list[ProcedureItem] = Field(max_length=200, description="the whole list, in order")
+
+
+class RemedyListUpdate(ListUpdate):
+    """A new version of the 救济渠道 (the whole list). Needs If-Match."""
+
+    items: list[RemedyItem] = Field(max_length=50, description="the whole list, in order")
+
+
+class InspectionListUpdate(ListUpdate):
+    """A new version of the 随机抽查事项清单 (the whole list). Needs If-Match."""
+
+    items: list[InspectionItem] = Field(max_length=1000, description="the whole list, in order")
+
+
+class ListVersionFields(BaseModel):
+    list_kind: str = Field(description="authority-list, procedures, remedies or random-inspection-items")
+    title: str = Field(description="the list's Chinese title")
+    version: int = Field(description="1 for the first published version; 0: nothing published yet (staff only)")
+    published_on: date | None = Field(description="发布日期 of this version")
+    note: str = Field(description="说明 of this version")
+
+
+class AuthorityListPublic(ListVersionFields):
+    """权责清单, one version."""
+
+    items: list[AuthorityItem] = Field(description="权责清单的事项")
+
+
+class ProcedureListPublic(ListVersionFields):
+    """执法流程, one version."""
+
+    items: list[ProcedureItem] = Field(description="执法流程")
+
+
+class RemedyListPublic(ListVersionFields):
+    """救济渠道, one version."""
+
+    items: list[RemedyItem] = Field(description="救济渠道")
+
+
+class InspectionListPublic(ListVersionFields):
+    """随机抽查事项清单, one version."""
+
+    items: list[InspectionItem] = Field(description="随机抽查事项")
+
+
+class ListVersionSummary(BaseModel):
+    """One version in a list's history."""
+
+    version: int = Field(description="version number")
+    published_on: date = Field(description="发布日期")
+    note: str = Field(description="说明")
+    items: int = Field(description="number of entries")
+
+
+class ListVersionList(BaseModel):
+    """A list's published versions, newest first (历史版本)."""
+
+    list_kind: str = Field(description="the list")
+    title: str = Field(description="the list's Chinese title")
+    items: list[ListVersionSummary] = Field(description="the versions, newest first")
+
+
+class PublicOfficer(BaseModel):
+    """执法人员 as published before enforcement: name and credential number by law, nothing else personal."""
+
+    name: str = Field(description="姓名")
+    credential_number: str = Field(description="执法证号")
+    unit: str = Field(description="执法单位")
+    team: str | None = Field(description="执法队")
+    credential_valid_until: date | None = Field(description="执法证有效期至; null: no end recorded")
+    status: Literal["valid", "expired"] = Field(description="valid 有效, expired 证件已过有效期 (on the list's day)")
+
+
+class PublicOfficerList(BaseModel):
+    """执法人员名单 on a day: the active officers as the register stood at the end of that day."""
+
+    as_of: date = Field(description="the day the list shows (Asia/Shanghai)")
+    items: list[PublicOfficer] = Field(description="by credential number")
+
+
+class PublicOfficerChange(BaseModel):
+    """A change of the officer list (名单变更): an officer registered, changed or deactivated (停用)."""
+
+    changed_on: date = Field(description="变更日期 (Asia/Shanghai)")
+    change: Literal["registered", "changed", "deactivated"] = Field(description="登记, 变更, 停用")
+    name: str = Field(description="姓名")
+    credential_number: str = Field(description="执法证号")
+    unit: str = Field(description="执法单位")
+    team: str | None = Field(description="执法队")
+    credential_valid_until: date | None = Field(description="执法证有效期至")
+
+
+class PublicOfficerChangeList(BaseModel):
+    """The officer list's history, newest first."""
+
+    items: list[PublicOfficerChange] = Field(description="the changes, newest first")
+
+
+class StatisticsReleasePublish(BaseModel):
+    """发布执法统计. ``published_on`` records a release made on an earlier day (补录)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    published_on: LegalDate | None = Field(default=None, description="实际发布日期 (补录); default today")
+
+
+class StatisticsReleasePublic(BaseModel):
+    """执法统计季报或年报: the cases statistics of the period as published."""
+
+    year: int = Field(description="the year")
+    period: Literal["Q1", "Q2", "Q3", "Q4", "year"] = Field(description="a quarter, or the whole year")
+    title: str = Field(description="e.g. 2021年第一季度行政执法统计")
+    statistics: dict[str, Any] = Field(description="the cases service's statistics of the period (执法统计), as given")
+    published_on: date = Field(description="发布日期 (the first version's)")
+    revised_on: date = Field(description="更新日期: this version's date (the publication date for version 1)")
+    version: int = Field(description="1, then one more for each republication with new figures")
+
+
+class StatisticsReleaseSummary(BaseModel):
+    """A published release in the public list."""
+
+    year: int = Field(description="the year")
+    period: Literal["Q1", "Q2", "Q3", "Q4", "year"] = Field(description="a quarter, or the whole year")
+    title: str = Field(description="the release's title")
+    published_on: date = Field(description="发布日期")
+
+
+class StatisticsReleaseList(BaseModel):
+    """Published enforcement statistics, newest period first."""
+
+    items: list[StatisticsReleaseSummary] = Field(description="the releases, newest period first")

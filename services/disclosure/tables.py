@@ -173,3 +173,54 @@ class FiledLead(SQLModel, table=True):
 
     lead_id: str = Field(primary_key=True, max_length=36)
     filed_on: date
+
+
+class OfficerRecord(SQLModel, table=True):
+    """执法人员 as received from cases' register, one row per record (registered, changed, deactivated): the
+    officer list before enforcement (事前公开) and its history. The current list folds each officer's highest
+    version; a past day's list folds the rows received by then."""
+
+    __tablename__ = "public_officer_record"
+
+    id: str = Field(primary_key=True, max_length=36, description="the event id")
+    officer_id: str = Field(max_length=36, index=True)
+    version: int
+    change: str = Field(max_length=20, description="registered | changed | deactivated")
+    name: str = Field(max_length=100)
+    credential_number: str = Field(max_length=50)
+    unit: str = Field(max_length=200)
+    team: str | None = Field(default=None, max_length=100)
+    credential_valid_until: date | None = None
+    active: bool
+    changed_at: datetime = Field(sa_type=UTCDateTime, index=True)
+
+
+class EnforcementListVersion(SQLModel, table=True):
+    """One version of a list published before enforcement (权责清单, 执法流程, 救济渠道, 随机抽查事项清单): each
+    change by the editor is a new version; the public sees the highest and can ask for any earlier one."""
+
+    __tablename__ = "enforcement_list_version"
+
+    list_kind: str = Field(primary_key=True, max_length=40)
+    version: int = Field(primary_key=True)
+    items: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    note: str = Field(default="", max_length=500)
+    published_on: date
+    published_by: str = Field(max_length=200)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class StatisticsRelease(SQLModel, table=True):
+    """执法统计季报、年报: the cases statistics of a quarter or a year as published by the editor, one row per
+    version (a republication with corrected figures is the next version; the earlier ones stay readable)."""
+
+    __tablename__ = "enforcement_statistics_release"
+
+    year: int = Field(primary_key=True)
+    period: str = Field(primary_key=True, max_length=10, description="Q1–Q4 or year")
+    version: int = Field(primary_key=True)
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    published_on: date = Field(description="the first version's publication date")
+    revised_on: date = Field(description="this version's date")
+    published_by: str = Field(max_length=200)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -328,6 +328,41 @@ class PlannedInspectionCarriedOutV1(EventPayload):
     lead_id: str | None = Field(default=None, description="the lead (线索) the inspection opened, if any")
 
 
+# --- cases → disclosure: the register of officers, published before enforcement (事前公开) -------------------------
+
+
+class _OfficerRecord(EventPayload):
+    """The officer as the public list shows it: by law (国办发〔2018〕118号) an officer's name and credential number
+    are published; nothing else personal travels here (no phone, ID number or login)."""
+
+    officer_id: str = Field(description="执法人员 id")
+    version: int = Field(description="the register row's version; a consumer keeps the highest it has seen")
+    name: str = Field(description="姓名")
+    credential_number: str = Field(description="执法证号")
+    unit: str = Field(description="执法单位 (the bureau)")
+    team: str | None = Field(default=None, description="执法队")
+    credential_valid_until: date | None = Field(default=None, description="执法证有效期至; null: no end recorded")
+    active: bool = Field(description="false once deactivated (停用)")
+
+
+class OfficerRegisteredV1(_OfficerRecord):
+    """An officer was entered in the register (登记执法人员)."""
+
+    event_type = "cases.officer.registered.v1"
+
+
+class OfficerChangedV1(_OfficerRecord):
+    """An officer's record changed (e.g. a renewed credential's new end date)."""
+
+    event_type = "cases.officer.changed.v1"
+
+
+class OfficerDeactivatedV1(_OfficerRecord):
+    """An officer was deactivated (停用): off the public list from now on, kept in its history."""
+
+    event_type = "cases.officer.deactivated.v1"
+
+
 CATALOGUE: tuple[type[EventPayload], ...] = (
     DecisionIssuedV1,
     DecisionRevokedV1,
@@ -347,6 +382,9 @@ CATALOGUE: tuple[type[EventPayload], ...] = (
     PublicationPublishedV1,
     PublicationWithdrawnV1,
     PublicationOverdueV1,
+    OfficerRegisteredV1,
+    OfficerChangedV1,
+    OfficerDeactivatedV1,
 )
 
 BY_TYPE: dict[str, type[EventPayload]] = {cls.event_type: cls for cls in CATALOGUE}

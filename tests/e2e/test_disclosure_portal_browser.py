@@ -356,6 +356,8 @@ async def test_the_annual_noise_bulletin_in_a_browser(browser: Any, portal: tupl
     shot = await page.screenshot(path=str(screenshot_dir(tmp_path) / "portal-noise-bulletin.png"), full_page=True)
     assert png_size(shot)[0] == VIEWPORT["width"]
     await context.close()
+
+
 # --- random inspections (双随机、一公开) ---------------------------------------------------------------------------
 
 REGISTRY = {
@@ -447,3 +449,79 @@ async def test_a_draw_its_commitment_result_and_inspections_in_a_browser(
         shot = await page.screenshot(path=str(screenshot_dir(tmp_path) / "portal-inspection-draw.png"))
         assert png_size(shot) == (VIEWPORT["width"], VIEWPORT["height"])
         await context.close()
+
+
+# --- before-enforcement publication (事前公开) ----------------------------------------------------------------------
+
+REMEDIES = [
+    {"channel": "reconsideration", "body": "天津市西青区人民政府", "time_limit": "自知道该行政行为之日起六十日内"},
+    {"channel": "litigation", "body": "有管辖权的人民法院", "time_limit": "自知道作出行政行为之日起六个月内"},
+]
+
+
+async def publish_remedies(stack: Stack) -> None:
+    """Two versions: the reconsideration channel alone, then both."""
+    path = "/api/v1/disclosure/enforcement-lists/remedies"
+    async with stack.client("disclosure", "disclosure_editor") as editor:
+        for items, note in ((REMEDIES[:1], "首次发布"), (REMEDIES, "增加行政诉讼渠道")):
+            read = await editor.get(path)
+            answer = await editor.put(
+                path, json={"items": items, "note": note}, headers={"If-Match": read.headers["ETag"]}
+            )
+            assert answer.status_code == 200, answer.text
+
+
+async def test_the_before_enforcement_pages_in_a_browser(browser: Any, portal: tuple[Stack, str]) -> None:
+    stack, url = portal
+    async with stack.client("cases", "head") as head:
+        team = await make_team(head)
+        officers = (await head.get("/api/v1/cases/officers", params={"team_id": team.id})).json()
+    await publish_remedies(stack)
+    year = local_today("Asia/Shanghai").year - 1
+    await issue(stack, decision_body(decided_on=f"{year}-02-03"))
+    async with stack.client("disclosure", "disclosure_editor") as editor:
+        released = await editor.post(f"/api/v1/disclosure/enforcement-statistics/{year}/Q1")
+        assert released.status_code == 200, released.text
+    async with stack.client("disclosure") as public:
+
+        async def listed() -> bool:
+            items = (await public.get("/public/v1/officers")).json()["items"]
+            return len([o for o in items if o["team"] == team.name]) == len(officers)
+
+        await eventually(listed)
+
+    page = await (await browser.new_context(java_script_enabled=False, locale="zh-CN")).new_page()
+    await page.goto(f"{url}/portal/")
+    async with page.expect_navigation():
+        await page.get_by_role("navigation", name="主导航").get_by_role("link", name="事前公开").click()
+    assert await page.locator("h1").inner_text() == "行政执法事前公开"
+    async with page.expect_navigation():
+        await page.get_by_role("link", name="执法人员名单").click()
+    table = page.get_by_role("table").first
+    text = await table.inner_text()
+    for officer in officers:
+        assert officer["name"] in text
+        assert officer["credential_number"] in text
+    yesterday = (local_today("Asia/Shanghai") - timedelta(days=1)).isoformat()
+    await page.get_by_label("名单日期").fill(yesterday)
+    async with page.expect_navigation():
+        await page.get_by_role("button", name="查询").click()
+    assert "该日无在册执法人员" in await page.locator("main").inner_text()
+
+    await page.goto(f"{url}/portal/before-enforcement")
+    async with page.expect_navigation():
+        await page.get_by_role("link", name="行政复议和行政诉讼救济渠道").click()
+    assert "有管辖权的人民法院" in await page.get_by_role("table").inner_text()
+    async with page.expect_navigation():
+        await page.get_by_role("link", name="第 1 版").click()
+    assert "这是历史版本" in await page.locator("main").inner_text()
+    assert "有管辖权的人民法院" not in await page.locator("main").inner_text()
+
+    await page.goto(f"{url}/portal/before-enforcement")
+    async with page.expect_navigation():
+        await page.get_by_role("link", name="行政执法统计（季报、年报）").click()
+    async with page.expect_navigation():
+        await page.get_by_role("link", name=f"{year}年第一季度行政执法统计").click()
+    figures = await page.get_by_role("table", name="作出的决定（件）").inner_text()
+    assert "行政处罚决定\t1" in figures
+    assert await page.locator("script").count() == 0

@@ -152,6 +152,7 @@ async def _check(
         answer = await client.post("/api/v1/disclosure/annual-reports/2021", json={"published_on": day}, headers=editor)
         assert answer.status_code == 422, answer.text
     plan = build_plan(air_days=AIR_DAYS)
+    await _check_before_enforcement(client, plan, head)
     expected = {
         "water_monthly": 24,
         "air_daily": AIR_DAYS,
@@ -227,3 +228,19 @@ def test_same_seed_same_plan_and_readings() -> None:
         "registry": 420,
         "draws": 12,
     }
+
+
+async def _check_before_enforcement(client: httpx.AsyncClient, plan: DemoPlan, head: dict[str, str]) -> None:
+    """事前公开: the register's officers, the four lists of the data file, 2021's quarters adding up to its year."""
+    officers = (await client.get("/public/v1/officers")).json()["items"]
+    assert sorted(o["credential_number"] for o in officers) == sorted(o.credential_number for o in plan.officers)
+    for slug in ("authority-list", "procedures", "remedies", "random-inspection-items"):
+        listed = (await client.get(f"/public/v1/enforcement-lists/{slug}")).json()
+        assert listed["version"] == 1, slug
+        assert listed["items"], slug
+    releases = (await client.get("/public/v1/enforcement-statistics")).json()["items"]
+    assert [r["period"] for r in releases] == ["year", "Q4", "Q3", "Q2", "Q1"]
+    year = (await client.get("/api/v1/cases/statistics", params={"year": 2021}, headers=head)).json()
+    quarters = [(await client.get(f"/public/v1/enforcement-statistics/2021/Q{q}")).json() for q in range(1, 5)]
+    for kind in KINDS:
+        assert sum(q["statistics"]["decisions_by_kind"][kind] for q in quarters) == year["decisions_by_kind"][kind]

@@ -155,6 +155,7 @@ async def world(system: System) -> World:
         **random_inspection,
         "referral_id": referral["id"],
         "year": "2021",
+        "period": "Q1",
         "town": "杨柳青镇",
         "bulletin_id": NOBODY,
         "record_id": NOBODY,
@@ -409,6 +410,12 @@ MATRIX: dict[str, Row] = {
     ),
     "POST /api/v1/disclosure/annual-reports/{year}": shared("editor", None, "officer_y"),
     "GET /api/v1/disclosure/annual-reports": shared("officer_y", "officer_x", "legal"),
+    # before-enforcement publication (事前公开): the bureau's lists, kept by the disclosure desk
+    "GET /api/v1/disclosure/enforcement-lists/authority-list": shared("officer_y", "officer_x", "reviewer"),
+    "GET /api/v1/disclosure/enforcement-lists/procedures": shared("officer_y", "officer_x", "reviewer"),
+    "GET /api/v1/disclosure/enforcement-lists/remedies": shared("officer_y", "officer_x", "reviewer"),
+    "GET /api/v1/disclosure/enforcement-lists/random-inspection-items": shared("officer_y", "officer_x", "reviewer"),
+    "POST /api/v1/disclosure/enforcement-statistics/{year}/{period}": shared("editor", None, "officer_y"),
     # monitoring: staff objects are shared; a station writes only its own readings
     "GET /api/v1/monitoring/stations": shared("reviewer", "officer_x", "legal"),
     "GET /api/v1/monitoring/stations/{code}": shared("reviewer", "officer_x", "legal"),

@@ -134,6 +134,15 @@ GET    /api/v1/disclosure/credit-china/records.csv                      {EDITORS
 POST   /api/v1/disclosure/credit-china/records/{{record_id}}/redeliver   {EDITORS}
 POST   /api/v1/disclosure/annual-reports/{{year}}                        {EDITORS}
 GET    /api/v1/disclosure/annual-reports                                {EDITORS} auditor officer
+GET    /api/v1/disclosure/enforcement-lists/authority-list              {PUBLICATION_READERS}
+PUT    /api/v1/disclosure/enforcement-lists/authority-list              {EDITORS}
+GET    /api/v1/disclosure/enforcement-lists/procedures                  {PUBLICATION_READERS}
+PUT    /api/v1/disclosure/enforcement-lists/procedures                  {EDITORS}
+GET    /api/v1/disclosure/enforcement-lists/remedies                    {PUBLICATION_READERS}
+PUT    /api/v1/disclosure/enforcement-lists/remedies                    {EDITORS}
+GET    /api/v1/disclosure/enforcement-lists/random-inspection-items     {PUBLICATION_READERS}
+PUT    /api/v1/disclosure/enforcement-lists/random-inspection-items     {EDITORS}
+POST   /api/v1/disclosure/enforcement-statistics/{{year}}/{{period}}      {EDITORS}
 
 GET    /public/v1/reports                                               anyone
 GET    /public/v1/reports/{{year}}                                       anyone
@@ -159,6 +168,23 @@ GET    /public/v1/inspection-draws/{{draw_id}}                           anyone
 GET    /public/v1/inspection-plans/{{year}}                              anyone
 GET    /portal/inspections                                              anyone
 GET    /portal/inspections/{{draw_id}}                                   anyone
+GET    /public/v1/enforcement-lists/authority-list                      anyone
+GET    /public/v1/enforcement-lists/authority-list/versions             anyone
+GET    /public/v1/enforcement-lists/procedures                          anyone
+GET    /public/v1/enforcement-lists/procedures/versions                 anyone
+GET    /public/v1/enforcement-lists/remedies                            anyone
+GET    /public/v1/enforcement-lists/remedies/versions                   anyone
+GET    /public/v1/enforcement-lists/random-inspection-items             anyone
+GET    /public/v1/enforcement-lists/random-inspection-items/versions    anyone
+GET    /public/v1/officers                                              anyone
+GET    /public/v1/officers/changes                                      anyone
+GET    /public/v1/enforcement-statistics                                anyone
+GET    /public/v1/enforcement-statistics/{{year}}/{{period}}              anyone
+GET    /portal/before-enforcement                                       anyone
+GET    /portal/officers                                                 anyone
+GET    /portal/enforcement-lists/{{slug}}                                anyone
+GET    /portal/statistics                                               anyone
+GET    /portal/statistics/{{year}}/{{period}}                             anyone
 
 GET    /api/v1/referral/referrals                                       {CASE_READERS}
 GET    /api/v1/referral/referrals/{{referral_id}}                        {CASE_READERS}

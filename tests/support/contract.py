@@ -83,14 +83,16 @@ def matching(doc: dict[str, Any], method: str, path: str) -> Operation | None:
 
 def resource_get(doc: dict[str, Any], path: str) -> Operation | None:
     """The GET of the resource an operation on ``path`` acts on: the path itself, else the nearest ancestor path
-    that ends in a parameter (``/cases/{case_id}/transitions`` → ``/cases/{case_id}``)."""
+    that ends in a parameter (``/cases/{case_id}/transitions`` → ``/cases/{case_id}``); with no such ancestor, a
+    singleton resource's own GET (``PUT /enforcement-lists/remedies`` → ``GET /enforcement-lists/remedies``)."""
     candidate = re.sub(r"(\}):[\w-]+$", r"\1", path)  # a custom method: /bulletins/{id}:publish
     while candidate.count("/") > 1:
         item = doc["paths"].get(candidate, {})
         if "get" in item and candidate.endswith("}"):
             return Operation("get", candidate, item["get"])
         candidate = candidate.rsplit("/", 1)[0]
-    return None
+    itself = doc["paths"].get(path, {})
+    return Operation("get", path, itself["get"]) if "get" in itself else None
 
 
 def create_of(doc: dict[str, Any], item_path: str) -> Operation | None:

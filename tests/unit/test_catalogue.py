@@ -67,7 +67,7 @@ def test_operator_tools_walk_the_catalogue(monkeypatch: pytest.MonkeyPatch, tmp_
     assert {label for t in targets for label in t.stores} == {"cases-evidence", "cases-documents", "referral-documents"}
     assert {t.name: t.database_url for t in targets}["monitoring"].endswith(f"{tmp_path}/monitoring.db")
     # Every consumer group of every service, each once, for its dead-letter topic.
-    assert len(set(CONSUMERS)) == len(CONSUMERS) == 7
+    assert len(set(CONSUMERS)) == len(CONSUMERS) == 8
     assert {group.split(".")[0] for group in CONSUMERS} < set(catalogue.UPSTREAMS)
 
 

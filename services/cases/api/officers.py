@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from services.cases.api.deps import Registrar, Staff, answer, changed, created
+from services.cases.api.deps import Registrar, Staff, answer, changed, created, settings_of
 from services.cases.handlers import officers as handlers
 from services.cases.schemas import OfficerCreate, OfficerPublic, OfficerUpdate
 from services.cases.tables import Officer
@@ -15,6 +15,7 @@ from shared import header_docs
 from shared.header_docs import IF_MATCH, versioned
 from shared.messaging import UnitOfWork
 from shared.service import runtime_of
+from shared.web import correlation_id
 
 router = APIRouter(prefix="/api/v1/cases", tags=["registers"])
 
@@ -37,7 +38,9 @@ async def register_officer(body: OfficerCreate, request: Request, caller: Regist
     """登记执法人员 with the enforcement credential number (执法证号)."""
 
     async def make(uow: UnitOfWork) -> Officer:
-        return await handlers.create_officer(uow, body, actor=caller.subject)
+        return await handlers.create_officer(
+            uow, body, settings=settings_of(request), correlation_id=correlation_id(request), actor=caller.subject
+        )
 
     return await created(request, caller, body, make, public=OfficerPublic, location="/api/v1/cases/officers/{id}")
 
@@ -72,11 +75,18 @@ async def get_officer(officer_id: str, request: Request, _caller: Staff) -> JSON
     responses=versioned(),
 )
 async def update_officer(officer_id: str, body: OfficerUpdate, request: Request, caller: Registrar) -> JSONResponse:
-    """法律职业资格 obtained, or 初次从事法制审核 date recorded (an earlier start keeps an unqualified reviewer
-    reviewing, 行政处罚法 §58 ¶2). Needs If-Match."""
+    """法律职业资格 obtained, 初次从事法制审核 date recorded (an earlier start keeps an unqualified reviewer
+    reviewing, 行政处罚法 §58 ¶2), or a renewed credential's end date (执法证有效期). Needs If-Match."""
 
     async def change(uow: UnitOfWork, officer: Officer) -> None:
-        await handlers.update_officer(uow, officer, body, actor=caller.subject)
+        await handlers.update_officer(
+            uow,
+            officer,
+            body,
+            settings=settings_of(request),
+            correlation_id=correlation_id(request),
+            actor=caller.subject,
+        )
 
     return await changed(request, _officer(officer_id), change, public=OfficerPublic)
 
@@ -89,9 +99,11 @@ async def update_officer(officer_id: str, body: OfficerUpdate, request: Request,
     responses=versioned(),
 )
 async def deactivate_officer(officer_id: str, request: Request, caller: Registrar) -> JSONResponse:
-    """停用 (history kept). Needs If-Match."""
+    """停用 (history kept; the officer leaves the public list, 事前公开). Needs If-Match."""
 
     async def change(uow: UnitOfWork, officer: Officer) -> None:
-        await handlers.deactivate_officer(uow, officer, actor=caller.subject)
+        await handlers.deactivate_officer(
+            uow, officer, settings=settings_of(request), correlation_id=correlation_id(request), actor=caller.subject
+        )
 
     return await changed(request, _officer(officer_id), change, public=OfficerPublic)

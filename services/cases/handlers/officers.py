@@ -11,8 +11,12 @@ from services.cases.schemas import OfficerCreate, OfficerUpdate, TeamCreate
 from services.cases.settings import CasesSettings
 from services.cases.tables import Officer, Team
 from shared.audit import append_audit
+from shared.contracts import CloudEvent
+from shared.contracts.events import OfficerChangedV1, OfficerDeactivatedV1, OfficerRegisteredV1
 from shared.errors import Invalid
 from shared.messaging import UnitOfWork
+
+OfficerEvent = type[OfficerRegisteredV1] | type[OfficerChangedV1] | type[OfficerDeactivatedV1]
 
 
 async def require_credentialed(uow: UnitOfWork, officer_ids: list[str], *, on: date, settings: CasesSettings) -> None:
@@ -37,6 +41,25 @@ async def require_credentialed(uow: UnitOfWork, officer_ids: list[str], *, on: d
         )
 
 
+async def emit_officer(
+    uow: UnitOfWork, officer: Officer, event: OfficerEvent, *, authority: str, correlation_id: str, actor: str
+) -> None:
+    """The officer as published before enforcement (事前公开: name, 执法证号, unit, validity, status), in the outbox
+    with the change; keyed by the officer, so one officer's events stay in order."""
+    team = await uow.session.get(Team, officer.team_id) if officer.team_id else None
+    payload = event(
+        officer_id=officer.id,
+        version=officer.version,
+        name=officer.name,
+        credential_number=officer.credential_number,
+        unit=authority,
+        team=team.name if team else None,
+        credential_valid_until=officer.credential_valid_until,
+        active=officer.active,
+    )
+    uow.emit(CloudEvent.wrap(payload, subject=officer.id, correlation_id=correlation_id, actor=actor))
+
+
 async def create_team(uow: UnitOfWork, body: TeamCreate, *, actor: str) -> Team:
     team = Team(id=new_id(), name=body.name)
     uow.session.add(team)
@@ -45,7 +68,9 @@ async def create_team(uow: UnitOfWork, body: TeamCreate, *, actor: str) -> Team:
     return team
 
 
-async def create_officer(uow: UnitOfWork, body: OfficerCreate, *, actor: str) -> Officer:
+async def create_officer(
+    uow: UnitOfWork, body: OfficerCreate, *, settings: CasesSettings, correlation_id: str, actor: str
+) -> Officer:
     if body.team_id is not None:
         await load(uow.session, Team, body.team_id, "执法队")
     officer = Officer(id=new_id(), **body.model_dump())
@@ -59,11 +84,23 @@ async def create_officer(uow: UnitOfWork, body: OfficerCreate, *, actor: str) ->
         action="registered",
         data=body.model_dump(mode="json"),
     )
+    await emit_officer(
+        uow, officer, OfficerRegisteredV1, authority=settings.authority, correlation_id=correlation_id, actor=actor
+    )
     return officer
 
 
-async def update_officer(uow: UnitOfWork, officer: Officer, body: OfficerUpdate, *, actor: str) -> Officer:
-    """A qualification obtained later, or when the officer first took up legal review work (行政处罚法 §58 ¶2)."""
+async def update_officer(
+    uow: UnitOfWork,
+    officer: Officer,
+    body: OfficerUpdate,
+    *,
+    settings: CasesSettings,
+    correlation_id: str,
+    actor: str,
+) -> Officer:
+    """A qualification obtained later, when the officer first took up legal review work (行政处罚法 §58 ¶2), or a
+    renewed credential's end date."""
     changes = body.model_dump(exclude_unset=True)
     if "legal_qualification" in changes and changes["legal_qualification"] is None:
         raise Invalid("legal_qualification 须为 true 或 false", slug="validation")
@@ -79,16 +116,24 @@ async def update_officer(uow: UnitOfWork, officer: Officer, body: OfficerUpdate,
         action="updated",
         data=body.model_dump(mode="json", exclude_unset=True),
     )
+    await emit_officer(
+        uow, officer, OfficerChangedV1, authority=settings.authority, correlation_id=correlation_id, actor=actor
+    )
     return officer
 
 
-async def deactivate_officer(uow: UnitOfWork, officer: Officer, *, actor: str) -> Officer:
+async def deactivate_officer(
+    uow: UnitOfWork, officer: Officer, *, settings: CasesSettings, correlation_id: str, actor: str
+) -> Officer:
     """停用: the officer stays in the register so past inspections and cases still name them."""
     officer.active = False
     officer.version += 1
     uow.session.add(officer)
     await append_audit(
         uow.session, actor=actor, entity_type="officer", entity_id=officer.id, action="deactivated", data={}
+    )
+    await emit_officer(
+        uow, officer, OfficerDeactivatedV1, authority=settings.authority, correlation_id=correlation_id, actor=actor
     )
     return officer
 

@@ -71,14 +71,17 @@ class CasesStatistics(BaseModel):
 
 
 async def fetch_statistics(
-    settings: DisclosureSettings, year: int, *, transport: httpx.AsyncBaseTransport | None
+    settings: DisclosureSettings, year: int, *, transport: httpx.AsyncBaseTransport | None, quarter: int | None = None
 ) -> CasesStatistics:
-    """Read the year's statistics from cases with a service token; an unreachable cases service is a 503."""
+    """Read the year's (or a quarter's) statistics from cases with a service token; an unreachable cases service is
+    a 503."""
     token = issue_token(settings.common, subject="service:disclosure", roles=["auditor"], zone="staff")
     async with httpx.AsyncClient(base_url=settings.cases_url, transport=transport, timeout=10.0) as client:
         try:
             answer = await client.get(
-                "/api/v1/cases/statistics", params={"year": year}, headers={"Authorization": f"Bearer {token}"}
+                "/api/v1/cases/statistics",
+                params={"year": year} if quarter is None else {"year": year, "quarter": quarter},
+                headers={"Authorization": f"Bearer {token}"},
             )
             answer.raise_for_status()
             return CasesStatistics.model_validate(answer.json())
