@@ -14,6 +14,7 @@ from services.disclosure.api import ROUTERS
 from services.disclosure.background import credit_china_sender, deadline_watch, redaction_recheck
 from services.disclosure.consumers import subscriptions
 from services.disclosure.portal import pages as portal
+from services.disclosure.portal import rule_of_law as rule_of_law_portal
 from services.disclosure.public_cache import PublicPagesMiddleware
 from services.disclosure.settings import DisclosureSettings
 from shared.decision_kinds import load_table
@@ -65,7 +66,7 @@ def create_app(
         title="greenlaw disclosure",
         description="行政执法公示: publications of decisions, due dates, withdrawal, the public API and portal.",
         migrations_dir=Path(__file__).parent / "migrations",
-        routers=[*ROUTERS, portal.router],
+        routers=[*ROUTERS, portal.router, rule_of_law_portal.router],
         subscriptions=subscribe,
         hooks=[deadline_watch, credit_china_sender, redaction_recheck],
     )

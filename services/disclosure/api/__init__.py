@@ -3,11 +3,24 @@
 
 from __future__ import annotations
 
+from services.disclosure.api.activities import router as activities
 from services.disclosure.api.annual_reports import router as annual_reports
 from services.disclosure.api.credit_china import router as credit_china
 from services.disclosure.api.deadlines import router as deadlines
 from services.disclosure.api.public import router as public
 from services.disclosure.api.publications import router as publications
 from services.disclosure.api.redactions import router as redactions
+from services.disclosure.api.rule_of_law_reports import public_router as rule_of_law_public
+from services.disclosure.api.rule_of_law_reports import router as rule_of_law_reports
 
-ROUTERS = (deadlines, publications, redactions, credit_china, annual_reports, public)
+ROUTERS = (
+    deadlines,
+    publications,
+    redactions,
+    credit_china,
+    annual_reports,
+    public,
+    activities,
+    rule_of_law_reports,
+    rule_of_law_public,
+)
