@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 import structlog
 
+from services.demo import activities
 from services.demo.plan import (
     AIR_PARAMETERS,
     TEAMS,
@@ -554,9 +555,23 @@ class Loader:
             self.report.add("publications")
 
     async def annual_report(self) -> None:
-        body = {"published_on": _iso(self.plan.annual_report_published_on)}
-        await self.api.call("editor", "POST", "/api/v1/disclosure/annual-reports/2021", json=body)
-        self.report.add("annual_reports")
+        for year, day in (
+            (2020, self.plan.annual_report_2020_published_on),
+            (2021, self.plan.annual_report_published_on),
+        ):
+            body = {"published_on": _iso(day)}
+            await self.api.call("editor", "POST", f"/api/v1/disclosure/annual-reports/{year}", json=body)
+            self.report.add("annual_reports")
+
+    async def rule_of_law(self) -> None:
+        """The seed's 2020 and 2021 rule-of-law activities, and the 2021 rule-of-law report published from them."""
+        meetings_2021 = sum(1 for m in self.plan.meetings if m.held_on.year == 2021)
+        recorded = await activities.load_activities(self.api, review_meetings_2021=meetings_2021)
+        self.report.add("law_activities", recorded)
+        await activities.publish_rule_of_law_report(
+            self.api, 2021, published_on=self.plan.rule_of_law_report_published_on
+        )
+        self.report.add("rule_of_law_reports")
 
     # ---- monitoring -------------------------------------------------------------------------------------------
 
@@ -693,6 +708,7 @@ async def load(client: httpx.AsyncClient, plan: DemoPlan, *, progress_every: flo
         report.phase = "publication"
         await loader.publish_all()
         await loader.annual_report()
+        await loader.rule_of_law()
         report.phases["publication"] = round(time.monotonic() - phase, 1)
         report.phase = "monitoring"
 
