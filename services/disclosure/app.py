@@ -50,8 +50,10 @@ def create_app(
     *,
     bus: InProcessBus | None = None,
     cases_transport: httpx.AsyncBaseTransport | None = None,
+    referral_transport: httpx.AsyncBaseTransport | None = None,
 ) -> FastAPI:
-    """``cases_transport`` lets tests and the embedded mode reach the cases app in-process (annual report)."""
+    """``cases_transport`` lets tests and the embedded mode reach the cases app in-process (annual report);
+    ``referral_transport`` the referral app (rule-of-law report), also settable later on ``app.state``."""
     settings = settings or DisclosureSettings()
     settings.require_public_address()
     calendar = WorkCalendar.from_file(settings.common.holidays_file)
@@ -73,6 +75,7 @@ def create_app(
     app = build_service_app(spec, settings, bus=bus)
     app.state.calendar = calendar
     app.state.cases_transport = cases_transport
+    app.state.referral_transport = referral_transport
     app.add_middleware(PublicCORS, origins=settings.cors_origins)
     # Innermost of the user middleware: inside the request IDs, metrics and CORS, before routing.
     app.user_middleware.append(Middleware(PublicPagesMiddleware))

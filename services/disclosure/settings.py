@@ -70,6 +70,8 @@ class DisclosureSettings(ServiceSettings):
     # The annual enforcement report reads the cases statistics over HTTP.
     cases_url: str = "http://127.0.0.1:8001"
     annual_report_due_month_day: tuple[int, int] = Field(default=(1, 31), description="due on this day of Y+1")
+    # The rule-of-law report reads the referral service's yearly statistics (referrals by medium and outcome).
+    referral_url: str = "http://127.0.0.1:8003"
     # The rule-of-law annual report (法治政府建设年度报告): public before 1 April of Y+1.
     rule_of_law_report_due_month_day: tuple[int, int] = Field(
         default=(3, 31), description="the rule-of-law report is due on this day of Y+1"

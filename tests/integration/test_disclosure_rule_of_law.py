@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from sqlmodel import col, select
 
 from services.disclosure.handlers.publications import local_today
@@ -48,6 +48,15 @@ STATISTICS: dict[str, Any] = {
 }
 
 
+# The referral service's answer (only what the report reads, and a field it does not).
+REFERRALS: dict[str, Any] = {
+    "total": 4,
+    "by_medium": {"water": 1, "air": 0, "soil": 3, "solid_waste": 0, "noise": 0, "radiation": 0, "other": 0},
+    "by_outcome": {"accepted": 3, "declined": 1, "returned": 0, "pending": 0},
+    "time_to_decision": {"count": 4, "mean_days": 2.5, "median_days": 2.0, "max_days": 5},
+}
+
+
 @pytest.fixture(scope="module")
 async def local(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Stack]:
     """cases and disclosure on SQLite; disclosure reads a stand-in's statistics (the seed's 2021 figures)."""
@@ -63,8 +72,14 @@ async def local(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Stack
     async def statistics(year: int) -> dict[str, Any]:
         return {**STATISTICS, "year": year}
 
+    @stand_in.get("/api/v1/referral/statistics")
+    async def referrals(year: int, request: Request) -> dict[str, Any]:
+        assert request.headers["authorization"].startswith("Bearer ")  # a service token
+        return {**REFERRALS, "year": year}
+
     async with Stack(config) as running:
         running.apps["disclosure"].state.cases_transport = httpx.ASGITransport(app=stand_in)
+        running.apps["disclosure"].state.referral_transport = httpx.ASGITransport(app=stand_in)
         yield running
 
 
@@ -168,7 +183,7 @@ async def test_the_report_is_drafted_edited_approved_and_published(local: Stack)
         "聘请专职法律顾问2名、兼职法律顾问1名",
         f"召开法制委员会会议1次（{year}年2月7日）",
         "召开案件审议会60次，审议案件150件，立案案件经审议的比例为100.0%",
-        "向公安机关移送涉嫌环境犯罪案件4件（水1件、土壤3件）",
+        "向公安机关移送涉嫌环境犯罪案件4件（水1件、土壤3件），公安机关已立案3件。",
         "行政处罚决定143件",
     ):
         assert stated in text, stated
@@ -238,3 +253,17 @@ async def test_only_years_with_data_are_overdue(tmp_path: Path) -> None:
         assert enforcement[today.year - 3] == "no_data"
         assert enforcement[today.year - 2] == "overdue"
         assert enforcement[today.year - 1] == ("overdue" if today > date(today.year, 1, 31) else "pending")
+
+
+async def test_a_draft_needs_the_referral_statistics(local: Stack) -> None:
+    state = local.apps["disclosure"].state
+    working, state.referral_transport = state.referral_transport, httpx.ASGITransport(app=FastAPI())  # 404s
+    try:
+        async with local.client("disclosure", "head") as head:
+            year = local_today("Asia/Shanghai").year - 4
+            down = await head.post(f"{REPORTS}/{year}")
+            assert down.status_code == 503
+            assert down.json()["type"] == "urn:greenlaw:problem:referral-unavailable"
+            assert (await head.get(f"{REPORTS}/{year}")).status_code == 404  # nothing was drafted
+    finally:
+        state.referral_transport = working

@@ -55,15 +55,15 @@ def test_the_years_totals_and_the_drafted_text() -> None:
         "cases_reviewed": 8,
         "review_meetings": 3,
         "decisions_by_kind": {"penalty": 7, "seizure": 0},
-        "referrals_by_medium": {"water": 1, "soil": 0},
     }
-    figures = system_figures(statistics, PublicationFigures(due=7, on_time=7, late=0, withdrawn=0))
+    referrals = {"by_medium": {"water": 1, "soil": 0}, "by_outcome": {"accepted": 1, "pending": 0}}
+    figures = system_figures(statistics, PublicationFigures(due=7, on_time=7, late=0, withdrawn=0), referrals=referrals)
     assert figures["review_coverage"] == 0.8
     sections = draft_sections(2021, "某局", totals, figures)
     assert "学习宪法2次、学习习近平法治思想3次；举办法治讲座1次" in sections["study"]
     assert "召开法制委员会会议1次（2021年2月7日），研究年度执法计划" in sections["legal_support"]
     assert "行政诉讼案件1件，其中维持（驳回）1件" in sections["disputes"]
-    assert "移送涉嫌环境犯罪案件1件（水1件）" in sections["enforcement"]
+    assert "移送涉嫌环境犯罪案件1件（水1件），公安机关已立案1件。" in sections["enforcement"]
     assert report_due_on(2021, (3, 31)) == date(2022, 3, 31)
 
 

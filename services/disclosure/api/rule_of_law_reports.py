@@ -88,14 +88,16 @@ async def tracking(request: Request, _caller: LegalOfficeReader, settings: Setti
 async def draft(
     year: Year, request: Request, response: Response, caller: ReportDrafter, settings: Settings
 ) -> RuleOfLawReportStaff:
-    """Assembled now from the activity register, the cases statistics and the publication figures, with each
-    section drafted from them; 409 once the year has a report."""
+    """Assembled now from the activity register, the cases statistics, the referral statistics and the publication
+    figures, with each section drafted from them; 409 once the year has a report, 503 if cases or referral cannot
+    be read."""
     report = await reports.draft_report(
         runtime_of(request).uow,
         settings,
         year,
         caller=caller,
         cases_transport=request.app.state.cases_transport,
+        referral_transport=request.app.state.referral_transport,
     )
     response.headers["Location"] = f"{router.prefix}/{year}"
     return staff_view(report, response)

@@ -42,9 +42,12 @@ def _percent(rate: float | None) -> str:
     return "—" if rate is None else f"{rate * 100:.1f}%"
 
 
-def system_figures(statistics: Mapping[str, Any], publication: PublicationFigures) -> dict[str, Any]:
+def system_figures(
+    statistics: Mapping[str, Any], publication: PublicationFigures, *, referrals: Mapping[str, Any]
+) -> dict[str, Any]:
     """The system's own figures of the year: decisions by kind, on-time publication, review meetings and cases
-    reviewed, the share of filed cases reviewed (审议覆盖率), referrals by medium."""
+    reviewed, the share of filed cases reviewed (审议覆盖率) from the cases statistics; referrals sent, by medium
+    and by the police's decision, from the referral statistics."""
     filed, reviewed = int(statistics["cases_filed"]), int(statistics["cases_reviewed"])
     return {
         "decisions_by_kind": dict(statistics["decisions_by_kind"]),
@@ -58,7 +61,8 @@ def system_figures(statistics: Mapping[str, Any], publication: PublicationFigure
         "cases_reviewed": reviewed,
         "cases_filed": filed,
         "review_coverage": min(1.0, reviewed / filed) if filed else None,
-        "referrals_by_medium": dict(statistics["referrals_by_medium"]),
+        "referrals_by_medium": dict(referrals["by_medium"]),
+        "referrals_by_outcome": dict(referrals["by_outcome"]),
     }
 
 
@@ -84,7 +88,7 @@ def draft_sections(year: int, authority: str, register: Mapping[str, Any], syste
         f"应公示执法决定{publication['due']}件，按时公示{publication['on_time']}件，"
         f"公示及时率{_percent(publication['on_time_rate'])}。召开案件审议会{system['review_meetings']}次，"
         f"审议案件{system['cases_reviewed']}件，立案案件经审议的比例为{_percent(system['review_coverage'])}。"
-        f"向公安机关移送涉嫌环境犯罪案件{referrals}件" + (f"（{media}）。" if media else "。"),
+        f"向公安机关移送涉嫌环境犯罪案件{referrals}件" + (f"（{media}）" if media else "") + _police(system) + "。",
         "publicity": f"开展普法培训{trainings['sessions']}次，覆盖企业{trainings['enterprises']}家；"
         f"组织专家会诊{consultations['sessions']}次，帮助企业解决问题{consultations['problems_solved']}个；"
         f"送法入企走访企业{outreach['enterprises']}家，发放宣传资料{outreach['materials']}份。",
@@ -99,6 +103,11 @@ def draft_sections(year: int, authority: str, register: Mapping[str, Any], syste
         "disputes": _disputes(register["disputes"]),
         "plans": f"{year + 1}年，本局将继续深化行政执法“三项制度”，加强执法人员法治培训，持续提升依法行政水平。",
     }
+
+
+def _police(system: Mapping[str, Any]) -> str:
+    accepted = int(system.get("referrals_by_outcome", {}).get("accepted", 0))
+    return f"，公安机关已立案{accepted}件" if accepted else ""
 
 
 def _disputes(disputes: Mapping[str, Any]) -> str:

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import httpx
+from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
@@ -31,12 +32,39 @@ from services.disclosure.schemas import RuleOfLawReportPublish, RuleOfLawReportS
 from services.disclosure.settings import DisclosureSettings
 from services.disclosure.tables import RuleOfLawReport
 from shared.audit import append_audit
-from shared.auth import Principal
+from shared.auth import Principal, issue_token
 from shared.documents import FormalDocument, Heading, Paragraph, Signature, render_pdf
-from shared.errors import Conflict, NotFound
+from shared.errors import Conflict, NotFound, Unavailable
 from shared.messaging import UnitOfWork
 
 REPORT = OWNERSHIP["rule_of_law_report"]
+
+
+class ReferralStatistics(BaseModel):
+    """The referral service's ``GET /api/v1/referral/statistics`` answer (移送统计), the parts the report reads."""
+
+    year: int
+    total: int
+    by_medium: dict[str, int]
+    by_outcome: dict[str, int]
+
+
+async def fetch_referral_statistics(
+    settings: DisclosureSettings, year: int, *, transport: httpx.AsyncBaseTransport | None
+) -> ReferralStatistics:
+    """Read the year's referrals from the referral service with a service token; unreachable, it is a 503."""
+    token = issue_token(settings.common, subject="service:disclosure", roles=["auditor"], zone="staff")
+    async with httpx.AsyncClient(base_url=settings.referral_url, transport=transport, timeout=10.0) as client:
+        try:
+            answer = await client.get(
+                "/api/v1/referral/statistics", params={"year": year}, headers={"Authorization": f"Bearer {token}"}
+            )
+            answer.raise_for_status()
+            return ReferralStatistics.model_validate(answer.json())
+        except (httpx.HTTPError, ValidationError, ValueError) as exc:
+            raise Unavailable(
+                f"移送统计暂不可用 Referral statistics unavailable: {exc}"[:500], slug="referral-unavailable"
+            ) from exc
 
 
 def title_of(authority: str, year: int) -> str:
@@ -50,11 +78,14 @@ async def draft_report(
     *,
     caller: Principal,
     cases_transport: httpx.AsyncBaseTransport | None,
+    referral_transport: httpx.AsyncBaseTransport | None,
 ) -> RuleOfLawReport:
-    """起草: the year's register totals and the system's figures, with the sections drafted from them."""
+    """起草: the year's register totals and the system's figures (the cases statistics, the referral statistics and
+    the publication figures), with the sections drafted from them."""
     if year >= local_today(settings.timezone).year:
         raise Conflict(f"{year}年尚未结束 The year {year} is not over yet", slug="year-not-over")
     statistics = await fetch_statistics(settings, year, transport=cases_transport)
+    referrals = await fetch_referral_statistics(settings, year, transport=referral_transport)
     today = local_today(settings.timezone)
     try:
         async with units() as uow:
@@ -62,7 +93,9 @@ async def draft_report(
                 raise Conflict(f"{year}年度报告已起草 The {year} report exists", slug="report-exists")
             register = register_totals(await activities.entries_of_year(uow, year))
             figures = system_figures(
-                statistics.model_dump(mode="json"), await publication_figures(uow, year=year, today=today)
+                statistics.model_dump(mode="json"),
+                await publication_figures(uow, year=year, today=today),
+                referrals=referrals.model_dump(mode="json"),
             )
             report = RuleOfLawReport(
                 year=year,
