@@ -189,6 +189,18 @@ async def test_the_report_is_drafted_edited_approved_and_published(local: Stack)
         assert stated in text, stated
 
     path = f"{REPORTS}/{year}"
+    async with local.client("disclosure", "legal_reviewer") as legal:
+        overview = {"sections": {"overview": "本年度总体情况（编辑稿）。"}}
+        edited = await legal.patch(path, json=overview, headers={"If-Match": draft.headers["etag"]})
+        await created(legal, {"kind": "lecture", "subject": "民法典", "occurred_on": f"{year}-11-05"})
+        assert (await legal.post(f"{path}/figures", headers={"If-Match": draft.headers["etag"]})).status_code == 412
+        draft = await legal.post(f"{path}/figures", headers={"If-Match": edited.headers["etag"]})
+        assert draft.status_code == 200, draft.text
+        refreshed = {s["key"]: s["text"] for s in draft.json()["sections"]}
+        assert "举办法治讲座2次" in refreshed["study"]  # drafted again from the new figures
+        assert refreshed["overview"] == "本年度总体情况（编辑稿）。"  # the editor's text kept
+        assert draft.json()["activities"]["lectures"] == 2
+
     async with local.client("disclosure", "head") as head, local.client("disclosure", "disclosure_editor") as editor:
         etag = draft.headers["etag"]
         refused = await editor.post(f"{path}/publication", headers={"If-Match": etag})

@@ -422,6 +422,9 @@ MATRIX: dict[str, Row] = {
     "PATCH /api/v1/disclosure/rule-of-law-reports/{year}": shared(
         "editor", None, "officer_y", stale({"sections": {"plans": "改"}}), may_be_missing=True
     ),
+    "POST /api/v1/disclosure/rule-of-law-reports/{year}/figures": shared(
+        "legal", None, "officer_y", stale(), may_be_missing=True
+    ),
     "POST /api/v1/disclosure/rule-of-law-reports/{year}/approval": shared(
         "head_x", None, "editor", stale(), may_be_missing=True
     ),

@@ -146,6 +146,7 @@ GET    /api/v1/disclosure/rule-of-law-reports                           {LEGAL_O
 POST   /api/v1/disclosure/rule-of-law-reports/{{year}}                   {REPORT_DRAFTERS}
 GET    /api/v1/disclosure/rule-of-law-reports/{{year}}                   {LEGAL_OFFICE_READERS}
 PATCH  /api/v1/disclosure/rule-of-law-reports/{{year}}                   {REPORT_DRAFTERS}
+POST   /api/v1/disclosure/rule-of-law-reports/{{year}}/figures           {REPORT_DRAFTERS}
 POST   /api/v1/disclosure/rule-of-law-reports/{{year}}/approval          {HEADS}
 POST   /api/v1/disclosure/rule-of-law-reports/{{year}}/publication       {EDITORS}
 

@@ -14,6 +14,7 @@ from services.disclosure.domain.rule_of_law_report import (
     check_edit,
     check_publication,
     draft_sections,
+    redrafted,
     report_due_on,
     system_figures,
 )
@@ -91,3 +92,11 @@ def test_only_years_with_data_or_a_duty_to_report_are_overdue() -> None:
         tracking_status(2024, **{**common, "today": date(2025, 1, 2)}, has_data=True, required_from=None) == "pending"
     )
     assert tracking_status(2024, **{**common, "published": True}, has_data=False, required_from=None) == "published"
+
+
+def test_figures_read_again_redraft_only_the_sections_nobody_edited() -> None:
+    before, after = {"study": "学法1次", "plans": "计划"}, {"study": "学法2次", "plans": "计划"}
+    assert redrafted({"study": "学法1次", "plans": "编辑稿"}, before=before, after=after) == {
+        "study": "学法2次",
+        "plans": "编辑稿",
+    }

@@ -22,6 +22,7 @@ from services.disclosure.schemas import (
     RuleOfLawReportSummary,
     RuleOfLawReportUpdate,
 )
+from services.disclosure.settings import DisclosureSettings
 from services.disclosure.tables import RuleOfLawReport
 from shared import header_docs
 from shared.auth import Principal
@@ -91,14 +92,8 @@ async def draft(
     """Assembled now from the activity register, the cases statistics, the referral statistics and the publication
     figures, with each section drafted from them; 409 once the year has a report, 503 if cases or referral cannot
     be read."""
-    report = await reports.draft_report(
-        runtime_of(request).uow,
-        settings,
-        year,
-        caller=caller,
-        cases_transport=request.app.state.cases_transport,
-        referral_transport=request.app.state.referral_transport,
-    )
+    sources = await _sources(request, settings, year)
+    report = await reports.draft_report(runtime_of(request).uow, settings, year, sources, caller=caller)
     response.headers["Location"] = f"{router.prefix}/{year}"
     return staff_view(report, response)
 
@@ -110,6 +105,15 @@ async def get(year: Year, request: Request, response: Response, caller: LegalOff
     async with runtime_of(request).uow() as uow:
         report = await reports.get_report(uow, year, caller=caller)
     return staff_view(report, response)
+
+
+async def _sources(request: Request, settings: DisclosureSettings, year: int) -> reports.Sources:
+    return await reports.read_sources(
+        settings,
+        year,
+        cases_transport=request.app.state.cases_transport,
+        referral_transport=request.app.state.referral_transport,
+    )
 
 
 Change = Callable[[UnitOfWork, RuleOfLawReport], Awaitable[RuleOfLawReport]]
@@ -137,6 +141,26 @@ async def edit(
     """编辑 sections; an approved report goes back to draft and needs the head's approval again."""
     return await _change(
         request, response, year, caller, lambda uow, r: reports.edit_report(uow, r, body, caller=caller)
+    )
+
+
+@router.post(
+    "/{year}/figures",
+    operation_id="refresh_rule_of_law_report",
+    response_model=RuleOfLawReportStaff,
+    openapi_extra=IF_MATCH,
+    responses=versioned(),
+)
+async def refresh(year: Year, request: Request, response: Response, caller: ReportDrafter, settings: Settings) -> Any:
+    """重新汇总: read the register and the other services' figures again (e.g. after entries recorded since the
+    draft); sections nobody edited are drafted again, edited ones kept; an approved report goes back to draft."""
+    sources = await _sources(request, settings, year)
+    return await _change(
+        request,
+        response,
+        year,
+        caller,
+        lambda uow, r: reports.refresh_report(uow, r, sources, caller=caller, settings=settings),
     )
 
 

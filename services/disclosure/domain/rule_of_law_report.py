@@ -105,6 +105,12 @@ def draft_sections(year: int, authority: str, register: Mapping[str, Any], syste
     }
 
 
+def redrafted(current: Mapping[str, str], *, before: Mapping[str, str], after: Mapping[str, str]) -> dict[str, str]:
+    """The sections after the figures changed: one still as drafted (``before``) is drafted again (``after``); one
+    an editor changed keeps the editor's text."""
+    return {key: after[key] if current.get(key) == before.get(key) else current.get(key, after[key]) for key in after}
+
+
 def _police(system: Mapping[str, Any]) -> str:
     accepted = int(system.get("referrals_by_outcome", {}).get("accepted", 0))
     return f"，公安机关已立案{accepted}件" if accepted else ""

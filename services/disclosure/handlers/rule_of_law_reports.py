@@ -5,6 +5,7 @@ the head, published on the portal and the public API (with a PDF), tracked again
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,6 +23,7 @@ from services.disclosure.domain.rule_of_law_report import (
     check_edit,
     check_publication,
     draft_sections,
+    redrafted,
     report_due_on,
     system_figures,
 )
@@ -71,32 +73,48 @@ def title_of(authority: str, year: int) -> str:
     return f"{authority}{year}年法治政府建设年度报告"
 
 
-async def draft_report(
-    units: Callable[[], UnitOfWork],
+@dataclass(frozen=True)
+class Sources:
+    """What the report reads from the other services: the cases and the referral statistics of the year."""
+
+    statistics: dict[str, Any]
+    referrals: dict[str, Any]
+
+
+async def read_sources(
     settings: DisclosureSettings,
     year: int,
     *,
-    caller: Principal,
     cases_transport: httpx.AsyncBaseTransport | None,
     referral_transport: httpx.AsyncBaseTransport | None,
-) -> RuleOfLawReport:
-    """起草: the year's register totals and the system's figures (the cases statistics, the referral statistics and
-    the publication figures), with the sections drafted from them."""
+) -> Sources:
+    """The year must be over; cases and referral are read over HTTP (503 if either cannot be)."""
     if year >= local_today(settings.timezone).year:
         raise Conflict(f"{year}年尚未结束 The year {year} is not over yet", slug="year-not-over")
     statistics = await fetch_statistics(settings, year, transport=cases_transport)
     referrals = await fetch_referral_statistics(settings, year, transport=referral_transport)
+    return Sources(statistics.model_dump(mode="json"), referrals.model_dump(mode="json"))
+
+
+async def _assemble(
+    uow: UnitOfWork, settings: DisclosureSettings, year: int, sources: Sources
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The register's totals and the system's figures of the year."""
+    register = register_totals(await activities.entries_of_year(uow, year))
     today = local_today(settings.timezone)
+    publication = await publication_figures(uow, year=year, today=today)
+    return register, system_figures(sources.statistics, publication, referrals=sources.referrals)
+
+
+async def draft_report(
+    units: Callable[[], UnitOfWork], settings: DisclosureSettings, year: int, sources: Sources, *, caller: Principal
+) -> RuleOfLawReport:
+    """起草: the year's register totals and the system's figures, with the sections drafted from them."""
     try:
         async with units() as uow:
             if await uow.session.get(RuleOfLawReport, year) is not None:
                 raise Conflict(f"{year}年度报告已起草 The {year} report exists", slug="report-exists")
-            register = register_totals(await activities.entries_of_year(uow, year))
-            figures = system_figures(
-                statistics.model_dump(mode="json"),
-                await publication_figures(uow, year=year, today=today),
-                referrals=referrals.model_dump(mode="json"),
-            )
+            register, figures = await _assemble(uow, settings, year, sources)
             report = RuleOfLawReport(
                 year=year,
                 title=title_of(settings.authority, year),
@@ -112,6 +130,22 @@ async def draft_report(
             await uow.commit()
     except IntegrityError as exc:  # a concurrent draft of the same year
         raise Conflict(f"{year}年度报告已起草 The {year} report exists", slug="report-exists") from exc
+    return report
+
+
+async def refresh_report(
+    uow: UnitOfWork, report: RuleOfLawReport, sources: Sources, *, caller: Principal, settings: DisclosureSettings
+) -> RuleOfLawReport:
+    """重新汇总: the figures read again (entries recorded since the draft); the sections nobody edited are drafted
+    again from them, the edited ones kept. An approved report goes back to draft."""
+    stage = check_edit(report.stage)
+    before = draft_sections(report.year, settings.authority, report.activities, report.figures)
+    register, figures = await _assemble(uow, settings, report.year, sources)
+    after = draft_sections(report.year, settings.authority, register, figures)
+    report.sections = redrafted(report.sections, before=before, after=after)
+    report.activities, report.figures, report.stage = register, figures, stage
+    report.approved_by, report.approved_at = None, None
+    await _changed(uow, report, caller, "refreshed")
     return report
 
 
