@@ -57,15 +57,15 @@ REFERRALS: dict[str, Any] = {
 }
 
 
-@pytest.fixture(scope="module")
-async def local(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Stack]:
-    """cases and disclosure on SQLite; disclosure reads a stand-in's statistics (the seed's 2021 figures)."""
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+async def local(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Stack]:
+    """cases and disclosure on each database; disclosure reads stand-ins' statistics (the seed's 2021 figures)."""
+    data_dir = tmp_path_factory.mktemp("lawreport")
     config = StackConfig(
-        database="sqlite",
-        transport="inprocess",
-        data_dir=tmp_path_factory.mktemp("lawreport"),
-        services=("cases", "disclosure"),
+        database=request.param, transport="inprocess", data_dir=data_dir, services=("cases", "disclosure")
     )
+    if request.param == "postgres":
+        config.postgres = request.getfixturevalue("postgres")
     stand_in = FastAPI()
 
     @stand_in.get("/api/v1/cases/statistics")
