@@ -136,6 +136,8 @@ class Stack:
             wired = name == "disclosure" and "cases" in self.apps
             extra = {"cases_transport": httpx.ASGITransport(app=self.apps["cases"])} if wired else {}
             self.apps[name] = create(settings, bus=self.bus, **extra)
+        if "disclosure" in self.apps and "referral" in self.apps:
+            self.apps["disclosure"].state.referral_transport = httpx.ASGITransport(app=self.apps["referral"])
         for app in self.apps.values():
             await self._exit.enter_async_context(app.router.lifespan_context(app))
         return self

@@ -16,6 +16,7 @@ import httpx
 import structlog
 import yaml
 
+from services.demo import activities
 from services.demo import noise as noise_demo
 from services.demo.plan import (
     AIR_PARAMETERS,
@@ -607,9 +608,23 @@ class Loader:
             self.report.add("publications")
 
     async def annual_report(self) -> None:
-        body = {"published_on": _iso(self.plan.annual_report_published_on)}
-        await self.api.call("editor", "POST", "/api/v1/disclosure/annual-reports/2021", json=body)
-        self.report.add("annual_reports")
+        for year, day in (
+            (2020, self.plan.annual_report_2020_published_on),
+            (2021, self.plan.annual_report_published_on),
+        ):
+            body = {"published_on": _iso(day)}
+            await self.api.call("editor", "POST", f"/api/v1/disclosure/annual-reports/{year}", json=body)
+            self.report.add("annual_reports")
+
+    async def rule_of_law(self) -> None:
+        """The seed's 2020 and 2021 rule-of-law activities, and the 2021 rule-of-law report published from them."""
+        meetings_2021 = sum(1 for m in self.plan.meetings if m.held_on.year == 2021)
+        recorded = await activities.load_activities(self.api, review_meetings_2021=meetings_2021)
+        self.report.add("law_activities", recorded)
+        await activities.publish_rule_of_law_report(
+            self.api, 2021, published_on=self.plan.rule_of_law_report_published_on
+        )
+        self.report.add("rule_of_law_reports")
 
     async def before_enforcement(self) -> None:
         """事前公开: the lists of the data file published by the editor (the officer list came with the
@@ -782,6 +797,7 @@ async def load(client: httpx.AsyncClient, plan: DemoPlan, *, progress_every: flo
         await loader.publish_all()
         await loader.annual_report()
         await loader.before_enforcement()
+        await loader.rule_of_law()
         report.phases["publication"] = round(time.monotonic() - phase, 1)
         report.phase = "monitoring"
 

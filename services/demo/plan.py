@@ -243,6 +243,9 @@ class DemoPlan:
     meetings: tuple[MeetingPlan, ...]
     standalone: tuple[StandalonePlan, ...]
     annual_report_published_on: date = date(2022, 1, 20)
+    # The 2020 enforcement report, by 31 January 2021; the 2021 rule-of-law report, before 1 April 2022.
+    annual_report_2020_published_on: date = date(2021, 1, 22)
+    rule_of_law_report_published_on: date = date(2022, 3, 25)
     expected: dict[str, int] = field(default_factory=dict)
     registry: tuple[RegistryEntry, ...] = ()
     draws: tuple[DrawPlan, ...] = ()

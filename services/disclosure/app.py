@@ -16,6 +16,7 @@ from services.disclosure.consumers import subscriptions
 from services.disclosure.portal import before_enforcement as portal_lists
 from services.disclosure.portal import draws as portal_draws
 from services.disclosure.portal import pages as portal
+from services.disclosure.portal import rule_of_law as rule_of_law_portal
 from services.disclosure.public_cache import PublicPagesMiddleware
 from services.disclosure.settings import DisclosureSettings
 from shared.decision_kinds import load_table
@@ -51,8 +52,10 @@ def create_app(
     *,
     bus: InProcessBus | None = None,
     cases_transport: httpx.AsyncBaseTransport | None = None,
+    referral_transport: httpx.AsyncBaseTransport | None = None,
 ) -> FastAPI:
-    """``cases_transport`` lets tests and the embedded mode reach the cases app in-process (annual report)."""
+    """``cases_transport`` lets tests and the embedded mode reach the cases app in-process (annual report);
+    ``referral_transport`` the referral app (rule-of-law report), also settable later on ``app.state``."""
     settings = settings or DisclosureSettings()
     settings.require_public_address()
     calendar = WorkCalendar.from_file(settings.common.holidays_file)
@@ -67,13 +70,14 @@ def create_app(
         title="greenlaw disclosure",
         description="行政执法公示: publications of decisions, due dates, withdrawal, the public API and portal.",
         migrations_dir=Path(__file__).parent / "migrations",
-        routers=[*ROUTERS, portal.router, portal_draws.router, portal_lists.router],
+        routers=[*ROUTERS, portal.router, portal_draws.router, portal_lists.router, rule_of_law_portal.router],
         subscriptions=subscribe,
         hooks=[deadline_watch, credit_china_sender, redaction_recheck],
     )
     app = build_service_app(spec, settings, bus=bus)
     app.state.calendar = calendar
     app.state.cases_transport = cases_transport
+    app.state.referral_transport = referral_transport
     app.add_middleware(PublicCORS, origins=settings.cors_origins)
     # Innermost of the user middleware: inside the request IDs, metrics and CORS, before routing.
     app.user_middleware.append(Middleware(PublicPagesMiddleware))

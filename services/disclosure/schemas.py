@@ -7,7 +7,7 @@ redacted text); the public reads ``PublicDecision``, built from the redacted col
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -240,7 +240,7 @@ class AnnualReportStatus(BaseModel):
 
     year: int = Field(description="the year reported on")
     due_on: date = Field(description="due date")
-    status: str = Field(description="pending | published | overdue")
+    status: str = Field(description="pending | published | overdue | no_data (no data, not told to report)")
     published_on: date | None = Field(description="发布日期")
     on_time: bool | None = Field(description="published on or before the due date")
 
@@ -638,3 +638,157 @@ class StatisticsReleaseList(BaseModel):
     """Published enforcement statistics, newest period first."""
 
     items: list[StatisticsReleaseSummary] = Field(description="the releases, newest period first")
+
+
+# The rule-of-law activity register (法治建设活动台账)
+
+ActivityKind = Literal[
+    "study_session", "lecture", "training", "consultation", "outreach", "adviser", "committee_meeting", "dispute"
+]
+StudyTopic = Literal["constitution", "law_thought", "other"]
+AdviserType = Literal["full_time", "part_time"]
+DisputeType = Literal["reconsideration", "litigation"]
+DisputeOutcome = Literal["upheld", "revoked", "changed", "unlawful", "withdrawn", "pending"]
+
+
+class ActivityFacts(BaseModel):
+    """The facts of a register entry; which apply depends on the kind (a 422 names the missing and the foreign)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    year: int | None = Field(default=None, ge=2000, le=2100, description="年度: required of an adviser (聘请年度)")
+    occurred_on: LegalDate | None = Field(default=None, description="日期: every kind but an adviser")
+    subject: Text | None = Field(default=None, max_length=500, description="主题、题目或案由")
+    topic: StudyTopic | None = Field(
+        default=None, description="学法内容 of a study session: constitution 宪法, law_thought 习近平法治思想, other"
+    )
+    town: Name | None = Field(default=None, max_length=50, description="街镇 of a training (or an outreach)")
+    enterprises: int | None = Field(default=None, ge=0, le=100_000, description="覆盖、走访企业数")
+    problems_solved: int | None = Field(default=None, ge=0, le=10_000, description="专家会诊解决问题数")
+    materials: int | None = Field(default=None, ge=0, le=1_000_000, description="发放宣传资料份数")
+    adviser_type: AdviserType | None = Field(default=None, description="法律顾问: full_time 专职, part_time 兼职")
+    firm: Name | None = Field(default=None, max_length=200, description="法律顾问所在律师事务所")
+    meetings_attended: int | None = Field(default=None, ge=0, le=1000, description="参加案件审议会次数")
+    subjects: list[Text] = Field(default_factory=list, max_length=50, description="法制委员会会议研究事项")
+    dispute_type: DisputeType | None = Field(default=None, description="reconsideration 行政复议, litigation 行政诉讼")
+    outcome: DisputeOutcome | None = Field(
+        default=None,
+        description="结果: upheld 维持/驳回, revoked 撤销, changed 变更, unlawful 确认违法, withdrawn 撤回, "
+        "pending 审理中",
+    )
+    note: Text | None = Field(default=None, max_length=2000, description="备注")
+
+
+class ActivityCreate(ActivityFacts):
+    """A new register entry (登记法治建设活动)."""
+
+    kind: ActivityKind = Field(
+        description="study_session 中心组学法, lecture 法治讲座, training 普法培训, consultation 专家会诊, "
+        "outreach 送法入企, adviser 法律顾问, committee_meeting 法制委员会会议, dispute 行政复议、行政诉讼案件"
+    )
+
+
+class ActivityUpdate(ActivityFacts):
+    """Facts to change (``If-Match``); a field sent as null is cleared. The kind stays."""
+
+
+class ActivityPublic(ActivityFacts):
+    """A register entry."""
+
+    id: str = Field(description="entry id")
+    kind: ActivityKind = Field(description="活动种类")
+    year: int = Field(description="年度")
+    version: int = Field(description="bumped by every change; the ETag is built from it")
+    recorded_by: str = Field(description="登记人")
+    created_at: datetime = Field(description="登记时间")
+    updated_at: datetime = Field(description="最后修改时间")
+
+
+class ActivityList(BaseModel):
+    """A page of register entries, by id."""
+
+    items: list[ActivityPublic] = Field(description="the page")
+    next_cursor: str | None = Field(description="pass as ``cursor`` for the next page; null on the last")
+
+
+# The rule-of-law annual report (法治政府建设年度报告)
+
+ReportSectionKey = Literal["overview", "study", "enforcement", "publicity", "legal_support", "disputes", "plans"]
+
+
+class ReportSection(BaseModel):
+    """One section of the report."""
+
+    key: ReportSectionKey = Field(description="section key")
+    title: str = Field(description="标题")
+    text: str = Field(description="正文")
+
+
+class RuleOfLawReportUpdate(BaseModel):
+    """The sections to rewrite (编辑); an approved report goes back to draft and needs the head again."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    sections: dict[ReportSectionKey, Annotated[Text, Field(min_length=1, max_length=20_000)]] = Field(
+        min_length=1, description="section key → new text"
+    )
+
+
+class RuleOfLawReportPublish(BaseModel):
+    """Publish the approved report."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    published_on: LegalDate | None = Field(default=None, description="实际发布日期 (补录); default today")
+
+
+class RuleOfLawReportPublic(BaseModel):
+    """A published rule-of-law annual report (法治政府建设年度报告)."""
+
+    year: int = Field(description="the year reported on")
+    title: str = Field(description="标题")
+    due_on: date = Field(description="due date: 31 March of the next year (before 1 April)")
+    activities: dict[str, Any] = Field(description="the activity register's totals of the year (法治建设活动)")
+    figures: dict[str, Any] = Field(
+        description="the system's figures: decisions by kind, publication on time, review meetings and cases "
+        "reviewed, the share of filed cases reviewed, referrals by medium"
+    )
+    sections: list[ReportSection] = Field(description="the report's sections (Chinese)")
+    published_on: date | None = Field(description="发布日期")
+    document_url: str | None = Field(default=None, description="the report as PDF: a path on this site")
+
+
+class RuleOfLawReportStaff(RuleOfLawReportPublic):
+    """The report as staff work on it: its stage, who drafted and approved it."""
+
+    stage: Literal["draft", "approved", "published"] = Field(description="草稿 | 已审定 | 已发布")
+    version: int = Field(description="bumped by every change; the ETag is built from it")
+    drafted_by: str = Field(description="起草人")
+    approved_by: str | None = Field(description="审定人 (负责人)")
+    approved_at: datetime | None = Field(description="审定时间")
+    on_time: bool | None = Field(description="published before its due date")
+
+
+class RuleOfLawReportStatus(BaseModel):
+    """A year's rule-of-law report against its due date."""
+
+    year: int = Field(description="the year reported on")
+    due_on: date = Field(description="due date")
+    status: str = Field(description="published | pending | overdue | no_data (no data, not told to report)")
+    stage: str | None = Field(description="draft | approved | published; null before a draft")
+    published_on: date | None = Field(description="发布日期")
+    on_time: bool | None = Field(description="published on or before the due date")
+
+
+class RuleOfLawReportSummary(BaseModel):
+    """A published report in the public list."""
+
+    year: int = Field(description="the year reported on")
+    title: str = Field(description="标题")
+    published_on: date | None = Field(description="发布日期")
+
+
+class RuleOfLawReportList(BaseModel):
+    """Published rule-of-law reports, newest year first."""
+
+    items: list[RuleOfLawReportSummary] = Field(description="the reports")

@@ -70,6 +70,17 @@ class DisclosureSettings(ServiceSettings):
     # The annual enforcement report reads the cases statistics over HTTP.
     cases_url: str = "http://127.0.0.1:8001"
     annual_report_due_month_day: tuple[int, int] = Field(default=(1, 31), description="due on this day of Y+1")
+    # The rule-of-law report reads the referral service's yearly statistics (referrals by medium and outcome).
+    referral_url: str = "http://127.0.0.1:8003"
+    # The rule-of-law annual report (法治政府建设年度报告): public before 1 April of Y+1.
+    rule_of_law_report_due_month_day: tuple[int, int] = Field(
+        default=(3, 31), description="the rule-of-law report is due on this day of Y+1"
+    )
+    reports_required_from: int | None = Field(
+        default=None,
+        description="the first year the bureau was told to report for: from it, both annual reports are owed (overdue "
+        "past their due date) even for a year without data; before it, only years with data are",
+    )
 
     @model_validator(mode="after")
     def _public_address(self) -> DisclosureSettings:

@@ -224,3 +224,55 @@ class StatisticsRelease(SQLModel, table=True):
     revised_on: date = Field(description="this version's date")
     published_by: str = Field(max_length=200)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class LawActivity(SQLModel, table=True):
+    """法治建设活动台账: one activity of the rule-of-law register (a study session, a training, an adviser …).
+
+    The facts that apply depend on the kind (``domain.activities``); the others stay null."""
+
+    __tablename__ = "law_activity"
+
+    id: str = Field(primary_key=True, max_length=36)
+    kind: str = Field(max_length=30, index=True)
+    year: int = Field(index=True)
+    occurred_on: date | None = None
+    subject: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    topic: str | None = Field(default=None, max_length=30)
+    town: str | None = Field(default=None, max_length=50)
+    enterprises: int | None = None
+    problems_solved: int | None = None
+    materials: int | None = None
+    adviser_type: str | None = Field(default=None, max_length=20)
+    firm: str | None = Field(default=None, max_length=200)
+    meetings_attended: int | None = None
+    subjects: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    dispute_type: str | None = Field(default=None, max_length=20)
+    outcome: str | None = Field(default=None, max_length=20)
+    note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    version: int = 1
+    recorded_by: str = Field(max_length=200)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class RuleOfLawReport(SQLModel, table=True):
+    """法治政府建设年度报告 for a year: draft → approved (负责人审定) → published, due before 1 April of Y+1."""
+
+    __tablename__ = "rule_of_law_report"
+
+    year: int = Field(primary_key=True)
+    stage: str = Field(default="draft", max_length=20)
+    version: int = 1
+    title: str = Field(max_length=300)
+    due_on: date
+    activities: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    figures: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    sections: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    drafted_by: str = Field(max_length=200)
+    approved_by: str | None = Field(default=None, max_length=200)
+    approved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    published_on: date | None = None
+    published_by: str | None = Field(default=None, max_length=200)
+    on_time: bool | None = None
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

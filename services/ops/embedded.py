@@ -29,6 +29,8 @@ def create_embedded_app(common: CommonSettings | None = None, *, demo: bool | No
     services: dict[str, FastAPI] = {}
     for entry in upstream_services():
         services[entry.name] = _create(entry, common, bus, services)
+    # The rule-of-law report reads the referral statistics in-process too; referral is built after disclosure.
+    services["disclosure"].state.referral_transport = httpx.ASGITransport(app=services["referral"])
     gateway_settings = GatewaySettings(common=common)
     gateway = create_gateway_app(gateway_settings, asgi_apps=services)
     gateway_lifespan = gateway.router.lifespan_context

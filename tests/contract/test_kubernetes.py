@@ -331,7 +331,11 @@ def test_upstream_urls_name_services_on_their_ports(
     assert isinstance(gateway, GatewaySettings)
     disclosure = settings_of(deployments["disclosure"], containers(deployments["disclosure"])[0], DisclosureSettings)
     assert isinstance(disclosure, DisclosureSettings)
-    urls = {**gateway.upstream_urls(), "disclosure → cases": disclosure.cases_url}
+    urls = {
+        **gateway.upstream_urls(),
+        "disclosure → cases": disclosure.cases_url,
+        "disclosure → referral": disclosure.referral_url,
+    }
     for name, url in urls.items():
         parts = urlsplit(url)
         target = name.split(" → ")[-1]

@@ -525,3 +525,49 @@ async def test_the_before_enforcement_pages_in_a_browser(browser: Any, portal: t
     figures = await page.get_by_role("table", name="作出的决定（件）").inner_text()
     assert "行政处罚决定\t1" in figures
     assert await page.locator("script").count() == 0
+
+
+async def publish_rule_of_law_report(stack: Stack, year: int) -> str:
+    """A training and a study session recorded by the legal office; the report drafted, approved, published."""
+    activities = (
+        {"kind": "training", "occurred_on": f"{year}-05-12", "town": "杨柳青镇", "enterprises": 80},
+        {"kind": "study_session", "topic": "constitution", "subject": "学习宪法", "occurred_on": f"{year}-12-03"},
+    )
+    reports = f"/api/v1/disclosure/rule-of-law-reports/{year}"
+    async with stack.client("disclosure", "legal_reviewer") as legal, stack.client("disclosure", "head") as head:
+        for body in activities:
+            assert (await legal.post("/api/v1/disclosure/law-activities", json=body)).status_code == 201
+        draft = await legal.post(reports)
+        assert draft.status_code == 201, draft.text
+        approved = await head.post(f"{reports}/approval", headers={"If-Match": draft.headers["etag"]})
+        body = {"published_on": f"{year + 1}-03-20"}
+        answer = await head.post(f"{reports}/publication", json=body, headers={"If-Match": approved.headers["etag"]})
+        assert answer.status_code == 200, answer.text
+        return str(answer.json()["title"])
+
+
+async def test_the_rule_of_law_report_page_in_a_browser(browser: Any, portal: tuple[Stack, str]) -> None:
+    stack, url = portal
+    year = local_today("Asia/Shanghai").year - 2
+    title = await publish_rule_of_law_report(stack, year)
+
+    page = await (await browser.new_context(java_script_enabled=False, locale="zh-CN")).new_page()
+    await page.goto(f"{url}/portal/")
+    async with page.expect_navigation():
+        await page.get_by_role("navigation", name="主导航").get_by_role("link", name="法治政府建设年度报告").click()
+    assert await page.locator("h1").inner_text() == "法治政府建设年度报告"
+    async with page.expect_navigation():
+        await page.get_by_role("link", name=title).click()
+    assert await page.title() == title
+    assert await page.locator("h1").inner_text() == title
+    study = page.get_by_role("region", name="二、领导干部学法用法")
+    assert "学习宪法1次" in await study.inner_text()
+    assert "开展普法培训1次，覆盖企业80家" in await page.get_by_role("region", name="四、普法宣传教育").inner_text()
+    assert await page.get_by_role("heading", level=2).count() == 8  # seven sections and the figures
+    download = page.get_by_role("link", name="下载PDF版本")
+    assert await download.get_attribute("href") == f"/public/v1/rule-of-law-reports/{year}.pdf"
+    assert await page.locator("script").count() == 0
+
+    await page.emulate_media(media="print")
+    assert not await page.get_by_role("navigation", name="主导航").is_visible()
+    assert await page.locator("h1").is_visible()

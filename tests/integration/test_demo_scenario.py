@@ -145,12 +145,13 @@ async def _check(
 
     # The annual report for 2021, published by 31 January 2022, and the bulletins (daily, weekly, monthly).
     reports = (await client.get("/public/v1/reports")).json()["items"]
-    assert [r["year"] for r in reports] == [2021]
+    assert [r["year"] for r in reports] == [2021, 2020]
     report = (await client.get("/public/v1/reports/2021")).json()
     assert report["published_on"] == "2022-01-20"
     for day in ("2021-12-31", "2999-01-01"):  # a recorded publication date lies between 1 January and today
         answer = await client.post("/api/v1/disclosure/annual-reports/2021", json={"published_on": day}, headers=editor)
         assert answer.status_code == 422, answer.text
+    await _check_reports_and_rule_of_law(client, head)
     plan = build_plan(air_days=AIR_DAYS)
     await _check_before_enforcement(client, plan, head)
     expected = {
@@ -204,6 +205,40 @@ async def _check_draws(client: httpx.AsyncClient, head: dict[str, str], plan: De
     assert 5 <= coverage["special"]["inspected"] <= 20  # a quarter's draw may take one drawn in another quarter
     report = (await client.get("/public/v1/reports/2021")).json()
     assert any("双随机" in paragraph for paragraph in report["text"])
+
+
+async def _check_reports_and_rule_of_law(client: httpx.AsyncClient, head: dict[str, str]) -> None:
+    """The 2020 enforcement report by 31 January 2021; no year without data overdue; the 2021 rule-of-law report
+    states the seed's activities (domain.md §6, issue 18)."""
+    report_2020 = (await client.get("/public/v1/reports/2020")).json()
+    assert report_2020["published_on"] == "2021-01-22"
+    tracked = (await client.get("/api/v1/disclosure/annual-reports", headers=head)).json()
+    assert {t["year"]: t["status"] for t in tracked if t["year"] <= 2021} == {2020: "published", 2021: "published"}
+    assert {t["status"] for t in tracked if t["year"] > 2021} <= {"no_data", "pending"}
+
+    rule_of_law = (await client.get("/public/v1/rule-of-law-reports/2021")).json()
+    assert rule_of_law["published_on"] == "2022-03-25"
+    text = "".join(section["text"] for section in rule_of_law["sections"])
+    for stated in (
+        "其中学习宪法2次、学习习近平法治思想3次；举办法治讲座1次",
+        "开展普法培训5次，覆盖企业500家",
+        "组织专家会诊2次，帮助企业解决问题4个",
+        "送法入企走访企业130家，发放宣传资料130份",
+        "聘请专职法律顾问2名、兼职法律顾问1名",
+        "召开法制委员会会议1次（2021年2月7日）",
+    ):
+        assert stated in text, stated
+    statistics = (await client.get("/api/v1/cases/statistics", params={"year": 2021}, headers=head)).json()
+    assert rule_of_law["figures"]["decisions_by_kind"] == statistics["decisions_by_kind"]
+    assert rule_of_law["figures"]["review_meetings"] == statistics["review_meetings"]
+    page = await client.get("/portal/rule-of-law-reports/2021")
+    assert "天津市西青区生态环境局2021年法治政府建设年度报告" in page.text
+    trainings = await client.get(
+        "/api/v1/disclosure/law-activities", params={"year": 2020, "kind": "training"}, headers=head
+    )
+    assert [len(trainings.json()["items"]), sum(t["enterprises"] for t in trainings.json()["items"])] == [11, 1000]
+    tracked = (await client.get("/api/v1/disclosure/rule-of-law-reports", headers=head)).json()
+    assert {t["year"]: t["status"] for t in tracked if t["year"] <= 2021} == {2020: "overdue", 2021: "published"}
 
 
 def test_same_seed_same_plan_and_readings() -> None:

@@ -187,6 +187,8 @@ async def world(system: System) -> World:
             return next((p["id"] for p in items if p.get("decision_id") == decision_id), None)
 
         ids["publication_id"] = await eventually(published)
+        lecture = {"kind": "lecture", "subject": "民法典", "occurred_on": "2021-07-08"}
+        ids["activity_id"] = (await ok(await head.post("/api/v1/disclosure/law-activities", json=lecture), 201))["id"]
     found = World(team_x.name, team_y.name, ids)
     async with system.client(system.staff_token("monitoring_reviewer")) as reviewer:
         for name in ("station_a", "station_b"):
@@ -416,6 +418,26 @@ MATRIX: dict[str, Row] = {
     "GET /api/v1/disclosure/enforcement-lists/remedies": shared("officer_y", "officer_x", "reviewer"),
     "GET /api/v1/disclosure/enforcement-lists/random-inspection-items": shared("officer_y", "officer_x", "reviewer"),
     "POST /api/v1/disclosure/enforcement-statistics/{year}/{period}": shared("editor", None, "officer_y"),
+    # the rule-of-law register and report are the bureau's: the legal office's, the head's and the desk's
+    "GET /api/v1/disclosure/law-activities": shared("legal", None, "officer_y", lists="activity_id"),
+    "GET /api/v1/disclosure/law-activities/{activity_id}": shared("legal", None, "officer_y"),
+    "PATCH /api/v1/disclosure/law-activities/{activity_id}": shared("legal", None, "officer_y", stale({"note": "改"})),
+    "DELETE /api/v1/disclosure/law-activities/{activity_id}": shared("legal", None, "officer_y", stale()),
+    "GET /api/v1/disclosure/rule-of-law-reports": shared("legal", None, "officer_y"),
+    "POST /api/v1/disclosure/rule-of-law-reports/{year}": shared("legal", None, "officer_y"),
+    "GET /api/v1/disclosure/rule-of-law-reports/{year}": shared("editor", None, "officer_y", may_be_missing=True),
+    "PATCH /api/v1/disclosure/rule-of-law-reports/{year}": shared(
+        "editor", None, "officer_y", stale({"sections": {"plans": "改"}}), may_be_missing=True
+    ),
+    "POST /api/v1/disclosure/rule-of-law-reports/{year}/figures": shared(
+        "legal", None, "officer_y", stale(), may_be_missing=True
+    ),
+    "POST /api/v1/disclosure/rule-of-law-reports/{year}/approval": shared(
+        "head_x", None, "editor", stale(), may_be_missing=True
+    ),
+    "POST /api/v1/disclosure/rule-of-law-reports/{year}/publication": shared(
+        "editor", None, "officer_y", stale(), may_be_missing=True
+    ),
     # monitoring: staff objects are shared; a station writes only its own readings
     "GET /api/v1/monitoring/stations": shared("reviewer", "officer_x", "legal"),
     "GET /api/v1/monitoring/stations/{code}": shared("reviewer", "officer_x", "legal"),

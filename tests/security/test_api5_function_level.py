@@ -40,6 +40,9 @@ EDITORS = "admin disclosure_editor head"
 MONITORING_READERS = "admin monitoring_reviewer head officer auditor disclosure_editor"
 MONITORING_MANAGERS = "admin monitoring_reviewer head"
 MONITORING_REVIEWERS = "admin monitoring_reviewer"
+LEGAL_OFFICE = "admin legal_reviewer head"
+LEGAL_OFFICE_READERS = "admin legal_reviewer head disclosure_editor auditor"
+REPORT_DRAFTERS = "admin legal_reviewer disclosure_editor head"
 
 # operation → who may call it. Groups above are named for reading; each row could be written out in full.
 MATRIX = f"""
@@ -143,9 +146,24 @@ PUT    /api/v1/disclosure/enforcement-lists/remedies                    {EDITORS
 GET    /api/v1/disclosure/enforcement-lists/random-inspection-items     {PUBLICATION_READERS}
 PUT    /api/v1/disclosure/enforcement-lists/random-inspection-items     {EDITORS}
 POST   /api/v1/disclosure/enforcement-statistics/{{year}}/{{period}}      {EDITORS}
+POST   /api/v1/disclosure/law-activities                                {LEGAL_OFFICE}
+GET    /api/v1/disclosure/law-activities                                {LEGAL_OFFICE_READERS}
+GET    /api/v1/disclosure/law-activities/{{activity_id}}                 {LEGAL_OFFICE_READERS}
+PATCH  /api/v1/disclosure/law-activities/{{activity_id}}                 {LEGAL_OFFICE}
+DELETE /api/v1/disclosure/law-activities/{{activity_id}}                 {LEGAL_OFFICE}
+GET    /api/v1/disclosure/rule-of-law-reports                           {LEGAL_OFFICE_READERS}
+POST   /api/v1/disclosure/rule-of-law-reports/{{year}}                   {REPORT_DRAFTERS}
+GET    /api/v1/disclosure/rule-of-law-reports/{{year}}                   {LEGAL_OFFICE_READERS}
+PATCH  /api/v1/disclosure/rule-of-law-reports/{{year}}                   {REPORT_DRAFTERS}
+POST   /api/v1/disclosure/rule-of-law-reports/{{year}}/figures           {REPORT_DRAFTERS}
+POST   /api/v1/disclosure/rule-of-law-reports/{{year}}/approval          {HEADS}
+POST   /api/v1/disclosure/rule-of-law-reports/{{year}}/publication       {EDITORS}
 
 GET    /public/v1/reports                                               anyone
 GET    /public/v1/reports/{{year}}                                       anyone
+GET    /public/v1/rule-of-law-reports                                   anyone
+GET    /public/v1/rule-of-law-reports/{{year}}                           anyone
+GET    /public/v1/rule-of-law-reports/{{year}}.pdf                       anyone
 GET    /public/v1/decisions                                             anyone
 GET    /public/v1/decisions.csv                                         anyone
 GET    /public/v1/decisions.atom                                        anyone
@@ -185,6 +203,8 @@ GET    /portal/officers                                                 anyone
 GET    /portal/enforcement-lists/{{slug}}                                anyone
 GET    /portal/statistics                                               anyone
 GET    /portal/statistics/{{year}}/{{period}}                             anyone
+GET    /portal/rule-of-law-reports                                      anyone
+GET    /portal/rule-of-law-reports/{{year}}                              anyone
 
 GET    /api/v1/referral/referrals                                       {CASE_READERS}
 GET    /api/v1/referral/referrals/{{referral_id}}                        {CASE_READERS}

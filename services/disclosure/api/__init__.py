@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from services.disclosure.api.activities import router as activities
 from services.disclosure.api.annual_reports import router as annual_reports
 from services.disclosure.api.credit_china import router as credit_china
 from services.disclosure.api.deadlines import router as deadlines
@@ -12,6 +13,8 @@ from services.disclosure.api.public_draws import router as public_draws
 from services.disclosure.api.public_lists import router as public_lists
 from services.disclosure.api.publications import router as publications
 from services.disclosure.api.redactions import router as redactions
+from services.disclosure.api.rule_of_law_reports import public_router as rule_of_law_public
+from services.disclosure.api.rule_of_law_reports import router as rule_of_law_reports
 from services.disclosure.api.statistics_releases import router as statistics_releases
 
 ROUTERS = (
@@ -25,4 +28,7 @@ ROUTERS = (
     enforcement_lists,
     statistics_releases,
     public_lists,
+    activities,
+    rule_of_law_reports,
+    rule_of_law_public,
 )

@@ -83,3 +83,14 @@ async def change_publication(
         await change(uow, publication)
         await uow.commit()
     return staff_view(publication, response)
+
+
+# The rule-of-law register (法治建设活动台账): the legal office (法制科, legal reviewers) and the head record it; the
+# desk and audit read it too.
+LegalOffice = Annotated[Principal, Depends(requires(Role.LEGAL_REVIEWER, Role.HEAD))]
+LegalOfficeReader = Annotated[
+    Principal, Depends(requires(Role.LEGAL_REVIEWER, Role.HEAD, Role.DISCLOSURE_EDITOR, Role.AUDITOR))
+]
+# The rule-of-law report: drafted and edited by the legal office or the desk, approved by the head alone.
+ReportDrafter = Annotated[Principal, Depends(requires(Role.LEGAL_REVIEWER, Role.DISCLOSURE_EDITOR, Role.HEAD))]
+Head = Annotated[Principal, Depends(requires(Role.HEAD))]

@@ -5,7 +5,7 @@ Due 31 January of the following year (domain §3) and tracked like a publication
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -176,3 +176,25 @@ def registry_text(year: int, statistics: Mapping[str, object]) -> str | None:
     if found:
         parts.append(f"；执法检查结果：{found}")
     return "".join(parts) + "。"
+
+
+def tracked_years(today: date, data_years: Iterable[int], *, required_from: int | None) -> list[int]:
+    """The years a report's tracking lists: the last three, every earlier year the bureau has data of, and every
+    year since it was told to report (``required_from``)."""
+    years = set(range(today.year - 3, today.year)) | {y for y in data_years if y < today.year}
+    if required_from is not None:
+        years |= set(range(required_from, today.year))
+    return sorted(years)
+
+
+def tracking_status(
+    year: int, *, due_on: date, today: date, published: bool, has_data: bool, required_from: int | None
+) -> str:
+    """published; else pending until the due date, then overdue (逾期) — but only for a year the bureau has data
+    of or was told to report for (``required_from``): a year with neither owes no report (no_data)."""
+    if published:
+        return "published"
+    owed = has_data or (required_from is not None and year >= required_from)
+    if not owed:
+        return "no_data"
+    return "overdue" if today > due_on else "pending"

@@ -18,12 +18,14 @@ from services.disclosure.domain.annual_report import (
     build_report,
     check_report_publication,
     report_due_on,
+    tracked_years,
+    tracking_status,
 )
 from services.disclosure.handlers import queries
 from services.disclosure.handlers.publications import local_today
 from services.disclosure.schemas import AnnualReportStatus
 from services.disclosure.settings import DisclosureSettings
-from services.disclosure.tables import AnnualReport, WithdrawalNotice
+from services.disclosure.tables import AnnualReport, Publication, WithdrawalNotice
 from shared.audit import append_audit
 from shared.auth import issue_token
 from shared.charts import bar_chart_svg
@@ -175,14 +177,30 @@ async def publish_report(
         return await build_and_store()
 
 
+async def years_with_publications(uow: UnitOfWork) -> set[int]:
+    """The years the bureau has decisions of (its publications' decision dates): the years it has data for."""
+    found = await uow.session.execute(select(func.min(Publication.decided_on), func.max(Publication.decided_on)))
+    first, last = found.one()
+    return set(range(first.year, last.year + 1)) if first is not None and last is not None else set()
+
+
 async def tracking(uow: UnitOfWork, settings: DisclosureSettings) -> list[AnnualReportStatus]:
-    """Each of the last three years' reports against its due date: published, pending, or overdue (逾期)."""
+    """Each year's report against its due date: published, pending, or overdue (逾期) — overdue only for a year
+    the bureau has data of or was told to report for (``reports_required_from``); the last three years always."""
     today = local_today(settings.timezone)
     rows = {r.year: r for r in (await uow.session.execute(select(AnnualReport))).scalars()}
+    data_years = await years_with_publications(uow) | set(rows)
     statuses = []
-    for year in range(today.year - 3, today.year):
+    for year in tracked_years(today, data_years, required_from=settings.reports_required_from):
         due_on, row = report_due_on(year, settings.annual_report_due_month_day), rows.get(year)
-        status = "published" if row else ("overdue" if today > due_on else "pending")
+        status = tracking_status(
+            year,
+            due_on=due_on,
+            today=today,
+            published=row is not None,
+            has_data=year in data_years,
+            required_from=settings.reports_required_from,
+        )
         statuses.append(
             AnnualReportStatus(
                 year=year,
