@@ -31,7 +31,16 @@ pytestmark = pytest.mark.integration
 
 CREDIT_URL = "https://credit.example.gov.cn/api/records"
 PROCURATORATE_URL = "https://jcy.example.gov.cn/copies"
-URL_LIKE = re.compile(r"(url|uri|href|callback|webhook|endpoint|host|redirect)", re.IGNORECASE)
+URL_WORDS = {"url", "urls", "uri", "uris", "href", "callback", "webhook", "endpoint", "endpoints", "host", "hostname", "redirect"}
+
+
+def url_like(name: str) -> bool:
+    """A name with an address word in it ("callback_url", "redirectUri", "webhook"), not letters inside another
+    word ("hourly_leq")."""
+    words = re.split(r"[_\-.]|(?<=[a-z0-9])(?=[A-Z])", name)
+    return any(word.lower() in URL_WORDS for word in words)
+
+
 HOSTILE = "http://169.254.169.254/latest/meta-data/"
 
 
@@ -63,7 +72,7 @@ async def test_no_operation_takes_an_address_from_its_caller(system: System) -> 
             for content in operation.get("requestBody", {}).get("content", {}).values():
                 names += _properties(content.get("schema", {}), schemas, set())
             for name, schema in names:
-                if URL_LIKE.search(name) or schema.get("format") in {"uri", "url", "hostname", "ipv4", "ipv6"}:
+                if url_like(name) or schema.get("format") in {"uri", "url", "hostname", "ipv4", "ipv6"}:
                     suspicious.append(f"{method.upper()} {path}: {name}")
     assert suspicious == []
 
