@@ -204,6 +204,12 @@ GET    /api/v1/monitoring/bulletins/{{bulletin_id}}                      {MONITO
 GET    /api/v1/monitoring/bulletins/{{bulletin_id}}/html                 {MONITORING_READERS}
 POST   /api/v1/monitoring/bulletins/{{bulletin_id}}:publish              {MONITORING_MANAGERS}
 GET    /api/v1/monitoring/towns/{{town}}/aqi                             {MONITORING_READERS}
+POST   /api/v1/monitoring/enterprises                                   {MONITORING_MANAGERS}
+POST   /api/v1/monitoring/enterprises:import                            {MONITORING_MANAGERS}
+GET    /api/v1/monitoring/enterprises                                   {MONITORING_READERS}
+GET    /api/v1/monitoring/enterprises/{{enterprise_code}}                 {MONITORING_READERS}
+POST   /api/v1/monitoring/enterprises/{{enterprise_code}}/outlets         {MONITORING_MANAGERS}
+POST   /api/v1/monitoring/enterprises/{{enterprise_code}}/outlets/{{outlet_code}}/limits {MONITORING_MANAGERS}
 
 GET    /public/v1/monitoring/stations                                   anyone
 GET    /public/v1/monitoring/stations/{{code}}                           anyone
@@ -211,6 +217,13 @@ GET    /public/v1/monitoring/stations/{{code}}/latest                    anyone
 GET    /public/v1/monitoring/stations/{{code}}/readings                  anyone
 GET    /public/v1/monitoring/stations/{{code}}/aqi/daily                 anyone
 GET    /public/v1/monitoring/stations/{{code}}/water-class/monthly       anyone
+GET    /public/v1/monitoring/enterprises                                anyone
+GET    /public/v1/monitoring/enterprises/{{enterprise_code}}              anyone
+GET    /public/v1/monitoring/enterprises/{{enterprise_code}}/outlets/{{outlet_code}}/emissions anyone
+GET    /public/v1/monitoring/enterprises/{{enterprise_code}}/exceedances  anyone
+GET    /public/v1/monitoring/enterprises/{{enterprise_code}}/completeness anyone
+GET    /public/v1/monitoring/enterprises/{{enterprise_code}}/outlets/{{outlet_code}}/chart anyone
+GET    /public/v1/monitoring/enterprises/{{enterprise_code}}/page         anyone
 """
 
 # The auditor is read-only: the only non-GET operations it may call change nothing (they compute or re-check).

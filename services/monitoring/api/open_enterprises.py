@@ -7,6 +7,7 @@ import json
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import HTMLResponse
 
 from services.monitoring.api.open_data import Cursor, _answer, _json
 from services.monitoring.handlers import enterprise_data as data
@@ -41,6 +42,12 @@ PAGE_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'",
     "X-Content-Type-Options": "nosniff",
 }
+
+
+class SvgResponse(Response):
+    """An SVG image (documented as ``image/svg+xml``)."""
+
+    media_type = "image/svg+xml"
 
 
 def _enterprise(found: EnterpriseView) -> OpenEnterprisePublic:
@@ -146,6 +153,7 @@ async def emissions(
     summary="超标记录 An enterprise's exceedances of its permit limits in a year (reviewed days)",
 )
 async def exceedances(enterprise_code: str, request: Request, year: Year) -> Response:
+    """Reviewed data only: exceedances (超标) of the permit limit in force, once their station-day is confirmed."""
     async with runtime_of(request).uow() as uow:
         found = await data.reviewed_exceedances(uow, await data.open_enterprise(uow, enterprise_code), year)
     items = [
@@ -167,6 +175,8 @@ async def exceedances(enterprise_code: str, request: Request, year: Year) -> Res
     summary="数据完整率 Reviewed valid results against results due, per outlet and month",
 )
 async def completeness(enterprise_code: str, request: Request, year: Year) -> Response:
+    """Reviewed data only: per outlet and month, the reviewed valid results of the limited pollutants (each at most
+    as many as due) against the results due by the outlet's frequency (数据完整率)."""
     async with runtime_of(request).uow() as uow:
         found = await data.open_enterprise(uow, enterprise_code)
         items = [
@@ -183,8 +193,7 @@ async def completeness(enterprise_code: str, request: Request, year: Year) -> Re
 @router.get(
     "/{enterprise_code}/outlets/{outlet_code}/chart",
     operation_id="open_outlet_chart",
-    response_model=None,
-    responses={200: {"content": {"image/svg+xml": {"schema": {"type": "string"}}}}},
+    response_class=SvgResponse,
     summary="排放图 Effluent chart: monthly mean and maximum against the permit limit (SVG)",
 )
 async def outlet_chart(
@@ -194,7 +203,7 @@ async def outlet_chart(
     year: Year,
     parameter: Annotated[str, Query(min_length=1, max_length=30)],
 ) -> Response:
-    """Reviewed valid values only: per month the mean and the maximum, and the permit limit in force (the
+    """Reviewed data only: per month the mean and the maximum, and the permit limit in force (the
     strictest during the month), in the manner of US EPA ECHO's effluent charts."""
     async with runtime_of(request).uow() as uow:
         outlet = data.outlet_of(await data.open_enterprise(uow, enterprise_code), outlet_code)
@@ -208,11 +217,12 @@ async def outlet_chart(
 @router.get(
     "/{enterprise_code}/page",
     operation_id="open_enterprise_page",
-    response_model=None,
-    responses={200: {"content": {"text/html": {"schema": {"type": "string"}}}}},
+    response_class=HTMLResponse,
     summary="企业自行监测信息公开页面 The enterprise's public page (Chinese HTML)",
 )
 async def enterprise_page(enterprise_code: str, request: Request, year: Year) -> Response:
+    """Reviewed data only, and the page says so: the enterprise, its outlets and permit limits, an effluent chart
+    per outlet and pollutant, completeness per month and exceedances of the year."""
     async with runtime_of(request).uow() as uow:
         found = await data.open_enterprise(uow, enterprise_code)
         outlets, exceeded = await enterprise_year(uow, found, year)
