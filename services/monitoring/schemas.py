@@ -350,6 +350,22 @@ class ReviewRequest(Input):
     reason: Text = Field(min_length=1, max_length=500, description="审核理由")
 
 
+class ReviewRangeRequest(Input):
+    """The same decision on every pending day of one station from first_day to last_day (≤ 366 days)."""
+
+    station: Text = Field(max_length=64)
+    first_day: LegalDate
+    last_day: LegalDate
+    decision: Literal["confirm", "invalidate"]
+    reason: Text = Field(min_length=1, max_length=500, description="审核理由")
+
+
+class ReviewRangePublic(BaseModel):
+    station: str
+    decision: str
+    days: list[date] = Field(description="the pending days the decision was applied to")
+
+
 class ReviewPublic(BaseModel):
     station_code: str
     day: date

@@ -195,6 +195,7 @@ POST   /api/v1/monitoring/readings:batch                                {MONITOR
 GET    /api/v1/monitoring/readings                                      {MONITORING_READERS}
 GET    /api/v1/monitoring/latest                                        {MONITORING_READERS}
 POST   /api/v1/monitoring/reviews                                       {MONITORING_REVIEWERS}
+POST   /api/v1/monitoring/reviews:range                                 {MONITORING_REVIEWERS}
 GET    /api/v1/monitoring/reviews                                       {MONITORING_READERS}
 POST   /api/v1/monitoring/exceedances:detect                            {MONITORING_REVIEWERS}
 GET    /api/v1/monitoring/exceedances                                   {MONITORING_READERS}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import case, func
 from sqlalchemy import select as sa_select
@@ -18,7 +18,7 @@ from services.monitoring.schemas import ReviewItemPublic
 from services.monitoring.tables import DayReview, Reading
 from shared.audit import append_audit
 from shared.auth import Principal
-from shared.errors import Conflict
+from shared.errors import Conflict, Invalid
 from shared.keyset import Key, keyset, split
 from shared.messaging import UnitOfWork
 from shared.messaging.tables import utcnow
@@ -99,3 +99,49 @@ async def review_page(
         for r in rows
     ]
     return items, last
+
+
+MAX_RANGE_DAYS = 366
+
+
+async def review_pending_days(
+    uow: UnitOfWork,
+    standards: Standards,
+    *,
+    station_code: str,
+    first: date,
+    last: date,
+    decision: str,
+    reason: str,
+    reviewer: Principal,
+    correlation_id: str | None,
+) -> list[date]:
+    """The same decision on every pending day of one station in [first, last] (a month of manual results at once);
+    days already confirmed or invalidated keep their decision. The confirmed days of an air station are checked
+    for exceedances as one confirmed day is."""
+    if not first <= last <= first + timedelta(days=MAX_RANGE_DAYS - 1):
+        raise Invalid(f"日期范围需 first ≤ last 且不超过 {MAX_RANGE_DAYS} 天 Bad day range", slug="bad-range")
+    station = await get_station(uow, station_code)
+    query = select(DayReview).where(
+        DayReview.station_code == station_code, col(DayReview.day) >= first, col(DayReview.day) <= last,
+        DayReview.status == "pending",
+    )  # fmt: skip
+    days = list((await uow.session.execute(query)).scalars())
+    status = "confirmed" if decision == "confirm" else "invalidated"
+    now = utcnow()
+    for review in days:
+        review.status, review.reason, review.reviewer, review.reviewed_at = status, reason, reviewer.subject, now
+        review.version += 1
+        uow.session.add(review)
+    await append_audit(
+        uow.session, actor=reviewer.subject, entity_type="day_review",
+        entity_id=f"{station_code}/{first.isoformat()}..{last.isoformat()}", action=status,
+        data={"reason": reason, "days": len(days)},
+    )  # fmt: skip
+    if status == "confirmed" and station.kind == "air_station" and days:
+        await uow.session.flush()
+        for review in days:
+            await detect_air_day(
+                uow, standards, [station], review.day, actor=reviewer.subject, correlation_id=correlation_id
+            )
+    return sorted(r.day for r in days)
