@@ -93,7 +93,8 @@ def effluent_chart_svg(
         axes.set_ylabel(ylabel)
         axes.set_ylim(bottom=0)
         axes.grid(axis="y", alpha=0.3)
-        axes.legend(loc="upper right", fontsize="small")
+        # Below the plot: inside it the legend would hide a month's marker.
+        axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=3, fontsize="small", frameon=False)
         axes.set_title(title)
         buffer = io.StringIO()
         figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})

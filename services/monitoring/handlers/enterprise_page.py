@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from html import escape
 
 from services.monitoring.domain.enterprises import FREQUENCY_LABELS, MonthCompleteness
+from services.monitoring.domain.readings import LOCAL
 from services.monitoring.handlers.bulletin_html import STYLE, _table
 from services.monitoring.handlers.enterprise_data import (
     MonthProfile,
@@ -28,6 +29,10 @@ PARAMETER_LABELS = {
     "cod": "化学需氧量", "nh3n": "氨氮", "tp": "总磷", "tn": "总氮", "ph": "pH值", "ss": "悬浮物",
     "so2": "二氧化硫", "nox": "氮氧化物", "dust": "颗粒物", "vocs": "挥发性有机物", "nmhc": "非甲烷总烃",
 }  # fmt: skip
+PAGE_STYLE = (
+    ".greenlaw-bulletin dl{display:grid;grid-template-columns:max-content auto;gap:.2em 1em}"
+    ".greenlaw-bulletin dd{margin:0}"
+)
 NOTICE = "本页仅公开经审核确认的有效监测数据；未审核和经审核判定无效的数据不予公开。"
 
 
@@ -95,10 +100,13 @@ def _completeness_table(outlets: Sequence[OutletYear]) -> str:
 def _exceedance_table(exceedances: Sequence[tuple[str, Exceedance]]) -> str:
     if not exceedances:
         return "<p>本年度经审核的数据中无超标记录。</p>"
-    rows = [
-        [outlet, label(e.parameter), e.period_start.isoformat(), e.value, e.limit, e.unit] for outlet, e in exceedances
-    ]
-    return _table(["排放口", "污染物", "时段起（UTC）", "监测值", "许可限值", "单位"], rows)
+    rows = [[outlet, label(e.parameter), _local(e.period_start), e.value, e.limit, e.unit] for outlet, e in exceedances]
+    return _table(["排放口", "污染物", "时段起（北京时间）", "监测值", "许可限值", "单位"], rows)
+
+
+def _local(moment: datetime) -> str:
+    aware = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+    return aware.astimezone(LOCAL).strftime("%Y-%m-%d %H:%M")
 
 
 def enterprise_html(found: EnterpriseView, year: int, outlets: Sequence[OutletYear],
@@ -127,5 +135,6 @@ def enterprise_html(found: EnterpriseView, year: int, outlets: Sequence[OutletYe
     return (
         '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{escape(title)}</title>'
-        f'<style>{STYLE}</style></head><body><main class="greenlaw-bulletin">{"".join(parts)}</main></body></html>'
+        f"<style>{STYLE}{PAGE_STYLE}</style></head>"
+        f'<body><main class="greenlaw-bulletin">{"".join(parts)}</main></body></html>'
     )
