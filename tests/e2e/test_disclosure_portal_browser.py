@@ -1,8 +1,8 @@
 """The public portal in a real headless browser (Debian chromium driven by Playwright): search, open a decision,
 see a withdrawal notice, print without the navigation. No JavaScript is needed or present.
 
-The screenshots of docs/images (the decision list, a decision, an air-quality bulletin with its chart) come from
-this file, on fixed data: ``GREENLAW_SCREENSHOTS=docs/images pytest tests/e2e/test_disclosure_portal_browser.py``
+The screenshots of docs/images (the decision list, a decision, an air-quality bulletin with its chart, an
+enterprise's self-monitoring page with its effluent charts) come from this file, on fixed data: ``GREENLAW_SCREENSHOTS=docs/images pytest tests/e2e/test_disclosure_portal_browser.py``
 (with a CJK font installed, e.g. Debian's fonts-noto-cjk). Without the variable they go to a temporary directory.
 """
 
