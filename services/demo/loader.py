@@ -650,9 +650,10 @@ class Loader:
         for start in range(0, len(rows), AIR_BATCH_ROWS):
             await self._ingest(rows[start : start + AIR_BATCH_ROWS])
         last = AIR_START + timedelta(days=self.plan.air_days - 1)
-        for station in (o.station for e in plans for o in e.outlets):
-            body = {"station": station, "first_day": _iso(AIR_START), "last_day": _iso(last), "decision": "confirm",
-                    "reason": "自行监测数据审核通过"}  # fmt: skip
+        stations = [o.station for e in plans for o in e.outlets]
+        for start in range(0, len(stations), 100):
+            body = {"stations": stations[start : start + 100], "first_day": _iso(AIR_START), "last_day": _iso(last),
+                    "decision": "confirm", "reason": "自行监测数据审核通过"}  # fmt: skip
             await self.api.call("monitor", "POST", "/api/v1/monitoring/reviews:range", json=body)
         self.report.phases["enterprises"] = round(time.monotonic() - started, 1)
 

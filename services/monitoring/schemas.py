@@ -351,9 +351,9 @@ class ReviewRequest(Input):
 
 
 class ReviewRangeRequest(Input):
-    """The same decision on every pending day of one station from first_day to last_day (≤ 366 days)."""
+    """The same decision on every pending day of each station from first_day to last_day (≤ 366 days)."""
 
-    station: Text = Field(max_length=64)
+    stations: list[Annotated[Text, Field(max_length=64)]] = Field(min_length=1, max_length=500)
     first_day: LegalDate
     last_day: LegalDate
     decision: Literal["confirm", "invalidate"]
@@ -361,9 +361,8 @@ class ReviewRangeRequest(Input):
 
 
 class ReviewRangePublic(BaseModel):
-    station: str
     decision: str
-    days: list[date] = Field(description="the pending days the decision was applied to")
+    days: dict[str, int] = Field(description="per station, how many pending days the decision was applied to")
 
 
 class ReviewPublic(BaseModel):

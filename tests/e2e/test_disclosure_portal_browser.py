@@ -2,8 +2,9 @@
 see a withdrawal notice, print without the navigation. No JavaScript is needed or present.
 
 The screenshots of docs/images (the decision list, a decision, an air-quality bulletin with its chart, an
-enterprise's self-monitoring page with its effluent charts) come from this file, on fixed data: ``GREENLAW_SCREENSHOTS=docs/images pytest tests/e2e/test_disclosure_portal_browser.py``
-(with a CJK font installed, e.g. Debian's fonts-noto-cjk). Without the variable they go to a temporary directory.
+enterprise's self-monitoring page with its effluent charts) come from this file, on fixed data:
+``GREENLAW_SCREENSHOTS=docs/images pytest tests/e2e/test_disclosure_portal_browser.py`` (with a CJK font installed,
+e.g. Debian's fonts-noto-cjk). Without the variable they go to a temporary directory.
 """
 
 from __future__ import annotations
@@ -315,7 +316,7 @@ async def register_enterprise(stack: Stack) -> str:
         assert answer.status_code == 201, answer.text
         answer = await http.post("/api/v1/monitoring/readings:batch", json=enterprise_year_rows(station["code"]))
         assert answer.status_code == 200, answer.text
-        review = {"station": station["code"], "first_day": "2021-01-01", "last_day": "2021-12-31",
+        review = {"stations": [station["code"]], "first_day": "2021-01-01", "last_day": "2021-12-31",
                   "decision": "confirm", "reason": "自行监测数据审核通过"}  # fmt: skip
         assert (await http.post("/api/v1/monitoring/reviews:range", json=review)).status_code == 200
     return "XQ-E001"

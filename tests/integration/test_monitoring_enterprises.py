@@ -138,13 +138,13 @@ async def test_limit_in_force_judges_exceedances_and_only_reviewed_data_is_publi
         review = {"station": station, "day": june30.isoformat(), "decision": "confirm", "reason": "数据正常"}
         await ok(await staff.post("/api/v1/monitoring/reviews", json=review))
         # The rest of a range at once: only the days still pending (1 July), not 30 June again.
-        days = {"station": station, "first_day": "2021-06-01", "last_day": "2021-07-01", "decision": "confirm"}
+        days = {"stations": [station], "first_day": "2021-06-01", "last_day": "2021-07-01", "decision": "confirm"}
         answer = await ok(await staff.post("/api/v1/monitoring/reviews:range", json={**days, "reason": "月度审核"}))
-        assert answer["days"] == ["2021-07-01"]
+        assert answer["days"] == {station: 1}
         for bad in ({"last_day": "2021-05-31"}, {"last_day": "2022-07-01"}):
             refused = await staff.post("/api/v1/monitoring/reviews:range", json={**days, "reason": "x", **bad})
             assert refused.status_code == 422, refused.text
-        unknown = {**days, "station": "NO-SUCH", "reason": "x"}
+        unknown = {**days, "stations": [station, "NO-SUCH"], "reason": "x"}
         assert (await staff.post("/api/v1/monitoring/reviews:range", json=unknown)).status_code == 404
 
         series = await ok(await anyone.get(f"{OPEN}/{code}/outlets/DW001/emissions", params=window))

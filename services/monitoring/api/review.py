@@ -48,15 +48,16 @@ async def review(body: ReviewRequest, request: Request, caller: Reviewer) -> Rev
 
 @router.post("/reviews:range", operation_id="review_days", response_model=ReviewRangePublic)
 async def review_range(body: ReviewRangeRequest, request: Request, caller: Reviewer) -> ReviewRangePublic:
-    """The same decision, with one reason, on every pending day of one station in a range (e.g. a month of an
-    enterprise's manual results); days already decided keep their decision."""
+    """The same decision, with one reason, on every pending day of each station in a range (e.g. a month of
+    enterprises' manual results); days already decided keep their decision. All or nothing: an unknown station
+    refuses the whole request (404)."""
     async with runtime_of(request).uow() as uow:
         days = await review_pending_days(
-            uow, standards_of(request), station_code=body.station, first=body.first_day, last=body.last_day,
+            uow, standards_of(request), station_codes=body.stations, first=body.first_day, last=body.last_day,
             decision=body.decision, reason=body.reason, reviewer=caller, correlation_id=correlation_id(request),
         )  # fmt: skip
         await uow.commit()
-    return ReviewRangePublic(station=body.station, decision=body.decision, days=days)
+    return ReviewRangePublic(decision=body.decision, days={code: len(found) for code, found in days.items()})
 
 
 @router.get("/reviews", operation_id="review_queue", response_model=ReviewList)
