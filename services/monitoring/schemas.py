@@ -621,6 +621,19 @@ class EnterpriseCreate(Input):
     key_unit: bool = Field(default=False, description="重点排污单位")
 
 
+class EnterpriseUpdate(Input):
+    """The enterprise's register entry as it now stands (its code does not change)."""
+
+    name: Name = Field(min_length=1, max_length=200)
+    town: Name = Field(min_length=1, max_length=100, description="镇街")
+    industry: Name = Field(min_length=1, max_length=100, description="行业类别")
+    credit_code: str | None = Field(default=None, pattern=r"^[0-9A-HJ-NPQRTUWXY]{18}$", description="统一社会信用代码")
+    permit_number: str | None = Field(
+        default=None, max_length=40, pattern=r"^[A-Za-z0-9-]+$", description="排污许可证编号"
+    )
+    key_unit: bool = Field(default=False, description="重点排污单位")
+
+
 class EnterprisePublic(BaseModel):
     id: str
     code: str

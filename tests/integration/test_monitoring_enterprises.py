@@ -98,6 +98,20 @@ async def test_register_refuses_what_it_cannot_hold(local: Stack) -> None:
         assert (shown["version"], [o["code"] for o in shown["outlets"]]) == (3, ["DW001"])
         listed = await ok(await officer.get(STAFF, params={"town": "大寺镇", "limit": 100}))
         assert code in [e["code"] for e in listed["items"]]
+        read = await staff.get(f"{STAFF}/{code}")
+        change = {
+            "name": "天津某化工股份有限公司",
+            "town": "大寺镇",
+            "industry": "化学原料和化学制品制造业",
+            "key_unit": True,
+        }
+        assert (await staff.put(f"{STAFF}/{code}", json=change)).status_code == 428
+        assert (await staff.put(f"{STAFF}/{code}", json=change, headers={"If-Match": '"0"'})).status_code == 412
+        changed = await staff.put(f"{STAFF}/{code}", json=change, headers={"If-Match": read.headers["etag"]})
+        body = await ok(changed)
+        assert (body["name"], body["key_unit"], body["version"], body["credit_code"]) == (change["name"], True, 4, None)
+        assert changed.headers["etag"] != read.headers["etag"]
+        assert [o["code"] for o in body["outlets"]] == ["DW001"]
 
 
 async def test_csv_import_registers_good_lines_and_reports_the_others(local: Stack) -> None:

@@ -460,6 +460,9 @@ MATRIX: dict[str, Row] = {
     # monitoring: the enterprise register is the bureau's, kept by monitoring staff
     "GET /api/v1/monitoring/enterprises": shared("reviewer", "officer_x", "legal", plain(limit="100")),
     "GET /api/v1/monitoring/enterprises/{enterprise_code}": shared("reviewer", "officer_x", "legal"),
+    "PUT /api/v1/monitoring/enterprises/{enterprise_code}": shared(
+        "reviewer", None, "officer_y", stale({"name": "改名", "town": "大寺镇", "industry": "纺织业"})
+    ),
     "POST /api/v1/monitoring/enterprises/{enterprise_code}/outlets": shared("reviewer", None, "officer_y"),
     "POST /api/v1/monitoring/enterprises/{enterprise_code}/outlets/{outlet_code}/limits": shared(
         "reviewer", None, "officer_y", may_be_missing=True

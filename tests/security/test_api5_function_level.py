@@ -209,6 +209,7 @@ POST   /api/v1/monitoring/enterprises                                   {MONITOR
 POST   /api/v1/monitoring/enterprises:import                            {MONITORING_MANAGERS}
 GET    /api/v1/monitoring/enterprises                                   {MONITORING_READERS}
 GET    /api/v1/monitoring/enterprises/{{enterprise_code}}                 {MONITORING_READERS}
+PUT    /api/v1/monitoring/enterprises/{{enterprise_code}}                 {MONITORING_MANAGERS}
 POST   /api/v1/monitoring/enterprises/{{enterprise_code}}/outlets         {MONITORING_MANAGERS}
 POST   /api/v1/monitoring/enterprises/{{enterprise_code}}/outlets/{{outlet_code}}/limits {MONITORING_MANAGERS}
 

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 
-from services.monitoring.api.deps import Manager, Reader
+from services.monitoring.api.deps import Manager, Reader, change_with_if_match
 from services.monitoring.handlers import enterprises as handlers
 from services.monitoring.handlers.enterprises import EnterpriseView, OutletView
 from services.monitoring.schemas import (
@@ -17,6 +17,7 @@ from services.monitoring.schemas import (
     EnterpriseImportPublic,
     EnterpriseList,
     EnterprisePublic,
+    EnterpriseUpdate,
     OutletCreate,
     OutletPublic,
     PermitLimitCreate,
@@ -24,7 +25,7 @@ from services.monitoring.schemas import (
 )
 from services.monitoring.tables import Enterprise
 from shared import header_docs
-from shared.header_docs import versioned
+from shared.header_docs import IF_MATCH, versioned
 from shared.http import etag_of
 from shared.idempotency import idempotent
 from shared.problems import Problem
@@ -134,6 +135,27 @@ async def get_enterprise(enterprise_code: str, request: Request, response: Respo
         found = await handlers.view(uow, await handlers.get_enterprise(uow, enterprise_code))
     response.headers["ETag"] = etag_of(found.enterprise.id, found.enterprise.version)
     return enterprise_out(found)
+
+
+@router.put(
+    "/{enterprise_code}",
+    operation_id="update_enterprise",
+    response_model=EnterprisePublic,
+    openapi_extra=IF_MATCH,
+    responses=versioned(),
+)
+async def update_enterprise(
+    enterprise_code: str, body: EnterpriseUpdate, request: Request, response: Response, caller: Manager
+) -> Any:
+    """更正登记信息 (needs If-Match); outlets and limits are changed by their own routes."""
+    enterprise = await change_with_if_match(
+        request,
+        response,
+        lambda uow: handlers.get_enterprise(uow, enterprise_code),
+        lambda uow, found: handlers.update_enterprise(uow, found, body, actor=caller),
+    )
+    async with runtime_of(request).uow() as uow:
+        return enterprise_out(await handlers.view(uow, enterprise))
 
 
 @router.post(

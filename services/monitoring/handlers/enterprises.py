@@ -14,7 +14,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from services.monitoring.domain.enterprises import Limit, OverlappingLimit, check_new_limit
-from services.monitoring.schemas import EnterpriseCreate, OutletCreate, PermitLimitCreate, RejectedReadingPublic
+from services.monitoring.schemas import (
+    EnterpriseCreate,
+    EnterpriseUpdate,
+    OutletCreate,
+    PermitLimitCreate,
+    RejectedReadingPublic,
+)
 from services.monitoring.tables import Enterprise, Outlet, PermitLimit, Station
 from shared.audit import append_audit
 from shared.auth import Principal
@@ -55,6 +61,15 @@ async def _audit(
     await append_audit(
         uow.session, actor=actor.subject, entity_type="enterprise", entity_id=enterprise.id, action=action, data=data
     )
+
+
+async def update_enterprise(
+    uow: UnitOfWork, enterprise: Enterprise, body: EnterpriseUpdate, *, actor: Principal
+) -> Enterprise:
+    for name, value in body.model_dump().items():
+        setattr(enterprise, name, value)
+    await _touch(uow, enterprise, actor, "updated", body.model_dump(include={"name", "town", "industry"}))
+    return enterprise
 
 
 async def get_enterprise(uow: UnitOfWork, code: str) -> Enterprise:
