@@ -1,4 +1,5 @@
-"""The permit limit in force on a day, overlapping limits refused, results due per month and completeness."""
+"""The permit limit in force on a day, overlapping limits refused, results due per month, completeness, and the
+effluent chart."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from services.monitoring.domain.enterprises import (
     expected_in_month,
     limit_in_force,
 )
+from shared.charts import effluent_chart_svg
 
 pytestmark = pytest.mark.unit
 
@@ -73,3 +75,17 @@ def test_completeness_counts_each_pollutant_up_to_what_was_due() -> None:
     assert (months[0].reported, months[0].expected, months[0].ratio) == (0, 62, 0.0)
     quarterly = completeness("quarter", 2021, ["cod"], {("cod", 4): 1})
     assert [(m.reported, m.expected, m.ratio) for m in quarterly[3:6]] == [(1, 1, 1.0), (0, 0, None), (0, 0, None)]
+
+
+def test_the_effluent_chart_keeps_its_text_marks_the_maxima_above_the_limit_and_is_stable() -> None:
+    labels = [f"{m}月" for m in range(1, 5)]
+    means, maxima = [10.0, None, 12.0, 11.0], [14.0, None, 35.0, 13.0]
+    limits = [40.0, 40.0, 30.0, 30.0]  # a renewed, stricter limit from March: March's maximum 35 is above it
+    svg = effluent_chart_svg(labels, means, maxima, limits, ylabel="mg/L", title="DW001 化学需氧量 2021年")
+    assert svg.startswith('<svg class="greenlaw-chart" role="img" aria-label="DW001 化学需氧量 2021年"')
+    flat = svg.replace("\n", "")
+    for text in ("3月", "月均值", "月最大值", "许可限值", "mg/L"):  # text, drawn by the reader's CJK fonts
+        assert text in flat, text
+    within = effluent_chart_svg(labels, means, [14.0, None, 25.0, 13.0], limits, ylabel="mg/L", title="t")
+    assert within.count("#c0392b") < svg.count("#c0392b")  # March's maximum above its limit is drawn in red
+    assert svg == effluent_chart_svg(labels, means, maxima, limits, ylabel="mg/L", title="DW001 化学需氧量 2021年")

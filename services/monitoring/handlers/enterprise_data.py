@@ -28,7 +28,6 @@ from services.monitoring.domain.validity import CONFIRMED
 from services.monitoring.handlers.enterprises import EnterpriseView, OutletView, as_limit, get_enterprise, view
 from services.monitoring.handlers.open_data import day_confirmed, reading_row
 from services.monitoring.handlers.queries import day_statuses, dialect_of, value_is_clean
-from services.monitoring.handlers.stations import get_station
 from services.monitoring.tables import Exceedance, Reading
 from shared.errors import NotFound
 from shared.keyset import Key, keyset
@@ -72,12 +71,11 @@ async def emission_series(
 ) -> list[Row[Any]]:
     """The outlet's values of confirmed days in [start, end), by time then parameter, a page and one more row; the
     interval is the outlet's own unless asked."""
-    station = await get_station(uow, outlet.outlet.station_code)
     query = sa_select(
         col(Reading.parameter), col(Reading.interval), col(Reading.time), col(Reading.value), col(Reading.unit),
         col(Reading.instrument_flag), col(Reading.auto_flags),
     ).where(
-        col(Reading.station_code) == station.code,
+        col(Reading.station_code) == outlet.outlet.station_code,
         col(Reading.interval) == (interval or INTERVAL_OF[outlet.outlet.frequency]),
         col(Reading.time) >= start,
         col(Reading.time) < end,
