@@ -14,6 +14,7 @@ from services.monitoring.domain.enterprises import (
     completeness,
     expected_in_month,
     limit_in_force,
+    month_profiles,
 )
 from shared.charts import effluent_chart_svg
 
@@ -89,3 +90,16 @@ def test_the_effluent_chart_keeps_its_text_marks_the_maxima_above_the_limit_and_
     within = effluent_chart_svg(labels, means, [14.0, None, 25.0, 13.0], limits, ylabel="mg/L", title="t")
     assert within.count("#c0392b") < svg.count("#c0392b")  # March's maximum above its limit is drawn in red
     assert svg == effluent_chart_svg(labels, means, maxima, limits, ylabel="mg/L", title="DW001 化学需氧量 2021年")
+
+
+def test_a_months_profile_holds_mean_maximum_and_the_strictest_limit_in_force() -> None:
+    renewed_mid_june = [
+        Limit("cod", 50.0, "mg/L", date(2021, 1, 1), date(2021, 6, 14)),
+        Limit("cod", 30.0, "mg/L", date(2021, 6, 15), None),
+    ]
+    months = month_profiles(renewed_mid_june, "cod", 2021, {5: [10.0, 20.0, 33.0], 6: [12.0]})
+    may, june, july = months[4], months[5], months[6]
+    assert (may.mean, may.maximum, may.limit) == (21.0, 33.0, 50.0)
+    assert (june.mean, june.maximum, june.limit) == (12.0, 12.0, 30.0)  # 50 on the 1st, 30 on the 30th
+    assert (july.mean, july.maximum, july.limit) == (None, None, 30.0)
+    assert month_profiles(renewed_mid_june, "nh3n", 2021, {})[0].limit is None

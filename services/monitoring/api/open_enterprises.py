@@ -185,7 +185,7 @@ async def completeness(enterprise_code: str, request: Request, year: Year) -> Re
                 ratio=m.ratio,
             )
             for outlet in found.outlets
-            for m in await data.outlet_completeness(uow, outlet, year)
+            for m in data.outlet_completeness(outlet, year, await data.reviewed_values(uow, outlet, year))
         ]  # fmt: skip
     return _json(request, OpenCompletenessList(enterprise=enterprise_code, year=year, reviewed_only=True, items=items))
 
@@ -210,7 +210,7 @@ async def outlet_chart(
         if parameter not in data.parameters_of(outlet):
             raise Invalid(f"排放口 {outlet_code} 无 {parameter} 许可限值 No permit limit of {parameter}",
                           slug="no-permit-limit")  # fmt: skip
-        profile = await data.monthly_profile(uow, outlet, parameter, year)
+        profile = data.outlet_profile(outlet, parameter, year, await data.reviewed_values(uow, outlet, year))
     return _answer(request, chart(outlet, parameter, profile, year), "image/svg+xml")
 
 

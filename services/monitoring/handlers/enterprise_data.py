@@ -7,6 +7,7 @@ reviewed valid results of the limited pollutants against the results due by the 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -19,8 +20,10 @@ from services.monitoring.domain.enterprises import (
     INTERVAL_OF,
     Limit,
     MonthCompleteness,
+    MonthProfile,
     completeness,
     limit_in_force,
+    month_profiles,
     quarter_month,
 )
 from services.monitoring.domain.readings import LOCAL, day_bounds, local_day
@@ -126,8 +129,15 @@ async def reviewed_exceedances(uow: UnitOfWork, found: EnterpriseView, year: int
     ]
 
 
-async def _reviewed_valid(uow: UnitOfWork, outlet: OutletView, year: int) -> list[Row[Any]]:
-    """(parameter, time, value) of the outlet's reviewed valid values of its limited pollutants in ``year``."""
+@dataclass(frozen=True)
+class ReviewedValue:
+    parameter: str
+    month: int  # local (Asia/Shanghai)
+    value: float
+
+
+async def reviewed_values(uow: UnitOfWork, outlet: OutletView, year: int) -> list[ReviewedValue]:
+    """The outlet's reviewed valid values of its limited pollutants in ``year``, with their local month."""
     start, end = year_bounds(year)
     query = sa_select(col(Reading.parameter), col(Reading.time), col(Reading.value)).where(
         col(Reading.station_code) == outlet.outlet.station_code,
@@ -138,56 +148,24 @@ async def _reviewed_valid(uow: UnitOfWork, outlet: OutletView, year: int) -> lis
         value_is_clean(),
         day_confirmed(dialect_of(uow)),
     )
-    return list((await uow.session.execute(query)).all())
+    rows = (await uow.session.execute(query)).all()
+    return [ReviewedValue(r.parameter, _utc(r.time).astimezone(LOCAL).month, r.value) for r in rows]
 
 
-def _local_month(moment: datetime) -> int:
-    return _utc(moment).astimezone(LOCAL).month
-
-
-async def outlet_completeness(uow: UnitOfWork, outlet: OutletView, year: int) -> list[MonthCompleteness]:
+def outlet_completeness(outlet: OutletView, year: int, values: Sequence[ReviewedValue]) -> list[MonthCompleteness]:
     frequency = outlet.outlet.frequency
     reported: dict[tuple[str, int], int] = {}
-    for row in await _reviewed_valid(uow, outlet, year):
-        month = _local_month(row.time)
-        key = (row.parameter, quarter_month(month) if frequency == "quarter" else month)
+    for v in values:
+        key = (v.parameter, quarter_month(v.month) if frequency == "quarter" else v.month)
         reported[key] = reported.get(key, 0) + 1
     return completeness(frequency, year, parameters_of(outlet), reported)
 
 
-@dataclass(frozen=True)
-class MonthProfile:
-    """One month of an outlet's pollutant for the effluent chart: mean and maximum of reviewed valid values, and
-    the strictest permit limit in force during the month."""
-
-    month: int
-    mean: float | None
-    maximum: float | None
-    limit: float | None
-
-
-async def monthly_profile(uow: UnitOfWork, outlet: OutletView, parameter: str, year: int) -> list[MonthProfile]:
-    values: dict[int, list[float]] = {}
-    for row in await _reviewed_valid(uow, outlet, year):
-        if row.parameter == parameter:
-            values.setdefault(_local_month(row.time), []).append(row.value)
-    limits = limits_of(outlet)
-    months = []
-    for month in range(1, 13):
-        found = values.get(month, [])
-        first = date(year, month, 1)
-        last = date(year + month // 12, month % 12 + 1, 1).toordinal() - 1
-        in_force = [
-            permit.limit
-            for day in (first, date.fromordinal(last))
-            if (permit := limit_in_force(limits, parameter, day)) is not None
-        ]
-        months.append(
-            MonthProfile(
-                month,
-                round(sum(found) / len(found), 3) if found else None,
-                max(found) if found else None,
-                min(in_force) if in_force else None,
-            )
-        )
-    return months
+def outlet_profile(
+    outlet: OutletView, parameter: str, year: int, values: Sequence[ReviewedValue]
+) -> list[MonthProfile]:
+    by_month: dict[int, list[float]] = {}
+    for v in values:
+        if v.parameter == parameter:
+            by_month.setdefault(v.month, []).append(v.value)
+    return month_profiles(limits_of(outlet), parameter, year, by_month)

@@ -9,15 +9,15 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from html import escape
 
-from services.monitoring.domain.enterprises import FREQUENCY_LABELS, MonthCompleteness
+from services.monitoring.domain.enterprises import FREQUENCY_LABELS, MonthCompleteness, MonthProfile
 from services.monitoring.domain.readings import LOCAL
 from services.monitoring.handlers.bulletin_html import STYLE, _table
 from services.monitoring.handlers.enterprise_data import (
-    MonthProfile,
-    monthly_profile,
     outlet_completeness,
+    outlet_profile,
     parameters_of,
     reviewed_exceedances,
+    reviewed_values,
 )
 from services.monitoring.handlers.enterprises import EnterpriseView, OutletView
 from services.monitoring.tables import Exceedance
@@ -51,14 +51,11 @@ async def enterprise_year(
     uow: UnitOfWork, found: EnterpriseView, year: int
 ) -> tuple[list[OutletYear], list[tuple[str, Exceedance]]]:
     """Each outlet's completeness and monthly profiles, and the reviewed exceedances, of ``year``."""
-    outlets = [
-        OutletYear(
-            outlet,
-            await outlet_completeness(uow, outlet, year),
-            {p: await monthly_profile(uow, outlet, p, year) for p in parameters_of(outlet)},
-        )
-        for outlet in found.outlets
-    ]
+    outlets = []
+    for outlet in found.outlets:
+        values = await reviewed_values(uow, outlet, year)  # one read per outlet serves every table and chart
+        profiles = {p: outlet_profile(outlet, p, year, values) for p in parameters_of(outlet)}
+        outlets.append(OutletYear(outlet, outlet_completeness(outlet, year, values), profiles))
     return outlets, await reviewed_exceedances(uow, found, year)
 
 
