@@ -198,6 +198,8 @@ async def test_limit_in_force_judges_exceedances_and_only_reviewed_data_is_publi
         assert "天津某化工有限公司 2021年自行监测信息公开" in page.text
         assert "仅公开经审核确认的有效监测数据" in page.text
         assert "<script" not in page.text
+        newest = await anyone.get(f"{OPEN}/{code}/page")  # by default the newest year with reviewed data
+        assert "2021年自行监测信息公开" in newest.text
         assert "script-src" not in page.headers["content-security-policy"]
 
         for path, params in (

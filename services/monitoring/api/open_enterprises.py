@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse
 from services.monitoring.api.open_data import Cursor, _answer, _json
 from services.monitoring.handlers import enterprise_data as data
 from services.monitoring.handlers import enterprises as register
+from services.monitoring.handlers.bulletin_schedule import local_today
 from services.monitoring.handlers.enterprise_page import chart, enterprise_html, enterprise_year
 from services.monitoring.handlers.enterprises import EnterpriseView
 from services.monitoring.schemas import (
@@ -220,11 +221,19 @@ async def outlet_chart(
     response_class=HTMLResponse,
     summary="企业自行监测信息公开页面 The enterprise's public page (Chinese HTML)",
 )
-async def enterprise_page(enterprise_code: str, request: Request, year: Year) -> Response:
+async def enterprise_page(
+    enterprise_code: str,
+    request: Request,
+    year: Annotated[
+        int | None, Query(ge=2000, le=2100, description="calendar year; by default the newest with reviewed data")
+    ] = None,
+) -> Response:
     """Reviewed data only, and the page says so: the enterprise, its outlets and permit limits, an effluent chart
-    per outlet and pollutant, completeness per month and exceedances of the year."""
+    per outlet and pollutant, completeness per month and exceedances of the year (by default the newest year with
+    reviewed data, else the current one)."""
     async with runtime_of(request).uow() as uow:
         found = await data.open_enterprise(uow, enterprise_code)
+        year = year or await data.latest_reviewed_year(uow, found) or local_today().year
         outlets, exceeded = await enterprise_year(uow, found, year)
     response = _answer(request, enterprise_html(found, year, outlets, exceeded), "text/html; charset=utf-8")
     response.headers.update(PAGE_HEADERS)

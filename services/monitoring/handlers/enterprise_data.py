@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Row
+from sqlalchemy import Row, func
 from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
@@ -31,7 +31,7 @@ from services.monitoring.domain.validity import CONFIRMED
 from services.monitoring.handlers.enterprises import EnterpriseView, OutletView, as_limit, get_enterprise, view
 from services.monitoring.handlers.open_data import day_confirmed, reading_row
 from services.monitoring.handlers.queries import day_statuses, dialect_of, value_is_clean
-from services.monitoring.tables import Exceedance, Reading
+from services.monitoring.tables import DayReview, Exceedance, Reading
 from shared.errors import NotFound
 from shared.keyset import Key, keyset
 from shared.messaging import UnitOfWork
@@ -55,6 +55,18 @@ def limits_of(outlet: OutletView) -> list[Limit]:
 def parameters_of(outlet: OutletView) -> list[str]:
     """The pollutants the permit limits (the ones whose results are due), sorted."""
     return sorted({r.parameter for r in outlet.limits})
+
+
+async def latest_reviewed_year(uow: UnitOfWork, found: EnterpriseView) -> int | None:
+    """The year of the enterprise's newest confirmed station-day, or None before any review."""
+    stations = [o.outlet.station_code for o in found.outlets]
+    if not stations:
+        return None
+    query = sa_select(func.max(col(DayReview.day))).where(
+        col(DayReview.station_code).in_(stations), col(DayReview.status) == CONFIRMED
+    )
+    newest: date | None = (await uow.session.execute(query)).scalar()
+    return newest.year if newest else None
 
 
 def year_bounds(year: int) -> tuple[datetime, datetime]:
