@@ -91,11 +91,15 @@ async def test_register_refuses_what_it_cannot_hold(local: Stack) -> None:
         nh3n = {"parameter": "nh3n", "limit": 5, "unit": "mg/L", "valid_from": "2021-01-01"}
         changed = await ok(await staff.post(f"{STAFF}/{code}/outlets/DW001/limits", json=nh3n), 201)
         assert [lim["parameter"] for lim in changed["limits"]] == ["cod", "cod", "nh3n"]
+        renewed = {**nh3n, "limit": 4, "valid_from": "2023-01-01"}  # a new permit: the open limit ends the day before
+        changed = await ok(await staff.post(f"{STAFF}/{code}/outlets/DW001/limits", json=renewed), 201)
+        nh3n_limits = [(lim["limit"], lim["valid_to"]) for lim in changed["limits"] if lim["parameter"] == "nh3n"]
+        assert nh3n_limits == [(5, "2022-12-31"), (4, None)]
         assert (await staff.post(f"{STAFF}/{code}/outlets/DW009/limits", json=nh3n)).status_code == 404
         assert (await staff.post(STAFF, json=enterprise_body(credit_code="not-a-code"))).status_code == 422
         assert (await officer.post(STAFF, json=enterprise_body())).status_code == 403
         shown = await ok(await officer.get(f"{STAFF}/{code}"))
-        assert (shown["version"], [o["code"] for o in shown["outlets"]]) == (3, ["DW001"])
+        assert (shown["version"], [o["code"] for o in shown["outlets"]]) == (4, ["DW001"])
         listed = await ok(await officer.get(STAFF, params={"town": "大寺镇", "limit": 100}))
         assert code in [e["code"] for e in listed["items"]]
         read = await staff.get(f"{STAFF}/{code}")
@@ -109,7 +113,7 @@ async def test_register_refuses_what_it_cannot_hold(local: Stack) -> None:
         assert (await staff.put(f"{STAFF}/{code}", json=change, headers={"If-Match": '"0"'})).status_code == 412
         changed = await staff.put(f"{STAFF}/{code}", json=change, headers={"If-Match": read.headers["etag"]})
         body = await ok(changed)
-        assert (body["name"], body["key_unit"], body["version"], body["credit_code"]) == (change["name"], True, 4, None)
+        assert (body["name"], body["key_unit"], body["version"], body["credit_code"]) == (change["name"], True, 5, None)
         assert changed.headers["etag"] != read.headers["etag"]
         assert [o["code"] for o in body["outlets"]] == ["DW001"]
 

@@ -40,7 +40,7 @@ def test_the_limit_in_force_is_the_one_of_the_day() -> None:
     [
         (date(2021, 6, 30), None),  # starts on the old one's last day
         (date(2020, 1, 1), date(2021, 1, 1)),  # ends on the old one's first day
-        (date(2022, 1, 1), None),  # inside the open-ended one
+        (date(2021, 7, 1), date(2021, 12, 31)),  # from the open-ended one's first day: it would renew nothing
         (date(2020, 1, 1), None),  # covers both
     ],
 )
@@ -50,9 +50,16 @@ def test_overlapping_limits_of_a_pollutant_are_refused(start: date, end: date | 
 
 
 def test_adjacent_limits_and_other_pollutants_are_accepted() -> None:
-    check_new_limit([NEW], OLD)
-    check_new_limit([OLD], NEW)
-    check_new_limit([OLD, NEW], Limit("nh3n", 5.0, "mg/L", date(2020, 1, 1), None))
+    assert check_new_limit([NEW], OLD) is None
+    assert check_new_limit([OLD], NEW) is None
+    assert check_new_limit([OLD, NEW], Limit("nh3n", 5.0, "mg/L", date(2020, 1, 1), None)) is None
+
+
+def test_a_later_limit_renews_the_open_ended_one() -> None:
+    renewal = Limit("cod", 20.0, "mg/L", date(2023, 1, 1), None)
+    assert check_new_limit([OLD, NEW], renewal) == NEW  # to be ended on 2022-12-31
+    with pytest.raises(OverlappingLimit):  # not before the open-ended one's own start
+        check_new_limit([OLD, NEW], Limit("cod", 20.0, "mg/L", date(2021, 7, 1), None))
     with pytest.raises(OverlappingLimit):
         check_new_limit([], Limit("cod", 40.0, "mg/L", date(2021, 2, 1), date(2021, 1, 31)))
 

@@ -39,12 +39,18 @@ class OverlappingLimit(ValueError):
     """Two limits of the same pollutant at the same outlet would both be in force on some day."""
 
 
-def check_new_limit(existing: Iterable[Limit], new: Limit) -> None:
-    """A new limit may not overlap a limit of the same pollutant: each day has at most one limit in force."""
+def check_new_limit(existing: Iterable[Limit], new: Limit) -> Limit | None:
+    """A new limit may not overlap a limit of the same pollutant: each day has at most one limit in force. A new
+    limit starting after an open-ended one renews it (换证、限值调整): that one ends the day before, and is returned
+    (as it was) for the caller to end; otherwise None."""
     if new.valid_to is not None and new.valid_to < new.valid_from:
         raise OverlappingLimit(f"{new.parameter}: valid_to {new.valid_to} is before valid_from {new.valid_from}")
+    superseded = None
     for known in existing:
         if known.parameter != new.parameter:
+            continue
+        if known.valid_to is None and known.valid_from < new.valid_from:
+            superseded = known
             continue
         ends_before = new.valid_to is not None and new.valid_to < known.valid_from
         starts_after = known.valid_to is not None and known.valid_to < new.valid_from
@@ -53,6 +59,7 @@ def check_new_limit(existing: Iterable[Limit], new: Limit) -> None:
                 f"{new.parameter}: {new.valid_from}…{new.valid_to or ''} overlaps "
                 f"{known.valid_from}…{known.valid_to or ''}"
             )
+    return superseded
 
 
 def limit_in_force(limits: Sequence[Limit], parameter: str, day: date) -> Limit | None:

@@ -8,6 +8,7 @@ import io
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
 from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
@@ -150,9 +151,9 @@ async def add_outlet(uow: UnitOfWork, enterprise: Enterprise, body: OutletCreate
             f"排放口编号或站点已登记 Outlet {body.code} or station {body.station_code} is registered",
             slug="outlet-exists",
         ) from exc
-    known: list[Limit] = []
+    rows: list[PermitLimit] = []
     for limit in body.limits:
-        known.append(as_limit(await _add_limit(uow, outlet, known, limit)))
+        await _add_limit(uow, outlet, rows, limit)
     await _touch(uow, enterprise, actor, "outlet-added", {"outlet": outlet.code, "station": outlet.station_code})
     return outlet
 
@@ -170,19 +171,27 @@ async def add_limit(
 ) -> PermitLimit:
     """A new permit period of one pollutant; it may not overlap one already recorded (end that one first)."""
     existing = await _limits(uow, [outlet.id])
-    added = await _add_limit(uow, outlet, [as_limit(r) for r in existing.get(outlet.id, [])], body)
+    added = await _add_limit(uow, outlet, existing.get(outlet.id, []), body)
     await _touch(uow, enterprise, actor, "limit-added", {"outlet": outlet.code, **body.model_dump(mode="json")})
     return added
 
 
-async def _add_limit(uow: UnitOfWork, outlet: Outlet, known: Iterable[Limit], body: PermitLimitCreate) -> PermitLimit:
+async def _add_limit(uow: UnitOfWork, outlet: Outlet, rows: list[PermitLimit], body: PermitLimitCreate) -> PermitLimit:
+    """Add the limit to the outlet's ``rows`` (kept up to date); an open-ended limit it renews ends the day before."""
     try:
-        check_new_limit(known, Limit(body.parameter, body.limit, body.unit, body.valid_from, body.valid_to))
+        superseded = check_new_limit(
+            [as_limit(r) for r in rows], Limit(body.parameter, body.limit, body.unit, body.valid_from, body.valid_to)
+        )
     except OverlappingLimit as exc:
         raise Invalid(f"许可限值期间重叠 {exc}", slug="overlapping-permit-limit") from exc
+    if superseded is not None:
+        [ended] = [r for r in rows if as_limit(r) == superseded]
+        ended.valid_to = body.valid_from - timedelta(days=1)
+        uow.session.add(ended)
     row = PermitLimit(id=str(uuid.uuid4()), outlet_id=outlet.id, **body.model_dump())
     uow.session.add(row)
     await uow.session.flush()
+    rows.append(row)
     return row
 
 
