@@ -56,3 +56,46 @@ def _inline(svg: str, title: str | None = None) -> str:
     # matplotlib's own rule is `*{stroke-linejoin:…}`: inline in a page it would reach every element of the page.
     svg = svg.replace("<svg ", f'<svg class="{CHART_CLASS}"{label} ', 1)
     return svg.replace('<style type="text/css">*{', f'<style type="text/css">svg.{CHART_CLASS} *{{', 1)
+
+
+def effluent_chart_svg(
+    labels: Sequence[str],
+    means: Sequence[float | None],
+    maxima: Sequence[float | None],
+    limits: Sequence[float | None],
+    *,
+    ylabel: str,
+    title: str,
+    legend: tuple[str, str, str] = ("月均值", "月最大值", "许可限值"),
+) -> str:
+    """An effluent chart in the manner of US EPA ECHO: per period the mean and the maximum of the measured values
+    against the permit limit in force (a step line); maxima above the limit drawn in red. A gap (None) is a period
+    without data, or without a limit."""
+    settings = matplotlib.rc_context(
+        {"svg.fonttype": "none", "svg.hashsalt": "greenlaw", "font.sans-serif": ["DejaVu Sans", *CJK_FONTS]}
+    )
+    nan = float("nan")
+    xs = list(range(len(labels)))
+    with _LOCK, settings, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        figure = Figure(figsize=(max(5.0, 0.55 * len(labels) + 2), 3.4))
+        FigureCanvasSVG(figure)
+        axes = figure.add_subplot()
+        axes.plot(xs, [nan if v is None else v for v in means], marker="o", color="#3b7dd8", label=legend[0])
+        axes.plot(xs, [nan if v is None else v for v in maxima], marker="^", linestyle="none", color="#7a7a7a",
+                  label=legend[1])  # fmt: skip
+        axes.step(xs, [nan if v is None else v for v in limits], where="mid", color="#c0392b", linestyle="--",
+                  label=legend[2])  # fmt: skip
+        over = [(x, m) for x, m, lim in zip(xs, maxima, limits, strict=True) if m is not None and lim and m > lim]
+        if over:
+            axes.plot([x for x, _ in over], [m for _, m in over], marker="^", linestyle="none", color="#c0392b")
+        axes.set_xticks(xs, list(labels))
+        axes.set_ylabel(ylabel)
+        axes.set_ylim(bottom=0)
+        axes.grid(axis="y", alpha=0.3)
+        # Below the plot: inside it the legend would hide a month's marker.
+        axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=3, fontsize="small", frameon=False)
+        axes.set_title(title)
+        buffer = io.StringIO()
+        figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    return _inline(buffer.getvalue(), title)

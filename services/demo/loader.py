@@ -8,7 +8,7 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +18,17 @@ import yaml
 
 from services.demo import activities
 from services.demo import noise as noise_demo
+from services.demo.enterprises import (
+    EnterprisePlan,
+    OutletPlan,
+    enterprise_plans,
+    import_csv,
+    limits_of,
+    result_rows,
+)
 from services.demo.plan import (
     AIR_PARAMETERS,
+    AIR_START,
     TEAMS,
     WATER_MONTHS,
     WATER_PARAMETERS,
@@ -724,6 +733,44 @@ class Loader:
         await self.api.call("monitor", "POST", path, etag=answer.headers["etag"])
         self.report.add("bulletins")
 
+    async def enterprises(self) -> None:
+        """排污单位: the register by CSV, a pollution-source station and an outlet with its permit limits each, a
+        year of results in bulk, and the year's days reviewed per station at once."""
+        started = time.monotonic()
+        plans = enterprise_plans(self.plan)
+        await self.api.call(
+            "monitor", "POST", "/api/v1/monitoring/enterprises:import", content=import_csv(plans),
+            content_type="text/csv",
+        )  # fmt: skip
+        for enterprise in plans:
+            for outlet in enterprise.outlets:
+                await self._outlet(enterprise, outlet)
+        self.report.add("enterprises", len(plans))
+        rows = [row for e in plans for row in result_rows(self.plan.seed, e, self.plan.air_days)]
+        for start in range(0, len(rows), AIR_BATCH_ROWS):
+            await self._ingest(rows[start : start + AIR_BATCH_ROWS])
+        last = AIR_START + timedelta(days=self.plan.air_days - 1)
+        stations = [o.station for e in plans for o in e.outlets]
+        for start in range(0, len(stations), 100):
+            body = {"stations": stations[start : start + 100], "first_day": _iso(AIR_START), "last_day": _iso(last),
+                    "decision": "confirm", "reason": "自行监测数据审核通过"}  # fmt: skip
+            await self.api.call("monitor", "POST", "/api/v1/monitoring/reviews:range", json=body)
+        self.report.phases["enterprises"] = round(time.monotonic() - started, 1)
+
+    async def _outlet(self, enterprise: EnterprisePlan, outlet: OutletPlan) -> None:
+        """The outlet's pollution-source station, then the outlet with its permit limits."""
+        station = {
+            "code": outlet.station, "kind": "pollution_source", "name": f"{enterprise.name}{outlet.name}",
+            "town": enterprise.town, "level": "district", "parameters": [p for p, _, _ in outlet.limits],
+        }  # fmt: skip
+        await self.api.call("monitor", "POST", "/api/v1/monitoring/stations", json=station)
+        body = {
+            "code": outlet.code, "name": outlet.name, "medium": outlet.medium, "station_code": outlet.station,
+            "frequency": outlet.frequency, "limits": limits_of(enterprise, outlet),
+        }  # fmt: skip
+        path = f"/api/v1/monitoring/enterprises/{enterprise.code}/outlets"
+        await self.api.call("monitor", "POST", path, json=body)
+
 
 def _days_in_month(month: date) -> int:
     following = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
@@ -806,6 +853,7 @@ async def load(client: httpx.AsyncClient, plan: DemoPlan, *, progress_every: flo
     try:
         await casework()
         await monitoring
+        await loader.enterprises()
     except BaseException:
         monitoring.cancel()
         raise

@@ -27,5 +27,6 @@ OWNERSHIP = Declaration(
         "review": shared(("数据审核", "Review"), note="the reviewers' queue"),
         "exceedance": shared(("超标", "Exceedance"), note="becomes a lead in cases"),
         "bulletin": shared(("公报", "Bulletin"), note="published to the public"),
+        "enterprise": shared(("排污单位", "Enterprise"), note="the enterprise register, its outlets and permit limits"),
     },
 )

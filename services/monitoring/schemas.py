@@ -363,6 +363,21 @@ class ReviewRequest(Input):
     reason: Text = Field(min_length=1, max_length=500, description="审核理由")
 
 
+class ReviewRangeRequest(Input):
+    """The same decision on every pending day of each station from first_day to last_day (≤ 366 days)."""
+
+    stations: list[Annotated[Text, Field(max_length=64)]] = Field(min_length=1, max_length=500)
+    first_day: LegalDate
+    last_day: LegalDate
+    decision: Literal["confirm", "invalidate"]
+    reason: Text = Field(min_length=1, max_length=500, description="审核理由")
+
+
+class ReviewRangePublic(BaseModel):
+    decision: str
+    days: dict[str, int] = Field(description="per station, how many pending days the decision was applied to")
+
+
 class ReviewPublic(BaseModel):
     station_code: str
     day: date
@@ -690,3 +705,172 @@ class NoiseSummaryPublic(BaseModel):
     regional: NoiseRegionalPublic
     traffic: NoiseTrafficPublic
     functional_zones: list[NoiseZoneCompliancePublic]
+
+
+# --- Enterprises (排污单位) and their emission data (自行监测信息公开)
+
+Code = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+Medium = Literal["water", "air"]
+Frequency = Literal["hour", "day", "month", "quarter"]
+
+
+class PermitLimitCreate(Input):
+    """排污许可限值: in force for the local days valid_from … valid_to (inclusive; open-ended without valid_to)."""
+
+    parameter: str = Field(min_length=1, max_length=30, pattern=r"^[A-Za-z0-9_.]+$", description="e.g. cod, nh3n")
+    limit: float = Field(gt=0, le=1e9, description="排放限值")
+    unit: Text = Field(min_length=1, max_length=20, description="mg/L for water, mg/m³ for air")
+    valid_from: LegalDate = Field(description="first local day in force (许可证生效日)")
+    valid_to: LegalDate | None = Field(default=None, description="last local day in force; null: until replaced")
+
+
+class PermitLimitPublic(BaseModel):
+    parameter: str
+    limit: float
+    unit: str
+    valid_from: date
+    valid_to: date | None
+
+
+class OutletCreate(Input):
+    code: str = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$", description="排放口编号, e.g. DW001")
+    name: Name = Field(min_length=1, max_length=200)
+    medium: Medium = Field(description="water 废水 or air 废气")
+    station_code: Code = Field(description="the pollution-source station (HJ 212 MN) measuring the outlet")
+    frequency: Frequency = Field(description="监测频次: hour (automatic), day, month or quarter (manual)")
+    limits: list[PermitLimitCreate] = Field(default_factory=list, max_length=50)
+
+
+class OutletPublic(BaseModel):
+    enterprise_code: str
+    code: str
+    name: str
+    medium: str
+    station_code: str = Field(description="the station (MN) whose readings are the outlet's")
+    frequency: str
+    limits: list[PermitLimitPublic] = Field(description="by pollutant, then valid_from")
+
+
+class EnterpriseCreate(Input):
+    code: Code = Field(description="the bureau's code of the enterprise, its identifier in every route")
+    name: Name = Field(min_length=1, max_length=200)
+    town: Name = Field(min_length=1, max_length=100, description="镇街")
+    industry: Name = Field(min_length=1, max_length=100, description="行业类别, e.g. 化学原料和化学制品制造业")
+    credit_code: str | None = Field(default=None, pattern=r"^[0-9A-HJ-NPQRTUWXY]{18}$", description="统一社会信用代码")
+    permit_number: str | None = Field(
+        default=None, max_length=40, pattern=r"^[A-Za-z0-9-]+$", description="排污许可证编号"
+    )
+    key_unit: bool = Field(default=False, description="重点排污单位")
+
+
+class EnterpriseUpdate(Input):
+    """The enterprise's register entry as it now stands (its code does not change)."""
+
+    name: Name = Field(min_length=1, max_length=200)
+    town: Name = Field(min_length=1, max_length=100, description="镇街")
+    industry: Name = Field(min_length=1, max_length=100, description="行业类别")
+    credit_code: str | None = Field(default=None, pattern=r"^[0-9A-HJ-NPQRTUWXY]{18}$", description="统一社会信用代码")
+    permit_number: str | None = Field(
+        default=None, max_length=40, pattern=r"^[A-Za-z0-9-]+$", description="排污许可证编号"
+    )
+    key_unit: bool = Field(default=False, description="重点排污单位")
+
+
+class EnterprisePublic(BaseModel):
+    id: str
+    code: str
+    name: str
+    town: str
+    industry: str
+    credit_code: str | None
+    permit_number: str | None
+    key_unit: bool
+    version: int
+    outlets: list[OutletPublic]
+    created_at: StoredInstant
+    updated_at: StoredInstant
+
+
+class EnterpriseList(BaseModel):
+    items: list[EnterprisePublic] = Field(description="by code")
+    next_cursor: str | None = Field(description="the next page's cursor; null on the last page")
+
+
+class EnterpriseImportPublic(BaseModel):
+    created: int = Field(description="enterprises registered")
+    rejected: list[RejectedReadingPublic] = Field(description="CSV lines refused (index from 0), with the reason")
+
+
+class OpenOutletPublic(BaseModel):
+    """An outlet (排放口) with its permit limits, current and past."""
+
+    code: str
+    name: str
+    medium: str = Field(description="water 废水 or air 废气")
+    frequency: str = Field(description="监测频次: hour (automatic), day, month or quarter")
+    limits: list[PermitLimitPublic]
+
+
+class OpenEnterprisePublic(BaseModel):
+    """排污单位: what it discloses about itself (no personal data)."""
+
+    code: str
+    name: str
+    town: str
+    industry: str
+    credit_code: str | None
+    permit_number: str | None
+    key_unit: bool = Field(description="重点排污单位")
+    outlets: list[OpenOutletPublic]
+
+
+class OpenEnterpriseList(BaseModel):
+    items: list[OpenEnterprisePublic] = Field(description="by code")
+    next_cursor: str | None = Field(description="pass as ``cursor`` for the next page; null on the last page")
+
+
+class OpenEmissionPublic(OpenReadingPublic):
+    """A reviewed value of an outlet, with the permit limit in force on its day."""
+
+    limit: float | None = Field(description="排污许可限值 in force on the value's local day; null without one")
+    over_limit: bool = Field(description="超标: a valid value above the limit in force")
+
+
+class OpenEmissionList(BaseModel):
+    enterprise: str
+    outlet: str
+    reviewed_only: Literal[True] = Field(description=REVIEWED_ONLY)
+    items: list[OpenEmissionPublic] = Field(description="by time, then parameter")
+    next_cursor: str | None = Field(description="pass as ``cursor`` for the next page; null on the last page")
+
+
+class OpenEnterpriseExceedancePublic(BaseModel):
+    outlet: str
+    parameter: str
+    period_start: StoredInstant
+    period_end: StoredInstant
+    value: float
+    limit: float
+    unit: str
+
+
+class OpenEnterpriseExceedanceList(BaseModel):
+    enterprise: str
+    year: int
+    reviewed_only: Literal[True] = Field(description=REVIEWED_ONLY)
+    items: list[OpenEnterpriseExceedancePublic] = Field(description="by period")
+
+
+class OpenCompletenessPublic(BaseModel):
+    outlet: str
+    month: str = Field(description="YYYY-MM")
+    reported: int = Field(description="有效数据: reviewed valid results of the limited pollutants, at most as due")
+    expected: int = Field(description="应报: results due by the outlet's frequency, times its limited pollutants")
+    ratio: float | None = Field(description="数据完整率 reported / expected; null when nothing is due")
+
+
+class OpenCompletenessList(BaseModel):
+    enterprise: str
+    year: int
+    reviewed_only: Literal[True] = Field(description=REVIEWED_ONLY)
+    items: list[OpenCompletenessPublic] = Field(description="by outlet, then month")

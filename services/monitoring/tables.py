@@ -169,3 +169,54 @@ class NoiseMeasurement(SQLModel, table=True):
     recorded_by: str = Field(max_length=200)
     version: int = 1
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Enterprise(SQLModel, table=True):
+    """排污单位 (pollution source enterprise): its outlets and permit limits are what it discloses (自行监测信息公开).
+    No personal data: a legal representative's name is not kept."""
+
+    __tablename__ = "enterprise"
+
+    id: str = Field(primary_key=True, max_length=36)
+    code: str = Field(max_length=64, unique=True, description="the bureau's code of the enterprise")
+    name: str = Field(max_length=200)
+    town: str = Field(max_length=100, index=True)
+    industry: str = Field(max_length=100, index=True, description="行业类别")
+    credit_code: str | None = Field(default=None, max_length=18, description="统一社会信用代码")
+    permit_number: str | None = Field(default=None, max_length=40, description="排污许可证编号")
+    key_unit: bool = Field(default=False, description="重点排污单位")
+    version: int = 1
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Outlet(SQLModel, table=True):
+    """排放口: measured by one pollution-source station (its HJ 212 MN), whose readings are the outlet's."""
+
+    __tablename__ = "outlet"
+    __table_args__ = (UniqueConstraint("enterprise_id", "code", name="uq_outlet_enterprise_code"),)
+
+    id: str = Field(primary_key=True, max_length=36)
+    enterprise_id: str = Field(max_length=36, index=True)
+    code: str = Field(max_length=32, description="排放口编号, e.g. DW001")
+    name: str = Field(max_length=200)
+    medium: str = Field(max_length=10, description="water 废水 or air 废气")
+    station_code: str = Field(max_length=64, unique=True, description="the station (MN) measuring it")
+    frequency: str = Field(max_length=10, description="hour (automatic), day, month or quarter")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class PermitLimit(SQLModel, table=True):
+    """排污许可限值: a pollutant's limit at an outlet for the local days valid_from … valid_to (open: None)."""
+
+    __tablename__ = "permit_limit"
+    __table_args__ = (Index("ix_permit_limit_outlet_parameter", "outlet_id", "parameter"),)
+
+    id: str = Field(primary_key=True, max_length=36)
+    outlet_id: str = Field(max_length=36)
+    parameter: str = Field(max_length=30)
+    limit: float
+    unit: str = Field(max_length=20)
+    valid_from: date
+    valid_to: date | None = None
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -3,7 +3,8 @@ see a withdrawal notice, print without the navigation; follow a random inspectio
 results. No JavaScript is needed or present.
 
 The screenshots of docs/images (the decision list, a decision, an air-quality bulletin with its chart, the annual
-noise bulletin, a random inspection draw) come from this file, on fixed data:
+noise bulletin, a random inspection draw, an enterprise's self-monitoring page with its effluent charts) come from
+this file, on fixed data:
 ``GREENLAW_SCREENSHOTS=docs/images pytest tests/e2e/test_disclosure_portal_browser.py`` (with a CJK font
 installed, e.g. Debian's fonts-noto-cjk). Without the variable they go to a temporary directory.
 """
@@ -571,3 +572,83 @@ async def test_the_rule_of_law_report_page_in_a_browser(browser: Any, portal: tu
     await page.emulate_media(media="print")
     assert not await page.get_by_role("navigation", name="主导航").is_visible()
     assert await page.locator("h1").is_visible()
+
+
+# --- an enterprise's public page (自行监测信息公开), served by monitoring --------------------------------------
+
+ENTERPRISE_YEAR = [date(2021, 1, 1) + timedelta(days=n) for n in range(365)]
+ENTERPRISE_LIMITS = {"cod": (500.0, 400.0), "nh3n": (45.0, 36.0)}  # before and after the renewal on 1 July
+
+
+def enterprise_year_rows(station: str) -> list[dict[str, Any]]:
+    """A year of daily means of a wastewater outlet: about a third of the limit, winter higher, three missed days in
+    March, and a COD exceedance on 12 September."""
+    rows = []
+    for day in ENTERPRISE_YEAR:
+        if date(2021, 3, 10) <= day <= date(2021, 3, 12):
+            continue
+        season = 1 + 0.2 * (1 if day.month in (12, 1, 2) else 0) + 0.05 * ((day.day % 7) - 3)
+        for parameter, (before, after) in ENTERPRISE_LIMITS.items():
+            limit = after if day >= date(2021, 7, 1) else before
+            value = limit * 0.35 * season
+            if parameter == "cod" and day == date(2021, 9, 12):
+                value = limit * 1.4
+            rows.append({"station": station, "parameter": parameter, "time": f"{day.isoformat()}T00:00:00+08:00",
+                         "value": round(value, 2), "unit": "mg/L", "interval": "day"})  # fmt: skip
+    return rows
+
+
+async def register_enterprise(stack: Stack) -> str:
+    limits = [
+        {"parameter": p, "limit": limit, "unit": "mg/L", "valid_from": f, "valid_to": t}
+        for p, (before, after) in ENTERPRISE_LIMITS.items()
+        for limit, f, t in ((before, "2020-01-01", "2021-06-30"), (after, "2021-07-01", None))
+    ]
+    async with stack.client("monitoring", "monitoring_reviewer") as http:
+        station = {"code": "XQ-P001-DW001", "kind": "pollution_source", "name": "天津市津西化工有限公司废水总排口",
+                   "town": "大寺镇", "level": "district", "parameters": list(ENTERPRISE_LIMITS)}  # fmt: skip
+        assert (await http.post("/api/v1/monitoring/stations", json=station)).status_code == 201
+        body = {"code": "XQ-E001", "name": "天津市津西化工有限公司", "town": "大寺镇",
+                "industry": "化学原料和化学制品制造业", "credit_code": "91120111MA05K1234X",
+                "permit_number": "91120111MA05K1234X001V", "key_unit": True}  # fmt: skip
+        assert (await http.post("/api/v1/monitoring/enterprises", json=body)).status_code == 201
+        outlet = {"code": "DW001", "name": "废水总排口", "medium": "water", "station_code": station["code"],
+                  "frequency": "day", "limits": limits}  # fmt: skip
+        answer = await http.post("/api/v1/monitoring/enterprises/XQ-E001/outlets", json=outlet)
+        assert answer.status_code == 201, answer.text
+        answer = await http.post("/api/v1/monitoring/readings:batch", json=enterprise_year_rows(station["code"]))
+        assert answer.status_code == 200, answer.text
+        review = {"stations": [station["code"]], "first_day": "2021-01-01", "last_day": "2021-12-31",
+                  "decision": "confirm", "reason": "自行监测数据审核通过"}  # fmt: skip
+        assert (await http.post("/api/v1/monitoring/reviews:range", json=review)).status_code == 200
+    return "XQ-E001"
+
+
+async def test_an_enterprise_page_in_a_browser(browser: Any, tmp_path: Path) -> None:
+    config = StackConfig(
+        database="sqlite", transport="inprocess", data_dir=tmp_path, services=("monitoring",),
+        overrides={"monitoring": {"hj212_enabled": False, "bulletin_schedule_enabled": False}},
+    )  # fmt: skip
+    async with Stack(config) as stack, serve(stack.apps["monitoring"]) as url:
+        code = await register_enterprise(stack)
+        context = await browser.new_context(
+            java_script_enabled=False, locale="zh-CN", viewport=VIEWPORT, device_scale_factor=1
+        )
+        page = await context.new_page()
+        await page.goto(f"{url}/public/v1/monitoring/enterprises/{code}/page?year=2021")
+        assert await page.locator("h1").inner_text() == "天津市津西化工有限公司 2021年自行监测信息公开"
+        assert "仅公开经审核确认的有效监测数据" in await page.get_by_role("note").inner_text()
+        charts = page.locator("figure svg")
+        assert await charts.count() == len(ENTERPRISE_LIMITS)
+        box = await charts.first.bounding_box()
+        assert box is not None
+        assert box["width"] > 300
+        exceedances = await page.get_by_role("region", name="超标记录").inner_text()
+        assert "化学需氧量" in exceedances
+        assert "2021-09-12 00:00" in exceedances  # the daily mean of 12 September, in Beijing time
+        completeness = await page.get_by_role("region", name="数据完整率").inner_text()
+        assert "3月 56 62 90.3%" in " ".join(completeness.split())  # 28 of 31 days, COD and NH3-N
+        assert await page.locator("script").count() == 0
+        shot = await page.screenshot(path=str(screenshot_dir(tmp_path) / "portal-enterprise.png"), full_page=True)
+        assert png_size(shot)[0] == VIEWPORT["width"]
+        await context.close()

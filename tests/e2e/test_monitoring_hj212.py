@@ -261,3 +261,28 @@ async def test_concurrent_stations_share_commits_and_a_failing_packet_loses_only
     assert counts == dict.fromkeys(codes[:-1], 3 * 2)  # 2 pollutants a packet
     for sender in senders:
         await sender.close()
+
+
+async def test_an_outlets_hourly_values_over_hj212_are_judged_by_the_permit_limit_in_force(listening: Stack) -> None:
+    stack = listening
+    async with client(stack, "monitoring_reviewer") as http:
+        mn = (await create_station(http, "pollution_source", password=PASSWORD, parameters=["cod"]))["code"]
+        enterprise = {"code": f"E-{mn}", "name": "天津某食品有限公司", "town": "精武镇", "industry": "食品制造业"}
+        assert (await http.post("/api/v1/monitoring/enterprises", json=enterprise)).status_code == 201
+        limits = [
+            {"parameter": "cod", "limit": 50, "unit": "mg/L", "valid_from": "2021-01-01", "valid_to": "2021-05-31"},
+            {"parameter": "cod", "limit": 30, "unit": "mg/L", "valid_from": "2021-06-01"},
+        ]
+        outlet = {"code": "DW001", "name": "废水总排口", "medium": "water", "station_code": mn, "frequency": "hour",
+                  "limits": limits}  # fmt: skip
+        assert (await http.post(f"/api/v1/monitoring/enterprises/E-{mn}/outlets", json=outlet)).status_code == 201
+    sender = await StationSender.connect(stack.apps["monitoring"].state.hj212_port, mn)
+    for stamp in ("20210531100000", "20210601100000"):  # 40 mg/L: under May's 50, over June's 30
+        await sender.send(sender.packet("2061", f"DataTime={stamp};w01018-Avg=40.0,w01018-Flag=N"))
+        assert (await sender.answer()).cn == "9014"
+    await sender.close()
+    async with client(stack, "monitoring_reviewer") as http:
+        found = (await http.get("/api/v1/monitoring/exceedances", params={"station": mn})).json()["items"]
+    assert [(e["parameter"], e["value"], e["limit"], e["period_start"][:19]) for e in found] == [
+        ("cod", 40.0, 30.0, "2021-06-01T02:00:00")
+    ]

@@ -142,6 +142,17 @@ async def _check(
     assert len({s["town"] for s in sections}) == 9
     answer = await client.get(stations, params={"kind": "air_station", "limit": 100}, headers=monitor)
     assert len(answer.json()["items"]) == 10
+    # 排污单位: 240 enterprises of emitting trades with outlets and permit limits, their days reviewed.
+    assert created["enterprises"] == 240
+    listed = (await client.get("/public/v1/monitoring/enterprises", params={"limit": 100})).json()
+    assert len(listed["items"]) == 100
+    assert listed["next_cursor"]
+    first = listed["items"][0]
+    assert first["key_unit"]
+    assert first["outlets"][0]["limits"]
+    year = {"year": 2021}
+    months = (await client.get(f"/public/v1/monitoring/enterprises/{first['code']}/completeness", params=year)).json()
+    assert sum(m["reported"] for m in months["items"]) > 0
 
     # The annual report for 2021, published by 31 January 2022, and the bulletins (daily, weekly, monthly).
     reports = (await client.get("/public/v1/reports")).json()["items"]

@@ -194,6 +194,12 @@ async def world(system: System) -> World:
         for name in ("station_a", "station_b"):
             password = f"pw-{uuid.uuid4().hex[:12]}"
             found.stations[name] = (await _station(reviewer, password), password)
+        enterprise = {"code": f"E{uuid.uuid4().hex[:10].upper()}", "name": "天津某化工有限公司", "town": "大寺镇",
+                      "industry": "化学原料和化学制品制造业"}  # fmt: skip
+        ids["enterprise_code"] = (
+            await ok(await reviewer.post("/api/v1/monitoring/enterprises", json=enterprise), 201)
+        )["code"]
+        ids["outlet_code"] = "DW001"  # not registered: the limit route's owner gets past the checks to a 404
     ids["code"] = found.stations["station_a"][0]
     return found
 
@@ -482,6 +488,16 @@ MATRIX: dict[str, Row] = {
     "GET /api/v1/monitoring/towns/{town}/aqi": shared("reviewer", "officer_x", "legal", plain(day="2021-05-01")),
     "GET /api/v1/monitoring/noise/measurements": shared("reviewer", "officer_x", "legal", plain(year="2021")),
     "GET /api/v1/monitoring/noise/summary": shared("reviewer", "officer_x", "legal", plain(year="2021")),
+    # monitoring: the enterprise register is the bureau's, kept by monitoring staff
+    "GET /api/v1/monitoring/enterprises": shared("reviewer", "officer_x", "legal", plain(limit="100")),
+    "GET /api/v1/monitoring/enterprises/{enterprise_code}": shared("reviewer", "officer_x", "legal"),
+    "PUT /api/v1/monitoring/enterprises/{enterprise_code}": shared(
+        "reviewer", None, "officer_y", stale({"name": "改名", "town": "大寺镇", "industry": "纺织业"})
+    ),
+    "POST /api/v1/monitoring/enterprises/{enterprise_code}/outlets": shared("reviewer", None, "officer_y"),
+    "POST /api/v1/monitoring/enterprises/{enterprise_code}/outlets/{outlet_code}/limits": shared(
+        "reviewer", None, "officer_y", may_be_missing=True
+    ),
     # gateway: accounts belong to the bureau, managed by admins only (the probes name accounts that do not exist)
     "GET /api/v1/admin/users": shared("admin", None, "head_x"),
     "GET /api/v1/admin/clients": shared("admin", None, "head_x"),

@@ -247,6 +247,7 @@ POST   /api/v1/monitoring/readings:batch                                {MONITOR
 GET    /api/v1/monitoring/readings                                      {MONITORING_READERS}
 GET    /api/v1/monitoring/latest                                        {MONITORING_READERS}
 POST   /api/v1/monitoring/reviews                                       {MONITORING_REVIEWERS}
+POST   /api/v1/monitoring/reviews:range                                 {MONITORING_REVIEWERS}
 GET    /api/v1/monitoring/reviews                                       {MONITORING_READERS}
 POST   /api/v1/monitoring/exceedances:detect                            {MONITORING_REVIEWERS}
 GET    /api/v1/monitoring/exceedances                                   {MONITORING_READERS}
@@ -256,6 +257,13 @@ GET    /api/v1/monitoring/bulletins/{{bulletin_id}}                      {MONITO
 GET    /api/v1/monitoring/bulletins/{{bulletin_id}}/html                 {MONITORING_READERS}
 POST   /api/v1/monitoring/bulletins/{{bulletin_id}}:publish              {MONITORING_MANAGERS}
 GET    /api/v1/monitoring/towns/{{town}}/aqi                             {MONITORING_READERS}
+POST   /api/v1/monitoring/enterprises                                   {MONITORING_MANAGERS}
+POST   /api/v1/monitoring/enterprises:import                            {MONITORING_MANAGERS}
+GET    /api/v1/monitoring/enterprises                                   {MONITORING_READERS}
+GET    /api/v1/monitoring/enterprises/{{enterprise_code}}                 {MONITORING_READERS}
+PUT    /api/v1/monitoring/enterprises/{{enterprise_code}}                 {MONITORING_MANAGERS}
+POST   /api/v1/monitoring/enterprises/{{enterprise_code}}/outlets         {MONITORING_MANAGERS}
+POST   /api/v1/monitoring/enterprises/{{enterprise_code}}/outlets/{{outlet_code}}/limits {MONITORING_MANAGERS}
 
 GET    /public/v1/monitoring/stations                                   anyone
 GET    /public/v1/monitoring/stations/{{code}}                           anyone
@@ -268,6 +276,13 @@ GET    /api/v1/monitoring/noise/measurements                            {MONITOR
 GET    /api/v1/monitoring/noise/summary                                 {MONITORING_READERS}
 GET    /public/v1/monitoring/noise/summary                              anyone
 GET    /public/v1/monitoring/noise/measurements                         anyone
+GET    /public/v1/monitoring/enterprises                                anyone
+GET    /public/v1/monitoring/enterprises/{{enterprise_code}}              anyone
+GET    /public/v1/monitoring/enterprises/{{enterprise_code}}/outlets/{{outlet_code}}/emissions anyone
+GET    /public/v1/monitoring/enterprises/{{enterprise_code}}/exceedances  anyone
+GET    /public/v1/monitoring/enterprises/{{enterprise_code}}/completeness anyone
+GET    /public/v1/monitoring/enterprises/{{enterprise_code}}/outlets/{{outlet_code}}/chart anyone
+GET    /public/v1/monitoring/enterprises/{{enterprise_code}}/page         anyone
 """
 
 # The auditor is read-only: the only non-GET operations it may call change nothing (they compute or re-check).

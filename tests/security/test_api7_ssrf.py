@@ -31,7 +31,20 @@ pytestmark = pytest.mark.integration
 
 CREDIT_URL = "https://credit.example.gov.cn/api/records"
 PROCURATORATE_URL = "https://jcy.example.gov.cn/copies"
-URL_WORDS = {"url", "urls", "uri", "uris", "href", "callback", "webhook", "endpoint", "endpoints", "host", "hostname", "redirect"}
+URL_WORDS = {
+    "url",
+    "urls",
+    "uri",
+    "uris",
+    "href",
+    "callback",
+    "webhook",
+    "endpoint",
+    "endpoints",
+    "host",
+    "hostname",
+    "redirect",
+}
 
 
 def url_like(name: str) -> bool:

@@ -59,6 +59,14 @@ OPEN_MONITORING = {
     "/public/v1/monitoring/stations/{code}/water-class/monthly",
     "/public/v1/monitoring/noise/summary",
     "/public/v1/monitoring/noise/measurements",
+    # 自行监测信息公开: the enterprise register is public (no personal data), its series and aggregates reviewed only
+    "/public/v1/monitoring/enterprises",
+    "/public/v1/monitoring/enterprises/{enterprise_code}",
+    "/public/v1/monitoring/enterprises/{enterprise_code}/outlets/{outlet_code}/emissions",
+    "/public/v1/monitoring/enterprises/{enterprise_code}/exceedances",
+    "/public/v1/monitoring/enterprises/{enterprise_code}/completeness",
+    "/public/v1/monitoring/enterprises/{enterprise_code}/outlets/{outlet_code}/chart",
+    "/public/v1/monitoring/enterprises/{enterprise_code}/page",
 }
 
 
@@ -103,6 +111,10 @@ async def test_the_open_monitoring_api_is_listed_read_only_and_says_what_is_revi
         assert "Reviewed data only" in paths[f"/public/v1/monitoring/stations/{{code}}{path}"]["get"]["description"]
     for path in ("/noise/summary", "/noise/measurements"):
         assert "Reviewed data only" in paths[f"/public/v1/monitoring{path}"]["get"]["description"]
+    for path in ("/outlets/{outlet_code}/emissions", "/exceedances", "/completeness", "/outlets/{outlet_code}/chart",
+                 "/page"):  # fmt: skip
+        described = paths[f"/public/v1/monitoring/enterprises/{{enterprise_code}}{path}"]["get"]["description"]
+        assert "Reviewed data only" in described
     async with system.client() as anonymous:
         assert (await anonymous.get("/public/v1/monitoring/stations")).status_code == 200
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from services.monitoring.api.bulletins import router as bulletins
 from services.monitoring.api.calculations import router as calculations
+from services.monitoring.api.enterprises import router as enterprises
 from services.monitoring.api.noise import router as noise
 from services.monitoring.api.open_data import router as open_data
+from services.monitoring.api.open_enterprises import router as open_enterprises
 from services.monitoring.api.readings import router as readings
 from services.monitoring.api.review import router as review
 from services.monitoring.api.stations import router as stations
 
-ROUTERS = (calculations, stations, readings, review, bulletins, open_data, noise)
+ROUTERS = (calculations, stations, readings, review, bulletins, open_data, noise, enterprises, open_enterprises)

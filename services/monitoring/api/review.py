@@ -10,7 +10,7 @@ from services.monitoring.api.deps import Reader, Reviewer, standards_of
 from services.monitoring.domain.readings import day_bounds
 from services.monitoring.handlers.exceedances import detect_exceedances
 from services.monitoring.handlers.queries import list_exceedances
-from services.monitoring.handlers.review import review_day, review_page
+from services.monitoring.handlers.review import review_day, review_page, review_pending_days
 from services.monitoring.schemas import (
     DetectionPublic,
     ExceedanceDetect,
@@ -20,6 +20,8 @@ from services.monitoring.schemas import (
     ReviewList,
     ReviewPosition,
     ReviewPublic,
+    ReviewRangePublic,
+    ReviewRangeRequest,
     ReviewRequest,
 )
 from shared.bounds import LegalDate
@@ -42,6 +44,20 @@ async def review(body: ReviewRequest, request: Request, caller: Reviewer) -> Rev
         )  # fmt: skip
         await uow.commit()
     return ReviewPublic.model_validate(result, from_attributes=True)
+
+
+@router.post("/reviews:range", operation_id="review_days", response_model=ReviewRangePublic)
+async def review_range(body: ReviewRangeRequest, request: Request, caller: Reviewer) -> ReviewRangePublic:
+    """The same decision, with one reason, on every pending day of each station in a range (e.g. a month of
+    enterprises' manual results); days already decided keep their decision. All or nothing: an unknown station
+    refuses the whole request (404)."""
+    async with runtime_of(request).uow() as uow:
+        days = await review_pending_days(
+            uow, standards_of(request), station_codes=body.stations, first=body.first_day, last=body.last_day,
+            decision=body.decision, reason=body.reason, reviewer=caller, correlation_id=correlation_id(request),
+        )  # fmt: skip
+        await uow.commit()
+    return ReviewRangePublic(decision=body.decision, days={code: len(found) for code, found in days.items()})
 
 
 @router.get("/reviews", operation_id="review_queue", response_model=ReviewList)

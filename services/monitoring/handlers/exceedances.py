@@ -10,12 +10,14 @@ from sqlalchemy import Table
 from sqlmodel import select
 
 from services.monitoring.domain.aqi import ROWS
+from services.monitoring.domain.enterprises import Limit, limit_in_force
 from services.monitoring.domain.readings import day_bounds
 from services.monitoring.domain.standards import Standards
 from services.monitoring.domain.validity import counts_as_valid
 from services.monitoring.domain.water import WaterTable, worse_than_target
 from services.monitoring.handlers.bulk import dialect_insert
 from services.monitoring.handlers.checks import Checked
+from services.monitoring.handlers.enterprises import permit_limits
 from services.monitoring.handlers.queries import day_statuses
 from services.monitoring.handlers.statistics import daily_air, month_bounds, monthly_water
 from services.monitoring.tables import Exceedance, Station
@@ -72,37 +74,40 @@ async def detect_source_exceedances(
     actor: str,
     correlation_id: str | None,
 ) -> int:
-    """A pollution source's valid hourly or daily value above its emission limit (排放限值)."""
+    """A pollution source's valid hourly or daily value above its limit: the permit limit (排污许可限值) in force on
+    the value's local day when the station measures an enterprise's outlet, else the station's emission limit."""
     sources = {code for code, station in stations.items() if station.kind == "pollution_source"}
-    over = [
-        item
-        for item in checked
-        if item.reading.station in sources
-        and item.reading.interval in ("hour", "day")
-        and _over_limit(stations[item.reading.station], item.reading.parameter, item.reading.value)
-    ]
+    permits = await permit_limits(uow, {item.reading.station for item in checked if item.reading.station in sources})
+    over: list[tuple[Checked, float, str]] = []
+    for item in checked:
+        r = item.reading
+        if r.station in sources and r.interval in ("hour", "day"):
+            in_force = _limit_of(stations[r.station], permits.get(r.station), r.parameter, r.local_day)
+            if in_force is not None and r.value > in_force[0]:
+                over.append((item, *in_force))
     if not over:
         return 0
     # New data on an invalidated day is stored but stays invalid: the day's review status is part of the rule.
-    statuses = await day_statuses(uow, {(item.reading.station, item.reading.local_day) for item in over})
+    statuses = await day_statuses(uow, {(item.reading.station, item.reading.local_day) for item, _, _ in over})
     found = 0
-    for item in over:
+    for item, limit, unit in over:
         r = item.reading
         if not counts_as_valid(r.flag, item.auto_flags, statuses.get((r.station, r.local_day))):
             continue
-        station = stations[r.station]
-        limit = station.emission_limits[r.parameter]
         period = (r.time, r.time + PERIODS[r.interval])
         found += await record_exceedance(
-            uow, station, r.parameter, period, r.value, float(str(limit["limit"])), str(limit["unit"]),
+            uow, stations[r.station], r.parameter, period, r.value, limit, unit,
             actor=actor, correlation_id=correlation_id,
         )  # fmt: skip
     return found
 
 
-def _over_limit(station: Station, parameter: str, value: float) -> bool:
+def _limit_of(station: Station, permits: list[Limit] | None, parameter: str, day: date) -> tuple[float, str] | None:
+    if permits is not None:
+        permit = limit_in_force(permits, parameter, day)
+        return None if permit is None else (permit.limit, permit.unit)
     limit = station.emission_limits.get(parameter)
-    return limit is not None and value > float(str(limit["limit"]))
+    return None if limit is None else (float(str(limit["limit"])), str(limit["unit"]))
 
 
 async def detect_air_day(

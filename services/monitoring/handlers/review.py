@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import case, func
+from sqlalchemy import case, func, update
 from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
@@ -14,12 +14,12 @@ from services.monitoring.domain.standards import Standards
 from services.monitoring.handlers.exceedances import detect_air_day
 from services.monitoring.handlers.noise import measurements_per_day
 from services.monitoring.handlers.queries import dialect_of, local_period, value_is_clean
-from services.monitoring.handlers.stations import get_station
+from services.monitoring.handlers.stations import get_station, stations_by_code
 from services.monitoring.schemas import ReviewItemPublic
 from services.monitoring.tables import DayReview, Reading
 from shared.audit import append_audit
 from shared.auth import Principal
-from shared.errors import Conflict
+from shared.errors import Conflict, Invalid, NotFound
 from shared.keyset import Key, keyset, split
 from shared.messaging import UnitOfWork
 from shared.messaging.tables import utcnow
@@ -102,3 +102,58 @@ async def review_page(
         for r in rows
     ]
     return items, last
+
+
+MAX_RANGE_DAYS = 366
+
+
+async def review_pending_days(
+    uow: UnitOfWork,
+    standards: Standards,
+    *,
+    station_codes: Sequence[str],
+    first: date,
+    last: date,
+    decision: str,
+    reason: str,
+    reviewer: Principal,
+    correlation_id: str | None,
+) -> dict[str, list[date]]:
+    """The same decision on every pending day of the stations in [first, last] (a month of manual results at once),
+    per station; days already confirmed or invalidated keep their decision. An unknown station refuses it all. The
+    confirmed days of an air station are checked for exceedances as one confirmed day is."""
+    if not first <= last <= first + timedelta(days=MAX_RANGE_DAYS - 1):
+        raise Invalid(f"日期范围需 first ≤ last 且不超过 {MAX_RANGE_DAYS} 天 Bad day range", slug="bad-range")
+    stations = await stations_by_code(uow, station_codes)
+    missing = sorted(set(station_codes) - set(stations))
+    if missing:
+        raise NotFound(f"站点不存在 Station {missing[0]} not found", slug="station-not-found")
+    status = "confirmed" if decision == "confirm" else "invalidated"
+    # One statement for the range (a year of a station is 365 rows), not a row object each.
+    changed = (
+        update(DayReview)
+        .where(
+            col(DayReview.station_code).in_(list(stations)), col(DayReview.day) >= first, col(DayReview.day) <= last,
+            col(DayReview.status) == "pending",
+        )
+        .values(status=status, reason=reason, reviewer=reviewer.subject, reviewed_at=utcnow(),
+                version=col(DayReview.version) + 1)
+        .returning(col(DayReview.station_code), col(DayReview.day))
+        .execution_options(synchronize_session=False)
+    )  # fmt: skip
+    days: dict[str, list[date]] = {code: [] for code in stations}
+    for code, day in (await uow.session.execute(changed)).all():
+        days[code].append(day)
+    for code in sorted(days):
+        days[code].sort()
+        await append_audit(
+            uow.session, actor=reviewer.subject, entity_type="day_review",
+            entity_id=f"{code}/{first.isoformat()}..{last.isoformat()}", action=status,
+            data={"reason": reason, "days": len(days[code])},
+        )  # fmt: skip
+        if status == "confirmed" and stations[code].kind == "air_station":
+            for day in days[code]:
+                await detect_air_day(
+                    uow, standards, [stations[code]], day, actor=reviewer.subject, correlation_id=correlation_id
+                )
+    return days

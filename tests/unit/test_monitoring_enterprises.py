@@ -1,0 +1,112 @@
+"""The permit limit in force on a day, overlapping limits refused, results due per month, completeness, and the
+effluent chart."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from services.monitoring.domain.enterprises import (
+    Limit,
+    OverlappingLimit,
+    check_new_limit,
+    completeness,
+    expected_in_month,
+    limit_in_force,
+    month_profiles,
+)
+from shared.charts import effluent_chart_svg
+
+pytestmark = pytest.mark.unit
+
+OLD = Limit("cod", 50.0, "mg/L", date(2021, 1, 1), date(2021, 6, 30))
+NEW = Limit("cod", 30.0, "mg/L", date(2021, 7, 1), None)
+NH3N = Limit("nh3n", 5.0, "mg/L", date(2021, 3, 1), None)
+
+
+def test_the_limit_in_force_is_the_one_of_the_day() -> None:
+    limits = [OLD, NEW, NH3N]
+    assert limit_in_force(limits, "cod", date(2021, 6, 30)) == OLD  # its last day is in force
+    assert limit_in_force(limits, "cod", date(2021, 7, 1)) == NEW
+    assert limit_in_force(limits, "cod", date(2030, 1, 1)) == NEW  # open-ended
+    assert limit_in_force(limits, "cod", date(2020, 12, 31)) is None  # before the permit
+    assert limit_in_force(limits, "nh3n", date(2021, 2, 28)) is None
+    assert limit_in_force(limits, "tp", date(2021, 7, 1)) is None
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        (date(2021, 6, 30), None),  # starts on the old one's last day
+        (date(2020, 1, 1), date(2021, 1, 1)),  # ends on the old one's first day
+        (date(2021, 7, 1), date(2021, 12, 31)),  # from the open-ended one's first day: it would renew nothing
+        (date(2020, 1, 1), None),  # covers both
+    ],
+)
+def test_overlapping_limits_of_a_pollutant_are_refused(start: date, end: date | None) -> None:
+    with pytest.raises(OverlappingLimit):
+        check_new_limit([OLD, NEW], Limit("cod", 40.0, "mg/L", start, end))
+
+
+def test_adjacent_limits_and_other_pollutants_are_accepted() -> None:
+    assert check_new_limit([NEW], OLD) is None
+    assert check_new_limit([OLD], NEW) is None
+    assert check_new_limit([OLD, NEW], Limit("nh3n", 5.0, "mg/L", date(2020, 1, 1), None)) is None
+
+
+def test_a_later_limit_renews_the_open_ended_one() -> None:
+    renewal = Limit("cod", 20.0, "mg/L", date(2023, 1, 1), None)
+    assert check_new_limit([OLD, NEW], renewal) == NEW  # to be ended on 2022-12-31
+    with pytest.raises(OverlappingLimit):  # not before the open-ended one's own start
+        check_new_limit([OLD, NEW], Limit("cod", 20.0, "mg/L", date(2021, 7, 1), None))
+    with pytest.raises(OverlappingLimit):
+        check_new_limit([], Limit("cod", 40.0, "mg/L", date(2021, 2, 1), date(2021, 1, 31)))
+
+
+def test_results_due_per_month_follow_the_frequency() -> None:
+    assert expected_in_month("hour", 2021, 2) == 24 * 28
+    assert expected_in_month("hour", 2024, 2) == 24 * 29
+    assert expected_in_month("day", 2021, 7) == 31
+    assert expected_in_month("month", 2021, 7) == 1
+    assert [expected_in_month("quarter", 2021, m) for m in range(1, 13)] == [1, 0, 0] * 4
+    with pytest.raises(ValueError, match="unknown frequency"):
+        expected_in_month("weekly", 2021, 1)
+
+
+def test_completeness_counts_each_pollutant_up_to_what_was_due() -> None:
+    # Daily COD and NH3-N in June 2021 (30 days each, 60 due): 30 COD results, 12 NH3-N, and a duplicate COD
+    # count above what was due counts no more than 30.
+    months = completeness("day", 2021, ["cod", "nh3n"], {("cod", 6): 31, ("nh3n", 6): 12})
+    june = months[5]
+    assert (june.month, june.reported, june.expected, june.ratio) == (6, 42, 60, 0.7)
+    assert (months[0].reported, months[0].expected, months[0].ratio) == (0, 62, 0.0)
+    quarterly = completeness("quarter", 2021, ["cod"], {("cod", 4): 1})
+    assert [(m.reported, m.expected, m.ratio) for m in quarterly[3:6]] == [(1, 1, 1.0), (0, 0, None), (0, 0, None)]
+
+
+def test_the_effluent_chart_keeps_its_text_marks_the_maxima_above_the_limit_and_is_stable() -> None:
+    labels = [f"{m}月" for m in range(1, 5)]
+    means, maxima = [10.0, None, 12.0, 11.0], [14.0, None, 35.0, 13.0]
+    limits = [40.0, 40.0, 30.0, 30.0]  # a renewed, stricter limit from March: March's maximum 35 is above it
+    svg = effluent_chart_svg(labels, means, maxima, limits, ylabel="mg/L", title="DW001 化学需氧量 2021年")
+    assert svg.startswith('<svg class="greenlaw-chart" role="img" aria-label="DW001 化学需氧量 2021年"')
+    flat = svg.replace("\n", "")
+    for text in ("3月", "月均值", "月最大值", "许可限值", "mg/L"):  # text, drawn by the reader's CJK fonts
+        assert text in flat, text
+    within = effluent_chart_svg(labels, means, [14.0, None, 25.0, 13.0], limits, ylabel="mg/L", title="t")
+    assert within.count("#c0392b") < svg.count("#c0392b")  # March's maximum above its limit is drawn in red
+    assert svg == effluent_chart_svg(labels, means, maxima, limits, ylabel="mg/L", title="DW001 化学需氧量 2021年")
+
+
+def test_a_months_profile_holds_mean_maximum_and_the_strictest_limit_in_force() -> None:
+    renewed_mid_june = [
+        Limit("cod", 50.0, "mg/L", date(2021, 1, 1), date(2021, 6, 14)),
+        Limit("cod", 30.0, "mg/L", date(2021, 6, 15), None),
+    ]
+    months = month_profiles(renewed_mid_june, "cod", 2021, {5: [10.0, 20.0, 33.0], 6: [12.0]})
+    may, june, july = months[4], months[5], months[6]
+    assert (may.mean, may.maximum, may.limit) == (21.0, 33.0, 50.0)
+    assert (june.mean, june.maximum, june.limit) == (12.0, 12.0, 30.0)  # 50 on the 1st, 30 on the 30th
+    assert (july.mean, july.maximum, july.limit) == (None, None, 30.0)
+    assert month_profiles(renewed_mid_june, "nh3n", 2021, {})[0].limit is None
