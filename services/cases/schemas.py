@@ -101,6 +101,9 @@ REVIEW_STARTED = (
     "earlier starters may review without it; not recorded counts as starting now"
 )
 
+VALID_FROM = "执法证有效期自: the first day the credential is valid (发证日期); null: not recorded, valid since issued"
+VALID_UNTIL = "执法证有效期至: the last day the credential is valid; null: no end recorded"
+
 
 class TeamCreate(Input):
     name: Name = Field(min_length=1, max_length=100, description="执法队")
@@ -114,7 +117,8 @@ class TeamPublic(BaseModel):
 class OfficerCreate(Input):
     name: Name = Field(min_length=1, max_length=100)
     credential_number: Text = Field(min_length=4, max_length=50, description="执法证号")
-    credential_valid_until: LegalDate | None = None
+    credential_valid_from: LegalDate | None = Field(default=None, description=VALID_FROM)
+    credential_valid_until: LegalDate | None = Field(default=None, description=VALID_UNTIL)
     legal_qualification: bool = Field(default=False, description="法律职业资格 (required for legal reviewers)")
     legal_review_started_on: LegalDate | None = Field(default=None, description=REVIEW_STARTED)
     team_id: Text | None = Field(default=None, max_length=36)
@@ -123,10 +127,11 @@ class OfficerCreate(Input):
 
 class OfficerUpdate(Input):
     """What changes in an officer's record: the qualification obtained later, the review work's start date, a
-    renewed credential's end date."""
+    renewed credential's valid period."""
 
     legal_qualification: bool | None = None
     legal_review_started_on: LegalDate | None = Field(default=None, description=REVIEW_STARTED)
+    credential_valid_from: LegalDate | None = Field(default=None, description=f"{VALID_FROM} (renewed credential)")
     credential_valid_until: LegalDate | None = Field(default=None, description="执法证有效期至 (renewed credential)")
 
 
@@ -135,6 +140,7 @@ class OfficerPublic(BaseModel):
     name: str = Field(description="姓名")
     subject: str | None = Field(description="the officer's login subject, if linked")
     credential_number: str = Field(description="执法证号")
+    credential_valid_from: date | None = Field(description="执法证有效期自; null: not recorded")
     credential_valid_until: date | None = Field(description="执法证有效期至; null: no end recorded")
     legal_qualification: bool = Field(
         description="法律职业资格 (needed by a legal reviewer who began after 2021-07-15)"

@@ -82,6 +82,8 @@ class Officer(SQLModel, table=True):
     active: bool = True
     version: int = 1
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # Added in 0008: the first day of the credential's valid period (执法证有效期自); None: not recorded.
+    credential_valid_from: date | None = None
 
 
 class Party(SQLModel, table=True):

@@ -209,7 +209,8 @@ class Loader:
             body = {
                 "name": officer.name,
                 "credential_number": officer.credential_number,
-                "credential_valid_until": "2024-12-31",
+                "credential_valid_from": _iso(_day(officer.valid_from)),
+                "credential_valid_until": _iso(_day(officer.valid_until)),
                 "legal_qualification": officer.legal_qualification,
                 "team_id": teams[officer.team] if officer.team else None,
                 "subject": officer.subject,
@@ -636,8 +637,10 @@ class Loader:
         self.report.add("rule_of_law_reports")
 
     async def before_enforcement(self) -> None:
-        """事前公开: the lists of the data file published by the editor (the officer list came with the
-        registers, through cases' events), and 2021's quarterly and annual enforcement statistics."""
+        """事前公开: the officers' credentials renewed since, and those who left enforcement deactivated (the
+        officer list comes from cases' register, through its events); the lists of the data file published by the
+        editor, and 2021's quarterly and annual enforcement statistics."""
+        await self.officers_since()
         lists: dict[str, dict[str, Any]] = yaml.safe_load(ENFORCEMENT_LISTS.read_text(encoding="utf-8"))
         for slug, body in lists.items():
             path = f"/api/v1/disclosure/enforcement-lists/{slug}"
@@ -648,6 +651,30 @@ class Loader:
             path = f"/api/v1/disclosure/enforcement-statistics/2021/{period}"
             await self.api.call("editor", "POST", path, json={"published_on": _iso(published_on)})
             self.report.add("statistics_releases")
+
+    async def officers_since(self) -> None:
+        """After the year's casework (the credentials as first issued covered it): the renewals (换证), then the
+        deactivations (停用) of officers who left enforcement."""
+        for officer in self.plan.officers:
+            if officer.renewal is None and not officer.deactivated:
+                continue
+            path = f"/api/v1/cases/officers/{self.officers[officer.key]}"
+            etag = (await self.api.call("head", "GET", path)).headers["ETag"]
+            if officer.renewal is not None:
+                first, last = officer.renewal
+                body = {"credential_valid_from": _iso(first), "credential_valid_until": _iso(last)}
+                etag = (await self.api.call("head", "PATCH", path, json=body, etag=etag)).headers["ETag"]
+                self.report.add("credential_renewals")
+            if officer.deactivated:
+                await self.api.call("head", "POST", f"{path}/deactivation", etag=etag)
+                self.report.add("officers_deactivated")
+        records = len(self.plan.officers) + sum((o.renewal is not None) + o.deactivated for o in self.plan.officers)
+
+        async def listed() -> bool:
+            changes = await self.api.public("/public/v1/officers/changes", {"limit": 100})
+            return len(changes["items"]) >= records
+
+        await eventually(listed, "the officer list's changes in disclosure")
 
     # ---- monitoring -------------------------------------------------------------------------------------------
 

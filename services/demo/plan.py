@@ -123,6 +123,17 @@ class OfficerPlan:
     team: str | None
     legal_qualification: bool = False
     subject: str | None = None
+    # 执法证有效期 as first issued; the renewed credential's period, recorded once the year's casework is done; and
+    # whether the officer has left enforcement since (停用: off the public list, kept in its history).
+    valid_from: date | None = None
+    valid_until: date | None = None
+    renewal: tuple[date, date] | None = None
+    deactivated: bool = False
+
+    @property
+    def current_period(self) -> tuple[date | None, date | None]:
+        """The valid period the register holds at the end of the load."""
+        return self.renewal or (self.valid_from, self.valid_until)
 
 
 @dataclass(frozen=True)
@@ -399,17 +410,77 @@ def _violation(rng: random.Random, party: Party, *, yellow: bool = False) -> Vio
     return Violation(medium, violation_type, facts, basis, f"罚款人民币{yuan:,}元", yuan * 100, order)
 
 
+# 执法证: valid five years from issue; most of the bureau's were issued in 2019 (before the first inspection of
+# 2020-01-10) and renewed in 2024. 刘洋 left enforcement when his lapsed (停用), 孙浩's renewal is still pending
+# (the list shows it 已过有效期), the legal reviewer's was issued in 2021.
+CREDENTIAL_YEARS = 5
+OFFICERS: tuple[tuple[str, str | None, str | None, date, bool, bool], ...] = (
+    # name, team, login, issued on, renewed, deactivated
+    ("王建国", "执法一队", "officer1", date(2019, 3, 15), True, False),
+    ("李明", "执法一队", "officer2", date(2019, 3, 15), True, False),
+    ("张伟", "执法一队", None, date(2019, 6, 20), True, False),
+    ("刘洋", "执法一队", None, date(2019, 6, 20), False, True),
+    ("陈静", "执法二队", None, date(2019, 9, 10), True, False),
+    ("杨帆", "执法二队", None, date(2019, 9, 10), True, False),
+    ("赵磊", "执法二队", None, date(2019, 11, 25), True, False),
+    ("孙浩", "执法二队", None, date(2019, 11, 25), False, False),
+)
+LEGAL_REVIEWER_ISSUED = date(2021, 4, 1)
+
+
+def _years_later(day: date, years: int) -> date:
+    """The last day of a term of ``years`` years starting on ``day``."""
+    return day.replace(year=day.year + years) - timedelta(days=1)
+
+
+def _officer(
+    key: str,
+    name: str,
+    number: str,
+    team: str | None,
+    issued: date,
+    *,
+    renewed: bool,
+    subject: str | None,
+    deactivated: bool = False,
+    legal_qualification: bool = False,
+) -> OfficerPlan:
+    """An officer whose credential was issued on ``issued`` for the term, and renewed for another if ``renewed``."""
+    until = _years_later(issued, CREDENTIAL_YEARS)
+    follows = until + timedelta(days=1)
+    return OfficerPlan(
+        key,
+        name,
+        number,
+        team,
+        legal_qualification=legal_qualification,
+        subject=subject,
+        valid_from=issued,
+        valid_until=until,
+        renewal=(follows, _years_later(follows, CREDENTIAL_YEARS)) if renewed else None,
+        deactivated=deactivated,
+    )
+
+
 def _officers() -> list[OfficerPlan]:
-    names = (
-        ("王建国", "执法一队", "officer1"), ("李明", "执法一队", "officer2"), ("张伟", "执法一队", None),
-        ("刘洋", "执法一队", None), ("陈静", "执法二队", None), ("杨帆", "执法二队", None),
-        ("赵磊", "执法二队", None), ("孙浩", "执法二队", None),
-    )  # fmt: skip
     officers = [
-        OfficerPlan(f"O{i}", name, f"12011100{i + 1:04d}", team, subject=subject)
-        for i, (name, team, subject) in enumerate(names)
+        _officer(
+            f"O{i}", name, f"12011100{i + 1:04d}", team, issued, renewed=renewed, subject=subject, deactivated=left
+        )
+        for i, (name, team, subject, issued, renewed, left) in enumerate(OFFICERS)
     ]
-    officers.append(OfficerPlan("L0", "周敏", "120111009001", None, legal_qualification=True, subject="legal"))
+    officers.append(
+        _officer(
+            "L0",
+            "周敏",
+            "120111009001",
+            None,
+            LEGAL_REVIEWER_ISSUED,
+            renewed=True,
+            subject="legal",
+            legal_qualification=True,
+        )
+    )
     return officers
 
 

@@ -576,8 +576,11 @@ class PublicOfficer(BaseModel):
     credential_number: str = Field(description="执法证号")
     unit: str = Field(description="执法单位")
     team: str | None = Field(description="执法队")
+    credential_valid_from: date | None = Field(description="执法证有效期自; null: not recorded")
     credential_valid_until: date | None = Field(description="执法证有效期至; null: no end recorded")
-    status: Literal["valid", "expired"] = Field(description="valid 有效, expired 证件已过有效期 (on the list's day)")
+    status: Literal["valid", "expired", "not_yet_valid"] = Field(
+        description="valid 有效, expired 证件已过有效期, not_yet_valid 证件尚未生效 (on the list's day)"
+    )
 
 
 class PublicOfficerList(BaseModel):
@@ -596,6 +599,7 @@ class PublicOfficerChange(BaseModel):
     credential_number: str = Field(description="执法证号")
     unit: str = Field(description="执法单位")
     team: str | None = Field(description="执法队")
+    credential_valid_from: date | None = Field(description="执法证有效期自")
     credential_valid_until: date | None = Field(description="执法证有效期至")
 
 

@@ -193,6 +193,8 @@ class OfficerRecord(SQLModel, table=True):
     credential_valid_until: date | None = None
     active: bool
     changed_at: datetime = Field(sa_type=UTCDateTime, index=True)
+    # Added in 0007: 执法证有效期自 (None: not recorded, or sent before events carried it).
+    credential_valid_from: date | None = None
 
 
 class EnforcementListVersion(SQLModel, table=True):

@@ -343,6 +343,9 @@ class _OfficerRecord(EventPayload):
     team: str | None = Field(default=None, description="执法队")
     credential_valid_until: date | None = Field(default=None, description="执法证有效期至; null: no end recorded")
     active: bool = Field(description="false once deactivated (停用)")
+    credential_valid_from: date | None = Field(
+        default=None, description="执法证有效期自; null: not recorded (and in events sent before it was)"
+    )
 
 
 class OfficerRegisteredV1(_OfficerRecord):

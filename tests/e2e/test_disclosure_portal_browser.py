@@ -476,6 +476,10 @@ async def test_the_before_enforcement_pages_in_a_browser(browser: Any, portal: t
     stack, url = portal
     async with stack.client("cases", "head") as head:
         team = await make_team(head)
+        renewed = f"/api/v1/cases/officers/{team.investigators[0]}"
+        period = {"credential_valid_from": "2024-03-15", "credential_valid_until": "2029-03-14"}
+        etag = (await head.get(renewed)).headers["ETag"]
+        assert (await head.patch(renewed, json=period, headers={"If-Match": etag})).status_code == 200
         officers = (await head.get("/api/v1/cases/officers", params={"team_id": team.id})).json()
     await publish_remedies(stack)
     year = local_today("Asia/Shanghai").year - 1
@@ -486,8 +490,8 @@ async def test_the_before_enforcement_pages_in_a_browser(browser: Any, portal: t
     async with stack.client("disclosure") as public:
 
         async def listed() -> bool:
-            items = (await public.get("/public/v1/officers")).json()["items"]
-            return len([o for o in items if o["team"] == team.name]) == len(officers)
+            items = [o for o in (await public.get("/public/v1/officers")).json()["items"] if o["team"] == team.name]
+            return len(items) == len(officers) and "2029-03-14" in {o["credential_valid_until"] for o in items}
 
         await eventually(listed)
 
@@ -503,6 +507,7 @@ async def test_the_before_enforcement_pages_in_a_browser(browser: Any, portal: t
     for officer in officers:
         assert officer["name"] in text
         assert officer["credential_number"] in text
+    assert "2024-03-15 至 2029-03-14" in text  # 执法证有效期, from–to
     yesterday = (local_today("Asia/Shanghai") - timedelta(days=1)).isoformat()
     await page.get_by_label("名单日期").fill(yesterday)
     async with page.expect_navigation():

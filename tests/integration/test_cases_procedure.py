@@ -9,7 +9,7 @@ import pytest
 
 from shared.auth import issue_token
 from tests.stack import Stack, StackConfig
-from tests.support.cases import API, decision_for, file_case, make_team, ok, party_body, settle, step
+from tests.support.cases import API, decision_for, file_case, make_team, ok, party_body, settle, step, uid
 
 pytestmark = pytest.mark.integration
 
@@ -189,6 +189,24 @@ async def test_registers_inspections_and_leads(local: Stack) -> None:
         assert "第四十二条" in alone.json()["rule"]
         etag = (await head.get(f"{API}/officers")).status_code
         assert etag == 200
+        # 执法证有效期: two officers whose credentials are issued after the inspection's day do not count.
+        period = {"credential_valid_from": "2021-06-01", "credential_valid_until": "2026-05-31", "team_id": team.id}
+        later = [
+            await ok(
+                await head.post(f"{API}/officers", json={"name": name, "credential_number": number, **period}), 201
+            )
+            for name, number in (("陈新", f"12{uid()}"), ("林立", f"12{uid()}"))
+        ]
+        assert later[0]["credential_valid_from"] == "2021-06-01"
+        early = await head.post(f"{API}/inspections", json={**inspection, "officer_ids": [o["id"] for o in later]})
+        assert early.status_code == 422
+        assert sorted(early.json()["invalid_credentials"]) == sorted(o["id"] for o in later)
+        reversed_period = {**period, "credential_valid_from": "2026-06-01"}
+        backwards = await head.post(
+            f"{API}/officers", json={"name": "吴强", "credential_number": f"12{uid()}", **reversed_period}
+        )
+        assert backwards.status_code == 422
+        assert backwards.json()["type"].endswith("credential-period")
         officer_id = team.investigators[1]
         deactivate = await head.post(f"{API}/officers/{officer_id}/deactivation", headers={"If-Match": "*"})
         assert (await ok(deactivate))["active"] is False

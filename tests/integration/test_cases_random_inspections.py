@@ -17,7 +17,7 @@ from sqlmodel import select
 from shared.messaging.tables import OutboxRecord
 from tests.factories import credit_code
 from tests.stack import Stack, StackConfig
-from tests.support.cases import API, make_team, ok, party_body, settle
+from tests.support.cases import API, make_team, ok, party_body, settle, uid
 
 pytestmark = pytest.mark.integration
 
@@ -111,10 +111,13 @@ async def test_a_draw_is_committed_executed_recomputed_and_carried_out(local: St
         leave = {"officer_id": officers[1], "kind": "leave", "reason": "产假", "starts_on": "2021-08-01",
                  "ends_on": "2021-08-31"}  # fmt: skip
         await ok(await head.post(f"{API}/inspector-exclusions", json=leave), 201)
+        newcomer = {"name": "高远", "credential_number": f"12{uid()}", "credential_valid_from": "2022-01-01"}
+        issued_later = (await ok(await head.post(f"{API}/officers", json={**newcomer, "team_id": team.id}), 201))["id"]
         pool = await ok(await head.get(f"{API}/inspector-pool", params={"on": "2021-08-02"}))
         available = {o["id"]: o["available"] for t in pool["teams"] for o in t["officers"]}
         assert available[officers[1]] is False
         assert available[officers[0]] is True
+        assert issued_later not in available  # 执法证 not yet valid on the day
 
         body = {"category": "key_polluter", "period": "quarter", "year": 2021, "period_number": 3, "count": 4}
         draw = await ok(await head.post(f"{API}/inspection-draws", json=body), 201)
@@ -123,6 +126,7 @@ async def test_a_draw_is_committed_executed_recomputed_and_carried_out(local: St
         assert draw["ends_on"] == "2021-09-30"
         assert sorted(draw["inputs"]["entities"]) == sorted(e["id"] for e in entities)
         assert officers[1] not in draw["inputs"]["officers"]  # on leave during the quarter
+        assert issued_later not in draw["inputs"]["officers"]
         assert draw["inputs"]["conflicts"] == {conflicted: [officers[0]]}
         again = await head.post(f"{API}/inspection-draws", json=body)
         assert again.status_code == 409

@@ -6,10 +6,13 @@ The hourly air data is cut to a few days here (``air_days``); the full year is t
 
 from __future__ import annotations
 
+import hashlib
 import os
-from datetime import date
+from collections import Counter
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -25,6 +28,7 @@ from shared.contracts.common import DecisionKind
 from shared.decision_kinds import load_table
 from shared.settings import CommonSettings
 from tests.stack import eventually, serve
+from tests.support.documents import pdf_text
 from tests.support.draws import recompute
 
 pytestmark = pytest.mark.integration
@@ -122,8 +126,9 @@ async def _check(
     assert {m: n for m, n in referrals.items() if n} == {"water": 1, "soil": 3}
 
     # The public API lists exactly these published decisions.
+    published = {kind: await _pages(client, "/public/v1/decisions", {"kind": kind}) for kind in KINDS}
     for kind, count in KINDS.items():
-        assert len(await _pages(client, "/public/v1/decisions", {"kind": kind})) == count, kind
+        assert len(published[kind]) == count, kind
 
     # The police decided on every referral (立案), as the referral statistics report.
     by_outcome: dict[str, int] = {}
@@ -165,6 +170,7 @@ async def _check(
     await _check_reports_and_rule_of_law(client, head)
     plan = build_plan(air_days=AIR_DAYS)
     await _check_before_enforcement(client, plan, head)
+    await _check_documents(client, plan, published, head=head, editor=editor)
     expected = {
         "water_monthly": 24,
         "air_daily": AIR_DAYS,
@@ -277,9 +283,27 @@ def test_same_seed_same_plan_and_readings() -> None:
 
 
 async def _check_before_enforcement(client: httpx.AsyncClient, plan: DemoPlan, head: dict[str, str]) -> None:
-    """事前公开: the register's officers, the four lists of the data file, 2021's quarters adding up to its year."""
-    officers = (await client.get("/public/v1/officers")).json()["items"]
-    assert sorted(o["credential_number"] for o in officers) == sorted(o.credential_number for o in plan.officers)
+    """事前公开: the register's officers with their credentials' valid periods (renewed ones, one expired, one
+    deactivated), the four lists of the data file, 2021's quarters adding up to its year."""
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    listed = {o["credential_number"]: o for o in (await client.get("/public/v1/officers")).json()["items"]}
+    on_list = [o for o in plan.officers if not o.deactivated]
+    assert sorted(listed) == sorted(o.credential_number for o in on_list)
+    assert len(on_list) < len(plan.officers)
+    for officer in on_list:
+        first, last = officer.current_period
+        row = listed[officer.credential_number]
+        assert (row["credential_valid_from"], row["credential_valid_until"]) == (str(first), str(last))
+        assert row["status"] == ("expired" if last and last < today else "valid"), officer.name
+    changes = (await client.get("/public/v1/officers/changes")).json()["items"]
+    assert Counter(c["change"] for c in changes) == {
+        "registered": len(plan.officers),
+        "changed": sum(o.renewal is not None for o in plan.officers),
+        "deactivated": sum(o.deactivated for o in plan.officers),
+    }
+    portal = (await client.get("/portal/officers")).text
+    renewed = next(o for o in on_list if o.renewal)
+    assert f"{renewed.current_period[0]} 至 {renewed.current_period[1]}" in portal  # 有效期 from–to
     for slug in ("authority-list", "procedures", "remedies", "random-inspection-items"):
         listed = (await client.get(f"/public/v1/enforcement-lists/{slug}")).json()
         assert listed["version"] == 1, slug
@@ -290,3 +314,49 @@ async def _check_before_enforcement(client: httpx.AsyncClient, plan: DemoPlan, h
     quarters = [(await client.get(f"/public/v1/enforcement-statistics/2021/Q{q}")).json() for q in range(1, 5)]
     for kind in KINDS:
         assert sum(q["statistics"]["decisions_by_kind"][kind] for q in quarters) == year["decisions_by_kind"][kind]
+
+
+# Of each kind, the first and last published, and every decision on a person (their identity must not go public).
+DOCUMENT_SAMPLE = 2
+
+
+async def _check_documents(
+    client: httpx.AsyncClient,
+    plan: DemoPlan,
+    published: dict[str, list[dict[str, Any]]],
+    *,
+    head: dict[str, str],
+    editor: dict[str, str],
+) -> None:
+    """The decisions' documents (PDF) on a sample: the public version linked from each published decision carries
+    its number and party as published and no person's identity number or address; the full one served to the
+    party is the one whose SHA-256 the decision keeps, and identifies a person in full."""
+    people = [p for p in plan.parties if p.party_type == "individual"]
+    identities = [value for p in people for value in (p.id_number, p.address) if value]
+    sample = [items[0] for items in published.values()] + [items[-1] for items in published.values()]
+    on_people = [d for items in published.values() for d in items if d["party_type"] == "individual"]
+    assert on_people, "the demo decides on people too"
+    sample += on_people
+    assert len(sample) >= DOCUMENT_SAMPLE * len(KINDS)
+    for item in sample:
+        number = item["document_number"]
+        assert item["document_url"] == f"/public/v1/decisions/{item['id']}.pdf"
+        answer = await client.get(item["document_url"])
+        assert answer.status_code == 200, (number, answer.text[:200])
+        assert answer.headers["content-type"] == "application/pdf"
+        text = pdf_text(answer.content)
+        assert number in text
+        assert "（公开版）" in text
+        assert f"当事人：{item['party_name']}" in text  # a person's name as the law publishes it, the JSON's
+        assert [value for value in identities if value in text] == [], number
+
+        staff = (await client.get(f"/api/v1/disclosure/publications/{item['id']}", headers=editor)).json()
+        decision = (await client.get(f"/api/v1/cases/decisions/{staff['decision_id']}", headers=head)).json()
+        full = await client.get(f"/api/v1/cases/decisions/{staff['decision_id']}/document.pdf", headers=head)
+        assert full.status_code == 200, full.text[:200]
+        assert hashlib.sha256(full.content).hexdigest() == decision["document_sha256"]
+        served = pdf_text(full.content)
+        assert number in served
+        if item["party_type"] == "individual":
+            (person,) = [p for p in people if p.id_number and p.id_number in served]
+            assert person.name in served

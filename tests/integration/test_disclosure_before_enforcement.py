@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -63,16 +63,30 @@ async def test_the_officer_list_follows_the_register(stack: Stack) -> None:
 
         listed = await eventually(all_listed)
         assert {o["credential_number"] for o in listed} == {o["credential_number"] for o in registered.values()}
-        assert set(listed[0]) == {"name", "credential_number", "unit", "team", "credential_valid_until", "status"}
+        assert set(listed[0]) == {
+            "name",
+            "credential_number",
+            "unit",
+            "team",
+            "credential_valid_from",
+            "credential_valid_until",
+            "status",
+        }
         assert {o["unit"] for o in listed} == {"天津市西青区生态环境局"}
 
         renewed = await head.get(f"/api/v1/cases/officers/{leaving}")
-        changed = await head.patch(
+        backwards = await head.patch(
             f"/api/v1/cases/officers/{leaving}",
-            json={"credential_valid_until": "2020-12-31"},
+            json={"credential_valid_from": "2021-01-01", "credential_valid_until": "2020-12-31"},
             headers={"If-Match": renewed.headers["ETag"]},
         )
-        await ok(changed)
+        assert backwards.status_code == 422, backwards.text
+        changed = await head.patch(
+            f"/api/v1/cases/officers/{leaving}",
+            json={"credential_valid_from": "2016-01-01", "credential_valid_until": "2020-12-31"},
+            headers={"If-Match": renewed.headers["ETag"]},
+        )
+        assert (await ok(changed))["credential_valid_from"] == "2016-01-01"
         gone = await head.post(
             f"/api/v1/cases/officers/{leaving}/deactivation", headers={"If-Match": changed.headers["ETag"]}
         )
@@ -86,7 +100,8 @@ async def test_the_officer_list_follows_the_register(stack: Stack) -> None:
         changes = (await ok(await public.get("/public/v1/officers/changes")))["items"]
         mine = [c["change"] for c in changes if c["credential_number"] == number]
         assert mine == ["deactivated", "changed", "registered"]
-        assert next(c for c in changes if c["change"] == "changed")["credential_valid_until"] == "2020-12-31"
+        renewal = next(c for c in changes if c["change"] == "changed" and c["credential_number"] == number)
+        assert (renewal["credential_valid_from"], renewal["credential_valid_until"]) == ("2016-01-01", "2020-12-31")
         yesterday = date.fromordinal(local_today("Asia/Shanghai").toordinal() - 1).isoformat()
         assert [o for o in await public_officers(public, as_of=yesterday) if o["team"] == team.name] == []
 
@@ -95,11 +110,22 @@ async def test_the_officer_list_follows_the_register(stack: Stack) -> None:
         assert registered[team.investigators[1]]["credential_number"] in page.text
         assert "停用" in page.text
         assert number in page.text
+        assert "2016-01-01 至 2020-12-31" in page.text  # the renewal in the history, with its valid period
         await settle(stack)
 
 
-def _record(cls: Any, officer_id: str, version: int, *, active: bool = True, until: date | None = None) -> Any:
+def _record(
+    cls: Any,
+    officer_id: str,
+    version: int,
+    *,
+    active: bool = True,
+    until: date | None = None,
+    since: date | None = None,
+) -> Any:
+    extra = {"credential_valid_from": since} if since else {}  # events sent before it was carried have none
     return cls(
+        **extra,
         officer_id=officer_id,
         version=version,
         name="王伟",
@@ -142,6 +168,32 @@ async def test_an_expired_credential_is_listed_as_expired(tmp_path: Path) -> Non
                 uow, as_of=local_today("Asia/Shanghai"), timezone="Asia/Shanghai"
             )
     assert [(o.credential_number, o.status) for o in listed.items] == [(f"12{officer_id[:6]}", "expired")]
+
+
+async def test_a_credential_is_listed_with_its_valid_period(tmp_path: Path) -> None:
+    """The period from–to as the register sends it; before its first day the list says so (尚未生效)."""
+    settings = DisclosureSettings()
+    (consumer,) = [s for s in subscriptions(settings, WorkCalendar()) if s.consumer == "disclosure.officers"]
+    officer_id = str(uuid.uuid4())
+    today = local_today("Asia/Shanghai")
+    since, until = today + timedelta(days=30), today + timedelta(days=5 * 365)
+    record = _record(OfficerRegisteredV1, officer_id, 1, since=since, until=until)
+    assert (
+        OfficerRegisteredV1.model_validate(record.model_dump(exclude={"credential_valid_from"})).credential_valid_from
+        is None
+    )
+    async with units_of("disclosure", tmp_path) as units:
+        await units.deliver(consumer, record, subject=officer_id)
+        async with units() as uow:
+            now = await officers_public.officer_list(uow, as_of=today, timezone="Asia/Shanghai")
+            changes = await officers_public.officer_changes(uow, timezone="Asia/Shanghai", limit=10)
+    (listed,) = now.items
+    assert (listed.credential_valid_from, listed.credential_valid_until, listed.status) == (
+        since,
+        until,
+        "not_yet_valid",
+    )
+    assert (changes[0].credential_valid_from, changes[0].credential_valid_until) == (since, until)
 
 
 async def test_a_list_is_published_in_versions(local: Stack) -> None:

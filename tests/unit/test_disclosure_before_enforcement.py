@@ -32,9 +32,17 @@ def test_each_officer_is_listed_by_its_latest_version_in_any_arrival_order() -> 
 
 
 def test_a_credential_expires_after_its_last_day() -> None:
-    assert credential_status(date(2021, 6, 30), date(2021, 6, 30)) == "valid"
-    assert credential_status(date(2021, 6, 30), date(2021, 7, 1)) == "expired"
-    assert credential_status(None, date(2099, 1, 1)) == "valid"
+    assert credential_status(None, date(2021, 6, 30), date(2021, 6, 30)) == "valid"
+    assert credential_status(None, date(2021, 6, 30), date(2021, 7, 1)) == "expired"
+    assert credential_status(None, None, date(2099, 1, 1)) == "valid"
+
+
+def test_a_credential_is_valid_from_its_first_day() -> None:
+    first, last = date(2019, 3, 1), date(2025, 2, 28)
+    assert credential_status(first, last, date(2019, 2, 28)) == "not_yet_valid"
+    assert credential_status(first, last, first) == "valid"
+    assert credential_status(first, last, last) == "valid"
+    assert credential_status(first, None, date(2099, 1, 1)) == "valid"
 
 
 @pytest.mark.parametrize(

@@ -76,7 +76,8 @@ async def get_officer(officer_id: str, request: Request, _caller: Staff) -> JSON
 )
 async def update_officer(officer_id: str, body: OfficerUpdate, request: Request, caller: Registrar) -> JSONResponse:
     """法律职业资格 obtained, 初次从事法制审核 date recorded (an earlier start keeps an unqualified reviewer
-    reviewing, 行政处罚法 §58 ¶2), or a renewed credential's end date (执法证有效期). Needs If-Match."""
+    reviewing, 行政处罚法 §58 ¶2), or a renewed credential's valid period (执法证有效期自、至; the first day may
+    not follow the last). Needs If-Match."""
 
     async def change(uow: UnitOfWork, officer: Officer) -> None:
         await handlers.update_officer(

@@ -55,10 +55,12 @@ async def exclusions_between(
 
 
 async def credentialed_officers(uow: UnitOfWork, *, valid_through: date) -> list[Officer]:
-    """Active officers whose credential is valid through ``valid_through`` (no end recorded counts as valid)."""
+    """Active officers whose credential is valid through ``valid_through`` (no end recorded counts as valid) and
+    already in force on that day (no first day recorded counts as valid since issued)."""
     statement = select(Officer).where(
         Officer.active == True,  # noqa: E712 - SQL comparison
         or_(col(Officer.credential_valid_until).is_(None), col(Officer.credential_valid_until) >= valid_through),
+        or_(col(Officer.credential_valid_from).is_(None), col(Officer.credential_valid_from) <= valid_through),
     )
     return list((await uow.session.exec(statement.order_by(col(Officer.id)))).all())
 

@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlmodel import col, select
 
+from services.cases.domain.credentials import check_period, valid_on
 from services.cases.handlers.rows import flush_unique, load, new_id
 from services.cases.schemas import OfficerCreate, OfficerUpdate, TeamCreate
 from services.cases.settings import CasesSettings
@@ -27,7 +28,7 @@ async def require_credentialed(uow: UnitOfWork, officer_ids: list[str], *, on: d
     invalid = [
         o.id
         for o in found.values()
-        if not o.active or (o.credential_valid_until is not None and o.credential_valid_until < on)
+        if not o.active or not valid_on(on, o.credential_valid_from, o.credential_valid_until)
     ]
     valid = len(distinct) - len(unknown) - len(invalid)
     if valid < 2:
@@ -44,7 +45,7 @@ async def require_credentialed(uow: UnitOfWork, officer_ids: list[str], *, on: d
 async def emit_officer(
     uow: UnitOfWork, officer: Officer, event: OfficerEvent, *, authority: str, correlation_id: str, actor: str
 ) -> None:
-    """The officer as published before enforcement (事前公开: name, 执法证号, unit, validity, status), in the outbox
+    """The officer as published before enforcement (事前公开: name, 执法证号, unit, valid period, status), in the outbox
     with the change; keyed by the officer, so one officer's events stay in order."""
     team = await uow.session.get(Team, officer.team_id) if officer.team_id else None
     payload = event(
@@ -56,6 +57,7 @@ async def emit_officer(
         team=team.name if team else None,
         credential_valid_until=officer.credential_valid_until,
         active=officer.active,
+        credential_valid_from=officer.credential_valid_from,
     )
     uow.emit(CloudEvent.wrap(payload, subject=officer.id, correlation_id=correlation_id, actor=actor))
 
@@ -73,6 +75,7 @@ async def create_officer(
 ) -> Officer:
     if body.team_id is not None:
         await load(uow.session, Team, body.team_id, "执法队")
+    check_period(body.credential_valid_from, body.credential_valid_until)
     officer = Officer(id=new_id(), **body.model_dump())
     uow.session.add(officer)
     await flush_unique(uow, "执法证号重复 Duplicate credential number", slug="duplicate-credential")
@@ -100,10 +103,14 @@ async def update_officer(
     actor: str,
 ) -> Officer:
     """A qualification obtained later, when the officer first took up legal review work (行政处罚法 §58 ¶2), or a
-    renewed credential's end date."""
+    renewed credential's valid period (the period as it stands after the change is checked)."""
     changes = body.model_dump(exclude_unset=True)
     if "legal_qualification" in changes and changes["legal_qualification"] is None:
         raise Invalid("legal_qualification 须为 true 或 false", slug="validation")
+    check_period(
+        changes.get("credential_valid_from", officer.credential_valid_from),
+        changes.get("credential_valid_until", officer.credential_valid_until),
+    )
     for name, value in changes.items():
         setattr(officer, name, value)
     officer.version += 1

@@ -88,7 +88,7 @@ async def officers(
         LegalDate | None, Query(description="the list as it stood at the end of this day; default today")
     ] = None,
 ) -> Response:
-    """Name, 执法证号, unit, team, validity and status of each active officer (事前公开); a deactivated officer is
+    """Name, 执法证号, unit, team, valid period and status of each active officer (事前公开); a deactivated officer is
     on the lists of the days before it left."""
     async with runtime_of(request).uow() as uow:
         listed = await officers_public.officer_list(uow, as_of=as_of or today, timezone=settings.timezone)

@@ -37,8 +37,15 @@ def officers_on_list(records: Iterable[R]) -> list[R]:
     return [r for r in latest.values() if r.active]
 
 
-def credential_status(valid_until: date | None, on: date) -> Literal["valid", "expired"]:
-    return "expired" if valid_until is not None and valid_until < on else "valid"
+def credential_status(
+    valid_from: date | None, valid_until: date | None, on: date
+) -> Literal["valid", "expired", "not_yet_valid"]:
+    """The credential on the list's day: both ends of its valid period included, an end not recorded open."""
+    if valid_until is not None and valid_until < on:
+        return "expired"
+    if valid_from is not None and on < valid_from:
+        return "not_yet_valid"
+    return "valid"
 
 
 def quarter_number(period: Period) -> int | None:

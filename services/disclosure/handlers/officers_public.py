@@ -1,5 +1,5 @@
 """The officer list before enforcement (执法人员名单, 事前公开): the records cases sends of its register, the list on
-a day, and its history. Only what the law publishes is kept: name, 执法证号, unit, team, validity, status."""
+a day, and its history. Only what the law publishes is kept: name, 执法证号, unit, team, valid period, status."""
 
 from __future__ import annotations
 
@@ -42,6 +42,7 @@ async def record_officer(
             credential_valid_until=payload.credential_valid_until,
             active=payload.active,
             changed_at=event.time,
+            credential_valid_from=payload.credential_valid_from,
         )
     )
 
@@ -60,8 +61,9 @@ async def officer_list(uow: UnitOfWork, *, as_of: date, timezone: str) -> Public
             credential_number=r.credential_number,
             unit=r.unit,
             team=r.team,
+            credential_valid_from=r.credential_valid_from,
             credential_valid_until=r.credential_valid_until,
-            status=credential_status(r.credential_valid_until, as_of),
+            status=credential_status(r.credential_valid_from, r.credential_valid_until, as_of),
         )
         for r in listed
     ]
@@ -80,6 +82,7 @@ async def officer_changes(uow: UnitOfWork, *, timezone: str, limit: int) -> list
             credential_number=r.credential_number,
             unit=r.unit,
             team=r.team,
+            credential_valid_from=r.credential_valid_from,
             credential_valid_until=r.credential_valid_until,
         )
         for r in (await uow.session.exec(statement)).all()
