@@ -48,6 +48,10 @@ def _root_logging() -> Iterator[None]:
     root.setLevel(level)
 
 
+# The session's PostgreSQL server once a test has asked for it (see pytest_runtest_teardown).
+_POSTGRES: list[PostgresServer] = []
+
+
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[PostgresServer]:
     with postgres_server() as server:
@@ -56,8 +60,20 @@ def postgres() -> Iterator[PostgresServer]:
             if IN_CI:
                 pytest.fail(message)
             pytest.skip(message)
+        _POSTGRES.append(server)
         yield server
+        _POSTGRES.remove(server)
         asyncio.run(server.drop_all())
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """After the last test of a module (its module-scoped fixtures torn down, no session-scoped fixture holding a
+    PostgreSQL database), the databases its tests made are dropped in the background while the next module runs."""
+    result = yield
+    if _POSTGRES and nextitem is not None and nextitem.path != item.path:
+        _POSTGRES[0].release()
+    return result
 
 
 @pytest.fixture(scope="session")

@@ -19,6 +19,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,6 +63,8 @@ class PostgresServer:
     created: list[str] = field(default_factory=list)
     # Migrated template databases by service (see tests/stack.py): a stack's database is a copy of one.
     templates: dict[str, str] = field(default_factory=dict)
+    _dropper: ThreadPoolExecutor | None = field(default=None, repr=False)
+    _dropping: list[Future[None]] = field(default_factory=list, repr=False)
 
     async def create_database(self, label: str, *, template: str | None = None) -> str:
         """A fresh database (a copy of ``template`` if given); returns its SQLAlchemy async URL."""
@@ -79,25 +82,47 @@ class PostgresServer:
         base = self.dsn.rsplit("/", 1)[0]
         return base.replace("postgresql://", "postgresql+asyncpg://", 1) + f"/{database}"
 
+    def release(self) -> None:
+        """Drop the databases made so far, except the templates, in the background: called at the end of a test
+        module (tests/conftest.py), when its module-scoped fixtures are gone, so nothing uses them any more. Each
+        DROP DATABASE waits for a checkpoint (about a second on a busy server); left to the end of the run, a
+        worker's hundreds of databases kept it waiting tens of seconds after its last test."""
+        templates = set(self.templates.values())
+        done = [name for name in self.created if name not in templates]
+        self.created = [name for name in self.created if name in templates]
+        if not done:
+            return
+        if self._dropper is None:
+            self._dropper = ThreadPoolExecutor(max_workers=4, thread_name_prefix="drop-database")
+        self._dropping += [self._dropper.submit(asyncio.run, self._drop(name)) for name in done]
+
     async def drop_all(self) -> None:
-        """Drop the copies, then the templates, many at once: each DROP DATABASE waits for a checkpoint (about a
-        second), and drops waiting together share one, so a worker's hundreds of databases go in seconds, not
-        minutes at the end of its run."""
+        """Wait for the background drops, then drop the rest, copies before templates, many at once (drops waiting
+        together share one checkpoint)."""
+        if self._dropper is not None:
+            self._dropper.shutdown(wait=True)
+            self._dropper = None
+            failed = [str(f.exception()) for f in self._dropping if f.exception() is not None]
+            self._dropping.clear()
+            assert not failed, failed
         templates = set(self.templates.values())
         limit = asyncio.Semaphore(16)
 
         async def drop(name: str) -> None:
             async with limit:
-                conn = await asyncpg.connect(self.dsn)
-                try:
-                    await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-                finally:
-                    await conn.close()
+                await self._drop(name)
 
         for batch in ([n for n in self.created if n not in templates], [n for n in self.created if n in templates]):
             await asyncio.gather(*(drop(name) for name in batch))
         self.created.clear()
         self.templates.clear()
+
+    async def _drop(self, name: str) -> None:
+        conn = await asyncpg.connect(self.dsn)
+        try:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await conn.close()
 
 
 @contextlib.contextmanager

@@ -98,6 +98,6 @@ def test_make_run_installs_the_project_without_extras() -> None:
     target = run.group(1)
     recipe = re.search(rf"^{re.escape(target)}:.*\n((?:\t.*\n)+)", makefile, re.MULTILINE)
     assert recipe is not None, target
-    installs = [line for line in recipe.group(1).splitlines() if "pip install" in line and "pip\n" not in line]
+    installs = [line for line in recipe.group(1).splitlines() if "$(UV)" in line or "pip install -e" in line]
     assert any(line.rstrip().endswith("-e .") for line in installs), installs
     assert not any("[" in line for line in installs), installs

@@ -9,7 +9,8 @@ schema-invalid ones (negative mode) as admin and as police, so they reach the ha
 the checks below: not a 5xx, a documented status, the documented media type (``content_type_conformance``), a body
 that matches its schema (``response_schema_conformance``) and every header its response documents as required,
 valid against the header's schema (``response_headers_conformance``: an ``ETag`` or ``Location`` a route declares).
-The volume is ``GREENLAW_FUZZ_EXAMPLES`` cases per operation (15 in CI).
+The volume is ``GREENLAW_FUZZ_EXAMPLES`` cases per operation (15 in CI). The tests run outside the coverage
+measurement (see ``pytestmark``).
 
 Targeted cases follow (``test_extreme_values_are_refused_not_500``): from one schema-valid case per operation,
 each path and query parameter and each leaf of a JSON body in turn is replaced by extremes of its kind (integers
@@ -54,7 +55,10 @@ from services.gateway.settings import GatewaySettings
 from shared.http import encode_cursor
 from tests.stack import Stack, StackConfig
 
-pytestmark = pytest.mark.integration
+# Outside the coverage measurement (``no_cover``: pytest-cov pauses it for the test's call; the stack's start in the
+# fixture is still measured): the tracer doubles the fuzzing's CPU, most of it in Hypothesis' case generation, and
+# the lines the cases reach are reached by the tests written for them. What is checked is unchanged.
+pytestmark = [pytest.mark.integration, pytest.mark.no_cover]
 
 # Cases per operation, small in CI; raise it locally (GREENLAW_FUZZ_EXAMPLES=200) for a deeper search.
 EXAMPLES = int(os.environ.get("GREENLAW_FUZZ_EXAMPLES", "15"))
