@@ -40,7 +40,7 @@ def issued(decision_id: str, decided_on: date) -> DecisionIssuedV1:
 
 
 async def test_an_issued_penalty_opens_one_publication_due_in_seven_working_days(tmp_path: Path) -> None:
-    decisions, _ = disclosure(tmp_path)
+    decisions, *_ = disclosure(tmp_path)
     async with units_of("disclosure", tmp_path) as units:
         # 2021-09-28: the National Day holiday and the working Saturday 10-09 fall inside the 7 working days.
         event = await units.deliver(decisions, issued("d-1", date(2021, 9, 28)), subject="d-1")
@@ -56,7 +56,7 @@ async def test_an_issued_penalty_opens_one_publication_due_in_seven_working_days
 
 
 async def test_a_bulletin_delivered_twice_is_stored_once(tmp_path: Path) -> None:
-    _, bulletins = disclosure(tmp_path)
+    _, bulletins, *_ = disclosure(tmp_path)
     payload = BulletinPublishedV1(
         bulletin_id="b-1",
         kind="water_monthly",
