@@ -5,8 +5,9 @@ N hourly readings are loaded as ``bench.growth`` loads them (the batch endpoint,
 every station-day is then confirmed (the open API serves reviewed days only, a per-row lookup of ``day_review``),
 and the table analysed. Timed, p95 of 100 requests each (in-process ASGI, no network): the PM2.5 month of one
 station (720 values, one page), and the first page (1,000 values) of all its parameters for the month. The queried
-station-month is the same at every size, so the growth is the table's. Reference in the same run: the staff raw
-series of the same month (``GET /api/v1/monitoring/readings``, no review condition).
+station-month is the same at every size, so the growth is the table's. References in the same run: the staff raw
+series of the same month (``GET /api/v1/monitoring/readings``, no review condition), and the reviewed PM2.5 month
+as bare SQL over asyncpg (what the database alone takes).
 
 ``python -m bench.open_series [--readings 100000,1000000]`` (one throwaway database per size, dropped afterwards).
 
@@ -113,6 +114,35 @@ async def grow(dsn: str, base_stations: int, size: int) -> tuple[int, float]:
     return total, time.perf_counter() - started
 
 
+# The reviewed PM2.5 month as bare SQL: what the open series asks the database, without the app around it.
+BARE_SQL = """
+SELECT r.time, r.value, r.instrument_flag, r.auto_flags
+FROM reading AS r
+JOIN day_review AS d ON d.station_code = r.station_code
+ AND d.day = (r.time AT TIME ZONE 'Asia/Shanghai')::date AND d.status = 'confirmed'
+WHERE r.station_code = $1 AND r.parameter = 'pm25' AND r.interval = 'hour'
+  AND r.time >= timestamptz '2024-01-01 00:00:00+08' AND r.time < timestamptz '2024-01-31 00:00:00+08'
+ORDER BY r.time
+"""
+
+
+async def bare_sql(dsn: str, runs: int = 100) -> dict[str, float]:
+    """p50/p95 of :data:`BARE_SQL` over one asyncpg connection (5 warm-up runs first)."""
+    import asyncpg
+
+    connection = await asyncpg.connect(dsn)
+    try:
+        times = []
+        for index in range(runs + 5):
+            started = time.perf_counter()
+            await connection.fetch(BARE_SQL, station(0))
+            if index >= 5:
+                times.append((time.perf_counter() - started) * 1000)
+    finally:
+        await connection.close()
+    return quantiles(times)
+
+
 async def series_at(size: int, dsn: str, grow_to: int | None = None) -> dict[str, Any]:
     from services.monitoring.app import create_app
     from services.monitoring.settings import MonitoringSettings
@@ -156,10 +186,14 @@ async def series_at(size: int, dsn: str, grow_to: int | None = None) -> dict[str
                 await timed_gets(client, [url] * 5, headers)  # warm-up
                 times = quantiles(await timed_gets(client, [url] * 100, headers))
                 figures |= {f"{name}_p50_ms": times["p50_ms"], f"{name}_p95_ms": times["p95_ms"]}
+            bare = await bare_sql(dsn)
+            figures |= {"bare_sql_p50_ms": bare["p50_ms"], "bare_sql_p95_ms": bare["p95_ms"]}
+            figures["pm25_month_over_bare_sql_p95"] = figures["pm25_month_p95_ms"] / bare["p95_ms"]
             print(
                 f"{readings:>10,} readings: PM2.5 month ({values} values) p95 {figures['pm25_month_p95_ms']:.1f} ms, "
                 f"all parameters (first 1,000) p95 {figures['all_parameters_page_p95_ms']:.1f} ms; the staff raw "
-                f"month, all days, same run: p95 {figures['staff_raw_pm25_month_p95_ms']:.1f} ms",
+                f"month, all days, same run: p95 {figures['staff_raw_pm25_month_p95_ms']:.1f} ms; the same month as "
+                f"bare SQL: p95 {bare['p95_ms']:.1f} ms",
                 flush=True,
             )
             return figures
@@ -169,7 +203,9 @@ async def series_at(size: int, dsn: str, grow_to: int | None = None) -> dict[str
             return figures
         total, grow_s = await grow(dsn, stations, grow_to)
         grown = await measure(total) | {"grow_s": grow_s}
-    ratios = {f"{name}_p95_ratio": grown[f"{name}_p95_ms"] / figures[f"{name}_p95_ms"] for name, _, _ in timings}
+    ratios = {f"{name}_p95_ratio": grown[f"{name}_p95_ms"] / figures[f"{name}_p95_ms"] for name, _, _ in timings} | {
+        "bare_sql_p95_ratio": grown["bare_sql_p95_ms"] / figures["bare_sql_p95_ms"]
+    }
     print(f"grown {grow_s:.0f} s; p95 ratios to {size:,}: " + ", ".join(f"{k} {v:.2f}" for k, v in ratios.items()))
     return {"baseline": figures, "grown": grown, **ratios}
 
