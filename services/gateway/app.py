@@ -17,7 +17,7 @@ from services.gateway.domain.rate_limits import RateLimiter
 from services.gateway.domain.routes import route_for
 from services.gateway.forwarding import ProxyHandler, ProxyMiddleware, build_clients
 from services.gateway.handlers.accounts import login_guard
-from services.gateway.middleware import ApiCORS, BodyLimitMiddleware
+from services.gateway.middleware import ApiCORS, BodyLimitMiddleware, PublicCORS
 from services.gateway.openapi import OpenAPIAggregator, docs_router
 from services.gateway.proxies import ClientAddressMiddleware, client_key
 from services.gateway.runtime import GatewayRuntime
@@ -56,6 +56,8 @@ def create_gateway_app(settings: GatewaySettings, *, asgi_apps: Mapping[str, ASG
     )
     if settings.cors_allow_origins:
         app.add_middleware(ApiCORS, origins=settings.cors_allow_origins)
+    if settings.public_cors_origins:
+        app.add_middleware(PublicCORS, origins=settings.public_cors_origins)
     # Outermost: everything inside (request logs, limits, the sign-in throttle) sees the client's own address.
     app.add_middleware(ClientAddressMiddleware, proxies=TrustedProxies(settings.trusted_proxies))
     app.include_router(docs_router(openapi_aggregator(app, runtime), title=app.title))

@@ -1,4 +1,4 @@
-"""The gateway's own middleware: the request body size limit (413) and the CORS allowlist."""
+"""The gateway's own middleware: the request body size limit (413) and the CORS allowlists (staff apps, public API)."""
 
 from __future__ import annotations
 
@@ -109,9 +109,8 @@ def _declared_length(scope: Scope) -> int:
 class ApiCORS:
     """CORS for the configured origins (e.g. the bureau's own web apps) on every path but the public ones.
 
-    No cookies are used, so no credentials. The public API's CORS is the disclosure service's own
-    (``GREENLAW_DISCLOSURE_CORS_ORIGINS``), passed through unchanged. Without the setting the gateway adds no CORS
-    headers, so browsers keep other sites' pages from reading the API.
+    No cookies are used, so no credentials. The public paths have their own allowlist (:class:`PublicCORS`).
+    Without the setting the gateway adds no CORS headers, so browsers keep other sites' pages from reading the API.
     """
 
     def __init__(self, app: ASGIApp, *, origins: list[str]) -> None:
@@ -131,3 +130,49 @@ class ApiCORS:
             await self.cors(scope, receive, send)
         else:
             await self.app(scope, receive, send)
+
+
+PUBLIC_CORS_METHODS = ("GET", "HEAD")
+
+
+def public_api_path(path: str) -> bool:
+    """A path of the public API (公开数据接口: ``/public/v1/monitoring…`` and the disclosure's ``/public/v1…``); not
+    the portal's HTML pages, never a staff or police path."""
+    route = match_route(path)
+    return route is not None and route.zone == "public" and path.startswith("/public/")
+
+
+class PublicCORS:
+    """CORS on the public API for the configured origins (``GREENLAW_GATEWAY_PUBLIC_CORS_ORIGINS``): the government
+    website's JavaScript reads the open monitoring data and the disclosure API from its own origin.
+
+    Read-only: GET and HEAD, and the preflight of those (answered here, not forwarded); any other method passes
+    without CORS headers. ``If-None-Match`` may be sent; ``ETag``, ``Link`` (paging), ``Retry-After`` (rate limit)
+    and ``X-Request-ID`` may be read. No credentials. The origin is not forwarded to the services, so behind the
+    gateway this is the public API's CORS. Staff, police and portal paths never get it.
+    """
+
+    def __init__(self, app: ASGIApp, *, origins: list[str]) -> None:
+        self.app = app
+        self.cors = CORSMiddleware(
+            app,
+            allow_origins=origins,
+            allow_methods=list(PUBLIC_CORS_METHODS),
+            allow_headers=["If-None-Match"],
+            expose_headers=["ETag", "Link", "Retry-After", "X-Request-ID"],
+            max_age=600,
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and _read_only(scope) and public_api_path(str(scope.get("path", ""))):
+            await self.cors(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
+
+
+def _read_only(scope: Scope) -> bool:
+    """GET or HEAD, or the preflight of a cross-origin request (the method asked for is CORSMiddleware's check)."""
+    method = scope.get("method", "")
+    if method in PUBLIC_CORS_METHODS:
+        return True
+    return method == "OPTIONS" and any(name == b"access-control-request-method" for name, _ in scope["headers"])

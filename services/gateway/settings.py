@@ -51,6 +51,10 @@ class GatewaySettings(ServiceSettings):
     # Browser origins allowed to call the API across origins (CORS), e.g. ["https://www.xq.gov.cn"]. Empty: no CORS
     # headers at all, so browsers keep other sites' pages from reading the API.
     cors_allow_origins: list[str] = Field(default_factory=list)
+    # Browser origins allowed to read the public API (/public/v1: open monitoring data, disclosure) across origins,
+    # GET and HEAD only, e.g. ["https://www.xq.gov.cn"]. Empty: no CORS headers there. Never applies to staff, police
+    # or portal paths.
+    public_cors_origins: list[str] = Field(default_factory=list)
     # Proxies in front of the gateway (ingress controller, load balancer) whose X-Forwarded-For and -Proto are
     # believed, e.g. ["10.42.0.0/16"]. Empty: the socket peer is the client, whatever the headers say.
     trusted_proxies: list[IPv4Network | IPv6Network] = Field(default_factory=list)

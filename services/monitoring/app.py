@@ -66,7 +66,7 @@ def password_threads(passwords: PasswordCache) -> Hook:
 
 
 def bulletin_schedule(settings: MonitoringSettings, standards: Standards) -> Hook:
-    """The automatic air bulletins: a round every interval, the first one after the first interval."""
+    """The automatic air and noise bulletins: a round every interval, the first one after the first interval."""
 
     @contextlib.asynccontextmanager
     async def hook(_app: FastAPI, runtime: ServiceRuntime) -> AsyncIterator[None]:

@@ -61,7 +61,9 @@ class MonitoringSettings(ServiceSettings):
         default=60, ge=0, le=3600, description="shared cache lifetime of the open monitoring API's answers"
     )
     bulletin_schedule_enabled: bool = Field(
-        default=True, description="publish the daily, weekly and monthly air bulletins once their days are reviewed"
+        default=True,
+        description="publish the daily, weekly and monthly air bulletins once their days are reviewed, and the last "
+        "ended year's noise bulletin once its measurements are",
     )
     bulletin_schedule_interval_seconds: float = Field(
         default=900.0, gt=0, description="how often the automatic air bulletins look for reviewed periods"

@@ -3,8 +3,8 @@ see a withdrawal notice, print without the navigation; follow a random inspectio
 results. No JavaScript is needed or present.
 
 The screenshots of docs/images (the decision list, a decision, an air-quality bulletin with its chart, the annual
-noise bulletin, a random inspection draw, an enterprise's self-monitoring page with its effluent charts) come from
-this file, on fixed data:
+noise bulletin, the daily, weekly and monthly town air bulletins and a water bulletin, a random inspection draw, an
+enterprise's self-monitoring page with its effluent charts) come from this file, on fixed data:
 ``GREENLAW_SCREENSHOTS=docs/images pytest tests/e2e/test_disclosure_portal_browser.py`` (with a CJK font
 installed, e.g. Debian's fonts-noto-cjk). Without the variable they go to a temporary directory.
 """
@@ -657,3 +657,132 @@ async def test_an_enterprise_page_in_a_browser(browser: Any, tmp_path: Path) -> 
         shot = await page.screenshot(path=str(screenshot_dir(tmp_path) / "portal-enterprise.png"), full_page=True)
         assert png_size(shot)[0] == VIEWPORT["width"]
         await context.close()
+
+
+# The town bulletins of one month: two towns with one air station each, PM2.5 and PM10 only (24 hourly values a day,
+# one above and one below by turns, so the day's mean is the level given and no value looks stuck), steady except
+# one polluted day in 大寺镇; and three water sections sampled once in the month.
+AIR_MONTH = date(2026, 9, 1)
+AIR_WEEK = date(2026, 9, 7)  # a Monday
+POLLUTED_DAY = date(2026, 9, 9)  # in that week: the daily bulletin's day
+AIR_TOWNS = {"中北镇": ("TWN001", 30.0, 40.0), "大寺镇": ("TWN002", 60.0, 80.0)}  # station, PM2.5, PM10
+POLLUTED_PM25 = 120.0
+WATER_SECTIONS = {  # section: town and one sample (mg/L); every target class III
+    "WQ001": ("中北镇", {"cod": 12.0, "nh3n": 0.4, "do": 7.0, "tp": 0.15}),  # tp → III: meets
+    "WQ002": ("中北镇", {"cod": 25.0, "nh3n": 0.8, "do": 5.5, "tp": 0.18}),  # cod → IV: misses
+    "WQ003": ("大寺镇", {"cod": 14.0, "nh3n": 0.3, "do": 8.0, "tp": 0.08}),  # nh3n, tp → II: meets
+}
+# The bulletins' tables as the page shows them, by hand (HJ 633-2012; IAQI rounded up):
+# 中北镇 every day: PM2.5 30 → 50·30/35 = 42.9 → 43, PM10 40 → 40: AQI 43 优, no primary pollutant (AQI ≤ 50).
+# 大寺镇 a usual day: PM2.5 60 → 50 + 25·50/40 = 81.25 → 82, PM10 80 → 50 + 30·50/100 = 65: AQI 82 良, PM2.5.
+# 大寺镇 on 9 September: PM2.5 120 → 150 + 5·50/35 = 157.1 → 158: AQI 158 中度污染.
+# The week: AQI (6·82 + 158)/7 = 92.9 → 93, good days 6/7, PM2.5 (6·60 + 120)/7 = 68.6.
+# The month (30 days): AQI (29·82 + 158)/30 = 84.5 → 85, good days 29/30, PM2.5 (29·60 + 120)/30 = 62.0.
+# No data a year earlier: no change (—).
+QUIET = ["1", "中北镇", "43", "优", "—", "100.0%", "30.0", "40.0", "—", "—"]
+EXPECTED_TABLES = {
+    "air_daily": [QUIET, ["2", "大寺镇", "158", "中度污染", "PM2.5", "0.0%", "120.0", "80.0", "—", "—"]],
+    "air_weekly": [QUIET, ["2", "大寺镇", "93", "良", "PM2.5", "85.7%", "68.6", "80.0", "—", "—"]],
+    "air_monthly": [QUIET, ["2", "大寺镇", "85", "良", "PM2.5", "96.7%", "62.0", "80.0", "—", "—"]],
+    # Water, ranked by the share meeting the target: 大寺镇 1 of 1 (II), 中北镇 1 of 2 (III, IV); no earlier month.
+    "water_monthly": [
+        ["1", "大寺镇", "1", "0", "1", "0", "0", "0", "0", "100.0%", "—"],
+        ["2", "中北镇", "2", "0", "0", "1", "1", "0", "0", "50.0%", "—"],
+    ],
+}
+TOWN_BULLETINS = {  # kind: period start, title, summary, screenshot
+    "air_daily": (POLLUTED_DAY, "2026年9月9日空气质量日报", "2026年9月9日，2个镇街参与排名，空气质量最好的是中北镇。",
+                  "portal-air-daily.png"),
+    "air_weekly": (AIR_WEEK, "2026年9月7日至13日空气质量周报",
+                   "2026年9月7日至13日，2个镇街参与排名，空气质量最好的是中北镇。", "portal-air-weekly.png"),
+    "air_monthly": (AIR_MONTH, "2026年9月空气质量月报", "2026年9月，2个镇街参与排名，空气质量最好的是中北镇。",
+                    "portal-air-monthly.png"),
+    "water_monthly": (AIR_MONTH, "2026年9月地表水水质月报", "2026年9月，2个镇街3个断面参与评价，2个达到考核目标。",
+                      "portal-water-bulletin.png"),
+}  # fmt: skip
+
+
+def month_of_air(station: str, pm25: float, pm10: float, polluted: date | None = None) -> list[dict[str, Any]]:
+    rows = []
+    for n in range(30):
+        day = AIR_MONTH + timedelta(days=n)
+        levels = {"pm25": POLLUTED_PM25 if day == polluted else pm25, "pm10": pm10}
+        for hour in range(24):
+            moment = f"{day.isoformat()}T{hour:02d}:00:00+08:00"
+            for parameter, level in levels.items():
+                rows.append({"station": station, "parameter": parameter, "time": moment,
+                             "value": level + (1 if hour % 2 else -1)})  # fmt: skip
+    return rows
+
+
+async def publish_town_bulletins(stack: Stack) -> None:
+    async with stack.client("monitoring", "monitoring_reviewer", "head") as http:
+        for town, (code, pm25, pm10) in AIR_TOWNS.items():
+            body = {"code": code, "kind": "air_station", "name": f"{town}站", "town": town, "level": "district",
+                    "parameters": ["pm25", "pm10"]}  # fmt: skip
+            assert (await http.post("/api/v1/monitoring/stations", json=body)).status_code == 201
+            rows = month_of_air(code, pm25, pm10, POLLUTED_DAY if town == "大寺镇" else None)
+            answer = await http.post("/api/v1/monitoring/readings:batch", json=rows)
+            assert answer.status_code == 200, answer.text
+            assert answer.json()["rejected"] == []
+        for code, (town, sample) in WATER_SECTIONS.items():
+            body = {"code": code, "kind": "water_section", "name": f"{town}{code}断面", "town": town,
+                    "level": "district", "water_body": "river", "target_class": "III",
+                    "parameters": list(sample)}  # fmt: skip
+            assert (await http.post("/api/v1/monitoring/stations", json=body)).status_code == 201
+            rows = [{"station": code, "parameter": parameter, "time": "2026-09-15T09:00:00+08:00", "value": value}
+                    for parameter, value in sample.items()]  # fmt: skip
+            answer = await http.post("/api/v1/monitoring/readings:batch", json=rows)
+            assert answer.status_code == 200, answer.text
+        ids = []
+        for kind, (start, *_rest) in TOWN_BULLETINS.items():
+            built = await http.post(
+                "/api/v1/monitoring/bulletins", json={"kind": kind, "period_start": start.isoformat()}
+            )
+            assert built.status_code == 201, built.text
+            published = await http.post(
+                f"/api/v1/monitoring/bulletins/{built.json()['id']}:publish",
+                headers={"If-Match": built.headers["etag"]},
+            )
+            assert published.status_code == 200, published.text
+            ids.append(str(built.json()["id"]))
+    async with stack.client("disclosure") as public:
+
+        async def received() -> bool:
+            answers = [await public.get(f"/public/v1/bulletins/{bulletin_id}") for bulletin_id in ids]
+            return all(answer.status_code == 200 for answer in answers)
+
+        await eventually(received)
+
+
+async def test_the_town_air_and_water_bulletins_in_a_browser(
+    browser: Any, portal: tuple[Stack, str], tmp_path: Path
+) -> None:
+    stack, url = portal
+    await publish_town_bulletins(stack)
+    directory = screenshot_dir(tmp_path)
+    context = await browser.new_context(
+        java_script_enabled=False, locale="zh-CN", viewport=VIEWPORT, device_scale_factor=1
+    )
+    page = await context.new_page()
+    for kind, (_start, title, summary, screenshot) in TOWN_BULLETINS.items():
+        await page.goto(f"{url}/portal/bulletins?kind={kind}")
+        async with page.expect_navigation():
+            await page.get_by_role("link", name=title).click()
+        assert await page.locator("h1").first.inner_text() == title
+        assert summary in await page.locator("main").inner_text()
+        rows = page.locator("article table tbody tr")
+        shown = [
+            [cell.strip() for cell in await rows.nth(i).locator("td").all_inner_texts()]
+            for i in range(await rows.count())
+        ]
+        assert shown == EXPECTED_TABLES[kind], kind
+        chart = page.locator("article svg")
+        assert await chart.count() == 1
+        labels = await chart.text_content() or ""
+        for town in AIR_TOWNS:
+            assert town in labels, f"{town} is not a label of the {kind} chart"
+        assert await page.locator("script").count() == 0
+        shot = await page.screenshot(path=str(directory / screenshot), full_page=True)
+        assert png_size(shot)[0] == VIEWPORT["width"]
+    await context.close()

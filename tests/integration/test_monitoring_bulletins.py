@@ -1,5 +1,6 @@
 """Air bulletins against a hand computation (HJ 633-2012), their titles, and the automatic publication once a
-period is reviewed. Handlers on a real, migrated SQLite copy (tests/support/units.py)."""
+period is reviewed (the annual noise bulletin once the year's measurements are). Handlers on a real, migrated
+SQLite copy (tests/support/units.py)."""
 
 from __future__ import annotations
 
@@ -13,11 +14,11 @@ from sqlmodel import select
 
 from services.monitoring.data.loader import STANDARDS_DIR, load_standards
 from services.monitoring.domain.standards import Standards
-from services.monitoring.handlers import bulletins, stations
+from services.monitoring.handlers import bulletins, noise, stations
 from services.monitoring.handlers.batch import ingest_batch
 from services.monitoring.handlers.bulletin_schedule import publish_ready_bulletins, ready_periods
 from services.monitoring.handlers.review import review_day
-from services.monitoring.schemas import StationCreate
+from services.monitoring.schemas import NoiseMeasurementCreate, StationCreate
 from services.monitoring.tables import Bulletin
 from shared.auth import Principal, Role
 from shared.messaging.tables import OutboxRecord
@@ -69,7 +70,7 @@ async def ingest(units: Units, standards: Standards, rows: list[dict[str, Any]])
 async def review(units: Units, standards: Standards, code: str, day: date) -> None:
     async with units() as uow:
         await review_day(
-            uow, standards, station_code=code, day=day, decision="confirmed", reason="核查无误", reviewer=REVIEWER,
+            uow, standards, station_code=code, day=day, decision="confirm", reason="核查无误", reviewer=REVIEWER,
             correlation_id=None,
         )  # fmt: skip
         await uow.commit()
@@ -147,3 +148,59 @@ async def test_ready_periods_are_published_automatically_once(units: Units, stan
         events = (await uow.session.execute(select(OutboxRecord))).scalars().all()
     assert (bulletin.kind, bulletin.status, bulletin.title) == ("air_daily", "published", "2021年6月7日空气质量日报")
     assert [e.event_type for e in events if "bulletin" in e.event_type] == ["monitoring.bulletin.published.v1"]
+
+
+NOISE_YEAR = 2021
+# Two grid points measured once by day each (steady levels: the Leq is the level): the grid's day mean is 54.0.
+NOISE_POINTS = {"NR01": 52.0, "NR02": 56.0}
+
+
+async def measure_noise(units: Units, standards: Standards, day: date) -> None:
+    rows = [
+        NoiseMeasurementCreate.model_validate(
+            {
+                "station": code,
+                "started_at": f"{day.isoformat()}T10:00:00+08:00",
+                "samples": [level] * 100,
+                "sample_interval_seconds": 5,
+            }
+        )
+        for code, level in NOISE_POINTS.items()
+    ]
+    async with units() as uow:
+        await noise.record_measurements(uow, standards, rows, actor=REVIEWER)
+        await uow.commit()
+
+
+async def test_the_noise_year_is_published_automatically_once_reviewed(units: Units, standards: Standards) -> None:
+    for code in NOISE_POINTS:
+        body = {"code": code, "kind": "noise_point", "noise_kind": "regional", "name": f"网格{code}", "town": "甲镇",
+                "level": "district"}  # fmt: skip
+        async with units() as uow:
+            await stations.create_station(uow, StationCreate.model_validate(body), actor=REVIEWER)
+            await uow.commit()
+    spring, autumn = date(NOISE_YEAR, 4, 14), date(NOISE_YEAR, 10, 13)
+    await measure_noise(units, standards, spring)
+    await measure_noise(units, standards, autumn)
+    next_year = date(NOISE_YEAR + 1, 1, 4)
+
+    async def ready(today: date) -> list[tuple[str, date]]:
+        async with units() as uow:
+            return [(kind, first) for kind, first in await ready_periods(uow, today, 3) if kind == "noise_annual"]
+
+    assert await ready(next_year) == []  # nothing reviewed yet
+    for code in NOISE_POINTS:
+        await review(units, standards, code, spring)
+    await review(units, standards, "NR01", autumn)
+    assert await ready(next_year) == []  # NR02's autumn day is still pending
+    await review(units, standards, "NR02", autumn)
+    assert await ready(date(NOISE_YEAR, 12, 31)) == []  # the year has not ended
+    assert await ready(date(NOISE_YEAR + 2, 1, 4)) == []  # only the year that ended last; older ones by hand
+    assert await ready(next_year) == [("noise_annual", date(NOISE_YEAR, 1, 1))]
+
+    published = await publish_ready_bulletins(units, standards, today=next_year, lookback_days=3)
+    assert await publish_ready_bulletins(units, standards, today=next_year, lookback_days=3) == []
+    async with units() as uow:
+        [bulletin] = [await bulletins.get_bulletin(uow, found) for found in published]
+    assert (bulletin.kind, bulletin.status, bulletin.title) == ("noise_annual", "published", "2021年声环境质量年报")
+    assert "区域声环境昼间平均等效声级54.0 dB(A)" in bulletin.summary  # (52 + 56) / 2
