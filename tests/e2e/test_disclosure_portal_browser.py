@@ -3,8 +3,8 @@ see a withdrawal notice, print without the navigation; follow a random inspectio
 results. No JavaScript is needed or present.
 
 The screenshots of docs/images (the decision list, a decision, an air-quality bulletin with its chart, the annual
-noise bulletin, a random inspection draw, an enterprise's self-monitoring page with its effluent charts) come from
-this file, on fixed data:
+noise bulletin, a random inspection draw, the enterprises' index, an enterprise's self-monitoring page with its
+effluent charts) come from this file, on fixed data:
 ``GREENLAW_SCREENSHOTS=docs/images pytest tests/e2e/test_disclosure_portal_browser.py`` (with a CJK font
 installed, e.g. Debian's fonts-noto-cjk). Without the variable they go to a temporary directory.
 """
