@@ -20,7 +20,7 @@ HEAVY = (
     "tests/integration/test_demo_scenario.py::test_the_bureaus_year_is_reported_by_the_apis",
     "tests/e2e/test_faults.py::",
     "tests/integration/test_api_fuzzing.py::test_service_api_holds_under_fuzzing[",
-        "tests/integration/test_redaction_corpus.py::test_no_personal_span_leaks",
+    "tests/integration/test_redaction_corpus.py::test_no_personal_span_leaks",
 )
 
 

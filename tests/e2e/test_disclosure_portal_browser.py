@@ -3,8 +3,9 @@ see a withdrawal notice, print without the navigation; follow a random inspectio
 results. No JavaScript is needed or present.
 
 The screenshots of docs/images (the decision list, a decision, an air-quality bulletin with its chart, the annual
-noise bulletin, the daily, weekly and monthly town air bulletins and a water bulletin, a random inspection draw, an
-enterprise's self-monitoring page with its effluent charts) come from this file, on fixed data:
+noise bulletin, the daily, weekly and monthly town air bulletins and a water bulletin, a random inspection draw, the
+enterprises' index, an enterprise's self-monitoring page with its effluent charts) come from this file, on fixed
+data:
 ``GREENLAW_SCREENSHOTS=docs/images pytest tests/e2e/test_disclosure_portal_browser.py`` (with a CJK font
 installed, e.g. Debian's fonts-noto-cjk). Without the variable they go to a temporary directory.
 """
@@ -23,6 +24,8 @@ from typing import Any
 import pytest
 
 from services.disclosure.handlers.publications import local_today
+from services.gateway.app import create_gateway_app
+from services.gateway.settings import GatewaySettings
 from tests.factories import credit_code, decision_body
 from tests.infra import IN_CI
 from tests.stack import Stack, StackConfig, eventually, serve
@@ -630,33 +633,61 @@ async def register_enterprise(stack: Stack) -> str:
 
 
 async def test_an_enterprise_page_in_a_browser(browser: Any, tmp_path: Path) -> None:
+    """From the portal's navigation (disclosure's) to the enterprises' index and an enterprise's page (monitoring's),
+    through the gateway, which routes ``/portal/monitoring`` to monitoring and the rest of ``/portal`` to disclosure."""
     config = StackConfig(
-        database="sqlite", transport="inprocess", data_dir=tmp_path, services=("monitoring",),
+        database="sqlite", transport="inprocess", data_dir=tmp_path, services=("disclosure", "monitoring"),
         overrides={"monitoring": {"hj212_enabled": False, "bulletin_schedule_enabled": False}},
     )  # fmt: skip
-    async with Stack(config) as stack, serve(stack.apps["monitoring"]) as url:
-        code = await register_enterprise(stack)
-        context = await browser.new_context(
-            java_script_enabled=False, locale="zh-CN", viewport=VIEWPORT, device_scale_factor=1
-        )
-        page = await context.new_page()
-        await page.goto(f"{url}/public/v1/monitoring/enterprises/{code}/page?year=2021")
-        assert await page.locator("h1").inner_text() == "天津市津西化工有限公司 2021年自行监测信息公开"
-        assert "仅公开经审核确认的有效监测数据" in await page.get_by_role("note").inner_text()
-        charts = page.locator("figure svg")
-        assert await charts.count() == len(ENTERPRISE_LIMITS)
-        box = await charts.first.bounding_box()
-        assert box is not None
-        assert box["width"] > 300
-        exceedances = await page.get_by_role("region", name="超标记录").inner_text()
-        assert "化学需氧量" in exceedances
-        assert "2021-09-12 00:00" in exceedances  # the daily mean of 12 September, in Beijing time
-        completeness = await page.get_by_role("region", name="数据完整率").inner_text()
-        assert "3月 56 62 90.3%" in " ".join(completeness.split())  # 28 of 31 days, COD and NH3-N
-        assert await page.locator("script").count() == 0
-        shot = await page.screenshot(path=str(screenshot_dir(tmp_path) / "portal-enterprise.png"), full_page=True)
-        assert png_size(shot)[0] == VIEWPORT["width"]
-        await context.close()
+    async with Stack(config) as stack:
+        gateway = create_gateway_app(GatewaySettings(common=stack.common), asgi_apps=dict(stack.apps))
+        async with serve(gateway, lifespan=True) as url:
+            await enterprise_pages_in_a_browser(browser, stack, url, tmp_path)
+
+
+async def enterprise_pages_in_a_browser(browser: Any, stack: Stack, url: str, tmp_path: Path) -> None:
+    code = await register_enterprise(stack)
+    context = await browser.new_context(
+        java_script_enabled=False, locale="zh-CN", viewport=VIEWPORT, device_scale_factor=1
+    )
+    page = await context.new_page()
+    await page.goto(f"{url}/portal/")
+    await page.get_by_role("navigation", name="主导航").get_by_role("link", name="企业自行监测").click()
+    assert page.url == f"{url}/portal/monitoring/enterprises"
+    assert await page.locator("h1").inner_text() == "企业自行监测信息公开"
+    await page.get_by_label("企业名称").fill("津西化工")
+    await page.get_by_label("所在镇街").select_option("大寺镇")
+    await page.get_by_role("button", name="查询").click()
+    assert "共 1 家企业" in await page.get_by_role("status").inner_text()
+    town = page.get_by_role("region", name="大寺镇")
+    assert "化学原料和化学制品制造业" in await town.inner_text()
+    assert await page.locator("script").count() == 0
+    await page.screenshot(path=str(screenshot_dir(tmp_path) / "portal-enterprises.png"), full_page=True)
+    await town.get_by_role("link", name="天津市津西化工有限公司").click()
+    assert page.url == f"{url}/portal/monitoring/enterprises/{code}"
+    await enterprise_page_checks(page, tmp_path)  # of 2021, the newest year with reviewed data
+    await page.get_by_role("navigation", name="门户导航").get_by_role("link", name="企业名录").click()
+    assert page.url == f"{url}/portal/monitoring/enterprises"
+    await context.close()
+
+
+async def enterprise_page_checks(page: Any, tmp_path: Path) -> None:
+    """The page of 2021: its charts, exceedances and completeness, no script."""
+    assert await page.locator("h1").inner_text() == "天津市津西化工有限公司 2021年自行监测信息公开"
+    assert "仅公开经审核确认的有效监测数据" in await page.get_by_role("note").inner_text()
+    charts = page.locator("figure svg")
+    assert await charts.count() == len(ENTERPRISE_LIMITS)
+    box = await charts.first.bounding_box()
+    assert box is not None
+    assert box["width"] > 300
+    exceedances = await page.get_by_role("region", name="超标记录").inner_text()
+    assert "化学需氧量" in exceedances
+    assert "2021-09-12 00:00" in exceedances  # the daily mean of 12 September, in Beijing time
+    completeness = await page.get_by_role("region", name="数据完整率").inner_text()
+    assert "3月 56 62 90.3%" in " ".join(completeness.split())  # 28 of 31 days, COD and NH3-N
+    assert await page.locator("script").count() == 0
+    shot = await page.screenshot(path=str(screenshot_dir(tmp_path) / "portal-enterprise.png"), full_page=True)
+    assert png_size(shot)[0] == VIEWPORT["width"]
 
 
 # The town bulletins of one month: two towns with one air station each, PM2.5 and PM10 only (24 hourly values a day,

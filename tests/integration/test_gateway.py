@@ -370,3 +370,23 @@ async def test_embedded_services_are_called_in_process(stack: tuple[str, Gateway
     # The timeout bounds the wait for the answer to begin, not its streaming at the client's pace.
     streamed = await embedded.get("/api/v1/cases/trickle", headers=token("staff"))
     assert (streamed.status_code, streamed.text) == (200, "begun;ended")
+
+
+async def test_the_portals_monitoring_pages_go_to_monitoring_in_the_public_zone(
+    stack: tuple[str, GatewayFactory],
+) -> None:
+    """``/portal/monitoring`` is monitoring's (here in-process), the rest of ``/portal`` disclosure's (here nothing
+    listens); no token, and the same per-address public limit as the portal."""
+    nowhere = f"http://127.0.0.1:{free_port()}"
+    gateway = await stack[1](
+        asgi_apps={"monitoring": echo_app()}, monitoring_url=nowhere, disclosure_url=nowhere,
+        rate_limit_public="3/minute",
+    )  # fmt: skip
+    response = await gateway.get("/portal/monitoring/enterprises/XQ-E001", params={"year": "2021"})
+    assert response.status_code == 200
+    assert response.json()["path"] == "/portal/monitoring/enterprises/XQ-E001"
+    assert response.json()["query"] == "year=2021"
+    assert "authorization" not in response.json()["headers"]
+    assert_problem(await gateway.get("/portal/monitoringx"), 503)  # disclosure's, which is down
+    assert (await gateway.get("/portal/monitoring/enterprises", headers={"Authorization": "Bearer x"})).is_success
+    assert_problem(await gateway.get("/portal/monitoring/enterprises"), 429)

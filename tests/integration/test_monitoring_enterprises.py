@@ -234,3 +234,60 @@ async def test_a_station_without_an_outlet_keeps_its_own_emission_limit(local: S
         )
         found = await ok(await staff.get("/api/v1/monitoring/exceedances", params={"station": station}))
         assert [(e["value"], e["limit"]) for e in found["items"]] == [(60.0, 50.0)]
+
+
+PORTAL = "/portal/monitoring/enterprises"
+
+
+async def test_the_portal_index_by_town_with_search_and_pages(local: Stack) -> None:
+    """The portal's index (企业名录): 53 enterprises of two towns, 50 a page; a search by part of the name (a ``%``
+    in it is a letter, not a wildcard); town and industry chosen; each links to its page, which answers there and
+    at the open API's old address."""
+    tag = uuid.uuid4().hex[:6].upper()
+    lines = ["code,name,town,industry,key_unit"]
+    lines += [f"{tag}-{n:03d},天津{tag}化工{n:03d}有限公司,大寺镇,化学原料和化学制品制造业,true" for n in range(50)]
+    lines += [f"{tag}-1{n:02d},天津{tag}印染{n:02d}%公司,杨柳青镇,纺织业,false" for n in range(3)]
+    async with client(local, "monitoring_reviewer") as staff:
+        imported = await staff.post(
+            f"{STAFF}:import", content="\n".join(lines).encode(), headers={"Content-Type": "text/csv"}
+        )
+        assert imported.status_code == 200, imported.text
+    async with client(local) as anyone:
+        first = await anyone.get(PORTAL, params={"q": tag, "town": "", "industry": ""})
+        assert first.status_code == 200, first.text
+        assert first.headers["content-type"].startswith("text/html")
+        assert "script-src" not in first.headers["content-security-policy"]
+        assert "default-src 'none'" in first.headers["content-security-policy"]
+        assert "<script" not in first.text
+        assert "共 53 家企业，第 1 / 2 页" in first.text
+        assert first.text.index("大寺镇</h2>") < first.text.index(f"天津{tag}化工049有限公司")
+        assert "杨柳青镇</h2>" not in first.text  # 大寺镇 sorts first and fills the page
+        assert f'href="{PORTAL}?q={tag}&amp;page=2" rel="next"' in first.text
+        assert '<option value="大寺镇">大寺镇</option>' in first.text
+        second = await anyone.get(PORTAL, params={"q": tag, "page": 2})
+        assert "杨柳青镇</h2>" in second.text
+        assert "第 2 / 2 页" in second.text
+        assert 'rel="prev"' in second.text
+        assert 'rel="next"' not in second.text
+
+        percent = await anyone.get(PORTAL, params={"q": f"{tag}印染00%"})
+        assert "共 1 家企业" in percent.text
+        assert f'<a href="{PORTAL}/{tag}-100">天津{tag}印染00%公司</a>' in percent.text
+        assert "没有符合条件的企业" in (await anyone.get(PORTAL, params={"q": f"{tag}%化工"})).text
+        chosen = await anyone.get(PORTAL, params={"q": tag, "town": "杨柳青镇", "industry": "纺织业"})
+        assert "共 3 家企业，第 1 / 1 页" in chosen.text
+        assert '<option value="纺织业" selected>纺织业</option>' in chosen.text
+        again = await anyone.get(PORTAL, params={"q": tag}, headers={"If-None-Match": first.headers["etag"]})
+        assert again.status_code == 304
+
+        page = await anyone.get(f"{PORTAL}/{tag}-100")
+        assert page.status_code == 200
+        assert f"天津{tag}印染00%公司" in page.text
+        assert f'href="{PORTAL}"' in page.text  # back to the index
+        assert page.text == (await anyone.get(f"{OPEN}/{tag}-100/page")).text
+        assert (await anyone.get(f"{PORTAL}/NO-SUCH")).status_code == 404
+        for params in ({"page": 0}, {"page": "x"}, {"q": "长" * 101}, {"year": 1900}):
+            path = f"{PORTAL}/{tag}-100" if "year" in params else PORTAL
+            refused = await anyone.get(path, params=params)
+            assert refused.status_code in (400, 422), (params, refused.status_code)
+            assert refused.headers["content-type"].startswith("application/problem+json")

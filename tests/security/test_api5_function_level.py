@@ -283,6 +283,8 @@ GET    /public/v1/monitoring/enterprises/{{enterprise_code}}/exceedances  anyone
 GET    /public/v1/monitoring/enterprises/{{enterprise_code}}/completeness anyone
 GET    /public/v1/monitoring/enterprises/{{enterprise_code}}/outlets/{{outlet_code}}/chart anyone
 GET    /public/v1/monitoring/enterprises/{{enterprise_code}}/page         anyone
+GET    /portal/monitoring/enterprises                                   anyone
+GET    /portal/monitoring/enterprises/{{enterprise_code}}                 anyone
 """
 
 # The auditor is read-only: the only non-GET operations it may call change nothing (they compute or re-check).

@@ -68,6 +68,9 @@ OPEN_MONITORING = {
     "/public/v1/monitoring/enterprises/{enterprise_code}/outlets/{outlet_code}/chart",
     "/public/v1/monitoring/enterprises/{enterprise_code}/page",
 }
+# The portal's enterprise pages, monitoring's (the gateway routes /portal/monitoring there, the rest of /portal to
+# disclosure): HTML of the same public data, read-only.
+PORTAL_MONITORING = {"/portal/monitoring/enterprises", "/portal/monitoring/enterprises/{enterprise_code}"}
 
 
 async def document(system: System) -> dict[str, Any]:
@@ -115,8 +118,12 @@ async def test_the_open_monitoring_api_is_listed_read_only_and_says_what_is_revi
                  "/page"):  # fmt: skip
         described = paths[f"/public/v1/monitoring/enterprises/{{enterprise_code}}{path}"]["get"]["description"]
         assert "Reviewed data only" in described
+    assert {p for p in paths if p.startswith("/portal/monitoring")} == PORTAL_MONITORING
+    assert {method for p in PORTAL_MONITORING for method in paths[p]} == {"get"}
+    assert "Reviewed data only" in paths["/portal/monitoring/enterprises/{enterprise_code}"]["get"]["description"]
     async with system.client() as anonymous:
         assert (await anonymous.get("/public/v1/monitoring/stations")).status_code == 200
+        assert (await anonymous.get("/portal/monitoring/enterprises")).status_code == 200
 
 
 def own_routes(routes: list[Any]) -> set[tuple[str, str]]:

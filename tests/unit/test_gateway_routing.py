@@ -31,6 +31,9 @@ pytestmark = pytest.mark.unit
         ("/public/v1/monitoringx", "disclosure", "public"),
         ("/portal", "disclosure", "public"),
         ("/portal/decisions/1", "disclosure", "public"),
+        ("/portal/monitoring", "monitoring", "public"),
+        ("/portal/monitoring/enterprises/XQ-E001", "monitoring", "public"),
+        ("/portal/monitoringx", "disclosure", "public"),
         ("/police/v1/referrals", "referral", "police"),
     ],
 )

@@ -30,6 +30,8 @@ ROUTES: tuple[Route, ...] = (
     # Before ``/public/v1``: the first matching prefix wins.
     Route("/public/v1/monitoring", "monitoring", "public"),
     Route("/public/v1", "disclosure", "public"),
+    # Before ``/portal``: the enterprises' pages of the portal (企业自行监测信息公开) are monitoring's.
+    Route("/portal/monitoring", "monitoring", "public"),
     Route("/portal", "disclosure", "public"),
     Route("/police/v1", "referral", "police"),
 )

@@ -38,6 +38,9 @@ from shared.service import runtime_of
 
 router = APIRouter(prefix="/public/v1/monitoring/enterprises", tags=["open enterprise data"])
 Year = Annotated[int, Query(ge=2000, le=2100, description="calendar year (local days)")]
+PageYear = Annotated[
+    int | None, Query(ge=2000, le=2100, description="calendar year; by default the newest with reviewed data")
+]
 # No script runs on the page; its charts are inline SVG.
 PAGE_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'",
@@ -224,13 +227,17 @@ async def outlet_chart(
 async def enterprise_page(
     enterprise_code: str,
     request: Request,
-    year: Annotated[
-        int | None, Query(ge=2000, le=2100, description="calendar year; by default the newest with reviewed data")
-    ] = None,
+    year: PageYear = None,
 ) -> Response:
     """Reviewed data only, and the page says so: the enterprise, its outlets and permit limits, an effluent chart
     per outlet and pollutant, completeness per month and exceedances of the year (by default the newest year with
-    reviewed data, else the current one)."""
+    reviewed data, else the current one). The same page as the portal's
+    ``/portal/monitoring/enterprises/{enterprise_code}``."""
+    return await page_answer(request, enterprise_code, year)
+
+
+async def page_answer(request: Request, enterprise_code: str, year: int | None) -> Response:
+    """The enterprise's page of ``year`` (default: the newest with reviewed data), with its ETag and CSP."""
     async with runtime_of(request).uow() as uow:
         found = await data.open_enterprise(uow, enterprise_code)
         year = year or await data.latest_reviewed_year(uow, found) or local_today().year

@@ -32,6 +32,7 @@ PARAMETER_LABELS = {
 PAGE_STYLE = (
     ".greenlaw-bulletin dl{display:grid;grid-template-columns:max-content auto;gap:.2em 1em}"
     ".greenlaw-bulletin dd{margin:0}"
+    ".greenlaw-bulletin nav ul{list-style:none;padding:0;display:flex;gap:1.25em}"
 )
 NOTICE = "本页仅公开经审核确认的有效监测数据；未审核和经审核判定无效的数据不予公开。"
 
@@ -115,6 +116,9 @@ def enterprise_html(found: EnterpriseView, year: int, outlets: Sequence[OutletYe
         ("排污许可证编号", e.permit_number or "—"), ("重点排污单位", "是" if e.key_unit else "否"),
     ]  # fmt: skip
     parts = [
+        # The portal's addresses (the gateway routes /portal/monitoring to this service, /portal to disclosure).
+        '<nav aria-label="门户导航"><ul><li><a href="/portal/">行政执法公示</a></li>'
+        '<li><a href="/portal/monitoring/enterprises">企业名录</a></li></ul></nav>',
         f"<h1>{escape(title)}</h1>",
         f'<p role="note">{escape(NOTICE)}</p>',
         "<dl>" + "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in facts) + "</dl>",
