@@ -48,7 +48,7 @@ Cursor = Annotated[str | None, Query(max_length=MAX_CURSOR_LENGTH, description="
 StationKind = Literal["air_station", "water_section", "noise_point"]
 
 
-def _answer(request: Request, body: str, media_type: str, headers: dict[str, str] | None = None) -> Response:
+def public_answer(request: Request, body: str, media_type: str, headers: dict[str, str] | None = None) -> Response:
     """A strong ETag of the body and a short public cache lifetime; a client holding the body gets a 304."""
     settings: MonitoringSettings = request.app.state.settings
     etag = etag_of(body)
@@ -61,8 +61,8 @@ def _answer(request: Request, body: str, media_type: str, headers: dict[str, str
     )
 
 
-def _json(request: Request, model: BaseModel) -> Response:
-    return _answer(request, model.model_dump_json(by_alias=True), "application/json")
+def public_json(request: Request, model: BaseModel) -> Response:
+    return public_answer(request, model.model_dump_json(by_alias=True), "application/json")
 
 
 def _station(station: Station) -> OpenStationPublic:
@@ -91,7 +91,7 @@ async def list_stations(
         )
     rows, last = split(found, limit)
     next_cursor = encode_cursor({"code": last.code}) if last else None
-    return _json(request, OpenStationList(items=[_station(s) for s in rows], next_cursor=next_cursor))
+    return public_json(request, OpenStationList(items=[_station(s) for s in rows], next_cursor=next_cursor))
 
 
 @router.get(
@@ -103,7 +103,7 @@ async def list_stations(
 )
 async def get_station(code: str, request: Request) -> Response:
     async with runtime_of(request).uow() as uow:
-        return _json(request, _station(await handlers.open_station(uow, code)))
+        return public_json(request, _station(await handlers.open_station(uow, code)))
 
 
 @router.get(
@@ -122,7 +122,7 @@ async def latest(code: str, request: Request) -> Response:
         OpenLatestPublic.model_validate(f.reading.model_dump() | {"valid": f.valid, "reviewed": f.reviewed})
         for f in found
     ]
-    return _json(request, OpenLatestList(station=code, notice=NOTICE, items=items))
+    return public_json(request, OpenLatestList(station=code, notice=NOTICE, items=items))
 
 
 @router.get(
@@ -162,10 +162,10 @@ async def readings(
         header = ["station", *OpenReadingPublic.model_fields]
         body = csv_text(header, ([code, *item.values()] for item in items))
         link = {"Link": f'<{request.url.include_query_params(cursor=next_cursor)}>; rel="next"'} if next_cursor else {}
-        return _answer(request, body, "text/csv; charset=utf-8", link)
+        return public_answer(request, body, "text/csv; charset=utf-8", link)
     # Already in the shape OpenReadingList documents (up to 1,000 rows): written as they are.
     page = {"station": code, "reviewed_only": True, "items": items, "next_cursor": next_cursor}
-    return _answer(request, json.dumps(page, ensure_ascii=False), "application/json")
+    return public_answer(request, json.dumps(page, ensure_ascii=False), "application/json")
 
 
 @router.get(
@@ -195,7 +195,7 @@ async def daily_aqi(
         )
         for d in days
     ]  # fmt: skip
-    return _json(request, OpenDailyAqiList(station=code, reviewed_only=True, items=items))
+    return public_json(request, OpenDailyAqiList(station=code, reviewed_only=True, items=items))
 
 
 @router.get(
@@ -219,7 +219,7 @@ async def monthly_water_class(code: str, request: Request, year: Annotated[int, 
         for month, m in months
     ]  # fmt: skip
     body = OpenWaterMonthList(station=code, target_class=station.target_class, reviewed_only=True, items=items)
-    return _json(request, body)
+    return public_json(request, body)
 
 
 @router.get(
@@ -234,7 +234,7 @@ async def noise_summary(request: Request, year: Annotated[int, Query(ge=2000, le
     functional-zone compliance (GB 3096 limits) of the year, from measurements of confirmed station-days."""
     async with runtime_of(request).uow() as uow:
         found = await noise_handlers.noise_summary(uow, standards_of(request), year=year, reviewed_only=True)
-    return _json(request, noise_handlers.summary_public(found))
+    return public_json(request, noise_handlers.summary_public(found))
 
 
 @router.get(
@@ -266,4 +266,4 @@ async def noise_measurements(
         items=[noise_handlers.measurement_public(m) for m in rows],
         next_cursor=encode_cursor(position_of) if position_of else None,
     )
-    return _json(request, page)
+    return public_json(request, page)

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
-from services.monitoring.api.open_data import Cursor, _answer, _json
+from services.monitoring.api.open_data import Cursor, public_answer, public_json
 from services.monitoring.handlers import enterprise_data as data
 from services.monitoring.handlers import enterprises as register
 from services.monitoring.handlers.bulletin_schedule import local_today
@@ -89,7 +89,7 @@ async def list_enterprises(
         page, last = split(rows, limit)
         found = await register.views(uow, page)
     next_cursor = encode_cursor({"code": last.code}) if last else None
-    return _json(request, OpenEnterpriseList(items=[_enterprise(e) for e in found], next_cursor=next_cursor))
+    return public_json(request, OpenEnterpriseList(items=[_enterprise(e) for e in found], next_cursor=next_cursor))
 
 
 @router.get(
@@ -101,7 +101,7 @@ async def list_enterprises(
 )
 async def get_enterprise(enterprise_code: str, request: Request) -> Response:
     async with runtime_of(request).uow() as uow:
-        return _json(request, _enterprise(await data.open_enterprise(uow, enterprise_code)))
+        return public_json(request, _enterprise(await data.open_enterprise(uow, enterprise_code)))
 
 
 @router.get(
@@ -143,10 +143,10 @@ async def emissions(
         header = ["enterprise", "outlet", *OpenEmissionPublic.model_fields]
         body = csv_text(header, ([enterprise_code, outlet_code, *item.values()] for item in items))
         link = {"Link": f'<{request.url.include_query_params(cursor=next_cursor)}>; rel="next"'} if next_cursor else {}
-        return _answer(request, body, "text/csv; charset=utf-8", link)
+        return public_answer(request, body, "text/csv; charset=utf-8", link)
     page = {"enterprise": enterprise_code, "outlet": outlet_code, "reviewed_only": True, "items": items,
             "next_cursor": next_cursor}  # fmt: skip
-    return _answer(request, json.dumps(page, ensure_ascii=False), "application/json")
+    return public_answer(request, json.dumps(page, ensure_ascii=False), "application/json")
 
 
 @router.get(
@@ -166,7 +166,7 @@ async def exceedances(enterprise_code: str, request: Request, year: Year) -> Res
         ))
         for outlet, e in found
     ]  # fmt: skip
-    return _json(
+    return public_json(
         request, OpenEnterpriseExceedanceList(enterprise=enterprise_code, year=year, reviewed_only=True, items=items)
     )
 
@@ -191,7 +191,9 @@ async def completeness(enterprise_code: str, request: Request, year: Year) -> Re
             for outlet in found.outlets
             for m in data.outlet_completeness(outlet, year, await data.reviewed_values(uow, outlet, year))
         ]  # fmt: skip
-    return _json(request, OpenCompletenessList(enterprise=enterprise_code, year=year, reviewed_only=True, items=items))
+    return public_json(
+        request, OpenCompletenessList(enterprise=enterprise_code, year=year, reviewed_only=True, items=items)
+    )
 
 
 @router.get(
@@ -215,7 +217,7 @@ async def outlet_chart(
             raise Invalid(f"排放口 {outlet_code} 无 {parameter} 许可限值 No permit limit of {parameter}",
                           slug="no-permit-limit")  # fmt: skip
         profile = data.outlet_profile(outlet, parameter, year, await data.reviewed_values(uow, outlet, year))
-    return _answer(request, chart(outlet, parameter, profile, year), "image/svg+xml")
+    return public_answer(request, chart(outlet, parameter, profile, year), "image/svg+xml")
 
 
 @router.get(
@@ -242,6 +244,6 @@ async def page_answer(request: Request, enterprise_code: str, year: int | None) 
         found = await data.open_enterprise(uow, enterprise_code)
         year = year or await data.latest_reviewed_year(uow, found) or local_today().year
         outlets, exceeded = await enterprise_year(uow, found, year)
-    response = _answer(request, enterprise_html(found, year, outlets, exceeded), "text/html; charset=utf-8")
+    response = public_answer(request, enterprise_html(found, year, outlets, exceeded), "text/html; charset=utf-8")
     response.headers.update(PAGE_HEADERS)
     return response

@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
-from services.monitoring.api.open_data import _answer
+from services.monitoring.api.open_data import public_answer
 from services.monitoring.api.open_enterprises import PAGE_HEADERS, PageYear, page_answer
 from services.monitoring.handlers.enterprise_index import IndexQuery, index_html, index_page
 from shared.service import runtime_of
@@ -41,7 +41,7 @@ async def enterprise_index(
     query = IndexQuery(q=_blank_is_none(q), town=_blank_is_none(town), industry=_blank_is_none(industry), page=page)
     async with runtime_of(request).uow() as uow:
         found = await index_page(uow, query)
-    response = _answer(request, index_html(found), "text/html; charset=utf-8")
+    response = public_answer(request, index_html(found), "text/html; charset=utf-8")
     response.headers.update(PAGE_HEADERS)
     return response
 

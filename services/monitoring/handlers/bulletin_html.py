@@ -22,7 +22,7 @@ STYLE = (
 POLLUTANTS = {"pm25": "PM2.5", "pm10": "PM10", "so2": "SO₂", "no2": "NO₂", "co": "CO", "o3_8h": "O₃-8h", "o3_1h": "O₃"}
 
 
-def _table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+def html_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     head = "".join(f"<th>{escape(h)}</th>" for h in headers)
     body = "".join(
         "<tr>" + "".join(f"<td>{escape('—' if c is None else str(c))}</td>" for c in row) + "</tr>" for row in rows
@@ -58,7 +58,7 @@ def water_html(title: str, summary: str, towns: Sequence[dict[str, Any]], classe
     ]  # fmt: skip
     headers = ["排名", "镇街", "断面数", *(f"{c}类" for c in classes)]
     headers += ["达标率", "较上月变化"]
-    return _page(title, summary, chart, _table(headers, rows))
+    return _page(title, summary, chart, html_table(headers, rows))
 
 
 def air_html(title: str, summary: str, towns: Sequence[dict[str, Any]]) -> str:
@@ -71,7 +71,7 @@ def air_html(title: str, summary: str, towns: Sequence[dict[str, Any]]) -> str:
     ]  # fmt: skip
     headers = ["排名", "镇街", "AQI", "类别", "首要污染物", "优良天数比例", "PM2.5 均值 (µg/m³)", "PM10 均值 (µg/m³)"]
     headers += ["AQI 同比", "PM2.5 同比"]
-    return _page(title, summary, chart, _table(headers, rows))
+    return _page(title, summary, chart, html_table(headers, rows))
 
 
 PERIODS = {"day": "昼间", "night": "夜间"}
@@ -87,7 +87,7 @@ def noise_html(title: str, summary: str, figures: dict[str, Any]) -> str:
     labels = [f"{z['zone_class']}类{PERIODS[z['period']]}" for z in zones]
     chart = bar_chart_svg(labels, [(z["rate"] or 0) * 100 for z in zones], ylabel="达标率 %")
     regional, traffic = figures["regional"], figures["traffic"]
-    means = _table(
+    means = html_table(
         ["类型", "点位/路段数", "昼间 dB(A)", "昼间等级", "夜间 dB(A)", "夜间等级"],
         [
             _graded_row("区域声环境（网格均值）", regional["points"], regional["day"], regional["night"]),
@@ -96,7 +96,7 @@ def noise_html(title: str, summary: str, figures: dict[str, Any]) -> str:
             ),
         ],
     )
-    compliance = _table(
+    compliance = html_table(
         ["功能区类别", "时段", "限值 dB(A)", "监测点次", "达标点次", "达标率"],
         [
             [

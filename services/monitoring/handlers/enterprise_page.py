@@ -11,7 +11,7 @@ from html import escape
 
 from services.monitoring.domain.enterprises import FREQUENCY_LABELS, MonthCompleteness, MonthProfile
 from services.monitoring.domain.readings import LOCAL
-from services.monitoring.handlers.bulletin_html import STYLE, _table
+from services.monitoring.handlers.bulletin_html import STYLE, html_table
 from services.monitoring.handlers.enterprise_data import (
     outlet_completeness,
     outlet_profile,
@@ -78,7 +78,7 @@ def _until(day: date | None) -> str:
 
 def _limits_table(outlet: OutletView) -> str:
     rows = [[label(r.parameter), r.limit, r.unit, r.valid_from.isoformat(), _until(r.valid_to)] for r in outlet.limits]
-    return _table(["污染物", "许可排放限值", "单位", "起始日期", "截止日期"], rows)
+    return html_table(["污染物", "许可排放限值", "单位", "起始日期", "截止日期"], rows)
 
 
 def _percent(ratio: float | None) -> str | None:
@@ -92,14 +92,14 @@ def _completeness_table(outlets: Sequence[OutletYear]) -> str:
         for m in o.months
         if m.expected
     ]
-    return _table(["排放口", "月份", "有效数据（条）", "应报数据（条）", "完整率"], rows)
+    return html_table(["排放口", "月份", "有效数据（条）", "应报数据（条）", "完整率"], rows)
 
 
 def _exceedance_table(exceedances: Sequence[tuple[str, Exceedance]]) -> str:
     if not exceedances:
         return "<p>本年度经审核的数据中无超标记录。</p>"
     rows = [[outlet, label(e.parameter), _local(e.period_start), e.value, e.limit, e.unit] for outlet, e in exceedances]
-    return _table(["排放口", "污染物", "时段起（北京时间）", "监测值", "许可限值", "单位"], rows)
+    return html_table(["排放口", "污染物", "时段起（北京时间）", "监测值", "许可限值", "单位"], rows)
 
 
 def _local(moment: datetime) -> str:
