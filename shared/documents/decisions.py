@@ -107,13 +107,23 @@ def penalty_lines(
         stated.append(f"罚款人民币{yuan(fine)}元")
     if confiscation:
         stated.append(f"没收违法所得人民币{yuan(confiscation)}元")
-    if penalty.get("licence_measure"):
-        stated.append(str(penalty["licence_measure"]))
+    measures = [str(penalty["licence_measure"])] if penalty.get("licence_measure") else []
     others = penalty.get("other_measures")
     if isinstance(others, list):
-        stated.extend(str(m) for m in others if str(m).strip())
-    summary = _summary_beyond(str(penalty.get("summary") or "").strip(), [*stated, *own])
+        measures.extend(str(m) for m in others if str(m).strip())
+    summary = str(penalty.get("summary") or "").strip()
+    stated += [m for m in measures if not _said_more_fully(m, summary)]
+    summary = _summary_beyond(summary, [*stated, *own])
     return [*stated, *([summary] if summary else []), *own]
+
+
+def _said_more_fully(measure: str, summary: str) -> bool:
+    """Whether a clause of the summary says ``measure`` and more (责令限制生产三个月 for 责令限制生产): the clause
+    stays, the measure goes."""
+    bare = _bare(measure)
+    return bool(bare) and any(
+        bare in clause and len(clause) > len(bare) for clause in map(_bare, CLAUSE_BREAKS.split(summary))
+    )
 
 
 def _subjects(text: str) -> set[str]:

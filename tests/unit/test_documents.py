@@ -290,6 +290,11 @@ def test_a_summary_keeps_what_the_recorded_terms_do_not_say() -> None:
     assert penalty_lines({"summary": "罚款人民币伍万元"}) == ["罚款人民币伍万元"]
     other = {"fine_fen": 40_800_000, "summary": "罚款人民币408,000元并没收违法所得"}
     assert penalty_lines(other) == ["罚款人民币408,000.00元", "罚款人民币408,000元并没收违法所得"]
+    # a measure recorded briefly and written out more fully in the summary: the fuller clause stays, once
+    yellow = {"other_measures": ["责令限制生产"], "summary": "予以环保“黄牌”警示，责令限制生产三个月"}
+    assert penalty_lines(yellow, DecisionKind.YELLOW_CARD) == ["予以环保“黄牌”警示，责令限制生产三个月"]
+    restated = {"other_measures": ["责令停产整治"], "summary": "罚款人民币伍万元，责令停产整治"}
+    assert penalty_lines(restated) == ["责令停产整治", "罚款人民币伍万元"]
     daily = {"daily_penalty": {"recheck_on": "2026-03-20", "daily_amount_fen": 5_000_000, "days": 12}}
     extra = penalty_lines({"fine_fen": 1_000_000}, DecisionKind.DAILY_PENALTY, daily)
     assert extra[0] == "罚款人民币10,000.00元"
