@@ -823,6 +823,16 @@ class CaseStatistics(BaseModel):
         description="监管对象名录 coverage by category: ``entities`` active in the registry, ``inspected`` of them "
         "inspected at least once in the period",
     )
+    legal_reviews_required: int = Field(
+        default=0,
+        description="重大执法决定法制审核: decisions of the period (revoked ones left out) whose case required the "
+        "legal review (major public interest, hearing held, complex or multi-law case)",
+    )
+    legal_reviews_before_decision: int = Field(
+        default=0,
+        description="of those, the decisions whose case went through the legal review (法制审核, the reviewer's "
+        "opinion recorded) before the decision: 法制审核覆盖率 = this / legal_reviews_required",
+    )
 
 
 # Decisions (决定书)

@@ -755,7 +755,9 @@ class RuleOfLawReportPublic(BaseModel):
     activities: dict[str, Any] = Field(description="the activity register's totals of the year (法治建设活动)")
     figures: dict[str, Any] = Field(
         description="the system's figures: decisions by kind, publication on time, review meetings and cases "
-        "reviewed, the share of filed cases reviewed, referrals by medium"
+        "reviewed, the share of filed cases reviewed, referrals by medium; since 重大执法决定法制审核 is counted, "
+        "``legal_reviews_required``, ``legal_reviews_before_decision`` and ``legal_review_coverage`` (法制审核覆盖率: "
+        "the share of the decisions that required the legal review reviewed before the decision; null if none did)"
     )
     sections: list[ReportSection] = Field(description="the report's sections (Chinese)")
     published_on: date | None = Field(description="发布日期")

@@ -9,6 +9,7 @@ statements, no payment or remedy instructions, and a note that personal data was
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -70,25 +71,93 @@ def title_of(kind: DecisionKind, terms: Mapping[str, object] | None = None) -> s
     return TITLES[kind]
 
 
-def penalty_lines(penalty: Mapping[str, object]) -> list[str]:
-    """The operative lines of the penalty terms (处罚内容), money in yuan."""
-    lines: list[str] = []
+# What a line of the penalty is about, by the words that name it: a line of the summary (处罚结果 as written) whose
+# subjects the recorded terms already state says that penalty a second time (罚款人民币408,000元 beside the fine's
+# 罚款人民币408,000.00元), so it is left out.
+SUBJECTS: dict[str, tuple[str, ...]] = {
+    "warning": ("警告",),
+    "fine": ("罚款",),
+    "confiscation": ("没收",),
+    "licence": ("许可证", "执照", "资质"),
+    "seizure": ("查封", "扣押"),
+    "restriction": ("限制生产", "限产", "停产"),
+    "correction": ("改正",),
+}
+CLAUSE_BREAKS = re.compile(r"[，；;。]+|,(?!\d)")  # not the thousands separator of 408,000
+
+
+def penalty_lines(
+    penalty: Mapping[str, object], kind: DecisionKind | None = None, terms: Mapping[str, object] | None = None
+) -> list[str]:
+    """The operative lines of the penalty terms (处罚内容), money in yuan, each penalty stated once.
+
+    The recorded terms come first; the summary adds only what they do not state. With ``kind`` and its ``terms`` the
+    kind's own lines (``terms_lines``) count as stated too, and follow; a daily penalty's total is its fine."""
+    stated: list[str] = []
     if penalty.get("warning"):
-        lines.append("警告")
+        stated.append("警告")
     fine, confiscation = int(str(penalty.get("fine_fen") or 0)), int(str(penalty.get("confiscation_fen") or 0))
+    own = terms_lines(kind, terms or {}) if kind is not None else []
+    daily = (terms or {}).get("daily_penalty")
+    daily = daily if isinstance(daily, Mapping) else None
+    total = int(str(daily.get("daily_amount_fen") or 0)) * int(str(daily.get("days") or 0)) if daily else 0
+    if daily and kind == DecisionKind.DAILY_PENALTY and fine == total:
+        fine = 0  # the daily line's 共计 is this fine
     if fine:
-        lines.append(f"罚款人民币{yuan(fine)}元")
+        stated.append(f"罚款人民币{yuan(fine)}元")
     if confiscation:
-        lines.append(f"没收违法所得人民币{yuan(confiscation)}元")
-    if penalty.get("licence_measure"):
-        lines.append(str(penalty["licence_measure"]))
+        stated.append(f"没收违法所得人民币{yuan(confiscation)}元")
+    measures = [str(penalty["licence_measure"])] if penalty.get("licence_measure") else []
     others = penalty.get("other_measures")
     if isinstance(others, list):
-        lines.extend(str(m) for m in others if str(m).strip())
+        measures.extend(str(m) for m in others if str(m).strip())
     summary = str(penalty.get("summary") or "").strip()
-    if summary and summary not in lines:
-        lines.append(summary)
-    return lines
+    stated += [m for m in measures if not _said_more_fully(m, summary)]
+    summary = _summary_beyond(summary, [*stated, *own])
+    return [*stated, *([summary] if summary else []), *own]
+
+
+def _said_more_fully(measure: str, summary: str) -> bool:
+    """Whether a clause of the summary says ``measure`` and more (责令限制生产三个月 for 责令限制生产): the clause
+    stays, the measure goes."""
+    bare = _bare(measure)
+    return bool(bare) and any(
+        bare in clause and len(clause) > len(bare) for clause in map(_bare, CLAUSE_BREAKS.split(summary))
+    )
+
+
+def _subjects(text: str) -> set[str]:
+    return {subject for subject, words in SUBJECTS.items() if any(word in text for word in words)}
+
+
+def _summary_beyond(summary: str, stated: list[str]) -> str:
+    """What of ``summary`` the ``stated`` lines do not say: the whole summary when each of its clauses adds
+    something, the clauses that do when some repeat a stated line, or nothing."""
+    if not summary or summary in stated:
+        return ""
+    covered = set().union(*(_subjects(line) for line in stated)) if stated else set()
+    lines = [_bare(line) for line in stated]
+    clauses = [c.strip() for c in CLAUSE_BREAKS.split(summary) if c.strip()]
+    kept = [clause for clause in clauses if not _repeats(clause, covered, lines)]
+    if len(kept) == len(clauses):
+        return summary
+    return "，".join(clause.removeprefix("并") for clause in kept)
+
+
+def _repeats(clause: str, covered: set[str], lines: list[str]) -> bool:
+    """Whether ``clause`` says only what the stated ``lines`` (about ``covered``) say."""
+    subjects, bare = _subjects(clause), _bare(clause)
+    if subjects and subjects <= covered:
+        return True
+    return any(bare in line or (line in bare and subjects <= covered) for line in lines if line and bare)
+
+
+def _bare(text: str) -> str:
+    """A line without the verbs that only introduce it (并、责令、予以) and its full stop."""
+    text = text.strip().rstrip("。")
+    for word in ("并", "责令", "予以"):
+        text = text.removeprefix(word)
+    return text
 
 
 def terms_lines(kind: DecisionKind, terms: Mapping[str, object]) -> list[str]:

@@ -129,6 +129,8 @@ async def test_statistics_csv_roles_and_bad_input(local: Stack) -> None:
             "referrals_by_medium",
             "inspections_by_category",
             "registry_coverage",
+            "legal_reviews_required",
+            "legal_reviews_before_decision",
         ]
         for params in ({"year": 2021, "quarter": 5}, {}, {"year": "x"}):
             bad = await editor.get(f"{API}/statistics", params=params)

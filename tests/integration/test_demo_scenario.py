@@ -167,8 +167,8 @@ async def _check(
     for day in ("2021-12-31", "2999-01-01"):  # a recorded publication date lies between 1 January and today
         answer = await client.post("/api/v1/disclosure/annual-reports/2021", json={"published_on": day}, headers=editor)
         assert answer.status_code == 422, answer.text
-    await _check_reports_and_rule_of_law(client, head)
     plan = build_plan(air_days=AIR_DAYS)
+    await _check_reports_and_rule_of_law(client, head, plan)
     await _check_before_enforcement(client, plan, head)
     await _check_documents(client, plan, published, head=head, editor=editor)
     expected = {
@@ -224,7 +224,7 @@ async def _check_draws(client: httpx.AsyncClient, head: dict[str, str], plan: De
     assert any("双随机" in paragraph for paragraph in report["text"])
 
 
-async def _check_reports_and_rule_of_law(client: httpx.AsyncClient, head: dict[str, str]) -> None:
+async def _check_reports_and_rule_of_law(client: httpx.AsyncClient, head: dict[str, str], plan: DemoPlan) -> None:
     """The 2020 enforcement report by 31 January 2021; no year without data overdue; the 2021 rule-of-law report
     states the seed's activities (domain.md §6, issue 18)."""
     report_2020 = (await client.get("/public/v1/reports/2020")).json()
@@ -248,6 +248,13 @@ async def _check_reports_and_rule_of_law(client: httpx.AsyncClient, head: dict[s
     statistics = (await client.get("/api/v1/cases/statistics", params={"year": 2021}, headers=head)).json()
     assert rule_of_law["figures"]["decisions_by_kind"] == statistics["decisions_by_kind"]
     assert rule_of_law["figures"]["review_meetings"] == statistics["review_meetings"]
+    # 法制审核: the yellow-card cases are filed as complex (their review is required), and every demo case goes
+    # through the legal review before its decision
+    yellow = sum(1 for c in plan.cases if c.kind == "yellow_card" and c.decided_on and c.decided_on.year == 2021)
+    assert yellow > 0
+    assert (statistics["legal_reviews_required"], statistics["legal_reviews_before_decision"]) == (yellow, yellow)
+    assert rule_of_law["figures"]["legal_review_coverage"] == 1.0
+    assert f"须经法制审核的重大执法决定{yellow}件，作出决定前经法制审核{yellow}件，法制审核覆盖率100.0%。" in text
     page = await client.get("/portal/rule-of-law-reports/2021")
     assert "天津市西青区生态环境局2021年法治政府建设年度报告" in page.text
     trainings = await client.get(

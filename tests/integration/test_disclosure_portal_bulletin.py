@@ -16,6 +16,7 @@ from shared.contracts.events import BulletinPublishedV1
 from tests.factories import decision_body
 from tests.stack import Stack, eventually
 from tests.support.disclosure import emit_from_cases, issue, published
+from tests.support.documents import pdf_text
 from tests.support.render import AIR, selectors
 
 pytestmark = pytest.mark.integration
@@ -110,7 +111,12 @@ async def test_decision_pages_show_the_fine_once_and_a_page_is_not_called_the_to
         assert "共 " not in last
         link = re.findall(r'href="(/portal/decisions/[^"]+)"', everything)[0]
         page = (await public.get(link)).text
+        document = re.findall(r'href="(/public/v1/decisions/[^"]+\.pdf)"', page)[0]
+        pdf = pdf_text((await public.get(document)).content)
     main = re.findall(r"<main\b.*?</main>", page, re.S)[0]
+    # the fine is stated once, the summary that says it again in words left out (the public PDF the same)
     assert main.count("512,000") == 1
-    assert "<dt>罚款金额</dt><dd>512,000.00 元</dd>" in main
-    assert main.count("罚款人民币伍拾壹万贰仟元") == 1
+    assert "<dt>处罚结果</dt><dd>罚款人民币512,000.00元</dd>" in main
+    assert "伍拾壹万贰仟" not in main
+    assert pdf.count("512,000") == 1
+    assert "伍拾壹万贰仟" not in pdf

@@ -45,6 +45,8 @@ STATISTICS: dict[str, Any] = {
     "review_meetings": 60,
     "cases_reviewed": 150,
     "referrals_by_medium": {"water": 1, "air": 0, "soil": 3, "solid_waste": 0, "noise": 0, "radiation": 0, "other": 0},
+    "legal_reviews_required": 21,
+    "legal_reviews_before_decision": 20,
 }
 
 
@@ -183,6 +185,7 @@ async def test_the_report_is_drafted_edited_approved_and_published(local: Stack)
         "聘请专职法律顾问2名、兼职法律顾问1名",
         f"召开法制委员会会议1次（{year}年2月7日）",
         "召开案件审议会60次，审议案件150件，立案案件经审议的比例为100.0%",
+        "须经法制审核的重大执法决定21件，作出决定前经法制审核20件，法制审核覆盖率95.2%。",
         "向公安机关移送涉嫌环境犯罪案件4件（水1件、土壤3件），公安机关已立案3件。",
         "行政处罚决定143件",
     ):
@@ -239,6 +242,9 @@ async def test_the_report_is_drafted_edited_approved_and_published(local: Stack)
         page = await public.get(f"/portal/rule-of-law-reports/{year}")
         assert f"{year}年法治政府建设年度报告" in page.text
         assert "学习宪法2次" in page.text
+        assert served["figures"]["legal_review_coverage"] == 20 / 21
+        assert '<th scope="row">法制审核覆盖率</th><td>95.2%</td>' in page.text
+        assert "法制审核覆盖率95.2%" in pdf_text(pdf.content)
         assert (await public.get(f"/public/v1/rule-of-law-reports/{year - 1}")).status_code == 404
 
 

@@ -60,11 +60,26 @@ def test_the_years_totals_and_the_drafted_text() -> None:
     referrals = {"by_medium": {"water": 1, "soil": 0}, "by_outcome": {"accepted": 1, "pending": 0}}
     figures = system_figures(statistics, PublicationFigures(due=7, on_time=7, late=0, withdrawn=0), referrals=referrals)
     assert figures["review_coverage"] == 0.8
+    assert figures["legal_review_coverage"] is None  # a cases service that does not count the legal reviews
+    assert "法制审核" not in draft_sections(2021, "某局", totals, figures)["enforcement"]
+    counted = {**statistics, "legal_reviews_required": 8, "legal_reviews_before_decision": 6}
+    figures = system_figures(counted, PublicationFigures(due=7, on_time=7, late=0, withdrawn=0), referrals=referrals)
+    assert (figures["review_coverage"], figures["legal_review_coverage"]) == (0.8, 0.75)  # meetings, legal reviews
     sections = draft_sections(2021, "某局", totals, figures)
     assert "学习宪法2次、学习习近平法治思想3次；举办法治讲座1次" in sections["study"]
     assert "召开法制委员会会议1次（2021年2月7日），研究年度执法计划" in sections["legal_support"]
     assert "行政诉讼案件1件，其中维持（驳回）1件" in sections["disputes"]
     assert "移送涉嫌环境犯罪案件1件（水1件），公安机关已立案1件。" in sections["enforcement"]
+    assert (
+        "立案案件经审议的比例为80.0%。须经法制审核的重大执法决定8件，作出决定前经法制审核6件，法制审核覆盖率75.0%。"
+        in (sections["enforcement"])
+    )
+    none_required = {**counted, "legal_reviews_required": 0, "legal_reviews_before_decision": 0}
+    figures = system_figures(
+        none_required, PublicationFigures(due=7, on_time=7, late=0, withdrawn=0), referrals=referrals
+    )
+    assert figures["legal_review_coverage"] is None
+    assert "本年度无须经法制审核的重大执法决定。" in draft_sections(2021, "某局", totals, figures)["enforcement"]
     assert report_due_on(2021, (3, 31)) == date(2022, 3, 31)
 
 

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 
 import pytest
 from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFName, PDFString
 from reportlab.pdfgen.canvas import Canvas
 
+from services.disclosure.handlers.documents import public_text
+from services.disclosure.schemas import PublicDecision, PublicPenalty
 from shared.contracts.common import DecisionKind
 from shared.documents import render_pdf
 from shared.documents.decisions import (
+    OPERATIVE_HEADINGS,
     DecisionText,
     decision_document,
     penalty_lines,
     statements_line,
-    terms_lines,
     title_of,
 )
 from shared.documents.forms import ServiceReceiptText, TransferLetterText, service_receipt, transfer_letter
@@ -67,7 +70,7 @@ def full_text(kind: DecisionKind, **changes: object) -> DecisionText:
         "legal_basis": "《中华人民共和国水污染防治法》第十条、第八十三条第（二）项",
         "discretion": "依据《天津市生态环境行政处罚自由裁量基准》，超标倍数2倍以上不足3倍，按中间档裁量。",
         "statements": statements_line(False),
-        "measures": (*penalty_lines(penalty), *terms_lines(kind, terms)),
+        "measures": tuple(penalty_lines(penalty, kind, terms)),
         "payment": "当事人应当自收到本决定书之日起十五日内缴纳罚没款。",
         "remedies": "当事人如不服本决定，可以自收到本决定书之日起六十日内申请行政复议。",
     }
@@ -222,3 +225,77 @@ def test_the_safety_check_finds_a_link_and_javascript() -> None:
     canvas._doc.Catalog.OpenAction = canvas._doc.Reference(script)  # what a hostile producer would add
     canvas.save()
     assert {"/Annots", "/URI", "/OpenAction", "/JS"} <= set(unsafe_features(out.getvalue()))
+
+
+# Each kind's recorded terms with a summary (处罚结果 as written) that says them again in its own words, and what the
+# operative section must then state exactly once.
+RESTATED: dict[DecisionKind, tuple[dict[str, object], tuple[str, ...]]] = {
+    DecisionKind.PENALTY: (
+        {"fine_fen": 40_800_000, "confiscation_fen": 50_000, "warning": True,
+         "other_measures": ["责令立即改正违法行为"],
+         "summary": "警告，罚款人民币408,000元，没收违法所得伍佰元，并责令立即改正违法行为"},
+        ("警告", "罚款", "408,000", "没收", "改正"),
+    ),
+    DecisionKind.SEIZURE: ({"summary": "查封污水处理设备一套、排污泵两台"}, ("查封", "污水处理设备一套")),
+    DecisionKind.YELLOW_CARD: (
+        {"summary": "予以环保“黄牌”警示，责令限制生产三个月"}, ("黄牌", "限制生产三个月"),
+    ),
+    DecisionKind.ORDER_TO_CORRECT: (
+        {"other_measures": ["于十五日内建立并如实填写危险废物管理台账"],
+         "summary": "责令于十五日内建立并如实填写危险废物管理台账"},
+        ("危险废物管理台账",),
+    ),
+    DecisionKind.DAILY_PENALTY: (
+        {"fine_fen": 60_000_000, "summary": "按日连续处罚，共计罚款人民币陆拾万元"}, ("罚款", "600,000"),
+    ),
+    DecisionKind.PRODUCTION_RESTRICTION: ({"summary": "责令停产整治三个月"}, ("停产整治",)),
+}  # fmt: skip
+
+
+def operative(text: str, kind: DecisionKind) -> str:
+    """The operative section of a document's text: from its heading to the next heading or the signature."""
+    after = text.split(f"、{OPERATIVE_HEADINGS[kind]}", 1)[1]
+    return re.split(r"[一二三四五六七八九十]、|" + AUTHORITY, after, maxsplit=1)[0]
+
+
+def public_decision(kind: DecisionKind, penalty: dict[str, object]) -> PublicDecision:
+    full = full_text(kind)
+    return PublicDecision(
+        id="p1", kind=kind, kind_label=TITLES[kind], document_number=full.document_number, status="published",
+        party_name="天津某化工有限公司", party_type="organisation", credit_code="91120111MA05K3L7X1",
+        legal_representative="王建国", town="中北镇", authority=AUTHORITY, decided_on=full.decided_on,
+        published_on=full.decided_on, due_on=full.decided_on, facts=full.facts, legal_basis=full.legal_basis,
+        violation_type=None, withdrawal=None,
+        penalty=PublicPenalty.model_validate({
+            "fine_fen": 0, "confiscation_fen": 0, "warning": False, "licence_measure": None, "other_measures": [],
+            **penalty,
+        }),
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", list(DecisionKind))
+def test_each_penalty_is_stated_once_in_the_full_and_the_public_document(kind: DecisionKind) -> None:
+    penalty, once = RESTATED[kind]
+    terms = TERMS.get(kind, {})
+    full = pdf_text(render_pdf(decision_document(full_text(kind, measures=tuple(penalty_lines(penalty, kind, terms))))))
+    public = pdf_text(render_pdf(decision_document(public_text(public_decision(kind, penalty)))))
+    for document in (full, public):
+        section = operative(document, kind)
+        assert {word: section.count(word) for word in once} == dict.fromkeys(once, 1), section
+
+
+def test_a_summary_keeps_what_the_recorded_terms_do_not_say() -> None:
+    penalty = {"fine_fen": 40_800_000, "summary": "罚款人民币408,000元，并责令停产整治"}
+    assert penalty_lines(penalty, DecisionKind.PENALTY) == ["罚款人民币408,000.00元", "责令停产整治"]
+    assert penalty_lines({"summary": "罚款人民币伍万元"}) == ["罚款人民币伍万元"]
+    other = {"fine_fen": 40_800_000, "summary": "罚款人民币408,000元并没收违法所得"}
+    assert penalty_lines(other) == ["罚款人民币408,000.00元", "罚款人民币408,000元并没收违法所得"]
+    # a measure recorded briefly and written out more fully in the summary: the fuller clause stays, once
+    yellow = {"other_measures": ["责令限制生产"], "summary": "予以环保“黄牌”警示，责令限制生产三个月"}
+    assert penalty_lines(yellow, DecisionKind.YELLOW_CARD) == ["予以环保“黄牌”警示，责令限制生产三个月"]
+    restated = {"other_measures": ["责令停产整治"], "summary": "罚款人民币伍万元，责令停产整治"}
+    assert penalty_lines(restated) == ["责令停产整治", "罚款人民币伍万元"]
+    daily = {"daily_penalty": {"recheck_on": "2026-03-20", "daily_amount_fen": 5_000_000, "days": 12}}
+    extra = penalty_lines({"fine_fen": 1_000_000}, DecisionKind.DAILY_PENALTY, daily)
+    assert extra[0] == "罚款人民币10,000.00元"
+    assert "共计人民币600,000.00元" in extra[1]

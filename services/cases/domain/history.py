@@ -38,6 +38,7 @@ class CaseAction(StrEnum):
 
 
 _STAGE_PREFIX = "stage:"
+STAGE_CHANGE_PREFIX = _STAGE_PREFIX  # how every stored stage change begins (to select them in the log)
 
 
 def stored_action(action: CaseAction, *, from_stage: Stage | None = None, to_stage: Stage | None = None) -> str:

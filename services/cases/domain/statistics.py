@@ -7,6 +7,7 @@ from typing import Any
 
 from services.cases.domain.draws import EntityCategory
 from services.cases.domain.registry import InspectionResult
+from services.cases.domain.stages import Stage
 from shared.contracts.common import DecisionKind, Medium
 
 UNREGISTERED = "unregistered"  # inspections of parties outside the registry of supervised entities
@@ -41,7 +42,16 @@ def empty_report(year: int, quarter: int | None) -> dict[str, Any]:
             category: dict.fromkeys([*InspectionResult, UNRECORDED], 0) for category in [*EntityCategory, UNREGISTERED]
         },
         "registry_coverage": {category.value: {"entities": 0, "inspected": 0} for category in EntityCategory},
+        "legal_reviews_required": 0,
+        "legal_reviews_before_decision": 0,
     }
+
+
+def reviewed_before_decision(entered: list[tuple[int, Stage]]) -> bool:
+    """Whether a case's stage changes (audit ``seq``, stage entered) put its legal review (法制审核, entered only
+    with the reviewer's opinion recorded) before its decision: a review after the decision does not count."""
+    decided = min((seq for seq, stage in entered if stage == Stage.DECIDED), default=None)
+    return any(stage == Stage.LEGAL_REVIEW and (decided is None or seq < decided) for seq, stage in entered)
 
 
 def report_rows(report: dict[str, Any], prefix: str = "") -> list[tuple[str, object]]:

@@ -14,7 +14,6 @@ from shared.documents.decisions import (
     decision_document,
     penalty_lines,
     statements_line,
-    terms_lines,
     title_of,
 )
 from shared.documents.forms import ServiceReceiptText, service_receipt
@@ -58,7 +57,7 @@ def decision_text(decision: Decision, settings: CasesSettings) -> DecisionText:
         party=party_lines(PartySnapshot.model_validate(decision.party)),
         facts=decision.facts,
         legal_basis=decision.legal_basis,
-        measures=(*penalty_lines(penalty.model_dump(mode="json")), *terms_lines(kind, terms)),
+        measures=tuple(penalty_lines(penalty.model_dump(mode="json"), kind, terms)),
         evidence=str(terms.get("evidence_summary") or ""),
         discretion=str(terms.get("discretion") or ""),
         statements=statements_line(adopted if isinstance(adopted, bool) else None),

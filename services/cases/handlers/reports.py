@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -10,13 +11,22 @@ from sqlmodel import col, select
 
 from services.cases.access import CASE
 from services.cases.domain import deadlines
-from services.cases.domain.stages import OPEN_BEFORE_DECISION, Stage
-from services.cases.domain.statistics import UNRECORDED, UNREGISTERED, empty_report, period_of
+from services.cases.domain.history import STAGE_CHANGE_PREFIX, read_action
+from services.cases.domain.stages import OPEN_BEFORE_DECISION, Stage, legal_review_required
+from services.cases.domain.statistics import (
+    UNRECORDED,
+    UNREGISTERED,
+    empty_report,
+    period_of,
+    reviewed_before_decision,
+)
 from services.cases.handlers.cases import refresh_decision_due
 from services.cases.handlers.preservations import preservation_deadlines
+from services.cases.handlers.transitions import facts_of
 from services.cases.schemas import DeadlineItem
 from services.cases.settings import CasesSettings
 from services.cases.tables import Case, Decision, Inspection, Lead, ReferralRequest, ReviewMeeting, SupervisedEntity
+from shared.audit import AuditEntry
 from shared.auth import Principal
 from shared.messaging import UnitOfWork
 
@@ -40,6 +50,7 @@ async def statistics(uow: UnitOfWork, *, year: int, quarter: int | None) -> dict
         report["decisions_by_kind"][decision.kind] = report["decisions_by_kind"].get(decision.kind, 0) + 1
         report["fines_total_fen"] += int(str(decision.penalty.get("fine_fen", 0)))
         report["confiscation_total_fen"] += int(str(decision.penalty.get("confiscation_fen", 0)))
+    await _legal_reviews(uow, report, decisions)
     meetings = (await uow.session.exec(select(ReviewMeeting).where(*_between(ReviewMeeting.held_on, start, end)))).all()
     report["cases_reviewed"] = sum(len(m.items) for m in meetings)
     referrals = (
@@ -49,6 +60,35 @@ async def statistics(uow: UnitOfWork, *, year: int, quarter: int | None) -> dict
         report["referrals_by_medium"][referral.medium] += 1
     await _random_inspections(uow, report, start, end)
     return report
+
+
+async def _legal_reviews(uow: UnitOfWork, report: dict[str, Any], decisions: Sequence[Decision]) -> None:
+    """重大执法决定法制审核: the period's decisions whose case required a legal review (major public interest, hearing
+    held, complex or multi-law), and those whose case entered the legal review before the decision, read from the
+    case's history (the stage is entered only with the reviewer's opinion recorded)."""
+    case_ids = {d.case_id for d in decisions if d.case_id}
+    if not case_ids:
+        return
+    cases = (await uow.session.exec(select(Case).where(col(Case.id).in_(case_ids)))).all()
+    required = {c.id for c in cases if legal_review_required(facts_of(c))}
+    if not required:
+        return
+    rows = await uow.session.exec(
+        select(AuditEntry.seq, AuditEntry.entity_id, AuditEntry.action).where(
+            col(AuditEntry.entity_type) == "case",
+            col(AuditEntry.entity_id).in_(required),
+            col(AuditEntry.action).startswith(STAGE_CHANGE_PREFIX),
+        )
+    )
+    entered: dict[str, list[tuple[int, Stage]]] = {case_id: [] for case_id in required}
+    for seq, case_id, action in rows.all():
+        _action, _left, to_stage = read_action(action)
+        if to_stage is not None and seq is not None:
+            entered[case_id].append((seq, to_stage))
+    for decision in decisions:
+        if decision.case_id in required:
+            report["legal_reviews_required"] += 1
+            report["legal_reviews_before_decision"] += reviewed_before_decision(entered[decision.case_id])
 
 
 async def _random_inspections(uow: UnitOfWork, report: dict[str, Any], start: date, end: date) -> None:

@@ -46,9 +46,12 @@ def system_figures(
     statistics: Mapping[str, Any], publication: PublicationFigures, *, referrals: Mapping[str, Any]
 ) -> dict[str, Any]:
     """The system's own figures of the year: decisions by kind, on-time publication, review meetings and cases
-    reviewed, the share of filed cases reviewed (审议覆盖率) from the cases statistics; referrals sent, by medium
-    and by the police's decision, from the referral statistics."""
+    reviewed, the share of filed cases reviewed at those meetings (审议覆盖率), and the legal review coverage
+    (法制审核覆盖率: of the decisions that required the legal review, the share reviewed before the decision; null
+    when none required it or the cases service does not count it) from the cases statistics; referrals sent, by
+    medium and by the police's decision, from the referral statistics."""
     filed, reviewed = int(statistics["cases_filed"]), int(statistics["cases_reviewed"])
+    required, legal = statistics.get("legal_reviews_required"), statistics.get("legal_reviews_before_decision")
     return {
         "decisions_by_kind": dict(statistics["decisions_by_kind"]),
         "publication": {
@@ -61,6 +64,9 @@ def system_figures(
         "cases_reviewed": reviewed,
         "cases_filed": filed,
         "review_coverage": min(1.0, reviewed / filed) if filed else None,
+        "legal_reviews_required": required,
+        "legal_reviews_before_decision": legal,
+        "legal_review_coverage": int(legal) / int(required) if required and legal is not None else None,
         "referrals_by_medium": dict(referrals["by_medium"]),
         "referrals_by_outcome": dict(referrals["by_outcome"]),
     }
@@ -88,7 +94,11 @@ def draft_sections(year: int, authority: str, register: Mapping[str, Any], syste
         f"应公示执法决定{publication['due']}件，按时公示{publication['on_time']}件，"
         f"公示及时率{_percent(publication['on_time_rate'])}。召开案件审议会{system['review_meetings']}次，"
         f"审议案件{system['cases_reviewed']}件，立案案件经审议的比例为{_percent(system['review_coverage'])}。"
-        f"向公安机关移送涉嫌环境犯罪案件{referrals}件" + (f"（{media}）" if media else "") + _police(system) + "。",
+        + _legal_review(system)
+        + f"向公安机关移送涉嫌环境犯罪案件{referrals}件"
+        + (f"（{media}）" if media else "")
+        + _police(system)
+        + "。",
         "publicity": f"开展普法培训{trainings['sessions']}次，覆盖企业{trainings['enterprises']}家；"
         f"组织专家会诊{consultations['sessions']}次，帮助企业解决问题{consultations['problems_solved']}个；"
         f"送法入企走访企业{outreach['enterprises']}家，发放宣传资料{outreach['materials']}份。",
@@ -109,6 +119,20 @@ def redrafted(current: Mapping[str, str], *, before: Mapping[str, str], after: M
     """The sections after the figures changed: one still as drafted (``before``) is drafted again (``after``); one
     an editor changed keeps the editor's text."""
     return {key: after[key] if current.get(key) == before.get(key) else current.get(key, after[key]) for key in after}
+
+
+def _legal_review(system: Mapping[str, Any]) -> str:
+    """重大执法决定法制审核: what required it, what was reviewed before the decision, the coverage; nothing when the
+    cases service does not count it."""
+    required, reviewed = system.get("legal_reviews_required"), system.get("legal_reviews_before_decision")
+    if required is None or reviewed is None:
+        return ""
+    if not required:
+        return "本年度无须经法制审核的重大执法决定。"
+    return (
+        f"须经法制审核的重大执法决定{required}件，作出决定前经法制审核{reviewed}件，"
+        f"法制审核覆盖率{_percent(system['legal_review_coverage'])}。"
+    )
 
 
 def _police(system: Mapping[str, Any]) -> str:

@@ -70,6 +70,9 @@ class CasesStatistics(BaseModel):
     # Since the random inspections (双随机): empty from a cases service that does not count them yet.
     inspections_by_category: dict[str, dict[str, int]] = Field(default_factory=dict)
     registry_coverage: dict[str, dict[str, int]] = Field(default_factory=dict)
+    # Since 重大执法决定法制审核 is counted: null from a cases service that does not count it yet.
+    legal_reviews_required: int | None = None
+    legal_reviews_before_decision: int | None = None
 
 
 async def fetch_statistics(

@@ -34,7 +34,7 @@ def public_text(item: PublicDecision) -> DecisionText:
         party=party,
         facts=item.facts or "",
         legal_basis=item.legal_basis or "",
-        measures=tuple(penalty_lines(item.penalty.model_dump(mode="json"))),
+        measures=tuple(penalty_lines(item.penalty.model_dump(mode="json"), item.kind)),
         public=True,
     )
 

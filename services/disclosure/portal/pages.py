@@ -20,6 +20,7 @@ from services.disclosure.public_cache import cached
 from services.disclosure.settings import DisclosureSettings
 from shared.bounds import legal_date
 from shared.contracts.common import DecisionKind
+from shared.documents.decisions import penalty_lines
 from shared.problems import Problem
 from shared.service import runtime_of
 
@@ -39,6 +40,15 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
 }
 PAGE_SIZE = 20
+
+
+def penalty_text(kind: DecisionKind, penalty: Any) -> str:
+    """处罚结果 as the public decision document states it: each penalty once (the fine not beside a summary that
+    says it again)."""
+    return "；".join(penalty_lines(penalty.model_dump(mode="json"), kind))
+
+
+TEMPLATES.globals["penalty_text"] = penalty_text
 
 
 def yuan(fen: int) -> str:
