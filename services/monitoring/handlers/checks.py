@@ -52,11 +52,14 @@ Window = tuple[datetime, datetime]
 
 
 def _series(readings: Sequence[ReadingIn]) -> dict[SeriesKey, list[ReadingIn]]:
-    latest = {(r.station, r.parameter, r.interval, r.time): r for r in readings}  # sent twice: the later row wins
-    series: dict[SeriesKey, list[ReadingIn]] = defaultdict(list)
-    for key in sorted(latest):
-        reading = latest[key]
-        series[(reading.station, reading.parameter, reading.interval)].append(reading)
+    """Each series' readings by time, the series in key order; a time sent twice: the later row wins."""
+    by_time: dict[SeriesKey, dict[datetime, ReadingIn]] = defaultdict(dict)
+    for r in readings:
+        by_time[(r.station, r.parameter, r.interval)][r.time] = r
+    series: dict[SeriesKey, list[ReadingIn]] = {}
+    for key in sorted(by_time):
+        times = by_time[key]
+        series[key] = [times[moment] for moment in sorted(times)]
     return series
 
 
