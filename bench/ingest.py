@@ -5,7 +5,8 @@ readings a request, concurrently. The monitoring database is SQLite (embedded de
 database; the other services stay on SQLite). The baseline in the same run loads the same rows straight into a
 table of the same shape as ``reading`` (same primary key): ``COPY`` from Python (asyncpg) on PostgreSQL,
 ``executemany`` on SQLite. Each run uses fresh hours, so every row is an insert; runs repeat and the median and
-spread (min, max) are reported.
+spread (min, max) are reported, with the CPU a request of the ``greenlaw run`` process and, when PostgreSQL runs
+on this machine, of its backends serving the database (the machine's other load changes these much less).
 
 Targets (issue: performance, 2 cores): PostgreSQL ≥ 100,000 readings/s and ≥ 0.5 × the COPY baseline;
 SQLite ≥ 50,000 readings/s.
@@ -17,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
+import os
 import sqlite3
 import tempfile
 import time
@@ -27,7 +29,7 @@ from typing import Any
 import httpx
 
 from bench.common import (
-    embedded_system,
+    embedded_process,
     record,
     repeat,
     sqlalchemy_url,
@@ -157,20 +159,67 @@ async def baseline_postgres(dsn: str, rows: list[Row], run: int) -> float:
     return elapsed
 
 
-def measure(base: str, args: argparse.Namespace, dsn: str | None) -> dict[str, Any]:
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU of these processes so far (Linux /proc; a process gone counts nothing)."""
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def server_pids(pid: int) -> list[int]:
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    return [pid, *(int(p) for p in children.read_text().split())] if children.exists() else [pid]
+
+
+def backend_pids(database: str) -> list[int]:
+    """PostgreSQL's backends serving ``database``, when the server runs on this machine (else none)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                command = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if command.startswith(b"postgres: ") and f" {database} ".encode() in command:
+                found.append(int(entry.name))
+    return found
+
+
+def measure(base: str, args: argparse.Namespace, dsn: str | None, pid: int) -> dict[str, Any]:
+    """Readings/s and the baseline, and, figures the machine's other load does not change much, CPU a request
+    (10,000 readings) of the ``greenlaw run`` process and of PostgreSQL's backends serving it."""
     create_stations(base, args.clients)
+    database = dsn.rsplit("/", 1)[1] if dsn else ""
 
     def one_run(run: int) -> dict[str, float]:
         offset = run * args.requests
         plan = {c: [rows_for(c, offset + r) for r in range(args.requests)] for c in range(args.clients)}
         bodies = {c: [body_of(rows, as_csv=args.csv) for rows in plan[c]] for c in plan}
         total = sum(len(rows) for per in plan.values() for rows in per)
+        requests = sum(len(per) for per in plan.values())
+        server, backends = server_pids(pid), backend_pids(database) if database else []
+        server_cpu, backend_cpu = cpu_seconds(server), cpu_seconds(backends)
         gateway = asyncio.run(post_all(base, bodies))
+        server_cpu = cpu_seconds(server) - server_cpu
+        backend_cpu = cpu_seconds(backend_pids(database) if database else []) - backend_cpu
         flat = [row for per in plan.values() for rows in per for row in rows]
         direct = asyncio.run(baseline_postgres(dsn, flat, run)) if dsn else baseline_sqlite(flat)
         rate, baseline = total / gateway, total / direct
-        print(f"run {run}: {rate:,.0f} readings/s through the gateway, baseline {baseline:,.0f}/s")
-        return {"readings_per_s": rate, "baseline_per_s": baseline, "ratio_to_baseline": rate / baseline}
+        server_ms, backend_ms = server_cpu / requests * 1000, backend_cpu / requests * 1000
+        print(
+            f"run {run}: {rate:,.0f} readings/s through the gateway, baseline {baseline:,.0f}/s;"
+            f" CPU a request: server {server_ms:.0f} ms" + (f", PostgreSQL {backend_ms:.0f} ms" if database else "")
+        )
+        figures = {"readings_per_s": rate, "baseline_per_s": baseline, "ratio_to_baseline": rate / baseline}
+        figures["server_cpu_ms_per_request"] = server_ms
+        if database:
+            figures["postgres_cpu_ms_per_request"] = backend_ms
+        return figures
 
     return repeat(args.runs, one_run)
 
@@ -184,17 +233,17 @@ def run_database(database: str, args: argparse.Namespace) -> None:
     shape = {"clients": args.clients, "requests_per_client": args.requests, "rows_per_request": ROWS_PER_REQUEST}
     shape["format"] = "csv" if args.csv else "json"
     if database == "sqlite":
-        with embedded_system(**PATIENT_GATEWAY) as base:
-            figures = measure(base, args, None)
+        with embedded_process(**PATIENT_GATEWAY) as system:
+            figures = measure(system.base, args, None, system.pid)
         target: dict[str, float] = {"readings_per_s": 50_000}
         met = figures["readings_per_s"]["median"] >= 50_000
         baseline = "executemany of the same rows into SQLite (same primary key)"
     else:
         with (
             throwaway_database() as dsn,
-            embedded_system(GREENLAW_MONITORING_DATABASE_URL=sqlalchemy_url(dsn), **PATIENT_GATEWAY) as base,
+            embedded_process(GREENLAW_MONITORING_DATABASE_URL=sqlalchemy_url(dsn), **PATIENT_GATEWAY) as system,
         ):
-            figures = measure(base, args, dsn)
+            figures = measure(system.base, args, dsn, system.pid)
         target = {"readings_per_s": 100_000, "ratio_to_baseline": 0.5}
         met = figures["readings_per_s"]["median"] >= 100_000 and figures["ratio_to_baseline"]["median"] >= 0.5
         baseline = "COPY of the same rows into PostgreSQL from Python (asyncpg, same primary key)"

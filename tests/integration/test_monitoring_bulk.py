@@ -8,6 +8,9 @@ from typing import Any
 import httpx
 from sqlalchemy import text
 
+from services.monitoring.handlers.bulk import Bulk
+from services.monitoring.handlers.checks import READING_COLUMNS
+from services.monitoring.handlers.ingest import READING_KEY, READING_VALUES
 from tests.stack import Stack
 from tests.support.monitoring import (
     client,
@@ -71,3 +74,47 @@ async def test_a_large_batch_is_stored_updated_and_flagged_like_a_small_one(loca
     async with local.runtime("monitoring").engine.connect() as conn:
         count = (await conn.execute(text("SELECT count(*) FROM reading WHERE station_code = :a"), {"a": a})).scalar()
     assert count == 2400 - 2
+
+
+async def test_new_keys_copied_straight_in_and_a_key_stored_meanwhile_falls_back_to_the_upsert(local: Stack) -> None:
+    """Readings whose keys were not stored when their neighbours were read go by COPY into the table itself; if
+    another transaction stored one of those keys in between, the savepoint is rolled back and the upsert takes
+    them all (the stored key updated, none lost, nothing twice)."""
+    async with client(local, "monitoring_reviewer") as http:
+        a = (await create_station(http, "air_station"))["code"]
+    runtime = local.runtime("monitoring")
+    moments = [START + timedelta(hours=h) for h in range(1200)]
+    received = datetime(2021, 7, 1, tzinfo=UTC)
+
+    def readings(value: float) -> list[tuple[Any, ...]]:
+        return [(a, "so2", "hour", m, value, "µg/m³", "N", "", "batch", received) for m in moments]
+
+    async with runtime.uow() as uow:  # one key stored "meanwhile"
+        bulk = Bulk(uow.session)
+        await bulk.upsert("reading", READING_COLUMNS, [bulk_row(bulk, readings(1.0)[700])], keys=READING_KEY,
+                          update=READING_VALUES)  # fmt: skip
+        await uow.commit()
+    async with runtime.uow() as uow:
+        bulk = Bulk(uow.session)
+        rows = [bulk_row(bulk, row) for row in readings(2.0)]
+        await bulk.upsert("reading", READING_COLUMNS, rows, keys=READING_KEY, update=READING_VALUES, new_keys=True)
+        await uow.commit()
+    async with runtime.uow() as uow:  # all new: straight in
+        bulk = Bulk(uow.session)
+        later = [(a, "no2", *row[2:]) for row in readings(3.0)]
+        rows = [bulk_row(bulk, row) for row in later]
+        await bulk.upsert("reading", READING_COLUMNS, rows, keys=READING_KEY, update=READING_VALUES, new_keys=True)
+        await uow.commit()
+    async with runtime.engine.connect() as conn:
+        found = (
+            await conn.execute(
+                text("SELECT parameter, count(*), min(value), max(value) FROM reading WHERE station_code = :a"
+                     " GROUP BY parameter ORDER BY parameter"), {"a": a},
+            )
+        ).all()  # fmt: skip
+    assert [tuple(r) for r in found] == [("no2", 1200, 3.0, 3.0), ("so2", 1200, 2.0, 2.0)]
+
+
+def bulk_row(bulk: Bulk, row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A reading row with its times bound as the driver takes them."""
+    return (*row[:3], bulk.time(row[3]), *row[4:9], bulk.time(row[9]))

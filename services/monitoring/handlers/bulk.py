@@ -111,16 +111,22 @@ class Bulk:
         keys: Sequence[str],
         update: Sequence[str],
         where: str | None = None,
+        new_keys: bool = False,
     ) -> None:
         """Insert rows (tuples in ``columns`` order, bound by :meth:`time`/:meth:`day`); on a key conflict update
-        ``update`` (only where the SQL condition ``where`` holds). Keys must be unique within ``rows``."""
+        ``update`` (only where the SQL condition ``where`` holds). Keys must be unique within ``rows``.
+
+        ``new_keys``: the caller has read that none of the keys is stored. On PostgreSQL a large set then goes by
+        ``COPY`` straight into the table, in a savepoint; if another transaction stored one of the keys meanwhile
+        (a unique violation), the savepoint is rolled back and the rows take the upsert."""
         if not rows:
             return
         connection = await self.session.connection()
         table = _identifier(table)
         conflict = conflict_clause(table, keys, update, where)
         if self.postgres and len(rows) >= COPY_MIN_ROWS:
-            await self._copy_upsert(connection, table, columns, rows, conflict)
+            if not (new_keys and await self._copy_new(connection, table, columns, rows)):
+                await self._copy_upsert(connection, table, columns, rows, conflict)
             return
         if self.postgres:
             marks = ", ".join(f"${i}" for i in range(1, len(columns) + 1))
@@ -145,6 +151,24 @@ class Bulk:
         connection = await self.session.connection()
         for start in range(0, len(rows), CHUNK):
             await connection.exec_driver_sql(sql, list(rows[start : start + CHUNK]))
+
+    async def _copy_new(
+        self, connection: AsyncConnection, table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
+    ) -> bool:
+        """``COPY`` into the table itself; False (nothing written) if a key turned out to be stored."""
+        import asyncpg  # the PostgreSQL driver; SQLite never comes here
+
+        await connection.exec_driver_sql("SAVEPOINT bulk_copy_new")  # also begins the transaction if need be
+        driver: Any = (await connection.get_raw_connection()).driver_connection
+        if not driver.is_in_transaction():
+            raise RuntimeError("bulk COPY outside the unit of work's transaction")
+        try:
+            await driver.copy_records_to_table(table, records=rows, columns=list(columns))
+        except asyncpg.UniqueViolationError:
+            await driver.execute("ROLLBACK TO SAVEPOINT bulk_copy_new; RELEASE SAVEPOINT bulk_copy_new")
+            return False
+        await driver.execute("RELEASE SAVEPOINT bulk_copy_new")
+        return True
 
     async def _copy_upsert(
         self,

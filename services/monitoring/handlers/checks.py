@@ -36,16 +36,30 @@ class Checked(NamedTuple):
     auto_flags: tuple[str, ...]
 
 
+class Checks(NamedTuple):
+    """The new readings with their flags; the stored readings whose flags they changed ``(auto_flags, station,
+    parameter, interval, time)``; and ``fresh``: every reading is hourly and none of their keys was stored when the
+    neighbours were read (so they can be inserted without a conflict unless another transaction stores one of
+    those keys in the meantime)."""
+
+    checked: list[Checked]
+    reflagged: list[tuple[str, str, str, str, datetime]]
+    fresh: bool
+
+
 SeriesKey = tuple[str, str, str]
 Window = tuple[datetime, datetime]
 
 
 def _series(readings: Sequence[ReadingIn]) -> dict[SeriesKey, list[ReadingIn]]:
-    latest = {(r.station, r.parameter, r.interval, r.time): r for r in readings}  # sent twice: the later row wins
-    series: dict[SeriesKey, list[ReadingIn]] = defaultdict(list)
-    for key in sorted(latest):
-        reading = latest[key]
-        series[(reading.station, reading.parameter, reading.interval)].append(reading)
+    """Each series' readings by time, the series in key order; a time sent twice: the later row wins."""
+    by_time: dict[SeriesKey, dict[datetime, ReadingIn]] = defaultdict(dict)
+    for r in readings:
+        by_time[(r.station, r.parameter, r.interval)][r.time] = r
+    series: dict[SeriesKey, list[ReadingIn]] = {}
+    for key in sorted(by_time):
+        times = by_time[key]
+        series[key] = [times[moment] for moment in sorted(times)]
     return series
 
 
@@ -92,11 +106,9 @@ async def _stored_around(uow: UnitOfWork, windows: dict[SeriesKey, Window]) -> d
     return found
 
 
-async def check_readings(
-    uow: UnitOfWork, standards: Standards, readings: Sequence[ReadingIn]
-) -> tuple[list[Checked], list[tuple[str, str, str, str, datetime]]]:
-    """The new readings with their flags, and the stored readings whose flags the new ones changed:
-    ``(auto_flags, station, parameter, interval, time)``."""
+async def check_readings(uow: UnitOfWork, standards: Standards, readings: Sequence[ReadingIn]) -> Checks:
+    """The new readings with their flags, the stored readings whose flags they changed, and whether they are all
+    new keys (see :class:`Checks`)."""
     checked: list[Checked] = []
     reflagged: list[tuple[str, str, str, str, datetime]] = []
     series = _series(readings)
@@ -110,6 +122,8 @@ async def check_readings(
         if key[2] == "hour"
     }
     stored = await _stored_around(uow, windows) if windows else {}
+    # An hourly series' window covers all its new times, so its stored neighbours include any stored twin.
+    fresh = len(windows) == len(series)
     for key, points in series.items():
         rules = rules_of[key]
         around = stored.get(key)
@@ -118,6 +132,8 @@ async def check_readings(
             checked.extend(map(Checked, points, flags))
             continue
         merged: dict[datetime, tuple[Point, ReadingIn | str]] = {n.point.time: (n.point, n.auto_flags) for n in around}
+        if fresh and any(p.time in merged for p in points):
+            fresh = False
         merged.update({p.time: (Point(p.time, p.value, p.flag), p) for p in points})
         ordered = [merged[moment] for moment in sorted(merged)]
         flags = automatic_flags(rules, key[1], [point for point, _ in ordered])
@@ -127,7 +143,7 @@ async def check_readings(
                 checked.append(Checked(origin, found))
             elif origin != ",".join(found) and reach[0] <= point.time <= reach[1]:
                 reflagged.append((",".join(found), *key, point.time))
-    return checked, reflagged
+    return Checks(checked, reflagged, fresh)
 
 
 _REACH: dict[int, timedelta] = {}

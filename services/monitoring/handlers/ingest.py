@@ -46,7 +46,7 @@ async def store_readings(
     uow: UnitOfWork, standards: Standards, readings: Sequence[ReadingIn], *, source: str
 ) -> list[Checked]:
     """Upsert readings, the latest value per station and parameter, and mark their days as awaiting review."""
-    checked, reflagged = await check_readings(uow, standards, readings)
+    checked, reflagged, fresh = await check_readings(uow, standards, readings)
     bulk = Bulk(uow.session)
     time = bulk.time
     now = time(utcnow())
@@ -54,7 +54,7 @@ async def store_readings(
         (r.station, r.parameter, r.interval, time(r.time), r.value, r.unit, r.flag, ",".join(flags), source, now)
         for r, flags in checked
     ]
-    await bulk.upsert(READING.name, READING_COLUMNS, rows, keys=READING_KEY, update=READING_VALUES)
+    await bulk.upsert(READING.name, READING_COLUMNS, rows, keys=READING_KEY, update=READING_VALUES, new_keys=fresh)
     # Stored readings whose flags the new ones changed (the sixth equal hour flags the five before it).
     changed = [
         (flags, station, parameter, interval, time(moment)) for flags, station, parameter, interval, moment in reflagged
