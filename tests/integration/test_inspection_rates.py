@@ -125,6 +125,9 @@ async def test_rates_are_entered_corrected_used_by_a_draw_and_published(stack: S
         assert plan["items"][0]["basis"] == draw["basis"]
         before = (await public.get("/public/v1/inspection-plans/2030")).json()
         assert [r["effective_from"] for r in before["rates"]] == ["2015-08-01"]
+        portal = (await public.get("/portal/inspections", params={"year": 2031})).text
+        for shown in ("抽查比例", "每季度抽查 40%", "每年抽查 3 家", "6个月内", "津环执法〔2030〕1号"):
+            assert shown in portal
 
     async with stack.runtime("cases").sessions() as session:
         found = await session.exec(select(AuditEntry).where(AuditEntry.entity_type == "inspection_rate"))
