@@ -46,6 +46,7 @@ OWNERSHIP = Declaration(
         "supervised_entity": shared(("监管对象", "SupervisedEntity"), note="the registry, shared by every team"),
         "inspector_exclusion": shared(("回避或休假", "InspectorExclusion"), note="the pool is the bureau's"),
         "inspection_draw": shared(("双随机抽查", "InspectionDraw"), note="planned bureau-wide and made public"),
+        "inspection_rate": shared(("抽查比例", "InspectionRate"), note="the bureau's dated rates, made public"),
         "planned_inspection": shared(("抽查计划", "PlannedInspection"), note="before filing: no team is assigned"),
         "inspection": shared(("现场检查", "Inspection"), note="before filing: no team is assigned yet"),
         "lead": shared(("线索", "Lead"), note="before filing: the head's filing decision assigns the team"),

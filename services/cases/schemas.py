@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Literal, Self
 
@@ -327,6 +328,11 @@ class DrawInputsPublic(BaseModel):
     last_officers: dict[str, list[str]] = Field(description="entity id → officers of its last inspection")
     count: int = Field(description="entities to draw")
     skip_inspected_within_months: int = Field(description="entities inspected in this many months were left out")
+    rate: dict[str, Any] | None = Field(
+        default=None,
+        description="the 抽查比例 row in force on the period's first day: rate_id, effective_from, this category's "
+        "rate (per, proportion or count), the exclusion rule, the basis and its document number",
+    )
 
 
 class DrawAssignment(BaseModel):
@@ -979,3 +985,69 @@ class Amendment(BaseModel):
     facts: Text | None = Field(default=None, min_length=1, max_length=20_000)
     legal_basis: Text | None = Field(default=None, min_length=1, max_length=5_000)
     penalty: PenaltyTerms | None = None
+
+
+# 抽查比例: the dated random inspection rates the head enters from the national and Tianjin schemes
+
+
+class CategoryRate(Input):
+    """One category's rate: a proportion of its registry, or a number of entities, per period (``per``)."""
+
+    per: PeriodKind = Field(description="the period the proportion or count is for: month, quarter or year")
+    proportion: Decimal | None = Field(
+        default=None, ge=0, le=1, max_digits=7, decimal_places=6, description="抽查比例, 0–1; or give count"
+    )
+    count: int | None = Field(default=None, ge=0, le=100_000, description="抽查数量; or give proportion")
+
+    @model_validator(mode="after")
+    def _one(self) -> Self:
+        if (self.proportion is None) == (self.count is None):
+            raise ValueError("give either proportion or count")
+        return self
+
+
+class InspectionRateCreate(Input):
+    """A dated row: in force from ``effective_from`` until the next row's; draws of a period use the row in force
+    on its first day."""
+
+    effective_from: LegalDate = Field(description="施行日期")
+    rates: dict[EntityCategory, CategoryRate] = Field(min_length=1, description="category → its rate")
+    skip_inspected_within_months: int = Field(
+        default=0, ge=0, le=60, description="leave out entities inspected in the last N months (0: none)"
+    )
+    basis: Text = Field(min_length=2, max_length=4000, description="依据: the national or Tianjin scheme")
+    document_number: Name = Field(default="", max_length=100, description="文号, e.g. 环办〔2015〕88号")
+    confirmed: bool = Field(default=False, description="checked against the scheme's text")
+
+
+class InspectionRateUpdate(Input):
+    """A correction of a row no draw has used yet; a used row stays as it was (enter a new dated row)."""
+
+    rates: dict[EntityCategory, CategoryRate] | None = Field(default=None, min_length=1)
+    skip_inspected_within_months: int | None = Field(default=None, ge=0, le=60)
+    basis: Text | None = Field(default=None, min_length=2, max_length=4000)
+    document_number: Name | None = Field(default=None, max_length=100)
+    confirmed: bool | None = None
+
+
+class CategoryRatePublic(BaseModel):
+    per: PeriodKind = Field(description="month, quarter or year")
+    proportion: Decimal | None = Field(default=None, description="抽查比例 (decimal string); null: a count")
+    count: int | None = Field(default=None, description="抽查数量; null: a proportion")
+
+
+class InspectionRatePublic(BaseModel):
+    id: str = Field(description="抽查比例 row id")
+    effective_from: date = Field(description="施行日期")
+    rates: dict[EntityCategory, CategoryRatePublic] = Field(description="category → its rate")
+    skip_inspected_within_months: int = Field(description="entities inspected in this many months are left out")
+    basis: str = Field(description="依据")
+    document_number: str = Field(description="文号")
+    confirmed: bool = Field(description="checked against the scheme's text")
+    created_by: str = Field(description="who entered it")
+    created_at: datetime = Field(description="when")
+    version: int = Field(description="changes with every change; the ETag is made from it")
+
+
+class InspectionRateList(BaseModel):
+    items: list[InspectionRatePublic] = Field(description="every row, oldest effective_from first")

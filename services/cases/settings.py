@@ -85,7 +85,7 @@ class CasesSettings(ServiceSettings):
     thresholds_file: Path = Field(default=DATA_DIR / "serious_pollution.json", description="严重污染环境 thresholds")
     random_inspection_rates_file: Path = Field(
         default=DATA_DIR / "random_inspection_rates.json",
-        description="双随机抽查比例: dated rows of the share of each category to inspect per period",
+        description="双随机抽查比例: the first dated rows (loaded when the rates table is empty)",
     )
     citations: dict[str, str] = Field(default_factory=lambda: dict(CITATIONS))
     evidence_dir: Path | None = Field(default=None, description="content-addressed evidence store; data_dir/evidence")

@@ -186,6 +186,7 @@ class InspectionDraw(SQLModel, table=True):
     executed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     version: int = 1
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    rate_id: str | None = Field(default=None, max_length=36, index=True)  # the 抽查比例 row in force on its start
 
 
 class PlannedInspection(SQLModel, table=True):
@@ -366,4 +367,22 @@ class EvidencePreservation(SQLModel, table=True):
     disposal: str | None = Field(default=None, max_length=30)
     disposal_note: str | None = None
     recorded_by: str = Field(max_length=200)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class InspectionRate(SQLModel, table=True):
+    """抽查比例: from ``effective_from`` on, each category's proportion (or count) per period, on the basis of a
+    national or Tianjin scheme; entered by the head. A row a draw has used is never edited: a new dated row is."""
+
+    __tablename__ = "inspection_rate"
+
+    id: str = Field(primary_key=True, max_length=36)
+    effective_from: date = Field(unique=True)
+    rates: dict[str, dict[str, object]] = Field(sa_column=Column(JSON, nullable=False))
+    skip_inspected_within_months: int = 0
+    basis: str
+    document_number: str = Field(default="", max_length=100)
+    confirmed: bool = False
+    created_by: str = Field(max_length=200)
+    version: int = 1
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

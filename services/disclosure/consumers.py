@@ -17,6 +17,7 @@ from shared.contracts.events import (
     DecisionRevokedV1,
     InspectionDrawCommittedV1,
     InspectionDrawExecutedV1,
+    InspectionRatesChangedV1,
     OfficerChangedV1,
     OfficerDeactivatedV1,
     OfficerRegisteredV1,
@@ -104,5 +105,10 @@ def draw_subscription() -> Subscription:
     draws.on(InspectionDrawCommittedV1, on_committed)
     draws.on(InspectionDrawExecutedV1, on_executed)
     draws.on(PlannedInspectionCarriedOutV1, on_carried_out)
+
+    async def on_rates(uow: UnitOfWork, event: CloudEvent, payload: InspectionRatesChangedV1) -> None:
+        await draws_handler.rates_changed(uow, payload)
+
     draws.on(CaseFiledV1, on_filed)
+    draws.on(InspectionRatesChangedV1, on_rates)
     return draws

@@ -436,11 +436,28 @@ class InspectionPlanRow(BaseModel):
     draw_id: str = Field(description="the draw in force for it (a redraw replaces the first)")
 
 
+class InspectionRateRow(BaseModel):
+    """抽查比例 in force from a date: per category a proportion (or count) per period, and its basis."""
+
+    effective_from: date = Field(description="施行日期; in force until the next row's")
+    rates: dict[str, dict[str, Any]] = Field(
+        description="category → {per: month|quarter|year, proportion: decimal string} or {per, count}"
+    )
+    skip_inspected_within_months: int = Field(description="entities inspected in this many months are left out")
+    basis: str = Field(description="依据: the national or Tianjin scheme")
+    document_number: str = Field(description="文号")
+    confirmed: bool = Field(description="checked against the scheme's text")
+
+
 class InspectionPlanPublic(BaseModel):
-    """抽查计划 of a year: the draws in force, by period and category."""
+    """抽查计划 of a year: the draws in force, by period and category, and the rates (抽查比例) in force."""
 
     year: int = Field(description="the year")
     items: list[InspectionPlanRow] = Field(description="by period, then category")
+    rates: list[InspectionRateRow] = Field(
+        default_factory=list,
+        description="the 抽查比例 rows in force during the year: the one in force on 1 January, then any later",
+    )
 
 
 # Before-enforcement publication (事前公开, 国办发〔2018〕118号): the lists the editor keeps, the officer list fed by

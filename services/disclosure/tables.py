@@ -278,3 +278,20 @@ class RuleOfLawReport(SQLModel, table=True):
     published_by: str | None = Field(default=None, max_length=200)
     on_time: bool | None = None
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class PublicInspectionRate(SQLModel, table=True):
+    """抽查比例 as published: each dated row of cases' random inspection rates, its latest version kept; the draw
+    plan shows the rows in force during the year."""
+
+    __tablename__ = "public_inspection_rate"
+
+    id: str = Field(primary_key=True, max_length=36)
+    effective_from: date = Field(index=True)
+    rates: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    skip_inspected_within_months: int = 0
+    basis: str = Field(sa_column=Column(Text, nullable=False))
+    document_number: str = Field(default="", max_length=100)
+    confirmed: bool = False
+    version: int = 1
+    published_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -366,6 +366,24 @@ class OfficerDeactivatedV1(_OfficerRecord):
     event_type = "cases.officer.deactivated.v1"
 
 
+class InspectionRatesChangedV1(EventPayload):
+    """抽查比例: a dated row of the random inspection rates was entered or corrected (also the first rows, loaded
+    from the service's data file); the public draw plan shows the rows in force."""
+
+    event_type = "cases.inspection_rates.changed.v1"
+
+    rate_id: str
+    effective_from: date = Field(description="the row is in force from this day until the next row's")
+    rates: dict[str, dict[str, Any]] = Field(
+        description="category → {per: month|quarter|year, proportion: decimal string} or {per, count}"
+    )
+    skip_inspected_within_months: int = Field(description="entities inspected in this many months are left out")
+    basis: str = Field(description="the scheme the numbers come from (国家或天津市方案)")
+    document_number: str = Field(default="", description="its document number (文号)")
+    confirmed: bool = Field(description="checked against the scheme's text")
+    version: int = Field(description="the row's version; a later version replaces an earlier one")
+
+
 CATALOGUE: tuple[type[EventPayload], ...] = (
     DecisionIssuedV1,
     DecisionRevokedV1,
@@ -388,6 +406,7 @@ CATALOGUE: tuple[type[EventPayload], ...] = (
     OfficerRegisteredV1,
     OfficerChangedV1,
     OfficerDeactivatedV1,
+    InspectionRatesChangedV1,
 )
 
 BY_TYPE: dict[str, type[EventPayload]] = {cls.event_type: cls for cls in CATALOGUE}

@@ -64,7 +64,7 @@ async def gateway(tmp_path: Path) -> AsyncIterator[tuple[httpx.AsyncClient, list
 
 async def flows(client: httpx.AsyncClient) -> None:
     """A case from lead to served decision, with a lead extended, evidence, a preservation and a referral request;
-    a monitoring station."""
+    a monitoring station; a dated row of the random inspection rates, corrected."""
     team = await make_team(client)
     case = await file_case(client, team)
     case = await step(client, case, to="investigating", on="2021-06-04")
@@ -101,6 +101,11 @@ async def flows(client: httpx.AsyncClient) -> None:
     }
     await ok(await client.post(f"{API}/{other['id']}/referrals", json=referral), 201)
     await create_station(client, "air_station")
+    rates = {"effective_from": "2030-01-01", "rates": {"ordinary": {"per": "year", "count": 2}}, "basis": "工作方案"}
+    made = await client.post(f"{API}/inspection-rates", json=rates)
+    rate = await ok(made, 201)
+    patch = {"json": {"confirmed": True}, "headers": {"If-Match": made.headers["etag"]}}
+    await ok(await client.patch(f"{API}/inspection-rates/{rate['id']}", **patch))
 
 
 async def offences(client: httpx.AsyncClient, exchanges: list[Exchange], doc: dict[str, Any]) -> list[str]:

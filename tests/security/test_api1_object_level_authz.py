@@ -125,7 +125,15 @@ async def _random_inspection_objects(head: httpx.AsyncClient, party_id: str, off
     made = await head.post("/api/v1/cases/inspection-draws", json=body)
     draw_id = made.json()["existing_draw_id" if made.status_code == 409 else "id"]
     entity_id = next(e["id"] for e in entities["items"] if e["party_id"] == party_id)
-    return {"entity_id": entity_id, "exclusion_id": exclusion["id"], "draw_id": draw_id}
+    rate = {
+        "effective_from": "2100-12-31",
+        "rates": {"special": {"per": "year", "proportion": "1"}},
+        "basis": "测试方案",
+    }
+    made_rate = await head.post("/api/v1/cases/inspection-rates", json=rate)
+    rates = await ok(await head.get("/api/v1/cases/inspection-rates"))
+    rate_id = made_rate.json()["id"] if made_rate.status_code == 201 else rates["items"][-1]["id"]
+    return {"entity_id": entity_id, "exclusion_id": exclusion["id"], "draw_id": draw_id, "rate_id": rate_id}
 
 
 @pytest.fixture(scope="module")
@@ -349,6 +357,9 @@ MATRIX: dict[str, Row] = {
     "GET /api/v1/cases/inspection-draws/{draw_id}": shared(*OFFICERS),
     "POST /api/v1/cases/inspection-draws/{draw_id}/execution": shared(*HEAD_ONLY, stale({})),
     "GET /api/v1/cases/planned-inspections": shared(*OFFICERS, plain(limit="100")),
+    "GET /api/v1/cases/inspection-rates": shared(*OFFICERS),
+    "GET /api/v1/cases/inspection-rates/{rate_id}": shared(*OFFICERS),
+    "PATCH /api/v1/cases/inspection-rates/{rate_id}": shared(*HEAD_ONLY, stale({"confirmed": True})),
     # referral: a referral belongs to its case's team; the police reach what was sent to their unit
     "GET /api/v1/referral/referrals": listed(*OFFICERS, "referral_id", plain(limit="100")),
     "GET /api/v1/referral/referrals/{referral_id}": scoped(*OFFICERS),

@@ -120,6 +120,10 @@ GET    /api/v1/cases/inspection-draws                                   {CASE_RE
 GET    /api/v1/cases/inspection-draws/{{draw_id}}                        {CASE_READERS}
 POST   /api/v1/cases/inspection-draws/{{draw_id}}/execution              {HEADS}
 GET    /api/v1/cases/planned-inspections                                {CASE_READERS}
+POST   /api/v1/cases/inspection-rates                                   {HEADS}
+GET    /api/v1/cases/inspection-rates                                   {CASE_READERS}
+GET    /api/v1/cases/inspection-rates/{{rate_id}}                        {CASE_READERS}
+PATCH  /api/v1/cases/inspection-rates/{{rate_id}}                        {HEADS}
 
 GET    /api/v1/disclosure/due-date                                      {PUBLICATION_READERS}
 GET    /api/v1/disclosure/publications                                  {PUBLICATION_READERS}

@@ -9,10 +9,11 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services.cases.domain.draw_rates import Rate, load_rates, rate_row_on
+from services.cases.domain.draw_rates import Rate, load_rates, rate_of, rate_row_on
 from services.cases.domain.draws import (
     DrawInputs,
     EntityCategory,
@@ -117,3 +118,22 @@ def test_periods_and_counts() -> None:
     assert row is not None
     assert set(row.rates) == set(EntityCategory)
     assert rate_row_on(load_rates(DATA), date(2000, 1, 1)) is None
+
+
+def test_a_count_per_period_is_scaled_and_a_rate_gives_one_of_proportion_or_count() -> None:
+    yearly = rate_of({"per": "year", "count": 10})
+    assert yearly == Rate(PeriodKind.YEAR, number=10)
+    assert yearly.count(40, PeriodKind.QUARTER) == 3  # 2.5 rounded up
+    assert yearly.count(40, PeriodKind.YEAR) == 10
+    assert yearly.count(4, PeriodKind.YEAR) == 4  # never more than the registry
+    assert yearly.as_json() == {"per": "year", "count": 10}
+    assert rate_of({"per": "quarter", "proportion": "0.25"}).as_json() == {"per": "quarter", "proportion": "0.25"}
+    for bad in (
+        {"per": "year"},
+        {"per": "year", "count": 1, "proportion": "0.1"},
+        {"per": "year", "proportion": "1.01"},
+        {"per": "year", "count": -1},
+        {"per": "week", "count": 1},
+    ):
+        with pytest.raises(ValueError):
+            rate_of(bad)

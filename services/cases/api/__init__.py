@@ -8,6 +8,7 @@ from services.cases.api.decisions import router as decisions
 from services.cases.api.draws import router as draws
 from services.cases.api.evidence import router as evidence
 from services.cases.api.history import router as history
+from services.cases.api.inspection_rates import router as inspection_rates
 from services.cases.api.inspections import router as inspections
 from services.cases.api.inspector_pool import router as inspector_pool
 from services.cases.api.leads import router as leads
@@ -30,6 +31,7 @@ ROUTERS = (
     supervised_entities,
     inspector_pool,
     draws,
+    inspection_rates,
     leads,
     statistics,
     deadlines,

@@ -9,20 +9,22 @@ from typing import Any
 
 from sqlmodel import col, select
 
+from services.cases.domain.draw_rates import RateRow
 from services.cases.domain.draws import DrawInputs, PeriodKind, commitment, draw, draw_key, period_range, understaffed
 from services.cases.handlers.draw_events import emit_committed, emit_executed
+from services.cases.handlers.inspection_rates import rate_in_force
 from services.cases.handlers.inspector_pool import credentialed_officers, exclusions_between, is_general
 from services.cases.handlers.rows import load, new_id, page
-from services.cases.handlers.rule_tables import rates_on
 from services.cases.schemas import DrawExecution, InspectionDrawCreate
 from services.cases.settings import CasesSettings
-from services.cases.tables import InspectionDraw, Officer, PlannedInspection, SupervisedEntity
+from services.cases.tables import InspectionDraw, InspectionRate, Officer, PlannedInspection, SupervisedEntity
 from shared.audit import append_audit
 from shared.errors import Conflict, Invalid
 from shared.messaging import UnitOfWork
 from shared.messaging.tables import utcnow
 
 LIVE = ("committed", "executed")
+PERIOD_NAMES = {"month": "月", "quarter": "季度", "year": "年"}
 
 
 def _months_before(day: date, months: int) -> date:
@@ -92,7 +94,8 @@ async def _inputs(
     )
 
 
-def inputs_json(inputs: DrawInputs, skip_months: int) -> dict[str, object]:
+def inputs_json(inputs: DrawInputs, skip_months: int, rate: dict[str, object] | None = None) -> dict[str, object]:
+    """The frozen inputs as stored and published; ``rate``: the 抽查比例 row in force on the period's start."""
     return {
         "entities": list(inputs.entities),
         "excluded": dict(inputs.excluded),
@@ -101,7 +104,7 @@ def inputs_json(inputs: DrawInputs, skip_months: int) -> dict[str, object]:
         "last_officers": {k: list(v) for k, v in inputs.last_officers.items()},
         "count": inputs.count,
         "skip_inspected_within_months": skip_months,
-    }
+    } | ({"rate": rate} if rate is not None else {})
 
 
 def inputs_of(stored: dict[str, Any]) -> DrawInputs:
@@ -115,6 +118,24 @@ def inputs_of(stored: dict[str, Any]) -> DrawInputs:
     )
 
 
+def _basis(rates: RateRow, rate: dict[str, str | int]) -> str:
+    amount = f"比例 {rate['proportion']}" if "proportion" in rate else f"数量 {rate['count']}"
+    number = f"（{rates.document_number}）" if rates.document_number else ""
+    return f"{amount}/{PERIOD_NAMES[str(rate['per'])]}，{rates.effective_from} 起施行：{rates.basis}{number}"
+
+
+def _rate_used(row: InspectionRate, body: InspectionDrawCreate) -> dict[str, object]:
+    """The published record of the row in force: its id, date, basis and this category's rate (if any)."""
+    return {
+        "rate_id": row.id,
+        "effective_from": row.effective_from.isoformat(),
+        "category_rate": row.rates.get(body.category.value),
+        "skip_inspected_within_months": row.skip_inspected_within_months,
+        "basis": row.basis,
+        "document_number": row.document_number,
+    }
+
+
 async def create_draw(
     uow: UnitOfWork, body: InspectionDrawCreate, *, settings: CasesSettings, actor: str, correlation_id: str
 ) -> InspectionDraw:
@@ -122,7 +143,7 @@ async def create_draw(
     start, end = period_range(body.period, body.year, body.period_number)
     overlapping = await _overlapping(uow, start, end)
     await _check_redraw(body, overlapping)
-    rates = rates_on(settings, start)
+    rate_row, rates = await rate_in_force(uow, settings, start, correlation_id=correlation_id)
     skip = (
         rates.skip_inspected_within_months
         if body.skip_inspected_within_months is None
@@ -135,7 +156,7 @@ async def create_draw(
             raise Invalid(
                 f"未规定{body.category.value}的抽查比例 No rate for this category: give count", slug="no-rate-in-force"
             )
-        count, basis = rate.count(len(inputs.entities), PeriodKind(body.period)), rates.basis
+        count, basis = rate.count(len(inputs.entities), PeriodKind(body.period)), _basis(rates, rate.as_json())
     else:
         count, basis = body.count, "抽查数量由负责人确定 count set by the head"
     inputs = DrawInputs(**{**inputs.__dict__, "count": min(count, len(inputs.eligible()))})
@@ -159,8 +180,9 @@ async def create_draw(
         basis=basis,
         commitment=commitment(seed),
         seed=seed.hex(),
-        inputs=inputs_json(inputs, skip),
+        inputs=inputs_json(inputs, skip, _rate_used(rate_row, body)),
         redraw_of=body.redraw_of,
+        rate_id=rate_row.id,
         reason=body.reason,
         created_by=actor,
     )

@@ -1,5 +1,5 @@
 """The dated legal tables of the cases service, read once per file: the hearing amounts (听证权) and the random
-inspection rates (双随机抽查比例)."""
+inspection rates' first rows (双随机抽查比例; the head's later rows: handlers/inspection_rates.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from services.cases.domain.draw_rates import RateRow, load_rates, rate_row_on
+from services.cases.domain.draw_rates import RateRow, load_rates
 from services.cases.domain.hearing import HearingThreshold, HearingThresholds, load_hearing_thresholds
 from services.cases.settings import CasesSettings
 from shared.errors import Invalid
@@ -41,13 +41,5 @@ def _rates(path: Path) -> tuple[RateRow, ...]:
 
 
 def rates_table(settings: CasesSettings) -> tuple[RateRow, ...]:
-    """Raises ``ValueError`` for a malformed file: the service checks it at start-up."""
+    """The file's rows; raises ``ValueError`` for a malformed file: the service checks it at start-up."""
     return _rates(settings.random_inspection_rates_file)
-
-
-def rates_on(settings: CasesSettings, day: date) -> RateRow:
-    """The proportions in force on ``day``; a day before every row is bad input, not a guess."""
-    row = rate_row_on(rates_table(settings), day)
-    if row is None:
-        raise Invalid(f"{day} 无适用的抽查比例 No random inspection rate is in force on {day}", slug="no-rate-in-force")
-    return row

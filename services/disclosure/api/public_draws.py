@@ -80,7 +80,9 @@ async def get_draw(draw_id: str, request: Request) -> Response:
     summary="双随机抽查：年度抽查计划",
 )
 async def get_plan(year: Year, request: Request) -> Response:
-    """The year's draws in force by period and category: how many of how many eligible, and on what basis."""
+    """The year's draws in force by period and category: how many of how many eligible, and on what basis; and the
+    抽查比例 in force during the year (proportion or count per category and period, the scheme and its 文号)."""
     async with runtime_of(request).uow() as uow:
         rows = await draws.public_draws(uow, year=year, category=None)
-    return cached(request, draws.plan_of(year, rows).model_dump_json(), JSON)
+        rates = await draws.rates_of_year(uow, year)
+    return cached(request, draws.plan_of(year, rows, rates).model_dump_json(), JSON)

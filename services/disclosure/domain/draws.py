@@ -8,6 +8,9 @@ trader's name is the name of a natural person's business (domain §3, personal d
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Any
+
 from services.disclosure.domain.names import masked
 
 CATEGORY_LABELS = {"key_polluter": "重点排污单位", "ordinary": "一般排污单位", "special": "特殊监管对象"}
@@ -50,3 +53,15 @@ def period_label(kind: str, year: int, number: int | None) -> str:
     if kind == "month":
         return f"{year}年{number}月"
     return f"{year}年度"
+
+
+RATE_PER_LABELS = {"month": "每月", "quarter": "每季度", "year": "每年"}
+
+
+def rate_label(rate: dict[str, Any]) -> str:
+    """A category's 抽查比例 in words: ``每季度抽查 25%`` or ``每年抽查 3 家``."""
+    per = RATE_PER_LABELS.get(str(rate.get("per")), str(rate.get("per")))
+    if rate.get("proportion") is not None:
+        percent = (Decimal(str(rate["proportion"])) * 100).normalize()
+        return f"{per}抽查 {percent:f}%"
+    return f"{per}抽查 {rate.get('count')} 家"

@@ -3,6 +3,8 @@ published — the commitment before the draw, then the seed, inputs and result, 
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlmodel import col, select
 
 from services.disclosure.domain.draws import (
@@ -18,12 +20,14 @@ from services.disclosure.schemas import (
     InspectionDrawSummary,
     InspectionPlanPublic,
     InspectionPlanRow,
+    InspectionRateRow,
 )
-from services.disclosure.tables import FiledLead, PublicDraw, PublicDrawnInspection
+from services.disclosure.tables import FiledLead, PublicDraw, PublicDrawnInspection, PublicInspectionRate
 from shared.contracts.events import (
     CaseFiledV1,
     InspectionDrawCommittedV1,
     InspectionDrawExecutedV1,
+    InspectionRatesChangedV1,
     PlannedInspectionCarriedOutV1,
 )
 from shared.csv_export import csv_text
@@ -172,14 +176,36 @@ def _revealed(row: PublicDraw) -> dict[str, object]:
     }
 
 
-def plan_of(year: int, rows: list[PublicDraw]) -> InspectionPlanPublic:
-    """The draws in force: a superseded draw gives way to its redraw."""
+def plan_of(year: int, rows: list[PublicDraw], rates: list[PublicInspectionRate] | None = None) -> InspectionPlanPublic:
+    """The draws in force: a superseded draw gives way to its redraw; with the rates in force during the year."""
     items = [
         InspectionPlanRow.model_validate({**draw_summary(r).model_dump(), "draw_id": r.id})
         for r in rows
         if r.status != "superseded"
     ]
-    return InspectionPlanPublic(year=year, items=items)
+    in_force = [InspectionRateRow.model_validate(r, from_attributes=True) for r in rates or []]
+    return InspectionPlanPublic(year=year, items=items, rates=in_force)
+
+
+async def rates_changed(uow: UnitOfWork, event: InspectionRatesChangedV1) -> None:
+    """抽查比例 entered or corrected in cases: the latest version of each dated row is published."""
+    row = await uow.session.get(PublicInspectionRate, event.rate_id)
+    if row is not None and row.version >= event.version:
+        return
+    row = row or PublicInspectionRate(id=event.rate_id, effective_from=event.effective_from, rates={}, basis="")
+    row.effective_from, row.rates = event.effective_from, dict(event.rates)
+    row.skip_inspected_within_months, row.basis = event.skip_inspected_within_months, event.basis
+    row.document_number, row.confirmed, row.version = event.document_number, event.confirmed, event.version
+    row.published_at = utcnow()
+    uow.session.add(row)
+
+
+async def rates_of_year(uow: UnitOfWork, year: int) -> list[PublicInspectionRate]:
+    """The rows in force during ``year``: the last to take effect by 1 January, then those taking effect later in it."""
+    found = await uow.session.exec(select(PublicInspectionRate).order_by(col(PublicInspectionRate.effective_from)))
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    rows = list(found.all())
+    return [r for r in rows if r.effective_from <= first][-1:] + [r for r in rows if first < r.effective_from <= last]
 
 
 CSV_HEADER = ("抽查期间", "类别", "抽查编号", "序号", "监管对象", "执法证号", "检查日期", "检查结果")

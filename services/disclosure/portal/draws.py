@@ -16,6 +16,7 @@ from services.disclosure.domain.draws import (
     OUTCOME_LABELS,
     STATUS_LABELS,
     period_label,
+    rate_label,
 )
 from services.disclosure.handlers import draws
 from services.disclosure.handlers.publications import local_today
@@ -45,14 +46,16 @@ async def inspections(
         years = await draws.draw_years(uow)
         chosen = year or (years[0] if years else local_today(request.app.state.settings.timezone).year)
         rows = await draws.public_draws(uow, year=chosen, category=None)
+        rates = await draws.rates_of_year(uow, chosen)
     return page(
         request,
         "inspections.html",
         year=chosen,
         years=years,
         draws=[draws.draw_summary(r) for r in rows],
-        plan=draws.plan_of(chosen, rows),
+        plan=draws.plan_of(chosen, rows, rates),
         period_label=period_label,
+        rate_label=rate_label,
         beijing=beijing,
         **LABELS,
     )
