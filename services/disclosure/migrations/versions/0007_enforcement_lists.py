@@ -1,7 +1,7 @@
 """Before-enforcement publication (事前公开): the officer records received from cases, the versions of the lists
 the editor keeps (权责清单, 执法流程, 救济渠道, 随机抽查事项清单), and the versions of the published enforcement statistics.
 
-Revision ID: 0006_lists
+Revision ID: 0007_lists
 Revises: 0006_draws
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006_lists"
+revision = "0007_lists"
 down_revision = "0006_draws"
 branch_labels = None
 depends_on = None

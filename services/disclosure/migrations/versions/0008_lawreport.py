@@ -1,7 +1,7 @@
 """The rule-of-law activity register (法治建设活动台账) and the rule-of-law annual report (法治政府建设年度报告).
 
-Revision ID: 0006_lawreport
-Revises: 0006_lists
+Revision ID: 0008_lawreport
+Revises: 0007_lists
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006_lawreport"
-down_revision = "0006_lists"
+revision = "0008_lawreport"
+down_revision = "0007_lists"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """抽查比例 received from cases (cases.inspection_rates.changed.v1): the draw plan shows the rates in force.
 
 Revision ID: 0010_inspection_rates
-Revises: 0007_officer_valid_from
+Revises: 0009_officer_valid_from
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010_inspection_rates"
-down_revision = "0007_officer_valid_from"
+down_revision = "0009_officer_valid_from"
 branch_labels = None
 depends_on = None
 
