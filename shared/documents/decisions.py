@@ -144,12 +144,32 @@ def _summary_beyond(summary: str, stated: list[str]) -> str:
     return "，".join(clause.removeprefix("并") for clause in kept)
 
 
+AMOUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(万)?元")
+
+
+def _amounts(text: str) -> set[int]:
+    """The sums of money a text names, in fen (408,000元, 408,000.00元 and 40.8万元 are one sum)."""
+    found = set()
+    for number, ten_thousand in AMOUNT.findall(text):
+        value = float(number.replace(",", "")) * (10_000 if ten_thousand else 1)
+        found.add(round(value * 100))
+    return found
+
+
 def _repeats(clause: str, covered: set[str], lines: list[str]) -> bool:
-    """Whether ``clause`` says only what the stated ``lines`` (about ``covered``) say."""
+    """Whether ``clause`` says only what the stated ``lines`` (about ``covered``) say: its words are in one of them,
+    or it is about penalties they state, except when it is another penalty of the same kind: addressed to someone
+    else (对直接负责的主管人员…罚款, 双罚), with a sum none of them names, or confiscating property (没收…设备) where
+    they confiscate illegal gains (违法所得)."""
     subjects, bare = _subjects(clause), _bare(clause)
-    if subjects and subjects <= covered:
+    if bare and any(bare in line for line in lines if line):
         return True
-    return any(bare in line or (line in bare and subjects <= covered) for line in lines if line and bare)
+    if not subjects or not subjects <= covered or "对" in clause:
+        return False
+    sums = _amounts(clause)
+    if sums and not sums <= set().union(*(_amounts(line) for line in lines)):
+        return False
+    return not ("confiscation" in subjects and "违法所得" not in clause)
 
 
 def _bare(text: str) -> str:

@@ -299,3 +299,16 @@ def test_a_summary_keeps_what_the_recorded_terms_do_not_say() -> None:
     extra = penalty_lines({"fine_fen": 1_000_000}, DecisionKind.DAILY_PENALTY, daily)
     assert extra[0] == "罚款人民币10,000.00元"
     assert "共计人民币600,000.00元" in extra[1]
+
+
+def test_a_second_penalty_of_a_stated_kind_is_kept() -> None:
+    """Another penalty of a kind already stated is not a repetition: property confiscated beside illegal gains, the
+    fine of the person responsible beside the company's (双罚), a sum the recorded terms do not name."""
+    gains = {"confiscation_fen": 2_000_000, "summary": "没收违法所得人民币2万元，没收用于违法排污的暗管设备"}
+    assert penalty_lines(gains) == ["没收违法所得人民币20,000.00元", "没收用于违法排污的暗管设备"]
+    both = {"fine_fen": 2_000_000, "summary": "罚款人民币2万元，对直接负责的主管人员王某罚款人民币2万元"}
+    assert penalty_lines(both) == ["罚款人民币20,000.00元", "对直接负责的主管人员王某罚款人民币2万元"]
+    other_sum = {"fine_fen": 40_800_000, "summary": "罚款人民币50万元"}
+    assert penalty_lines(other_sum) == ["罚款人民币408,000.00元", "罚款人民币50万元"]
+    same_sum = {"fine_fen": 40_800_000, "warning": True, "summary": "警告，并处罚款人民币40.8万元"}
+    assert penalty_lines(same_sum) == ["警告", "罚款人民币408,000.00元"]
