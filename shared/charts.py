@@ -30,6 +30,7 @@ def bar_chart_svg(labels: Sequence[str], values: Sequence[float], *, ylabel: str
         {
             "svg.fonttype": "none",
             "svg.hashsalt": "greenlaw",  # the same data gives the same SVG (stable ETags, diffs)
+            "text.parse_math": False,  # labels are data: a "$" in a name is a dollar sign, not mathtext
             # Named in the SVG's font-family, so readers' CJK fonts are chosen for the labels.
             "font.sans-serif": ["DejaVu Sans", *CJK_FONTS],
         }
@@ -72,7 +73,12 @@ def effluent_chart_svg(
     against the permit limit in force (a step line); maxima above the limit drawn in red. A gap (None) is a period
     without data, or without a limit."""
     settings = matplotlib.rc_context(
-        {"svg.fonttype": "none", "svg.hashsalt": "greenlaw", "font.sans-serif": ["DejaVu Sans", *CJK_FONTS]}
+        {
+            "svg.fonttype": "none",
+            "svg.hashsalt": "greenlaw",
+            "text.parse_math": False,  # names and units are staff text: "$" is not mathtext
+            "font.sans-serif": ["DejaVu Sans", *CJK_FONTS],
+        }
     )
     nan = float("nan")
     xs = list(range(len(labels)))

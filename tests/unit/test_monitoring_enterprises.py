@@ -110,3 +110,20 @@ def test_a_months_profile_holds_mean_maximum_and_the_strictest_limit_in_force() 
     assert (june.mean, june.maximum, june.limit) == (12.0, 12.0, 30.0)  # 50 on the 1st, 30 on the 30th
     assert (july.mean, july.maximum, july.limit) == (None, None, 30.0)
     assert month_profiles(renewed_mid_june, "nh3n", 2021, {})[0].limit is None
+
+
+def test_a_temporary_limit_inside_an_open_ended_one_overlaps_it() -> None:
+    """Ending the permit's limit at a stricter temporary one would leave the days after it without a limit."""
+    permit = Limit(parameter="cod", limit=100.0, unit="mg/L", valid_from=date(2024, 1, 1), valid_to=None)
+    temporary = Limit(parameter="cod", limit=50.0, unit="mg/L", valid_from=date(2025, 3, 1), valid_to=date(2025, 3, 31))
+    with pytest.raises(OverlappingLimit):
+        check_new_limit([permit], temporary)
+    renewal = Limit(parameter="cod", limit=50.0, unit="mg/L", valid_from=date(2025, 3, 1), valid_to=None)
+    assert check_new_limit([permit], renewal) == permit
+
+
+def test_a_dollar_sign_in_a_name_is_text_in_the_chart() -> None:
+    svg = effluent_chart_svg(
+        ["1月", "2月"], [1.0, 2.0], [1.5, 2.5], [2.0, 2.0], title=r"DW001 $\foo$", ylabel="化学需氧量 $ mg/L"
+    )
+    assert "$" in svg

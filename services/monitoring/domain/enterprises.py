@@ -41,16 +41,17 @@ class OverlappingLimit(ValueError):
 
 def check_new_limit(existing: Iterable[Limit], new: Limit) -> Limit | None:
     """A new limit may not overlap a limit of the same pollutant: each day has at most one limit in force. A new
-    limit starting after an open-ended one renews it (换证、限值调整): that one ends the day before, and is returned
-    (as it was) for the caller to end; otherwise None."""
+    open-ended limit starting after an open-ended one renews it (换证、限值调整): that one ends the day before, and is
+    returned (as it was) for the caller to end; otherwise None. A limit with an end inside an open-ended one overlaps
+    it (ending the permit's limit there would leave the days after it without one)."""
     if new.valid_to is not None and new.valid_to < new.valid_from:
         raise OverlappingLimit(f"{new.parameter}: valid_to {new.valid_to} is before valid_from {new.valid_from}")
     superseded = None
     for known in existing:
         if known.parameter != new.parameter:
             continue
-        if known.valid_to is None and known.valid_from < new.valid_from:
-            superseded = known
+        if known.valid_to is None and new.valid_to is None and known.valid_from < new.valid_from:
+            superseded = known  # an open-ended limit renewed by another: a temporary one overlaps instead
             continue
         ends_before = new.valid_to is not None and new.valid_to < known.valid_from
         starts_after = known.valid_to is not None and known.valid_to < new.valid_from

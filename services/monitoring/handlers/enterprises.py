@@ -215,7 +215,11 @@ async def import_enterprises(
         raise Invalid(f"CSV 缺少列 Missing columns: {', '.join(sorted(missing))}", slug="missing-columns")
     bodies: list[tuple[int, EnterpriseCreate]] = []
     rejected: list[RejectedReadingPublic] = []
-    for index, row in enumerate(reader):
+    try:
+        rows = list(reader)
+    except csv.Error as exc:  # a field past the csv module's limit, a NUL byte
+        raise Invalid(f"CSV 无法读取 Unreadable CSV: {exc}", slug="bad-csv") from exc
+    for index, row in enumerate(rows):
         if index >= MAX_IMPORT_ROWS:
             raise Invalid(f"每次最多 {MAX_IMPORT_ROWS} 行 At most {MAX_IMPORT_ROWS} lines", slug="too-many-rows")
         fields = {k: (v or "").strip() for k, v in row.items() if k in IMPORT_COLUMNS}
