@@ -11,9 +11,15 @@ from sqlmodel import select
 
 from services.disclosure.consumers import subscriptions
 from services.disclosure.settings import DisclosureSettings
-from services.disclosure.tables import Bulletin, Publication
+from services.disclosure.tables import Bulletin, Publication, PublicDraw, PublicDrawnInspection
 from shared.contracts.common import DecisionKind, PartySnapshot, PartyType, PenaltyTerms
-from shared.contracts.events import BulletinPublishedV1, DecisionIssuedV1
+from shared.contracts.events import (
+    BulletinPublishedV1,
+    DecisionIssuedV1,
+    DrawnInspection,
+    InspectionDrawCommittedV1,
+    InspectionDrawExecutedV1,
+)
 from shared.settings import CommonSettings
 from shared.workdays import WorkCalendar
 from tests.support.units import units_of
@@ -74,3 +80,43 @@ async def test_a_bulletin_delivered_twice_is_stored_once(tmp_path: Path) -> None
     assert [(b.id, b.title, b.period_end) for b in stored] == [
         ("b-1", "2021年5月地表水环境质量简报", date(2021, 5, 31))
     ]
+
+
+def committed(draw_id: str, redraw_of: str | None = None) -> InspectionDrawCommittedV1:
+    return InspectionDrawCommittedV1(
+        draw_id=draw_id, category="ordinary", period_kind="quarter", year=2021, period_number=2,
+        starts_on=date(2021, 4, 1), ends_on=date(2021, 6, 30), count=1, basis="比例", commitment="c" * 64,
+        eligible=2, redraw_of=redraw_of, reason="被抽中企业已注销" if redraw_of else None,
+    )  # fmt: skip
+
+
+def executed(draw_id: str, planned: str, superseded: str | None = None) -> InspectionDrawExecutedV1:
+    drawn = DrawnInspection(
+        entity_id="e-1", party_id="p-1", name="天津某化工有限公司", officer_credential_numbers=["12001", "12002"],
+        planned_inspection_id=planned,
+    )  # fmt: skip
+    return InspectionDrawExecutedV1(
+        draw_id=draw_id, commitment="c" * 64, seed="ab" * 32, inputs={}, entity_names={"e-1": "天津某化工有限公司"},
+        officer_credential_numbers={}, results=[drawn], superseded_draw_id=superseded,
+        entity_party_types={"e-1": "organisation"},
+    )  # fmt: skip
+
+
+async def test_a_redraw_received_before_the_draw_it_replaces_leaves_that_draw_superseded(tmp_path: Path) -> None:
+    """The two draws' events have different keys, so the redraw's may come first: the replaced draw, executed
+    later, stays superseded and its drawn entity cancelled, not planned for ever."""
+    draws = disclosure(tmp_path)[-1]
+    async with units_of("disclosure", tmp_path) as units:
+        await units.deliver(draws, committed("d-1"), subject="d-1")
+        await units.deliver(draws, committed("d-2", redraw_of="d-1"), subject="d-2")
+        await units.deliver(draws, executed("d-2", "pi-2", superseded="d-1"), subject="d-2")
+        event = await units.deliver(draws, executed("d-1", "pi-1"), subject="d-1")
+        await units.redeliver(draws, event)
+        async with units() as uow:
+            found = {
+                d.id: (d.status, d.superseded_by) for d in (await uow.session.execute(select(PublicDraw))).scalars()
+            }
+            rows = (await uow.session.execute(select(PublicDrawnInspection))).scalars()
+            outcomes = {r.id: r.outcome for r in rows}
+    assert found == {"d-1": ("superseded", "d-2"), "d-2": ("executed", None)}
+    assert outcomes == {"pi-1": "cancelled", "pi-2": "planned"}

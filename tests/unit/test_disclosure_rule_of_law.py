@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from services.disclosure.domain.activities import Entry, check_entry, register_totals
+from services.disclosure.domain.activities import Entry, check_entry, public_activities, register_totals
 from services.disclosure.domain.annual_report import PublicationFigures, tracked_years, tracking_status
 from services.disclosure.domain.rule_of_law_report import (
     check_approval,
@@ -115,3 +115,10 @@ def test_figures_read_again_redraft_only_the_sections_nobody_edited() -> None:
         "study": "学法2次",
         "plans": "编辑稿",
     }
+
+
+def test_the_public_totals_leave_out_the_committee_meetings_subjects() -> None:
+    """Subjects are staff free text (one may name a party): the public reads them only in the approved sections."""
+    totals = {"lectures": 1, "committee_meetings": {"count": 1, "dates": ["2021-02-07"], "subjects": ["张三案"]}}
+    assert public_activities(totals) == {"lectures": 1, "committee_meetings": {"count": 1, "dates": ["2021-02-07"]}}
+    assert totals["committee_meetings"]["subjects"] == ["张三案"]  # the staff's copy is untouched

@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 
 from services.disclosure.api.deps import Editor, Head, LegalOfficeReader, ReportDrafter, Settings, Year
+from services.disclosure.domain.activities import public_activities
 from services.disclosure.handlers import rule_of_law_reports as reports
 from services.disclosure.public_cache import cached
 from services.disclosure.schemas import (
@@ -41,13 +42,13 @@ def _etag(report: RuleOfLawReport) -> str:
     return etag_of("rule-of-law-report", report.year, report.version)
 
 
-def _content(report: RuleOfLawReport) -> dict[str, Any]:
+def _content(report: RuleOfLawReport, *, public: bool = False) -> dict[str, Any]:
     published = report.stage == "published"
     return {
         "year": report.year,
         "title": report.title,
         "due_on": report.due_on,
-        "activities": report.activities,
+        "activities": public_activities(report.activities) if public else report.activities,
         "figures": report.figures,
         "sections": reports.sections_of(report),
         "published_on": report.published_on,
@@ -243,5 +244,5 @@ async def published_document(year: Year, request: Request, settings: Settings) -
 async def published(year: Year, request: Request) -> Response:
     async with runtime_of(request).uow() as uow:
         report = await reports.published_report(uow, year)
-    body = RuleOfLawReportPublic.model_validate(_content(report)).model_dump_json()
+    body = RuleOfLawReportPublic.model_validate(_content(report, public=True)).model_dump_json()
     return cached(request, body, "application/json")

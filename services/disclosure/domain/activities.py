@@ -162,3 +162,12 @@ def register_totals(entries: Iterable[Entry]) -> dict[str, Any]:
             "by_outcome": {o: n for o in OUTCOME_NAMES if (n := sum(1 for e in disputes if e.outcome == o))},
         },
     }
+
+
+def public_activities(totals: dict[str, Any]) -> dict[str, Any]:
+    """The register's totals as the public reads them: counts and dates, not the committee meetings' subjects,
+    which are staff free text (a subject may name a party); the public reads them only in the approved sections."""
+    committee = totals.get("committee_meetings")
+    if not isinstance(committee, dict):
+        return totals
+    return {**totals, "committee_meetings": {k: v for k, v in committee.items() if k != "subjects"}}

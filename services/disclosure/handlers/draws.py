@@ -67,7 +67,9 @@ async def draw_executed(uow: UnitOfWork, event: InspectionDrawExecutedV1) -> Non
     if draw is None or draw.executed_published_at is not None:
         return
     names = {e: public_entity_name(n, event.entity_party_types.get(e)) for e, n in event.entity_names.items()}
-    draw.status, draw.executed_published_at = "executed", utcnow()
+    # A redraw's event may arrive first (another key, another partition): the draw it replaced stays superseded.
+    replaced = draw.superseded_by is not None
+    draw.status, draw.executed_published_at = ("superseded" if replaced else "executed"), utcnow()
     draw.seed, draw.public_entropy, draw.inputs = event.seed, event.public_entropy, dict(event.inputs)
     draw.entity_names, draw.officer_credential_numbers = names, dict(event.officer_credential_numbers)
     uow.session.add(draw)
@@ -80,6 +82,7 @@ async def draw_executed(uow: UnitOfWork, event: InspectionDrawExecutedV1) -> Non
                 entity_id=drawn.entity_id,
                 name=names.get(drawn.entity_id) or public_entity_name(drawn.name, None),
                 officer_credential_numbers=list(drawn.officer_credential_numbers),
+                **({"outcome": "cancelled"} if replaced else {}),
             )
         )
     if event.superseded_draw_id:
