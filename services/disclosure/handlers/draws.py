@@ -82,7 +82,7 @@ async def draw_executed(uow: UnitOfWork, event: InspectionDrawExecutedV1) -> Non
                 entity_id=drawn.entity_id,
                 name=names.get(drawn.entity_id) or public_entity_name(drawn.name, None),
                 officer_credential_numbers=list(drawn.officer_credential_numbers),
-                **({"outcome": "cancelled"} if replaced else {}),
+                outcome="cancelled" if replaced else "planned",
             )
         )
     if event.superseded_draw_id:
