@@ -12,7 +12,6 @@ from services.monitoring.domain.enterprises import (
     OverlappingLimit,
     check_new_limit,
     completeness,
-    expected_in_month,
     limit_in_force,
     month_profiles,
 )
@@ -65,24 +64,44 @@ def test_a_later_limit_renews_the_open_ended_one() -> None:
 
 
 def test_results_due_per_month_follow_the_frequency() -> None:
-    assert expected_in_month("hour", 2021, 2) == 24 * 28
-    assert expected_in_month("hour", 2024, 2) == 24 * 29
-    assert expected_in_month("day", 2021, 7) == 31
-    assert expected_in_month("month", 2021, 7) == 1
-    assert [expected_in_month("quarter", 2021, m) for m in range(1, 13)] == [1, 0, 0] * 4
+    every_day = [limit("cod", 2020, 1, 1)]
+    later = date(2030, 1, 1)
+    assert completeness("hour", 2021, every_day, {}, later)[1].expected == 24 * 28
+    assert completeness("hour", 2024, every_day, {}, later)[1].expected == 24 * 29
+    assert completeness("day", 2021, every_day, {}, later)[6].expected == 31
+    assert completeness("month", 2021, every_day, {}, later)[6].expected == 1
+    assert [m.expected for m in completeness("quarter", 2021, every_day, {}, later)] == [1, 0, 0] * 4
     with pytest.raises(ValueError, match="unknown frequency"):
-        expected_in_month("weekly", 2021, 1)
+        completeness("weekly", 2021, every_day, {}, later)
 
 
 def test_completeness_counts_each_pollutant_up_to_what_was_due() -> None:
     # Daily COD and NH3-N in June 2021 (30 days each, 60 due): 30 COD results, 12 NH3-N, and a duplicate COD
     # count above what was due counts no more than 30.
-    months = completeness("day", 2021, ["cod", "nh3n"], {("cod", 6): 31, ("nh3n", 6): 12})
+    year_long = [limit("cod", 2021, 1, 1), limit("nh3n", 2021, 1, 1)]
+    later = date(2022, 6, 1)
+    months = completeness("day", 2021, year_long, {("cod", 6): 31, ("nh3n", 6): 12}, later)
     june = months[5]
     assert (june.month, june.reported, june.expected, june.ratio) == (6, 42, 60, 0.7)
     assert (months[0].reported, months[0].expected, months[0].ratio) == (0, 62, 0.0)
-    quarterly = completeness("quarter", 2021, ["cod"], {("cod", 4): 1})
+    quarterly = completeness("quarter", 2021, year_long[:1], {("cod", 4): 1}, later)
     assert [(m.reported, m.expected, m.ratio) for m in quarterly[3:6]] == [(1, 1, 1.0), (0, 0, None), (0, 0, None)]
+
+
+def test_completeness_owes_nothing_for_days_to_come_or_without_a_limit() -> None:
+    # COD limited all year, NH3-N only from 15 July; today is 10 August 2021.
+    limits = [limit("cod", 2021, 1, 1), limit("nh3n", 2021, 7, 15)]
+    months = completeness("day", 2021, limits, {}, date(2021, 8, 10))
+    assert [m.expected for m in months] == [31, 28, 31, 30, 31, 30, 31 + 17, 10 + 10, 0, 0, 0, 0]
+    assert months[8].ratio is None  # September: nothing due yet, not 0 %
+    before = completeness("day", 2020, limits, {}, date(2021, 8, 10))
+    assert {m.expected for m in before} == {0}  # a year before the permit
+    quarterly = completeness("quarter", 2021, limits[:1], {}, date(2021, 8, 10))
+    assert [m.expected for m in quarterly] == [1, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0]  # Q3 has begun, Q4 not
+
+
+def limit(parameter: str, year: int, month: int, day: int) -> Limit:
+    return Limit(parameter=parameter, limit=50.0, unit="mg/L", valid_from=date(year, month, day), valid_to=None)
 
 
 def test_the_effluent_chart_keeps_its_text_marks_the_maxima_above_the_limit_and_is_stable() -> None:

@@ -68,21 +68,6 @@ def limit_in_force(limits: Sequence[Limit], parameter: str, day: date) -> Limit 
     return next((lim for lim in limits if lim.parameter == parameter and lim.in_force(day)), None)
 
 
-def expected_in_month(frequency: str, year: int, month: int) -> int:
-    """How many results of one pollutant are due in a month: hours or days of the month, one a month, or one in
-    the first month of each quarter (the quarter's result may come any day of it, but is counted there)."""
-    days = calendar.monthrange(year, month)[1]
-    if frequency == "hour":
-        return 24 * days
-    if frequency == "day":
-        return days
-    if frequency == "month":
-        return 1
-    if frequency == "quarter":
-        return 1 if month % 3 == 1 else 0
-    raise ValueError(f"unknown frequency {frequency}")
-
-
 def quarter_month(month: int) -> int:
     """The month a quarterly result is counted in (the first month of its quarter)."""
     return month - (month - 1) % 3
@@ -102,16 +87,43 @@ class MonthCompleteness:
 
 
 def completeness(
-    frequency: str, year: int, parameters: Sequence[str], reported: dict[tuple[str, int], int]
+    frequency: str, year: int, limits: Sequence[Limit], reported: dict[tuple[str, int], int], today: date
 ) -> list[MonthCompleteness]:
     """Per month of ``year``: reported results (``reported[(parameter, month)]``, each capped at what was due)
-    against the due results of every limited pollutant."""
+    against the results due. A result is due only for a day that has passed (up to ``today``) on which a permit
+    limit of its pollutant was in force: a month to come, a year before the permit, or a pollutant limited from
+    July is not counted as missing from January."""
     months = []
+    parameters = sorted({lim.parameter for lim in limits})
     for month in range(1, 13):
-        due = expected_in_month(frequency, year, month)
-        got = sum(min(reported.get((p, month), 0), due) for p in parameters)
-        months.append(MonthCompleteness(month, got, due * len(parameters)))
+        got = due = 0
+        for parameter in parameters:
+            owed = _due(frequency, year, month, [lim for lim in limits if lim.parameter == parameter], today)
+            due += owed
+            got += min(reported.get((parameter, month), 0), owed)
+        months.append(MonthCompleteness(month, got, due))
     return months
+
+
+def _due(frequency: str, year: int, month: int, limits: Sequence[Limit], today: date) -> int:
+    """Results of one pollutant due in a month: its past days with a limit in force (hours of them, the days, one
+    for the month, or one for the quarter counted in its first month)."""
+    if frequency == "quarter" and month % 3 != 1:
+        return 0
+    months = range(month, month + 3) if frequency == "quarter" else range(month, month + 1)
+    days = [
+        day
+        for m in months
+        for n in range(1, calendar.monthrange(year, m)[1] + 1)
+        if (day := date(year, m, n)) <= today and any(lim.in_force(day) for lim in limits)
+    ]
+    if frequency == "hour":
+        return 24 * len(days)
+    if frequency == "day":
+        return len(days)
+    if frequency in ("month", "quarter"):
+        return 1 if days else 0
+    raise ValueError(f"unknown frequency {frequency}")
 
 
 @dataclass(frozen=True)

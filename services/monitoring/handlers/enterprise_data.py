@@ -170,7 +170,7 @@ def outlet_completeness(outlet: OutletView, year: int, values: Sequence[Reviewed
     for v in values:
         key = (v.parameter, quarter_month(v.month) if frequency == "quarter" else v.month)
         reported[key] = reported.get(key, 0) + 1
-    return completeness(frequency, year, parameters_of(outlet), reported)
+    return completeness(frequency, year, limits_of(outlet), reported, today=datetime.now(LOCAL).date())
 
 
 def outlet_profile(
