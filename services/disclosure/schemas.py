@@ -690,7 +690,9 @@ class ActivityFacts(BaseModel):
     adviser_type: AdviserType | None = Field(default=None, description="法律顾问: full_time 专职, part_time 兼职")
     firm: Name | None = Field(default=None, max_length=200, description="法律顾问所在律师事务所")
     meetings_attended: int | None = Field(default=None, ge=0, le=1000, description="参加案件审议会次数")
-    subjects: list[Text] = Field(default_factory=list, max_length=50, description="法制委员会会议研究事项")
+    subjects: list[Annotated[Text, Field(max_length=500)]] = Field(
+        default_factory=list, max_length=50, description="法制委员会会议研究事项 (each at most 500 characters)"
+    )
     dispute_type: DisputeType | None = Field(default=None, description="reconsideration 行政复议, litigation 行政诉讼")
     outcome: DisputeOutcome | None = Field(
         default=None,

@@ -13,6 +13,7 @@ def test_an_organisation_is_named_and_a_sole_trader_masked() -> None:
     assert public_entity_name("张建国五金店", "sole_trader") == "张某（个体工商户）"
     assert public_entity_name("欧阳小明汽修部", "sole_trader") == "欧阳某（个体工商户）"
     assert public_entity_name("李四", None) == "李某（个体工商户）"  # a type not stated is never shown in full
+    assert public_entity_name("王五", "individual") == "王某（个人）"
 
 
 @pytest.mark.parametrize(

@@ -146,3 +146,9 @@ def test_a_dollar_sign_in_a_name_is_text_in_the_chart() -> None:
         ["1月", "2月"], [1.0, 2.0], [1.5, 2.5], [2.0, 2.0], title=r"DW001 $\foo$", ylabel="化学需氧量 $ mg/L"
     )
     assert "$" in svg
+
+
+def test_the_chart_shows_a_limit_in_force_only_mid_month() -> None:
+    short = Limit(parameter="cod", limit=30.0, unit="mg/L", valid_from=date(2025, 5, 10), valid_to=date(2025, 5, 20))
+    may = month_profiles([short], "cod", 2025, {})[4]
+    assert may.limit == 30.0

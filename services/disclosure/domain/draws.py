@@ -27,6 +27,7 @@ OUTCOME_LABELS = {
 }
 EXCLUSION_LABELS = {"inspected_recently": "近期已检查", "drawn_this_period": "本期已抽取"}
 SOLE_TRADER_MARK = "（个体工商户）"
+INDIVIDUAL_MARK = "（个人）"
 
 
 def public_entity_name(name: str, party_type: str | None) -> str:
@@ -34,7 +35,7 @@ def public_entity_name(name: str, party_type: str | None) -> str:
     某 with its kind, since its name is a natural person's (张记五金店 → 张某（个体工商户）)."""
     if party_type == "organisation":
         return name
-    return masked(name.strip()) + SOLE_TRADER_MARK
+    return masked(name.strip()) + (INDIVIDUAL_MARK if party_type == "individual" else SOLE_TRADER_MARK)
 
 
 def inspection_outcome(result: str, *, lead_opened: bool, case_filed: bool) -> str:

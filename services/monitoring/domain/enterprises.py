@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 # How often an outlet's results are due (自行监测频次, HJ 819-2017 and the industry guidelines): automatic
 # monitoring reports hourly values; manual self-monitoring a daily, monthly or quarterly result.
@@ -129,7 +129,7 @@ def _due(frequency: str, year: int, month: int, limits: Sequence[Limit], today: 
 @dataclass(frozen=True)
 class MonthProfile:
     """One month of an outlet's pollutant for the effluent chart: the mean and the maximum of its reviewed valid
-    values, and the strictest permit limit in force during the month (on its first or last day)."""
+    values, and the strictest permit limit in force on any day of the month."""
 
     month: int
     mean: float | None
@@ -144,8 +144,8 @@ def month_profiles(
     months = []
     for month in range(1, 13):
         found = values.get(month, [])
-        last = date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
-        in_force = [p.limit for day in (date(year, month, 1), last) if (p := limit_in_force(limits, parameter, day))]
+        days = (date(year, month, n) for n in range(1, calendar.monthrange(year, month)[1] + 1))
+        in_force = [p.limit for day in days if (p := limit_in_force(limits, parameter, day))]
         mean = round(sum(found) / len(found), 3) if found else None
         months.append(MonthProfile(month, mean, max(found) if found else None, min(in_force) if in_force else None))
     return months
