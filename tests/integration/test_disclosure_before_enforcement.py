@@ -254,8 +254,13 @@ async def test_quarterly_statistics_are_published_from_the_cases_figures(local: 
         assert first["statistics"]["quarter"] == 1
         whole = await ok(await editor.post(f"/api/v1/disclosure/enforcement-statistics/{year}/year"))
         assert whole["statistics"]["decisions_by_kind"]["penalty"] == 3
+        # The same figures again are no new version; a decision entered late changes them: the next version.
+        same = await ok(await editor.post(f"/api/v1/disclosure/enforcement-statistics/{year}/Q1"))
+        assert same == first
+        await issue(local, decision_body(kind="penalty", decided_on=f"{year}-03-20", fine_fen=1_000_000))
         again = await ok(await editor.post(f"/api/v1/disclosure/enforcement-statistics/{year}/Q1"))
-        assert again["version"] == 2
+        assert (again["version"], again["statistics"]["decisions_by_kind"]["penalty"]) == (2, 3)
+        assert await ok(await editor.post(f"/api/v1/disclosure/enforcement-statistics/{year}/Q1")) == again
         not_over = await editor.post(f"/api/v1/disclosure/enforcement-statistics/{year + 1}/Q4")
         assert not_over.status_code == 409, not_over.text
         early = await editor.post(
@@ -272,5 +277,5 @@ async def test_quarterly_statistics_are_published_from_the_cases_figures(local: 
         assert await ok(earlier) == first
         page = await public.get(f"/portal/statistics/{year}/Q1")
         assert f"{year}年第一季度行政执法统计" in page.text
-        assert "20,000.00" in page.text
+        assert "30,000.00" in page.text
         assert (await public.get(f"/public/v1/enforcement-statistics/{year}/Q3")).status_code == 404

@@ -41,8 +41,11 @@ async def _latest(uow: UnitOfWork, year: int, period: str) -> StatisticsRelease 
 async def _store(
     uow: UnitOfWork, year: int, period: Period, data: dict[str, object], *, day: date, actor: str
 ) -> StatisticsRelease:
-    """The next version; the first version's date stays the release's publication date."""
+    """The next version; the first version's date stays the release's publication date. The same figures again (a
+    second click, a republication before anything changed) are no new version: the latest stands."""
     latest = await _latest(uow, year, period)
+    if latest is not None and latest.data == data:
+        return latest
     release = StatisticsRelease(
         year=year,
         period=period,
