@@ -9,8 +9,10 @@ RUNTIME := $(VENV)/.installed-runtime
 .PHONY: install run test test-fast browser lint format migrate up bench asyncapi openapi clean
 
 # The installs go through uv (from PyPI, into the venv): it resolves and installs the same packages as pip, in
-# seconds where pip takes most of a minute.
-UV := $(BIN)/uv pip install --quiet --python $(BIN)/python
+# seconds where pip takes most of a minute. Bytecode is compiled at install, as pip does: with
+# PYTHONDONTWRITEBYTECODE set (as on the CI machine) every process would otherwise compile each module it imports
+# (≈ 3 s of CPU for the stack), and the suite starts dozens.
+UV := $(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python
 
 $(RUNTIME): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +43,7 @@ run: $(RUNTIME)
 ## `make test COVERAGE=` runs without it (the fuzzing tests take about twice as long under it).
 COVERAGE ?= --cov --cov-report=
 test: $(INSTALLED) browser
+	$(BIN)/python -m compileall -q -j 0 services shared tests bench
 	$(BIN)/pytest -n $${TEST_WORKERS:-4} --dist loadgroup $(COVERAGE)
 
 ## Debian's Chromium for the portal's browser tests, curl and jq for the README tour's test (installed when

@@ -6,12 +6,14 @@ and sent through httpx's ASGI transport in the test's event loop: the services' 
 and schemathesis' own ASGI client (``from_asgi``) runs the app in a blocking portal on another thread and loop. Each
 case goes to its service and, the same case, through the gateway (its merged document repeats the services'
 operations, so generating the cases once serves both; generation is most of the fuzzing's time).
-Schema-valid cases are sent once per caller (no token, each role that uses the service, a police unit);
+Schema-valid cases are sent as admin (past every role check, so they reach the handlers) and, in turn, as each
+other caller (no token, each role that uses the service, a police unit), a share of every operation's cases each;
 schema-invalid ones (negative mode) as admin and as police, so they reach the handlers. Every answer must pass
 the checks below: not a 5xx, a documented status, the documented media type (``content_type_conformance``), a body
 that matches its schema (``response_schema_conformance``) and every header its response documents as required,
 valid against the header's schema (``response_headers_conformance``: an ``ETag`` or ``Location`` a route declares).
-The volume is ``GREENLAW_FUZZ_EXAMPLES`` cases per operation (15 in CI). The tests run outside the coverage
+The volume is ``GREENLAW_FUZZ_EXAMPLES`` cases per operation (15 in CI); ``GREENLAW_FUZZ_EVERY_CALLER=1`` sends
+each schema-valid case as every caller (up to three and a half times the requests). The tests run outside the coverage
 measurement (see ``pytestmark``).
 
 Targeted cases follow (``test_extreme_values_are_refused_not_500``): from one schema-valid case per operation,
@@ -33,6 +35,7 @@ import contextlib
 import copy
 import os
 import re
+import zlib
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -65,6 +68,8 @@ pytestmark = [pytest.mark.integration, pytest.mark.no_cover]
 
 # Cases per operation, small in CI; raise it locally (GREENLAW_FUZZ_EXAMPLES=200) for a deeper search.
 EXAMPLES = int(os.environ.get("GREENLAW_FUZZ_EXAMPLES", "15"))
+# Each schema-valid case from admin and one other caller in turn (see ``callers_of``); 1: from every caller.
+EVERY_CALLER = os.environ.get("GREENLAW_FUZZ_EVERY_CALLER", "0") == "1"
 # Not only the status: the media type, the body against its schema, and the headers each response documents.
 CHECKS = [
     not_a_server_error,
@@ -155,6 +160,17 @@ def request_kwargs(case: Any, token: str | None) -> dict[str, Any]:
     return out
 
 
+def callers_of(tokens: dict[str, str | None], number: int, label: str) -> dict[str, str | None]:
+    """Who sends the ``number``-th schema-valid case of an operation: admin (past every role check, so the case
+    reaches the handler), and one other caller in turn, starting at a different caller for each operation, so every
+    caller gets a share of every operation's cases. ``GREENLAW_FUZZ_EVERY_CALLER=1``: every case from every caller."""
+    if EVERY_CALLER:
+        return tokens
+    others = [caller for caller in tokens if caller != "admin"]
+    turn = others[(number + zlib.crc32(label.encode())) % len(others)]
+    return {"admin": tokens["admin"], turn: tokens[turn]}
+
+
 def tokens_for(stack: Stack, service: str) -> dict[str, str | None]:
     tokens: dict[str, str | None] = {"anonymous": None, "police": stack.police_token()}
     tokens.update({role: stack.token(role) for role in CALLERS[service]})
@@ -204,8 +220,8 @@ async def fuzz(
             operation = result.ok()
             if operation.label in skip:
                 continue
-            for case in generated_cases(operation, examples):
-                for caller, token in tokens.items():
+            for number, case in enumerate(generated_cases(operation, examples)):
+                for caller, token in callers_of(tokens, number, operation.label).items():
                     for n, target in enumerate(targets):
                         accepted[n] += await send_and_check(target, case, caller, token, failures) < 400
             for case in generated_cases(operation, max(1, examples // 2), GenerationMode.NEGATIVE):
