@@ -4,8 +4,8 @@ Cases are generated from each service's own ``/openapi.json`` (and, for the gate
 document, loaded with ``schemathesis.openapi.from_dict``), a fixed number per operation with a derandomized seed,
 and sent through httpx's ASGI transport in the test's event loop: the services' engines and buses live in that loop,
 and schemathesis' own ASGI client (``from_asgi``) runs the app in a blocking portal on another thread and loop. Each
-case goes to its service and, the same case, through the gateway (its merged document repeats the services'
-operations, so generating the cases once serves both; generation is most of the fuzzing's time).
+case goes to its service or, in turn, through the gateway (its merged document repeats the services' operations, so
+generating the cases once serves both; generation is most of the fuzzing's time).
 Schema-valid cases are sent as admin (past every role check, so they reach the handlers) and, in turn, as each
 other caller (no token, each role that uses the service, a police unit), a share of every operation's cases each;
 schema-invalid ones (negative mode) as admin and as police, so they reach the handlers. Every answer must pass
@@ -13,8 +13,8 @@ the checks below: not a 5xx, a documented status, the documented media type (``c
 that matches its schema (``response_schema_conformance``) and every header its response documents as required,
 valid against the header's schema (``response_headers_conformance``: an ``ETag`` or ``Location`` a route declares).
 The volume is ``GREENLAW_FUZZ_EXAMPLES`` cases per operation (15 in CI); ``GREENLAW_FUZZ_EVERY_CALLER=1`` sends
-each schema-valid case as every caller (up to three and a half times the requests). The tests run outside the coverage
-measurement (see ``pytestmark``).
+each case as every caller, to the service and through the gateway (up to seven times the requests). The tests run
+outside the coverage measurement (see ``pytestmark``).
 
 Targeted cases follow (``test_extreme_values_are_refused_not_500``): from one schema-valid case per operation,
 each path and query parameter and each leaf of a JSON body in turn is replaced by extremes of its kind (integers
@@ -68,7 +68,8 @@ pytestmark = [pytest.mark.integration, pytest.mark.no_cover]
 
 # Cases per operation, small in CI; raise it locally (GREENLAW_FUZZ_EXAMPLES=200) for a deeper search.
 EXAMPLES = int(os.environ.get("GREENLAW_FUZZ_EXAMPLES", "15"))
-# Each schema-valid case from admin and one other caller in turn (see ``callers_of``); 1: from every caller.
+# Each schema-valid case from admin and one other caller in turn, each case to the service or through the gateway in
+# turn (see ``callers_of`` and ``targets_of``); 1: every case from every caller, to both.
 EVERY_CALLER = os.environ.get("GREENLAW_FUZZ_EVERY_CALLER", "0") == "1"
 # Not only the status: the media type, the body against its schema, and the headers each response documents.
 CHECKS = [
@@ -171,6 +172,16 @@ def callers_of(tokens: dict[str, str | None], number: int, label: str) -> dict[s
     return {"admin": tokens["admin"], turn: tokens[turn]}
 
 
+def targets_of(targets: int, cases: int, number: int, label: str, *, turn: int = 1) -> range:
+    """Where the ``number``-th of an operation's ``cases`` goes: the service and the gateway in turn, a run of
+    ``turn`` cases each (the number of callers taking turns, so each caller's cases go both ways), both when the
+    operation has a single case. ``GREENLAW_FUZZ_EVERY_CALLER=1``: every case to both."""
+    if EVERY_CALLER or cases < 2:
+        return range(targets)
+    first = (number // turn + zlib.crc32(label.encode())) % targets
+    return range(first, first + 1)
+
+
 def tokens_for(stack: Stack, service: str) -> dict[str, str | None]:
     tokens: dict[str, str | None] = {"anonymous": None, "police": stack.police_token()}
     tokens.update({role: stack.token(role) for role in CALLERS[service]})
@@ -202,9 +213,9 @@ def client_of(app: Any) -> httpx.AsyncClient:
 async def fuzz(
     stack: Stack, service: str, examples: int, *, through_gateway: bool = False, skip: frozenset[str] = frozenset()
 ) -> list[str]:
-    """Schema-valid cases from every caller; schema-invalid ones (negative mode) from callers that get past auth.
-    With ``through_gateway`` each case goes to the service and, the same case, through the gateway (whose merged
-    document repeats the service's operations), so a case is generated once for both. ``skip``: operation labels
+    """Schema-valid cases from admin and the other callers in turn; schema-invalid ones (negative mode) from callers
+    that get past auth. With ``through_gateway`` the cases go to the service and through the gateway in turn (whose
+    merged document repeats the service's operations), so a case is generated once for both. ``skip``: operation labels
     left out (``GET /healthz``)."""
     failures: dict[tuple[str, int, str], str] = {}
     async with contextlib.AsyncExitStack() as clients:
@@ -220,14 +231,16 @@ async def fuzz(
             operation = result.ok()
             if operation.label in skip:
                 continue
-            for number, case in enumerate(generated_cases(operation, examples)):
+            cases = generated_cases(operation, examples)
+            for number, case in enumerate(cases):
                 for caller, token in callers_of(tokens, number, operation.label).items():
-                    for n, target in enumerate(targets):
-                        accepted[n] += await send_and_check(target, case, caller, token, failures) < 400
-            for case in generated_cases(operation, max(1, examples // 2), GenerationMode.NEGATIVE):
+                    for n in targets_of(len(targets), len(cases), number, operation.label, turn=len(tokens) - 1):
+                        accepted[n] += await send_and_check(targets[n], case, caller, token, failures) < 400
+            cases = generated_cases(operation, max(1, examples // 2), GenerationMode.NEGATIVE)
+            for number, case in enumerate(cases):
                 for caller, token in inside.items():
-                    for target in targets:
-                        await send_and_check(target, case, caller, token, failures)
+                    for n in targets_of(len(targets), len(cases), number, operation.label):
+                        await send_and_check(targets[n], case, caller, token, failures)
     # Schema-valid cases reached the handlers and were accepted, directly and through the gateway (not, say, a 404
     # or 403 of the gateway's own for everything).
     assert all(accepted), accepted
