@@ -11,10 +11,11 @@ import time
 from datetime import date
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from services.cases.domain.identifiers import CREDIT_ALPHABET, credit_code_check_char, id_number_check_char
+from services.disclosure.domain import detectors
 from services.disclosure.domain.detectors import Category, fold, luhn, valid_id_number
 from services.disclosure.domain.redaction import PartyFacts, party_facts, redact_text
 from shared.contracts.common import PartySnapshot, PartyType
@@ -283,6 +284,47 @@ def credit_codes(draw: st.DrawFn) -> str:
 def test_an_organisations_credit_code_stays(code: str) -> None:
     text = f"废机油售予天津某环保科技有限公司（统一社会信用代码{code}），该公司无经营许可证。"
     assert redact_text(text).text == text
+
+
+@st.composite
+def digit_codes_passing_the_id_check(draw: st.DrawFn) -> str:
+    """All-digit credit codes whose 18 characters also pass the ID number's mod-11 check (about one in eleven of
+    the all-digit codes), with an organisation code at 7–14 that is no date."""
+    stem = "9112011" + draw(st.text(alphabet="0123456789", min_size=8, max_size=8))
+    for tail in range(100):
+        body = f"{stem}{tail:02d}"
+        check = credit_code_check_char(body)
+        if check == id_number_check_char(body) and not detectors.personal_id_number(body + check):
+            return body + check
+    return draw(st.nothing())
+
+
+@PROPERTY
+@given(digit_codes_passing_the_id_check())
+@example("911201111089028055")
+def test_a_digit_credit_code_that_also_passes_the_id_check_stays(code: str) -> None:
+    assert detectors.valid_id_number(code)
+    assert detectors.valid_credit_code(code)
+    for text in (
+        f"废机油售予天津某环保科技有限公司（统一社会信用代码{code}），该公司无经营许可证。",
+        f"天津某环保科技有限公司，统一社会信用代码：{code}，法定代表人张三。",
+    ):
+        assert redact_text(text).text == text
+
+
+def test_a_persons_id_number_after_the_credit_code_words_is_still_removed() -> None:
+    """Ambiguous 18 digits (both checks pass, a birth date at 7–14): privacy wins."""
+    for tail in range(1000):
+        body = f"12010119850612{tail:03d}"
+        check = id_number_check_char(body)
+        if check == credit_code_check_char(body):
+            break
+    number = body + check
+    assert detectors.valid_credit_code(number)
+    assert detectors.personal_id_number(number)
+    redacted = redact_text(f"个体工商户（统一社会信用代码{number}）未办理环评手续。")
+    assert number not in redacted.text
+    assert [f.category for f in redacted.findings] == [Category.ID_NUMBER]
 
 
 @PROPERTY

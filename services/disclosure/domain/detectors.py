@@ -118,14 +118,23 @@ _CREDIT_CODE = re.compile(r"(?<![0-9A-Z])[0-9A-HJ-NP-RT-UW-Y]{18}(?![0-9A-Z])")
 _CREDIT_CUE = re.compile(r"(?:信用代码|注册号|组织机构代码|代码)[^，。；;\d]{0,4}$")
 
 
+def personal_id_number(number: str) -> bool:
+    """An ID number a person could hold: the check character and a birth date at 7–14. Used where the same 18
+    characters are also a valid credit code after its cue: about one all-digit credit code in eleven passes the ID
+    number's check too, but its characters 7–14 (the organisation code) are almost never a date."""
+    return valid_id_number(number) and _plausible_birth(number[6:14])
+
+
 def public_codes(folded: str) -> list[tuple[int, int]]:
     """Unified social credit codes (public, §3): with a letter, or all digits after the words 信用代码."""
     return [
         (m.start(), m.end())
         for m in _CREDIT_CODE.finditer(folded)
         if valid_credit_code(m.group())
-        and not valid_id_number(m.group())
-        and (not m.group().isdigit() or _CREDIT_CUE.search(folded, max(0, m.start() - 12), m.start()))
+        and (
+            (not m.group().isdigit() and not valid_id_number(m.group()))
+            or (_CREDIT_CUE.search(folded, max(0, m.start() - 12), m.start()) and not personal_id_number(m.group()))
+        )
     ]
 
 
@@ -164,10 +173,10 @@ def _classify(digits: str, before: str, *, bracketed_area: bool, grouped: bool) 
     if n > 30:
         return Category.LONG_NUMBER, 0.9
     if n == 18:
+        if valid_credit_code(digits) and _CREDIT_CUE.search(before) and not personal_id_number(digits):
+            return None
         if valid_id_number(digits):
             return Category.ID_NUMBER, 0.99
-        if valid_credit_code(digits) and _CREDIT_CUE.search(before):
-            return None
         if digits.isdigit() and luhn(digits):
             return Category.BANK_ACCOUNT, 0.95
         return (Category.ID_NUMBER, 0.85) if _plausible_birth(digits[6:14]) else (Category.BANK_ACCOUNT, 0.7)
