@@ -12,7 +12,7 @@ schema-invalid ones (negative mode) as admin and as police, so they reach the ha
 the checks below: not a 5xx, a documented status, the documented media type (``content_type_conformance``), a body
 that matches its schema (``response_schema_conformance``) and every header its response documents as required,
 valid against the header's schema (``response_headers_conformance``: an ``ETag`` or ``Location`` a route declares).
-The volume is ``GREENLAW_FUZZ_EXAMPLES`` cases per operation (15 in CI); ``GREENLAW_FUZZ_EVERY_CALLER=1`` sends
+The volume is ``GREENLAW_FUZZ_EXAMPLES`` cases per operation (10 in CI); ``GREENLAW_FUZZ_EVERY_CALLER=1`` sends
 each case as every caller, to the service and through the gateway (up to seven times the requests). The tests run
 outside the coverage measurement (see ``pytestmark``).
 
@@ -67,7 +67,7 @@ from tests.stack import Stack, StackConfig
 pytestmark = [pytest.mark.integration, pytest.mark.no_cover]
 
 # Cases per operation, small in CI; raise it locally (GREENLAW_FUZZ_EXAMPLES=200) for a deeper search.
-EXAMPLES = int(os.environ.get("GREENLAW_FUZZ_EXAMPLES", "15"))
+EXAMPLES = int(os.environ.get("GREENLAW_FUZZ_EXAMPLES", "10"))
 # Each schema-valid case from admin and one other caller in turn, each case to the service or through the gateway in
 # turn (see ``callers_of`` and ``targets_of``); 1: every case from every caller, to both.
 EVERY_CALLER = os.environ.get("GREENLAW_FUZZ_EVERY_CALLER", "0") == "1"
