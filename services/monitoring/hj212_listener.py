@@ -25,6 +25,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import UTC
+from typing import TYPE_CHECKING
 
 import structlog
 from fastapi import FastAPI
@@ -39,7 +40,12 @@ from services.monitoring.handlers.exceedances import detect_source_exceedances
 from services.monitoring.handlers.ingest import store_readings
 from services.monitoring.settings import MonitoringSettings
 from services.monitoring.tables import Station
+from shared.messaging import UnitOfWork
 from shared.service import ServiceRuntime
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import async_sessionmaker
+    from sqlmodel.ext.asyncio.session import AsyncSession
 
 log = structlog.get_logger("monitoring.hj212")
 
@@ -94,6 +100,20 @@ def readings_of(
     return readings
 
 
+@dataclass(frozen=True)
+class ListenerContext:
+    """What a listener needs of its process: the service's own, or a worker's (``hj212_workers``) own engine."""
+
+    settings: MonitoringSettings
+    sessions: async_sessionmaker[AsyncSession]
+    uow: Callable[[], UnitOfWork]
+
+    @classmethod
+    def of(cls, runtime: ServiceRuntime) -> ListenerContext:
+        settings: MonitoringSettings = runtime.settings  # type: ignore[assignment]
+        return cls(settings, runtime.sessions, runtime.uow)
+
+
 @dataclass
 class _Pending:
     packet: hj212.Packet
@@ -105,8 +125,8 @@ class _Pending:
 class GroupCommit:
     """One writer task: the packets waiting when it is free are stored in one transaction (see the module)."""
 
-    def __init__(self, runtime: ServiceRuntime, standards: Standards, *, max_packets: int, linger: float) -> None:
-        self.runtime, self.standards = runtime, standards
+    def __init__(self, context: ListenerContext, standards: Standards, *, max_packets: int, linger: float) -> None:
+        self.context, self.standards = context, standards
         self.max_packets, self.linger = max_packets, linger
         self.waiting: list[_Pending] = []
         self.committing: list[_Pending] = []
@@ -167,7 +187,7 @@ class GroupCommit:
             _settle(item, None)
 
     async def _store(self, batch: list[_Pending]) -> None:
-        async with self.runtime.uow() as uow:
+        async with self.context.uow() as uow:
             readings = [reading for item in batch for reading in item.readings]
             checked = await store_readings(uow, self.standards, readings, source="hj212")
             sources = [item for item in batch if item.station.kind == "pollution_source"]
@@ -191,15 +211,15 @@ def _settle(item: _Pending, error: BaseException | None) -> None:
 
 
 class Hj212Server:
-    def __init__(self, runtime: ServiceRuntime, standards: Standards, codes: dict[str, Hj212Code],
+    def __init__(self, context: ListenerContext, standards: Standards, codes: dict[str, Hj212Code],
                  credentials: StationCredentials, metrics: Hj212Metrics) -> None:  # fmt: skip
-        self.runtime = runtime
-        self.settings: MonitoringSettings = runtime.settings  # type: ignore[assignment]
+        self.context = context
+        self.settings = context.settings
         self.standards, self.codes, self.credentials, self.metrics = standards, codes, credentials, metrics
         self.open_connections = 0
         self.writers: set[asyncio.StreamWriter] = set()
         self.group = GroupCommit(
-            runtime, standards, max_packets=self.settings.hj212_batch_max_packets,
+            context, standards, max_packets=self.settings.hj212_batch_max_packets,
             linger=self.settings.hj212_batch_linger_seconds,
         )  # fmt: skip
 
@@ -305,7 +325,7 @@ class _Connection:
     async def _authenticate(self, packet: hj212.Packet) -> SignIn:
         if self.station is not None and (packet.mn, packet.pw) == (self.station.code, self.password):
             return SignIn(self.station, True)
-        sessions = self.server.runtime.sessions
+        sessions = self.server.context.sessions
         signed_in = await self.server.credentials.authenticate(sessions, packet.mn, packet.pw, address=self.address)
         if signed_in.station is not None:
             self.station, self.password = signed_in.station, packet.pw
@@ -327,29 +347,45 @@ class _Connection:
 def hj212_hook(
     standards: Standards, codes: dict[str, Hj212Code], credentials: StationCredentials
 ) -> Callable[[FastAPI, ServiceRuntime], AbstractAsyncContextManager[None]]:
-    """A ServiceSpec hook: serve HJ 212 while the service is up; the bound port is ``app.state.hj212_port``."""
+    """A ServiceSpec hook: serve HJ 212 while the service is up; the bound port is ``app.state.hj212_port``. With
+    ``hj212_workers`` > 1 the service's listener shares its port (``SO_REUSEPORT``) with that many - 1 worker
+    processes (see ``hj212_workers``), started after it and stopped before it."""
 
     @contextlib.asynccontextmanager
     async def serve(app: FastAPI, runtime: ServiceRuntime) -> AsyncIterator[None]:
+        from services.monitoring.hj212_workers import WorkerPool, check_workers_allowed
+
         settings: MonitoringSettings = runtime.settings  # type: ignore[assignment]
         if not settings.hj212_enabled:
             yield
             return
+        check_workers_allowed(settings, runtime.engine.dialect.name)
         metrics = Hj212Metrics.register(app.state.metrics_registry)
-        server = Hj212Server(runtime, standards, codes, credentials, metrics)
+        server = Hj212Server(ListenerContext.of(runtime), standards, codes, credentials, metrics)
         server.group.start()
-        tcp = await asyncio.start_server(
-            server.handle, settings.hj212_host, settings.hj212_port, limit=settings.hj212_max_packet_bytes
-        )
-        app.state.hj212_port = tcp.sockets[0].getsockname()[1]
+        tcp = await listen(server, settings, settings.hj212_port)
+        port = tcp.sockets[0].getsockname()[1]
+        app.state.hj212_port = port
         app.state.hj212_metrics = metrics
-        log.info("hj212_listening", host=settings.hj212_host, port=app.state.hj212_port)
+        pool = WorkerPool(settings, port, app.state.metrics_registry)
+        app.state.hj212_workers = pool
         try:
+            await pool.start()
+            log.info("hj212_listening", host=settings.hj212_host, port=port, processes=settings.hj212_workers)
             yield
         finally:
+            await pool.stop()
             tcp.close()
             server.close_all()
             await server.group.stop()
             await tcp.wait_closed()
 
     return serve
+
+
+async def listen(server: Hj212Server, settings: MonitoringSettings, port: int) -> asyncio.Server:
+    """The listening socket; shared with the other listener processes (``SO_REUSEPORT``) when there are several."""
+    return await asyncio.start_server(
+        server.handle, settings.hj212_host, port, limit=settings.hj212_max_packet_bytes,
+        reuse_port=settings.hj212_workers > 1 or None,
+    )  # fmt: skip

@@ -286,3 +286,100 @@ async def test_an_outlets_hourly_values_over_hj212_are_judged_by_the_permit_limi
     assert [(e["parameter"], e["value"], e["limit"], e["period_start"][:19]) for e in found] == [
         ("cod", 40.0, 30.0, "2021-06-01T02:00:00")
     ]
+
+
+@pytest.fixture
+async def two_processes(tmp_path: Path, postgres: Any) -> AsyncIterator[Stack]:
+    """The service's listener and one worker process on the same port, on PostgreSQL."""
+    config = monitoring_only(tmp_path, hj212_port=0, hj212_max_connections=64, hj212_workers=2)
+    config.database, config.postgres = "postgres", postgres
+    async with Stack(config) as stack:
+        yield stack
+
+
+async def test_two_listener_processes_store_every_acknowledged_packet_once_and_a_killed_worker_loses_none(
+    two_processes: Stack,
+) -> None:
+    import os
+    import signal
+
+    stack = two_processes
+    app = stack.apps["monitoring"]
+    port, pool = app.state.hj212_port, app.state.hj212_workers
+    [worker] = pool.pids()
+    async with client(stack, "monitoring_reviewer") as http:
+        codes = [(await create_station(http, "air_station", password=PASSWORD))["code"] for _ in range(16)]
+    start, hours = datetime(2021, 6, 1, 0, 0, 0), 12
+    acknowledged: dict[str, list[int]] = {mn: [] for mn in codes}
+    dropped: set[str] = set()
+    half = asyncio.Event()
+
+    async def station(mn: str) -> None:
+        sender = await StationSender.connect(port, mn)
+        for hour in range(hours):
+            sent = sender.packet("2061", air_cp(start + timedelta(hours=hour), "Avg", 20.0 + hour % 3))
+            while True:  # a station sends again what it got no answer for, on a new connection if need be
+                try:
+                    await sender.send(sent)
+                    answer = await sender.answer()
+                    break
+                except (ConnectionError, asyncio.IncompleteReadError):
+                    dropped.add(mn)
+                    await sender.close()
+                    await asyncio.sleep(0.05)
+                    sender = await StationSender.connect(port, mn)
+            assert (answer.cn, answer.qn) == ("9014", sent.qn)
+            acknowledged[mn].append(hour)
+            if sum(map(len, acknowledged.values())) >= len(codes) * hours // 2:
+                half.set()
+            await asyncio.sleep(0.01)
+        await sender.close()
+
+    async def kill_the_worker_halfway() -> None:
+        await half.wait()
+        os.kill(worker, signal.SIGKILL)
+
+    await asyncio.gather(kill_the_worker_halfway(), *(station(mn) for mn in codes))
+    assert dropped, "no connection was on the killed worker"
+    assert all(hours_acked == list(range(hours)) for hours_acked in acknowledged.values())
+    async with stack.runtime("monitoring").sessions() as session:
+        query = select(col(Reading.station_code), func.count(), func.count(func.distinct(Reading.time)))
+        query = query.where(Reading.interval == "hour").group_by(col(Reading.station_code))
+        counts = {mn: (n, times) for mn, n, times in (await session.execute(query)).all()}
+    assert counts == dict.fromkeys(codes, (hours * 2, hours))  # 2 pollutants a packet, every hour once
+
+    async def restarted() -> list[int]:
+        while not (pids := pool.pids()) or pids == [worker]:
+            await asyncio.sleep(0.1)
+        return pids
+
+    [again] = await asyncio.wait_for(restarted(), 30)
+    async with client(stack) as http:
+        metrics = (await http.get("/metrics")).text
+    assert "hj212_worker_restarts_total 1.0" in metrics
+    assert "hj212_worker_processes 1.0" in metrics
+    # A worker whose service is gone (its standard input ends) stops by itself.
+    process = pool.processes[1]
+    assert process.stdin is not None
+    process.stdin.close()
+    assert await asyncio.wait_for(process.wait(), 15) == 0
+    await asyncio.wait_for(restarted_from(pool, again), 30)
+    survivors = pool.pids()
+    await pool.stop()  # as the service does when it stops
+    assert survivors
+    for pid in survivors:
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+
+
+async def restarted_from(pool: Any, old: int) -> None:
+    while not pool.pids() or pool.pids() == [old]:
+        await asyncio.sleep(0.1)
+
+
+async def test_several_listener_processes_are_refused_on_sqlite(tmp_path: Path) -> None:
+    from services.monitoring.hj212_workers import WorkersNeedPostgres
+
+    with pytest.raises(WorkersNeedPostgres, match="needs PostgreSQL"):
+        async with Stack(monitoring_only(tmp_path, hj212_port=0, hj212_workers=2)):
+            pass
