@@ -41,7 +41,7 @@ from services.monitoring.settings import MonitoringSettings
 log = structlog.get_logger("monitoring.hj212")
 
 READY = b"ready\n"
-START_TIMEOUT_SECONDS = 60.0
+START_TIMEOUT_SECONDS = 120.0  # imports and the argon2 warm-up, on a loaded machine
 STOP_TIMEOUT_SECONDS = 10.0
 FIRST_RESTART_DELAY_SECONDS = 1.0
 MAX_RESTART_DELAY_SECONDS = 30.0
