@@ -24,7 +24,7 @@ import math
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import structlog
@@ -81,6 +81,7 @@ def readings_of(
 ) -> list[ReadingIn]:
     interval, field = DATA_COMMANDS[packet.cn]
     readings = []
+    moments: dict[datetime, datetime] = {}  # a packet has one DataTime: converted and checked once
     for record in hj212.parse_cp(packet.cp):
         known = codes.get(record.code)
         raw = record.fields.get(field)
@@ -93,9 +94,12 @@ def readings_of(
         if not math.isfinite(value):
             raise hj212.PacketError("bad_cp", f"{record.code}-{field}={raw!r} is not a finite number")
         flag = record.fields.get("Flag", "N")
-        moment = record.data_time.replace(tzinfo=LOCAL).astimezone(UTC)
-        if not standards.validity.covers(record.data_time.date()):
-            raise hj212.PacketError("bad_cp", f"DataTime {record.data_time:%Y%m%d} predates the validity rules")
+        local = record.data_time
+        moment = moments.get(local)
+        if moment is None:
+            if not standards.validity.covers(local.date()):
+                raise hj212.PacketError("bad_cp", f"DataTime {local:%Y%m%d} predates the validity rules")
+            moment = moments[local] = local.replace(tzinfo=LOCAL).astimezone(UTC)
         readings.append(ReadingIn(station.code, known.parameter, interval, moment, value, known.unit, flag[:1] or "N"))
     return readings
 

@@ -14,7 +14,7 @@ from sqlmodel import col, func, select
 
 from services.monitoring.domain import hj212
 from services.monitoring.tables import Reading
-from tests.stack import Stack
+from tests.stack import Stack, eventually
 from tests.support.monitoring import client, create_station, monitoring_only
 
 pytestmark = pytest.mark.e2e
@@ -348,12 +348,14 @@ async def test_two_listener_processes_store_every_acknowledged_packet_once_and_a
         counts = {mn: (n, times) for mn, n, times in (await session.execute(query)).all()}
     assert counts == dict.fromkeys(codes, (hours * 2, hours))  # 2 pollutants a packet, every hour once
 
-    async def restarted() -> list[int]:
-        while not (pids := pool.pids()) or pids == [worker]:
-            await asyncio.sleep(0.1)
-        return pids
+    def replaced(old: int) -> Any:
+        async def check() -> list[int]:
+            pids: list[int] = pool.pids()
+            return pids if pids and pids != [old] else []
 
-    [again] = await asyncio.wait_for(restarted(), 30)
+        return check
+
+    [again] = await eventually(replaced(worker))
     async with client(stack) as http:
         metrics = (await http.get("/metrics")).text
     assert "hj212_worker_restarts_total 1.0" in metrics
@@ -363,18 +365,13 @@ async def test_two_listener_processes_store_every_acknowledged_packet_once_and_a
     assert process.stdin is not None
     process.stdin.close()
     assert await asyncio.wait_for(process.wait(), 15) == 0
-    await asyncio.wait_for(restarted_from(pool, again), 30)
+    await eventually(replaced(again))
     survivors = pool.pids()
     await pool.stop()  # as the service does when it stops
     assert survivors
     for pid in survivors:
         with pytest.raises(ProcessLookupError):
             os.kill(pid, 0)
-
-
-async def restarted_from(pool: Any, old: int) -> None:
-    while not pool.pids() or pool.pids() == [old]:
-        await asyncio.sleep(0.1)
 
 
 async def test_several_listener_processes_are_refused_on_sqlite(tmp_path: Path) -> None:
