@@ -38,6 +38,7 @@ from services.monitoring.domain.standards import Standards
 from services.monitoring.handlers.credentials import SignIn, StationCredentials, StationThrottled
 from services.monitoring.handlers.exceedances import detect_source_exceedances
 from services.monitoring.handlers.ingest import store_readings
+from services.monitoring.hj212_neighbours import stored_around
 from services.monitoring.settings import MonitoringSettings
 from services.monitoring.tables import Station
 from shared.messaging import UnitOfWork
@@ -193,7 +194,7 @@ class GroupCommit:
     async def _store(self, batch: list[_Pending]) -> None:
         async with self.context.uow() as uow:
             readings = [reading for item in batch for reading in item.readings]
-            checked = await store_readings(uow, self.standards, readings, source="hj212")
+            checked = await store_readings(uow, self.standards, readings, source="hj212", read_stored=stored_around)
             sources = [item for item in batch if item.station.kind == "pollution_source"]
             for item in sources:  # each packet's exceedances with its own QN as correlation
                 keys = {reading.key for reading in item.readings}

@@ -235,6 +235,10 @@ async def serve_worker(settings: MonitoringSettings, port: int, index: int, read
             tcp.close()
             server.close_all()
             await server.group.stop()
+            for _ in range(50):  # the connections' tasks end (a sign-in may still be hashing), else they are cancelled
+                if not server.open_connections:
+                    break
+                await asyncio.sleep(0.1)
             await tcp.wait_closed()
     finally:
         passwords.close()

@@ -42,8 +42,8 @@ class StationSender:
         self.writer.write(packet if isinstance(packet, bytes) else hj212.build(packet))
         await self.writer.drain()
 
-    async def answer(self) -> hj212.Packet:
-        return hj212.parse(await asyncio.wait_for(self.reader.readuntil(b"\r\n"), 10))
+    async def answer(self, timeout: float = 10) -> hj212.Packet:
+        return hj212.parse(await asyncio.wait_for(self.reader.readuntil(b"\r\n"), timeout))
 
     async def close(self) -> None:
         self.writer.close()
@@ -219,11 +219,11 @@ async def test_concurrent_stations_share_commits_and_a_failing_packet_loses_only
     bad = codes[-1]
     batches: list[int] = []
 
-    async def store(uow: Any, standards: Any, readings: list[Any], *, source: str) -> Any:
+    async def store(uow: Any, standards: Any, readings: list[Any], **options: Any) -> Any:
         batches.append(len({r.station for r in readings}))
         if any(r.station == bad for r in readings):
             raise RuntimeError("refused by the database")
-        return await real_store(uow, standards, readings, source=source)
+        return await real_store(uow, standards, readings, **options)
 
     monkeypatch.setattr(hj212_listener, "store_readings", store)
     logged: list[tuple[str, str]] = []
@@ -321,7 +321,7 @@ async def test_two_listener_processes_store_every_acknowledged_packet_once_and_a
             while True:  # a station sends again what it got no answer for, on a new connection if need be
                 try:
                     await sender.send(sent)
-                    answer = await sender.answer()
+                    answer = await sender.answer(timeout=60)  # a restarted worker's first sign-in: argon2, loaded
                     break
                 except (ConnectionError, asyncio.IncompleteReadError):
                     dropped.add(mn)
@@ -380,3 +380,52 @@ async def test_several_listener_processes_are_refused_on_sqlite(tmp_path: Path) 
     with pytest.raises(WorkersNeedPostgres, match="needs PostgreSQL"):
         async with Stack(monitoring_only(tmp_path, hj212_port=0, hj212_workers=2)):
             pass
+
+
+async def test_the_writers_array_read_of_neighbours_is_the_row_by_row_read(tmp_path: Path, postgres: Any) -> None:
+    """PostgreSQL: each series' stored rows as arrays, cut by its window, are exactly the rows read one by one, and
+    the checks give the same flags and re-flags either way."""
+    import random
+    from datetime import UTC
+
+    from services.monitoring.domain.readings import ReadingIn
+    from services.monitoring.handlers.checks import _stored_around, check_readings
+    from services.monitoring.handlers.ingest import store_readings
+    from services.monitoring.hj212_neighbours import stored_around
+
+    config = monitoring_only(tmp_path, hj212_enabled=False)
+    config.database, config.postgres = "postgres", postgres
+    async with Stack(config) as stack:
+        runtime, standards = stack.runtime("monitoring"), stack.apps["monitoring"].state.standards
+        chance = random.Random(212)
+        start = datetime(2021, 6, 1, tzinfo=UTC)
+        stored = [
+            ReadingIn(station, parameter, "hour", start + timedelta(hours=hour), value, "µg/m³", flag)
+            for station in ("S1", "S2", "S3")
+            for parameter in ("pm25", "so2")
+            for hour in range(72)
+            if chance.random() < 0.8  # gaps
+            for value, flag in [(chance.choice([12.0, 12.0, 12.0, 80.0, chance.uniform(1, 90)]), chance.choice("NND"))]
+        ]
+        stored += [ReadingIn("S1", "pm25", "minute", start, 5.0, "µg/m³", "N")]  # not hourly: never a neighbour
+        async with runtime.uow() as uow:
+            await store_readings(uow, standards, stored, source="batch")
+            await uow.commit()
+        for _ in range(20):
+            new = [
+                ReadingIn(station, parameter, "hour", start + timedelta(hours=chance.randrange(-10, 90)), 12.0,
+                          "µg/m³", "N")
+                for station, parameter in chance.sample([(s, p) for s in ("S1", "S2", "S3", "S4") for p in
+                                                         ("pm25", "so2", "no2")], 4)
+            ]  # fmt: skip
+            async with runtime.uow() as uow:
+                plain = await check_readings(uow, standards, new)
+                arrays = await check_readings(uow, standards, new, read_stored=stored_around)
+                assert sorted(arrays.checked) == sorted(plain.checked)
+                assert sorted(arrays.reflagged) == sorted(plain.reflagged)
+                assert arrays.fresh == plain.fresh
+                low, high = start + timedelta(hours=chance.randrange(-5, 40)), start + timedelta(hours=80)
+                windows = {("S1", "pm25", "hour"): (low, high), ("S2", "so2", "hour"): (start, low)}
+                by_rows, by_arrays = await _stored_around(uow, windows), await stored_around(uow, windows)
+                assert {k: sorted(v) for k, v in by_rows.items() if v} == {k: sorted(v) for k, v in by_arrays.items()}
+                assert by_arrays  # the windows hold stored hours
