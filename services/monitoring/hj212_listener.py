@@ -24,7 +24,8 @@ import math
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import structlog
 from fastapi import FastAPI
@@ -37,9 +38,15 @@ from services.monitoring.domain.standards import Standards
 from services.monitoring.handlers.credentials import SignIn, StationCredentials, StationThrottled
 from services.monitoring.handlers.exceedances import detect_source_exceedances
 from services.monitoring.handlers.ingest import store_readings
+from services.monitoring.hj212_neighbours import stored_around
 from services.monitoring.settings import MonitoringSettings
 from services.monitoring.tables import Station
+from shared.messaging import UnitOfWork
 from shared.service import ServiceRuntime
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import async_sessionmaker
+    from sqlmodel.ext.asyncio.session import AsyncSession
 
 log = structlog.get_logger("monitoring.hj212")
 
@@ -75,6 +82,7 @@ def readings_of(
 ) -> list[ReadingIn]:
     interval, field = DATA_COMMANDS[packet.cn]
     readings = []
+    moments: dict[datetime, datetime] = {}  # a packet has one DataTime: converted and checked once
     for record in hj212.parse_cp(packet.cp):
         known = codes.get(record.code)
         raw = record.fields.get(field)
@@ -87,11 +95,28 @@ def readings_of(
         if not math.isfinite(value):
             raise hj212.PacketError("bad_cp", f"{record.code}-{field}={raw!r} is not a finite number")
         flag = record.fields.get("Flag", "N")
-        moment = record.data_time.replace(tzinfo=LOCAL).astimezone(UTC)
-        if not standards.validity.covers(record.data_time.date()):
-            raise hj212.PacketError("bad_cp", f"DataTime {record.data_time:%Y%m%d} predates the validity rules")
+        local = record.data_time
+        moment = moments.get(local)
+        if moment is None:
+            if not standards.validity.covers(local.date()):
+                raise hj212.PacketError("bad_cp", f"DataTime {local:%Y%m%d} predates the validity rules")
+            moment = moments[local] = local.replace(tzinfo=LOCAL).astimezone(UTC)
         readings.append(ReadingIn(station.code, known.parameter, interval, moment, value, known.unit, flag[:1] or "N"))
     return readings
+
+
+@dataclass(frozen=True)
+class ListenerContext:
+    """What a listener needs of its process: the service's own, or a worker's (``hj212_workers``) own engine."""
+
+    settings: MonitoringSettings
+    sessions: async_sessionmaker[AsyncSession]
+    uow: Callable[[], UnitOfWork]
+
+    @classmethod
+    def of(cls, runtime: ServiceRuntime) -> ListenerContext:
+        settings: MonitoringSettings = runtime.settings  # type: ignore[assignment]
+        return cls(settings, runtime.sessions, runtime.uow)
 
 
 @dataclass
@@ -105,8 +130,8 @@ class _Pending:
 class GroupCommit:
     """One writer task: the packets waiting when it is free are stored in one transaction (see the module)."""
 
-    def __init__(self, runtime: ServiceRuntime, standards: Standards, *, max_packets: int, linger: float) -> None:
-        self.runtime, self.standards = runtime, standards
+    def __init__(self, context: ListenerContext, standards: Standards, *, max_packets: int, linger: float) -> None:
+        self.context, self.standards = context, standards
         self.max_packets, self.linger = max_packets, linger
         self.waiting: list[_Pending] = []
         self.committing: list[_Pending] = []
@@ -167,9 +192,9 @@ class GroupCommit:
             _settle(item, None)
 
     async def _store(self, batch: list[_Pending]) -> None:
-        async with self.runtime.uow() as uow:
+        async with self.context.uow() as uow:
             readings = [reading for item in batch for reading in item.readings]
-            checked = await store_readings(uow, self.standards, readings, source="hj212")
+            checked = await store_readings(uow, self.standards, readings, source="hj212", read_stored=stored_around)
             sources = [item for item in batch if item.station.kind == "pollution_source"]
             for item in sources:  # each packet's exceedances with its own QN as correlation
                 keys = {reading.key for reading in item.readings}
@@ -191,15 +216,15 @@ def _settle(item: _Pending, error: BaseException | None) -> None:
 
 
 class Hj212Server:
-    def __init__(self, runtime: ServiceRuntime, standards: Standards, codes: dict[str, Hj212Code],
+    def __init__(self, context: ListenerContext, standards: Standards, codes: dict[str, Hj212Code],
                  credentials: StationCredentials, metrics: Hj212Metrics) -> None:  # fmt: skip
-        self.runtime = runtime
-        self.settings: MonitoringSettings = runtime.settings  # type: ignore[assignment]
+        self.context = context
+        self.settings = context.settings
         self.standards, self.codes, self.credentials, self.metrics = standards, codes, credentials, metrics
         self.open_connections = 0
         self.writers: set[asyncio.StreamWriter] = set()
         self.group = GroupCommit(
-            runtime, standards, max_packets=self.settings.hj212_batch_max_packets,
+            context, standards, max_packets=self.settings.hj212_batch_max_packets,
             linger=self.settings.hj212_batch_linger_seconds,
         )  # fmt: skip
 
@@ -305,7 +330,7 @@ class _Connection:
     async def _authenticate(self, packet: hj212.Packet) -> SignIn:
         if self.station is not None and (packet.mn, packet.pw) == (self.station.code, self.password):
             return SignIn(self.station, True)
-        sessions = self.server.runtime.sessions
+        sessions = self.server.context.sessions
         signed_in = await self.server.credentials.authenticate(sessions, packet.mn, packet.pw, address=self.address)
         if signed_in.station is not None:
             self.station, self.password = signed_in.station, packet.pw
@@ -327,29 +352,45 @@ class _Connection:
 def hj212_hook(
     standards: Standards, codes: dict[str, Hj212Code], credentials: StationCredentials
 ) -> Callable[[FastAPI, ServiceRuntime], AbstractAsyncContextManager[None]]:
-    """A ServiceSpec hook: serve HJ 212 while the service is up; the bound port is ``app.state.hj212_port``."""
+    """A ServiceSpec hook: serve HJ 212 while the service is up; the bound port is ``app.state.hj212_port``. With
+    ``hj212_workers`` > 1 the service's listener shares its port (``SO_REUSEPORT``) with that many - 1 worker
+    processes (see ``hj212_workers``), started after it and stopped before it."""
 
     @contextlib.asynccontextmanager
     async def serve(app: FastAPI, runtime: ServiceRuntime) -> AsyncIterator[None]:
+        from services.monitoring.hj212_workers import WorkerPool, check_workers_allowed
+
         settings: MonitoringSettings = runtime.settings  # type: ignore[assignment]
         if not settings.hj212_enabled:
             yield
             return
+        check_workers_allowed(settings, runtime.engine.dialect.name)
         metrics = Hj212Metrics.register(app.state.metrics_registry)
-        server = Hj212Server(runtime, standards, codes, credentials, metrics)
+        server = Hj212Server(ListenerContext.of(runtime), standards, codes, credentials, metrics)
         server.group.start()
-        tcp = await asyncio.start_server(
-            server.handle, settings.hj212_host, settings.hj212_port, limit=settings.hj212_max_packet_bytes
-        )
-        app.state.hj212_port = tcp.sockets[0].getsockname()[1]
+        tcp = await listen(server, settings, settings.hj212_port)
+        port = tcp.sockets[0].getsockname()[1]
+        app.state.hj212_port = port
         app.state.hj212_metrics = metrics
-        log.info("hj212_listening", host=settings.hj212_host, port=app.state.hj212_port)
+        pool = WorkerPool(settings, port, app.state.metrics_registry)
+        app.state.hj212_workers = pool
         try:
+            await pool.start()
+            log.info("hj212_listening", host=settings.hj212_host, port=port, processes=settings.hj212_workers)
             yield
         finally:
+            await pool.stop()
             tcp.close()
             server.close_all()
             await server.group.stop()
             await tcp.wait_closed()
 
     return serve
+
+
+async def listen(server: Hj212Server, settings: MonitoringSettings, port: int) -> asyncio.Server:
+    """The listening socket; shared with the other listener processes (``SO_REUSEPORT``) when there are several."""
+    return await asyncio.start_server(
+        server.handle, settings.hj212_host, port, limit=settings.hj212_max_packet_bytes,
+        reuse_port=settings.hj212_workers > 1 or None,
+    )  # fmt: skip

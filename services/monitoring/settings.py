@@ -38,6 +38,13 @@ class MonitoringSettings(ServiceSettings):
     hj212_batch_linger_seconds: float = Field(
         default=0.002, ge=0, le=1, description="how long the HJ 212 writer waits for more packets before a commit"
     )
+    hj212_workers: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description="HJ 212 listener processes sharing the port (SO_REUSEPORT): the service's own and workers - 1 "
+        "more, each with its own database connections and group commit; more than 1 needs PostgreSQL",
+    )
     batch_max_rows: int = 50_000
     # Guessing station passwords (HTTP Basic and HJ 212 PW): after ``station_auth_throttle_after`` failures of one
     # MN each further try must wait (``station_auth_first_delay_seconds``, doubling, at most

@@ -14,7 +14,7 @@ from sqlmodel import col, func, select
 
 from services.monitoring.domain import hj212
 from services.monitoring.tables import Reading
-from tests.stack import Stack
+from tests.stack import Stack, eventually
 from tests.support.monitoring import client, create_station, monitoring_only
 
 pytestmark = pytest.mark.e2e
@@ -42,8 +42,8 @@ class StationSender:
         self.writer.write(packet if isinstance(packet, bytes) else hj212.build(packet))
         await self.writer.drain()
 
-    async def answer(self) -> hj212.Packet:
-        return hj212.parse(await asyncio.wait_for(self.reader.readuntil(b"\r\n"), 10))
+    async def answer(self, timeout: float = 10) -> hj212.Packet:
+        return hj212.parse(await asyncio.wait_for(self.reader.readuntil(b"\r\n"), timeout))
 
     async def close(self) -> None:
         self.writer.close()
@@ -219,11 +219,11 @@ async def test_concurrent_stations_share_commits_and_a_failing_packet_loses_only
     bad = codes[-1]
     batches: list[int] = []
 
-    async def store(uow: Any, standards: Any, readings: list[Any], *, source: str) -> Any:
+    async def store(uow: Any, standards: Any, readings: list[Any], **options: Any) -> Any:
         batches.append(len({r.station for r in readings}))
         if any(r.station == bad for r in readings):
             raise RuntimeError("refused by the database")
-        return await real_store(uow, standards, readings, source=source)
+        return await real_store(uow, standards, readings, **options)
 
     monkeypatch.setattr(hj212_listener, "store_readings", store)
     logged: list[tuple[str, str]] = []
@@ -286,3 +286,146 @@ async def test_an_outlets_hourly_values_over_hj212_are_judged_by_the_permit_limi
     assert [(e["parameter"], e["value"], e["limit"], e["period_start"][:19]) for e in found] == [
         ("cod", 40.0, 30.0, "2021-06-01T02:00:00")
     ]
+
+
+@pytest.fixture
+async def two_processes(tmp_path: Path, postgres: Any) -> AsyncIterator[Stack]:
+    """The service's listener and one worker process on the same port, on PostgreSQL."""
+    config = monitoring_only(tmp_path, hj212_port=0, hj212_max_connections=64, hj212_workers=2)
+    config.database, config.postgres = "postgres", postgres
+    async with Stack(config) as stack:
+        yield stack
+
+
+async def test_two_listener_processes_store_every_acknowledged_packet_once_and_a_killed_worker_loses_none(
+    two_processes: Stack,
+) -> None:
+    import os
+    import signal
+
+    stack = two_processes
+    app = stack.apps["monitoring"]
+    port, pool = app.state.hj212_port, app.state.hj212_workers
+    [worker] = pool.pids()
+    async with client(stack, "monitoring_reviewer") as http:
+        codes = [(await create_station(http, "air_station", password=PASSWORD))["code"] for _ in range(16)]
+    start, hours = datetime(2021, 6, 1, 0, 0, 0), 12
+    acknowledged: dict[str, list[int]] = {mn: [] for mn in codes}
+    dropped: set[str] = set()
+    half = asyncio.Event()
+
+    async def station(mn: str) -> None:
+        sender = await StationSender.connect(port, mn)
+        for hour in range(hours):
+            sent = sender.packet("2061", air_cp(start + timedelta(hours=hour), "Avg", 20.0 + hour % 3))
+            while True:  # a station sends again what it got no answer for, on a new connection if need be
+                try:
+                    await sender.send(sent)
+                    answer = await sender.answer(timeout=60)  # a restarted worker's first sign-in: argon2, loaded
+                    break
+                except (ConnectionError, asyncio.IncompleteReadError):
+                    dropped.add(mn)
+                    await sender.close()
+                    await asyncio.sleep(0.05)
+                    sender = await StationSender.connect(port, mn)
+            assert (answer.cn, answer.qn) == ("9014", sent.qn)
+            acknowledged[mn].append(hour)
+            if sum(map(len, acknowledged.values())) >= len(codes) * hours // 2:
+                half.set()
+            await asyncio.sleep(0.01)
+        await sender.close()
+
+    async def kill_the_worker_halfway() -> None:
+        await half.wait()
+        os.kill(worker, signal.SIGKILL)
+
+    await asyncio.gather(kill_the_worker_halfway(), *(station(mn) for mn in codes))
+    assert dropped, "no connection was on the killed worker"
+    assert all(hours_acked == list(range(hours)) for hours_acked in acknowledged.values())
+    async with stack.runtime("monitoring").sessions() as session:
+        query = select(col(Reading.station_code), func.count(), func.count(func.distinct(Reading.time)))
+        query = query.where(Reading.interval == "hour").group_by(col(Reading.station_code))
+        counts = {mn: (n, times) for mn, n, times in (await session.execute(query)).all()}
+    assert counts == dict.fromkeys(codes, (hours * 2, hours))  # 2 pollutants a packet, every hour once
+
+    def replaced(old: int) -> Any:
+        async def check() -> list[int]:
+            pids: list[int] = pool.pids()
+            return pids if pids and pids != [old] else []
+
+        return check
+
+    [again] = await eventually(replaced(worker))
+    async with client(stack) as http:
+        metrics = (await http.get("/metrics")).text
+    assert "hj212_worker_restarts_total 1.0" in metrics
+    assert "hj212_worker_processes 1.0" in metrics
+    # A worker whose service is gone (its standard input ends) stops by itself.
+    process = pool.processes[1]
+    assert process.stdin is not None
+    process.stdin.close()
+    assert await asyncio.wait_for(process.wait(), 15) == 0
+    await eventually(replaced(again))
+    survivors = pool.pids()
+    await pool.stop()  # as the service does when it stops
+    assert survivors
+    for pid in survivors:
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+
+
+async def test_several_listener_processes_are_refused_on_sqlite(tmp_path: Path) -> None:
+    from services.monitoring.hj212_workers import WorkersNeedPostgres
+
+    with pytest.raises(WorkersNeedPostgres, match="needs PostgreSQL"):
+        async with Stack(monitoring_only(tmp_path, hj212_port=0, hj212_workers=2)):
+            pass
+
+
+async def test_the_writers_array_read_of_neighbours_is_the_row_by_row_read(tmp_path: Path, postgres: Any) -> None:
+    """PostgreSQL: each series' stored rows as arrays, cut by its window, are exactly the rows read one by one, and
+    the checks give the same flags and re-flags either way."""
+    import random
+    from datetime import UTC
+
+    from services.monitoring.domain.readings import ReadingIn
+    from services.monitoring.handlers.checks import _stored_around, check_readings
+    from services.monitoring.handlers.ingest import store_readings
+    from services.monitoring.hj212_neighbours import stored_around
+
+    config = monitoring_only(tmp_path, hj212_enabled=False)
+    config.database, config.postgres = "postgres", postgres
+    async with Stack(config) as stack:
+        runtime, standards = stack.runtime("monitoring"), stack.apps["monitoring"].state.standards
+        chance = random.Random(212)
+        start = datetime(2021, 6, 1, tzinfo=UTC)
+        stored = [
+            ReadingIn(station, parameter, "hour", start + timedelta(hours=hour), value, "µg/m³", flag)
+            for station in ("S1", "S2", "S3")
+            for parameter in ("pm25", "so2")
+            for hour in range(72)
+            if chance.random() < 0.8  # gaps
+            for value, flag in [(chance.choice([12.0, 12.0, 12.0, 80.0, chance.uniform(1, 90)]), chance.choice("NND"))]
+        ]
+        stored += [ReadingIn("S1", "pm25", "minute", start, 5.0, "µg/m³", "N")]  # not hourly: never a neighbour
+        async with runtime.uow() as uow:
+            await store_readings(uow, standards, stored, source="batch")
+            await uow.commit()
+        for _ in range(20):
+            new = [
+                ReadingIn(station, parameter, "hour", start + timedelta(hours=chance.randrange(-10, 90)), 12.0,
+                          "µg/m³", "N")
+                for station, parameter in chance.sample([(s, p) for s in ("S1", "S2", "S3", "S4") for p in
+                                                         ("pm25", "so2", "no2")], 4)
+            ]  # fmt: skip
+            async with runtime.uow() as uow:
+                plain = await check_readings(uow, standards, new)
+                arrays = await check_readings(uow, standards, new, read_stored=stored_around)
+                assert sorted(arrays.checked) == sorted(plain.checked)
+                assert sorted(arrays.reflagged) == sorted(plain.reflagged)
+                assert arrays.fresh == plain.fresh
+                low, high = start + timedelta(hours=chance.randrange(-5, 40)), start + timedelta(hours=80)
+                windows = {("S1", "pm25", "hour"): (low, high), ("S2", "so2", "hour"): (start, low)}
+                by_rows, by_arrays = await _stored_around(uow, windows), await stored_around(uow, windows)
+                assert {k: sorted(v) for k, v in by_rows.items() if v} == {k: sorted(v) for k, v in by_arrays.items()}
+                assert by_arrays  # the windows hold stored hours

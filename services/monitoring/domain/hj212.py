@@ -5,8 +5,11 @@ The data segment is ``QN=…;ST=…;CN=…;PW=…;MN=…;Flag=…;CP=&&…&&``; 
 
 from __future__ import annotations
 
+import sys
+from array import array
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import NamedTuple
 
 HEADER = b"##"
 TRAILER = b"\r\n"
@@ -57,13 +60,28 @@ def _crc_step(index: int) -> int:
 
 # After ``reg = (reg >> 8) ^ byte`` the register holds 8 bits, so the 8 shifts are a lookup in a 256-entry table.
 _CRC_TABLE = tuple(_crc_step(index) for index in range(256))
+# Only the register's high byte reaches the next step, so two steps are one lookup too: indexed by the 16-bit word
+# (first byte low) XOR the high byte, it gives the high byte after both bytes (half the Python loop).
+_HIGH = tuple(value >> 8 for value in _CRC_TABLE)
+_CRC_PAIRS = bytes(_HIGH[_HIGH[index & 0xFF] ^ (index >> 8)] for index in range(65536))
 
 
 def crc16(data: bytes) -> int:
     """The CRC16 given in HJ 212-2017: register 0xFFFF; per byte reg = (reg >> 8) ^ byte, then 8 shifts (0xA001)."""
-    reg = 0xFFFF
-    table = _CRC_TABLE
-    for byte in data:
+    if len(data) < 3:
+        reg = 0xFFFF
+        for byte in data:
+            reg = _CRC_TABLE[(reg >> 8) ^ byte]
+        return reg
+    cut = (len(data) - 1) & ~1  # pairs, leaving the last one or two bytes for the full register
+    words = array("H", data[:cut])
+    if sys.byteorder == "big":
+        words.byteswap()
+    high, pairs = 0xFF, _CRC_PAIRS
+    for word in words:
+        high = pairs[word ^ high]
+    table, reg = _CRC_TABLE, high << 8
+    for byte in data[cut:]:
         reg = table[(reg >> 8) ^ byte]
     return reg
 
@@ -185,8 +203,7 @@ def refusal(error: PacketError) -> Packet | None:
     return request_response(request, error.qn_rtn)
 
 
-@dataclass(frozen=True)
-class DataRecord:
+class DataRecord(NamedTuple):
     """One pollutant's values at ``data_time`` (local time as sent): e.g. {"Rtd": "12.3", "Flag": "N"}."""
 
     data_time: datetime

@@ -11,7 +11,7 @@ station, or the same hour from many stations) share one query, filtered back to 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
@@ -106,9 +106,14 @@ async def _stored_around(uow: UnitOfWork, windows: dict[SeriesKey, Window]) -> d
     return found
 
 
-async def check_readings(uow: UnitOfWork, standards: Standards, readings: Sequence[ReadingIn]) -> Checks:
+StoredReader = Callable[[UnitOfWork, dict[SeriesKey, Window]], Awaitable[dict[SeriesKey, list[Stored]]]]
+
+
+async def check_readings(
+    uow: UnitOfWork, standards: Standards, readings: Sequence[ReadingIn], *, read_stored: StoredReader | None = None
+) -> Checks:
     """The new readings with their flags, the stored readings whose flags they changed, and whether they are all
-    new keys (see :class:`Checks`)."""
+    new keys (see :class:`Checks`). ``read_stored``: another way to read the same rows as :func:`_stored_around`."""
     checked: list[Checked] = []
     reflagged: list[tuple[str, str, str, str, datetime]] = []
     series = _series(readings)
@@ -121,7 +126,7 @@ async def check_readings(uow: UnitOfWork, standards: Standards, readings: Sequen
         for key, points in series.items()
         if key[2] == "hour"
     }
-    stored = await _stored_around(uow, windows) if windows else {}
+    stored = await (read_stored or _stored_around)(uow, windows) if windows else {}
     # An hourly series' window covers all its new times, so its stored neighbours include any stored twin.
     fresh = len(windows) == len(series)
     for key, points in series.items():

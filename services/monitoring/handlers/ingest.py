@@ -8,7 +8,7 @@ from datetime import date, datetime
 from services.monitoring.domain.readings import ReadingIn, local_day
 from services.monitoring.domain.standards import Standards
 from services.monitoring.handlers.bulk import Bulk
-from services.monitoring.handlers.checks import READING, READING_COLUMNS, Checked, check_readings
+from services.monitoring.handlers.checks import READING, READING_COLUMNS, Checked, StoredReader, check_readings
 from shared.messaging import UnitOfWork
 from shared.messaging.tables import utcnow
 
@@ -43,10 +43,15 @@ def _days(checked: Sequence[Checked]) -> list[tuple[str, date]]:
 
 
 async def store_readings(
-    uow: UnitOfWork, standards: Standards, readings: Sequence[ReadingIn], *, source: str
+    uow: UnitOfWork,
+    standards: Standards,
+    readings: Sequence[ReadingIn],
+    *,
+    source: str,
+    read_stored: StoredReader | None = None,
 ) -> list[Checked]:
     """Upsert readings, the latest value per station and parameter, and mark their days as awaiting review."""
-    checked, reflagged, fresh = await check_readings(uow, standards, readings)
+    checked, reflagged, fresh = await check_readings(uow, standards, readings, read_stored=read_stored)
     bulk = Bulk(uow.session)
     time = bulk.time
     now = time(utcnow())
