@@ -3,6 +3,7 @@ columns): same answers."""
 
 from __future__ import annotations
 
+import struct
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -177,6 +178,12 @@ async def test_the_binary_copy_payload_reads_back_as_sent(local: Stack) -> None:
     assert binary_copy(data) is not None
     for other in ([1, 2], [True], ["x", 1], [1.5, "x"]):
         assert binary_copy([other]) is None
+    # Columns of one value are encoded once and joined into one piece a row: the same bytes as field by field.
+    row = struct.pack("!h", 3) + struct.pack("!i", 3) + "站".encode() + struct.pack("!id", 8, 1.5)
+    row += struct.pack("!iq", 8, 86_400_000_000)
+    assert binary_copy([["站"] * 2, [1.5] * 2, [datetime(2000, 1, 2, tzinfo=UTC)] * 2]) == (
+        b"PGCOPY\n\xff\r\n\x00" + bytes(8) + row * 2 + struct.pack("!h", -1)
+    )
     async with runtime.uow() as uow:
         await Bulk(uow.session).upsert_columns("reading", READING_COLUMNS, data, keys=READING_KEY,
                                                update=READING_VALUES, new_keys=True)  # fmt: skip

@@ -11,6 +11,7 @@ import io
 import math
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from itertools import chain, repeat
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
@@ -41,6 +42,7 @@ class ReadingIn(NamedTuple):
         return local_day(self.time)
 
 
+@lru_cache(maxsize=16_384)  # a batch asks for each of its times' day several times (parse, rules, review days)
 def local_day(moment: datetime) -> date:
     return moment.astimezone(LOCAL).date()
 

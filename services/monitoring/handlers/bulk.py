@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import struct
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from itertools import chain, repeat
 from typing import Any
@@ -131,18 +131,30 @@ def binary_copy(columns: Sequence[Sequence[Any]]) -> bytes | None:
     """The rows given as columns (equal lengths, at least one row) in PostgreSQL's binary ``COPY`` format, written
     column by column in C loops (``map`` over distinct values, one ``join``) instead of a Python call per row and
     field. Columns of ``str`` (text/varchar), ``float`` (double precision) or aware ``datetime`` (timestamptz)
-    only; None for any other (the caller then sends records)."""
-    fields = []
+    only; None for any other (the caller then sends records). A column of one value (a batch's station, source,
+    time received) is encoded once, and next to another such column joined with it into one piece a row."""
+    count = len(columns[0])
+    pieces: list[bytes | list[bytes]] = [struct.pack("!h", len(columns))]
     for column in columns:
-        encoder = _ENCODERS.get(type(column[0]))
+        first = column[0]
+        encoder = _ENCODERS.get(type(first))
         if encoder is None:
             return None
         try:
-            fields.append(encoder(column))
+            # list.count compares by identity first: a column of one shared object is counted at C speed (the
+            # last value looked at first: most columns that are not of one value end on another).
+            single = column[-1] == first and column.count(first) == count
+            field: bytes | list[bytes] = encoder([first])[0] if single else encoder(column)
         except _NotEncodable:
             return None
-    count = struct.pack("!h", len(columns))
-    rows = chain.from_iterable(zip(repeat(count), *fields))
+        if isinstance(field, bytes) and isinstance(pieces[-1], bytes):
+            pieces[-1] += field
+        else:
+            pieces.append(field)
+    if len(pieces) == 1:  # every column of one value: the same row each time
+        rows: Iterable[bytes] = repeat(pieces[0], count)  # type: ignore[arg-type]
+    else:  # the lists bound the zip, the one-value pieces repeat
+        rows = chain.from_iterable(zip(*(repeat(p) if isinstance(p, bytes) else p for p in pieces), strict=False))
     return b"".join(chain((COPY_HEADER,), rows, (COPY_TRAILER,)))
 
 

@@ -80,16 +80,15 @@ async def store_columns(uow: UnitOfWork, standards: Standards, columns: Columns,
     if order:
         count = len(order)
         now = utcnow()
-        auto = [""] * count
-        position_of = {row: position for position, row in enumerate(order)} if checks.flags else {}
-        for row, reasons in checks.flags.items():
-            auto[position_of[row]] = ",".join(reasons)
-        data: list[list[Any]] = [
-            *(list(map(column.__getitem__, order)) for column in columns),
-            auto,
-            [source] * count,
-            [now] * count,
-        ]
+        if count == columns.size:  # no key sent twice: the rows as sent (COPY needs no order)
+            auto = [""] * count
+            for row, reasons in checks.flags.items():
+                auto[row] = ",".join(reasons)
+            data: list[list[Any]] = [*columns, auto, [source] * count, [now] * count]
+        else:
+            rows = sorted(order)
+            auto = [",".join(checks.flags.get(row, ())) for row in rows]
+            data = [*(list(map(column.__getitem__, rows)) for column in columns), auto, [source] * count, [now] * count]
         await bulk.upsert_columns(
             READING.name, READING_COLUMNS, data, keys=READING_KEY, update=READING_VALUES, new_keys=checks.fresh
         )
