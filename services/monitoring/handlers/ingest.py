@@ -59,9 +59,11 @@ def _newest(columns: Columns, checks: Checks) -> list[int]:
 def _days(columns: Columns) -> list[tuple[str, date]]:
     """The (station, local day) pairs of the readings, sorted (rows locked in one order)."""
     day_of: dict[datetime, date] = {moment: local_day(moment) for moment in set(columns.time)}
-    return sorted(
-        {(station, day_of[moment]) for station, moment in set(zip(columns.station, columns.time, strict=True))}
-    )
+    stations = set(columns.station)
+    if len(stations) == 1:  # a station's own batch: its days are the days of the batch's times
+        return [(station, day) for station in stations for day in sorted(set(day_of.values()))]
+    pairs = set(zip(columns.station, columns.time, strict=True))
+    return sorted({(station, day_of[moment]) for station, moment in pairs})
 
 
 async def store_readings(
