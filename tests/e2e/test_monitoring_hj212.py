@@ -388,8 +388,8 @@ async def test_the_writers_array_read_of_neighbours_is_the_row_by_row_read(tmp_p
     import random
     from datetime import UTC
 
-    from services.monitoring.domain.readings import ReadingIn
-    from services.monitoring.handlers.checks import _stored_around, check_readings
+    from services.monitoring.domain.readings import Columns, ReadingIn
+    from services.monitoring.handlers.checks import _stored_around, check_columns
     from services.monitoring.handlers.ingest import store_readings
     from services.monitoring.hj212_neighbours import stored_around
 
@@ -419,9 +419,9 @@ async def test_the_writers_array_read_of_neighbours_is_the_row_by_row_read(tmp_p
                                                          ("pm25", "so2", "no2")], 4)
             ]  # fmt: skip
             async with runtime.uow() as uow:
-                plain = await check_readings(uow, standards, new)
-                arrays = await check_readings(uow, standards, new, read_stored=stored_around)
-                assert sorted(arrays.checked) == sorted(plain.checked)
+                plain = await check_columns(uow, standards, Columns.of(new))
+                arrays = await check_columns(uow, standards, Columns.of(new), read_stored=stored_around)
+                assert (arrays.order, arrays.flags, arrays.last) == (plain.order, plain.flags, plain.last)
                 assert sorted(arrays.reflagged) == sorted(plain.reflagged)
                 assert arrays.fresh == plain.fresh
                 low, high = start + timedelta(hours=chance.randrange(-5, 40)), start + timedelta(hours=80)

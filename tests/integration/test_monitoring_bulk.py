@@ -1,15 +1,17 @@
-"""Large batches take the bulk path (PostgreSQL: COPY into a staging table, then one upsert): same answers."""
+"""Large batches take the bulk path (PostgreSQL: COPY into a staging table, then one upsert; a clean batch as
+columns): same answers."""
 
 from __future__ import annotations
 
+import struct
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-from sqlalchemy import text
+from sqlalchemy import select, text
 
-from services.monitoring.handlers.bulk import Bulk
-from services.monitoring.handlers.checks import READING_COLUMNS
+from services.monitoring.handlers.bulk import Bulk, binary_copy
+from services.monitoring.handlers.checks import READING, READING_COLUMNS
 from services.monitoring.handlers.ingest import READING_KEY, READING_VALUES
 from tests.stack import Stack
 from tests.support.monitoring import (
@@ -118,3 +120,80 @@ async def test_new_keys_copied_straight_in_and_a_key_stored_meanwhile_falls_back
 def bulk_row(bulk: Bulk, row: tuple[Any, ...]) -> tuple[Any, ...]:
     """A reading row with its times bound as the driver takes them."""
     return (*row[:3], bulk.time(row[3]), *row[4:9], bulk.time(row[9]))
+
+
+async def test_the_column_path_stores_what_the_row_path_stores(local: Stack) -> None:
+    """A clean batch goes as columns; the same rows with one bad row appended go row by row. Both store the same
+    values and flags (a time sent twice: the later row; a run, a spike, a value out of range, a faulty flag, and
+    stored neighbours before, after and among the new hours)."""
+    async with client(local, "monitoring_reviewer") as http:
+        a, b = [(await create_station(http, "air_station"))["code"] for _ in range(2)]
+        for station in (a, b):  # stored neighbours: before the batch, among its hours, after it
+            neighbours = rows(station, range(3), lambda h, i: 7.0) + rows(station, range(30, 31), lambda h, i: 9.0)
+            neighbours += rows(station, range(400, 404), lambda h, i: 7.0)
+            assert (await http.post("/api/v1/monitoring/readings:batch", json=neighbours)).status_code == 200
+
+        def batch(station: str) -> list[dict[str, Any]]:
+            body = rows(station, range(3, 400), lambda h, i: 7.0 if h < 8 or h > 395 else 10.0 + (h * 7 + i) % 50)
+            body[600]["value"] = 900.0  # a spike
+            body[700]["value"] = -3  # negative
+            body[800]["flag"] = "D"
+            body[900]["value"] = "12.5"
+            body.append(dict(body[60], value=11.0))  # so2 at hour 13 again: this row wins
+            return body
+
+        clean = await http.post("/api/v1/monitoring/readings:batch", json=batch(a))
+        with_a_bad_row = await http.post("/api/v1/monitoring/readings:batch", json=[*batch(b), {"station": b}])
+        assert clean.status_code == with_a_bad_row.status_code == 200, (clean.text, with_a_bad_row.text)
+        assert clean.json() == {"stored": 397 * 6, "rejected": []}
+        assert with_a_bad_row.json()["stored"] == 397 * 6
+        assert [r["index"] for r in with_a_bad_row.json()["rejected"]] == [397 * 6 + 1]
+        for parameter in PARAMETERS:
+            ours, theirs = await stored(http, a, parameter, 404), await stored(http, b, parameter, 404)
+            assert len(ours) == 404
+            assert [dict(r, station_code=None) for r in ours] == [dict(r, station_code=None) for r in theirs]
+        so2 = await stored(http, a, "so2", 404)
+        assert [r["auto_flags"] for r in so2[:8]] == ["constant"] * 8
+        assert so2[13]["value"] == 11.0
+        assert [r["auto_flags"] for r in so2[396:]] == ["constant"] * 8  # the stored four after it reflagged
+        flagged = {r["auto_flags"] for p in PARAMETERS for r in await stored(http, a, p, 404)}
+        assert {"spike", "negative", "instrument_flag_D", "constant"} <= flagged
+
+
+async def test_the_binary_copy_payload_reads_back_as_sent(local: Stack) -> None:
+    """Texts (Chinese, empty), times to the microsecond and floats at the edges go through the binary COPY
+    payload (PostgreSQL) or the zipped rows (SQLite) and read back the same; a column of another type is sent as
+    records."""
+    async with client(local, "monitoring_reviewer") as http:
+        a = (await create_station(http, "air_station"))["code"]
+    runtime = local.runtime("monitoring")
+    moments = [START + timedelta(hours=h, microseconds=h % 7) for h in range(1500)]
+    values = [(-1) ** h * 10.0 ** (h % 600 - 300) if h % 5 else 0.1 * h for h in range(1500)]
+    units = ["微克/立方米" if h % 2 else "" for h in range(1500)]
+    received = datetime(2021, 7, 1, 12, 30, 1, 999_999, tzinfo=UTC)
+    data: list[list[Any]] = [
+        [a] * 1500, ["so2"] * 1500, ["hour"] * 1500, moments, values, units, ["N"] * 1500,
+        ["constant,spike" if h % 3 else "" for h in range(1500)], ["batch"] * 1500, [received] * 1500,
+    ]  # fmt: skip
+    assert binary_copy(data) is not None
+    for other in ([1, 2], [True], ["x", 1], [1.5, "x"]):
+        assert binary_copy([other]) is None
+    # Columns of one value are encoded once and joined into one piece a row: the same bytes as field by field.
+    row = struct.pack("!h", 3) + struct.pack("!i", 3) + "站".encode() + struct.pack("!id", 8, 1.5)
+    row += struct.pack("!iq", 8, 86_400_000_000)
+    assert binary_copy([["站"] * 2, [1.5] * 2, [datetime(2000, 1, 2, tzinfo=UTC)] * 2]) == (
+        b"PGCOPY\n\xff\r\n\x00" + bytes(8) + row * 2 + struct.pack("!h", -1)
+    )
+    async with runtime.uow() as uow:
+        await Bulk(uow.session).upsert_columns("reading", READING_COLUMNS, data, keys=READING_KEY,
+                                               update=READING_VALUES, new_keys=True)  # fmt: skip
+        await uow.commit()
+    async with runtime.uow() as uow:
+        found = (
+            await uow.session.execute(
+                select(READING.c.time, READING.c.value, READING.c.unit, READING.c.auto_flags, READING.c.received_at)
+                .where(READING.c.station_code == a)
+                .order_by(READING.c.time)
+            )
+        ).all()  # fmt: skip
+    assert [tuple(r) for r in found] == [(moments[h], values[h], units[h], data[7][h], received) for h in range(1500)]

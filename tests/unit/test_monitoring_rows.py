@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from services.monitoring.data.loader import STANDARDS_DIR, load_standards
@@ -20,13 +21,16 @@ from services.monitoring.domain.bulletins import (
 )
 from services.monitoring.domain.readings import (
     CSV_COLUMNS,
+    Columns,
     RowError,
     day_bounds,
+    parse_columns,
     parse_row,
     parse_rows,
     rows_from_csv,
 )
 from services.monitoring.domain.statistics import daily_air_concentrations, energetic_mean, mean_of_stations
+from services.monitoring.domain.validity import HOUR, Point, ValidityRules, automatic_flags, series_flags
 
 pytestmark = pytest.mark.unit
 
@@ -86,6 +90,88 @@ def test_the_batch_fast_path_agrees_with_parse_row(rows: list[dict[str, object]]
         with pytest.raises(RowError) as refused:
             parse_row(rows[index])
         assert str(refused.value) == reason
+
+
+WELL_FORMED = st.fixed_dictionaries(
+    {"station": st.sampled_from(["S1", " S1 ", "S2"]), "parameter": st.sampled_from(["pm25", "so2 "]),
+     "time": st.sampled_from(["2021-06-01T08:00:00", "2021-06-01T08:00:00+08:00", " 2021-06-01T09:00:00Z"]),
+     "value": st.one_of(st.floats(allow_nan=False, allow_infinity=False), st.integers(-(10**6), 10**6),
+                        st.sampled_from(["12.5", " 3 ", "1e3"]))},
+    optional={"unit": st.sampled_from(["", "µg/m³", " mg/m³"]), "flag": st.sampled_from(["", "N", "D", " F"]),
+              "interval": st.sampled_from(["", "hour", "day", " rtd"])},
+)  # fmt: skip
+ANY_ROW = st.dictionaries(st.sampled_from([*CSV_COLUMNS, "extra"]), FIELD_VALUES)
+
+
+@given(st.lists(st.one_of(WELL_FORMED, WELL_FORMED, WELL_FORMED, ANY_ROW, st.none(), st.text(max_size=3)), max_size=8))
+def test_the_column_path_takes_a_batch_exactly_when_every_row_parses_and_gives_the_same_readings(
+    rows: list[object],
+) -> None:
+    columns = parse_columns(rows)
+    readings = []
+    for row in rows:
+        try:
+            readings.append(parse_row(row))
+        except RowError:
+            assert columns is None
+            return
+    assert columns is not None
+    assert columns.readings() == readings
+    assert [columns.row(i) for i in range(columns.size)] == readings
+    assert Columns.of(readings) == columns
+
+
+def _reference_flags(rules: ValidityRules, parameter: str, series: list[Point]) -> list[tuple[str, ...]]:
+    """The rules one point at a time, as they read in the standard: the column path must give the same."""
+    low, high = rules.physical_ranges.get(parameter, (float("-inf"), float("inf")))
+    out: list[list[str]] = [[] for _ in series]
+    for i, (_, value, instrument_flag) in enumerate(series):
+        if instrument_flag not in rules.valid_instrument_flags:
+            out[i].append(f"instrument_flag_{instrument_flag}")
+        if value < 0:
+            out[i].append("negative")
+        elif not low <= value <= high:
+            out[i].append("out_of_range")
+    start = 0
+    for i in range(1, len(series) + 1):
+        if i < len(series) and series[i].value == series[start].value and series[i].time - series[i - 1].time == HOUR:
+            continue
+        if i - start >= rules.constant_hours:
+            for j in range(start, i):
+                out[j].append("constant")
+        start = i
+    for i in range(1, len(series) - 1):
+        value = series[i].value
+        neighbours = max(series[i - 1].value, series[i + 1].value, 0.0)
+        if value > rules.spike_floor and value > rules.spike_factor * neighbours:
+            out[i].append("spike")
+    return [tuple(reasons) for reasons in out]
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from([1, 1, 1, 2]), st.sampled_from([-1.0, 0.0, 2.0, 10.0, 20.0, 20.0, 150.0, 4000.0]),
+                  st.sampled_from("NNNND")),
+        max_size=40,
+    ),
+    st.sampled_from(["pm25", "co", "unknown"]),
+    st.integers(1, 7),
+)  # fmt: skip
+@example([(1, 0.0, "N"), (1, 10.0, "N"), (1, 0.0, "N"), (1, 10.5, "N"), (1, 2.0, "N")], "pm25", 6)  # the floor
+@example([(1, 20.0, "N")] * 6 + [(2, 20.0, "N")] + [(1, 20.0, "N")] * 5, "pm25", 6)  # a gap ends a run
+def test_the_column_rules_flag_what_the_point_by_point_rules_flag(
+    steps: list[tuple[int, float, str]], parameter: str, constant_hours: int
+) -> None:
+    rules = replace(RULES, constant_hours=constant_hours)
+    moment = datetime(2021, 6, 1, tzinfo=UTC)
+    series = []
+    for gap, value, flag in steps:
+        moment += gap * HOUR
+        series.append(Point(moment, value, flag))
+    expected = _reference_flags(rules, parameter, series)
+    assert automatic_flags(rules, parameter, series) == expected
+    columns = [p.time for p in series], [p.value for p in series], [p.instrument_flag for p in series]
+    assert series_flags(rules, parameter, *columns) == {i: f for i, f in enumerate(expected) if f}
 
 
 def test_a_time_without_a_local_day_is_a_bad_row() -> None:

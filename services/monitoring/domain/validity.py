@@ -16,9 +16,11 @@ one SQL condition, used by every query.
 from __future__ import annotations
 
 import calendar
+import operator
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from itertools import compress, islice, repeat
 from typing import NamedTuple
 
 VALID_INSTRUMENT_FLAG = "N"
@@ -60,58 +62,87 @@ HOUR = timedelta(hours=1)
 
 def automatic_flags(rules: ValidityRules, parameter: str, series: Sequence[Point]) -> list[tuple[str, ...]]:
     """Reasons each point of a time-ordered series is suspect (empty: looks valid)."""
-    reasons: dict[int, list[str]] = {}  # only the suspect points: most are not
-    low, high = rules.physical_ranges.get(parameter, (float("-inf"), float("inf")))
-    valid_flags = rules.valid_instrument_flags
-    for i, (_time, value, instrument_flag) in enumerate(series):
-        if instrument_flag not in valid_flags:
-            reasons.setdefault(i, []).append(f"instrument_flag_{instrument_flag}")
-        if value < 0:
-            reasons.setdefault(i, []).append("negative")
-        elif not low <= value <= high:
-            reasons.setdefault(i, []).append("out_of_range")
-    for i in sorted(_constant_run_members(rules, series)):
-        reasons.setdefault(i, []).append("constant")
-    for i in sorted(_spikes(rules, series)):
-        reasons.setdefault(i, []).append("spike")
+    times = [point.time for point in series]
+    values = [point.value for point in series]
+    instrument_flags = [point.instrument_flag for point in series]
     flags: list[tuple[str, ...]] = [()] * len(series)
-    for i, found in reasons.items():
-        flags[i] = tuple(found)
+    for i, found in series_flags(rules, parameter, times, values, instrument_flags).items():
+        flags[i] = found
     return flags
 
 
-def _constant_run_members(rules: ValidityRules, series: Sequence[Point]) -> set[int]:
-    """Points in a run of ≥ constant_hours equal consecutive hourly values (仪器恒值)."""
+def series_flags(
+    rules: ValidityRules,
+    parameter: str,
+    times: Sequence[datetime],
+    values: Sequence[float],
+    instrument_flags: Sequence[str],
+) -> dict[int, tuple[str, ...]]:
+    """:func:`automatic_flags` over a series given as columns: only the suspect points, by position (most are
+    not). Each rule first looks at the whole column at C speed (``min``, ``max``, ``map``) and visits points one
+    by one only where it may hold."""
+    reasons: dict[int, list[str]] = {}
+    count = len(values)
+    if not count:
+        return {}
+    valid_flags = rules.valid_instrument_flags
+    if not set(instrument_flags) <= valid_flags:
+        for i, instrument_flag in enumerate(instrument_flags):
+            if instrument_flag not in valid_flags:
+                reasons[i] = [f"instrument_flag_{instrument_flag}"]
+    low, high = rules.physical_ranges.get(parameter, (float("-inf"), float("inf")))
+    if min(values) < 0 or not low <= min(values) or not max(values) <= high:
+        for i, value in enumerate(values):
+            if value < 0:
+                reasons.setdefault(i, []).append("negative")
+            elif not low <= value <= high:
+                reasons.setdefault(i, []).append("out_of_range")
+    for i in sorted(_constant_runs(rules, times, values)):
+        reasons.setdefault(i, []).append("constant")
+    for i in _spike_positions(rules, values):
+        reasons.setdefault(i, []).append("spike")
+    return {i: tuple(found) for i, found in reasons.items()}
+
+
+def _constant_runs(rules: ValidityRules, times: Sequence[datetime], values: Sequence[float]) -> set[int]:
+    """Points in a run of ≥ constant_hours equal consecutive hourly values (仪器恒值): only the pairs of equal
+    neighbours are visited."""
     members: set[int] = set()
-    count = len(series)
-    if count < rules.constant_hours:
+    needed = rules.constant_hours
+    if len(values) < needed:
         return members
-    start = 0
-    start_value = series[0].value
-    previous_time = series[0].time
-    for i in range(1, count + 1):
-        if i < count:
-            time, value, _flag = series[i]
-            if value == start_value and time - previous_time == HOUR:
-                previous_time = time
-                continue
-        if i - start >= rules.constant_hours:
-            members.update(range(start, i))
-        if i < count:
-            start, start_value, previous_time = i, value, time
+    if needed <= 1:  # every point is a run of itself
+        return set(range(len(values)))
+    # Pair i links point i and i + 1: equal values one hour apart.
+    equal = list(map(operator.eq, values, islice(values, 1, None)))
+    if equal.count(True) < needed - 1:
+        return members
+    start = end = -2  # the current run of linked points, [start, end]
+    for i in compress(range(len(equal)), equal):
+        if times[i + 1] - times[i] != HOUR:
+            continue
+        if i == end:
+            end = i + 1
+            continue
+        if start >= 0 and end - start + 1 >= needed:
+            members.update(range(start, end + 1))
+        start, end = i, i + 1
+    if start >= 0 and end - start + 1 >= needed:
+        members.update(range(start, end + 1))
     return members
 
 
-def _spikes(rules: ValidityRules, series: Sequence[Point]) -> set[int]:
+def _spike_positions(rules: ValidityRules, values: Sequence[float]) -> list[int]:
     """A value far above both neighbours (an isolated jump), ignoring small values."""
-    found = set()
+    if len(values) < 3:
+        return []
     floor, factor = rules.spike_floor, rules.spike_factor
-    values = [point.value for point in series]
-    for i in range(1, len(values) - 1):
-        value = values[i]
-        if value > floor and value > factor * max(values[i - 1], values[i + 1], 0.0):
-            found.add(i)
-    return found
+    middle = values[1:-1]
+    neighbours = map(max, values[:-2], values[2:], repeat(0.0))
+    above = list(map(operator.gt, middle, map(operator.mul, repeat(factor), neighbours)))
+    if True not in above:
+        return []
+    return [i + 1 for i in compress(range(len(middle)), above) if middle[i] > floor]
 
 
 def daily_mean(rules: ValidityRules, hourly: Sequence[float]) -> float | None:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
 from services.monitoring.access import READINGS_PUSH
-from services.monitoring.domain.readings import ReadingIn, local_day, parse_rows
+from services.monitoring.domain.readings import Columns, ReadingIn, local_day, parse_columns, parse_rows
 from services.monitoring.domain.standards import Standards
 from services.monitoring.handlers.exceedances import detect_source_exceedances
-from services.monitoring.handlers.ingest import store_readings
+from services.monitoring.handlers.ingest import store_columns, store_readings
 from services.monitoring.handlers.stations import stations_by_code
 from services.monitoring.schemas import ReadingBatchPublic, RejectedReadingPublic
 from services.monitoring.tables import Station
@@ -30,6 +30,17 @@ def _station_problem(station_code: str, parameter: str, station: Station | None,
     return None
 
 
+def _all_accepted(
+    standards: Standards, columns: Columns, stations: Mapping[str, Station], caller: Station | None
+) -> bool:
+    """Every distinct day has validity rules and every distinct (station, parameter) may send."""
+    days = {local_day(moment) for moment in set(columns.time)}
+    if not all(map(standards.validity.covers, days)):
+        return False
+    pairs = set(zip(columns.station, columns.parameter, strict=True))
+    return all(_station_problem(code, parameter, stations.get(code), caller) is None for code, parameter in pairs)
+
+
 async def ingest_batch(
     uow: UnitOfWork,
     standards: Standards,
@@ -41,8 +52,20 @@ async def ingest_batch(
 ) -> ReadingBatchPublic:
     """Valid rows are stored, the others reported by index; a batch with no valid row is refused (422, nothing
     stored)."""
+    columns = parse_columns(rows) if isinstance(rows, list) and rows else None
+    stations = await stations_by_code(uow, set(columns.station)) if columns is not None else {}
+    if columns is not None and _all_accepted(standards, columns, stations, caller_station):
+        # The usual batch: every row well formed, of stations and days that take data. Rows checked and written
+        # as columns; a batch with any bad row takes the row-by-row path below, which says which and why.
+        ingested = await store_columns(uow, standards, columns, source="batch")
+        sources = {code for code, station in stations.items() if station.kind == "pollution_source"}
+        if sources:
+            checked = ingested.checked(sources)
+            await detect_source_exceedances(uow, stations, checked, actor=actor, correlation_id=correlation_id)
+        return ReadingBatchPublic(stored=ingested.stored, rejected=[])
     good, bad = parse_rows(rows)
-    stations = await stations_by_code(uow, {r.station for _, r in good})
+    if columns is None:
+        stations = await stations_by_code(uow, {r.station for _, r in good})
     accepted: list[ReadingIn] = []
     # A batch has few distinct times and (station, parameter) pairs: each is judged once.
     problem_at: dict[datetime, str | None] = {}

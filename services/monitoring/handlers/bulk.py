@@ -9,8 +9,10 @@ the unit of work's transaction), or on PostgreSQL, for large sets, ``COPY`` into
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from datetime import UTC, date, datetime
+import struct
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, date, datetime, timedelta
+from itertools import chain, repeat
 from typing import Any
 
 from sqlalchemy import ColumnElement, Table
@@ -21,6 +23,14 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 CHUNK = 5_000  # rows per executemany call: bounded memory per round trip
 COPY_MIN_ROWS = 1_000  # below this, COPY's extra round trips cost more than they save
 IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
+# PostgreSQL's binary COPY: a signature, flags and header extension length; each row its field count then each
+# field's length and bytes (big-endian); -1 at the end.
+COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + struct.pack("!ii", 0, 0)
+COPY_TRAILER = struct.pack("!h", -1)
+_FLOAT8 = struct.Struct("!id")
+_INT8 = struct.Struct("!iq")
+_POSTGRES_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
 
 
 def dialect_name(session: AsyncSession) -> str:
@@ -73,6 +83,79 @@ def conflict_clause(table: str, keys: Sequence[str], update: Sequence[str], wher
     assignments = ", ".join(f'"{name}" = excluded."{name}"' for name in update)
     condition = f" WHERE {where}" if where else ""
     return f"ON CONFLICT ({_quoted(keys)}) DO UPDATE SET {assignments}{condition}"
+
+
+class _NotEncodable(TypeError):
+    """A column holds a value :func:`binary_copy` does not write."""
+
+
+def _text_fields(column: Sequence[Any]) -> list[bytes]:
+    """text/varchar: UTF-8, each distinct text encoded once."""
+    distinct = set(column)
+    if set(map(type, distinct)) != {str}:
+        raise _NotEncodable
+    encoded = {text: struct.pack("!i", len(data)) + data for text in distinct for data in (text.encode(),)}
+    return list(map(encoded.__getitem__, column))
+
+
+def _time_fields(column: Sequence[Any]) -> list[bytes]:
+    """timestamptz: microseconds since 2000-01-01 UTC, each distinct time encoded once."""
+    distinct = set(column)
+    if set(map(type, distinct)) != {datetime}:
+        raise _NotEncodable
+    encoded = {moment: _timestamptz(moment) for moment in distinct}
+    return list(map(encoded.__getitem__, column))
+
+
+def _timestamptz(moment: datetime) -> bytes:
+    if moment.tzinfo is None:
+        raise ValueError("naive datetimes are not stored: times are UTC")
+    return _INT8.pack(8, (moment - _POSTGRES_EPOCH) // _MICROSECOND)
+
+
+def _float_fields(column: Sequence[Any]) -> list[bytes]:
+    """double precision (``struct`` refuses anything that is not a number)."""
+    if set(map(type, column)) - {float, int}:  # a bool is no number here
+        raise _NotEncodable
+    return list(map(_FLOAT8.pack, repeat(8), column))
+
+
+_ENCODERS: dict[type, Callable[[Sequence[Any]], list[bytes]]] = {
+    str: _text_fields,
+    datetime: _time_fields,
+    float: _float_fields,
+}
+
+
+def binary_copy(columns: Sequence[Sequence[Any]]) -> bytes | None:
+    """The rows given as columns (equal lengths, at least one row) in PostgreSQL's binary ``COPY`` format, written
+    column by column in C loops (``map`` over distinct values, one ``join``) instead of a Python call per row and
+    field. Columns of ``str`` (text/varchar), ``float`` (double precision) or aware ``datetime`` (timestamptz)
+    only; None for any other (the caller then sends records). A column of one value (a batch's station, source,
+    time received) is encoded once, and next to another such column joined with it into one piece a row."""
+    count = len(columns[0])
+    pieces: list[bytes | list[bytes]] = [struct.pack("!h", len(columns))]
+    for column in columns:
+        first = column[0]
+        encoder = _ENCODERS.get(type(first))
+        if encoder is None:
+            return None
+        try:
+            # list.count compares by identity first: a column of one shared object is counted at C speed (the
+            # last value looked at first: most columns that are not of one value end on another).
+            single = column[-1] == first and column.count(first) == count
+            field: bytes | list[bytes] = encoder([first])[0] if single else encoder(column)
+        except _NotEncodable:
+            return None
+        if isinstance(field, bytes) and isinstance(pieces[-1], bytes):
+            pieces[-1] += field
+        else:
+            pieces.append(field)
+    if len(pieces) == 1:  # every column of one value: the same row each time
+        rows: Iterable[bytes] = repeat(pieces[0], count)  # type: ignore[arg-type]
+    else:  # the lists bound the zip, the one-value pieces repeat
+        rows = chain.from_iterable(zip(*(repeat(p) if isinstance(p, bytes) else p for p in pieces), strict=False))
+    return b"".join(chain((COPY_HEADER,), rows, (COPY_TRAILER,)))
 
 
 class Bulk:
@@ -136,6 +219,35 @@ class Bulk:
         for start in range(0, len(rows), CHUNK):
             await connection.exec_driver_sql(sql, list(rows[start : start + CHUNK]))
 
+    async def upsert_columns(
+        self,
+        table: str,
+        columns: Sequence[str],
+        data: Sequence[list[Any]],
+        *,
+        keys: Sequence[str],
+        update: Sequence[str],
+        where: str | None = None,
+        new_keys: bool = False,
+    ) -> None:
+        """:meth:`upsert` for rows given as columns (``data[j]`` the values of ``columns[j]``, times as aware
+        datetimes): on PostgreSQL a large set is written in the binary ``COPY`` format from the columns
+        (:func:`binary_copy`); otherwise the rows are zipped and bound as :meth:`upsert` binds them."""
+        count = len(data[0]) if data else 0
+        if not count:
+            return
+        payload = binary_copy(data) if self.postgres and count >= COPY_MIN_ROWS else None
+        if payload is None:
+            bound = [list(map(self.time, column)) if isinstance(column[0], datetime) else column for column in data]
+            rows = list(zip(*bound, strict=True))
+            await self.upsert(table, columns, rows, keys=keys, update=update, where=where, new_keys=new_keys)
+            return
+        connection = await self.session.connection()
+        table = _identifier(table)
+        conflict = conflict_clause(table, keys, update, where)
+        if not (new_keys and await self._copy_new(connection, table, columns, payload)):
+            await self._copy_upsert(connection, table, columns, payload, conflict)
+
     async def update(
         self, table: str, columns: Sequence[str], keys: Sequence[str], rows: Sequence[tuple[Any, ...]]
     ) -> None:
@@ -153,7 +265,7 @@ class Bulk:
             await connection.exec_driver_sql(sql, list(rows[start : start + CHUNK]))
 
     async def _copy_new(
-        self, connection: AsyncConnection, table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
+        self, connection: AsyncConnection, table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]] | bytes
     ) -> bool:
         """``COPY`` into the table itself; False (nothing written) if a key turned out to be stored."""
         import asyncpg  # the PostgreSQL driver; SQLite never comes here
@@ -163,7 +275,7 @@ class Bulk:
         if not driver.is_in_transaction():
             raise RuntimeError("bulk COPY outside the unit of work's transaction")
         try:
-            await driver.copy_records_to_table(table, records=rows, columns=list(columns))
+            await _copy(driver, table, columns, rows)
         except asyncpg.UniqueViolationError:
             await driver.execute("ROLLBACK TO SAVEPOINT bulk_copy_new; RELEASE SAVEPOINT bulk_copy_new")
             return False
@@ -175,7 +287,7 @@ class Bulk:
         connection: AsyncConnection,
         table: str,
         columns: Sequence[str],
-        rows: Sequence[tuple[Any, ...]],
+        rows: Sequence[tuple[Any, ...]] | bytes,
         conflict: str,
     ) -> None:
         stage = f"{table}_stage"
@@ -187,9 +299,18 @@ class Bulk:
         driver: Any = (await connection.get_raw_connection()).driver_connection
         if not driver.is_in_transaction():
             raise RuntimeError("bulk COPY outside the unit of work's transaction")
-        await driver.copy_records_to_table(stage, records=rows, columns=list(columns))
+        await _copy(driver, stage, columns, rows)
         names = _quoted(columns)
         # TRUNCATE as well: a second upsert in the same transaction must not see these rows again.
         await driver.execute(
             f'INSERT INTO "{table}" ({names}) SELECT {names} FROM "{stage}" {conflict}; TRUNCATE "{stage}"'  # noqa: S608
         )
+
+
+async def _copy(driver: Any, table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]] | bytes) -> None:
+    """``COPY`` records (asyncpg encodes them) or a payload already in the binary format."""
+    if isinstance(rows, bytes):
+        # A memoryview: asyncpg would take bytes for a file name (bytes are path-like).
+        await driver.copy_to_table(table, source=memoryview(rows), columns=list(columns), format="binary")
+    else:
+        await driver.copy_records_to_table(table, records=rows, columns=list(columns))

@@ -10,16 +10,19 @@ station, or the same hour from many stations) share one query, filtered back to 
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
+from itertools import repeat
+from operator import add, mul
 from typing import NamedTuple
 
 from sqlalchemy import Table, select
 
-from services.monitoring.domain.readings import ReadingIn, local_day
+from services.monitoring.domain.readings import Columns, ReadingIn, local_day
 from services.monitoring.domain.standards import Standards
-from services.monitoring.domain.validity import Point, ValidityRules, automatic_flags
+from services.monitoring.domain.validity import Point, ValidityRules, automatic_flags, series_flags
 from services.monitoring.tables import Reading
 from shared.messaging import UnitOfWork
 
@@ -36,31 +39,8 @@ class Checked(NamedTuple):
     auto_flags: tuple[str, ...]
 
 
-class Checks(NamedTuple):
-    """The new readings with their flags; the stored readings whose flags they changed ``(auto_flags, station,
-    parameter, interval, time)``; and ``fresh``: every reading is hourly and none of their keys was stored when the
-    neighbours were read (so they can be inserted without a conflict unless another transaction stores one of
-    those keys in the meantime)."""
-
-    checked: list[Checked]
-    reflagged: list[tuple[str, str, str, str, datetime]]
-    fresh: bool
-
-
 SeriesKey = tuple[str, str, str]
 Window = tuple[datetime, datetime]
-
-
-def _series(readings: Sequence[ReadingIn]) -> dict[SeriesKey, list[ReadingIn]]:
-    """Each series' readings by time, the series in key order; a time sent twice: the later row wins."""
-    by_time: dict[SeriesKey, dict[datetime, ReadingIn]] = defaultdict(dict)
-    for r in readings:
-        by_time[(r.station, r.parameter, r.interval)][r.time] = r
-    series: dict[SeriesKey, list[ReadingIn]] = {}
-    for key in sorted(by_time):
-        times = by_time[key]
-        series[key] = [times[moment] for moment in sorted(times)]
-    return series
 
 
 def _groups(windows: dict[SeriesKey, Window]) -> list[tuple[list[SeriesKey], Window]]:
@@ -106,49 +86,129 @@ async def _stored_around(uow: UnitOfWork, windows: dict[SeriesKey, Window]) -> d
     return found
 
 
+class Checks(NamedTuple):
+    """The checks of a batch given as columns. ``order``: the rows to store, series by series (in key order), each
+    by time (a time sent twice in a series: the later row); ``flags``: the automatic flags of the rows that have
+    some; ``reflagged``: the stored readings whose flags they changed ``(auto_flags, station, parameter, interval,
+    time)``; ``fresh``: every reading is hourly and none of their keys was stored when the neighbours were read (so
+    they can be inserted without a conflict unless another transaction stores one of those keys in the meantime);
+    ``last``: the position in ``order`` of each series' newest row."""
+
+    order: list[int]
+    flags: dict[int, tuple[str, ...]]
+    reflagged: list[tuple[str, str, str, str, datetime]]
+    fresh: bool
+    last: list[int]
+
+
+def _ordered(columns: Columns) -> tuple[list[SeriesKey], list[int], list[int]]:
+    """The series in key order, the rows to store (see :class:`Checks`) and where each series starts in
+    them. Rows are ranked by one integer (series, time) and deduplicated by a dict, all in C loops."""
+    keys = list(zip(columns.station, columns.parameter, columns.interval, strict=True))
+    series = sorted(set(keys))
+    number = {key: i for i, key in enumerate(series)}
+    moments = sorted(set(columns.time))
+    rank = {moment: i for i, moment in enumerate(moments)}
+    span = len(moments)
+    ranks = map(add, map(mul, map(number.__getitem__, keys), repeat(span)), map(rank.__getitem__, columns.time))
+    latest = dict(zip(ranks, range(len(keys)), strict=False))  # a (series, time) sent twice: the later row
+    ranked = sorted(latest)
+    starts = [bisect_left(ranked, i * span) for i in range(len(series))]
+    return series, list(map(latest.__getitem__, ranked)), starts
+
+
 StoredReader = Callable[[UnitOfWork, dict[SeriesKey, Window]], Awaitable[dict[SeriesKey, list[Stored]]]]
 
 
-async def check_readings(
-    uow: UnitOfWork, standards: Standards, readings: Sequence[ReadingIn], *, read_stored: StoredReader | None = None
+async def check_columns(
+    uow: UnitOfWork, standards: Standards, columns: Columns, *, read_stored: StoredReader | None = None
 ) -> Checks:
-    """The new readings with their flags, the stored readings whose flags they changed, and whether they are all
-    new keys (see :class:`Checks`). ``read_stored``: another way to read the same rows as :func:`_stored_around`."""
-    checked: list[Checked] = []
-    reflagged: list[tuple[str, str, str, str, datetime]] = []
-    series = _series(readings)
-    rules_of = {key: standards.validity.in_force(local_day(points[0].time)) for key, points in series.items()}
+    """The automatic flags of the new readings and of their stored neighbours (see :class:`Checks`): each series'
+    times and values are lists the rules of :func:`series_flags` read whole; the stored neighbours are put before
+    and after them, or merged by time when one falls among the new times. ``read_stored``: another way to read the
+    same rows as :func:`_stored_around`."""
+    series, order, starts = _ordered(columns)
+    ends = [*starts[1:], len(order)]
+    time_of, value_of, flag_of = columns.time.__getitem__, columns.value.__getitem__, columns.flag.__getitem__
+    first = [time_of(order[start]) for start in starts]
+    last = [time_of(order[end - 1]) for end in ends]
+    rules_of = [standards.validity.in_force(local_day(moment)) for moment in first]
     # Twice the span of a run: a stored value the new ones can affect (within one span) then sees enough of its
     # own run to keep a flag it already had. Only hourly series: the series rules are in hours; other intervals
     # get the per-value checks only.
     windows = {
-        key: (points[0].time - 2 * _reach(rules_of[key]), points[-1].time + 2 * _reach(rules_of[key]))
-        for key, points in series.items()
+        key: (first[i] - 2 * _reach(rules_of[i]), last[i] + 2 * _reach(rules_of[i]))
+        for i, key in enumerate(series)
         if key[2] == "hour"
     }
     stored = await (read_stored or _stored_around)(uow, windows) if windows else {}
     # An hourly series' window covers all its new times, so its stored neighbours include any stored twin.
     fresh = len(windows) == len(series)
-    for key, points in series.items():
-        rules = rules_of[key]
-        around = stored.get(key)
-        if not around:
-            flags = automatic_flags(rules, key[1], [Point(p.time, p.value, p.flag) for p in points])
-            checked.extend(map(Checked, points, flags))
+    flags: dict[int, tuple[str, ...]] = {}
+    reflagged: list[tuple[str, str, str, str, datetime]] = []
+    for i, key in enumerate(series):
+        rows = order[starts[i] : ends[i]]
+        times = list(map(time_of, rows))
+        values = list(map(value_of, rows))
+        instrument_flags = list(map(flag_of, rows))
+        rules = rules_of[i]
+        around = stored.get(key, [])
+        before = sorted((n for n in around if n.point.time < first[i]), key=_time_of)
+        after = sorted((n for n in around if n.point.time > last[i]), key=_time_of)
+        if len(before) + len(after) < len(around):  # a stored value among the new times: merge by time
+            new_times = set(times)
+            fresh = fresh and not any(n.point.time in new_times for n in around)
+            _merged(rules, key, rows, times, values, instrument_flags, around, flags, reflagged)
             continue
-        merged: dict[datetime, tuple[Point, ReadingIn | str]] = {n.point.time: (n.point, n.auto_flags) for n in around}
-        if fresh and any(p.time in merged for p in points):
-            fresh = False
-        merged.update({p.time: (Point(p.time, p.value, p.flag), p) for p in points})
-        ordered = [merged[moment] for moment in sorted(merged)]
-        flags = automatic_flags(rules, key[1], [point for point, _ in ordered])
-        reach = (points[0].time - _reach(rules), points[-1].time + _reach(rules))
-        for (point, origin), found in zip(ordered, flags, strict=True):
-            if isinstance(origin, ReadingIn):
-                checked.append(Checked(origin, found))
-            elif origin != ",".join(found) and reach[0] <= point.time <= reach[1]:
-                reflagged.append((",".join(found), *key, point.time))
-    return Checks(checked, reflagged, fresh)
+        neighbours = [*before, *after]
+        found = series_flags(
+            rules, key[1], [*(n.point.time for n in before), *times, *(n.point.time for n in after)],
+            [*(n.point.value for n in before), *values, *(n.point.value for n in after)],
+            [*(n.point.instrument_flag for n in before), *instrument_flags, *(n.point.instrument_flag for n in after)],
+        )  # fmt: skip
+        offset, count = len(before), len(rows)
+        for position, reasons in found.items():
+            if offset <= position < offset + count:
+                flags[rows[position - offset]] = reasons
+        if neighbours:
+            reach = (first[i] - _reach(rules), last[i] + _reach(rules))
+            positions = [*range(offset), *range(offset + count, offset + count + len(after))]
+            for position, neighbour in zip(positions, neighbours, strict=True):
+                now = ",".join(found.get(position, ()))
+                if neighbour.auto_flags != now and reach[0] <= neighbour.point.time <= reach[1]:
+                    reflagged.append((now, *key, neighbour.point.time))
+    return Checks(order, flags, reflagged, fresh, [end - 1 for end in ends])
+
+
+def _time_of(stored: Stored) -> datetime:
+    return stored.point.time
+
+
+def _merged(
+    rules: ValidityRules,
+    key: SeriesKey,
+    rows: list[int],
+    times: list[datetime],
+    values: list[float],
+    instrument_flags: list[str],
+    around: list[Stored],
+    flags: dict[int, tuple[str, ...]],
+    reflagged: list[tuple[str, str, str, str, datetime]],
+) -> None:
+    """A series with stored values among its new times: new and stored merged by time (a new value replaces a
+    stored twin)."""
+    merged: dict[datetime, tuple[Point, int | str]] = {n.point.time: (n.point, n.auto_flags) for n in around}
+    for row, moment, value, instrument_flag in zip(rows, times, values, instrument_flags, strict=True):
+        merged[moment] = (Point(moment, value, instrument_flag), row)
+    ordered = [merged[moment] for moment in sorted(merged)]
+    found = automatic_flags(rules, key[1], [point for point, _ in ordered])
+    reach = (times[0] - _reach(rules), times[-1] + _reach(rules))
+    for (point, origin), reasons in zip(ordered, found, strict=True):
+        if isinstance(origin, int):
+            if reasons:
+                flags[origin] = reasons
+        elif origin != ",".join(reasons) and reach[0] <= point.time <= reach[1]:
+            reflagged.append((",".join(reasons), *key, point.time))
 
 
 _REACH: dict[int, timedelta] = {}

@@ -1,14 +1,26 @@
-"""Storing readings from the batch API and the HJ 212 listener: one bulk upsert per table, never row by row."""
+"""Storing readings from the batch API and the HJ 212 listener: one bulk upsert per table, never row by row.
+
+A batch is handled as columns (:class:`Columns`): a batch repeats a few texts and times, so grouping, ordering,
+the validity rules and the ``COPY`` payload run over whole lists in C loops rather than one Python object a row.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
+from typing import Any, NamedTuple
 
-from services.monitoring.domain.readings import ReadingIn, local_day
+from services.monitoring.domain.readings import Columns, ReadingIn, local_day
 from services.monitoring.domain.standards import Standards
 from services.monitoring.handlers.bulk import Bulk
-from services.monitoring.handlers.checks import READING, READING_COLUMNS, Checked, StoredReader, check_readings
+from services.monitoring.handlers.checks import (
+    READING,
+    READING_COLUMNS,
+    Checked,
+    Checks,
+    StoredReader,
+    check_columns,
+)
 from shared.messaging import UnitOfWork
 from shared.messaging.tables import utcnow
 
@@ -18,28 +30,47 @@ LATEST_COLUMNS = ("station_code", "parameter", "interval", "time", "value", "uni
 REVIEW_COLUMNS = ("station_code", "day", "status", "reason", "version")
 
 
-def _newest(checked: Sequence[Checked]) -> list[ReadingIn]:
-    """The newest reading per station and parameter."""
-    newest: dict[tuple[str, str], ReadingIn] = {}
-    for item in checked:
-        r = item.reading
-        known = newest.get((r.station, r.parameter))
-        if known is None or known.time <= r.time:
-            newest[(r.station, r.parameter)] = r
-    return [newest[key] for key in sorted(newest)]
+class Ingested(NamedTuple):
+    """What :func:`store_columns` stored: the rows of ``columns`` in ``checks.order`` with their flags."""
+
+    columns: Columns
+    checks: Checks
+
+    @property
+    def stored(self) -> int:
+        return len(self.checks.order)
+
+    def checked(self, stations: Collection[str] | None = None) -> list[Checked]:
+        """The stored readings with their flags (of these stations only, if given), series by series."""
+        flags, station = self.checks.flags, self.columns.station
+        return [
+            Checked(self.columns.row(i), flags.get(i, ()))
+            for i in self.checks.order
+            if stations is None or station[i] in stations
+        ]
 
 
-def _days(checked: Sequence[Checked]) -> list[tuple[str, date]]:
+def _newest(columns: Columns, checks: Checks) -> list[int]:
+    """The row of the newest reading per station and parameter (a tie between intervals: the later series)."""
+    newest: dict[tuple[str, str], int] = {}
+    time = columns.time
+    for position in checks.last:
+        row = checks.order[position]
+        pair = (columns.station[row], columns.parameter[row])
+        known = newest.get(pair)
+        if known is None or time[known] <= time[row]:
+            newest[pair] = row
+    return [newest[pair] for pair in sorted(newest)]
+
+
+def _days(columns: Columns) -> list[tuple[str, date]]:
     """The (station, local day) pairs of the readings, sorted (rows locked in one order)."""
-    day_of: dict[datetime, date] = {}
-    days: set[tuple[str, date]] = set()
-    for item in checked:
-        moment = item.reading.time
-        day = day_of.get(moment)
-        if day is None:
-            day = day_of[moment] = local_day(moment)
-        days.add((item.reading.station, day))
-    return sorted(days)
+    day_of: dict[datetime, date] = {moment: local_day(moment) for moment in set(columns.time)}
+    stations = set(columns.station)
+    if len(stations) == 1:  # a station's own batch: its days are the days of the batch's times
+        return [(station, day) for station in stations for day in sorted(set(day_of.values()))]
+    pairs = set(zip(columns.station, columns.time, strict=True))
+    return sorted({(station, day_of[moment]) for station, moment in pairs})
 
 
 async def store_readings(
@@ -51,30 +82,57 @@ async def store_readings(
     read_stored: StoredReader | None = None,
 ) -> list[Checked]:
     """Upsert readings, the latest value per station and parameter, and mark their days as awaiting review."""
-    checked, reflagged, fresh = await check_readings(uow, standards, readings, read_stored=read_stored)
+    columns = Columns.of(readings)
+    return (await store_columns(uow, standards, columns, source=source, read_stored=read_stored)).checked()
+
+
+async def store_columns(
+    uow: UnitOfWork, standards: Standards, columns: Columns, *, source: str, read_stored: StoredReader | None = None
+) -> Ingested:
+    """:func:`store_readings` for readings given as columns."""
+    checks = (
+        await check_columns(uow, standards, columns, read_stored=read_stored)
+        if columns.size
+        else Checks([], {}, [], True, [])
+    )
     bulk = Bulk(uow.session)
     time = bulk.time
-    now = time(utcnow())
-    rows = [
-        (r.station, r.parameter, r.interval, time(r.time), r.value, r.unit, r.flag, ",".join(flags), source, now)
-        for r, flags in checked
-    ]
-    await bulk.upsert(READING.name, READING_COLUMNS, rows, keys=READING_KEY, update=READING_VALUES, new_keys=fresh)
+    order = checks.order
+    if order:
+        count = len(order)
+        now = utcnow()
+        if count == columns.size:  # no key sent twice: the rows as sent (COPY needs no order)
+            auto = [""] * count
+            for row, reasons in checks.flags.items():
+                auto[row] = ",".join(reasons)
+            data: list[list[Any]] = [*columns, auto, [source] * count, [now] * count]
+        else:
+            rows = sorted(order)
+            auto = [",".join(checks.flags.get(row, ())) for row in rows]
+            data = [*(list(map(column.__getitem__, rows)) for column in columns), auto, [source] * count, [now] * count]
+        await bulk.upsert_columns(
+            READING.name, READING_COLUMNS, data, keys=READING_KEY, update=READING_VALUES, new_keys=checks.fresh
+        )
     # Stored readings whose flags the new ones changed (the sixth equal hour flags the five before it).
     changed = [
-        (flags, station, parameter, interval, time(moment)) for flags, station, parameter, interval, moment in reflagged
+        (flags, station, parameter, interval, time(moment))
+        for flags, station, parameter, interval, moment in checks.reflagged
     ]
     await bulk.update(READING.name, ("auto_flags",), READING_KEY, changed)
-    latest = [(r.station, r.parameter, r.interval, time(r.time), r.value, r.unit, r.flag) for r in _newest(checked)]
+    latest = [
+        (columns.station[i], columns.parameter[i], columns.interval[i], time(columns.time[i]), columns.value[i],
+         columns.unit[i], columns.flag[i])
+        for i in _newest(columns, checks)
+    ]  # fmt: skip
     await bulk.upsert(
         "latest_reading", LATEST_COLUMNS, latest, keys=("station_code", "parameter"),
         update=("interval", "time", "value", "unit", "instrument_flag"),
         where='"latest_reading"."time" <= excluded."time"',
     )  # fmt: skip
-    review = [(station, bulk.day(day), "pending", "", 1) for station, day in _days(checked)]
+    review = [(station, bulk.day(day), "pending", "", 1) for station, day in _days(columns)]
     # New data on a confirmed day needs another look; an invalidated day stays invalidated.
     await bulk.upsert(
         "day_review", REVIEW_COLUMNS, review, keys=("station_code", "day"), update=("status",),
         where="\"day_review\".\"status\" = 'confirmed'",
     )  # fmt: skip
-    return checked
+    return Ingested(columns, checks)
