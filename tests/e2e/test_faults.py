@@ -27,8 +27,9 @@ Volumes: ``GREENLAW_FAULT_DECISIONS`` (600), ``GREENLAW_FAULT_READINGS`` (100,00
 consumer transaction in disclosure, a Credit China delivery for a penalty and a consumer transaction back in cases,
 all CPU-bound on two cores (≈ 70 ms of CPU a decision in all); the readings take seconds. 600 decisions take
 about 45 s of CPU, which the suite's six-minute budget holds: 240 decisions go before the first fault, and each
-fault still strikes with hundreds of decisions in flight and behind it. The full volume (``GREENLAW_FAULT_DECISIONS=10000``) passes too but
-takes 6 minutes on a quiet two-core machine (19 on a loaded one), so it is run by hand.
+fault still strikes with hundreds of decisions in flight and behind it. The full volume
+(``GREENLAW_FAULT_DECISIONS=10000``) passes too but takes 6 minutes on a quiet two-core machine (19 on a loaded
+one), so it is run by hand.
 """
 
 from __future__ import annotations
