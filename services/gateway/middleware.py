@@ -138,8 +138,10 @@ PUBLIC_CORS_METHODS = ("GET", "HEAD")
 def public_api_path(path: str) -> bool:
     """A path of the public API (公开数据接口: ``/public/v1/monitoring…`` and the disclosure's ``/public/v1…``); not
     the portal's HTML pages, never a staff or police path."""
+    if not path.startswith("/public/"):  # the cheap test first: most paths end here
+        return False
     route = match_route(path)
-    return route is not None and route.zone == "public" and path.startswith("/public/")
+    return route is not None and route.zone == "public"
 
 
 class PublicCORS:
