@@ -56,6 +56,17 @@ QUERY = "/public/v1/decisions?kind=penalty&from=2021-01-01&to=2021-12-31&limit=2
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
+def wait_ready(base: str, seconds: float = 300) -> None:
+    """``greenlaw_process`` gives up waiting after 60 s; on a loaded machine a start-up can take longer."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with contextlib.suppress(httpx.TransportError):
+            if httpx.get(base + "/readyz", timeout=5).status_code == 200:
+                return
+        time.sleep(0.5)
+    raise TimeoutError(f"{base} not ready after {seconds:g} s")
+
+
 def seed(base: str, count: int) -> None:
     """``count`` decisions through the cases API, then wait until the disclosure lists all of them."""
     rng = random.Random(20211013)
@@ -150,8 +161,9 @@ NO_CACHE = {"GREENLAW_GATEWAY_PUBLIC_CACHE_SECONDS": "0"}
 
 def measure(args: argparse.Namespace) -> dict[str, Any]:
     with embedded_process(**AUTO_PUBLISH) as system, embedded_process(**AUTO_PUBLISH, **NO_CACHE) as uncached:
-        seed(system.base, args.publications)
-        seed(uncached.base, args.publications)
+        for one in (system, uncached):
+            wait_ready(one.base)
+            seed(one.base, args.publications)
         page = httpx.get(system.base + QUERY, timeout=30)
         page.raise_for_status()
         assert len(page.json()["items"]) == 20

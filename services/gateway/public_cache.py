@@ -80,15 +80,19 @@ class CachedAnswer:
         return len(self.body) + sum(len(name) + len(value) for name, value in self.headers)
 
     def matches(self, if_none_match: bytes) -> bool:
-        """RFC 9110 §13.1.2 weak comparison, as the services do it."""
-        if self.etag is None:
-            return False
-        if if_none_match == self.etag:
-            return True
-        sent = if_none_match.strip()
-        if sent == b"*":
-            return True
-        return self.etag in {tag.strip().removeprefix(b"W/") for tag in sent.split(b",")}
+        return etag_matches(self.etag, if_none_match)
+
+
+def etag_matches(etag: bytes | None, if_none_match: bytes) -> bool:
+    """RFC 9110 §13.1.2 weak comparison, as the services do it."""
+    if etag is None:
+        return False
+    if if_none_match == etag:
+        return True
+    sent = if_none_match.strip()
+    if sent == b"*":
+        return True
+    return etag in {tag.strip().removeprefix(b"W/") for tag in sent.split(b",")}
 
 
 def shared_max_age(headers: Iterable[tuple[bytes, bytes]]) -> float | None:
@@ -285,27 +289,53 @@ class PublicCacheMiddleware:
         await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else answer.body})
 
     async def _fill(self, key: CacheKey, upstream: str, scope: Scope, receive: Receive, send: Send) -> None:
-        """Send the request on; keep the answer if it is a whole ``200`` the service lets shared caches keep."""
+        """Send the request on; keep the answer if it is a whole ``200`` the service lets shared caches keep.
+
+        A revalidation (``If-None-Match``) is sent on without its condition, so that the service's whole answer can
+        be kept for the requests after it (else revalidations would never fill the cache); the client still gets
+        its ``304`` when the ETag matches, from the answer's start, while the body is kept and not sent.
+        """
+        if_none_match = None
+        forwarded = scope
+        for name, value in scope["headers"]:
+            if name == b"if-none-match":
+                if_none_match = value
+        if if_none_match is not None:
+            forwarded = {**scope, "headers": [(n, v) for n, v in scope["headers"] if n != b"if-none-match"]}
         token = self.cache.token(upstream)
         status = 0
         headers: Headers = []
         chunks: list[bytes] = []
         size = 0
         complete = False
+        not_modified = False
 
         async def capture(message: Message) -> None:
-            nonlocal status, headers, size, complete
+            nonlocal status, headers, size, complete, not_modified
             if message["type"] == "http.response.start":
                 status = message["status"]
                 headers = list(message.get("headers", []))
-            elif message["type"] == "http.response.body" and status == 200 and size <= self.cache.max_entry_bytes:
-                body = message.get("body", b"")
-                chunks.append(body)
-                size += len(body)
-                complete = not message.get("more_body", False)
+                if if_none_match is not None and status == 200:
+                    etag = next((value for name, value in headers if name == b"etag"), None)
+                    if etag_matches(etag, if_none_match):
+                        not_modified = True
+                        kept = [(name, value) for name, value in headers if name not in _NOT_IN_304]
+                        await send({"type": "http.response.start", "status": 304, "headers": kept})
+                        return
+            elif message["type"] == "http.response.body":
+                more = message.get("more_body", False)
+                if status == 200 and size <= self.cache.max_entry_bytes:
+                    body = message.get("body", b"")
+                    chunks.append(body)
+                    size += len(body)
+                    complete = not more
+                if not_modified:
+                    if not more:
+                        await send({"type": "http.response.body", "body": b""})
+                    return
             await send(message)
 
-        await self.app(scope, receive, capture)
+        await self.app(forwarded, receive, capture)
         if status == 200 and complete and size <= self.cache.max_entry_bytes:
             self.cache.put(key, upstream, token, headers, b"".join(chunks))
 

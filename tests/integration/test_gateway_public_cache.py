@@ -185,6 +185,21 @@ async def test_the_max_age_bounds_a_change_no_event_announced(tmp_path: Path, ga
             fresh = await public.get(single)
             assert not cached(fresh)
             assert fresh.json()["facts"] == "已更正"
+            # a revalidation that misses fills the cache for the next ones, and still gets its 304
+            await asyncio.sleep(0.6)
+            etag = {"If-None-Match": fresh.headers["etag"]}
+            revalidated = await public.get(single, headers=etag)
+            assert revalidated.status_code == 304
+            assert not cached(revalidated)
+            assert revalidated.content == b""
+            assert "content-length" not in revalidated.headers
+            again = await public.get(single, headers=etag)
+            assert again.status_code == 304
+            assert cached(again)
+            await asyncio.sleep(0.6)
+            other = await public.get(single, headers={"If-None-Match": '"stale"'})
+            assert other.status_code == 200
+            assert other.content == fresh.content
 
 
 async def test_a_change_sent_through_the_gateway_drops_that_services_answers(
