@@ -16,7 +16,8 @@ kept answer is dropped before that when what it shows may have changed:
 - any event on any service's topic (a publication published or withdrawn, a bulletin, an officer changed, …),
   heard on the in-process bus (embedded) or by each replica's own Kafka consumer without a group (every replica
   sees every event); while that feed is down nothing is answered from the cache;
-- any other method (a staff change) forwarded through this gateway to the service that answered it.
+- any other method (a staff change) forwarded through this gateway to the service that answered it, once it has
+  answered, unless it refused the change with a 4xx (nothing written).
 
 A request that missed and was sent on is kept only if no invalidation of its service happened while it ran, so
 an answer read before a change can never be kept after the change was announced.
@@ -255,10 +256,7 @@ class PublicCacheMiddleware:
             return
         method = scope["method"]
         if method not in SAFE_METHODS:
-            try:
-                await self.app(scope, receive, send)
-            finally:
-                self.cache.invalidate(route.upstream)  # after the service committed (or failed): see the docstring
+            await self._change(route.upstream, scope, receive, send)
             return
         key = self.cache.key(scope) if route.zone == "public" and method != "OPTIONS" else None
         if key is None:
@@ -277,6 +275,23 @@ class PublicCacheMiddleware:
             await self.app(scope, receive, send)
             return
         await self._fill(key, route.upstream, scope, receive, send)
+
+    async def _change(self, upstream: str, scope: Scope, receive: Receive, send: Send) -> None:
+        """A change sent to ``upstream``: what it answered before is dropped once it has answered (committed), unless
+        it refused the change (4xx: nothing was written, so an anonymous caller cannot empty the cache at will)."""
+        status = 0
+
+        async def watch(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watch)
+        finally:
+            if not 400 <= status < 500:
+                self.cache.invalidate(upstream)
 
     async def _answer(self, answer: CachedAnswer, scope: Scope, send: Send) -> None:
         if_none_match = next((value for name, value in scope["headers"] if name == b"if-none-match"), None)

@@ -205,17 +205,22 @@ async def test_the_max_age_bounds_a_change_no_event_announced(tmp_path: Path, ga
 async def test_a_change_sent_through_the_gateway_drops_that_services_answers(
     tmp_path: Path, gateway_env: pytest.MonkeyPatch
 ) -> None:
+    monitoring = "/portal/monitoring/enterprises"
     async with embedded_server(tmp_path / "data") as server, server.client() as public:
-        assert not cached(await public.get(LIST))
-        assert cached(await public.get(LIST))
-        monitoring = "/public/v1/monitoring/stations"
-        assert (await public.get(monitoring)).status_code == 200
+        for path in (LIST, monitoring):
+            assert (await public.get(path)).status_code == 200
+            assert cached(await public.get(path))
+        # a refused change wrote nothing: an anonymous caller cannot empty the cache
+        assert (await public.post("/api/v1/monitoring/enterprises", json={})).status_code == 401
+        assert (await public.post(monitoring, json={})).status_code in (404, 405)
         assert cached(await public.get(monitoring))
-        async with server.client(server.staff_token("disclosure_editor")) as editor:
-            # any change sent to disclosure, even one refused, may have changed what it publishes
-            await editor.post("/api/v1/disclosure/publications/none/publish")
-        assert not cached(await public.get(LIST))
-        assert cached(await public.get(monitoring))  # another service's answers stay
+        async with server.client(server.staff_token("monitoring_reviewer")) as staff:
+            body = {"code": "XQ-E900", "name": "天津市某电镀有限公司", "town": "中北镇", "industry": "金属制品业"}
+            assert (await staff.post("/api/v1/monitoring/enterprises", json=body)).status_code == 201
+        after = await public.get(monitoring)
+        assert not cached(after)
+        assert "XQ-E900" in after.text
+        assert cached(await public.get(LIST))  # another service's answers stay
 
 
 async def test_every_replica_hears_every_event_on_kafka(kafka: KafkaBroker) -> None:
