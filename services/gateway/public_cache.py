@@ -14,8 +14,9 @@ How long: at most ``GREENLAW_GATEWAY_PUBLIC_CACHE_SECONDS`` (≤ 2 s) and at mos
 kept answer is dropped before that when what it shows may have changed:
 
 - any event on any service's topic (a publication published or withdrawn, a bulletin, an officer changed, …),
-  heard on the in-process bus (embedded) or by each replica's own Kafka consumer without a group (every replica
-  sees every event); while that feed is down nothing is answered from the cache;
+  heard on the in-process bus (embedded; there already when the transaction that emitted it commits) or by each
+  replica's own Kafka consumer without a group (every replica sees every event); while that feed is down nothing
+  is answered from the cache;
 - any other method (a staff change) forwarded through this gateway to the service that answered it, once it has
   answered, unless it refused the change with a 4xx (nothing written).
 
@@ -393,13 +394,19 @@ class InProcessFeed:
         self.cache.invalidate()
 
     def start(self) -> None:
+        # At the commit of any transaction that emitted events, before the relay delivers them: a new publication is
+        # visible to the next request, as it is from disclosure itself. The events themselves drop everything too.
+        self.bus.on_commit(self.cache.invalidate)
         for topic in event_topics():
-            self.bus.subscribe(topic, self.deliver)
+            # Before the services' consumers: dropping the kept answers costs nothing, and should not wait for their
+            # transactions (a publication would stay hidden from the cache's readers meanwhile).
+            self.bus.subscribe(topic, self.deliver, first=True)
         self.cache.invalidate()
         self.cache.live = True
 
     def stop(self) -> None:
         self.cache.live = False
+        self.bus.on_commit(self.cache.invalidate, remove=True)
         for topic in event_topics():
             self.bus.unsubscribe(topic, self.deliver)
 

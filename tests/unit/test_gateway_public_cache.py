@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from services.gateway.public_cache import CachedAnswer, CacheKey, PublicCache, shared_max_age
+from services.gateway.public_cache import CachedAnswer, CacheKey, InProcessFeed, PublicCache, shared_max_age
+from shared.messaging.transport import InProcessBus, OutgoingMessage
 
 PUBLIC = [(b"cache-control", b"public, max-age=60"), (b"etag", b'"abc"'), (b"content-type", b"application/json")]
 
@@ -159,3 +160,29 @@ def test_off_when_any_bound_is_zero() -> None:
 def test_if_none_match_as_the_services_compare_it(sent: bytes, matches: bool) -> None:
     answer = CachedAnswer("disclosure", PUBLIC, b"{}", b'"abc"', 0.0, 1.0, [])
     assert answer.matches(sent) is matches
+
+
+async def test_the_in_process_feed_drops_everything_at_a_commit_with_events_and_at_each_event() -> None:
+    bus = InProcessBus()
+    kept = PublicCache(max_age=1.0, max_entries=10, max_bytes=80_000, clock=Clock())
+    feed = InProcessFeed(kept, bus)
+    assert not kept.live
+    feed.start()
+    assert kept.live
+
+    def fill() -> None:
+        assert kept.put(key(), "disclosure", kept.token("disclosure"), PUBLIC, b"{}")
+
+    fill()
+    bus.committed()  # a transaction that emitted events committed somewhere in the process
+    assert kept.get(key()) is None
+    fill()
+    await bus.deliver(OutgoingMessage(topic="monitoring.events", key="k", value=b"{}", event_id="e"))
+    assert kept.get(key()) is None
+    feed.stop()
+    assert not kept.live
+    kept.live = True
+    fill()
+    bus.committed()
+    await bus.deliver(OutgoingMessage(topic="disclosure.events", key="k", value=b"{}", event_id="e"))
+    assert kept.get(key()) is not None  # stopped: no longer listening
