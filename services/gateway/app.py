@@ -20,11 +20,19 @@ from services.gateway.handlers.accounts import login_guard
 from services.gateway.middleware import ApiCORS, BodyLimitMiddleware, PublicCORS
 from services.gateway.openapi import OpenAPIAggregator, docs_router
 from services.gateway.proxies import ClientAddressMiddleware, client_key
+from services.gateway.public_cache import (
+    InProcessFeed,
+    KafkaFeed,
+    PublicCacheMiddleware,
+    answer_error,
+    rate_limit,
+)
 from services.gateway.runtime import GatewayRuntime
 from services.gateway.settings import GatewaySettings
 from services.gateway.zones import authorize
 from shared.db import create_engine, migrate, session_factory
 from shared.guessing import GuessPolicy
+from shared.messaging.transport import InProcessBus
 from shared.tasks import running
 from shared.web import Lifespan, create_http_app
 
@@ -32,8 +40,11 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 PROXIED_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
-def create_gateway_app(settings: GatewaySettings, *, asgi_apps: Mapping[str, ASGIApp] | None = None) -> FastAPI:
-    """The gateway. With ``asgi_apps`` (embedded mode) those services are called in-process, the rest over HTTP."""
+def create_gateway_app(
+    settings: GatewaySettings, *, asgi_apps: Mapping[str, ASGIApp] | None = None, bus: InProcessBus | None = None
+) -> FastAPI:
+    """The gateway. With ``asgi_apps`` (embedded mode) those services are called in-process, the rest over HTTP;
+    ``bus`` is the embedded mode's in-process bus, whose events keep the public answers cache fresh."""
     runtime = GatewayRuntime(
         settings=settings, limiter=rate_limiter(settings), guard=login_guard(sign_in_policy(settings))
     )
@@ -42,7 +53,7 @@ def create_gateway_app(settings: GatewaySettings, *, asgi_apps: Mapping[str, ASG
         title="greenlaw 生态环境局执法平台 API",
         description="The one entry point: staff API `/api/v1`, public API `/public/v1` and portal `/portal`, "
         "police API `/police/v1`. Get a token from `/auth/token`.",
-        lifespan=gateway_lifespan(runtime, asgi_apps),
+        lifespan=gateway_lifespan(runtime, asgi_apps, bus),
         ready_checks=ready_checks(runtime),
         routers=list(ROUTERS),
         docs_url=None,  # replaced by the merged document of docs_router
@@ -64,6 +75,15 @@ def create_gateway_app(settings: GatewaySettings, *, asgi_apps: Mapping[str, ASG
     # Last: the catch-all must not shadow the gateway's own /healthz, /readyz, /metrics, /docs and /auth/token.
     proxy = proxy_handler(runtime)
     app.include_router(proxy_router(proxy))
+    if runtime.public_cache.enabled:
+        app.user_middleware.append(
+            Middleware(
+                PublicCacheMiddleware,
+                cache=runtime.public_cache,
+                limit=rate_limit(runtime.limiter.check),
+                on_error=answer_error,
+            )
+        )
     # The routing table's paths go to the same handler straight from the innermost middleware (faster).
     app.user_middleware.append(Middleware(ProxyMiddleware, handle=proxy, methods=PROXIED_METHODS))
     return app
@@ -89,7 +109,9 @@ def sign_in_policy(settings: GatewaySettings) -> GuessPolicy:
     )
 
 
-def gateway_lifespan(runtime: GatewayRuntime, asgi_apps: Mapping[str, ASGIApp] | None) -> Lifespan:
+def gateway_lifespan(
+    runtime: GatewayRuntime, asgi_apps: Mapping[str, ASGIApp] | None, bus: InProcessBus | None = None
+) -> Lifespan:
     settings = runtime.settings
 
     @asynccontextmanager
@@ -102,7 +124,10 @@ def gateway_lifespan(runtime: GatewayRuntime, asgi_apps: Mapping[str, ASGIApp] |
             settings.upstream_urls(), timeout=settings.upstream_timeout, asgi_apps=asgi_apps
         )
         try:
-            async with running(runtime.states.keep_fresh(settings.account_refresh_seconds), name="account-states"):
+            async with (
+                running(runtime.states.keep_fresh(settings.account_refresh_seconds), name="account-states"),
+                public_cache_feed(runtime, bus),
+            ):
                 yield
         finally:
             for client in runtime.clients.values():
@@ -110,6 +135,33 @@ def gateway_lifespan(runtime: GatewayRuntime, asgi_apps: Mapping[str, ASGIApp] |
             await runtime.engine.dispose()
 
     return lifespan
+
+
+@asynccontextmanager
+async def public_cache_feed(runtime: GatewayRuntime, bus: InProcessBus | None) -> AsyncIterator[None]:
+    """What keeps the public answers cache fresh: the in-process bus (embedded), this replica's own Kafka consumer
+    (distributed); with neither the cache answers nothing."""
+    cache, common = runtime.public_cache, runtime.settings.common
+    if not cache.enabled:
+        yield
+    elif bus is not None:
+        feed = InProcessFeed(cache, bus)
+        feed.start()
+        try:
+            yield
+        finally:
+            feed.stop()
+    elif common.transport == "kafka":
+        kafka = KafkaFeed(
+            cache,
+            common.kafka_bootstrap_servers,
+            namespace=common.kafka_namespace,
+            fetch_max_wait_ms=common.kafka_fetch_max_wait_ms,
+        )
+        async with running(kafka.run(), name="public-cache-feed"):
+            yield
+    else:
+        yield
 
 
 def openapi_aggregator(app: FastAPI, runtime: GatewayRuntime) -> OpenAPIAggregator:
@@ -123,7 +175,7 @@ def openapi_aggregator(app: FastAPI, runtime: GatewayRuntime) -> OpenAPIAggregat
 
 def proxy_handler(runtime: GatewayRuntime) -> ProxyHandler:
     async def proxy(request: Request) -> Response:
-        route = route_for(request.url.path)
+        route = route_for(request.scope["path"])
         principal = authorize(request, route.zone, runtime.settings.common, runtime.states)
         await runtime.limiter.check("public" if principal is None else "authenticated", client_key(request, principal))
         return await runtime.clients[route.upstream].forward(request)

@@ -206,7 +206,10 @@ def upstream_target(request: Request) -> str:
 
 
 def _has_body(request: Request) -> bool:
-    return "content-length" in request.headers or "transfer-encoding" in request.headers
+    return any(name in _BODY_HEADERS for name, _ in request.scope["headers"])
+
+
+_BODY_HEADERS = frozenset({b"content-length", b"transfer-encoding"})
 
 
 def relay(response: httpx.Response) -> StreamingResponse:
@@ -253,14 +256,14 @@ class ProxyMiddleware:
         try:
             response = await self.handle(request)
         except Exception as exc:
-            handler = _exception_handler(scope, exc)
+            handler = exception_handler(scope, exc)
             if handler is None:
                 raise
             response = await handler(request, exc)
         await response(scope, receive, send)
 
 
-def _exception_handler(scope: Scope, exc: Exception) -> Callable[[Request, Exception], Awaitable[Response]] | None:
+def exception_handler(scope: Scope, exc: Exception) -> Callable[[Request, Exception], Awaitable[Response]] | None:
     """The app's handler for ``exc`` as Starlette's exception middleware picks it (by status, then by class);
     none for what only the server-error middleware handles."""
     handlers: Mapping[object, Callable[[Request, Exception], Awaitable[Response]]] = getattr(

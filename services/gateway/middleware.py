@@ -34,8 +34,8 @@ class BodyLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = _declared_length(scope)
-        if declared == 0 and not _chunked(scope):
+        declared, chunked = _body_headers(scope)
+        if declared == 0 and not chunked:
             await self.app(scope, receive, send)  # no body: nothing to count (most GETs)
             return
         limit = self._limit(scope)
@@ -92,18 +92,18 @@ class _BodyGuard:
         return f"请求体过大 The request body exceeds {self.max_bytes} bytes"
 
 
-def _chunked(scope: Scope) -> bool:
-    return any(name == b"transfer-encoding" for name, _ in scope["headers"])
-
-
-def _declared_length(scope: Scope) -> int:
+def _body_headers(scope: Scope) -> tuple[int, bool]:
+    """The declared ``Content-Length`` (0 if none or unreadable) and whether the body is chunked, in one pass."""
+    declared, chunked = 0, False
     for name, value in scope["headers"]:
         if name == b"content-length":
             try:
-                return int(value)
+                declared = int(value)
             except ValueError:
-                return 0
-    return 0
+                declared = 0
+        elif name == b"transfer-encoding":
+            chunked = True
+    return declared, chunked
 
 
 class ApiCORS:
@@ -138,8 +138,10 @@ PUBLIC_CORS_METHODS = ("GET", "HEAD")
 def public_api_path(path: str) -> bool:
     """A path of the public API (公开数据接口: ``/public/v1/monitoring…`` and the disclosure's ``/public/v1…``); not
     the portal's HTML pages, never a staff or police path."""
+    if not path.startswith("/public/"):  # the cheap test first: most paths end here
+        return False
     route = match_route(path)
-    return route is not None and route.zone == "public" and path.startswith("/public/")
+    return route is not None and route.zone == "public"
 
 
 class PublicCORS:

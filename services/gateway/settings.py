@@ -59,5 +59,12 @@ class GatewaySettings(ServiceSettings):
     # believed, e.g. ["10.42.0.0/16"]. Empty: the socket peer is the client, whatever the headers say.
     trusted_proxies: list[IPv4Network | IPv6Network] = Field(default_factory=list)
 
+    # The public answers cache (公开数据缓存, ``public_cache.py``): how long an answer may be kept at most (also never
+    # longer than the service's max-age; 0 turns the cache off), and its bounds. The 2 s ceiling is the safety net
+    # should an invalidation be lost: no withdrawn decision stays public here for longer than that.
+    public_cache_seconds: float = Field(default=1.0, ge=0, le=2)
+    public_cache_entries: int = Field(default=1000, ge=0)
+    public_cache_bytes: int = Field(default=32 * 1024 * 1024, ge=0)
+
     def upstream_urls(self) -> dict[str, str]:
         return {name: str(getattr(self, f"{name}_url")) for name in UPSTREAMS}

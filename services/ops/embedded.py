@@ -32,7 +32,7 @@ def create_embedded_app(common: CommonSettings | None = None, *, demo: bool | No
     # The rule-of-law report reads the referral statistics in-process too; referral is built after disclosure.
     services["disclosure"].state.referral_transport = httpx.ASGITransport(app=services["referral"])
     gateway_settings = GatewaySettings(common=common)
-    gateway = create_gateway_app(gateway_settings, asgi_apps=services)
+    gateway = create_gateway_app(gateway_settings, asgi_apps=services, bus=bus)
     gateway_lifespan = gateway.router.lifespan_context
 
     @asynccontextmanager

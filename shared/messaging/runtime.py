@@ -63,7 +63,7 @@ class Messaging:
                 sessions,
                 max_retries=settings.consumer_max_retries,
                 dead_letter_sink=sink,
-                on_commit=self.relay.wake,
+                on_commit=self._committed,
             )
             for s in subscriptions
         ]
@@ -72,7 +72,14 @@ class Messaging:
         self._relay_task: asyncio.Task[None] | None = None
 
     def uow(self) -> UnitOfWork:
-        return UnitOfWork(self._sessions, on_commit=self.relay.wake)
+        return UnitOfWork(self._sessions, on_commit=self._committed)
+
+    def _committed(self) -> None:
+        """A transaction that emitted events committed: wake the relay, and tell the in-process bus's commit
+        listeners (the embedded gateway's public answers cache) at once rather than when the relay delivers."""
+        self.relay.wake()
+        if self._bus is not None:
+            self._bus.committed()
 
     async def start_consumers(self) -> None:
         if not self._kafka:

@@ -37,6 +37,7 @@ class InProcessBus:
 
     def __init__(self, *, open_now: bool = True) -> None:
         self._subscribers: dict[str, list[Delivery]] = defaultdict(list)
+        self._commit_listeners: list[Callable[[], None]] = []
         self._open = asyncio.Event()
         if open_now:
             self._open.set()
@@ -45,12 +46,29 @@ class InProcessBus:
         """Let publishing start; the embedded mode opens the bus once every service has subscribed."""
         self._open.set()
 
-    def subscribe(self, topic: str, delivery: Delivery) -> None:
-        self._subscribers[topic].append(delivery)
+    def subscribe(self, topic: str, delivery: Delivery, *, first: bool = False) -> None:
+        """``first``: called before the subscribers already there (a cheap one that others should not delay)."""
+        if first:
+            self._subscribers[topic].insert(0, delivery)
+        else:
+            self._subscribers[topic].append(delivery)
 
     def unsubscribe(self, topic: str, delivery: Delivery) -> None:
         if delivery in self._subscribers.get(topic, []):
             self._subscribers[topic].remove(delivery)
+
+    def on_commit(self, listener: Callable[[], None], *, remove: bool = False) -> None:
+        """Call ``listener`` each time a transaction that emitted events commits in this process (before the relay
+        delivers them): what must not show data older than such a commit, without waiting for the events."""
+        if remove:
+            if listener in self._commit_listeners:
+                self._commit_listeners.remove(listener)
+        else:
+            self._commit_listeners.append(listener)
+
+    def committed(self) -> None:
+        for listener in list(self._commit_listeners):
+            listener()
 
     def publisher(self) -> InProcessPublisher:
         return InProcessPublisher(self)

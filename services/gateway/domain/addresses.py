@@ -15,6 +15,8 @@ class TrustedProxies:
         self.networks = tuple(networks)
 
     def trusts(self, address: str) -> bool:
+        if not self.networks:  # the default: no proxy in front, nothing to parse on every request
+            return False
         parsed = _parse(address)
         return parsed is not None and any(parsed in network for network in self.networks)
 
