@@ -11,6 +11,7 @@ import functools
 import time
 from collections.abc import Callable, Iterable
 
+from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
@@ -20,13 +21,14 @@ from services.gateway.tables import GatewayClient, GatewayUser, LoginFailure
 from shared.auth import Role
 from shared.errors import Invalid
 from shared.guessing import GuessGuard, GuessPolicy, clear_counts, name_key
-from shared.passwords import HASHER
+
+_hasher = PasswordHasher()
 
 
 @functools.cache
 def _dummy_hash() -> str:
     """Checked against when the account does not exist, so a wrong name costs as long as a wrong password."""
-    return HASHER.hash("greenlaw-no-such-account")
+    return _hasher.hash("greenlaw-no-such-account")
 
 
 class AccountError(Invalid):
@@ -49,13 +51,13 @@ def parse_roles(roles: str | Iterable[str]) -> list[Role]:
 async def hash_secret(secret: str) -> str:
     if not secret:
         raise AccountError("密码不能为空 The password or secret must not be empty")
-    return await asyncio.to_thread(HASHER.hash, secret)
+    return await asyncio.to_thread(_hasher.hash, secret)
 
 
 async def _matches(secret_hash: str | None, secret: str) -> bool:
     def verify() -> bool:
         try:
-            return HASHER.verify(secret_hash or _dummy_hash(), secret) and secret_hash is not None
+            return _hasher.verify(secret_hash or _dummy_hash(), secret) and secret_hash is not None
         except (VerificationError, InvalidHashError):
             return False
 

@@ -14,10 +14,10 @@ import functools
 import hashlib
 from concurrent.futures import ThreadPoolExecutor
 
+from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from shared.passwords import HASHER as _HASHER
-
+_HASHER = PasswordHasher(time_cost=2, memory_cost=19_456, parallelism=1)
 # Each verification holds ~19 MiB and one core for ~30 ms; two at a time keep a 2-core host answering.
 VERIFY_THREADS = 2
 
