@@ -65,6 +65,14 @@ _NOT_IN_304 = frozenset({b"content-type", b"content-length", b"content-encoding"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
+# A request whose key is longer is not cached: junk query strings (which the services ignore) must not fill the room.
+MAX_KEY_BYTES = 2048
+
+
+def key_size(key: CacheKey) -> int:
+    return len(key[0]) + sum(len(part) for part in key[1:] if part is not None)
+
+
 @dataclass(slots=True)
 class CachedAnswer:
     """A kept ``200``: the headers as the gateway sends them (before its own request ID) and the body."""
@@ -76,10 +84,11 @@ class CachedAnswer:
     stored: float
     expires: float
     not_modified_headers: Headers
+    key_bytes: int = 0
 
     @property
     def size(self) -> int:
-        return len(self.body) + sum(len(name) + len(value) for name, value in self.headers)
+        return self.key_bytes + len(self.body) + sum(len(name) + len(value) for name, value in self.headers)
 
     def matches(self, if_none_match: bytes) -> bool:
         return etag_matches(self.etag, if_none_match)
@@ -165,7 +174,8 @@ class PublicCache:
                 if keyed[index] is not None:
                     return None  # repeated: let the service decide what it means
                 keyed[index] = value
-        return (scope["path"], scope.get("query_string", b""), keyed[0], keyed[1], keyed[2])
+        key = (scope["path"], scope.get("query_string", b""), keyed[0], keyed[1], keyed[2])
+        return key if key_size(key) <= MAX_KEY_BYTES else None
 
     def token(self, upstream: str) -> tuple[int, int]:
         """Changes when anything kept for ``upstream`` is invalidated; taken before a miss is sent on."""
@@ -183,23 +193,38 @@ class PublicCache:
         self._entries.move_to_end(key)
         return found
 
-    def put(self, key: CacheKey, upstream: str, token: tuple[int, int], headers: Headers, body: bytes) -> bool:
-        """Keep a ``200`` answer to ``GET`` if its headers allow it and nothing was invalidated since ``token``."""
+    def put(
+        self,
+        key: CacheKey,
+        upstream: str,
+        token: tuple[int, int],
+        headers: Headers,
+        body: bytes,
+        *,
+        sent: float | None = None,
+    ) -> bool:
+        """Keep a ``200`` answer to ``GET`` if its headers allow it and nothing was invalidated since ``token``.
+        ``sent``: when the request was sent on (the clock's time, taken with ``token``): the answer's age counts from
+        then, not from when its last byte reached a client, which a slow reader decides."""
         if not (self.live and self.enabled) or token != self.token(upstream):
             return False
         allowed = shared_max_age(headers)
         if allowed is None:
             return False
-        now = self.clock()
+        sent = self.clock() if sent is None else sent
+        expires = sent + min(self.max_age, allowed)
+        if expires <= self.clock():
+            return False
         etag = next((value for name, value in headers if name == b"etag"), None)
         answer = CachedAnswer(
             upstream=upstream,
             headers=headers,
             body=body,
             etag=etag,
-            stored=now,
-            expires=now + min(self.max_age, allowed),
+            stored=sent,
+            expires=expires,
             not_modified_headers=[(name, value) for name, value in headers if name not in _NOT_IN_304],
+            key_bytes=key_size(key),
         )
         if answer.size > self.max_entry_bytes:
             return False
@@ -318,8 +343,9 @@ class PublicCacheMiddleware:
                 if_none_match = value
         if if_none_match is not None:
             forwarded = {**scope, "headers": [(n, v) for n, v in scope["headers"] if n != b"if-none-match"]}
-        token = self.cache.token(upstream)
+        token, sent = self.cache.token(upstream), self.cache.clock()
         status = 0
+        keep = True
         headers: Headers = []
         chunks: list[bytes] = []
         size = 0
@@ -327,10 +353,12 @@ class PublicCacheMiddleware:
         not_modified = False
 
         async def capture(message: Message) -> None:
-            nonlocal status, headers, size, complete, not_modified
+            nonlocal status, headers, size, complete, not_modified, keep
             if message["type"] == "http.response.start":
                 status = message["status"]
                 headers = list(message.get("headers", []))
+                # Nothing is buffered of an answer that could not be kept anyway.
+                keep = status == 200 and shared_max_age(headers) is not None and _length(headers) <= limit
                 if if_none_match is not None and status == 200:
                     etag = next((value for name, value in headers if name == b"etag"), None)
                     if etag_matches(etag, if_none_match):
@@ -340,7 +368,7 @@ class PublicCacheMiddleware:
                         return
             elif message["type"] == "http.response.body":
                 more = message.get("more_body", False)
-                if status == 200 and size <= self.cache.max_entry_bytes:
+                if keep and size <= limit:
                     body = message.get("body", b"")
                     chunks.append(body)
                     size += len(body)
@@ -351,9 +379,18 @@ class PublicCacheMiddleware:
                     return
             await send(message)
 
+        limit = self.cache.max_entry_bytes
         await self.app(forwarded, receive, capture)
-        if status == 200 and complete and size <= self.cache.max_entry_bytes:
-            self.cache.put(key, upstream, token, headers, b"".join(chunks))
+        if keep and complete and size <= limit:
+            self.cache.put(key, upstream, token, headers, b"".join(chunks), sent=sent)
+
+
+def _length(headers: Headers) -> int:
+    """The answer's declared ``Content-Length`` (0 when it declares none)."""
+    for name, value in headers:
+        if name == b"content-length":
+            return int(value) if value.isdigit() else 0
+    return 0
 
 
 def rate_limit(limiter_check: Callable[[LimitKind, str], Awaitable[None]]) -> Limit:
@@ -414,13 +451,27 @@ class InProcessFeed:
 class KafkaFeed:
     """The distributed mode: this replica's own consumer of every topic, in no group (so every replica gets every
     event), from the newest offset, committing nothing. While it is not connected the cache answers nothing; on
-    each (re)connection everything kept is dropped, since events may have been missed meanwhile."""
+    each (re)connection everything kept is dropped, since events may have been missed meanwhile.
 
-    def __init__(self, cache: PublicCache, bootstrap: str, *, namespace: str = "", fetch_max_wait_ms: int = 50) -> None:
+    aiokafka does not raise when the broker goes silent (its fetcher logs and retries, and ``getmany`` returns
+    nothing), so being connected is judged by the fetches themselves: each partition's last answered fetch (empty or
+    not; the broker answers one at least every ``fetch_max_wait_ms``) must be under ``stale_after`` seconds old, or
+    the cache stops answering until every partition has been fetched again."""
+
+    def __init__(
+        self,
+        cache: PublicCache,
+        bootstrap: str,
+        *,
+        namespace: str = "",
+        fetch_max_wait_ms: int = 50,
+        stale_after: float = 1.0,
+    ) -> None:
         self.cache = cache
         self.bootstrap = bootstrap
         self.namespace = namespace
         self.fetch_max_wait_ms = fetch_max_wait_ms
+        self.stale_after = stale_after
         self.connected = asyncio.Event()
 
     async def run(self) -> None:
@@ -436,6 +487,7 @@ class KafkaFeed:
             )
             try:
                 await client.start()
+                backoff = 0.2
                 await self._listen(client)
             except asyncio.CancelledError:
                 raise
@@ -456,10 +508,24 @@ class KafkaFeed:
             await client.getmany(timeout_ms=100)
         for partition in client.assignment():
             await client.position(partition)
-        self.cache.invalidate()
-        self.cache.live = True
         self.connected.set()
         while True:
-            batches = await client.getmany(timeout_ms=500, max_records=500)
+            batches = await client.getmany(timeout_ms=100, max_records=500)
             if any(batches.values()):
                 self.cache.invalidate()
+            hearing = self._hearing(client)
+            if hearing and not self.cache.live:
+                # Everything kept before is dropped: events may have been missed while not hearing.
+                self.cache.invalidate()
+                self.cache.live = True
+            elif not hearing and self.cache.live:
+                self.cache.live = False
+                self.cache.invalidate()
+                log.warning("public_cache_feed_silent", stale_after=self.stale_after)
+
+    def _hearing(self, client: AIOKafkaConsumer) -> bool:
+        """Every partition's last fetch was answered within ``stale_after`` (aiokafka's timestamps are wall-clock
+        milliseconds)."""
+        oldest = time.time() * 1000 - self.stale_after * 1000
+        stamps = [client.last_poll_timestamp(partition) for partition in client.assignment()]
+        return bool(stamps) and all(stamp is not None and stamp >= oldest for stamp in stamps)

@@ -117,11 +117,17 @@ class WorkerPool:
             else:
                 if not first.done():
                     first.set_result(None)
+                if self.stopping:  # started while the pool was stopping: stop() no longer sees it
+                    await self._end(process)
+                    return
                 began = loop.time()
                 self.processes[index] = process
                 self.running.inc()
                 try:
                     code = await process.wait()
+                except asyncio.CancelledError:
+                    await self._end(process)
+                    raise
                 finally:
                     self.running.dec()
                     self.processes.pop(index, None)
@@ -153,6 +159,11 @@ class WorkerPool:
         try:
             process.stdin.write(pickle.dumps((self.settings, self.port, index, ready_write)))
             await process.stdin.drain()
+        except BaseException:
+            os.close(ready_read)
+            await self._end(process)
+            raise
+        try:
             answer = await asyncio.wait_for(_read_once(ready_read), START_TIMEOUT_SECONDS)
         except BaseException:
             await self._end(process)

@@ -239,6 +239,11 @@ async def test_every_replica_hears_every_event_on_kafka(kafka: KafkaBroker) -> N
             await stack.enter_async_context(running(feed.run(), name="feed"))
         for feed in feeds:
             await asyncio.wait_for(feed.connected.wait(), timeout=30)
+
+        async def hearing() -> bool:
+            return all(cache.live for cache in replicas)
+
+        await eventually(hearing, timeout=10, interval=0.02)
         for cache in replicas:
             assert cache.put(key, "disclosure", cache.token("disclosure"), headers, b"{}")
             assert cache.get(key) is not None

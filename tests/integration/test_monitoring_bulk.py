@@ -184,6 +184,10 @@ async def test_the_binary_copy_payload_reads_back_as_sent(local: Stack) -> None:
     assert binary_copy([["站"] * 2, [1.5] * 2, [datetime(2000, 1, 2, tzinfo=UTC)] * 2]) == (
         b"PGCOPY\n\xff\r\n\x00" + bytes(8) + row * 2 + struct.pack("!h", -1)
     )
+    # 0.0 and -0.0 are equal, not the same value: each keeps its sign.
+    zeros = binary_copy([[0.0, -0.0, 0.0]])
+    assert zeros is not None
+    assert zeros.count(struct.pack("!hid", 1, 8, -0.0)) == 1
     async with runtime.uow() as uow:
         await Bulk(uow.session).upsert_columns("reading", READING_COLUMNS, data, keys=READING_KEY,
                                                update=READING_VALUES, new_keys=True)  # fmt: skip

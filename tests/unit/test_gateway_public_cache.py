@@ -3,9 +3,21 @@ that an answer read before an invalidation is never kept after it."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import time
+
 import pytest
 
-from services.gateway.public_cache import CachedAnswer, CacheKey, InProcessFeed, PublicCache, shared_max_age
+from services.gateway.public_cache import (
+    MAX_KEY_BYTES,
+    CachedAnswer,
+    CacheKey,
+    InProcessFeed,
+    KafkaFeed,
+    PublicCache,
+    shared_max_age,
+)
 from shared.messaging.transport import InProcessBus, OutgoingMessage
 
 PUBLIC = [(b"cache-control", b"public, max-age=60"), (b"etag", b'"abc"'), (b"content-type", b"application/json")]
@@ -186,3 +198,84 @@ async def test_the_in_process_feed_drops_everything_at_a_commit_with_events_and_
     bus.committed()
     await bus.deliver(OutgoingMessage(topic="disclosure.events", key="k", value=b"{}", event_id="e"))
     assert kept.get(key()) is not None  # stopped: no longer listening
+
+
+def test_an_answer_ages_from_when_its_request_was_sent_on_not_from_its_last_byte() -> None:
+    """A slow reader finishing late must not put an old answer back for a whole max age."""
+    clock = Clock()
+    kept = cache(clock, max_age=1.0)
+    sent = clock.now
+    clock.now += 0.6  # the client took its time reading the body
+    assert kept.put(key(), "disclosure", kept.token("disclosure"), PUBLIC, b"{}", sent=sent)
+    clock.now = sent + 0.99
+    assert kept.get(key()) is not None
+    clock.now = sent + 1.0
+    assert kept.get(key()) is None
+    clock.now += 30  # read at the start, finished 30 s later: not kept at all
+    assert not kept.put(key(), "disclosure", kept.token("disclosure"), PUBLIC, b"{}", sent=sent)
+
+
+def test_long_keys_are_not_cached_and_keys_count_in_the_bytes() -> None:
+    long_query = b"q=" + b"x" * MAX_KEY_BYTES
+    request = {"type": "http", "method": "GET", "path": "/public/v1/decisions", "query_string": long_query}
+    assert PublicCache.key({**request, "headers": []}) is None
+    kept = cache(max_bytes=80_000)
+    query = b"q=" + b"y" * 1500
+    assert kept.put(key(query=query), "disclosure", kept.token("disclosure"), PUBLIC, b"{}")
+    assert kept.size_bytes > 1500
+
+
+class FakeConsumer:
+    """What KafkaFeed reads of an aiokafka consumer: its partitions and when each last got a fetch answer."""
+
+    def __init__(self) -> None:
+        self.stamps: dict[str, float | None] = {"a": None, "b": None}
+        self.records: dict[str, list[object]] = {}
+
+    def assignment(self) -> set[str]:
+        return set(self.stamps)
+
+    async def position(self, _partition: str) -> int:
+        return 0
+
+    def last_poll_timestamp(self, partition: str) -> float | None:
+        return self.stamps[partition]
+
+    async def getmany(self, timeout_ms: int = 0, max_records: int | None = None) -> dict[str, list[object]]:
+        await asyncio.sleep(0.001)
+        records, self.records = self.records, {}
+        return records
+
+
+async def test_the_kafka_feed_answers_only_while_every_partition_is_fetched() -> None:
+    """aiokafka does not raise when the broker goes silent: the cache stops answering once a partition's last
+    fetch answer is older than ``stale_after``, and starts again (empty) once every partition is fetched again."""
+    kept = cache()
+    kept.live = False
+    consumer = FakeConsumer()
+    feed = KafkaFeed(kept, "unused:9092", stale_after=1.0)
+    listening = asyncio.create_task(feed._listen(consumer))  # type: ignore[arg-type]
+    try:
+        await asyncio.sleep(0.02)
+        assert not kept.live  # no fetch answered yet
+        now = time.time() * 1000
+        consumer.stamps = {"a": now, "b": now}
+        await asyncio.sleep(0.02)
+        assert kept.live
+        assert kept.put(key(), "disclosure", kept.token("disclosure"), PUBLIC, b"{}")
+        consumer.records = {"a": [object()]}  # an event: everything dropped
+        await asyncio.sleep(0.02)
+        assert kept.get(key()) is None
+        assert kept.put(key(), "disclosure", kept.token("disclosure"), PUBLIC, b"{}")
+        consumer.stamps["b"] = time.time() * 1000 - 1500  # partition b's broker went silent
+        await asyncio.sleep(0.02)
+        assert not kept.live
+        assert kept.get(key()) is None
+        consumer.stamps["b"] = time.time() * 1000
+        await asyncio.sleep(0.02)
+        assert kept.live
+        assert len(kept) == 0  # what was kept before the silence is gone
+    finally:
+        listening.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await listening

@@ -74,7 +74,7 @@ def crc16(data: bytes) -> int:
             reg = _CRC_TABLE[(reg >> 8) ^ byte]
         return reg
     cut = (len(data) - 1) & ~1  # pairs, leaving the last one or two bytes for the full register
-    words = array("H", data[:cut])
+    words = array("H", bytes(data[:cut]))  # from bytes: a memoryview would be read item by item
     if sys.byteorder == "big":
         words.byteswap()
     high, pairs = 0xFF, _CRC_PAIRS

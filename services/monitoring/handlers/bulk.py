@@ -127,6 +127,11 @@ _ENCODERS: dict[type, Callable[[Sequence[Any]], list[bytes]]] = {
 }
 
 
+def _zero(value: object) -> bool:
+    """0.0 and -0.0 are equal but not the same value: a column of zeros is encoded value by value."""
+    return type(value) is float and value == 0.0
+
+
 def binary_copy(columns: Sequence[Sequence[Any]]) -> bytes | None:
     """The rows given as columns (equal lengths, at least one row) in PostgreSQL's binary ``COPY`` format, written
     column by column in C loops (``map`` over distinct values, one ``join``) instead of a Python call per row and
@@ -143,7 +148,7 @@ def binary_copy(columns: Sequence[Sequence[Any]]) -> bytes | None:
         try:
             # list.count compares by identity first: a column of one shared object is counted at C speed (the
             # last value looked at first: most columns that are not of one value end on another).
-            single = column[-1] == first and column.count(first) == count
+            single = column[-1] == first and column.count(first) == count and not _zero(first)
             field: bytes | list[bytes] = encoder([first])[0] if single else encoder(column)
         except _NotEncodable:
             return None

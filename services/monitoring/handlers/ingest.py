@@ -101,15 +101,15 @@ async def store_columns(
     if order:
         count = len(order)
         now = utcnow()
-        if count == columns.size:  # no key sent twice: the rows as sent (COPY needs no order)
-            auto = [""] * count
-            for row, reasons in checks.flags.items():
-                auto[row] = ",".join(reasons)
-            data: list[list[Any]] = [*columns, auto, [source] * count, [now] * count]
-        else:
-            rows = sorted(order)
-            auto = [",".join(checks.flags.get(row, ())) for row in rows]
-            data = [*(list(map(column.__getitem__, rows)) for column in columns), auto, [source] * count, [now] * count]
+        # In key order (series, then time), as every writer of readings: two transactions upserting the same keys
+        # lock them in one order, so they wait for each other instead of deadlocking.
+        auto = [",".join(checks.flags.get(row, ())) for row in order]
+        data: list[list[Any]] = [
+            *(list(map(column.__getitem__, order)) for column in columns),
+            auto,
+            [source] * count,
+            [now] * count,
+        ]
         await bulk.upsert_columns(
             READING.name, READING_COLUMNS, data, keys=READING_KEY, update=READING_VALUES, new_keys=checks.fresh
         )
