@@ -126,7 +126,6 @@ async def create_publication(
         publish_mode=settings.publish_modes.get(decision.kind, "approval"),
     )
     apply_decision(publication, decision, settings)
-    uow.session.add(publication)
     await audit(
         uow,
         publication,
@@ -141,6 +140,8 @@ async def create_publication(
     )
     if publication.publish_mode == "auto":
         await publish_or_hold(uow, publication, today=today, settings=settings, correlation_id=event.correlationid)
+    # Added last, so it is inserted once, as published (the audit rows before it flush what the session holds).
+    uow.session.add(publication)
     return publication
 
 
@@ -280,6 +281,12 @@ async def mark_overdue(uow: UnitOfWork, *, today: date) -> list[Publication]:
         )
         uow.emit(CloudEvent.wrap(payload, subject=publication.decision_id, actor="system:deadline-watch"))
     return overdue
+
+
+async def has_publication(uow: UnitOfWork, decision_id: str) -> bool:
+    """Whether the decision has its publication already (one column read, no object)."""
+    found = await uow.session.execute(select(Publication.id).where(Publication.decision_id == decision_id))
+    return found.first() is not None
 
 
 async def find_by_decision(uow: UnitOfWork, decision_id: str) -> Publication | None:
