@@ -72,12 +72,13 @@ class OutboxRelay:
             ids = [row.id for row in rows]
             # Stage timestamps for latency diagnosis (debug level; free otherwise).
             log.debug("relay_claimed", service=self._service, keys=[m.key for m in messages])
-            if session.get_bind().dialect.name != "postgresql":
-                # One relay per SQLite file: release the read snapshot now, or the later write would fail with
-                # SQLITE_BUSY_SNAPSHOT whenever a request committed meanwhile.
-                await session.rollback()
             await self._publisher.publish(messages)
             log.debug("relay_delivered", service=self._service, keys=[m.key for m in messages])
+            if session.get_bind().dialect.name != "postgresql":
+                # One relay per SQLite file: end the claim's read before writing, or the write would fail with
+                # SQLITE_BUSY_SNAPSHOT whenever a request committed meanwhile. After the delivery, not before:
+                # it is a trip to the database's thread, and the events should not wait for it.
+                await session.rollback()
             await self._mark_published(session, ids)
             await session.commit()
         self.published_count += len(ids)
