@@ -5,13 +5,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from shared.audit import GENESIS_HASH, AuditEntry, append_audit, history, verify_chain
+from shared.audit import GENESIS_HASH, AuditEntry, append_audit, audit_batch, history, verify_chain
 from shared.db import create_engine, session_factory
 
 pytestmark = pytest.mark.integration
@@ -265,3 +265,38 @@ async def append_and_commit(sessions: async_sessionmaker[AsyncSession], entity_i
     async with sessions() as session:
         await append_audit(session, actor="a", entity_type="t", entity_id=entity_id, action="x", data={})
         await session.commit()
+
+
+async def test_a_batch_writes_its_rows_in_one_statement_and_nothing_if_it_fails(
+    engine: AsyncEngine, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    inserts: list[str] = []
+
+    def count(conn: object, cursor: object, statement: str, *args: object) -> None:
+        if statement.startswith("INSERT INTO audit_log"):
+            inserts.append(statement)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", count)
+    await append_and_commit(sessions, "0")
+    async with sessions() as session:
+        async with audit_batch(session):
+            for action in ("created", "published", "noted"):
+                await append_audit(session, actor="a", entity_type="t", entity_id="1", action=action, data={})
+        after = await append_audit(session, actor="a", entity_type="t", entity_id="1", action="after", data={})
+        await session.commit()
+    assert (len(inserts), after.seq) == (3, 5)  # the first row, the batch, the row after it
+    async with sessions() as session:
+
+        async def failing_batch() -> None:
+            async with audit_batch(session):
+                await append_audit(session, actor="a", entity_type="t", entity_id="1", action="lost", data={})
+                raise RuntimeError("boom")
+
+        with pytest.raises(RuntimeError, match="boom"):
+            await failing_batch()
+        await session.commit()
+    async with sessions() as session:
+        rows = await history(session, entity_type="t", entity_id="1")
+    assert [r.action for r in rows] == ["created", "published", "noted", "after"]
+    report = await verify(sessions)
+    assert (report.ok, report.checked) == (True, 5)
