@@ -5,7 +5,7 @@ re-ordering a row breaks the chain and ``verify_chain`` reports where. The chain
 that rows were not edited by hand in the database, not that nobody rewrote the whole tail; truncating the
 newest rows is only detectable against an externally kept head hash.
 
-Functions flush but never commit: the caller's unit of work owns the transaction, so an audit row is
+Functions write but never commit: the caller's unit of work owns the transaction, so an audit row is
 written exactly when the change it records is.
 """
 
@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Index, text
+from sqlalchemy import DateTime, Index, Table, text
 from sqlalchemy import select as sa_select
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -81,6 +83,21 @@ def entry_hash(
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+@dataclass(frozen=True)
+class AuditRecord:
+    """An appended row, as written."""
+
+    seq: int
+    recorded_at: datetime
+    actor: str
+    entity_type: str
+    entity_id: str
+    action: str
+    data: str
+    prev_hash: str
+    hash: str
+
+
 async def append_audit(
     session: AsyncSession,
     *,
@@ -89,28 +106,84 @@ async def append_audit(
     entity_id: str,
     action: str,
     data: Mapping[str, Any],
-) -> AuditEntry:
-    """Append one row at the end of the chain (flushed, not committed)."""
-    await _lock_chain(session)
-    tail = (await session.exec(select(AuditEntry).order_by(col(AuditEntry.seq).desc()).limit(1))).first()
-    # seq is allocated here rather than by the database sequence so the chain stays gapless (a rolled-back
-    # PostgreSQL transaction would otherwise burn a sequence value) and verify_chain can flag any gap.
-    seq, prev_hash = (tail.seq + 1, tail.hash) if tail and tail.seq is not None else (1, GENESIS_HASH)
-    entry = AuditEntry(
+) -> AuditRecord:
+    """Append one row at the end of the chain (written, not committed).
+
+    Whatever the session holds unwritten is flushed first, as before any statement, so the row is written with
+    the change it records and a constraint clash still surfaces here. The row itself goes by a Core insert and the
+    tail is read as two columns (no ORM object, no validated model): this is on every audited request's and
+    event's path.
+    """
+    if session.new or session.dirty or session.deleted:
+        await session.flush()
+    connection = await session.connection()
+    transaction = _innermost(connection)
+    cached = session.info.get(_TAIL_KEY)
+    if cached is not None and cached[0] is transaction:
+        # This transaction appended the tail itself and still holds the chain (the advisory lock on PostgreSQL,
+        # the write lock on SQLite), so nobody can have appended since: no lock, no read.
+        _, seq, prev_hash = cached
+        seq += 1
+    else:
+        await _lock_chain(session)
+        tail = (await connection.execute(_TAIL)).first()
+        # seq is allocated here rather than by the database sequence so the chain stays gapless (a rolled-back
+        # PostgreSQL transaction would otherwise burn a sequence value) and verify_chain can flag any gap.
+        seq, prev_hash = (tail.seq + 1, tail.hash) if tail is not None else (1, GENESIS_HASH)
+    recorded_at = datetime.now(UTC)
+    text_data = canonical_json(data)
+    digest = entry_hash(
         seq=seq,
-        recorded_at=datetime.now(UTC),
+        recorded_at=recorded_at,
         actor=actor,
         entity_type=entity_type,
         entity_id=entity_id,
         action=action,
-        data=canonical_json(data),
+        data=text_data,
         prev_hash=prev_hash,
-        hash="",
     )
-    entry.hash = _hash_of(entry, seq)
-    session.add(entry)
-    await session.flush()
-    return entry
+    record = AuditRecord(seq, recorded_at, actor, entity_type, entity_id, action, text_data, prev_hash, digest)
+    batch: list[AuditRecord] | None = session.info.get(_BATCH_KEY)
+    if batch is not None:
+        batch.append(record)
+    else:
+        await connection.execute(_AUDIT_TABLE.insert().values(**record.__dict__))
+    # Keyed by the innermost (sub)transaction object: a savepoint rolled back, a commit or a rollback makes the next
+    # append in this session find a different transaction and read the tail again.
+    session.info[_TAIL_KEY] = (transaction, seq, digest)
+    return record
+
+
+@asynccontextmanager
+async def audit_batch(session: AsyncSession) -> AsyncIterator[None]:
+    """Rows appended inside the block are written together when it ends, by one statement (one round trip).
+
+    For a use case that records several acts at once; nothing inside the block may read the audit log. If the
+    block raises, its rows are not written (the transaction is rolled back anyway).
+    """
+    if _BATCH_KEY in session.info:
+        raise RuntimeError("audit_batch blocks do not nest")
+    pending: list[AuditRecord] = []
+    session.info[_BATCH_KEY] = pending
+    try:
+        yield
+    finally:
+        del session.info[_BATCH_KEY]
+    if pending:
+        connection = await session.connection()
+        await connection.execute(_AUDIT_TABLE.insert(), [record.__dict__ for record in pending])
+
+
+_AUDIT_TABLE: Table = AuditEntry.__table__  # type: ignore[attr-defined]
+_TAIL = sa_select(_AUDIT_TABLE.c.seq, _AUDIT_TABLE.c.hash).order_by(_AUDIT_TABLE.c.seq.desc()).limit(1)
+_TAIL_KEY = "greenlaw.audit_tail"
+_BATCH_KEY = "greenlaw.audit_batch"
+
+
+def _innermost(connection: AsyncConnection) -> object:
+    sync = connection.sync_connection
+    assert sync is not None
+    return sync.get_nested_transaction() or sync.get_transaction()
 
 
 async def history(session: AsyncSession, *, entity_type: str, entity_id: str) -> list[AuditEntry]:
@@ -140,20 +213,7 @@ async def verify_chain(session: AsyncSession, *, batch_size: int = 1000) -> Chai
             return ChainReport(ok=True, checked=checked, first_broken_seq=None, reason=None)
 
 
-@dataclass(frozen=True)
-class _Row:
-    seq: int
-    recorded_at: datetime
-    actor: str
-    entity_type: str
-    entity_id: str
-    action: str
-    data: str
-    prev_hash: str
-    hash: str
-
-
-async def _read_batch(session: AsyncSession, *, after: int, limit: int) -> list[_Row]:
+async def _read_batch(session: AsyncSession, *, after: int, limit: int) -> list[AuditRecord]:
     # Core columns, not ORM objects: the identity map could otherwise hand back cached attribute values
     # instead of what is actually stored, and verification must see the database.
     statement = (
@@ -173,10 +233,10 @@ async def _read_batch(session: AsyncSession, *, after: int, limit: int) -> list[
         .limit(limit)
     )
     connection = await session.connection()
-    return [_Row(**row._asdict()) for row in await connection.execute(statement)]
+    return [AuditRecord(**row._asdict()) for row in await connection.execute(statement)]
 
 
-def _check_row(row: _Row, *, expected_seq: int, prev_hash: str) -> str | None:
+def _check_row(row: AuditRecord, *, expected_seq: int, prev_hash: str) -> str | None:
     if row.seq != expected_seq:
         return f"row {expected_seq} missing (next row is {row.seq}): deleted or re-numbered"
     if row.hash != _hash_of(row, row.seq):
@@ -186,7 +246,7 @@ def _check_row(row: _Row, *, expected_seq: int, prev_hash: str) -> str | None:
     return None
 
 
-def _hash_of(row: AuditEntry | _Row, seq: int) -> str:
+def _hash_of(row: AuditEntry | AuditRecord, seq: int) -> str:
     return entry_hash(
         seq=seq,
         recorded_at=row.recorded_at,

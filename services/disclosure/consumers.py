@@ -42,7 +42,7 @@ def subscriptions(settings: DisclosureSettings, calendar: WorkCalendar) -> list[
         return publications.local_today(settings.timezone)
 
     async def on_issued(uow: UnitOfWork, event: CloudEvent, payload: DecisionIssuedV1) -> None:
-        if await publications.find_by_decision(uow, payload.decision_id) is None:
+        if not await publications.has_publication(uow, payload.decision_id):
             await publications.create_publication(
                 uow, payload, calendar=calendar, settings=settings, event=event, today=today()
             )

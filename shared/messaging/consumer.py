@@ -10,16 +10,21 @@ from typing import Any, TypeVar
 
 import structlog
 from pydantic import ValidationError
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy import Table
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.contracts.envelope import CloudEvent, EventPayload
-from shared.messaging.tables import DeadLetter, InboxRecord
+from shared.messaging.tables import DeadLetter, InboxRecord, utcnow
 from shared.messaging.uow import UnitOfWork
 
 log = structlog.get_logger()
+
+_INBOX: Table = InboxRecord.__table__  # type: ignore[attr-defined]
 
 P = TypeVar("P", bound=EventPayload)
 Handler = Callable[[UnitOfWork, CloudEvent, Any], Awaitable[None]]
@@ -77,6 +82,7 @@ class EventConsumer:
         if handler is None or payload_type is None:
             return  # an event type this consumer does not take
         structlog.contextvars.bind_contextvars(event_id=event.id, correlation_id=event.correlationid)
+        log.debug("event_received", consumer=self.name, subject=event.subject)
         try:
             payload = payload_type.model_validate(event.data)
         except ValidationError as exc:
@@ -113,17 +119,32 @@ class EventConsumer:
 
     async def _apply(self, event: CloudEvent, payload: EventPayload, handler: Handler) -> None:
         async with UnitOfWork(self._sessions, on_commit=self._on_commit) as uow:
-            if await self._seen(uow.session, event.id):
-                return
+            if not await self._claim(uow.session, event):
+                return  # applied (or set aside) before: a redelivery
             await handler(uow, event, payload)
-            uow.session.add(
-                InboxRecord(consumer=self.name, event_id=event.id, event_type=event.type, outcome="applied")
-            )
-            try:
-                await uow.commit()
-            except IntegrityError:
-                return  # a concurrent delivery of the same event won the inbox row; ours rolls back
+            log.debug("event_handled", consumer=self.name, subject=event.subject)
+            await uow.commit()
+        log.debug("event_applied", consumer=self.name, subject=event.subject)
         self.applied_count += 1
+
+    async def _claim(self, session: AsyncSession, event: CloudEvent) -> bool:
+        """Write the event's inbox row first, in the handler's transaction; False if it is there already.
+
+        One statement instead of a read and a write. A concurrent delivery of the same event waits on the key
+        (PostgreSQL) or the write lock (SQLite) until this transaction ends, then finds the row (``DO NOTHING``),
+        or, if this one rolled back, claims it itself; so the handler runs once per committed event.
+        """
+        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        statement = (
+            insert(_INBOX)
+            .values(
+                consumer=self.name, event_id=event.id, event_type=event.type, outcome="applied", processed_at=utcnow()
+            )
+            .on_conflict_do_nothing(index_elements=["consumer", "event_id"])
+        )
+        connection = await session.connection()
+        result = await connection.execute(statement)
+        return bool(result.rowcount)
 
     async def _seen(self, session: AsyncSession, event_id: str) -> bool:
         found = await session.execute(

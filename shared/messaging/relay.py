@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 import structlog
-from sqlalchemy import func, update
+from sqlalchemy import Row, Table, func, update
+from sqlalchemy import select as sa_select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -23,6 +25,7 @@ from shared.periodic import Periodic
 log = structlog.get_logger()
 
 MAX_BACKOFF_SECONDS = 5.0
+_OUTBOX: Table = OutboxRecord.__table__  # type: ignore[attr-defined]
 
 
 class OutboxRelay:
@@ -40,12 +43,15 @@ class OutboxRelay:
         self._service = service
         self._batch_size = batch_size
         self.published_count = 0
+        self._full = False
         self._loop = Periodic(
             f"relay:{service}",
             self.publish_batch,
             poll_interval,
             failure_event="relay_publish_failed",
-            again=lambda published: published > 0,  # a full or partial batch: look again at once
+            # A full batch: look again at once. A partial one took every row there was; a row committed since
+            # woke the loop (same process) or waits for the poll, so an empty look would only delay the next.
+            again=lambda _: self._full,
             backoff_max=MAX_BACKOFF_SECONDS,
         )
 
@@ -63,35 +69,41 @@ class OutboxRelay:
                 await session.rollback()
                 return 0
             messages = [self._message(row) for row in rows]
-            ids = [row.id for row in rows if row.id is not None]
-            if session.get_bind().dialect.name != "postgresql":
-                # One relay per SQLite file: release the read snapshot now, or the later write would fail with
-                # SQLITE_BUSY_SNAPSHOT whenever a request committed meanwhile.
-                await session.rollback()
+            ids = [row.id for row in rows]
+            # Stage timestamps for latency diagnosis (debug level; free otherwise).
+            log.debug("relay_claimed", service=self._service, keys=[m.key for m in messages])
             await self._publisher.publish(messages)
+            log.debug("relay_delivered", service=self._service, keys=[m.key for m in messages])
+            if session.get_bind().dialect.name != "postgresql":
+                # One relay per SQLite file: end the claim's read before writing, or the write would fail with
+                # SQLITE_BUSY_SNAPSHOT whenever a request committed meanwhile. After the delivery, not before:
+                # it is a trip to the database's thread, and the events should not wait for it.
+                await session.rollback()
             await self._mark_published(session, ids)
             await session.commit()
         self.published_count += len(ids)
         return len(ids)
 
-    async def _claim(self, session: AsyncSession) -> list[OutboxRecord]:
+    async def _claim(self, session: AsyncSession) -> list[Row[Any]]:
+        # Columns, not ORM objects: the relay only reads what it sends.
         query = (
-            select(OutboxRecord)
-            .where(OutboxRecord.published_at.is_(None))  # type: ignore[union-attr]
-            .order_by(col(OutboxRecord.id))
+            sa_select(_OUTBOX.c.id, _OUTBOX.c.topic, _OUTBOX.c.key, _OUTBOX.c.payload, _OUTBOX.c.event_id)
+            .where(_OUTBOX.c.published_at.is_(None))
+            .order_by(_OUTBOX.c.id)
             .limit(self._batch_size)
         )
         if session.get_bind().dialect.name == "postgresql":
             query = query.with_for_update(skip_locked=True)
-        rows = list((await session.execute(query)).scalars())
+        rows = list((await session.execute(query)).all())
+        self._full = len(rows) >= self._batch_size
         if rows and session.get_bind().dialect.name == "postgresql":
             rows = await self._keep_key_order(session, rows)
         return rows
 
-    async def _keep_key_order(self, session: AsyncSession, rows: list[OutboxRecord]) -> list[OutboxRecord]:
+    async def _keep_key_order(self, session: AsyncSession, rows: list[Row[Any]]) -> list[Row[Any]]:
         """Keep, per key, only the rows before the first unpublished row of that key that another replica holds
         (or that this batch did not reach), so a key's events leave in id order whichever replica sends them."""
-        mine = [row.id for row in rows if row.id is not None]
+        mine = [row.id for row in rows]
         others = dict(
             (
                 await session.execute(
@@ -105,10 +117,10 @@ class OutboxRelay:
                 )
             ).all()
         )
-        return [row for row in rows if row.id is not None and (row.key not in others or row.id < others[row.key])]
+        return [row for row in rows if row.key not in others or row.id < others[row.key]]
 
     @staticmethod
-    def _message(row: OutboxRecord) -> OutgoingMessage:
+    def _message(row: Row[Any]) -> OutgoingMessage:
         return OutgoingMessage(topic=row.topic, key=row.key, value=row.payload.encode(), event_id=row.event_id)
 
     async def _mark_published(self, session: AsyncSession, ids: Sequence[int]) -> None:

@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from types import TracebackType
 
+import structlog
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.contracts.envelope import CloudEvent
 from shared.messaging.tables import OutboxRecord
+
+log = structlog.get_logger()
 
 
 class UnitOfWork:
@@ -58,5 +61,7 @@ class UnitOfWork:
 
     async def commit(self) -> None:
         await self.session.commit()
+        if self.emitted:
+            log.debug("outbox_committed", keys=[event.subject for event in self.emitted])
         if self.emitted and self._on_commit is not None:
             self._on_commit()  # wake the relay: low latency without waiting for its poll

@@ -1,16 +1,17 @@
 import asyncio
 import json
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from shared.audit import GENESIS_HASH, AuditEntry, append_audit, history, verify_chain
+from shared.audit import GENESIS_HASH, AuditEntry, append_audit, audit_batch, history, verify_chain
 from shared.db import create_engine, session_factory
 
 pytestmark = pytest.mark.integration
@@ -196,3 +197,106 @@ async def test_concurrent_appends_never_fork(sessions: async_sessionmaker[AsyncS
     await asyncio.gather(*(append_with_retry(i) for i in range(8)))
     report = await verify(sessions)
     assert (report.ok, report.checked) == (True, 8)
+
+
+async def test_appends_in_one_transaction_and_across_transactions_of_one_session_link(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions() as session, sessions() as other:
+        for action in ("a", "b", "c"):  # the tail of the first is known to the next two
+            await append_audit(session, actor="a", entity_type="t", entity_id="1", action=action, data={})
+        await session.commit()
+        await append_audit(other, actor="b", entity_type="t", entity_id="2", action="x", data={})
+        await other.commit()
+        # A new transaction of the first session: the row the other appended meanwhile is the tail now.
+        last = await append_audit(session, actor="a", entity_type="t", entity_id="1", action="d", data={})
+        await session.commit()
+    assert last.seq == 5
+    report = await verify(sessions)
+    assert (report.ok, report.checked) == (True, 5)
+
+
+async def test_an_append_rolled_back_with_its_savepoint_leaves_no_gap(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions() as session:
+        await append_audit(session, actor="a", entity_type="t", entity_id="1", action="kept", data={})
+        savepoint = await session.begin_nested()
+        await append_audit(session, actor="a", entity_type="t", entity_id="1", action="undone", data={})
+        await savepoint.rollback()
+        after = await append_audit(session, actor="a", entity_type="t", entity_id="1", action="next", data={})
+        await session.commit()
+        await append_audit(session, actor="a", entity_type="t", entity_id="1", action="dropped", data={})
+        await session.rollback()
+        last = await append_audit(session, actor="a", entity_type="t", entity_id="1", action="last", data={})
+        await session.commit()
+    assert (after.seq, last.seq) == (2, 3)
+    async with sessions() as session:
+        rows = await history(session, entity_type="t", entity_id="1")
+    assert [(r.seq, r.action) for r in rows] == [(1, "kept"), (2, "next"), (3, "last")]
+    assert (await verify(sessions)).ok
+
+
+async def test_pending_changes_are_written_before_the_audit_row(
+    engine: AsyncEngine, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    # The row is written with the change it records: what the session holds is flushed first, so a clash of
+    # the change surfaces at the append, not later at commit.
+    await append_and_commit(sessions, "1")
+    async with sessions() as session:
+        session.add(
+            AuditEntry(
+                seq=1,
+                recorded_at=datetime.now(UTC),
+                actor="x",
+                entity_type="t",
+                entity_id="1",
+                action="x",
+                data="{}",
+                prev_hash=GENESIS_HASH,
+                hash=GENESIS_HASH,
+            )
+        )
+        with pytest.raises(IntegrityError):
+            await append_audit(session, actor="a", entity_type="t", entity_id="1", action="x", data={})
+
+
+async def append_and_commit(sessions: async_sessionmaker[AsyncSession], entity_id: str) -> None:
+    async with sessions() as session:
+        await append_audit(session, actor="a", entity_type="t", entity_id=entity_id, action="x", data={})
+        await session.commit()
+
+
+async def test_a_batch_writes_its_rows_in_one_statement_and_nothing_if_it_fails(
+    engine: AsyncEngine, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    inserts: list[str] = []
+
+    def count(conn: object, cursor: object, statement: str, *args: object) -> None:
+        if statement.startswith("INSERT INTO audit_log"):
+            inserts.append(statement)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", count)
+    await append_and_commit(sessions, "0")
+    async with sessions() as session:
+        async with audit_batch(session):
+            for action in ("created", "published", "noted"):
+                await append_audit(session, actor="a", entity_type="t", entity_id="1", action=action, data={})
+        after = await append_audit(session, actor="a", entity_type="t", entity_id="1", action="after", data={})
+        await session.commit()
+    assert (len(inserts), after.seq) == (3, 5)  # the first row, the batch, the row after it
+    async with sessions() as session:
+
+        async def failing_batch() -> None:
+            async with audit_batch(session):
+                await append_audit(session, actor="a", entity_type="t", entity_id="1", action="lost", data={})
+                raise RuntimeError("boom")
+
+        with pytest.raises(RuntimeError, match="boom"):
+            await failing_batch()
+        await session.commit()
+    async with sessions() as session:
+        rows = await history(session, entity_type="t", entity_id="1")
+    assert [r.action for r in rows] == ["created", "published", "noted", "after"]
+    report = await verify(sessions)
+    assert (report.ok, report.checked) == (True, 5)

@@ -20,7 +20,7 @@ from services.disclosure.domain.redaction import Finding, party_facts, redact_de
 from services.disclosure.handlers import credit_china
 from services.disclosure.settings import DisclosureSettings
 from services.disclosure.tables import Publication
-from shared.audit import append_audit
+from shared.audit import append_audit, audit_batch
 from shared.contracts import CloudEvent
 from shared.contracts.common import PartySnapshot
 from shared.contracts.events import DecisionIssuedV1, PublicationOverdueV1, PublicationPublishedV1
@@ -126,21 +126,24 @@ async def create_publication(
         publish_mode=settings.publish_modes.get(decision.kind, "approval"),
     )
     apply_decision(publication, decision, settings)
+    # The two acts (created, published or held) go to the audit log in one statement.
+    async with audit_batch(uow.session):
+        await audit(
+            uow,
+            publication,
+            actor=event.actor or "system",
+            action="created",
+            data={
+                "decision_id": decision.decision_id,
+                "due_on": due.due_on.isoformat(),
+                "event_id": event.id,
+                "redacted": publication.redaction_report,
+            },
+        )
+        if publication.publish_mode == "auto":
+            await publish_or_hold(uow, publication, today=today, settings=settings, correlation_id=event.correlationid)
+    # Added last, so it is inserted once, as published (the audit rows before it flush what the session holds).
     uow.session.add(publication)
-    await audit(
-        uow,
-        publication,
-        actor=event.actor or "system",
-        action="created",
-        data={
-            "decision_id": decision.decision_id,
-            "due_on": due.due_on.isoformat(),
-            "event_id": event.id,
-            "redacted": publication.redaction_report,
-        },
-    )
-    if publication.publish_mode == "auto":
-        await publish_or_hold(uow, publication, today=today, settings=settings, correlation_id=event.correlationid)
     return publication
 
 
@@ -280,6 +283,12 @@ async def mark_overdue(uow: UnitOfWork, *, today: date) -> list[Publication]:
         )
         uow.emit(CloudEvent.wrap(payload, subject=publication.decision_id, actor="system:deadline-watch"))
     return overdue
+
+
+async def has_publication(uow: UnitOfWork, decision_id: str) -> bool:
+    """Whether the decision has its publication already (one column read, no object)."""
+    found = await uow.session.execute(select(Publication.id).where(Publication.decision_id == decision_id))
+    return found.first() is not None
 
 
 async def find_by_decision(uow: UnitOfWork, decision_id: str) -> Publication | None:
