@@ -165,13 +165,18 @@ async def audit_batch(session: AsyncSession) -> AsyncIterator[None]:
         raise RuntimeError("audit_batch blocks do not nest")
     pending: list[AuditRecord] = []
     session.info[_BATCH_KEY] = pending
+    written = False
     try:
         yield
+        if pending:
+            connection = await session.connection()
+            await connection.execute(_AUDIT_TABLE.insert(), [record.__dict__ for record in pending])
+        written = True
     finally:
         del session.info[_BATCH_KEY]
-    if pending:
-        connection = await session.connection()
-        await connection.execute(_AUDIT_TABLE.insert(), [record.__dict__ for record in pending])
+        if not written:
+            # The remembered tail counted rows that were not written: the next append reads the table again.
+            session.info.pop(_TAIL_KEY, None)
 
 
 _AUDIT_TABLE: Table = AuditEntry.__table__  # type: ignore[attr-defined]

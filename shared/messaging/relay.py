@@ -44,14 +44,17 @@ class OutboxRelay:
         self._batch_size = batch_size
         self.published_count = 0
         self._full = False
+        self._shared = False  # PostgreSQL: several relays may share the outbox
         self._loop = Periodic(
             f"relay:{service}",
             self.publish_batch,
             poll_interval,
             failure_event="relay_publish_failed",
-            # A full batch: look again at once. A partial one took every row there was; a row committed since
-            # woke the loop (same process) or waits for the poll, so an empty look would only delay the next.
-            again=lambda _: self._full,
+            # After a round that sent something, look again at once if the batch was full, or on PostgreSQL, where
+            # other replicas' relays may have held rows back (key order, locked rows) that this one should now send.
+            # With one relay (SQLite) a partial batch took every row there was: a row committed since woke the loop
+            # or waits for the poll. A round that sent nothing (all held back) waits too, instead of spinning.
+            again=lambda published: published > 0 and (self._full or self._shared),
             backoff_max=MAX_BACKOFF_SECONDS,
         )
 
@@ -92,7 +95,8 @@ class OutboxRelay:
             .order_by(_OUTBOX.c.id)
             .limit(self._batch_size)
         )
-        if session.get_bind().dialect.name == "postgresql":
+        self._shared = session.get_bind().dialect.name == "postgresql"
+        if self._shared:
             query = query.with_for_update(skip_locked=True)
         rows = list((await session.execute(query)).all())
         self._full = len(rows) >= self._batch_size

@@ -80,3 +80,62 @@ async def test_two_relays_share_the_outbox_without_duplicates_or_reordering(
             assert left == []
     finally:
         await engine.dispose()
+
+
+class SlowPublisher(RecordingPublisher):
+    async def publish(self, messages: Sequence[OutgoingMessage]) -> None:
+        await asyncio.sleep(0.2)  # a slow broker: the other replica's rows of the same key wait behind these
+        await super().publish(messages)
+
+
+async def test_running_relays_send_what_the_other_held_back_without_waiting_for_the_poll_or_spinning(
+    postgres: PostgresServer,
+) -> None:
+    """Two relays running side by side on one key: rows one held back (key order) are sent by the other as soon as
+    its round ends, not at the next poll (30 s here), and a relay whose whole batch is held back waits instead of
+    claiming again and again."""
+    engine = create_engine(await postgres.create_database("relay"))
+    await migrate(engine, SPEC.migrations_dir)
+    sessions = session_factory(engine)
+    log: list[tuple[str, int]] = []
+    relays = [
+        OutboxRelay(sessions, SlowPublisher(log), service="cases", batch_size=5, poll_interval=30) for _ in range(2)
+    ]
+    rounds = [0, 0]
+    for index, relay in enumerate(relays):
+        claim = relay._claim
+
+        async def counted(session: object, claim: object = claim, index: int = index) -> object:
+            rounds[index] += 1
+            return await claim(session)  # type: ignore[operator]
+
+        relay._claim = counted  # type: ignore[method-assign]
+    tasks = [asyncio.create_task(relay.run()) for relay in relays]
+    try:
+        for commit in range(4):
+            async with sessions() as session:
+                for n in range(commit * 5, commit * 5 + 5):
+                    session.add(
+                        OutboxRecord(
+                            event_id=str(uuid.uuid4()),
+                            event_type="t",
+                            topic="cases.events",
+                            key="k",
+                            payload=json.dumps({"n": n}),
+                        )
+                    )
+                await session.commit()
+            for relay in relays:
+                relay.wake()
+            await asyncio.sleep(0.05)
+        for _ in range(500):  # 10 s at most
+            if len(log) >= 20:
+                break
+            await asyncio.sleep(0.02)
+        assert [n for _, n in log] == list(range(20))  # once each, in order
+        assert sum(rounds) < 60, rounds  # no spinning on a held-back batch
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await engine.dispose()
