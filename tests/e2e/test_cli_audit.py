@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sqlite3
 import subprocess
@@ -9,7 +10,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from services.ops.cli import app as cli
 from tests.factories import decision_body
 from tests.stack import Stack, StackConfig, eventually
 
@@ -45,9 +48,17 @@ async def test_audit_verify_command_detects_tampering(tmp_path: Path) -> None:
     intact = audit_verify(tmp_path)
     assert intact.returncode == 0, intact.stdout + intact.stderr
     assert "cases: 3 rows checked, ok" in intact.stdout
+    # The same command in this process (where coverage sees it), as an operator's script would call it.
+    env = {"GREENLAW_DATA_DIR": str(tmp_path)}
+    in_process = await asyncio.to_thread(CliRunner().invoke, cli, ["audit", "verify"], env=env)
+    assert in_process.exit_code == 0, in_process.output
+    assert "cases: 3 rows checked, ok" in in_process.output
 
     with sqlite3.connect(tmp_path / "cases.db") as db:
         db.execute("UPDATE audit_log SET actor = 'someone-else' WHERE seq = 2")
     tampered = audit_verify(tmp_path)
     assert tampered.returncode == 1
     assert "cases: 1 rows checked, BROKEN at seq 2" in tampered.stdout
+    in_process = await asyncio.to_thread(CliRunner().invoke, cli, ["audit", "verify"], env=env)
+    assert in_process.exit_code == 1
+    assert "cases: 1 rows checked, BROKEN at seq 2" in in_process.output

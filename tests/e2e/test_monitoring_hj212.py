@@ -429,3 +429,49 @@ async def test_the_writers_array_read_of_neighbours_is_the_row_by_row_read(tmp_p
                 by_rows, by_arrays = await _stored_around(uow, windows), await stored_around(uow, windows)
                 assert {k: sorted(v) for k, v in by_rows.items() if v} == {k: sorted(v) for k, v in by_arrays.items()}
                 assert by_arrays  # the windows hold stored hours
+
+
+async def test_a_worker_listens_stores_and_stops_when_told(
+    tmp_path: Path, postgres: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The worker's side in this process (the processes above run it where coverage does not see it): it signs in a
+    station, answers CN 9014 once the data is committed, tells the service it listens, and stops on SIGTERM."""
+    import os
+    import signal
+
+    from services.monitoring import hj212_workers
+    from services.monitoring.settings import MonitoringSettings
+    from tests.infra import free_port
+
+    config = monitoring_only(tmp_path, hj212_enabled=False)
+    config.database, config.postgres = "postgres", postgres
+    async with Stack(config) as stack:
+        async with client(stack, "monitoring_reviewer") as http:
+            code = (await create_station(http, "air_station", password=PASSWORD))["code"]
+        settings = stack.runtime("monitoring").settings
+        assert isinstance(settings, MonitoringSettings)
+        settings = settings.model_copy(update={"hj212_workers": 2})
+        stops: dict[int, Any] = {}
+        loop = asyncio.get_running_loop()
+        monkeypatch.setattr(loop, "add_signal_handler", lambda signum, callback: stops.__setitem__(signum, callback))
+        monkeypatch.setattr(hj212_workers, "_watch_parent", lambda _loop, _stop: None)  # no parent's pipe here
+        monkeypatch.setattr(hj212_workers.gc, "freeze", lambda: None)  # this process's heap stays collectable
+        ready_read, ready_write = os.pipe()
+        port = free_port()
+        worker = asyncio.create_task(hj212_workers.serve_worker(settings, port, 1, ready_write))
+        try:
+            assert await asyncio.wait_for(hj212_workers._read_once(ready_read), 60) == hj212_workers.READY
+            sender = await StationSender.connect(port, code)
+            sent = sender.packet("2061", air_cp(datetime(2021, 6, 1, 3), "Avg", 21.0))
+            await sender.send(sent)
+            answer = await sender.answer(timeout=60)
+            assert (answer.cn, answer.qn) == ("9014", sent.qn)
+            await sender.close()
+            async with stack.runtime("monitoring").sessions() as session:
+                stored = (await session.execute(select(func.count()).where(Reading.station_code == code))).scalar()
+            assert stored == 2  # the packet's two pollutants, committed before the answer
+        finally:
+            stops[signal.SIGTERM]()
+            await asyncio.wait_for(worker, 30)
+    with pytest.raises(hj212_workers.WorkersNeedPostgres):
+        hj212_workers.check_workers_allowed(settings, "sqlite")

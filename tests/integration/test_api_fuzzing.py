@@ -31,12 +31,14 @@ documented status and media type, and a body (problem+json for errors) that matc
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import copy
 import os
 import re
 import zlib
 from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -89,6 +91,19 @@ CALLERS: dict[str, tuple[str, ...]] = {
     "monitoring": ("monitoring_reviewer", "auditor", "admin"),
     "gateway": ("head", "admin"),
 }
+
+
+@pytest.fixture(scope="module", autouse=True)
+async def traced_threads_after() -> AsyncIterator[None]:
+    """The event loop lives for the whole session, and so do its default executor's threads: one started while the
+    coverage measurement is paused (``no_cover``) would stay untraced for every later test of this process (a thread
+    gets the tracer when it starts). So the tests after these get a new executor, its threads started traced."""
+    yield
+    loop = asyncio.get_running_loop()
+    old = getattr(loop, "_default_executor", None)
+    loop.set_default_executor(ThreadPoolExecutor())
+    if old is not None:
+        old.shutdown(wait=False)
 
 
 @pytest.fixture(scope="module")
