@@ -75,9 +75,16 @@ def require_if_match(request: Request, current: str) -> None:
         raise Problem(412, "数据已被他人修改 The resource changed since you read it", current_etag=current)
 
 
+def none_match_holds(sent: str | None, etag: str) -> bool:
+    """Whether an ``If-None-Match`` names the representation's ETag (RFC 9110 §13.1.2, weak comparison): the
+    client already holds it, and gets a 304."""
+    if not sent:
+        return False
+    return sent.strip() == "*" or etag in {t.strip().removeprefix("W/") for t in sent.split(",")}
+
+
 def not_modified(request: Request, etag: str, *, cache_control: str) -> Response | None:
     """304 when the client already holds this representation."""
-    sent = request.headers.get("if-none-match")
-    if sent and (sent.strip() == "*" or etag in {t.strip().removeprefix("W/") for t in sent.split(",")}):
+    if none_match_holds(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers={"ETag": etag, "Cache-Control": cache_control})
     return None

@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from services.disclosure.settings import DisclosureSettings
-from shared.http import not_modified
+from shared.http import none_match_holds, not_modified
 from shared.service import ServiceRuntime
 
 COUNTER_QUERY = text("SELECT seq FROM public_change WHERE id = 1")
@@ -172,8 +172,7 @@ def respond(app: FastAPI, if_none_match: str | None, page: CachedPage) -> Respon
         "ETag": page.etag,
         "Cache-Control": f"public, max-age={settings.public_cache_seconds}",
     }
-    sent = if_none_match
-    if sent and (sent.strip() == "*" or page.etag in {t.strip().removeprefix("W/") for t in sent.split(",")}):
+    if none_match_holds(if_none_match, page.etag):
         return Response(status_code=304, headers=headers)
     return Response(page.body, media_type=page.media_type, headers=headers)
 

@@ -43,6 +43,7 @@ from services.gateway.domain.rate_limits import LimitKind
 from services.gateway.domain.routes import match_route
 from services.gateway.forwarding import exception_handler
 from shared.errors import TooMany
+from shared.http import none_match_holds
 from shared.messaging.transport import InProcessBus
 
 log = structlog.get_logger()
@@ -95,15 +96,10 @@ class CachedAnswer:
 
 
 def etag_matches(etag: bytes | None, if_none_match: bytes) -> bool:
-    """RFC 9110 §13.1.2 weak comparison, as the services do it."""
+    """The services' comparison (:func:`shared.http.none_match_holds`) on the raw header values."""
     if etag is None:
         return False
-    if if_none_match == etag:
-        return True
-    sent = if_none_match.strip()
-    if sent == b"*":
-        return True
-    return etag in {tag.strip().removeprefix(b"W/") for tag in sent.split(b",")}
+    return if_none_match == etag or none_match_holds(if_none_match.decode("latin-1"), etag.decode("latin-1"))
 
 
 def shared_max_age(headers: Iterable[tuple[bytes, bytes]]) -> float | None:
@@ -443,7 +439,7 @@ class InProcessFeed:
 
     def stop(self) -> None:
         self.cache.live = False
-        self.bus.on_commit(self.cache.invalidate, remove=True)
+        self.bus.off_commit(self.cache.invalidate)
         for topic in event_topics():
             self.bus.unsubscribe(topic, self.deliver)
 

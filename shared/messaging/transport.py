@@ -57,14 +57,14 @@ class InProcessBus:
         if delivery in self._subscribers.get(topic, []):
             self._subscribers[topic].remove(delivery)
 
-    def on_commit(self, listener: Callable[[], None], *, remove: bool = False) -> None:
+    def on_commit(self, listener: Callable[[], None]) -> None:
         """Call ``listener`` each time a transaction that emitted events commits in this process (before the relay
         delivers them): what must not show data older than such a commit, without waiting for the events."""
-        if remove:
-            if listener in self._commit_listeners:
-                self._commit_listeners.remove(listener)
-        else:
-            self._commit_listeners.append(listener)
+        self._commit_listeners.append(listener)
+
+    def off_commit(self, listener: Callable[[], None]) -> None:
+        if listener in self._commit_listeners:
+            self._commit_listeners.remove(listener)
 
     def committed(self) -> None:
         for listener in list(self._commit_listeners):
