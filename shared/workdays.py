@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -110,20 +110,14 @@ class WorkCalendar:
                 return True
             if day in override.holidays:
                 return False
-        try:
-            return bool(chinese_calendar.is_workday(day))
-        except NotImplementedError:
-            return day.weekday() < 5 and day not in _statutory_days(day.year)
+        official = _official_workday(day)
+        if official is not None:
+            return official
+        return day.weekday() < 5 and day not in _statutory_days(day.year)
 
     def has_data(self, year: int) -> bool:
         """True if the year has an official arrangement (chinesecalendar) or an operator override."""
-        if year in self._overrides:
-            return True
-        try:
-            chinese_calendar.is_workday(date(year, 1, 1))
-        except NotImplementedError:
-            return False
-        return True
+        return year in self._overrides or _official_workday(date(year, 1, 1)) is not None
 
     def add_working_days(self, start: date, days: int) -> Deadline:
         """The day ``days`` working days (工作日) after ``start``; the start day itself is not counted.
@@ -190,6 +184,17 @@ def statutory_holidays(year: int) -> dict[date, str]:
     days[LunarDate(year, 8, 15).to_solar_date()] = "中秋节"
     days |= {date(year, 10, n): "国庆节" for n in (1, 2, 3)}
     return days
+
+
+@lru_cache(maxsize=16_384)
+def _official_workday(day: date) -> bool | None:
+    """``chinesecalendar``'s answer for ``day``, None for a year it has no data for. Remembered: the library checks
+    the date's year against the min and max of its whole holiday table on every call, and a deadline asks day by
+    day."""
+    try:
+        return bool(chinese_calendar.is_workday(day))
+    except NotImplementedError:
+        return None
 
 
 @cache
