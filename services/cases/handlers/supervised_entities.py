@@ -6,13 +6,14 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
+from typing import Any
 
 from sqlmodel import col, select
 
 from services.cases.domain.registry import REQUIRED_COLUMNS, RegistryRow, RowError, registry_row
 from services.cases.handlers.rows import load, new_id, page
 from services.cases.tables import Inspection, Party, SupervisedEntity
-from shared.audit import append_audit
+from shared.audit import append_audit, audit_batch
 from shared.contracts.common import PartyType
 from shared.csv_export import BOM, is_dangerous
 from shared.errors import Invalid
@@ -98,6 +99,7 @@ async def import_registry(uow: UnitOfWork, text: str, *, actor: str) -> ImportCo
     existing = await uow.session.exec(select(SupervisedEntity).where(col(SupervisedEntity.party_id).in_(party_ids)))
     entities = {e.party_id: e for e in existing.all()}
     created = updated = registered = 0
+    acts: list[tuple[SupervisedEntity, str, dict[str, Any]]] = []
     for row in rows:
         party = parties.get(row.credit_code)
         if party is None:
@@ -121,9 +123,15 @@ async def import_registry(uow: UnitOfWork, text: str, *, actor: str) -> ImportCo
         entity.industry = row.industry or entity.industry
         uow.session.add(entity)
         data = {"party_id": party.id, "category": entity.category, "town": entity.town, "industry": entity.industry}
-        await append_audit(
-            uow.session, actor=actor, entity_type="supervised_entity", entity_id=entity.id, action=action, data=data
-        )
+        acts.append((entity, action, data))
+    # The rows are written by one flush (the first append's) and their audit rows by one insert, in file order,
+    # instead of a flush and an insert per line.
+    async with audit_batch(uow.session):
+        for entity, action, data in acts:
+            await append_audit(
+                uow.session, actor=actor, entity_type="supervised_entity", entity_id=entity.id, action=action,
+                data=data,
+            )  # fmt: skip
     return ImportCounts(created, updated, registered)
 
 
