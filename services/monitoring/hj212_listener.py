@@ -26,7 +26,7 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import structlog
 from fastapi import FastAPI
@@ -287,8 +287,7 @@ class _Connection(asyncio.Protocol):
     # -- transport callbacks ------------------------------------------------------------------------------------
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self.transport = transport
+        transport = self.transport = cast(asyncio.Transport, transport)  # uvloop's is not an asyncio.Transport subclass
         server, settings = self.server, self.server.settings
         if server.open_connections >= settings.hj212_max_connections:
             server.metrics.refused.inc()
