@@ -381,7 +381,13 @@ class _Connection(asyncio.Protocol):
     def _done(self) -> None:
         """The packet being handled is done: the next one may be read."""
         self.busy = False
-        self.ready_since = self.loop.time()  # the deadlines only move later: the timer, when it fires, re-arms
+        self.ready_since = self.loop.time()
+        deadline = self._deadline()
+        # Re-armed past the deadline while busy (a sign-in that outlasted it): the connection must not outlive it.
+        # Otherwise the deadline only moves later and the timer re-arms itself when it fires.
+        if self.timer is not None and self.timer.when() > deadline:
+            self.timer.cancel()
+            self.timer = self.loop.call_at(deadline, self._on_timer)
         if not self.writing_paused:
             self._resume()
 

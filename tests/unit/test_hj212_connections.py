@@ -27,6 +27,7 @@ PASSWORD = "pw-1"
 SETTINGS = MonitoringSettings(
     hj212_max_connections=2, hj212_max_packet_bytes=1024, hj212_idle_timeout_seconds=0.5, hj212_auth_timeout_seconds=5
 )
+SLOW_GUESS = "slow-guess"  # a wrong password whose check outlasts the sign-in deadline
 STATION = Station(code="ST1", kind="air_station", name="站", town="杨柳青镇", level="district")
 LOOPS: dict[str, Callable[[Coroutine[Any, Any, None]], None]] = {"asyncio": asyncio.run, "uvloop": uvloop.run}
 
@@ -38,7 +39,7 @@ class FakeCredentials(StationCredentials):
         super().__init__(station_policy(SETTINGS), PasswordCache())
 
     async def authenticate(self, sessions: Any, code: str, password: str, *, address: str) -> SignIn:
-        await asyncio.sleep(0.01)
+        await asyncio.sleep(1.0 if password == SLOW_GUESS else 0.01)
         known = code == STATION.code
         return SignIn(STATION if known and password == PASSWORD else None, known)
 
@@ -120,3 +121,30 @@ async def scenario() -> None:
 @pytest.mark.parametrize("loop", sorted(LOOPS))
 def test_the_connection_protocol_on_each_event_loop(loop: str) -> None:
     LOOPS[loop](scenario())
+
+
+async def slow_guess() -> None:
+    """A sign-in that fails after the sign-in deadline has passed closes the connection then, not an idle timeout
+    later (its wait for the check does not count as silence, but does not extend the deadline either)."""
+    settings = SETTINGS.model_copy(update={"hj212_auth_timeout_seconds": 0.3, "hj212_idle_timeout_seconds": 60.0})
+    context = ListenerContext(settings, None, lambda: None)  # type: ignore[arg-type, return-value]
+    registry = CollectorRegistry()
+    server = Hj212Server(context, load_standards(SETTINGS.standards_dirs), load_hj212_codes(), FakeCredentials(),
+                         Hj212Metrics.register(registry))  # fmt: skip
+    tcp = await listen(server, settings, 0)
+    try:
+        reader, writer = await asyncio.open_connection("127.0.0.1", tcp.sockets[0].getsockname()[1])
+        writer.write(hj212.build(upload(0, pw=SLOW_GUESS)))
+        assert (await answer(reader)).cp == "QnRtn=3"
+        assert await asyncio.wait_for(reader.read(), 5) == b""
+        writer.close()
+        assert registry.get_sample_value("hj212_closed_connections_total", {"reason": "auth_timeout"}) == 1
+    finally:
+        tcp.close()
+        server.close_all()
+        server.credentials.passwords.close()
+
+
+@pytest.mark.parametrize("loop", sorted(LOOPS))
+def test_a_sign_in_outlasting_its_deadline_closes_the_connection_then(loop: str) -> None:
+    LOOPS[loop](slow_guess())
