@@ -267,7 +267,7 @@ class _Connection(asyncio.Protocol):
     answers keep the packets' order and a station cannot pile up packets in memory; reading is paused too while
     the peer does not read its answers (the transport's write buffer is full). One timer a connection enforces the
     sign-in and idle deadlines, counted from when the connection last became ready for a packet, as a read with a
-    timeout would; it is re-armed only when it fires."""
+    timeout would; it is re-armed when it fires, not per packet."""
 
     def __init__(self, server: Hj212Server) -> None:
         self.server = server
