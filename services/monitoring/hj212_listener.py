@@ -23,9 +23,10 @@ import contextlib
 import math
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from functools import partial
+from typing import TYPE_CHECKING, cast
 
 import structlog
 from fastapi import FastAPI
@@ -33,11 +34,11 @@ from prometheus_client import CollectorRegistry, Counter, Gauge
 
 from services.monitoring.data.loader import Hj212Code
 from services.monitoring.domain import hj212
-from services.monitoring.domain.readings import LOCAL, ReadingIn
+from services.monitoring.domain.readings import LOCAL, Columns, ReadingIn
 from services.monitoring.domain.standards import Standards
-from services.monitoring.handlers.credentials import SignIn, StationCredentials, StationThrottled
+from services.monitoring.handlers.credentials import StationCredentials, StationThrottled
 from services.monitoring.handlers.exceedances import detect_source_exceedances
-from services.monitoring.handlers.ingest import store_readings
+from services.monitoring.handlers.ingest import store_columns
 from services.monitoring.hj212_neighbours import stored_around
 from services.monitoring.settings import MonitoringSettings
 from services.monitoring.tables import Station
@@ -61,6 +62,7 @@ class Hj212Metrics:
     connections: Gauge
     refused: Counter
     closed: Counter
+    children: dict[tuple[str, ...], Counter] = field(default_factory=dict)
 
     @classmethod
     def register(cls, registry: CollectorRegistry) -> Hj212Metrics:
@@ -75,6 +77,22 @@ class Hj212Metrics:
                 "hj212_closed_connections_total", "connections closed by the listener", ["reason"], registry=registry
             ),
         )
+
+    def packet(self, cn: str, outcome: str) -> None:
+        self._child(self.packets, "packets", cn, outcome).inc()
+
+    def malformed_packet(self, reason: str) -> None:
+        self._child(self.malformed, "malformed", reason).inc()
+
+    def closed_connection(self, reason: str) -> None:
+        self._child(self.closed, "closed", reason).inc()
+
+    def _child(self, counter: Counter, name: str, *labels: str) -> Counter:
+        """The labelled child, kept: ``labels()`` validates and locks on every call."""
+        child = self.children.get((name, *labels))
+        if child is None:
+            child = self.children[(name, *labels)] = counter.labels(*labels)
+        return child
 
 
 def readings_of(
@@ -150,12 +168,12 @@ class GroupCommit:
             _settle(item, ConnectionError("the listener is stopping"))
         self.waiting, self.committing = [], []
 
-    async def store(self, packet: hj212.Packet, station: Station, readings: list[ReadingIn]) -> None:
-        """Returns once the readings are committed; raises what storing them raised."""
+    def submit(self, packet: hj212.Packet, station: Station, readings: list[ReadingIn]) -> asyncio.Future[None]:
+        """A future set once the readings are committed, or to what storing them raised."""
         item = _Pending(packet, station, readings, asyncio.get_running_loop().create_future())
         self.waiting.append(item)
         self.wake.set()
-        await item.stored
+        return item.stored
 
     async def _run(self) -> None:
         while True:
@@ -193,9 +211,10 @@ class GroupCommit:
 
     async def _store(self, batch: list[_Pending]) -> None:
         async with self.context.uow() as uow:
-            readings = [reading for item in batch for reading in item.readings]
-            checked = await store_readings(uow, self.standards, readings, source="hj212", read_stored=stored_around)
+            columns = Columns.of(reading for item in batch for reading in item.readings)
+            ingested = await store_columns(uow, self.standards, columns, source="hj212", read_stored=stored_around)
             sources = [item for item in batch if item.station.kind == "pollution_source"]
+            checked = ingested.checked({item.station.code for item in sources}) if sources else []
             for item in sources:  # each packet's exceedances with its own QN as correlation
                 keys = {reading.key for reading in item.readings}
                 mine = [c for c in checked if c.reading.key in keys]
@@ -222,7 +241,8 @@ class Hj212Server:
         self.settings = context.settings
         self.standards, self.codes, self.credentials, self.metrics = standards, codes, credentials, metrics
         self.open_connections = 0
-        self.writers: set[asyncio.StreamWriter] = set()
+        self.connections: set[_Connection] = set()
+        self.sign_ins: set[asyncio.Task[None]] = set()  # held: the loop keeps only weak references to tasks
         self.group = GroupCommit(
             context, standards, max_packets=self.settings.hj212_batch_max_packets,
             linger=self.settings.hj212_batch_linger_seconds,
@@ -230,123 +250,247 @@ class Hj212Server:
 
     def close_all(self) -> None:
         """On shutdown: idle stations would otherwise hold their connections until the idle timeout."""
-        for writer in list(self.writers):
-            writer.close()
+        for connection in list(self.connections):
+            connection.close()
 
-    async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        if self.open_connections >= self.settings.hj212_max_connections:
-            self.metrics.refused.inc()
-            log.warning("hj212_connection_refused", open=self.open_connections)
-            writer.close()
-            return
-        self.open_connections += 1
-        self.writers.add(writer)
-        self.metrics.connections.inc()
-        try:
-            await self._serve(_Connection(self, writer), reader)
-        except (asyncio.IncompleteReadError, ConnectionError):
-            pass
-        except asyncio.LimitOverrunError:
-            self.metrics.malformed.labels("too_long").inc()
-            log.warning("hj212_packet_too_long", peer=writer.get_extra_info("peername"))
-        finally:
-            self.open_connections -= 1
-            self.writers.discard(writer)
-            self.metrics.connections.dec()
-            writer.close()
-            with contextlib.suppress(ConnectionError):
-                await writer.wait_closed()
-
-    async def _serve(self, connection: _Connection, reader: asyncio.StreamReader) -> None:
-        """Packets until the peer leaves, is refused, stays silent, or has not signed in by the deadline."""
-        loop = asyncio.get_running_loop()
-        sign_in_by = loop.time() + self.settings.hj212_auth_timeout_seconds
-        while not connection.refused:
-            idle = self.settings.hj212_idle_timeout_seconds
-            timeout = idle if connection.station else min(idle, sign_in_by - loop.time())
-            try:
-                line = await asyncio.wait_for(reader.readuntil(hj212.TRAILER), timeout)
-            except TimeoutError:
-                reason = "idle" if connection.station else "auth_timeout"
-                self.metrics.closed.labels(reason).inc()
-                log.info("hj212_connection_closed", reason=reason, peer=connection.address)
-                return
-            await connection.on_packet(line)
-        self.metrics.closed.labels("throttled").inc()
+    def connection(self) -> _Connection:
+        """The protocol factory of the listening socket: one per accepted connection."""
+        return _Connection(self)
 
 
-class _Connection:
-    def __init__(self, server: Hj212Server, writer: asyncio.StreamWriter) -> None:
-        self.server, self.writer = server, writer
+class _Connection(asyncio.Protocol):
+    """One station's connection, driven by the event loop's callbacks rather than a task reading a stream: a packet
+    of a signed-in station is parsed, checked and handed to the group commit within ``data_received``, and answered
+    from the commit's callback, so a packet costs no task, no ``wait_for`` timer and no ``drain``.
+
+    One packet at a time: while a packet waits for its commit (or a sign-in for argon2) reading is paused, so the
+    answers keep the packets' order and a station cannot pile up packets in memory; reading is paused too while
+    the peer does not read its answers (the transport's write buffer is full). One timer a connection enforces the
+    sign-in and idle deadlines, counted from when the connection last became ready for a packet, as a read with a
+    timeout would; it is re-armed when it fires, not per packet."""
+
+    def __init__(self, server: Hj212Server) -> None:
+        self.server = server
+        self.loop = asyncio.get_running_loop()
+        self.transport: asyncio.Transport | None = None
+        self.buffer = bytearray()
         self.station: Station | None = None
         self.password: str | None = None
-        self.refused = False
-        peer = writer.get_extra_info("peername")
-        self.address = str(peer[0]) if peer else "unknown"
+        self.address = "unknown"
+        self.counted = False  # taken a slot (not refused at once)
+        self.busy = False  # a packet is being handled: no more read until it is done
+        self.writing_paused = False
+        self.eof = False
+        self.ready_since = self.sign_in_by = self.loop.time()
+        self.timer: asyncio.TimerHandle | None = None
 
-    async def on_packet(self, raw: bytes) -> None:
+    # -- transport callbacks ------------------------------------------------------------------------------------
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        transport = self.transport = cast(asyncio.Transport, transport)  # uvloop's is not an asyncio.Transport subclass
+        server, settings = self.server, self.server.settings
+        if server.open_connections >= settings.hj212_max_connections:
+            server.metrics.refused.inc()
+            log.warning("hj212_connection_refused", open=server.open_connections)
+            transport.close()
+            return
+        self.counted = True
+        server.open_connections += 1
+        server.connections.add(self)
+        server.metrics.connections.inc()
+        peer = transport.get_extra_info("peername")
+        self.address = str(peer[0]) if peer else "unknown"
+        self.sign_in_by = self.ready_since + settings.hj212_auth_timeout_seconds
+        self.timer = self.loop.call_at(self._deadline(), self._on_timer)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+        if self.counted:
+            self.counted = False
+            self.server.open_connections -= 1
+            self.server.connections.discard(self)
+            self.server.metrics.connections.dec()
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer += data
+        self._next()
+
+    def eof_received(self) -> bool:
+        """The peer sends no more: the packets it sent before are still handled (and answered), then closed."""
+        self.eof = True
+        self._next()
+        return True
+
+    def pause_writing(self) -> None:
+        self.writing_paused = True
+        self._pause_reading()
+
+    def resume_writing(self) -> None:
+        self.writing_paused = False
+        if not self.busy:
+            self._resume()
+
+    def close(self) -> None:
+        if self.transport is not None:
+            self.transport.close()
+
+    # -- framing and deadlines ----------------------------------------------------------------------------------
+
+    def _next(self) -> None:
+        """Handle the complete packets in the buffer, one at a time, until one has to wait."""
+        transport, limit = self.transport, self.server.settings.hj212_max_packet_bytes
+        while transport is not None and not transport.is_closing() and not self.busy and not self.writing_paused:
+            end = self.buffer.find(hj212.TRAILER)
+            if end > limit or (end < 0 and len(self.buffer) - 1 > limit):  # the bounds of a stream's readuntil
+                self.server.metrics.malformed_packet("too_long")
+                log.warning("hj212_packet_too_long", peer=transport.get_extra_info("peername"))
+                transport.close()
+                return
+            if end < 0:
+                if self.eof:
+                    transport.close()
+                return
+            raw = bytes(self.buffer[: end + len(hj212.TRAILER)])
+            del self.buffer[: end + len(hj212.TRAILER)]
+            self._on_packet(raw)
+
+    def _deadline(self) -> float:
+        idle = self.ready_since + self.server.settings.hj212_idle_timeout_seconds
+        return idle if self.station is not None else min(idle, self.sign_in_by)
+
+    def _on_timer(self) -> None:
+        self.timer = None
+        if self.busy:  # a packet's own wait (its commit, a sign-in) is not silence: looked at again once done
+            self.timer = self.loop.call_at(self.loop.time() + self.server.settings.hj212_idle_timeout_seconds,
+                                           self._on_timer)  # fmt: skip
+            return
+        deadline = self._deadline()
+        if self.loop.time() < deadline:
+            self.timer = self.loop.call_at(deadline, self._on_timer)
+            return
+        reason = "idle" if self.station else "auth_timeout"
+        self.server.metrics.closed_connection(reason)
+        log.info("hj212_connection_closed", reason=reason, peer=self.address)
+        self.close()
+
+    def _wait(self) -> None:
+        self.busy = True
+        self._pause_reading()
+
+    def _done(self) -> None:
+        """The packet being handled is done: the next one may be read."""
+        self.busy = False
+        self.ready_since = self.loop.time()
+        deadline = self._deadline()
+        # Re-armed past the deadline while busy (a sign-in that outlasted it): the connection must not outlive it.
+        # Otherwise the deadline only moves later and the timer re-arms itself when it fires.
+        if self.timer is not None and self.timer.when() > deadline:
+            self.timer.cancel()
+            self.timer = self.loop.call_at(deadline, self._on_timer)
+        if not self.writing_paused:
+            self._resume()
+
+    def _pause_reading(self) -> None:
+        if self.transport is not None and not self.transport.is_closing() and self.transport.is_reading():
+            self.transport.pause_reading()
+
+    def _resume(self) -> None:
+        transport = self.transport
+        if transport is None or transport.is_closing():
+            return
+        if not self.eof and not transport.is_reading():
+            transport.resume_reading()
+        self._next()
+
+    # -- packets ------------------------------------------------------------------------------------------------
+
+    def _on_packet(self, raw: bytes) -> None:
         metrics = self.server.metrics
         try:
             packet = hj212.parse(raw)
         except hj212.PacketError as exc:
-            metrics.malformed.labels(exc.reason).inc()
+            metrics.malformed_packet(exc.reason)
             log.warning("hj212_malformed_packet", reason=exc.reason, error=str(exc), size=len(raw))
             answer = hj212.refusal(exc)
             if answer is not None:  # CRC 9, Flag 6, ST 5, QN 7: the station can correct and send again
-                await self._send(answer)
+                self._send(answer)
             return
+        station = self.station
+        if station is not None and (packet.mn, packet.pw) == (station.code, self.password):
+            self._data(packet, station)
+            return
+        self._wait()
+        task = asyncio.create_task(self._sign_in(packet))
+        self.server.sign_ins.add(task)
+        task.add_done_callback(self.server.sign_ins.discard)
+
+    async def _sign_in(self, packet: hj212.Packet) -> None:
+        """The first packet, or one with another MN or password: checked against the stored credentials."""
+        metrics, sessions = self.server.metrics, self.server.context.sessions
         try:
-            signed_in = await self._authenticate(packet)
+            signed_in = await self.server.credentials.authenticate(sessions, packet.mn, packet.pw, address=self.address)
         except StationThrottled as exc:  # refused without checking the password; the connection is closed
-            metrics.packets.labels(packet.cn, "throttled").inc()
+            metrics.packet(packet.cn, "throttled")
             log.warning("hj212_sign_in_throttled", mn=packet.mn, peer=self.address, retry_after=exc.barrier.retry_after)
-            self.refused = True
-            await self._answer(packet, hj212.request_response(packet, hj212.QN_REFUSED))
+            self._answer(packet, hj212.request_response(packet, hj212.QN_REFUSED))
+            metrics.closed_connection("throttled")
+            self.close()
             return
+        except Exception:  # the database, …: this connection ends, the listener goes on
+            log.exception("hj212_sign_in_failed", mn=packet.mn, peer=self.address)
+            self.close()
+            return
+        except BaseException:
+            self.close()
+            raise
         station = signed_in.station
         if station is None:
-            metrics.packets.labels(packet.cn, "unauthenticated").inc()
+            metrics.packet(packet.cn, "unauthenticated")
             code = hj212.QN_PASSWORD_ERROR if signed_in.mn_known else hj212.QN_MN_ERROR
-            await self._answer(packet, hj212.request_response(packet, code))
+            self._answer(packet, hj212.request_response(packet, code))
+            self._done()
             return
+        self.station, self.password = station, packet.pw
+        self.busy = False
+        self._data(packet, station)
+        if not self.busy:
+            self._done()
+
+    def _data(self, packet: hj212.Packet, station: Station) -> None:
+        """A signed-in station's packet: a data upload is handed to the group commit and answered once stored."""
+        metrics = self.server.metrics
         if packet.cn not in DATA_COMMANDS:
-            metrics.packets.labels(packet.cn, "unsupported").inc()
-            await self._answer(packet, hj212.request_response(packet, hj212.QN_CN_ERROR))
+            metrics.packet(packet.cn, "unsupported")
+            self._answer(packet, hj212.request_response(packet, hj212.QN_CN_ERROR))
             return
         try:
-            await self._store(packet, station)
+            readings = readings_of(packet, station, self.server.codes, self.server.standards)
         except hj212.PacketError as exc:  # a CP this service cannot read: sending it again will not help
-            metrics.malformed.labels(exc.reason).inc()
+            metrics.malformed_packet(exc.reason)
             log.warning("hj212_malformed_packet", reason=exc.reason, error=str(exc), mn=packet.mn)
-            await self._answer(packet, hj212.request_response(packet, hj212.QN_UNKNOWN_ERROR))
+            self._answer(packet, hj212.request_response(packet, hj212.QN_UNKNOWN_ERROR))
             return
-        except Exception:  # a failed store (database down, …) loses this packet, never the listener
-            metrics.packets.labels(packet.cn, "failed").inc()
-            log.exception("hj212_store_failed", mn=packet.mn, qn=packet.qn)
-            return
-        metrics.packets.labels(packet.cn, "stored").inc()
-        await self._answer(packet, hj212.data_response(packet))
+        self._wait()
+        self.server.group.submit(packet, station, readings).add_done_callback(partial(self._stored, packet))
 
-    async def _authenticate(self, packet: hj212.Packet) -> SignIn:
-        if self.station is not None and (packet.mn, packet.pw) == (self.station.code, self.password):
-            return SignIn(self.station, True)
-        sessions = self.server.context.sessions
-        signed_in = await self.server.credentials.authenticate(sessions, packet.mn, packet.pw, address=self.address)
-        if signed_in.station is not None:
-            self.station, self.password = signed_in.station, packet.pw
-        return signed_in
+    def _stored(self, packet: hj212.Packet, stored: asyncio.Future[None]) -> None:
+        error = None if stored.cancelled() else stored.exception()
+        if stored.cancelled() or error is not None:  # a failed store (database down, …) loses this packet only
+            self.server.metrics.packet(packet.cn, "failed")
+            log.exception("hj212_store_failed", mn=packet.mn, qn=packet.qn, exc_info=error or True)
+        else:
+            self.server.metrics.packet(packet.cn, "stored")
+            self._answer(packet, hj212.data_response(packet))
+        self._done()
 
-    async def _store(self, packet: hj212.Packet, station: Station) -> None:
-        readings = readings_of(packet, station, self.server.codes, self.server.standards)
-        await self.server.group.store(packet, station, readings)
-
-    async def _answer(self, request: hj212.Packet, response: hj212.Packet) -> None:
+    def _answer(self, request: hj212.Packet, response: hj212.Packet) -> None:
         if request.wants_response:
-            await self._send(response)
+            self._send(response)
 
-    async def _send(self, response: hj212.Packet) -> None:
-        self.writer.write(hj212.build(response))
-        await self.writer.drain()
+    def _send(self, response: hj212.Packet) -> None:
+        if self.transport is not None and not self.transport.is_closing():
+            self.transport.write(hj212.build(response))
 
 
 def hj212_hook(
@@ -390,7 +534,6 @@ def hj212_hook(
 
 async def listen(server: Hj212Server, settings: MonitoringSettings, port: int) -> asyncio.Server:
     """The listening socket; shared with the other listener processes (``SO_REUSEPORT``) when there are several."""
-    return await asyncio.start_server(
-        server.handle, settings.hj212_host, port, limit=settings.hj212_max_packet_bytes,
-        reuse_port=settings.hj212_workers > 1 or None,
-    )  # fmt: skip
+    return await asyncio.get_running_loop().create_server(
+        server.connection, settings.hj212_host, port, reuse_port=settings.hj212_workers > 1 or None
+    )

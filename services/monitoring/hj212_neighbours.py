@@ -3,10 +3,10 @@
 Storing an hour means reading back the stored hours around it (twice the span of a run each side) for the validity
 checks: ≈ 12 rows per series to write one, the largest part of a packet's cost (profiled: the row-by-row read was
 ≈ 40 % of the listener process). PostgreSQL returns each series' rows as arrays instead (``array_agg``, decoded by
-asyncpg in C), which the window of each series then cuts by bisection. The rows are read in the same transaction
-and are exactly those ``checks._stored_around`` reads (a test compares both), so the flags are unchanged: nothing is
-remembered between batches, so what another process or the batch API stored is never missed. SQLite keeps the
-row-by-row read.
+asyncpg in C), which the window of each series then cuts by bisection and hands on as columns (no object per row).
+The rows are read in the same transaction and are exactly those ``checks._stored_around`` reads (a test compares
+both), so the flags are unchanged: nothing is remembered between batches, so what another process or the batch API
+stored is never missed. SQLite keeps the row-by-row read.
 """
 
 from __future__ import annotations
@@ -14,9 +14,8 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from datetime import datetime
 
-from services.monitoring.domain.validity import Point
 from services.monitoring.handlers.bulk import dialect_name
-from services.monitoring.handlers.checks import IN_LIST, SeriesKey, Stored, Window, _groups, _stored_around
+from services.monitoring.handlers.checks import IN_LIST, SeriesKey, StoredSeries, Window, _groups, _stored_around
 from shared.messaging import UnitOfWork
 
 _SERIES_ARRAYS = """
@@ -28,12 +27,12 @@ GROUP BY station_code, parameter
 """
 
 
-async def stored_around(uow: UnitOfWork, windows: dict[SeriesKey, Window]) -> dict[SeriesKey, list[Stored]]:
+async def stored_around(uow: UnitOfWork, windows: dict[SeriesKey, Window]) -> dict[SeriesKey, StoredSeries]:
     """Stored readings of each hourly series within its window (both ends included), as ``_stored_around``."""
     if dialect_name(uow.session) != "postgresql":
         return await _stored_around(uow, windows)
     connection = await uow.session.connection()
-    found: dict[SeriesKey, list[Stored]] = {}
+    found: dict[SeriesKey, StoredSeries] = {}
     for keys, (low, high) in _groups(windows):
         codes = sorted({key[0] for key in keys})
         parameters = sorted({key[1] for key in keys})
@@ -49,11 +48,7 @@ async def stored_around(uow: UnitOfWork, windows: dict[SeriesKey, Window]) -> di
                     continue
                 first, last = bisect_left(times, window[0]), bisect_right(times, window[1])
                 if first < last:
-                    found[key] = [
-                        Stored(Point(moment, value, flag), flags)
-                        for moment, value, flag, flags in zip(
-                            times[first:last], values[first:last], instrument_flags[first:last],
-                            auto_flags[first:last], strict=True,
-                        )
-                    ]  # fmt: skip
+                    found[key] = StoredSeries(
+                        times[first:last], values[first:last], instrument_flags[first:last], auto_flags[first:last]
+                    )
     return found

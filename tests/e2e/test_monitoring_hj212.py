@@ -198,6 +198,45 @@ async def test_connection_count_is_bounded(listening: Stack) -> None:
     again_writer.close()
 
 
+async def test_packets_sent_together_are_answered_in_order_each_after_its_commit(listening: Stack) -> None:
+    """A station may write several packets at once: they are taken one at a time, so a refusal answered at once
+    does not overtake the data uploads before it waiting for their commit."""
+    stack = listening
+    async with client(stack, "monitoring_reviewer") as http:
+        mn = (await create_station(http, "air_station", password=PASSWORD))["code"]
+    sender = await StationSender.connect(stack.apps["monitoring"].state.hj212_port, mn)
+    start = datetime(2021, 6, 1, 10, 0, 0)
+    uploads = [sender.packet("2061", air_cp(start + timedelta(hours=hour), "Avg", 30.0 + hour)) for hour in range(3)]
+    corrupted = hj212.build(sender.packet("2061", air_cp(start, "Avg", 1.0))).replace(b"QN=", b"QX=")
+    together = b"".join(map(hj212.build, uploads)) + corrupted + hj212.build(sender.packet("1062", "RtdInterval=30"))
+    await sender.send(together)
+    answers = [await sender.answer() for _ in range(5)]
+    assert [(a.cn, a.qn) for a in answers[:3]] == [("9014", sent.qn) for sent in uploads]  # the first signs in
+    assert [a.cp for a in answers[3:]] == ["QnRtn=9", "QnRtn=8"]
+    last = sender.packet("2061", air_cp(start + timedelta(hours=3), "Avg", 40.0))
+    await sender.send(last)
+    sender.writer.write_eof()  # sends no more: what it sent is still stored and answered, then closed
+    assert ((await sender.answer()).cn, await asyncio.wait_for(sender.reader.read(), 10)) == ("9014", b"")
+    async with stack.runtime("monitoring").sessions() as session:
+        query = select(func.count()).where(Reading.station_code == mn, Reading.interval == "hour")
+        assert (await session.execute(query)).scalar_one() == 4 * 2
+
+
+async def test_a_signed_in_station_silent_past_the_idle_timeout_is_closed(tmp_path: Path) -> None:
+    config = monitoring_only(tmp_path, hj212_port=0, hj212_idle_timeout_seconds=0.5)
+    async with Stack(config) as stack:
+        async with client(stack, "monitoring_reviewer") as http:
+            mn = (await create_station(http, "air_station", password=PASSWORD))["code"]
+        sender = await StationSender.connect(stack.apps["monitoring"].state.hj212_port, mn)
+        for hour in range(3):  # packets within the timeout keep it open
+            await sender.send(sender.packet("2061", air_cp(datetime(2021, 6, 1, hour), "Avg", 30.0)))
+            assert (await sender.answer()).cn == "9014"
+            await asyncio.sleep(0.3)
+        assert await asyncio.wait_for(sender.reader.read(), 10) == b""
+        async with client(stack) as http:
+            assert 'hj212_closed_connections_total{reason="idle"} 1.0' in (await http.get("/metrics")).text
+
+
 @pytest.fixture
 async def grouping(tmp_path: Path) -> AsyncIterator[Stack]:
     """A writer that waits 50 ms for more packets, so concurrent stations share transactions."""
@@ -210,7 +249,7 @@ async def test_concurrent_stations_share_commits_and_a_failing_packet_loses_only
     grouping: Stack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from services.monitoring import hj212_listener
-    from services.monitoring.handlers.ingest import store_readings as real_store
+    from services.monitoring.handlers.ingest import store_columns as real_store
 
     stack = grouping
     port = stack.apps["monitoring"].state.hj212_port
@@ -219,13 +258,13 @@ async def test_concurrent_stations_share_commits_and_a_failing_packet_loses_only
     bad = codes[-1]
     batches: list[int] = []
 
-    async def store(uow: Any, standards: Any, readings: list[Any], **options: Any) -> Any:
-        batches.append(len({r.station for r in readings}))
-        if any(r.station == bad for r in readings):
+    async def store(uow: Any, standards: Any, columns: Any, **options: Any) -> Any:
+        batches.append(len(set(columns.station)))
+        if bad in columns.station:
             raise RuntimeError("refused by the database")
-        return await real_store(uow, standards, readings, **options)
+        return await real_store(uow, standards, columns, **options)
 
-    monkeypatch.setattr(hj212_listener, "store_readings", store)
+    monkeypatch.setattr(hj212_listener, "store_columns", store)
     logged: list[tuple[str, str]] = []
 
     class Log:  # the console renderer draws each traceback with its locals: seconds on a loaded machine
@@ -427,7 +466,7 @@ async def test_the_writers_array_read_of_neighbours_is_the_row_by_row_read(tmp_p
                 low, high = start + timedelta(hours=chance.randrange(-5, 40)), start + timedelta(hours=80)
                 windows = {("S1", "pm25", "hour"): (low, high), ("S2", "so2", "hour"): (start, low)}
                 by_rows, by_arrays = await _stored_around(uow, windows), await stored_around(uow, windows)
-                assert {k: sorted(v) for k, v in by_rows.items() if v} == {k: sorted(v) for k, v in by_arrays.items()}
+                assert by_rows == by_arrays
                 assert by_arrays  # the windows hold stored hours
 
 

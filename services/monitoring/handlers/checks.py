@@ -10,11 +10,11 @@ station, or the same hour from many stations) share one query, filtered back to 
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
-from itertools import repeat
+from itertools import compress, repeat
 from operator import add, mul
 from typing import NamedTuple
 
@@ -56,16 +56,18 @@ def _groups(windows: dict[SeriesKey, Window]) -> list[tuple[list[SeriesKey], Win
     return groups
 
 
-class Stored(NamedTuple):
-    """A stored neighbour: its point and the flags it has now."""
+class StoredSeries(NamedTuple):
+    """The stored neighbours of one series as columns, in time order: what each has now (its flags as stored)."""
 
-    point: Point
-    auto_flags: str
+    times: list[datetime]
+    values: list[float]
+    instrument_flags: list[str]
+    auto_flags: list[str]
 
 
-async def _stored_around(uow: UnitOfWork, windows: dict[SeriesKey, Window]) -> dict[SeriesKey, list[Stored]]:
-    """Stored readings of each hourly series within its window (both ends included)."""
-    found: dict[SeriesKey, list[Stored]] = defaultdict(list)
+async def _stored_around(uow: UnitOfWork, windows: dict[SeriesKey, Window]) -> dict[SeriesKey, StoredSeries]:
+    """Stored readings of each hourly series within its window (both ends included); only series with some."""
+    found: dict[SeriesKey, list[tuple[datetime, float, str, str]]] = defaultdict(list)
     c = READING.c
     for keys, (low, high) in _groups(windows):
         codes = sorted({key[0] for key in keys})
@@ -82,8 +84,8 @@ async def _stored_around(uow: UnitOfWork, windows: dict[SeriesKey, Window]) -> d
                 key = (code, parameter, "hour")
                 window = windows.get(key)
                 if window is not None and window[0] <= time <= window[1]:
-                    found[key].append(Stored(Point(time, value, instrument_flag), auto_flags))
-    return found
+                    found[key].append((time, value, instrument_flag, auto_flags))
+    return {key: StoredSeries(*map(list, zip(*sorted(rows), strict=True))) for key, rows in found.items()}
 
 
 class Checks(NamedTuple):
@@ -117,22 +119,24 @@ def _ordered(columns: Columns) -> tuple[list[SeriesKey], list[int], list[int]]:
     return series, list(map(latest.__getitem__, ranked)), starts
 
 
-StoredReader = Callable[[UnitOfWork, dict[SeriesKey, Window]], Awaitable[dict[SeriesKey, list[Stored]]]]
+StoredReader = Callable[[UnitOfWork, dict[SeriesKey, Window]], Awaitable[dict[SeriesKey, StoredSeries]]]
 
 
 async def check_columns(
     uow: UnitOfWork, standards: Standards, columns: Columns, *, read_stored: StoredReader | None = None
 ) -> Checks:
     """The automatic flags of the new readings and of their stored neighbours (see :class:`Checks`): each series'
-    times and values are lists the rules of :func:`series_flags` read whole; the stored neighbours are put before
-    and after them, or merged by time when one falls among the new times. ``read_stored``: another way to read the
-    same rows as :func:`_stored_around`."""
+    times and values are lists the rules of :func:`series_flags` read whole; the stored neighbours (in time order)
+    are cut by bisection into those before and after them, or merged by time when one falls among the new times.
+    ``read_stored``: another way to read the same rows as :func:`_stored_around`."""
     series, order, starts = _ordered(columns)
     ends = [*starts[1:], len(order)]
     time_of, value_of, flag_of = columns.time.__getitem__, columns.value.__getitem__, columns.flag.__getitem__
     first = [time_of(order[start]) for start in starts]
     last = [time_of(order[end - 1]) for end in ends]
-    rules_of = [standards.validity.in_force(local_day(moment)) for moment in first]
+    # A batch has a few distinct first times (an hour from many stations): the rules in force looked up once each.
+    in_force = {moment: standards.validity.in_force(local_day(moment)) for moment in set(first)}
+    rules_of = list(map(in_force.__getitem__, first))
     # Twice the span of a run: a stored value the new ones can affect (within one span) then sees enough of its
     # own run to keep a flag it already had. Only hourly series: the series rules are in hours; other intervals
     # get the per-value checks only.
@@ -152,36 +156,51 @@ async def check_columns(
         values = list(map(value_of, rows))
         instrument_flags = list(map(flag_of, rows))
         rules = rules_of[i]
-        around = stored.get(key, [])
-        before = sorted((n for n in around if n.point.time < first[i]), key=_time_of)
-        after = sorted((n for n in around if n.point.time > last[i]), key=_time_of)
-        if len(before) + len(after) < len(around):  # a stored value among the new times: merge by time
+        around = stored.get(key)
+        if around is None:
+            for position, reasons in series_flags(rules, key[1], times, values, instrument_flags).items():
+                flags[rows[position]] = reasons
+            continue
+        low, high = bisect_left(around.times, first[i]), bisect_right(around.times, last[i])
+        if low < high:  # a stored value among the new times: merge by time
             new_times = set(times)
-            fresh = fresh and not any(n.point.time in new_times for n in around)
+            fresh = fresh and not any(moment in new_times for moment in around.times[low:high])
             _merged(rules, key, rows, times, values, instrument_flags, around, flags, reflagged)
             continue
-        neighbours = [*before, *after]
         found = series_flags(
-            rules, key[1], [*(n.point.time for n in before), *times, *(n.point.time for n in after)],
-            [*(n.point.value for n in before), *values, *(n.point.value for n in after)],
-            [*(n.point.instrument_flag for n in before), *instrument_flags, *(n.point.instrument_flag for n in after)],
+            rules, key[1], [*around.times[:low], *times, *around.times[high:]],
+            [*around.values[:low], *values, *around.values[high:]],
+            [*around.instrument_flags[:low], *instrument_flags, *around.instrument_flags[high:]],
         )  # fmt: skip
-        offset, count = len(before), len(rows)
+        offset, count = low, len(rows)
         for position, reasons in found.items():
             if offset <= position < offset + count:
                 flags[rows[position - offset]] = reasons
-        if neighbours:
-            reach = (first[i] - _reach(rules), last[i] + _reach(rules))
-            positions = [*range(offset), *range(offset + count, offset + count + len(after))]
-            for position, neighbour in zip(positions, neighbours, strict=True):
-                now = ",".join(found.get(position, ()))
-                if neighbour.auto_flags != now and reach[0] <= neighbour.point.time <= reach[1]:
-                    reflagged.append((now, *key, neighbour.point.time))
+        _reflag(rules, key, around, found, (offset, count), (first[i], last[i]), reflagged)
     return Checks(order, flags, reflagged, fresh, [end - 1 for end in ends])
 
 
-def _time_of(stored: Stored) -> datetime:
-    return stored.point.time
+def _reflag(
+    rules: ValidityRules,
+    key: SeriesKey,
+    around: StoredSeries,
+    found: dict[int, tuple[str, ...]],
+    new: tuple[int, int],
+    span: Window,
+    reflagged: list[tuple[str, str, str, str, datetime]],
+) -> None:
+    """The stored neighbours (before the ``new`` rows at ``offset, count`` of the checked series, and after them)
+    whose flags change: only those with flags now or found now can, and only within one span of a run."""
+    offset, count = new
+    stored_flags = around.auto_flags
+    candidates = set(compress(range(len(stored_flags)), stored_flags))
+    candidates.update(p if p < offset else p - count for p in found if not offset <= p < offset + count)
+    reach = (span[0] - _reach(rules), span[1] + _reach(rules))
+    for i in sorted(candidates):
+        now = ",".join(found.get(i if i < offset else i + count, ()))
+        moment = around.times[i]
+        if stored_flags[i] != now and reach[0] <= moment <= reach[1]:
+            reflagged.append((now, *key, moment))
 
 
 def _merged(
@@ -191,13 +210,16 @@ def _merged(
     times: list[datetime],
     values: list[float],
     instrument_flags: list[str],
-    around: list[Stored],
+    around: StoredSeries,
     flags: dict[int, tuple[str, ...]],
     reflagged: list[tuple[str, str, str, str, datetime]],
 ) -> None:
     """A series with stored values among its new times: new and stored merged by time (a new value replaces a
     stored twin)."""
-    merged: dict[datetime, tuple[Point, int | str]] = {n.point.time: (n.point, n.auto_flags) for n in around}
+    merged: dict[datetime, tuple[Point, int | str]] = {
+        moment: (Point(moment, value, instrument_flag), auto_flags)
+        for moment, value, instrument_flag, auto_flags in zip(*around, strict=True)
+    }
     for row, moment, value, instrument_flag in zip(rows, times, values, instrument_flags, strict=True):
         merged[moment] = (Point(moment, value, instrument_flag), row)
     ordered = [merged[moment] for moment in sorted(merged)]
