@@ -359,9 +359,10 @@ def parse_columns(rows: list[object]) -> Columns | None:
             return None
         times = _judged_times(list(map(dict.get, dicts, repeat("time"))))
         raw_values = list(map(dict.get, dicts, repeat("value")))
-        if not set(map(type, raw_values)) <= _NUMBER_TYPES:
+        kinds = set(map(type, raw_values))
+        if not kinds <= _NUMBER_TYPES:
             return None
-        values = list(map(float, raw_values))  # type: ignore[arg-type]
+        values: list[float] = raw_values if kinds == {float} else list(map(float, raw_values))  # type: ignore[assignment, arg-type]
     except (TypeError, ValueError, OverflowError):  # an unhashable field, a text that is no number or no time
         return None
     if times is None or not _all_finite(values):
