@@ -38,6 +38,8 @@ OUT_OF_RANGE_NUMBERS = {
     "-1e999": b'[{"station": "S1", "parameter": "pm25", "value": -1e999}]',
     "400 digits": b'[{"station": "S1", "parameter": "pm25", "value": ' + b"7" * 400 + b"}]",
     "5,000 digits": b"[" + b"1" * 5000 + b"]",
+    "291 digits, e99": b'[{"station": "S1", "parameter": "pm25", "value": 1' + b"0" * 290 + b"e99}]",
+    "308 digits": b'[{"station": "S1", "parameter": "pm25", "value": ' + b"9" * 308 + b"}]",
     "NaN": b'[{"station": "S1", "parameter": "pm25", "value": NaN}]',
     "Infinity": b'[{"station": "S1", "parameter": "pm25", "value": Infinity}]',
     "-Infinity": b'[{"station": "S1", "parameter": "pm25", "value": -Infinity}]',

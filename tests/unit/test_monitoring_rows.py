@@ -121,6 +121,31 @@ def test_the_column_path_takes_a_batch_exactly_when_every_row_parses_and_gives_t
     assert Columns.of(readings) == columns
 
 
+def test_the_column_path_reads_fields_times_and_values_as_parse_row_does() -> None:
+    full = {"station": "S1", "parameter": "pm25", "interval": "hour", "time": "2021-06-01T08:00:00+08:00",
+            "value": 1e308, "unit": "µg/m³", "flag": "N"}  # fmt: skip
+    # Finite values whose sum overflows are still values.
+    columns = parse_columns([full, full | {"value": 1e308}])
+    assert columns is not None
+    assert columns.value == [1e308, 1e308]
+    for bad in ({"extra": 1}, {"value": "inf"}, {"value": float("nan")}, {"time": "2021-06-01T08:00:00+08:00\n"}):
+        assert parse_columns([full, full | bad]) is None
+    # Seven fields, one of them unknown (no unit): every field counted, not seven.
+    unknown = {k: v for k, v in full.items() if k != "unit"} | {"extra": ""}
+    assert parse_columns([full, unknown]) is None
+    assert parse_rows([full, unknown])[1] == [(1, "unknown fields: extra")]
+    # The same instant written three ways, without an offset read as Beijing time; the optional fields defaulted.
+    times = [" 2021-06-01T08:00:00", "2021-06-01T00:00:00Z", "2021-06-01T08:00:00+08:00"]
+    rows: list[object] = [{"station": "S1", "parameter": "so2", "time": t, "value": i} for i, t in enumerate(times)]
+    columns = parse_columns(rows)
+    assert columns is not None
+    assert columns.readings() == [parse_row(row) for row in rows]
+    assert set(columns.time) == {datetime(2021, 6, 1, tzinfo=UTC)}
+    assert (
+        parse_columns([{"station": "S1", "parameter": "so2", "time": "0001-01-01T00:00:00+08:00", "value": 1}]) is None
+    )
+
+
 def _reference_flags(rules: ValidityRules, parameter: str, series: list[Point]) -> list[tuple[str, ...]]:
     """The rules one point at a time, as they read in the standard: the column path must give the same."""
     low, high = rules.physical_ranges.get(parameter, (float("-inf"), float("inf")))

@@ -9,10 +9,12 @@ from __future__ import annotations
 import csv
 import io
 import math
+from collections import deque
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from itertools import chain, repeat
+from operator import attrgetter, is_
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -304,7 +306,41 @@ def _judged_texts(name: str, raw: list[object]) -> list[str] | None:
         return None
     if name == "flag" and not set(judged.values()) <= INSTRUMENT_FLAGS:
         return None
+    if all(text is fast for text, fast in judged.items()):  # every text as sent (no default, nothing stripped)
+        return raw  # type: ignore[return-value]
     return list(map(judged.__getitem__, raw))
+
+
+def _judged_times(raw: list[object]) -> list[datetime] | None:
+    """The times as ``parse_row`` reads them, each distinct text parsed once by ``map`` (what ``_fast_time`` does
+    to one); None if one needs ``parse_row``. Raises ``ValueError`` or ``OverflowError`` for a time that is none."""
+    distinct = list(set(raw))  # only a text equals a text: the types can be judged on the distinct values
+    if set(map(type, distinct)) != {str}:
+        return None
+    texts: list[str] = distinct  # type: ignore[assignment]
+    if min(map(len, texts)) == 0 or max(map(len, texts)) > 64 or not all(map(str.isprintable, texts)):
+        return None
+    parsed = list(map(datetime.fromisoformat, map(str.strip, texts)))
+    if None in set(map(attrgetter("tzinfo"), parsed)):  # no offset: Beijing time, as parse_time reads it
+        parsed = [moment if moment.tzinfo is not None else moment.replace(tzinfo=LOCAL) for moment in parsed]
+    moments = list(map(datetime.astimezone, parsed, repeat(UTC)))
+    deque(map(local_day, moments), maxlen=0)  # the first and last days of the calendar have no local day
+    moment_of: dict[object, datetime] = dict(zip(texts, moments, strict=True))
+    return list(map(moment_of.__getitem__, raw))
+
+
+def _known_fields_only(dicts: list[dict[str, object]], raw: list[list[object]], texts: list[list[str] | None]) -> bool:
+    """No row has a field beyond ``CSV_COLUMNS``. A text column judged as sent (``texts[j] is raw[j]``) has no
+    None: no row lacks that field. When no row lacks any (time and value are checked apart), a row of seven
+    fields has only known ones, which ``len`` tells without reading the keys."""
+    if all(map(is_, texts, raw)):
+        return max(map(len, dicts)) == len(CSV_COLUMNS)
+    return set(chain.from_iterable(dicts)) <= _COLUMNS
+
+
+def _all_finite(values: list[float]) -> bool:
+    # An infinity or NaN makes the sum infinite or NaN; a finite sum that overflowed is checked value by value.
+    return math.isfinite(sum(values)) or all(map(math.isfinite, values))
 
 
 def parse_columns(rows: list[object]) -> Columns | None:
@@ -316,24 +352,22 @@ def parse_columns(rows: list[object]) -> Columns | None:
     if set(map(type, rows)) != {dict}:
         return None
     dicts: list[dict[str, object]] = rows  # type: ignore[assignment]
-    if not set(chain.from_iterable(dicts)) <= _COLUMNS:
-        return None
     try:
-        texts = [_judged_texts(name, list(map(dict.get, dicts, repeat(name)))) for name in _TEXT_FIELDS]
-        raw_times = list(map(dict.get, dicts, repeat("time")))
-        if set(map(type, raw_times)) != {str}:
+        raw_texts = [list(map(dict.get, dicts, repeat(name))) for name in _TEXT_FIELDS]
+        texts = list(map(_judged_texts, _TEXT_FIELDS, raw_texts))
+        if not _known_fields_only(dicts, raw_texts, texts):
             return None
-        moments = {text: _fast_time(text) for text in set(raw_times)}  # type: ignore[arg-type]
+        times = _judged_times(list(map(dict.get, dicts, repeat("time"))))
         raw_values = list(map(dict.get, dicts, repeat("value")))
-        if not set(map(type, raw_values)) <= _NUMBER_TYPES:
+        kinds = set(map(type, raw_values))
+        if not kinds <= _NUMBER_TYPES:
             return None
-        values = list(map(float, raw_values))  # type: ignore[arg-type]
-    except (TypeError, ValueError, OverflowError):  # an unhashable field, a text that is no number
+        values: list[float] = raw_values if kinds == {float} else list(map(float, raw_values))  # type: ignore[assignment, arg-type]
+    except (TypeError, ValueError, OverflowError):  # an unhashable field, a text that is no number or no time
         return None
-    if not all(map(math.isfinite, values)) or None in moments.values():
+    if times is None or not _all_finite(values):
         return None
     station, parameter, interval, unit, flag = texts
     if station is None or parameter is None or interval is None or unit is None or flag is None:
         return None
-    times: list[datetime] = list(map(moments.__getitem__, raw_times))  # type: ignore[arg-type]
     return Columns(station, parameter, interval, times, values, unit, flag)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
+from itertools import repeat
 
 from services.monitoring.access import READINGS_PUSH
 from services.monitoring.domain.readings import Columns, ReadingIn, local_day, parse_columns, parse_rows
@@ -34,10 +35,14 @@ def _all_accepted(
     standards: Standards, columns: Columns, stations: Mapping[str, Station], caller: Station | None
 ) -> bool:
     """Every distinct day has validity rules and every distinct (station, parameter) may send."""
-    days = {local_day(moment) for moment in set(columns.time)}
+    days = set(map(local_day, set(columns.time)))
     if not all(map(standards.validity.covers, days)):
         return False
-    pairs = set(zip(columns.station, columns.parameter, strict=True))
+    codes = set(columns.station)
+    if len(codes) == 1:  # a station's own batch: its pairs are its parameters
+        pairs = set(zip(repeat(codes.pop()), set(columns.parameter)))
+    else:
+        pairs = set(zip(columns.station, columns.parameter, strict=True))
     return all(_station_problem(code, parameter, stations.get(code), caller) is None for code, parameter in pairs)
 
 

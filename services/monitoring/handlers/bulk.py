@@ -13,7 +13,8 @@ import struct
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from itertools import chain, repeat
-from typing import Any
+from operator import floordiv, sub
+from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, Table
 from sqlalchemy.dialects import postgresql, sqlite
@@ -89,28 +90,33 @@ class _NotEncodable(TypeError):
     """A column holds a value :func:`binary_copy` does not write."""
 
 
-def _text_fields(column: Sequence[Any]) -> list[bytes]:
-    """text/varchar: UTF-8, each distinct text encoded once."""
+class _Mapped(NamedTuple):
+    """A column of few distinct values: each one's field, encoded once, and the column (mapped at the end)."""
+
+    fields: dict[Any, bytes]
+    column: Sequence[Any]
+
+
+def _text_fields(column: Sequence[Any]) -> _Mapped:
+    """text/varchar: UTF-8."""
     distinct = set(column)
     if set(map(type, distinct)) != {str}:
         raise _NotEncodable
-    encoded = {text: struct.pack("!i", len(data)) + data for text in distinct for data in (text.encode(),)}
-    return list(map(encoded.__getitem__, column))
+    return _Mapped(
+        {text: struct.pack("!i", len(data)) + data for text in distinct for data in (text.encode(),)}, column
+    )
 
 
-def _time_fields(column: Sequence[Any]) -> list[bytes]:
-    """timestamptz: microseconds since 2000-01-01 UTC, each distinct time encoded once."""
-    distinct = set(column)
+def _time_fields(column: Sequence[Any]) -> _Mapped:
+    """timestamptz: microseconds since 2000-01-01 UTC."""
+    distinct = list(set(column))
     if set(map(type, distinct)) != {datetime}:
         raise _NotEncodable
-    encoded = {moment: _timestamptz(moment) for moment in distinct}
-    return list(map(encoded.__getitem__, column))
-
-
-def _timestamptz(moment: datetime) -> bytes:
-    if moment.tzinfo is None:
-        raise ValueError("naive datetimes are not stored: times are UTC")
-    return _INT8.pack(8, (moment - _POSTGRES_EPOCH) // _MICROSECOND)
+    try:
+        micros = map(floordiv, map(sub, distinct, repeat(_POSTGRES_EPOCH)), repeat(_MICROSECOND))
+        return _Mapped(dict(zip(distinct, map(_INT8.pack, repeat(8), micros), strict=True)), column)
+    except TypeError as exc:  # a naive time cannot be subtracted from an aware one
+        raise ValueError("naive datetimes are not stored: times are UTC") from exc
 
 
 def _float_fields(column: Sequence[Any]) -> list[bytes]:
@@ -120,7 +126,7 @@ def _float_fields(column: Sequence[Any]) -> list[bytes]:
     return list(map(_FLOAT8.pack, repeat(8), column))
 
 
-_ENCODERS: dict[type, Callable[[Sequence[Any]], list[bytes]]] = {
+_ENCODERS: dict[type, Callable[[Sequence[Any]], _Mapped | list[bytes]]] = {
     str: _text_fields,
     datetime: _time_fields,
     float: _float_fields,
@@ -132,14 +138,36 @@ def _zero(value: object) -> bool:
     return type(value) is float and value == 0.0
 
 
+def _one_field(encoded: _Mapped | list[bytes]) -> bytes:
+    return next(iter(encoded.fields.values())) if isinstance(encoded, _Mapped) else encoded[0]
+
+
+Piece = bytes | _Mapped | list[bytes]
+
+
+def _joined(pieces: list[Piece], field: Piece) -> None:
+    """Appends ``field`` to a row's pieces, joining what can be joined without touching each row: two constant
+    pieces, or a constant and a column of few distinct values (the constant added to each of those once)."""
+    last = pieces[-1]
+    if isinstance(field, bytes) and isinstance(last, bytes):
+        pieces[-1] = last + field
+    elif isinstance(field, bytes) and isinstance(last, _Mapped):
+        pieces[-1] = _Mapped({value: data + field for value, data in last.fields.items()}, last.column)
+    elif isinstance(field, _Mapped) and isinstance(last, bytes):
+        pieces[-1] = _Mapped({value: last + data for value, data in field.fields.items()}, field.column)
+    else:
+        pieces.append(field)
+
+
 def binary_copy(columns: Sequence[Sequence[Any]]) -> bytes | None:
     """The rows given as columns (equal lengths, at least one row) in PostgreSQL's binary ``COPY`` format, written
     column by column in C loops (``map`` over distinct values, one ``join``) instead of a Python call per row and
     field. Columns of ``str`` (text/varchar), ``float`` (double precision) or aware ``datetime`` (timestamptz)
     only; None for any other (the caller then sends records). A column of one value (a batch's station, source,
-    time received) is encoded once, and next to another such column joined with it into one piece a row."""
+    time received) is encoded once and joined to its neighbour: to a column of one value, or to each distinct
+    value of a text or time column; what is left is a few pieces a row, and one ``join``."""
     count = len(columns[0])
-    pieces: list[bytes | list[bytes]] = [struct.pack("!h", len(columns))]
+    pieces: list[Piece] = [struct.pack("!h", len(columns))]
     for column in columns:
         first = column[0]
         encoder = _ENCODERS.get(type(first))
@@ -149,17 +177,15 @@ def binary_copy(columns: Sequence[Sequence[Any]]) -> bytes | None:
             # list.count compares by identity first: a column of one shared object is counted at C speed (the
             # last value looked at first: most columns that are not of one value end on another).
             single = column[-1] == first and column.count(first) == count and not _zero(first)
-            field: bytes | list[bytes] = encoder([first])[0] if single else encoder(column)
+            field: Piece = _one_field(encoder([first])) if single else encoder(column)
         except _NotEncodable:
             return None
-        if isinstance(field, bytes) and isinstance(pieces[-1], bytes):
-            pieces[-1] += field
-        else:
-            pieces.append(field)
-    if len(pieces) == 1:  # every column of one value: the same row each time
-        rows: Iterable[bytes] = repeat(pieces[0], count)  # type: ignore[arg-type]
+        _joined(pieces, field)
+    lists = [list(map(p.fields.__getitem__, p.column)) if isinstance(p, _Mapped) else p for p in pieces]
+    if len(lists) == 1 and isinstance(lists[0], bytes):  # every column of one value: the same row each time
+        rows: Iterable[bytes] = repeat(lists[0], count)
     else:  # the lists bound the zip, the one-value pieces repeat
-        rows = chain.from_iterable(zip(*(repeat(p) if isinstance(p, bytes) else p for p in pieces), strict=False))
+        rows = chain.from_iterable(zip(*(repeat(p) if isinstance(p, bytes) else p for p in lists), strict=False))
     return b"".join(chain((COPY_HEADER,), rows, (COPY_TRAILER,)))
 
 

@@ -1,0 +1,42 @@
+"""The JSON guard's bounds on numbers: every literal a float cannot hold is refused, the rest parse as they are."""
+
+from __future__ import annotations
+
+import pytest
+
+from shared.json_guard import parse_json
+from shared.problems import Problem
+
+pytestmark = pytest.mark.unit
+
+OUT_OF_RANGE = {
+    "three-digit exponent": b"[1e999]",
+    "signed exponent": b'{"v": -1E+400}',
+    "exponent with leading zeros": b"[1e+000400]",
+    "400 digits": b"7" * 400,
+    "a long mantissa and a two-digit exponent": b"[1" + b"0" * 290 + b"e99]",
+    "a long mantissa with a fraction": b"[1" + b"0" * 250 + b".5e+99]",
+    "308 digits above 2**1023": b"9" * 308,
+}
+IN_RANGE = {
+    "largest float": (b"[1.7976931348623157e308]", [1.7976931348623157e308]),
+    "underflow to zero": (b"[1e-400]", [0.0]),
+    "207 digits and e99": (b"1" + b"0" * 206 + b"e99", 1e305),
+    "307-digit integer": (b"1" + b"0" * 306, 10**306),
+    "digits in texts": (b'{"t": "2024-01-01T00:00:00+00:00", "e": "e000", "n": 1.5e30}', None),
+}
+
+
+@pytest.mark.parametrize("case", list(OUT_OF_RANGE))
+def test_a_number_a_float_cannot_hold_is_a_400_problem(case: str) -> None:
+    with pytest.raises(Problem) as refused:
+        parse_json(OUT_OF_RANGE[case])
+    assert (refused.value.status, refused.value.slug) == (400, "json-number-range")
+
+
+@pytest.mark.parametrize("case", list(IN_RANGE))
+def test_numbers_within_range_parse_as_they_are(case: str) -> None:
+    body, expected = IN_RANGE[case]
+    value = parse_json(body)
+    if expected is not None:
+        assert value == expected
