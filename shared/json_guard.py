@@ -60,7 +60,12 @@ def parse_json(body: bytes) -> Any:
             raise too_deep() from exc
         if "number out of range" in str(exc):
             raise _not_finite() from exc
-        value = _standard_library(body)  # other encodings than UTF-8, lone surrogates
+        # Other encodings than UTF-8, lone surrogates. The byte scan below reads UTF-8 (in UTF-16 or UTF-32 the
+        # digits are apart), so such a document is always walked.
+        value = _standard_library(body)
+        if not _within_float_range(value):
+            raise _not_finite() from exc
+        return value
     if _may_overflow(body) and not _within_float_range(value):
         raise _not_finite()
     return value

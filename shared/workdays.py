@@ -104,6 +104,8 @@ class WorkCalendar:
 
     def is_workday(self, day: date) -> bool:
         """True for a working day (工作日), including a make-up working day (调休) on a weekend."""
+        if type(day) is not date:  # a datetime: its date as written (equal instants may fall on different dates)
+            day = date(day.year, day.month, day.day)
         override = self._overrides.get(day.year)
         if override is not None:
             if day in override.workdays:

@@ -17,6 +17,9 @@ OUT_OF_RANGE = {
     "a long mantissa and a two-digit exponent": b"[1" + b"0" * 290 + b"e99]",
     "a long mantissa with a fraction": b"[1" + b"0" * 250 + b".5e+99]",
     "308 digits above 2**1023": b"9" * 308,
+    # Not UTF-8: parsed by the standard library, whose document the byte scan cannot read.
+    "UTF-16 with a three-digit exponent": '{"value": 1e999}'.encode("utf-16"),
+    "UTF-32 integer beyond a float": ("[" + "9" * 340 + "]").encode("utf-32"),
 }
 IN_RANGE = {
     "largest float": (b"[1.7976931348623157e308]", [1.7976931348623157e308]),

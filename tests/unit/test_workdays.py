@@ -1,4 +1,4 @@
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import chinese_calendar
@@ -193,3 +193,22 @@ def test_a_deadline_past_9999_12_31_is_a_calendar_overflow_not_an_overflow_error
 def test_the_work_calendar_is_the_calendar_the_domain_rules_ask_for() -> None:
     calendar: Calendar = WorkCalendar()
     assert calendar.add_working_days(date(2024, 9, 30), 1).due_on == date(2024, 10, 8)
+
+
+def test_a_datetime_is_judged_by_its_own_date_whatever_was_asked_before() -> None:
+    """The answers are remembered per day: two equal instants written on different dates stay apart."""
+    national_day = datetime(2024, 10, 1, 1, tzinfo=timezone(timedelta(hours=8)))
+    monday = datetime(2024, 9, 30, 17, tzinfo=UTC)  # the same instant
+    assert national_day == monday
+    for first in (national_day, monday):
+        cal = WorkCalendar()
+        cal.is_workday(first)
+        assert cal.is_workday(national_day) is False
+        assert cal.is_workday(monday) is True
+
+
+@given(st.dates(min_value=date(2004, 1, 1), max_value=date(2040, 12, 31)))
+def test_the_remembered_answer_is_the_librarys(day: date) -> None:
+    if day.year <= 2026:
+        assert CAL.is_workday(day) is chinese_calendar.is_workday(day)
+    assert CAL.is_workday(day) is CAL.is_workday(day)
