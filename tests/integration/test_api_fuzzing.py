@@ -149,13 +149,14 @@ def negatable(operation: Any) -> bool:
     """Whether negative mode can make a schema-invalid case: not for an operation whose only inputs are path
     parameters of plain ``type: string`` (every string is one) and which takes no body. Hypothesis would search
     about a second per such operation to report ``Unsatisfiable`` (22 of cases' 63 operations, most of the fuzzing's
-    generation time)."""
-    raw = operation.definition.raw
-    if "requestBody" in raw:
+    generation time). Judged on the inputs as schemathesis resolved them: the path item's own parameters and an API
+    key's query, header or cookie parameter included."""
+    if any(list(group) for group in (operation.query, operation.headers, operation.cookies, operation.body)):
         return True
-    for parameter in raw.get("parameters", []):
-        schema = {k: v for k, v in parameter.get("schema", {}).items() if k not in ("title", "description")}
-        if parameter.get("in") != "path" or schema != {"type": "string"}:
+    plain = {"type": "string"}
+    for parameter in operation.path_parameters:
+        schema = parameter.definition.get("schema", {})
+        if {k: v for k, v in schema.items() if k not in ("title", "description")} != plain:
             return True
     return False
 
@@ -314,6 +315,24 @@ def test_negative_mode_is_skipped_only_where_it_finds_nothing() -> None:
                                        "schema": {"type": "string", "maxLength": 5}}],
                        "responses": {"204": {"description": "gone"}}},
         },
+        "/pairs/{a}/{b}": {
+            "get": {"parameters": [{"$ref": "#/components/parameters/A"},
+                                   {"in": "path", "name": "b", "required": True, "schema": {"type": "string"}}],
+                    "responses": {"200": {"description": "ok"}}},
+            "post": {"parameters": [{"$ref": "#/components/parameters/A"},
+                                    {"in": "path", "name": "b", "required": True, "schema": {"type": "string"}}],
+                     "responses": {"200": {"description": "ok"}}},
+        },
+        "/shared/{thing_id}": {
+            "parameters": [{"in": "query", "name": "limit", "required": True,
+                            "schema": {"type": "integer", "maximum": 5}}],
+            "get": {"parameters": [{"in": "path", "name": "thing_id", "required": True, "schema": {"type": "string"}}],
+                    "responses": {"200": {"description": "ok"}}},
+        },
+        "/keyed/{thing_id}": {
+            "get": {"parameters": [{"in": "path", "name": "thing_id", "required": True, "schema": {"type": "string"}}],
+                    "security": [{"key": []}], "responses": {"200": {"description": "ok"}}},
+        },
         "/things": {
             "get": {"parameters": [{"in": "query", "name": "limit", "schema": {"type": "integer", "maximum": 5}}],
                     "responses": {"200": {"description": "ok"}}},
@@ -322,9 +341,12 @@ def test_negative_mode_is_skipped_only_where_it_finds_nothing() -> None:
                      "responses": {"201": {"description": "made"}}},
         },
     }  # fmt: skip
-    schema = schemathesis.openapi.from_dict(
-        {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": paths}
-    )
+    components = {
+        "parameters": {"A": {"in": "path", "name": "a", "required": True, "schema": {"type": "string"}}},
+        "securitySchemes": {"key": {"type": "apiKey", "in": "query", "name": "k"}},
+    }
+    document = {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": paths, "components": components}
+    schema = schemathesis.openapi.from_dict(document)
     seen = {}
     for result in schema.get_all_operations():
         operation = result.ok()
@@ -332,6 +354,10 @@ def test_negative_mode_is_skipped_only_where_it_finds_nothing() -> None:
         seen[operation.label] = (negatable(operation), found)
     assert seen == {
         "GET /things/{thing_id}": (False, False),
+        "GET /pairs/{a}/{b}": (False, False),
+        "POST /pairs/{a}/{b}": (False, False),
+        "GET /shared/{thing_id}": (True, True),
+        "GET /keyed/{thing_id}": (True, True),
         "DELETE /things/{thing_id}": (True, True),
         "GET /things": (True, True),
         "POST /things": (True, True),
