@@ -123,6 +123,7 @@ async def test_rates_are_entered_corrected_used_by_a_draw_and_published(stack: S
         assert [r["effective_from"] for r in plan["rates"]] == ["2031-01-01"]
         assert plan["rates"][0]["document_number"] == "津环执法〔2030〕1号"
         assert plan["items"][0]["basis"] == draw["basis"]
+
         # The 2030 draw was made after the 2031 one and its event may come later (Kafka partitions by draw).
         async def published_earlier() -> dict[str, Any] | None:
             earlier_plan = (await public.get("/public/v1/inspection-plans/2030")).json()
