@@ -1,6 +1,8 @@
 """The listener's connection protocol on both event loops the service runs on (asyncio's own in tests, uvloop in
 ``greenlaw run`` and the workers): sign-in, answers after the commit and in the packets' order, the size limit, the
-connection limit and the idle deadline. No database: the sign-in and the group commit are fakes of the real ones."""
+connection limit, the sign-in and idle deadlines (guesses sent at once, packets that are not uploads), peers that
+never read their answers or leave mid-sign-in, shutdown and the metric labels. No database: the sign-in and the group
+commit are fakes of the real ones."""
 
 from __future__ import annotations
 
