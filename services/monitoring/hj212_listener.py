@@ -8,7 +8,10 @@ command not taken 8, a CP that cannot be read 100. Failed sign-ins are throttled
 Basic (see ``handlers/credentials``): past the threshold a packet is answered QnRtn 2 (refused) and the connection
 closed. A connection that has not sent one valid packet with the right MN and PW within
 ``hj212_auth_timeout_seconds`` is closed, so connections that never sign in cannot hold the slots real stations
-need; a signed-in one is closed after ``hj212_idle_timeout_seconds`` of silence.
+need (guesses sent at once are not checked past it); a signed-in one is closed after ``hj212_idle_timeout_seconds``
+of silence (any complete packet, a data upload or not, breaks it). A connection the listener closes gets a short grace
+(``CLOSE_GRACE_SECONDS``) to send the answers it still holds, then is aborted: a peer that does not read them cannot
+keep its slot. At shutdown the sign-ins still checking are cancelled before the group commit stops.
 
 Group commit: data packets from all connections go to one writer, which stores whatever has arrived (up to
 ``hj212_batch_max_packets``, after waiting ``hj212_batch_linger_seconds`` for more) in one transaction, then lets
@@ -53,6 +56,9 @@ log = structlog.get_logger("monitoring.hj212")
 
 # CN of a data upload → (reading interval, the CP field holding the value).
 DATA_COMMANDS = {"2011": ("rtd", "Rtd"), "2051": ("minute", "Avg"), "2061": ("hour", "Avg"), "2031": ("day", "Avg")}
+# A peer's CN is a metric label only if it is one of these: any other counts as "other" (a label per CN an
+# unauthenticated peer makes up would grow the metrics without bound).
+METRIC_COMMANDS = frozenset(DATA_COMMANDS)
 
 
 @dataclass
@@ -79,7 +85,7 @@ class Hj212Metrics:
         )
 
     def packet(self, cn: str, outcome: str) -> None:
-        self._child(self.packets, "packets", cn, outcome).inc()
+        self._child(self.packets, "packets", cn if cn in METRIC_COMMANDS else "other", outcome).inc()
 
     def malformed_packet(self, reason: str) -> None:
         self._child(self.malformed, "malformed", reason).inc()
@@ -155,11 +161,13 @@ class GroupCommit:
         self.committing: list[_Pending] = []
         self.wake = asyncio.Event()
         self.task: asyncio.Task[None] | None = None
+        self.stopped = False
 
     def start(self) -> None:
         self.task = asyncio.create_task(self._run(), name="hj212-group-commit")
 
     async def stop(self) -> None:
+        self.stopped = True
         if self.task is not None:
             self.task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -171,6 +179,9 @@ class GroupCommit:
     def submit(self, packet: hj212.Packet, station: Station, readings: list[ReadingIn]) -> asyncio.Future[None]:
         """A future set once the readings are committed, or to what storing them raised."""
         item = _Pending(packet, station, readings, asyncio.get_running_loop().create_future())
+        if self.stopped:  # no writer left to store it: failed at once, not a future that never ends
+            _settle(item, ConnectionError("the listener is stopping"))
+            return item.stored
         self.waiting.append(item)
         self.wake.set()
         return item.stored
@@ -234,6 +245,9 @@ def _settle(item: _Pending, error: BaseException | None) -> None:
         item.stored.set_exception(error)
 
 
+CLOSE_GRACE_SECONDS = 2.0
+
+
 class Hj212Server:
     def __init__(self, context: ListenerContext, standards: Standards, codes: dict[str, Hj212Code],
                  credentials: StationCredentials, metrics: Hj212Metrics) -> None:  # fmt: skip
@@ -243,6 +257,8 @@ class Hj212Server:
         self.open_connections = 0
         self.connections: set[_Connection] = set()
         self.sign_ins: set[asyncio.Task[None]] = set()  # held: the loop keeps only weak references to tasks
+        # How long a closed connection may take to send what it still has to; then it is aborted (see close()).
+        self.close_grace = CLOSE_GRACE_SECONDS
         self.group = GroupCommit(
             context, standards, max_packets=self.settings.hj212_batch_max_packets,
             linger=self.settings.hj212_batch_linger_seconds,
@@ -252,6 +268,16 @@ class Hj212Server:
         """On shutdown: idle stations would otherwise hold their connections until the idle timeout."""
         for connection in list(self.connections):
             connection.close()
+
+    async def shutdown(self) -> None:
+        """Close the connections, end the sign-ins still checking (they use the database, disposed of next), then
+        stop the group commit: a sign-in ending after it would hand its packet to no writer."""
+        self.close_all()
+        sign_ins = list(self.sign_ins)
+        for task in sign_ins:
+            task.cancel()
+        await asyncio.gather(*sign_ins, return_exceptions=True)
+        await self.group.stop()
 
     def connection(self) -> _Connection:
         """The protocol factory of the listening socket: one per accepted connection."""
@@ -281,8 +307,10 @@ class _Connection(asyncio.Protocol):
         self.busy = False  # a packet is being handled: no more read until it is done
         self.writing_paused = False
         self.eof = False
+        self.lost = False
         self.ready_since = self.sign_in_by = self.loop.time()
         self.timer: asyncio.TimerHandle | None = None
+        self.abort_timer: asyncio.TimerHandle | None = None
 
     # -- transport callbacks ------------------------------------------------------------------------------------
 
@@ -304,8 +332,11 @@ class _Connection(asyncio.Protocol):
         self.timer = self.loop.call_at(self._deadline(), self._on_timer)
 
     def connection_lost(self, exc: Exception | None) -> None:
-        if self.timer is not None:
-            self.timer.cancel()
+        self.lost = True
+        for timer in (self.timer, self.abort_timer):
+            if timer is not None:
+                timer.cancel()
+        self.timer = self.abort_timer = None  # nothing re-arms them now (see _gone)
         if self.counted:
             self.counted = False
             self.server.open_connections -= 1
@@ -332,8 +363,29 @@ class _Connection(asyncio.Protocol):
             self._resume()
 
     def close(self) -> None:
-        if self.transport is not None:
-            self.transport.close()
+        """Close once what is written has been sent. close() alone waits for the write buffer to drain: a peer that
+        never reads would keep the connection, its slot and the server's ``wait_closed`` for ever. So what is still
+        buffered (a QnRtn 2 answer, …) gets a short grace to go out, then the connection is aborted."""
+        transport = self.transport
+        if transport is None or self.lost or transport.is_closing():
+            return
+        transport.close()
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+        if transport.get_write_buffer_size():
+            self.abort_timer = self.loop.call_later(self.server.close_grace, transport.abort)
+
+    def _gone(self) -> bool:
+        return self.lost or self.transport is None or self.transport.is_closing()
+
+    def _expire(self, reason: str) -> None:
+        self.server.metrics.closed_connection(reason)
+        log.info("hj212_connection_closed", reason=reason, peer=self.address)
+        self.close()
+
+    def _sign_in_expired(self) -> bool:
+        return self.station is None and self.loop.time() >= self.sign_in_by
 
     # -- framing and deadlines ----------------------------------------------------------------------------------
 
@@ -345,15 +397,20 @@ class _Connection(asyncio.Protocol):
             if end > limit or (end < 0 and len(self.buffer) - 1 > limit):  # the bounds of a stream's readuntil
                 self.server.metrics.malformed_packet("too_long")
                 log.warning("hj212_packet_too_long", peer=transport.get_extra_info("peername"))
-                transport.close()
+                self.close()
                 return
             if end < 0:
                 if self.eof:
-                    transport.close()
+                    self.close()
+                return
+            if self._sign_in_expired():  # guesses sent at once are not checked past the deadline
+                self._expire("auth_timeout")
                 return
             raw = bytes(self.buffer[: end + len(hj212.TRAILER)])
             del self.buffer[: end + len(hj212.TRAILER)]
             self._on_packet(raw)
+            if not self.busy:  # handled at once (answered, refused, …): activity all the same, not silence
+                self.ready_since = self.loop.time()
 
     def _deadline(self) -> float:
         idle = self.ready_since + self.server.settings.hj212_idle_timeout_seconds
@@ -361,6 +418,8 @@ class _Connection(asyncio.Protocol):
 
     def _on_timer(self) -> None:
         self.timer = None
+        if self._gone():
+            return
         if self.busy:  # a packet's own wait (its commit, a sign-in) is not silence: looked at again once done
             self.timer = self.loop.call_at(self.loop.time() + self.server.settings.hj212_idle_timeout_seconds,
                                            self._on_timer)  # fmt: skip
@@ -369,10 +428,7 @@ class _Connection(asyncio.Protocol):
         if self.loop.time() < deadline:
             self.timer = self.loop.call_at(deadline, self._on_timer)
             return
-        reason = "idle" if self.station else "auth_timeout"
-        self.server.metrics.closed_connection(reason)
-        log.info("hj212_connection_closed", reason=reason, peer=self.address)
-        self.close()
+        self._expire("idle" if self.station else "auth_timeout")
 
     def _wait(self) -> None:
         self.busy = True
@@ -381,9 +437,14 @@ class _Connection(asyncio.Protocol):
     def _done(self) -> None:
         """The packet being handled is done: the next one may be read."""
         self.busy = False
+        if self._gone():  # the peer left, or the connection is closing: nothing to read or re-arm
+            return
+        if self._sign_in_expired() and not self.eof:  # a sign-in that outlasted the deadline: no next guess (at
+            self._expire("auth_timeout")  # the peer's end of file, closed as such below)
+            return
         self.ready_since = self.loop.time()
         deadline = self._deadline()
-        # Re-armed past the deadline while busy (a sign-in that outlasted it): the connection must not outlive it.
+        # Re-armed past the deadline while busy (by an idle timeout for a sign-in): brought back to the deadline.
         # Otherwise the deadline only moves later and the timer re-arms itself when it fires.
         if self.timer is not None and self.timer.when() > deadline:
             self.timer.cancel()
@@ -525,8 +586,7 @@ def hj212_hook(
         finally:
             await pool.stop()
             tcp.close()
-            server.close_all()
-            await server.group.stop()
+            await server.shutdown()
             await tcp.wait_closed()
 
     return serve

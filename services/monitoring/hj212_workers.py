@@ -244,9 +244,8 @@ async def serve_worker(settings: MonitoringSettings, port: int, index: int, read
             await stop.wait()
         finally:
             tcp.close()
-            server.close_all()
-            await server.group.stop()
-            for _ in range(50):  # the connections' tasks end (a sign-in may still be hashing), else they are cancelled
+            await server.shutdown()
+            for _ in range(50):  # the closed connections go (one with unsent answers is aborted after a grace)
                 if not server.open_connections:
                     break
                 await asyncio.sleep(0.1)

@@ -1,10 +1,15 @@
 """The listener's connection protocol on both event loops the service runs on (asyncio's own in tests, uvloop in
 ``greenlaw run`` and the workers): sign-in, answers after the commit and in the packets' order, the size limit, the
-connection limit and the idle deadline. No database: the sign-in and the group commit are fakes of the real ones."""
+connection limit, the sign-in and idle deadlines (guesses sent at once, packets that are not uploads), peers that
+never read their answers or leave mid-sign-in, shutdown and the metric labels. No database: the sign-in and the group
+commit are fakes of the real ones."""
 
 from __future__ import annotations
 
 import asyncio
+import socket
+import struct
+import time
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -148,3 +153,234 @@ async def slow_guess() -> None:
 @pytest.mark.parametrize("loop", sorted(LOOPS))
 def test_a_sign_in_outlasting_its_deadline_closes_the_connection_then(loop: str) -> None:
     LOOPS[loop](slow_guess())
+
+
+def make_server(settings: MonitoringSettings) -> tuple[Hj212Server, CollectorRegistry]:
+    context = ListenerContext(settings, None, lambda: None)  # type: ignore[arg-type, return-value]
+    registry = CollectorRegistry()
+    server = Hj212Server(context, load_standards(settings.standards_dirs), load_hj212_codes(), FakeCredentials(),
+                         Hj212Metrics.register(registry))  # fmt: skip
+    server.group = FakeGroupCommit(context)
+    return server, registry
+
+
+def command(cn: str, *, pw: str = PASSWORD) -> hj212.Packet:
+    return hj212.Packet("20210601100000000", "22", cn, pw, STATION.code, 5, "RtdInterval=30")
+
+
+async def busy_without_data() -> None:
+    """A signed-in station that sends only packets that are not data uploads (a command not taken, a corrupted
+    packet, a CP that cannot be read) is not silent: it outlives the idle timeout many times over."""
+    server, registry = make_server(SETTINGS)  # idle timeout 0.5 s
+    tcp = await listen(server, SETTINGS, 0)
+    try:
+        reader, writer = await asyncio.open_connection("127.0.0.1", tcp.sockets[0].getsockname()[1])
+        writer.write(hj212.build(upload(1)))
+        assert (await answer(reader)).cn == "9014"
+        unreadable = upload(2)
+        unreadable = hj212.Packet(unreadable.qn, "22", "2061", PASSWORD, STATION.code, 5,
+                                  "DataTime=20210601020000;a34004-Avg=x,a34004-Flag=N")  # fmt: skip
+        corrupted = hj212.build(upload(3)).replace(b"QN=", b"QX=")
+        packets = [(hj212.build(command("1062")), "QnRtn=8"), (corrupted, "QnRtn=9"),
+                   (hj212.build(unreadable), "QnRtn=100")]  # fmt: skip
+        for i in range(9):  # 1.8 s, a packet every 0.2 s
+            await asyncio.sleep(0.2)
+            raw, expected = packets[i % 3]
+            writer.write(raw)
+            assert (await answer(reader)).cp == expected
+        assert registry.get_sample_value("hj212_closed_connections_total", {"reason": "idle"}) is None
+        writer.close()
+    finally:
+        await server.shutdown()
+        tcp.close()
+        server.credentials.passwords.close()
+
+
+@pytest.mark.parametrize("loop", sorted(LOOPS))
+def test_packets_that_are_not_uploads_keep_a_station_from_being_idle(loop: str) -> None:
+    LOOPS[loop](busy_without_data())
+
+
+def never_reading_peer(port: int) -> socket.socket:
+    """A peer that sends corrupted packets (each answered QnRtn 9) as fast as it can and never reads an answer."""
+    sock = socket.create_connection(("127.0.0.1", port))
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.setblocking(False)
+    return sock
+
+
+async def flood(sock: socket.socket, seconds: float) -> None:
+    corrupted = hj212.build(upload(1)).replace(b"QN=", b"QX=") * 64
+    until = time.monotonic() + seconds
+    while time.monotonic() < until:
+        try:
+            sock.send(corrupted)
+        except BlockingIOError:
+            await asyncio.sleep(0.01)
+        except OSError:
+            return  # closed by the listener
+
+
+async def slot_freed() -> None:
+    """A connection closed at its deadline (or at shutdown) whose peer never reads its answers does not keep its
+    slot: close() would wait for the write buffer to drain, for ever; it is aborted after a short grace."""
+    settings = SETTINGS.model_copy(
+        update={"hj212_auth_timeout_seconds": 0.5, "hj212_idle_timeout_seconds": 60.0, "hj212_max_connections": 1}
+    )
+    server, registry = make_server(settings)
+    server.close_grace = 0.2
+    tcp = await listen(server, settings, 0)
+    for listening in tcp.sockets:  # inherited by the accepted sockets: the write buffer fills up quickly
+        listening.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096)
+    port = tcp.sockets[0].getsockname()[1]
+    peers = [never_reading_peer(port)]
+    try:
+        await flood(peers[0], 1.5)  # past the sign-in deadline
+        assert registry.get_sample_value("hj212_closed_connections_total", {"reason": "auth_timeout"}) == 1
+        for _ in range(100):
+            if not server.open_connections:
+                break
+            await asyncio.sleep(0.02)
+        assert server.open_connections == 0
+        # The slot is free: a station is served.
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(hj212.build(upload(2)))
+        assert (await answer(reader)).cn == "9014"
+        writer.close()
+        await asyncio.sleep(0.05)
+        # At shutdown too.
+        peers.append(never_reading_peer(port))
+        await flood(peers[1], 0.3)
+        assert server.open_connections == 1
+        assert any(c.transport is not None and c.transport.get_write_buffer_size() for c in server.connections)
+        await asyncio.wait_for(server.shutdown(), 5)
+        for _ in range(100):
+            if not server.open_connections:
+                break
+            await asyncio.sleep(0.02)
+        assert server.open_connections == 0
+    finally:
+        for peer in peers:
+            peer.close()
+        await server.shutdown()
+        tcp.close()
+        server.credentials.passwords.close()
+
+
+@pytest.mark.parametrize("loop", sorted(LOOPS))
+def test_a_peer_that_never_reads_does_not_keep_its_slot(loop: str) -> None:
+    LOOPS[loop](slot_freed())
+
+
+async def pipelined_guesses() -> None:
+    """Guesses sent at once: the sign-in deadline still holds between them (no next guess once it has passed)."""
+    settings = SETTINGS.model_copy(update={"hj212_auth_timeout_seconds": 0.3, "hj212_idle_timeout_seconds": 60.0})
+    server, registry = make_server(settings)
+    tcp = await listen(server, settings, 0)
+    try:
+        reader, writer = await asyncio.open_connection("127.0.0.1", tcp.sockets[0].getsockname()[1])
+        started = time.monotonic()
+        writer.write(b"".join(hj212.build(upload(h, pw=SLOW_GUESS)) for h in range(4)))
+        assert (await answer(reader)).cp == "QnRtn=3"
+        assert await asyncio.wait_for(reader.read(), 5) == b""  # no second answer
+        assert time.monotonic() - started < 1.8  # one guess checked (1 s), not four
+        assert registry.get_sample_value("hj212_closed_connections_total", {"reason": "auth_timeout"}) == 1
+        writer.close()
+    finally:
+        await server.shutdown()
+        tcp.close()
+        server.credentials.passwords.close()
+
+
+@pytest.mark.parametrize("loop", sorted(LOOPS))
+def test_pipelined_guesses_do_not_outlast_the_sign_in_deadline(loop: str) -> None:
+    LOOPS[loop](pipelined_guesses())
+
+
+async def left_during_sign_in() -> None:
+    """Peers that leave while their sign-in is checked, one closing its end (end of file), one resetting the
+    connection: nothing is re-armed for them once they are gone. The one that closed its end is closed at its
+    passed sign-in deadline like any other (reading is paused during the check: its end of file is not seen yet);
+    the one that reset is gone when its answer is written, and counts no deadline."""
+    settings = SETTINGS.model_copy(update={"hj212_auth_timeout_seconds": 0.3, "hj212_idle_timeout_seconds": 60.0})
+    server, registry = make_server(settings)
+    tcp = await listen(server, settings, 0)
+    try:
+        peers = [await asyncio.open_connection("127.0.0.1", tcp.sockets[0].getsockname()[1]) for _ in range(2)]
+        for _, writer in peers:
+            writer.write(hj212.build(upload(0, pw=SLOW_GUESS)))
+        await asyncio.sleep(0.1)
+        connections = list(server.connections)
+        assert len(connections) == 2
+        reset = peers[1][1].get_extra_info("socket")
+        reset.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # closed with a reset
+        for _, writer in peers:
+            writer.close()
+        await asyncio.sleep(1.5)  # the sign-ins (1 s) have ended, the sign-in deadline passed
+        assert server.open_connections == 0
+        assert [c.timer for c in connections] == [None, None]
+        assert registry.get_sample_value("hj212_closed_connections_total", {"reason": "auth_timeout"}) == 1
+    finally:
+        await server.shutdown()
+        tcp.close()
+        server.credentials.passwords.close()
+
+
+@pytest.mark.parametrize("loop", sorted(LOOPS))
+def test_a_peer_leaving_during_its_sign_in_leaves_nothing_behind(loop: str) -> None:
+    LOOPS[loop](left_during_sign_in())
+
+
+async def shutdown_during_sign_in() -> None:
+    """Shutdown cancels the sign-ins still checking (before the group commit stops), and a packet submitted to a
+    stopped group commit fails at once rather than waiting for ever."""
+    settings = SETTINGS.model_copy(update={"hj212_idle_timeout_seconds": 60.0})
+    server, _ = make_server(settings)
+    tcp = await listen(server, settings, 0)
+    try:
+        reader, writer = await asyncio.open_connection("127.0.0.1", tcp.sockets[0].getsockname()[1])
+        writer.write(hj212.build(upload(0, pw=SLOW_GUESS)))
+        await asyncio.sleep(0.1)
+        (sign_in,) = server.sign_ins
+        await asyncio.wait_for(server.shutdown(), 0.5)  # not the 1 s the check would take
+        assert sign_in.cancelled()
+        assert not server.sign_ins
+        assert await asyncio.wait_for(reader.read(), 5) == b""
+        writer.close()
+    finally:
+        tcp.close()
+        server.credentials.passwords.close()
+    group = GroupCommit(server.context, server.standards, max_packets=10, linger=0)
+    group.start()
+    await group.stop()
+    stored = group.submit(upload(1), STATION, [])
+    assert stored.done()
+    with pytest.raises(ConnectionError):
+        stored.result()
+
+
+@pytest.mark.parametrize("loop", sorted(LOOPS))
+def test_shutdown_cancels_sign_ins_and_a_stopped_group_commit_refuses(loop: str) -> None:
+    LOOPS[loop](shutdown_during_sign_in())
+
+
+async def unknown_commands() -> None:
+    """A CN from a peer is a metric label only if it is one the listener takes: others are counted as "other"."""
+    server, registry = make_server(SETTINGS)
+    tcp = await listen(server, SETTINGS, 0)
+    try:
+        reader, writer = await asyncio.open_connection("127.0.0.1", tcp.sockets[0].getsockname()[1])
+        writer.write(hj212.build(command("7777", pw="guess")) + hj212.build(upload(1)) + hj212.build(command("8888")))
+        assert [(await answer(reader)).cp for _ in range(3)] == ["QnRtn=3", "", "QnRtn=8"]
+        labels = {s.labels["cn"] for m in registry.collect() for s in m.samples if s.name == "hj212_packets_total"}
+        assert labels == {"2061", "other"}
+        writer.close()
+    finally:
+        await server.shutdown()
+        tcp.close()
+        server.credentials.passwords.close()
+
+
+@pytest.mark.parametrize("loop", sorted(LOOPS))
+def test_unknown_commands_share_one_metric_label(loop: str) -> None:
+    LOOPS[loop](unknown_commands())

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from datetime import UTC, datetime, timedelta
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 
 from services.monitoring.data.loader import STANDARDS_DIR, load_standards
 from services.monitoring.domain.readings import Columns, ReadingIn, local_day
+from services.monitoring.domain.standards import Standards, Versions
 from services.monitoring.domain.validity import Point, automatic_flags
 from services.monitoring.handlers.checks import SeriesKey, StoredSeries, Window, check_columns
 
@@ -42,19 +44,24 @@ def reader_of(stored: dict[SeriesKey, list[Row]]) -> Any:
     return read
 
 
-def expected(stored: dict[SeriesKey, list[Row]], new: list[ReadingIn]) -> tuple[dict[int, Any], list[Any], bool]:
+def expected(
+    stored: dict[SeriesKey, list[Row]], new: list[ReadingIn], standards: Standards = STANDARDS
+) -> tuple[dict[int, Any], list[Any], bool]:
     """The plain rule: per series, stored hours within twice a run's span of the new ones, merged by time with them
-    (a new value replaces its stored twin) and flagged whole; a stored hour within one span is re-flagged when its
+    (a new value replaces its stored twin, the later of two new ones its earlier twin) and flagged whole with the
+    rules in force on the series' first new hour (local day); a stored hour within one span is re-flagged when its
     flags differ."""
+    latest = {(r.station, r.parameter, r.interval, r.time): row for row, r in enumerate(new)}
     by_series: dict[SeriesKey, list[int]] = defaultdict(list)
     for row, reading in enumerate(new):
-        by_series[(reading.station, reading.parameter, reading.interval)].append(row)
+        if latest[(reading.station, reading.parameter, reading.interval, reading.time)] == row:
+            by_series[(reading.station, reading.parameter, reading.interval)].append(row)
     flags: dict[int, Any] = {}
     reflagged: list[Any] = []
     fresh = True
     for key, rows in by_series.items():
         first, last = min(new[r].time for r in rows), max(new[r].time for r in rows)
-        rules = STANDARDS.validity.in_force(local_day(first))
+        rules = standards.validity.in_force(local_day(first))
         span = timedelta(hours=rules.constant_hours)
         merged: dict[datetime, tuple[Point, int | str]] = {
             t: (Point(t, v, f), a) for t, v, f, a in stored.get(key, []) if first - 2 * span <= t <= last + 2 * span
@@ -111,3 +118,50 @@ def test_a_sixth_equal_hour_flags_the_stored_five_before_it() -> None:
     assert checks.flags == {0: ("constant",)}
     assert sorted(checks.reflagged) == [("constant", *key, START + h * HOUR) for h in range(5)]
     assert checks.fresh
+
+
+# Two rules tables, the second (shorter constant runs) in force from a local day the batches cross: START is 08:00
+# local, so hours 16 to 40 fall on 2021-06-02 local.
+(FIRST_RULES,) = STANDARDS.validity.tables
+TWO_TABLES = replace(
+    STANDARDS,
+    validity=Versions.of([FIRST_RULES, replace(FIRST_RULES, effective_from=date(2021, 6, 2), constant_hours=3)]),
+)
+
+
+@st.composite
+def batches_with_twins(draw: st.DrawFn) -> tuple[dict[SeriesKey, list[Row]], list[ReadingIn]]:
+    """As ``batches``, and a (series, hour) may be sent twice in a batch, the rows of series interleaved."""
+    stored, _ = draw(batches())
+    new = [
+        ReadingIn(
+            station,
+            parameter,
+            "hour",
+            START + draw(st.integers(-5, 45)) * HOUR,
+            draw(VALUES),
+            "µg/m³",
+            draw(st.sampled_from("NNND")),
+        )
+        for station, parameter in draw(st.lists(st.sampled_from(SERIES), min_size=1, max_size=14))
+    ]
+    return stored, new
+
+
+@settings(max_examples=300, deadline=None)
+@given(batches_with_twins(), st.sampled_from([STANDARDS, TWO_TABLES]))
+def test_twins_two_rules_tables_and_day_boundaries_give_the_plain_rules_flags(
+    batch: tuple[dict[SeriesKey, list[Row]], list[ReadingIn]], standards: Standards
+) -> None:
+    stored, new = batch
+    checks = asyncio.run(check_columns(None, standards, Columns.of(new), read_stored=reader_of(stored)))  # type: ignore[arg-type]
+    flags, reflagged, fresh = expected(stored, new, standards)
+    latest = {(r.station, r.parameter, r.interval, r.time): row for row, r in enumerate(new)}
+    assert checks.order == [latest[key] for key in sorted(latest)]  # series by series, by time, the later twin
+    assert checks.flags == flags
+    assert sorted(checks.reflagged) == reflagged
+    assert checks.fresh == fresh
+    newest: dict[SeriesKey, int] = {}
+    for key in sorted(latest):  # by series, then time: each series' newest row assigned last
+        newest[key[:3]] = latest[key]
+    assert [checks.order[i] for i in checks.last] == list(newest.values())
