@@ -7,10 +7,11 @@ commit are fakes of the real ones."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 import struct
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Any
 
 import pytest
@@ -76,15 +77,44 @@ async def answer(reader: asyncio.StreamReader) -> hj212.Packet:
     return hj212.parse(await asyncio.wait_for(reader.readuntil(hj212.TRAILER), 5))
 
 
-async def scenario() -> None:
-    context = ListenerContext(SETTINGS, None, lambda: None)  # type: ignore[arg-type, return-value]
+def make_server(settings: MonitoringSettings) -> tuple[Hj212Server, CollectorRegistry]:
+    context = ListenerContext(settings, None, lambda: None)  # type: ignore[arg-type, return-value]
     registry = CollectorRegistry()
-    server = Hj212Server(context, load_standards(SETTINGS.standards_dirs), load_hj212_codes(), FakeCredentials(),
+    server = Hj212Server(context, load_standards(settings.standards_dirs), load_hj212_codes(), FakeCredentials(),
                          Hj212Metrics.register(registry))  # fmt: skip
-    group = server.group = FakeGroupCommit(context)
-    tcp = await listen(server, SETTINGS, 0)
-    port = tcp.sockets[0].getsockname()[1]
+    server.group = FakeGroupCommit(context)
+    return server, registry
+
+
+@contextlib.asynccontextmanager
+async def serving(
+    settings: MonitoringSettings = SETTINGS, *, small_send_buffers: bool = False
+) -> AsyncIterator[tuple[Hj212Server, CollectorRegistry, int]]:
+    """A listener with the fakes on a free port; shut down (connections closed, sign-ins cancelled) at the end."""
+    server, registry = make_server(settings)
+    tcp = await listen(server, settings, 0)
+    if small_send_buffers:  # inherited by the accepted sockets: a write buffer fills up quickly
+        for listening in tcp.sockets:
+            listening.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096)
     try:
+        yield server, registry, tcp.sockets[0].getsockname()[1]
+    finally:
+        await server.shutdown()
+        tcp.close()
+        server.credentials.passwords.close()
+
+
+async def until_closed(server: Hj212Server) -> None:
+    for _ in range(100):
+        if not server.open_connections:
+            return
+        await asyncio.sleep(0.02)
+
+
+async def scenario() -> None:
+    async with serving() as (server, registry, port):
+        group = server.group
+        assert isinstance(group, FakeGroupCommit)
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
         # Sent at once: a wrong password, three uploads (the first signs in), a corrupted packet, a command not
         # taken. Each is answered in turn, the uploads once committed.
@@ -117,10 +147,6 @@ async def scenario() -> None:
         assert text[("hj212_malformed_packets_total", ("too_long",))] == 1
         assert text[("hj212_refused_connections_total", ())] == 1
         assert text[("hj212_closed_connections_total", ("idle",))] == 1
-    finally:
-        tcp.close()
-        server.close_all()
-        server.credentials.passwords.close()
 
 
 @pytest.mark.parametrize("loop", sorted(LOOPS))
@@ -132,36 +158,18 @@ async def slow_guess() -> None:
     """A sign-in that fails after the sign-in deadline has passed closes the connection then, not an idle timeout
     later (its wait for the check does not count as silence, but does not extend the deadline either)."""
     settings = SETTINGS.model_copy(update={"hj212_auth_timeout_seconds": 0.3, "hj212_idle_timeout_seconds": 60.0})
-    context = ListenerContext(settings, None, lambda: None)  # type: ignore[arg-type, return-value]
-    registry = CollectorRegistry()
-    server = Hj212Server(context, load_standards(SETTINGS.standards_dirs), load_hj212_codes(), FakeCredentials(),
-                         Hj212Metrics.register(registry))  # fmt: skip
-    tcp = await listen(server, settings, 0)
-    try:
-        reader, writer = await asyncio.open_connection("127.0.0.1", tcp.sockets[0].getsockname()[1])
+    async with serving(settings) as (_, registry, port):
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
         writer.write(hj212.build(upload(0, pw=SLOW_GUESS)))
         assert (await answer(reader)).cp == "QnRtn=3"
         assert await asyncio.wait_for(reader.read(), 5) == b""
         writer.close()
         assert registry.get_sample_value("hj212_closed_connections_total", {"reason": "auth_timeout"}) == 1
-    finally:
-        tcp.close()
-        server.close_all()
-        server.credentials.passwords.close()
 
 
 @pytest.mark.parametrize("loop", sorted(LOOPS))
 def test_a_sign_in_outlasting_its_deadline_closes_the_connection_then(loop: str) -> None:
     LOOPS[loop](slow_guess())
-
-
-def make_server(settings: MonitoringSettings) -> tuple[Hj212Server, CollectorRegistry]:
-    context = ListenerContext(settings, None, lambda: None)  # type: ignore[arg-type, return-value]
-    registry = CollectorRegistry()
-    server = Hj212Server(context, load_standards(settings.standards_dirs), load_hj212_codes(), FakeCredentials(),
-                         Hj212Metrics.register(registry))  # fmt: skip
-    server.group = FakeGroupCommit(context)
-    return server, registry
 
 
 def command(cn: str, *, pw: str = PASSWORD) -> hj212.Packet:
@@ -171,10 +179,8 @@ def command(cn: str, *, pw: str = PASSWORD) -> hj212.Packet:
 async def busy_without_data() -> None:
     """A signed-in station that sends only packets that are not data uploads (a command not taken, a corrupted
     packet, a CP that cannot be read) is not silent: it outlives the idle timeout many times over."""
-    server, registry = make_server(SETTINGS)  # idle timeout 0.5 s
-    tcp = await listen(server, SETTINGS, 0)
-    try:
-        reader, writer = await asyncio.open_connection("127.0.0.1", tcp.sockets[0].getsockname()[1])
+    async with serving() as (_, registry, port):  # idle timeout 0.5 s
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
         writer.write(hj212.build(upload(1)))
         assert (await answer(reader)).cn == "9014"
         unreadable = upload(2)
@@ -190,10 +196,6 @@ async def busy_without_data() -> None:
             assert (await answer(reader)).cp == expected
         assert registry.get_sample_value("hj212_closed_connections_total", {"reason": "idle"}) is None
         writer.close()
-    finally:
-        await server.shutdown()
-        tcp.close()
-        server.credentials.passwords.close()
 
 
 @pytest.mark.parametrize("loop", sorted(LOOPS))
@@ -227,44 +229,28 @@ async def slot_freed() -> None:
     settings = SETTINGS.model_copy(
         update={"hj212_auth_timeout_seconds": 0.5, "hj212_idle_timeout_seconds": 60.0, "hj212_max_connections": 1}
     )
-    server, registry = make_server(settings)
-    server.close_grace = 0.2
-    tcp = await listen(server, settings, 0)
-    for listening in tcp.sockets:  # inherited by the accepted sockets: the write buffer fills up quickly
-        listening.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096)
-    port = tcp.sockets[0].getsockname()[1]
-    peers = [never_reading_peer(port)]
-    try:
-        await flood(peers[0], 1.5)  # past the sign-in deadline
-        assert registry.get_sample_value("hj212_closed_connections_total", {"reason": "auth_timeout"}) == 1
-        for _ in range(100):
-            if not server.open_connections:
-                break
-            await asyncio.sleep(0.02)
-        assert server.open_connections == 0
-        # The slot is free: a station is served.
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        writer.write(hj212.build(upload(2)))
-        assert (await answer(reader)).cn == "9014"
-        writer.close()
-        await asyncio.sleep(0.05)
-        # At shutdown too.
-        peers.append(never_reading_peer(port))
-        await flood(peers[1], 0.3)
-        assert server.open_connections == 1
-        assert any(c.transport is not None and c.transport.get_write_buffer_size() for c in server.connections)
-        await asyncio.wait_for(server.shutdown(), 5)
-        for _ in range(100):
-            if not server.open_connections:
-                break
-            await asyncio.sleep(0.02)
-        assert server.open_connections == 0
-    finally:
-        for peer in peers:
-            peer.close()
-        await server.shutdown()
-        tcp.close()
-        server.credentials.passwords.close()
+    with contextlib.ExitStack() as peers:
+        async with serving(settings, small_send_buffers=True) as (server, registry, port):
+            server.close_grace = 0.2
+            first = peers.enter_context(never_reading_peer(port))
+            await flood(first, 1.5)  # past the sign-in deadline
+            assert registry.get_sample_value("hj212_closed_connections_total", {"reason": "auth_timeout"}) == 1
+            await until_closed(server)
+            assert server.open_connections == 0
+            # The slot is free: a station is served.
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.write(hj212.build(upload(2)))
+            assert (await answer(reader)).cn == "9014"
+            writer.close()
+            await asyncio.sleep(0.05)
+            # At shutdown too.
+            second = peers.enter_context(never_reading_peer(port))
+            await flood(second, 0.3)
+            assert server.open_connections == 1
+            assert any(c.transport is not None and c.transport.get_write_buffer_size() for c in server.connections)
+            await asyncio.wait_for(server.shutdown(), 5)
+            await until_closed(server)
+            assert server.open_connections == 0
 
 
 @pytest.mark.parametrize("loop", sorted(LOOPS))
@@ -275,10 +261,8 @@ def test_a_peer_that_never_reads_does_not_keep_its_slot(loop: str) -> None:
 async def pipelined_guesses() -> None:
     """Guesses sent at once: the sign-in deadline still holds between them (no next guess once it has passed)."""
     settings = SETTINGS.model_copy(update={"hj212_auth_timeout_seconds": 0.3, "hj212_idle_timeout_seconds": 60.0})
-    server, registry = make_server(settings)
-    tcp = await listen(server, settings, 0)
-    try:
-        reader, writer = await asyncio.open_connection("127.0.0.1", tcp.sockets[0].getsockname()[1])
+    async with serving(settings) as (_, registry, port):
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
         started = time.monotonic()
         writer.write(b"".join(hj212.build(upload(h, pw=SLOW_GUESS)) for h in range(4)))
         assert (await answer(reader)).cp == "QnRtn=3"
@@ -286,10 +270,6 @@ async def pipelined_guesses() -> None:
         assert time.monotonic() - started < 1.8  # one guess checked (1 s), not four
         assert registry.get_sample_value("hj212_closed_connections_total", {"reason": "auth_timeout"}) == 1
         writer.close()
-    finally:
-        await server.shutdown()
-        tcp.close()
-        server.credentials.passwords.close()
 
 
 @pytest.mark.parametrize("loop", sorted(LOOPS))
@@ -303,10 +283,8 @@ async def left_during_sign_in() -> None:
     passed sign-in deadline like any other (reading is paused during the check: its end of file is not seen yet);
     the one that reset is gone when its answer is written, and counts no deadline."""
     settings = SETTINGS.model_copy(update={"hj212_auth_timeout_seconds": 0.3, "hj212_idle_timeout_seconds": 60.0})
-    server, registry = make_server(settings)
-    tcp = await listen(server, settings, 0)
-    try:
-        peers = [await asyncio.open_connection("127.0.0.1", tcp.sockets[0].getsockname()[1]) for _ in range(2)]
+    async with serving(settings) as (server, registry, port):
+        peers = [await asyncio.open_connection("127.0.0.1", port) for _ in range(2)]
         for _, writer in peers:
             writer.write(hj212.build(upload(0, pw=SLOW_GUESS)))
         await asyncio.sleep(0.1)
@@ -320,10 +298,6 @@ async def left_during_sign_in() -> None:
         assert server.open_connections == 0
         assert [c.timer for c in connections] == [None, None]
         assert registry.get_sample_value("hj212_closed_connections_total", {"reason": "auth_timeout"}) == 1
-    finally:
-        await server.shutdown()
-        tcp.close()
-        server.credentials.passwords.close()
 
 
 @pytest.mark.parametrize("loop", sorted(LOOPS))
@@ -335,10 +309,8 @@ async def shutdown_during_sign_in() -> None:
     """Shutdown cancels the sign-ins still checking (before the group commit stops), and a packet submitted to a
     stopped group commit fails at once rather than waiting for ever."""
     settings = SETTINGS.model_copy(update={"hj212_idle_timeout_seconds": 60.0})
-    server, _ = make_server(settings)
-    tcp = await listen(server, settings, 0)
-    try:
-        reader, writer = await asyncio.open_connection("127.0.0.1", tcp.sockets[0].getsockname()[1])
+    async with serving(settings) as (server, _, port):
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
         writer.write(hj212.build(upload(0, pw=SLOW_GUESS)))
         await asyncio.sleep(0.1)
         (sign_in,) = server.sign_ins
@@ -347,9 +319,6 @@ async def shutdown_during_sign_in() -> None:
         assert not server.sign_ins
         assert await asyncio.wait_for(reader.read(), 5) == b""
         writer.close()
-    finally:
-        tcp.close()
-        server.credentials.passwords.close()
     group = GroupCommit(server.context, server.standards, max_packets=10, linger=0)
     group.start()
     await group.stop()
@@ -366,19 +335,13 @@ def test_shutdown_cancels_sign_ins_and_a_stopped_group_commit_refuses(loop: str)
 
 async def unknown_commands() -> None:
     """A CN from a peer is a metric label only if it is one the listener takes: others are counted as "other"."""
-    server, registry = make_server(SETTINGS)
-    tcp = await listen(server, SETTINGS, 0)
-    try:
-        reader, writer = await asyncio.open_connection("127.0.0.1", tcp.sockets[0].getsockname()[1])
+    async with serving() as (_, registry, port):
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
         writer.write(hj212.build(command("7777", pw="guess")) + hj212.build(upload(1)) + hj212.build(command("8888")))
         assert [(await answer(reader)).cp for _ in range(3)] == ["QnRtn=3", "", "QnRtn=8"]
         labels = {s.labels["cn"] for m in registry.collect() for s in m.samples if s.name == "hj212_packets_total"}
         assert labels == {"2061", "other"}
         writer.close()
-    finally:
-        await server.shutdown()
-        tcp.close()
-        server.credentials.passwords.close()
 
 
 @pytest.mark.parametrize("loop", sorted(LOOPS))
