@@ -19,6 +19,11 @@ from tests.scheduling import HeavyFirstScheduling
 from tests.stack import Stack, StackConfig
 
 os.environ.setdefault("GREENLAW_ENVIRONMENT", "test")
+# Account hashes at the lowest cost the gateway allows (OWASP's minimum) instead of its default: the suite creates
+# and signs in to accounts hundreds of times, ≈ 0.2 s of CPU each at the default. Children inherit it.
+# tests/integration/test_password_cost.py covers the default, the floor and the rehash.
+for _name, _value in (("TIME_COST", "2"), ("MEMORY_KIB", "19456"), ("PARALLELISM", "1")):
+    os.environ.setdefault(f"GREENLAW_GATEWAY_PASSWORD_{_name}", _value)
 
 UNIT_DIR = Path(__file__).parent / "unit"
 

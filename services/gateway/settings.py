@@ -66,5 +66,12 @@ class GatewaySettings(ServiceSettings):
     public_cache_entries: int = Field(default=1000, ge=0)
     public_cache_bytes: int = Field(default=32 * 1024 * 1024, ge=0)
 
+    # The Argon2id cost of account hashes (密码哈希强度): argon2-cffi's default (RFC 9106's second recommendation,
+    # t=3, 64 MiB, p=4) unless set; never below OWASP's minimum (t=2, 19 MiB, p=1), as station passwords use. A
+    # stored hash of other parameters is made again at these on its account's next successful sign-in.
+    password_time_cost: int = Field(default=3, ge=2, le=20)
+    password_memory_kib: int = Field(default=65_536, ge=19_456, le=4 * 1024 * 1024)
+    password_parallelism: int = Field(default=4, ge=1, le=16)
+
     def upstream_urls(self) -> dict[str, str]:
         return {name: str(getattr(self, f"{name}_url")) for name in UPSTREAMS}

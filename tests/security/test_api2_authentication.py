@@ -161,7 +161,8 @@ def cheap_hashes() -> Iterator[None]:
     """Argon2 with small costs in this module: the guard, not the hash, is under test, and each default-cost
     hash takes most of a second on a busy machine. Hashes carry their parameters, so verification is cheap too."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+        cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+        patch.setattr(accounts, "_hasher", lambda: cheap)
         accounts._dummy_hash.cache_clear()
         yield
     accounts._dummy_hash.cache_clear()

@@ -1,7 +1,9 @@
 """Accounts of the built-in token issuer: creating staff users and police clients, and checking credentials.
 
 Secrets are stored as Argon2id hashes. Hashing is CPU-bound (tens of milliseconds by design), so it runs in a
-worker thread to keep the event loop answering other requests.
+worker thread to keep the event loop answering other requests. Its cost is the gateway settings'
+(``GREENLAW_GATEWAY_PASSWORD_*``, read once a process); a hash stored at another cost is made again at this one
+when its account next signs in.
 """
 
 from __future__ import annotations
@@ -10,25 +12,37 @@ import asyncio
 import functools
 import time
 from collections.abc import Callable, Iterable
+from typing import Any, NamedTuple
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
+from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from services.gateway.settings import GatewaySettings
 from services.gateway.tables import GatewayClient, GatewayUser, LoginFailure
 from shared.auth import Role
 from shared.errors import Invalid
 from shared.guessing import GuessGuard, GuessPolicy, clear_counts, name_key
 
-_hasher = PasswordHasher()
+
+@functools.cache
+def _hasher() -> PasswordHasher:
+    """New hashes at the configured cost (the environment's, as every gateway process and the CLI read it)."""
+    settings = GatewaySettings()
+    return PasswordHasher(
+        time_cost=settings.password_time_cost,
+        memory_cost=settings.password_memory_kib,
+        parallelism=settings.password_parallelism,
+    )
 
 
 @functools.cache
 def _dummy_hash() -> str:
-    """Checked against when the account does not exist, so a wrong name costs as long as a wrong password."""
-    return _hasher.hash("greenlaw-no-such-account")
+    """Checked against when the account does not exist, so a wrong name costs as long as a wrong password (at the
+    configured cost, which is what real hashes come to after their next sign-in)."""
+    return _hasher().hash("greenlaw-no-such-account")
 
 
 class AccountError(Invalid):
@@ -51,15 +65,23 @@ def parse_roles(roles: str | Iterable[str]) -> list[Role]:
 async def hash_secret(secret: str) -> str:
     if not secret:
         raise AccountError("密码不能为空 The password or secret must not be empty")
-    return await asyncio.to_thread(_hasher.hash, secret)
+    return await asyncio.to_thread(_hasher().hash, secret)
 
 
-async def _matches(secret_hash: str | None, secret: str) -> bool:
-    def verify() -> bool:
+class _Verified(NamedTuple):
+    matches: bool
+    rehashed: str | None  # the secret hashed again at the configured cost, when the stored hash is of another
+
+
+async def _verify(secret_hash: str | None, secret: str) -> _Verified:
+    def verify() -> _Verified:
+        hasher = _hasher()
         try:
-            return _hasher.verify(secret_hash or _dummy_hash(), secret) and secret_hash is not None
+            if not hasher.verify(secret_hash or _dummy_hash(), secret) or secret_hash is None:
+                return _Verified(matches=False, rehashed=None)
         except (VerificationError, InvalidHashError):
-            return False
+            return _Verified(matches=False, rehashed=None)
+        return _Verified(True, hasher.hash(secret) if hasher.check_needs_rehash(secret_hash) else None)
 
     return await asyncio.to_thread(verify)
 
@@ -111,19 +133,34 @@ async def add_client(
 
 
 async def authenticate_user(session: AsyncSession, username: str, password: str) -> GatewayUser | None:
-    """The active user with this username and password, or ``None`` (without telling which was wrong)."""
+    """The active user with this username and password, or ``None`` (without telling which was wrong). A hash of
+    another cost is replaced in the session (the caller commits)."""
     user = await session.scalar(select(GatewayUser).where(GatewayUser.username == username))
-    if not await _matches(user.password_hash if user else None, password):
+    verified = await _verify(user.password_hash if user else None, password)
+    if user is None or not verified.matches or not user.active:
         return None
-    return user if user is not None and user.active else None
+    if verified.rehashed is not None:
+        await _replace_hash(session, col(GatewayUser.password_hash), user.id, user.password_hash, verified.rehashed)
+    return user
 
 
 async def authenticate_client(session: AsyncSession, client_id: str, secret: str) -> GatewayClient | None:
-    """The active client with this id and secret, or ``None``."""
+    """The active client with this id and secret, or ``None``; a hash of another cost is replaced, as for users."""
     client = await session.scalar(select(GatewayClient).where(GatewayClient.client_id == client_id))
-    if not await _matches(client.secret_hash if client else None, secret):
+    verified = await _verify(client.secret_hash if client else None, secret)
+    if client is None or not verified.matches or not client.active:
         return None
-    return client if client is not None and client.active else None
+    if verified.rehashed is not None:
+        await _replace_hash(session, col(GatewayClient.secret_hash), client.id, client.secret_hash, verified.rehashed)
+    return client
+
+
+async def _replace_hash(session: AsyncSession, column: Any, row_id: int | None, old: str, new: str) -> None:
+    """Store the hash made again at the configured cost, only if the stored one is still the hash just verified:
+    a password reset committed meanwhile must not be undone by a hash of the old password. Not committed."""
+    model = column.class_
+    statement = update(model).where(col(model.id) == row_id, column == old).values({column: new})
+    await session.execute(statement.execution_options(synchronize_session=False))
 
 
 # --- guessing at the token endpoint -------------------------------------------------------------------------
