@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import os
 import shutil
 import signal
@@ -29,10 +30,47 @@ import pytest
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
+def _ephemeral_range() -> tuple[int, int]:
+    """The ports the kernel hands to outgoing connections and to ``bind(0)`` (Linux; IANA's range elsewhere)."""
+    try:
+        low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
+        return int(low), int(high)
+    except (OSError, ValueError):
+        return 49152, 65535
+
+
+def _port_block() -> range:
+    """This test process's own ports: a block below the ephemeral range, one per xdist worker (``gw0`` …).
+
+    A port found free by binding to 0 and closing is an ephemeral one: until the server that is given it binds, any
+    outgoing connection (to PostgreSQL, the broker, another service) can be given it too, and the server then
+    fails with "address already in use". Ports outside that range and outside the other workers' blocks are only
+    ever taken by a listener, and the listeners of this process are handed out one after another."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    index = int(worker[2:]) + 1 if worker.startswith("gw") and worker[2:].isdigit() else 0
+    low = min(_ephemeral_range()[0], 32768)
+    size = max(64, (low - 10_000) // 17)  # the controller and up to 16 workers
+    start = 10_000 + index * size
+    return range(start, min(start + size, low))
+
+
+_PORTS: Iterator[int] | None = None
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A port nothing listens on, from this process's block (never an ephemeral one; see :func:`_port_block`)."""
+    global _PORTS
+    if _PORTS is None:
+        _PORTS = itertools.cycle(_port_block())
+    for _ in range(len(_port_block())):
+        port = next(_PORTS)
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:  # another program listens there (or a socket of this process still holds it)
+                continue
+            return port
+    raise RuntimeError("no free port left in this test process's block")
 
 
 def port_open(host: str, port: int, timeout: float = 0.3) -> bool:
