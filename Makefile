@@ -51,7 +51,7 @@ test: $(INSTALLED) browser
 ## which PYTHONDONTWRITEBYTECODE would otherwise have every process do. `.ci/run` runs this beside the lint.
 test-cache: $(INSTALLED)
 	$(BIN)/python -m compileall -q -j 0 services shared tests bench
-	env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest --collect-only -q -p no:cacheprovider > /dev/null
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest --collect-only -q -p no:cacheprovider | tail -n 1
 
 ## Debian's Chromium for the portal's browser tests, curl and jq for the README tour's test (installed when
 ## missing and we may; else they say so).

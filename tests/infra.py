@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import itertools
 import os
+import random
 import shutil
 import signal
 import socket
@@ -45,24 +46,36 @@ def _port_block() -> range:
     A port found free by binding to 0 and closing is an ephemeral one: until the server that is given it binds, any
     outgoing connection (to PostgreSQL, the broker, another service) can be given it too, and the server then
     fails with "address already in use". Ports outside that range and outside the other workers' blocks are only
-    ever taken by a listener, and the listeners of this process are handed out one after another."""
+    ever taken by a listener. Empty where the ephemeral range leaves no room (then :func:`free_port` binds to 0)."""
     worker = os.environ.get("PYTEST_XDIST_WORKER", "")
     index = int(worker[2:]) + 1 if worker.startswith("gw") and worker[2:].isdigit() else 0
-    low = min(_ephemeral_range()[0], 32768)
-    size = max(64, (low - 10_000) // 17)  # the controller and up to 16 workers
-    start = 10_000 + index * size
-    return range(start, min(start + size, low))
+    blocks = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "0") or 0) + 1  # the workers and the controller
+    low, high = 10_000, min(_ephemeral_range()[0], 32_768)
+    size = (high - low) // max(blocks, 1)
+    if size < 64:
+        return range(0)
+    start = low + index * size
+    return range(start, start + size)
 
 
 _PORTS: Iterator[int] | None = None
 
 
 def free_port() -> int:
-    """A port nothing listens on, from this process's block (never an ephemeral one; see :func:`_port_block`)."""
+    """A port nothing listens on, from this process's block (never an ephemeral one; see :func:`_port_block`).
+
+    The block is walked from a place of this process's own, so two test runs on one machine (two checkouts, a
+    benchmark beside the suite) do not hand out the same ports in the same order."""
     global _PORTS
+    block = _port_block()
+    if not block:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            return int(sock.getsockname()[1])
     if _PORTS is None:
-        _PORTS = itertools.cycle(_port_block())
-    for _ in range(len(_port_block())):
+        first = random.randrange(len(block))
+        _PORTS = itertools.cycle([*block[first:], *block[:first]])
+    for _ in range(len(block)):
         port = next(_PORTS)
         with socket.socket() as sock:
             try:

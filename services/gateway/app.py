@@ -16,7 +16,7 @@ from services.gateway.domain.addresses import TrustedProxies
 from services.gateway.domain.rate_limits import RateLimiter
 from services.gateway.domain.routes import route_for
 from services.gateway.forwarding import ProxyHandler, ProxyMiddleware, build_clients
-from services.gateway.handlers.accounts import login_guard
+from services.gateway.handlers.accounts import configure_hashing, login_guard
 from services.gateway.middleware import ApiCORS, BodyLimitMiddleware, PublicCORS
 from services.gateway.openapi import OpenAPIAggregator, docs_router
 from services.gateway.proxies import ClientAddressMiddleware, client_key
@@ -45,6 +45,7 @@ def create_gateway_app(
 ) -> FastAPI:
     """The gateway. With ``asgi_apps`` (embedded mode) those services are called in-process, the rest over HTTP;
     ``bus`` is the embedded mode's in-process bus, whose events keep the public answers cache fresh."""
+    configure_hashing(settings)
     runtime = GatewayRuntime(
         settings=settings, limiter=rate_limiter(settings), guard=login_guard(sign_in_policy(settings))
     )

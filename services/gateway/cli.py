@@ -18,7 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.gateway.app import MIGRATIONS_DIR
 from services.gateway.handlers import lifecycle
-from services.gateway.handlers.accounts import add_client, add_user, unlock
+from services.gateway.handlers.accounts import add_client, add_user, configure_hashing, unlock
 from services.gateway.handlers.lifecycle import Account, Actor, Step
 from services.gateway.settings import GatewaySettings
 from services.gateway.tables import GatewayClient, GatewayUser
@@ -42,7 +42,9 @@ def clients() -> None:
 
 
 async def _in_transaction(action: Callable[[AsyncSession], Awaitable[str]]) -> str:
-    engine = create_engine(GatewaySettings().resolved_database_url())
+    settings = GatewaySettings()
+    configure_hashing(settings)
+    engine = create_engine(settings.resolved_database_url())
     try:
         await migrate(engine, MIGRATIONS_DIR)
         async with session_factory(engine)() as session:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -37,16 +38,14 @@ def set_cost(patch: pytest.MonkeyPatch, time_cost: int, memory_kib: int = 19_456
     patch.setenv(f"{ENV}TIME_COST", str(time_cost))
     patch.setenv(f"{ENV}MEMORY_KIB", str(memory_kib))
     patch.setenv(f"{ENV}PARALLELISM", str(parallelism))
-    accounts._hasher.cache_clear()
-    accounts._dummy_hash.cache_clear()
+    accounts.configure_hashing(GatewaySettings())
 
 
 @pytest.fixture
 def cost() -> Iterator[pytest.MonkeyPatch]:
     with pytest.MonkeyPatch.context() as patch:
         yield patch
-    accounts._hasher.cache_clear()
-    accounts._dummy_hash.cache_clear()
+    accounts.configure_hashing(GatewaySettings())  # the suite's again
 
 
 def test_the_default_is_argon2_cffis_and_nothing_below_owasps_minimum_is_accepted(
@@ -150,21 +149,31 @@ async def test_a_rehash_never_undoes_a_password_reset_made_meanwhile(
     engine: AsyncEngine, cost: pytest.MonkeyPatch
 ) -> None:
     """A sign-in verifies the old password; before it stores the new hash of that password, an administrator
-    resets it. The reset stands."""
+    resets the password (another session, committed). The sign-in succeeds, and the reset stands."""
     set_cost(cost, time_cost=2)
     async with session_factory(engine)() as session:
-        user = await add_user(session, username="officer", password=PASSWORD, roles="officer")
+        await add_user(session, username="officer", password=PASSWORD, roles="officer")
         await session.commit()
-        user_id, verified = user.id, user.password_hash
+    set_cost(cost, time_cost=3)
     reset = await accounts.hash_secret("the-new-password-1")
-    async with session_factory(engine)() as other:
-        row = await other.get(GatewayUser, user_id)
-        assert row is not None
-        row.password_hash = reset
-        await other.commit()
-    rehash = await accounts.hash_secret(PASSWORD)
+    verify = accounts._verify
+
+    async def verify_then_reset(secret_hash: str | None, secret: str) -> Any:
+        verified = await verify(secret_hash, secret)
+        async with session_factory(engine)() as other:
+            row = await other.scalar(select(GatewayUser).where(col(GatewayUser.username) == "officer"))
+            assert row is not None
+            row.password_hash = reset
+            await other.commit()
+        return verified
+
+    cost.setattr(accounts, "_verify", verify_then_reset)
     async with session_factory(engine)() as session:
-        await accounts._replace_hash(session, col(GatewayUser.password_hash), user_id, verified, rehash)
+        user = await accounts.authenticate_user(session, "officer", PASSWORD)
+        assert user is not None  # the password was right when it was checked
         await session.commit()
     async with session_factory(engine)() as session:
-        assert await session.scalar(select(GatewayUser.password_hash).where(col(GatewayUser.id) == user_id)) == reset
+        stored_hash = await session.scalar(
+            select(GatewayUser.password_hash).where(col(GatewayUser.username) == "officer")
+        )
+    assert stored_hash == reset

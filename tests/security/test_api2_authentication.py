@@ -13,6 +13,7 @@ tests/integration/test_account_lifecycle.py.
 from __future__ import annotations
 
 import asyncio
+import functools
 import re
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -162,7 +163,7 @@ def cheap_hashes() -> Iterator[None]:
     hash takes most of a second on a busy machine. Hashes carry their parameters, so verification is cheap too."""
     with pytest.MonkeyPatch.context() as patch:
         cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-        patch.setattr(accounts, "_hasher", lambda: cheap)
+        patch.setattr(accounts, "_hasher", functools.cache(lambda: cheap))
         accounts._dummy_hash.cache_clear()
         yield
     accounts._dummy_hash.cache_clear()

@@ -2,8 +2,8 @@
 
 Secrets are stored as Argon2id hashes. Hashing is CPU-bound (tens of milliseconds by design), so it runs in a
 worker thread to keep the event loop answering other requests. Its cost is the gateway settings'
-(``GREENLAW_GATEWAY_PASSWORD_*``, read once a process); a hash stored at another cost is made again at this one
-when its account next signs in.
+(``GREENLAW_GATEWAY_PASSWORD_*``: the app's, or the environment's); a hash stored at another cost is made again at
+this one when its account next signs in.
 """
 
 from __future__ import annotations
@@ -26,11 +26,20 @@ from shared.auth import Role
 from shared.errors import Invalid
 from shared.guessing import GuessGuard, GuessPolicy, clear_counts, name_key
 
+_configured: list[GatewaySettings] = []
+
+
+def configure_hashing(settings: GatewaySettings) -> None:
+    """Hash at ``settings``' cost from now on in this process (the gateway app and the CLI call it with theirs)."""
+    _configured[:] = [settings]
+    _hasher.cache_clear()
+    _dummy_hash.cache_clear()
+
 
 @functools.cache
 def _hasher() -> PasswordHasher:
-    """New hashes at the configured cost (the environment's, as every gateway process and the CLI read it)."""
-    settings = GatewaySettings()
+    """New hashes at the configured cost: the settings given to :func:`configure_hashing`, else the environment's."""
+    settings = _configured[0] if _configured else GatewaySettings()
     return PasswordHasher(
         time_cost=settings.password_time_cost,
         memory_cost=settings.password_memory_kib,
