@@ -14,10 +14,6 @@ import warnings
 from collections.abc import Sequence
 from html import escape
 
-import matplotlib
-from matplotlib.backends.backend_svg import FigureCanvasSVG
-from matplotlib.figure import Figure
-
 CHART_CLASS = "greenlaw-chart"
 CJK_FONTS = ["Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei"]
 # rc_context changes matplotlib's process-wide settings for the duration of a render: one render at a time.
@@ -26,6 +22,12 @@ _LOCK = threading.Lock()
 
 def bar_chart_svg(labels: Sequence[str], values: Sequence[float], *, ylabel: str, title: str | None = None) -> str:
     """A vertical bar chart as an SVG string; with a ``title``, drawn above the bars and read out (``role="img"``)."""
+    # matplotlib is imported at the first chart, not with this module: ≈ 0.5 s of CPU that every process importing
+    # the services (each `greenlaw` command, each service) would otherwise pay at start, though most draw none.
+    import matplotlib
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+    from matplotlib.figure import Figure
+
     settings = matplotlib.rc_context(
         {
             "svg.fonttype": "none",
@@ -72,6 +74,10 @@ def effluent_chart_svg(
     """An effluent chart in the manner of US EPA ECHO: per period the mean and the maximum of the measured values
     against the permit limit in force (a step line); maxima above the limit drawn in red. A gap (None) is a period
     without data, or without a limit."""
+    import matplotlib
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+    from matplotlib.figure import Figure
+
     settings = matplotlib.rc_context(
         {
             "svg.fonttype": "none",
