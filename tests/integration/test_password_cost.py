@@ -17,14 +17,14 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col, select
 
-from services.gateway.app import MIGRATIONS_DIR, create_gateway_app
+from services.gateway.app import create_gateway_app
 from services.gateway.handlers import accounts
 from services.gateway.handlers.accounts import add_client, add_user
 from services.gateway.settings import GatewaySettings
 from services.gateway.tables import GatewayClient, GatewayUser
-from shared.db import create_engine, migrate, session_factory
+from shared.db import session_factory
 from shared.settings import CommonSettings
-from tests.infra import PostgresServer
+from tests.support.gateway import gateway_database
 
 pytestmark = pytest.mark.integration
 
@@ -65,15 +65,8 @@ def test_the_default_is_argon2_cffis_and_nothing_below_owasps_minimum_is_accepte
 
 @pytest.fixture(params=["sqlite", "postgres"])
 async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
-    if request.param == "postgres":
-        server: PostgresServer = request.getfixturevalue("postgres")
-        url = await server.create_database("gateway_cost")
-    else:
-        url = f"sqlite+aiosqlite:///{tmp_path / 'gateway.db'}"
-    engine = create_engine(url)
-    await migrate(engine, MIGRATIONS_DIR)
-    yield engine
-    await engine.dispose()
+    async with gateway_database(request, tmp_path, "gateway_cost") as engine:
+        yield engine
 
 
 async def stored(engine: AsyncEngine) -> tuple[str, str]:

@@ -40,6 +40,7 @@ from shared.guessing import Barrier, GuessPolicy, address_key
 from shared.settings import CommonSettings
 from tests.infra import PostgresServer
 from tests.stack import eventually
+from tests.support.gateway import gateway_database
 from tests.support.system import System, assert_problem
 
 pytestmark = pytest.mark.integration
@@ -313,14 +314,8 @@ class Clock:
 @pytest.fixture(params=["sqlite", "postgres"])
 async def guard_db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
     """The gateway's database, migrated, on SQLite (embedded) and PostgreSQL (replicas share the counts there)."""
-    if request.param == "postgres":
-        url = await request.getfixturevalue("postgres").create_database("gateway")
-    else:
-        url = f"sqlite+aiosqlite:///{tmp_path / 'guard.db'}"
-    engine = create_engine(url)
-    await migrate(engine, MIGRATIONS_DIR)
-    yield engine
-    await engine.dispose()
+    async with gateway_database(request, tmp_path, "guard") as engine:
+        yield engine
 
 
 async def test_delays_double_up_to_the_maximum_then_lock_and_failures_expire(guard_db: AsyncEngine) -> None:
