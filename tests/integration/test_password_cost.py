@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
-from argon2 import extract_parameters
+from argon2 import PasswordHasher, extract_parameters
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col, select
@@ -110,10 +110,20 @@ async def test_a_hash_of_another_cost_is_made_again_at_sign_in_and_only_then(
             form = {"grant_type": "client_credentials"}
             return (await gw.post("/auth/token", data=form, auth=("xq", secret))).status_code
 
-        # Wrong secrets and an inactive account change nothing.
+        # Wrong secrets and an inactive account change nothing, and make no hash: an inactive account's right
+        # password costs what a wrong one does.
+        hashes: list[str] = []
+        make = PasswordHasher.hash
+
+        def counted(self: PasswordHasher, secret: str | bytes, **options: Any) -> str:
+            hashes.append(str(secret))
+            return make(self, secret, **options)
+
+        cost.setattr(PasswordHasher, "hash", counted)
         assert await password("officer", "guess") == 400
         assert await client("guess") == 401
         assert await password("retired", PASSWORD) == 400
+        assert hashes == []
         assert await stored(engine) == before
 
         assert await password("officer", PASSWORD) == 200
@@ -151,8 +161,8 @@ async def test_a_rehash_never_undoes_a_password_reset_made_meanwhile(
     reset = await accounts.hash_secret("the-new-password-1")
     verify = accounts._verify
 
-    async def verify_then_reset(secret_hash: str | None, secret: str) -> Any:
-        verified = await verify(secret_hash, secret)
+    async def verify_then_reset(secret_hash: str | None, secret: str, **options: Any) -> Any:
+        verified = await verify(secret_hash, secret, **options)
         async with session_factory(engine)() as other:
             row = await other.scalar(select(GatewayUser).where(col(GatewayUser.username) == "officer"))
             assert row is not None

@@ -82,7 +82,11 @@ class _Verified(NamedTuple):
     rehashed: str | None  # the secret hashed again at the configured cost, when the stored hash is of another
 
 
-async def _verify(secret_hash: str | None, secret: str) -> _Verified:
+async def _verify(secret_hash: str | None, secret: str, *, may_rehash: bool) -> _Verified:
+    """Check ``secret`` (against the dummy hash when there is no account); with ``may_rehash`` (an active account)
+    a match on a hash of another cost is hashed again in the same thread. An inactive account's right password is
+    answered as its wrong one, so nothing is hashed again for it, and its answer takes no longer."""
+
     def verify() -> _Verified:
         hasher = _hasher()
         try:
@@ -90,7 +94,7 @@ async def _verify(secret_hash: str | None, secret: str) -> _Verified:
                 return _Verified(matches=False, rehashed=None)
         except (VerificationError, InvalidHashError):
             return _Verified(matches=False, rehashed=None)
-        return _Verified(True, hasher.hash(secret) if hasher.check_needs_rehash(secret_hash) else None)
+        return _Verified(True, hasher.hash(secret) if may_rehash and hasher.check_needs_rehash(secret_hash) else None)
 
     return await asyncio.to_thread(verify)
 
@@ -145,7 +149,8 @@ async def authenticate_user(session: AsyncSession, username: str, password: str)
     """The active user with this username and password, or ``None`` (without telling which was wrong). A hash of
     another cost is replaced in the session (the caller commits)."""
     user = await session.scalar(select(GatewayUser).where(GatewayUser.username == username))
-    verified = await _verify(user.password_hash if user else None, password)
+    active = user is not None and user.active
+    verified = await _verify(user.password_hash if user else None, password, may_rehash=active)
     if user is None or not verified.matches or not user.active:
         return None
     if verified.rehashed is not None:
@@ -156,7 +161,8 @@ async def authenticate_user(session: AsyncSession, username: str, password: str)
 async def authenticate_client(session: AsyncSession, client_id: str, secret: str) -> GatewayClient | None:
     """The active client with this id and secret, or ``None``; a hash of another cost is replaced, as for users."""
     client = await session.scalar(select(GatewayClient).where(GatewayClient.client_id == client_id))
-    verified = await _verify(client.secret_hash if client else None, secret)
+    active = client is not None and client.active
+    verified = await _verify(client.secret_hash if client else None, secret, may_rehash=active)
     if client is None or not verified.matches or not client.active:
         return None
     if verified.rehashed is not None:
