@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import itertools
 import os
 import random
@@ -58,25 +59,24 @@ def _port_block() -> range:
     return range(start, start + size)
 
 
-_PORTS: Iterator[int] | None = None
+@functools.cache
+def _ports() -> tuple[int, Iterator[int]]:
+    """This process's block (its size, and its ports in a cycle), walked from a place of this process's own, so
+    two test runs on one machine (two checkouts, a benchmark beside the suite) do not hand out the same ports in the
+    same order. Made once: the block depends only on the worker, fixed for the process."""
+    block = _port_block()
+    first = random.randrange(len(block)) if block else 0
+    return len(block), itertools.cycle([*block[first:], *block[:first]])
 
 
 def free_port() -> int:
-    """A port nothing listens on, from this process's block (never an ephemeral one; see :func:`_port_block`).
-
-    The block is walked from a place of this process's own, so two test runs on one machine (two checkouts, a
-    benchmark beside the suite) do not hand out the same ports in the same order."""
-    global _PORTS
-    block = _port_block()
-    if not block:
+    """A port nothing listens on, from this process's block (never an ephemeral one; see :func:`_port_block`)."""
+    size, ports = _ports()
+    if not size:
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             return int(sock.getsockname()[1])
-    if _PORTS is None:
-        first = random.randrange(len(block))
-        _PORTS = itertools.cycle([*block[first:], *block[:first]])
-    for _ in range(len(block)):
-        port = next(_PORTS)
+    for port in itertools.islice(ports, size):
         with socket.socket() as sock:
             try:
                 sock.bind(("127.0.0.1", port))
