@@ -13,8 +13,7 @@ the checks below: not a 5xx, a documented status, the documented media type (``c
 that matches its schema (``response_schema_conformance``) and every header its response documents as required,
 valid against the header's schema (``response_headers_conformance``: an ``ETag`` or ``Location`` a route declares).
 The volume is ``GREENLAW_FUZZ_EXAMPLES`` cases per operation (10 in CI); ``GREENLAW_FUZZ_EVERY_CALLER=1`` sends
-each case as every caller, to the service and through the gateway (up to seven times the requests). The tests run
-outside the coverage measurement (see ``pytestmark``).
+each case as every caller, to the service and through the gateway (up to seven times the requests).
 
 Targeted cases follow (``test_extreme_values_are_refused_not_500``): from one schema-valid case per operation,
 each path and query parameter and each leaf of a JSON body in turn is replaced by extremes of its kind (integers
@@ -31,14 +30,12 @@ documented status and media type, and a body (problem+json for errors) that matc
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import copy
 import os
 import re
 import zlib
 from collections.abc import AsyncIterator, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -63,10 +60,7 @@ from services.gateway.settings import GatewaySettings
 from shared.http import encode_cursor
 from tests.stack import Stack, StackConfig
 
-# Outside the coverage measurement (``no_cover``: pytest-cov pauses it for the test's call; the stack's start in the
-# fixture is still measured): the tracer doubles the fuzzing's CPU, most of it in Hypothesis' case generation, and
-# the lines the cases reach are reached by the tests written for them. What is checked is unchanged.
-pytestmark = [pytest.mark.integration, pytest.mark.no_cover]
+pytestmark = pytest.mark.integration
 
 # Cases per operation, small in CI; raise it locally (GREENLAW_FUZZ_EXAMPLES=200) for a deeper search.
 EXAMPLES = int(os.environ.get("GREENLAW_FUZZ_EXAMPLES", "10"))
@@ -91,19 +85,6 @@ CALLERS: dict[str, tuple[str, ...]] = {
     "monitoring": ("monitoring_reviewer", "auditor", "admin"),
     "gateway": ("head", "admin"),
 }
-
-
-@pytest.fixture(scope="module", autouse=True)
-async def traced_threads_after() -> AsyncIterator[None]:
-    """The event loop lives for the whole session, and so do its default executor's threads: one started while the
-    coverage measurement is paused (``no_cover``) would stay untraced for every later test of this process (a thread
-    gets the tracer when it starts). So the tests after these get a new executor, its threads started traced."""
-    yield
-    loop = asyncio.get_running_loop()
-    old = getattr(loop, "_default_executor", None)
-    loop.set_default_executor(ThreadPoolExecutor())
-    if old is not None:
-        old.shutdown(wait=False)
 
 
 @pytest.fixture(scope="module")

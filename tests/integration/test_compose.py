@@ -451,7 +451,7 @@ def test_dockerfile_builds_one_non_root_image_whose_entrypoint_is_greenlaw() -> 
     froms = [args.split()[0] for name, args in instructions if name == "FROM"]
     assert froms
     # trixie, for a pg_dump (17) no older than the compose file's PostgreSQL 16.
-    assert all(image == "python:3.11-slim-trixie" for image in froms)
+    assert all(image == "python:3.12-slim-trixie" for image in froms)
     assert re.search(r"apt-get install .*postgresql-client", " ".join(a for n, a in instructions if n == "RUN"))
     final = final_stage(instructions)
     values = dict(final)

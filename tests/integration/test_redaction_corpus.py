@@ -376,9 +376,6 @@ def leaked(secrets: list[Secret], outputs: dict[str, str]) -> list[tuple[str, st
     return [(name, s.category, s.text) for s in found for name, out in outputs.items() if leaks(s, out)]
 
 
-# Outside the coverage measurement, like the fuzzing: the tracer doubles its CPU, and a run with per-test contexts
-# found no line that only this test reaches (the detectors' own tests reach them all).
-@pytest.mark.no_cover
 async def test_no_personal_span_leaks_and_the_rest_is_kept_on_5000_generated_decisions() -> None:
     started, cpu = time.perf_counter(), time.process_time()
     corpus, settings = Corpus(seed=20211008), DisclosureSettings()

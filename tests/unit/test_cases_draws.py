@@ -82,9 +82,6 @@ def draw_inputs(draw_: st.DrawFn) -> DrawInputs:
     return DrawInputs(entities, excluded, officers, conflicts, last, count)
 
 
-# 200 generated draws outside the coverage measurement (the tracer doubles their CPU; the draw's lines are all
-# reached by the tests around this one).
-@pytest.mark.no_cover
 @settings(max_examples=200, deadline=None)
 @given(inputs=draw_inputs(), seed=st.binary(min_size=32, max_size=32))
 def test_conflicts_and_exclusions_are_respected(inputs: DrawInputs, seed: bytes) -> None:
