@@ -41,6 +41,9 @@ class CommonSettings(BaseSettings):
     kafka_replication_factor: int = 1
     # How long a consumer's fetch waits for data; aiokafka's 500 ms default puts half a second on every event.
     kafka_fetch_max_wait_ms: int = 50
+    # How long the broker keeps a consumer that stopped heartbeating in its group (aiokafka's default); consumers
+    # heartbeat every third of it. A kill -9'd consumer's partitions wait this long for its replacement.
+    kafka_session_timeout_ms: int = Field(10_000, ge=1_000, le=300_000)
     # Prefix for topic and consumer-group names, so several deployments (or test runs) can share one cluster.
     kafka_namespace: str = ""
     jwt_secret: SecretStr = SecretStr(DEV_SECRET)

@@ -171,11 +171,13 @@ def environment_on_loopback(
 
 def process_environment(overrides: Mapping[str, str]) -> dict[str, str]:
     """This process's environment without any GREENLAW_* (e.g. the test suite's own), plus ``overrides``. The
-    account hashes' cost is kept (tests/conftest.py lowers it to the floor): it changes no behaviour under test."""
+    account hashes' cost and the Kafka session timeout are kept (tests/conftest.py lowers them): they change no
+    behaviour under test."""
+    kept = ("GREENLAW_GATEWAY_PASSWORD_", "GREENLAW_KAFKA_SESSION_TIMEOUT_MS")
     base = {
         key: value
         for key, value in os.environ.items()
-        if not key.upper().startswith("GREENLAW_") or key.upper().startswith("GREENLAW_GATEWAY_PASSWORD_")
+        if not key.upper().startswith("GREENLAW_") or key.upper().startswith(kept)
     }
     return {**base, **overrides}
 

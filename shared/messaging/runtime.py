@@ -94,6 +94,8 @@ class Messaging:
                 self.settings.common.kafka_bootstrap_servers,
                 namespace=self.settings.common.kafka_namespace,
                 fetch_max_wait_ms=self.settings.common.kafka_fetch_max_wait_ms,
+                session_timeout_ms=self.settings.common.kafka_session_timeout_ms,
+                heartbeat_interval_ms=self.settings.common.kafka_session_timeout_ms // 3,
             )
             self.runners.append(runner)
             self._tasks.append(asyncio.create_task(runner.run(), name=f"consumer:{consumer.name}"))

@@ -83,6 +83,11 @@ async def test_broker_down_decisions_are_delivered_after_it_returns(kafka_stack:
     assert broker is not None
     if broker.external:
         pytest.skip("an external Kafka is not stopped by the tests")
+    # The session timeout setting (3 s in the suite) reaches every group member, heartbeating every third of it.
+    for runner in stack.runtime("disclosure").messaging.runners:
+        client = runner._client()
+        assert (client._session_timeout_ms, client._heartbeat_interval_ms) == (3000, 1000)
+        await client.stop()
     await issue(stack, 2)
     await eventually(lambda: _count(stack, Publication, 2))
     # The Tansu broker keeps its log in memory only, so a kill would also erase it (which a real Kafka, with its
