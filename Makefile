@@ -17,8 +17,10 @@ RUNTIME := $(VENV)/.installed-runtime
 # (≈ 3 s of CPU for the stack), and the suite starts dozens.
 UV := $(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python
 
+# An existing .venv keeps its Python (a venv made again over it by another version would mix the two): remove it to
+# change versions.
 $(RUNTIME): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet uv
 	$(UV) -e .
 	touch $@
