@@ -45,7 +45,7 @@ run: $(RUNTIME)
 ## $${TEST_WORKERS:-4} processes (most tests wait on sockets and databases, so more than the cores pays; a module per
 ## process at a time, the heaviest tests on their own and first: tests/scheduling.py), with the
 ## coverage of services/ and shared/ printed and held to its floor (pyproject's [tool.coverage.report]);
-## `make test COVERAGE=` runs without it (the fuzzing tests take about twice as long under it).
+## `make test COVERAGE=` runs without it.
 ## On Python 3.11 coverage falls back to its C tracer, which loses the lines after an `await` that switches
 ## SQLAlchemy's greenlet (its `concurrency = greenlet` would keep them, but turns sys.monitoring off on 3.12): it
 ## measured 92.74 % where 3.12 measures 97.43 %, so a run there is held to this floor instead of pyproject's.

@@ -25,7 +25,7 @@ os.environ.setdefault("GREENLAW_ENVIRONMENT", "test")
 for _name, _value in (("TIME_COST", "2"), ("MEMORY_KIB", "19456"), ("PARALLELISM", "1")):
     os.environ.setdefault(f"GREENLAW_GATEWAY_PASSWORD_{_name}", _value)
 # Tansu answers a consumer's first JoinGroup after half its session timeout: 5 s at the default, on every stack start
-# on Kafka (about 50 tests). 3 s keeps a member through any pause of its event loop here. Children inherit it.
+# on Kafka (about 50 tests). 3 s is still three heartbeats. Children inherit it.
 os.environ.setdefault("GREENLAW_KAFKA_SESSION_TIMEOUT_MS", "3000")
 
 UNIT_DIR = Path(__file__).parent / "unit"

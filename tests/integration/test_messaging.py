@@ -20,6 +20,7 @@ from shared.messaging.consumer import EventConsumer
 from shared.messaging.kafka import dlq_topic
 from shared.messaging.relay import OutboxRelay
 from shared.messaging.tables import DeadLetter, InboxRecord, OutboxRecord
+from shared.settings import CommonSettings
 from tests.factories import decision_body
 from tests.stack import Stack, eventually
 
@@ -84,9 +85,11 @@ async def test_broker_down_decisions_are_delivered_after_it_returns(kafka_stack:
     if broker.external:
         pytest.skip("an external Kafka is not stopped by the tests")
     # The session timeout setting (3 s in the suite) reaches every group member, heartbeating every third of it.
+    timeout = stack.common.kafka_session_timeout_ms
+    assert timeout != CommonSettings.model_fields["kafka_session_timeout_ms"].default
     for runner in stack.runtime("disclosure").messaging.runners:
         client = runner._client()
-        assert (client._session_timeout_ms, client._heartbeat_interval_ms) == (3000, 1000)
+        assert (client._session_timeout_ms, client._heartbeat_interval_ms) == (timeout, timeout // 3)
         await client.stop()
     await issue(stack, 2)
     await eventually(lambda: _count(stack, Publication, 2))
