@@ -1,8 +1,10 @@
 # greenlaw — the two commands that matter: `make run` and `make test`. Both install what they need.
 # CPython 3.12 where the machine has it (on PATH or under pyenv), else python3 (≥ 3.11): the tests measure coverage
 # through 3.12's sys.monitoring (pyproject's [tool.coverage.run] core), which costs a fraction of 3.11's tracer.
-PYTHON ?= $(or $(shell for p in python3.12 $$(ls -d "$${PYENV_ROOT:-$$HOME/.pyenv}"/versions/3.12*/bin/python3.12 \
-	2>/dev/null | sort -V | tail -n 1); do "$$p" -c '' 2>/dev/null && echo "$$p" && break; done),python3)
+# (pyenv's root: PYENV_ROOT or ~/.pyenv, and the one above the pyenv command on PATH.)
+PYTHON ?= $(or $(shell for p in python3.12 $$(for r in "$${PYENV_ROOT:-$$HOME/.pyenv}" \
+	"$$(dirname "$$(dirname "$$(command -v pyenv || echo /none/none)")")"; do ls -d "$$r"/versions/3.12*/bin/python3.12 \
+	2>/dev/null; done | sort -V | tail -n 1); do "$$p" -c '' 2>/dev/null && echo "$$p" && break; done),python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
