@@ -14,11 +14,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from shared.bounds import LEGAL_DATE_MIN
 from shared.contracts.common import DecisionKind, PenaltyTerms
 from shared.settings import ServiceSettings
+from shared.yamlfile import load_yaml
 
 DEFAULT_FILE = Path(__file__).parent / "data" / "decision-kinds.yaml"
 
@@ -98,7 +97,7 @@ def _rule(kind: DecisionKind, entry: Any) -> KindRule:
 def load_table(path: Path | None = None) -> DecisionKindTable:
     """The table in ``path`` (the shipped one if unset); read once per path."""
     source = path or DEFAULT_FILE
-    return parse_table(yaml.safe_load(source.read_text(encoding="utf-8")))
+    return parse_table(load_yaml(source))
 
 
 def kind_rule(settings: ServiceSettings, kind: DecisionKind, on: date) -> KindRule:

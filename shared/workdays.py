@@ -21,6 +21,8 @@ import chinese_calendar
 import yaml
 from borax.calendars.lunardate import LunarDate, TermUtils
 
+from shared.yamlfile import load_yaml
+
 _ONE_DAY = timedelta(days=1)
 _OVERRIDE_KEYS = frozenset({"holidays", "workdays"})
 
@@ -93,7 +95,7 @@ class WorkCalendar:
         if path is None or not path.exists():
             return cls()
         try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+            raw = load_yaml(path)
         except (yaml.YAMLError, ValueError) as exc:
             # PyYAML itself raises ValueError for impossible unquoted dates such as 2027-02-30.
             raise ValueError(f"calendar override {path}: not valid YAML or not a real date: {exc}") from exc

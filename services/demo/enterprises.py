@@ -16,9 +16,8 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from services.demo.plan import AIR_START, SHANGHAI, DemoPlan
+from shared.yamlfile import load_yaml
 
 PERMITS = Path(__file__).parent / "data" / "enterprise_permits.yaml"
 MAX_ENTERPRISES = 240
@@ -53,7 +52,7 @@ class EnterprisePlan:
 
 @functools.cache
 def _permits() -> dict[str, Any]:
-    loaded: dict[str, Any] = yaml.safe_load(PERMITS.read_text(encoding="utf-8"))
+    loaded: dict[str, Any] = load_yaml(PERMITS)
     return loaded
 
 

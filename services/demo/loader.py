@@ -14,7 +14,6 @@ from typing import Any
 
 import httpx
 import structlog
-import yaml
 
 from services.demo import activities
 from services.demo import noise as noise_demo
@@ -41,6 +40,7 @@ from services.demo.plan import (
 )
 from services.demo.readings import air_rows, water_rows
 from shared.http import etag_of
+from shared.yamlfile import load_yaml
 
 log = structlog.get_logger()
 
@@ -641,7 +641,7 @@ class Loader:
         officer list comes from cases' register, through its events); the lists of the data file published by the
         editor, and 2021's quarterly and annual enforcement statistics."""
         await self.officers_since()
-        lists: dict[str, dict[str, Any]] = yaml.safe_load(ENFORCEMENT_LISTS.read_text(encoding="utf-8"))
+        lists: dict[str, dict[str, Any]] = load_yaml(ENFORCEMENT_LISTS)
         for slug, body in lists.items():
             path = f"/api/v1/disclosure/enforcement-lists/{slug}"
             current = await self.api.call("editor", "GET", path)

@@ -9,13 +9,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from services.monitoring.domain.aqi import AqiTable, Category, Fallback
 from services.monitoring.domain.noise import NoiseTable, NoiseZoneTable
 from services.monitoring.domain.standards import Standards, Versions
 from services.monitoring.domain.validity import ValidityRules
 from services.monitoring.domain.water import WaterParameter, WaterTable
+from shared.yamlfile import load_yaml
 
 DATA_DIR = Path(__file__).parent
 STANDARDS_DIR = DATA_DIR / "standards"
@@ -82,7 +81,7 @@ def load_standards(directories: Iterable[Path]) -> Standards:
     found: dict[str, list[Any]] = {kind: [] for kind in _BUILDERS}
     for directory in directories:
         for path in sorted(Path(directory).glob("*.yaml")):
-            doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+            doc = load_yaml(path)
             if not isinstance(doc.get("effective_from"), date):
                 raise ValueError(f"{path}: effective_from must be a date")
             found[doc["kind"]].append(_BUILDERS[doc["kind"]](doc))
@@ -102,5 +101,5 @@ class Hj212Code:
 
 
 def load_hj212_codes(path: Path = DATA_DIR / "hj212-codes.yaml") -> dict[str, Hj212Code]:
-    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    doc = load_yaml(path)
     return {code: Hj212Code(**entry) for code, entry in doc.items()}
