@@ -3,27 +3,51 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 import os
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 import uvicorn
-from fastapi import FastAPI
+from typer.core import TyperGroup
 
 from services import catalogue
-from services.demo.cli import demo_app
-from services.gateway.cli import clients_app, users_app
-from services.ops.backup import backup_app
 from services.ops.docs import docs_command
 from services.ops.openapi import openapi_command
-from services.ops.stations import stations_app
 
-app = typer.Typer(help="greenlaw — 生态环境局执法平台 back end.", no_args_is_help=True)
-app.add_typer(users_app, name="users")
-app.add_typer(clients_app, name="clients")
-app.add_typer(demo_app, name="demo")
-app.add_typer(stations_app, name="stations")
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+    from typer import _click  # the Click that Typer bundles, whose types TyperGroup's methods take
+
+# Command groups imported only when named (or when the help lists them): each pulls in a whole service (the
+# gateway's accounts, monitoring's stations, the demo's loader, the backup's tables), and ``greenlaw serve cases``
+# should not import the gateway's code to start. Name → (module, its Typer).
+LAZY_GROUPS: dict[str, tuple[str, str]] = {
+    "users": ("services.gateway.cli", "users_app"),
+    "clients": ("services.gateway.cli", "clients_app"),
+    "demo": ("services.demo.cli", "demo_app"),
+    "stations": ("services.ops.stations", "stations_app"),
+    "backup": ("services.ops.backup", "backup_app"),
+}
+
+
+class LazyGroup(TyperGroup):
+    """The ``greenlaw`` command: its own commands, then the groups of ``LAZY_GROUPS``, each built on first use."""
+
+    def list_commands(self, ctx: _click.Context) -> list[str]:
+        return [*super().list_commands(ctx), *(name for name in LAZY_GROUPS if name not in self.commands)]
+
+    def get_command(self, ctx: _click.Context, cmd_name: str) -> _click.Command | None:
+        if cmd_name in LAZY_GROUPS and cmd_name not in self.commands:
+            module, attribute = LAZY_GROUPS[cmd_name]
+            group = typer.main.get_group(getattr(importlib.import_module(module), attribute))
+            group.name = cmd_name
+            self.commands[cmd_name] = group
+        return super().get_command(ctx, cmd_name)
+
+
+app = typer.Typer(cls=LazyGroup, help="greenlaw — 生态环境局执法平台 back end.", no_args_is_help=True)
 
 
 # A service named on the command line, one of the catalogue's (mypy cannot see members made from a list).
@@ -119,7 +143,6 @@ def topics(
 
 audit_app = typer.Typer(help="The hash-chained audit logs.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
-app.add_typer(backup_app, name="backup")
 
 
 @audit_app.command("verify")
