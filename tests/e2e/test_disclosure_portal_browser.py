@@ -54,8 +54,10 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture
-async def browser() -> AsyncIterator[Any]:
+@pytest.fixture(scope="module")
+async def chromium() -> AsyncIterator[Any]:
+    """One Playwright driver and one Chromium for the module (each a process, seconds of CPU to start); every test
+    works in contexts of its own (``browser``), which share no cookies, storage or cache."""
     try:
         from playwright.async_api import async_playwright
     except ImportError:
@@ -68,6 +70,29 @@ async def browser() -> AsyncIterator[Any]:
             yield launched
         finally:
             await launched.close()
+
+
+class Contexts:
+    """The shared browser as a test sees it: ``new_context`` as Playwright's, each context closed after the test."""
+
+    def __init__(self, launched: Any) -> None:
+        self._launched = launched
+        self.opened: list[Any] = []
+
+    async def new_context(self, **options: Any) -> Any:
+        context = await self._launched.new_context(**options)
+        self.opened.append(context)
+        return context
+
+
+@pytest.fixture
+async def browser(chromium: Any) -> AsyncIterator[Contexts]:
+    contexts = Contexts(chromium)
+    try:
+        yield contexts
+    finally:
+        for context in contexts.opened:
+            await context.close()
 
 
 @pytest.fixture
