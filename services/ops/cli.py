@@ -36,7 +36,8 @@ class LazyGroup(TyperGroup):
     """The ``greenlaw`` command: its own commands, then the groups of ``LAZY_GROUPS``, each built on first use."""
 
     def list_commands(self, ctx: _click.Context) -> list[str]:
-        return [*super().list_commands(ctx), *(name for name in LAZY_GROUPS if name not in self.commands)]
+        # The same order whether or not a group has been loaded yet.
+        return [*(name for name in super().list_commands(ctx) if name not in LAZY_GROUPS), *LAZY_GROUPS]
 
     def get_command(self, ctx: _click.Context, cmd_name: str) -> _click.Command | None:
         if cmd_name in LAZY_GROUPS and cmd_name not in self.commands:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from typing import Any
 
+import typer
 from typer.testing import CliRunner
 
 from services.ops.cli import LAZY_GROUPS
@@ -32,3 +34,12 @@ def test_every_group_is_listed_and_runs_as_before() -> None:
     assert "unlock" in stations.output
     unknown = CliRunner().invoke(cli, ["nothing"])
     assert unknown.exit_code == 2
+
+
+def test_a_loaded_group_keeps_its_place_in_the_listing() -> None:
+    group: Any = typer.main.get_command(cli)
+    context = group.make_context("greenlaw", ["--help"], resilient_parsing=True)
+    before = group.list_commands(context)
+    assert before[-len(LAZY_GROUPS) :] == list(LAZY_GROUPS)
+    assert group.get_command(context, "backup").name == "backup"
+    assert group.list_commands(context) == before
