@@ -19,11 +19,13 @@ RUNTIME := $(VENV)/.installed-runtime
 # (≈ 3 s of CPU for the stack), and the suite starts dozens.
 UV := $(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python
 
-# An existing .venv keeps its Python (a venv made again over it by another version would mix the two): remove it to
-# change versions.
-$(RUNTIME): pyproject.toml
+# The venv with uv in it. An existing .venv keeps its Python (a venv made again over it by another version would mix
+# the two): remove it to change versions.
+$(BIN)/uv:
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	test -x $(BIN)/uv || $(BIN)/pip install --quiet uv
+	$(BIN)/pip install --quiet uv
+
+$(RUNTIME): pyproject.toml | $(BIN)/uv
 	$(UV) -e .
 	touch $@
 
@@ -32,9 +34,7 @@ $(RUNTIME): pyproject.toml
 CLIENT_GENERATOR := openapi-python-client==0.29.1
 
 # The dev extras include the runtime: one resolution and one bytecode pass for both (≈ 5 s less than two).
-$(INSTALLED): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	test -x $(BIN)/uv || $(BIN)/pip install --quiet uv
+$(INSTALLED): pyproject.toml | $(BIN)/uv
 	$(UV) -e '.[dev]'
 	$(UV) --no-deps '$(CLIENT_GENERATOR)'
 	touch $(RUNTIME) $@
