@@ -26,6 +26,7 @@ from tenacity import AsyncRetrying, RetryError, retry_if_exception_type, stop_af
 
 from shared.db import UTCDateTime
 from shared.messaging.tables import utcnow
+from shared.outbound import tls_context
 from shared.periodic import Periodic
 from shared.tasks import running
 
@@ -211,7 +212,7 @@ async def delivering(
     if not enabled:
         yield None
         return
-    async with httpx.AsyncClient(timeout=request_timeout, transport=transport) as client:
+    async with httpx.AsyncClient(timeout=request_timeout, transport=transport, verify=tls_context()) as client:
         loop = Periodic(name, make(client).deliver_pending, interval, failure_event=f"{name}_delivery_pass_failed")
         async with running(loop.run(), name=f"delivery:{name}"):
             yield loop

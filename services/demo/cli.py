@@ -13,6 +13,7 @@ import typer
 from services.demo.loader import DemoAlreadyLoaded, DemoError, LoadReport, load
 from services.demo.plan import DEFAULT_SEED, build_plan
 from services.demo.startup import LoadMarker
+from shared.outbound import tls_context
 from shared.settings import CommonSettings
 
 demo_app = typer.Typer(help="演示数据 The demo scenario: the district bureau's 2020–2021 year.", no_args_is_help=True)
@@ -45,7 +46,7 @@ def load_command(
 
 
 async def _over_url(url: str, seed: int, air_days: int) -> LoadReport:
-    async with httpx.AsyncClient(base_url=url.rstrip("/"), timeout=300) as client:
+    async with httpx.AsyncClient(base_url=url.rstrip("/"), timeout=300, verify=tls_context()) as client:
         return await load(client, build_plan(seed, air_days=air_days))
 
 

@@ -21,6 +21,7 @@ from fastapi import FastAPI
 
 from services.demo.loader import DemoAlreadyLoaded, LoadReport, load
 from services.demo.plan import DEFAULT_SEED, build_plan
+from shared.outbound import tls_context
 from shared.tasks import running
 
 log = structlog.get_logger()
@@ -73,7 +74,9 @@ def _int_env(name: str, default: int) -> int:
 async def load_into(app: FastAPI, *, seed: int, air_days: int) -> LoadReport:
     """Load the demo into ``app`` (the embedded gateway, already started) over in-process HTTP."""
     transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 0))
-    async with httpx.AsyncClient(transport=transport, base_url="http://embedded", timeout=300) as client:
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://embedded", timeout=300, verify=tls_context()
+    ) as client:
         return await load(client, build_plan(seed, air_days=air_days))
 
 

@@ -17,6 +17,7 @@ from starlette.responses import Response, StreamingResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from services.gateway.domain.routes import match_route
+from shared.outbound import tls_context
 from shared.problems import Problem, problem_response
 
 # Only these request headers reach a service; the rest (cookies, proxy headers, hop-by-hop) stay here.
@@ -165,7 +166,9 @@ def build_clients(
     for name, url in urls.items():
         app = (asgi_apps or {}).get(name)
         transport = httpx.ASGITransport(app=app) if app is not None else None
-        http = httpx.AsyncClient(base_url=url, transport=transport, timeout=timeout, follow_redirects=False)
+        http = httpx.AsyncClient(
+            base_url=url, transport=transport, timeout=timeout, follow_redirects=False, verify=tls_context()
+        )
         clients[name] = UpstreamClient(name=name, http=http, timeout=timeout, app=app)
     return clients
 

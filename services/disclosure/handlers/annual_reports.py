@@ -31,6 +31,7 @@ from shared.auth import issue_token
 from shared.charts import bar_chart_svg
 from shared.errors import NotFound, Unavailable
 from shared.messaging import UnitOfWork
+from shared.outbound import tls_context
 
 
 class ByKind(BaseModel):
@@ -81,7 +82,9 @@ async def fetch_statistics(
     """Read the year's (or a quarter's) statistics from cases with a service token; an unreachable cases service is
     a 503."""
     token = issue_token(settings.common, subject="service:disclosure", roles=["auditor"], zone="staff")
-    async with httpx.AsyncClient(base_url=settings.cases_url, transport=transport, timeout=10.0) as client:
+    async with httpx.AsyncClient(
+        base_url=settings.cases_url, transport=transport, timeout=10.0, verify=tls_context()
+    ) as client:
         try:
             answer = await client.get(
                 "/api/v1/cases/statistics",

@@ -38,6 +38,7 @@ from shared.auth import Principal, issue_token
 from shared.documents import FormalDocument, Heading, Paragraph, Signature, render_pdf
 from shared.errors import Conflict, NotFound, Unavailable
 from shared.messaging import UnitOfWork
+from shared.outbound import tls_context
 
 REPORT = OWNERSHIP["rule_of_law_report"]
 
@@ -56,7 +57,9 @@ async def fetch_referral_statistics(
 ) -> ReferralStatistics:
     """Read the year's referrals from the referral service with a service token; unreachable, it is a 503."""
     token = issue_token(settings.common, subject="service:disclosure", roles=["auditor"], zone="staff")
-    async with httpx.AsyncClient(base_url=settings.referral_url, transport=transport, timeout=10.0) as client:
+    async with httpx.AsyncClient(
+        base_url=settings.referral_url, transport=transport, timeout=10.0, verify=tls_context()
+    ) as client:
         try:
             answer = await client.get(
                 "/api/v1/referral/statistics", params={"year": year}, headers={"Authorization": f"Bearer {token}"}
