@@ -13,6 +13,7 @@ import uvicorn
 from services.ops.cli import PROXY_HEADERS
 from services.ops.embedded import create_embedded_app
 from shared.auth import issue_token
+from shared.outbound import tls_context
 from shared.settings import CommonSettings
 from tests.infra import free_port
 
@@ -30,7 +31,7 @@ class EmbeddedServer:
 
     def client(self, token: str | None = None) -> httpx.AsyncClient:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        return httpx.AsyncClient(base_url=self.base_url, headers=headers, timeout=30)
+        return httpx.AsyncClient(base_url=self.base_url, headers=headers, timeout=30, verify=tls_context())
 
 
 @contextlib.asynccontextmanager

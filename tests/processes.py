@@ -28,6 +28,7 @@ import yaml
 from sqlalchemy.engine import make_url
 
 from services.catalogue import SERVICES
+from shared.outbound import tls_context
 from tests.infra import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -266,7 +267,7 @@ class ServiceProcess:
         """Poll ``path`` until it answers 200; fails early, with the log, if the process exits."""
         deadline = time.monotonic() + timeout
         last = "no answer yet"
-        async with httpx.AsyncClient(base_url=self.base_url, timeout=2.0) as client:
+        async with httpx.AsyncClient(base_url=self.base_url, timeout=2.0, verify=tls_context()) as client:
             while True:
                 if self.exit_code is not None:
                     raise AssertionError(f"{self.service} exited with {self.exit_code}:\n{self.logs()}")

@@ -23,6 +23,7 @@ import httpx
 import pytest
 
 from services.ops.migrate import all_topics
+from shared.outbound import tls_context
 from tests.factories import decision_body
 from tests.infra import KafkaBroker, PostgresServer, free_port
 from tests.processes import (
@@ -143,7 +144,7 @@ async def test_decision_flows_through_the_gateway_to_disclosure_across_processes
         for service in APP_SERVICES[1:]:
             assert ready[service]["checks"] == {"database": "ok", "bus": "ok"}, service
 
-        async with httpx.AsyncClient(base_url=deployment.gateway_url, timeout=10.0) as gateway:
+        async with httpx.AsyncClient(base_url=deployment.gateway_url, timeout=10.0, verify=tls_context()) as gateway:
             answer = await gateway.post(
                 "/auth/token", data={"grant_type": "password", "username": USERNAME, "password": PASSWORD}
             )
@@ -182,7 +183,9 @@ async def test_decision_flows_through_the_gateway_to_disclosure_across_processes
             assert readyz.json()["checks"] == dict.fromkeys(("database", *APP_SERVICES[1:]), "ok")
 
         # The services verify the token themselves, with the same secret: the gateway is not the only lock.
-        async with httpx.AsyncClient(base_url=deployment.processes["cases"].base_url, timeout=10.0) as cases:
+        async with httpx.AsyncClient(
+            base_url=deployment.processes["cases"].base_url, timeout=10.0, verify=tls_context()
+        ) as cases:
             path = f"/api/v1/cases/decisions/{decision_id}"
             assert (await cases.get(path)).status_code == 401
             assert (await cases.get(path, headers=staff)).status_code == 200

@@ -58,6 +58,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from services.catalogue import UPSTREAMS
 from services.ops.migrate import all_topics
 from shared.contracts.events import DecisionIssuedV1, PublicationPublishedV1
+from shared.outbound import tls_context
 from tests.factories import decision_body
 from tests.infra import KafkaBroker, PostgresServer, PrivatePostgres, private_postgres
 from tests.processes import APP_SERVICES, TOPICS_JOB, Deployment, run_greenlaw
@@ -244,7 +245,7 @@ async def issue_decisions(base_url: str, token: str, load: Load) -> None:
 
     async def issuer() -> None:
         async with httpx.AsyncClient(
-            base_url=base_url, timeout=30.0, headers={"Authorization": f"Bearer {token}"}
+            base_url=base_url, timeout=30.0, headers={"Authorization": f"Bearer {token}"}, verify=tls_context()
         ) as client:
             for n in numbers:
                 for first, gate in load.gates:
@@ -312,7 +313,7 @@ async def create_stations(client: httpx.AsyncClient) -> None:
 async def post_readings(base_url: str, token: str, load: Load, pace: float) -> None:
     """The readings in batches, spread over about ``pace`` seconds so that they flow while the faults happen."""
     async with httpx.AsyncClient(
-        base_url=base_url, timeout=60.0, headers={"Authorization": f"Bearer {token}"}
+        base_url=base_url, timeout=60.0, headers={"Authorization": f"Bearer {token}"}, verify=tls_context()
     ) as client:
         batches = range(0, READINGS, READINGS_PER_REQUEST)
         for first in batches:
@@ -394,7 +395,7 @@ async def run_faults(
     await deployment.wait_ready(timeout=READY_TIMEOUT)
     log(began, "five processes ready")
 
-    async with httpx.AsyncClient(base_url=deployment.url("gateway"), timeout=30.0) as gateway:
+    async with httpx.AsyncClient(base_url=deployment.url("gateway"), timeout=30.0, verify=tls_context()) as gateway:
         answer = await gateway.post(
             "/auth/token", data={"grant_type": "password", "username": USERNAME, "password": PASSWORD}
         )

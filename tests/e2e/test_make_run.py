@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from services.catalogue import UPSTREAMS
+from shared.outbound import tls_context
 from tests.infra import free_port
 
 pytestmark = pytest.mark.e2e
@@ -37,7 +38,7 @@ def test_make_run_serves_readyz_and_the_decision_flow(tmp_path: Path) -> None:
         ready = _wait_ready(base, process, timeout=120)
         assert ready.status_code == 200, ready.text
         assert set(ready.json()["checks"]) >= {"database", *UPSTREAMS}
-        with httpx.Client(base_url=base, timeout=10) as client:
+        with httpx.Client(base_url=base, timeout=10, verify=tls_context()) as client:
             token = client.post(
                 "/auth/token", data={"grant_type": "password", "username": "head", "password": "greenlaw-demo"}
             ).json()["access_token"]
@@ -65,7 +66,7 @@ def _wait_ready(base: str, process: subprocess.Popen[bytes], *, timeout: float) 
         if process.poll() is not None:
             raise AssertionError(f"make run exited with {process.returncode}")
         try:
-            return httpx.get(base + "/readyz", timeout=2)
+            return httpx.get(base + "/readyz", timeout=2, verify=tls_context())
         except httpx.TransportError:
             time.sleep(0.2)
     raise AssertionError("make run did not answer /readyz in time")

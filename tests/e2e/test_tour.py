@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
+from shared.outbound import tls_context
 from shared.workdays import WorkCalendar
 from tests.infra import free_port
 
@@ -85,7 +86,7 @@ def wait_ready(base: str, process: subprocess.Popen[bytes], timeout: float) -> N
     while time.monotonic() < deadline:
         assert process.poll() is None, "greenlaw run exited"
         try:
-            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
+            if httpx.get(f"{base}/readyz", timeout=2, verify=tls_context()).status_code == 200:
                 return
         except httpx.HTTPError:
             pass

@@ -29,6 +29,7 @@ from services.ops.cli import app as cli
 from shared.audit import AuditEntry, verify_chain
 from shared.auth import Principal, Role
 from shared.db import create_engine, migrate, session_factory
+from shared.outbound import tls_context
 from shared.problems import Problem
 from shared.settings import CommonSettings
 from tests.stack import eventually, serve
@@ -140,7 +141,9 @@ async def replicas(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncItera
             base = await stack.enter_async_context(
                 serve(create_gateway_app(settings, asgi_apps=services), lifespan=True)
             )
-            clients.append(await stack.enter_async_context(httpx.AsyncClient(base_url=base, timeout=10)))
+            clients.append(
+                await stack.enter_async_context(httpx.AsyncClient(base_url=base, timeout=10, verify=tls_context()))
+            )
         yield Replicas(clients[0], clients[1], url)
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
+from shared.outbound import tls_context
 from tests.factories import credit_code
 from tests.stack import Stack, eventually, serve
 from tests.support.cases import API, make_team, ok, settle
@@ -49,7 +50,7 @@ async def test_a_draw_is_published_recomputable_with_its_results_and_redraw(stac
     async with (
         stack.client("cases", "head") as head,
         serve(stack.apps["disclosure"]) as url,
-        httpx.AsyncClient(base_url=url) as public,
+        httpx.AsyncClient(base_url=url, verify=tls_context()) as public,
     ):
         team = await make_team(head)
         await _registry(head)

@@ -25,6 +25,7 @@ from services.gateway.handlers.accounts import add_client, add_user
 from services.gateway.settings import GatewaySettings
 from shared.auth import Zone, issue_token
 from shared.db import create_engine, migrate, session_factory
+from shared.outbound import tls_context
 from shared.settings import CommonSettings
 from tests.infra import free_port
 from tests.stack import serve
@@ -108,7 +109,7 @@ async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[tuple
             settings = settings_for(tmp_path_factory.mktemp("gw"), upstream, **overrides)
             gateway = create_gateway_app(settings, asgi_apps=asgi_apps)
             url = await exits.enter_async_context(serve(gateway, lifespan=True))
-            return await exits.enter_async_context(httpx.AsyncClient(base_url=url, timeout=10))
+            return await exits.enter_async_context(httpx.AsyncClient(base_url=url, timeout=10, verify=tls_context()))
 
         yield upstream, start_gateway
 
@@ -130,7 +131,10 @@ async def accounts(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[ht
         await add_client(session, client_id="xiqing-police", secret="s3cret", role="police", unit="西青公安分局")
         await session.commit()
     await engine.dispose()
-    async with serve(create_gateway_app(settings), lifespan=True) as url, httpx.AsyncClient(base_url=url) as client:
+    async with (
+        serve(create_gateway_app(settings), lifespan=True) as url,
+        httpx.AsyncClient(base_url=url, verify=tls_context()) as client,
+    ):
         yield client
 
 

@@ -12,6 +12,7 @@ import pytest
 from sqlmodel import select
 
 from shared.audit import AuditEntry
+from shared.outbound import tls_context
 from tests.factories import credit_code
 from tests.stack import Stack, eventually, serve
 from tests.support.cases import API, make_team, ok, settle
@@ -46,7 +47,7 @@ async def test_rates_are_entered_corrected_used_by_a_draw_and_published(stack: S
         stack.client("cases", "head") as head,
         stack.client("cases", "officer") as officer,
         serve(stack.apps["disclosure"]) as url,
-        httpx.AsyncClient(base_url=url) as public,
+        httpx.AsyncClient(base_url=url, verify=tls_context()) as public,
     ):
         first = (await ok(await head.get(RATES)))["items"]
         assert [r["effective_from"] for r in first] == ["2015-08-01"]  # the data file's rows, loaded once

@@ -26,6 +26,7 @@ from services.gateway.app import create_gateway_app
 from services.gateway.settings import GatewaySettings
 from services.ops import cli
 from services.ops.embedded import create_embedded_app
+from shared.outbound import tls_context
 from shared.settings import DEV_SECRET, CommonSettings
 from shared.web import create_http_app
 from tests.embedded import EmbeddedServer, embedded_server
@@ -235,7 +236,7 @@ async def test_atom_links_never_come_from_the_host_header(
     base = (configured or LOCAL_BASE_URL).rstrip("/")
     async with embedded_server(tmp_path) as server:
         publication = await published_decision(server)
-        async with httpx.AsyncClient(base_url=server.base_url) as client:
+        async with httpx.AsyncClient(base_url=server.base_url, verify=tls_context()) as client:
             for host in HOSTILE_HOSTS:
                 answer = await client.get("/public/v1/decisions.atom", headers={"Host": host.encode()})
                 assert answer.status_code == 200, (host, answer.status_code, answer.text[:300])

@@ -23,6 +23,7 @@ from typer.testing import CliRunner
 from services.gateway.app import create_gateway_app
 from services.gateway.settings import GatewaySettings
 from services.ops import cli
+from shared.outbound import tls_context
 from shared.settings import CommonSettings
 from tests.stack import serve
 from tests.support.system import assert_problem
@@ -63,7 +64,7 @@ async def gateway(tmp_path: Path) -> AsyncIterator[Gateway]:
             )
             async with (
                 serve(create_gateway_app(settings), lifespan=True) as url,
-                httpx.AsyncClient(base_url=url) as client,
+                httpx.AsyncClient(base_url=url, verify=tls_context()) as client,
             ):
                 yield client
 
@@ -152,7 +153,7 @@ async def test_the_access_log_names_the_client_the_limits_count(tmp_path: Path) 
     access.addHandler(collected)
     server = serve(create_gateway_app(settings), lifespan=True, log_level="info")
     try:
-        async with server as url, httpx.AsyncClient(base_url=url) as client:
+        async with server as url, httpx.AsyncClient(base_url=url, verify=tls_context()) as client:
             await client.get("/healthz", headers={"X-Forwarded-For": "203.0.113.1, 198.51.100.8"})
             await client.get("/healthz", headers={"X-Forwarded-For": "not-an-address"})
     finally:
