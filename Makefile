@@ -14,26 +14,29 @@ RUNTIME := $(VENV)/.installed-runtime
 .PHONY: install run test test-cache test-fast browser lint format migrate up bench asyncapi openapi clean
 
 # The installs go through uv (from PyPI, into the venv): it resolves and installs the same packages as pip, in
-# seconds where pip takes most of a minute. Bytecode is compiled at install, as pip does: with
-# PYTHONDONTWRITEBYTECODE set (as on the CI machine) every process would otherwise compile each module it imports
-# (≈ 3 s of CPU for the stack), and the suite starts dozens.
-UV := $(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python
+# seconds where pip takes most of a minute.
+UV := $(BIN)/uv pip install --quiet --python $(BIN)/python
 
-# The venv with uv in it. An existing .venv keeps its Python (a venv made again over it by another version would mix
-# the two): remove it to change versions.
+# The venv with uv in it, and no pip (uv installs; making pip in the venv costs ≈ 3 s), unless this Python's pip
+# cannot install into another environment (pip older than 22.3). An existing .venv keeps its Python (a venv made
+# again over it by another version would mix the two): remove it to change versions.
 $(BIN)/uv:
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet uv
+	test -x $(BIN)/python || $(PYTHON) -m venv --without-pip $(VENV)
+	$(PYTHON) -m pip --python $(BIN)/python install --quiet uv 2>/dev/null || \
+		{ $(BIN)/python -m ensurepip --default-pip >/dev/null && $(BIN)/pip install --quiet uv; }
 
+# Running: bytecode is compiled at install, as pip does: with PYTHONDONTWRITEBYTECODE set every start of a service
+# would otherwise compile each module it imports (≈ 3 s of CPU for the stack).
 $(RUNTIME): pyproject.toml | $(BIN)/uv
-	$(UV) -e .
+	$(UV) --compile-bytecode -e .
 	touch $@
 
 # The client generator the contract test uses (the client other teams build from docs/openapi.json) comes without
 # its dependency pins, which would downgrade httpx and typer for the whole project; its dependencies are in dev.
 CLIENT_GENERATOR := openapi-python-client==0.29.1
 
-# The dev extras include the runtime: one resolution and one bytecode pass for both (≈ 5 s less than two).
+# The dev extras include the runtime: one resolution for both. Their bytecode is not compiled here, all of it
+# (≈ 10 s, 22 s of CPU): `make test` and `make test-cache` write that of the modules the suite imports, as they go.
 $(INSTALLED): pyproject.toml | $(BIN)/uv
 	$(UV) -e '.[dev]'
 	$(UV) --no-deps '$(CLIENT_GENERATOR)'
@@ -54,16 +57,19 @@ run: $(RUNTIME)
 ## On Python 3.11 coverage falls back to its C tracer, which loses the lines after an `await` that switches
 ## SQLAlchemy's greenlet (its `concurrency = greenlet` would keep them, but turns sys.monitoring off on 3.12): it
 ## measured 92.74 % where 3.12 measures 97.43 %, so a run there is held to this floor instead of pyproject's.
+## Bytecode is written even with PYTHONDONTWRITEBYTECODE set: each module the suite imports is then compiled by the
+## first of its dozens of processes, not by every one (the dev install does not compile, see above).
 COVERAGE ?= --cov --cov-report=
 COVERAGE_FLOOR_PY311 := 92
 test: $(INSTALLED) browser
 	$(BIN)/python -m compileall -q -j 0 services shared tests bench
-	$(BIN)/pytest -n $${TEST_WORKERS:-4} --dist loadgroup $(COVERAGE) \
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest -n $${TEST_WORKERS:-4} --dist loadgroup $(COVERAGE) \
 		$$($(BIN)/python -c 'import sys; print("--cov-fail-under=$(COVERAGE_FLOOR_PY311)" * (sys.version_info < (3, 12)))')
 
 ## The bytecode, and pytest's rewrite of the test modules' asserts, written beside the sources ahead of `make test`:
 ## each of its processes then reads the rewrite (≈ 180 modules, ≈ 6 s of CPU a process) instead of making it again,
-## which PYTHONDONTWRITEBYTECODE would otherwise have every process do. `.ci/run` runs this beside the lint.
+## and the bytecode of the dependencies the collection imports; the collection also writes Hypothesis' Unicode
+## tables (tests/conftest.py). `.ci/run` runs this beside the lint.
 test-cache: $(INSTALLED)
 	$(BIN)/python -m compileall -q -j 0 services shared tests bench
 	env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest --collect-only -q -p no:cacheprovider | tail -n 1
