@@ -7,6 +7,7 @@ import contextlib
 import logging
 import os
 import uuid
+import warnings
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -34,12 +35,16 @@ UNIT_DIR = Path(__file__).parent / "unit"
 def pytest_configure(config: pytest.Config) -> None:
     """Hypothesis computes its Unicode tables (the characters of each category and of UTF-8) on first use and keeps
     them under .hypothesis/: ≈ 3 s of CPU in every process that draws text, on a clean clone. Made here once, before
-    any worker starts (in CI by ``make test-cache``), the workers read them instead."""
+    any worker starts (in CI by ``make test-cache``), the workers read them instead. Hypothesis warns of slow work
+    while plugins load: this is the one piece it is meant to do here."""
     if os.environ.get("PYTEST_XDIST_WORKER") is None:
         from hypothesis import strategies
+        from hypothesis.errors import HypothesisSideeffectWarning
 
-        strategies.characters().validate()
-        strategies.characters(codec="utf-8").validate()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", HypothesisSideeffectWarning)
+            strategies.characters().validate()
+            strategies.characters(codec="utf-8").validate()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
