@@ -92,9 +92,13 @@ async def running(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Sta
     data_dir: Path = tmp_path_factory.mktemp("fuzz")
     async with Stack(StackConfig(database="sqlite", transport="inprocess", data_dir=data_dir)) as stack:
         # Limits high enough that the cases sent through the gateway reach the services (the limits are tested
-        # on their own in tests/security).
+        # on their own in tests/security), and a minute before a 504: an annual report renders its PDF and charts,
+        # which on a loaded machine has taken over the default 10 s (the timeout is tested in test_gateway.py).
         settings = GatewaySettings(
-            common=stack.common, rate_limit_public="1000000/minute", rate_limit_authenticated="1000000/minute"
+            common=stack.common,
+            rate_limit_public="1000000/minute",
+            rate_limit_authenticated="1000000/minute",
+            upstream_timeout=60.0,
         )
         gateway = create_gateway_app(settings, asgi_apps=dict(stack.apps))
         async with gateway.router.lifespan_context(gateway):
