@@ -36,7 +36,7 @@ def pytest_configure(config: pytest.Config) -> None:
     """Hypothesis computes its Unicode tables (the characters of each category and of UTF-8) on first use and keeps
     them under .hypothesis/: ≈ 3 s of CPU in every process that draws text, on a clean clone. Made here once, before
     any worker starts (in CI by ``make test-cache``), the workers read them instead. Hypothesis warns of slow work
-    while plugins load: this is the one piece it is meant to do here."""
+    done while plugins load; here that work is the point, so its warning is silenced."""
     if os.environ.get("PYTEST_XDIST_WORKER") is None:
         from hypothesis import strategies
         from hypothesis.errors import HypothesisSideeffectWarning
