@@ -69,10 +69,14 @@ test: $(INSTALLED) browser
 ## The bytecode, and pytest's rewrite of the test modules' asserts, written beside the sources ahead of `make test`:
 ## each of its processes then reads the rewrite (≈ 180 modules, ≈ 6 s of CPU a process) instead of making it again,
 ## and the bytecode of the dependencies the collection imports; the collection also writes Hypothesis' Unicode
-## tables (tests/conftest.py). `.ci/run` runs this beside the lint.
+## tables (tests/conftest.py). `.ci/run` runs this beside the lint. The collection runs as two processes, one a core
+## (the integration and end-to-end tests, and the other folders): ≈ 15 s instead of ≈ 23 s on a clean clone.
+COLLECT := env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest --collect-only -q -p no:cacheprovider
+COLLECT_FIRST := tests/integration/ tests/e2e/
 test-cache: $(INSTALLED)
 	$(BIN)/python -m compileall -q -j 0 services shared tests bench
-	env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest --collect-only -q -p no:cacheprovider | tail -n 1
+	$(COLLECT) $(COLLECT_FIRST) | tail -n 1 & \
+		$(COLLECT) $(filter-out $(COLLECT_FIRST) %/__pycache__/,$(wildcard tests/*/)) | tail -n 1; wait
 
 ## Debian's Chromium for the portal's browser tests, curl and jq for the README tour's test (installed when
 ## missing and we may; else they say so).
