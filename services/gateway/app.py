@@ -34,7 +34,7 @@ from shared.db import create_engine, migrate, session_factory
 from shared.guessing import GuessPolicy
 from shared.messaging.transport import InProcessBus
 from shared.tasks import running
-from shared.web import Lifespan, create_http_app
+from shared.web import Lifespan, add_routes, create_http_app
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 PROXIED_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
@@ -72,10 +72,10 @@ def create_gateway_app(
         app.add_middleware(PublicCORS, origins=settings.public_cors_origins)
     # Outermost: everything inside (request logs, limits, the sign-in throttle) sees the client's own address.
     app.add_middleware(ClientAddressMiddleware, proxies=TrustedProxies(settings.trusted_proxies))
-    app.include_router(docs_router(openapi_aggregator(app, runtime), title=app.title))
+    add_routes(app, docs_router(openapi_aggregator(app, runtime), title=app.title))
     # Last: the catch-all must not shadow the gateway's own /healthz, /readyz, /metrics, /docs and /auth/token.
     proxy = proxy_handler(runtime)
-    app.include_router(proxy_router(proxy))
+    add_routes(app, proxy_router(proxy))
     if runtime.public_cache.enabled:
         app.user_middleware.append(
             Middleware(

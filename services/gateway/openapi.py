@@ -20,6 +20,7 @@ from fastapi.responses import JSONResponse
 
 from services.gateway.domain.routes import match_route
 from shared.api_docs import docs_router as docs_pages
+from shared.web import add_routes
 
 Document = dict[str, Any]
 SCHEMA_REF = "#/components/schemas/"
@@ -109,5 +110,5 @@ def docs_router(aggregator: OpenAPIAggregator, *, title: str) -> APIRouter:
     async def openapi_document() -> JSONResponse:
         return JSONResponse(await aggregator.document())
 
-    router.include_router(docs_pages(openapi_url="/openapi.json", title=title))
+    add_routes(router, docs_pages(openapi_url="/openapi.json", title=title))
     return router
