@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import DateTime, TypeDecorator, event, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
@@ -80,10 +83,22 @@ def alembic_config(migrations_dir: Path) -> Config:
     return config
 
 
+@functools.cache
+def head_revisions(migrations_dir: Path) -> frozenset[str]:
+    """The heads of a service's migration scripts, read once per process: Alembic finds them by executing every
+    script file (≈ 10 ms of CPU for a service, at every start of a service)."""
+    return frozenset(ScriptDirectory.from_config(alembic_config(migrations_dir)).get_heads())
+
+
 async def migrate(engine: AsyncEngine, migrations_dir: Path, revision: str = "head") -> None:
-    """Apply a service's migrations on the given engine (run at start-up and by ``greenlaw migrate``)."""
+    """Apply a service's migrations on the given engine (run at start-up and by ``greenlaw migrate``); a database
+    already at the scripts' heads is left as it is, without loading Alembic's environment and scripts again."""
 
     def upgrade(connection: Connection) -> None:
+        if revision == "head":
+            current = frozenset(MigrationContext.configure(connection).get_current_heads())
+            if current == head_revisions(migrations_dir):
+                return
         config = alembic_config(migrations_dir)
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
