@@ -8,6 +8,7 @@ inlined in a page without restyling it.
 
 from __future__ import annotations
 
+import functools
 import io
 import threading
 import warnings
@@ -20,8 +21,18 @@ CJK_FONTS = ["Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingF
 _LOCK = threading.Lock()
 
 
+# The same data gives the same bytes, so a chart drawn again (a bulletin page or an annual report asked for again) is
+# taken from here: matplotlib's SVG output costs tens of ms of CPU a chart. Charts are tens of KB each.
+CACHED_CHARTS = 64
+
+
 def bar_chart_svg(labels: Sequence[str], values: Sequence[float], *, ylabel: str, title: str | None = None) -> str:
     """A vertical bar chart as an SVG string; with a ``title``, drawn above the bars and read out (``role="img"``)."""
+    return _bar_chart_svg(tuple(labels), tuple(values), ylabel, title)
+
+
+@functools.lru_cache(maxsize=CACHED_CHARTS)
+def _bar_chart_svg(labels: tuple[str, ...], values: tuple[float, ...], ylabel: str, title: str | None) -> str:
     # matplotlib is imported at the first chart, not with this module: ≈ 0.5 s of CPU that every process importing
     # the services (each `greenlaw` command, each service) would otherwise pay at start, though most draw none.
     import matplotlib
@@ -74,6 +85,19 @@ def effluent_chart_svg(
     """An effluent chart in the manner of US EPA ECHO: per period the mean and the maximum of the measured values
     against the permit limit in force (a step line); maxima above the limit drawn in red. A gap (None) is a period
     without data, or without a limit."""
+    return _effluent_chart_svg(tuple(labels), tuple(means), tuple(maxima), tuple(limits), ylabel, title, legend)
+
+
+@functools.lru_cache(maxsize=CACHED_CHARTS)
+def _effluent_chart_svg(
+    labels: tuple[str, ...],
+    means: tuple[float | None, ...],
+    maxima: tuple[float | None, ...],
+    limits: tuple[float | None, ...],
+    ylabel: str,
+    title: str,
+    legend: tuple[str, str, str],
+) -> str:
     import matplotlib
     from matplotlib.backends.backend_svg import FigureCanvasSVG
     from matplotlib.figure import Figure
