@@ -38,8 +38,10 @@ def asset(name: str) -> bytes:
     return (files("fastapi_offline") / "static" / name).read_bytes()
 
 
+@cache
 def docs_router(*, openapi_url: str, title: str) -> APIRouter:
-    """``/docs``, ``/redoc`` and their assets for the document at ``openapi_url``; ``title`` is shown as is."""
+    """``/docs``, ``/redoc`` and their assets for the document at ``openapi_url``; ``title`` is shown as is. One per
+    process for each, shared by the apps that add its routes (shared.web.add_routes)."""
     router = APIRouter(include_in_schema=False)
 
     @router.get("/docs")

@@ -8,9 +8,12 @@ an operation names itself.
 
 from __future__ import annotations
 
+import json
+import threading
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.routing import APIRoute
 
 from shared.problems import PROBLEM_MEDIA_TYPE
 
@@ -57,13 +60,49 @@ def add_problem_responses(document: dict[str, Any]) -> dict[str, Any]:
     return document
 
 
+# The documents made so far in this process, by what they are made from: apps built alike (every start of a service
+# in a process that starts it again, and the tests' hundreds of apps) share one, as their routes are shared
+# (shared.web.add_routes); FastAPI takes ≈ 0.1–0.3 s of CPU to make one. Kept as JSON text, each app reading its own
+# copy, as the document is the app's to change (a caller may edit the dict it is given). A few entries: one per
+# service and configuration.
+_DOCUMENTS: dict[tuple[Any, ...], tuple[tuple[Any, ...], str]] = {}
+_DOCUMENTS_KEPT = 16
+_DOCUMENTS_LOCK = threading.Lock()
+
+
+def _made_from(app: FastAPI) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+    """The key (the documented routes by identity, and the app's document settings) and the routes themselves, which
+    the entry holds so that no identity in its key can be taken by a new route. FastAPI documents the API routes in
+    the schema only (not, for one, the ``/openapi.json`` route each app makes for itself)."""
+    routes = tuple(
+        route
+        for route in (*app.routes, *app.webhooks.routes)
+        if isinstance(route, APIRoute) and route.include_in_schema
+    )
+    settings = (app.title, app.version, app.openapi_version, app.summary, app.description, app.terms_of_service)
+    described = json.dumps(
+        [app.contact, app.license_info, app.openapi_tags, app.servers, app.openapi_external_docs], default=repr
+    )
+    key = (tuple(map(id, routes)), len(app.webhooks.routes), settings, described, app.separate_input_output_schemas)
+    return key, routes
+
+
 def document_problems(app: FastAPI) -> None:
     """Wrap ``app.openapi`` so the generated document names the problem responses."""
     generate = app.openapi
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = add_problem_responses(generate())
+            key, routes = _made_from(app)
+            with _DOCUMENTS_LOCK:
+                kept = _DOCUMENTS.get(key)
+            if kept is None:
+                kept = (routes, json.dumps(add_problem_responses(generate())))
+                with _DOCUMENTS_LOCK:
+                    while len(_DOCUMENTS) >= _DOCUMENTS_KEPT:
+                        del _DOCUMENTS[next(iter(_DOCUMENTS))]
+                    _DOCUMENTS[key] = kept
+            app.openapi_schema = json.loads(kept[1])
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

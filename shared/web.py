@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import time
@@ -140,6 +141,48 @@ def add_routes(app: FastAPI | APIRouter, router: APIRouter) -> None:
     (app.router if isinstance(app, FastAPI) else app).routes.extend(router.routes)
 
 
+@functools.cache
+def ops_router(service: str) -> APIRouter:
+    """``/healthz``, ``/readyz`` and ``/metrics`` of ``service``, made once per process and shared by its apps (see
+    :func:`add_routes`); each answers from its own app's state (its ready checks and metrics registry)."""
+    router = APIRouter()
+
+    @router.get("/healthz", tags=["ops"], operation_id=f"{service}_healthz", summary="Alive")
+    async def healthz() -> Health:
+        return Health(status="ok", service=service)
+
+    @router.get(
+        "/readyz",
+        tags=["ops"],
+        operation_id=f"{service}_readyz",
+        summary="Database and bus reachable",
+        response_model=Readiness,
+        responses={503: {"description": "未就绪 Not ready: a problem document with the same `checks`"}},
+    )
+    async def readyz(request: Request) -> Response:
+        checks: dict[str, str] = {}
+        ok = True
+        ready_checks: list[tuple[str, ReadyCheck]] = request.app.state.ready_checks
+        for name, check in ready_checks:
+            try:
+                await check()
+                checks[name] = "ok"
+            except Exception as exc:
+                ok = False
+                checks[name] = f"error: {type(exc).__name__}: {exc}"[:300]
+                structlog.get_logger().warning("readiness_failed", check=name, error=str(exc))
+        if not ok:
+            return problem_response(request, 503, "未就绪 Not ready", checks=checks, service=service)
+        return JSONResponse({"status": "ready", "service": service, "checks": checks})
+
+    @router.get("/metrics", tags=["ops"], operation_id=f"{service}_metrics", include_in_schema=False)
+    async def metrics(request: Request) -> Response:
+        registry: CollectorRegistry = request.app.state.metrics_registry
+        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+
+    return router
+
+
 def create_http_app(
     *,
     service: str,
@@ -167,43 +210,13 @@ def create_http_app(
         **{"docs_url": None, "redoc_url": None, **fastapi_kwargs},
     )
     app.state.metrics_registry = registry
+    app.state.ready_checks = list(ready_checks)
     install_problem_handlers(app)
     document_problems(app)
     for router in routers:
         add_routes(app, router)
     if app.openapi_url:
         add_routes(app, docs_router(openapi_url=app.openapi_url, title=title))
-
-    @app.get("/healthz", tags=["ops"], operation_id=f"{service}_healthz", summary="Alive")
-    async def healthz() -> Health:
-        return Health(status="ok", service=service)
-
-    @app.get(
-        "/readyz",
-        tags=["ops"],
-        operation_id=f"{service}_readyz",
-        summary="Database and bus reachable",
-        response_model=Readiness,
-        responses={503: {"description": "未就绪 Not ready: a problem document with the same `checks`"}},
-    )
-    async def readyz(request: Request) -> Response:
-        checks: dict[str, str] = {}
-        ok = True
-        for name, check in ready_checks:
-            try:
-                await check()
-                checks[name] = "ok"
-            except Exception as exc:
-                ok = False
-                checks[name] = f"error: {type(exc).__name__}: {exc}"[:300]
-                structlog.get_logger().warning("readiness_failed", check=name, error=str(exc))
-        if not ok:
-            return problem_response(request, 503, "未就绪 Not ready", checks=checks, service=service)
-        return JSONResponse({"status": "ready", "service": service, "checks": checks})
-
-    @app.get("/metrics", tags=["ops"], operation_id=f"{service}_metrics", include_in_schema=False)
-    async def metrics() -> Response:
-        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
-
+    add_routes(app, ops_router(service))
     app.add_middleware(RequestContextMiddleware, service=service, registry=registry)
     return app

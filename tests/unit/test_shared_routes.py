@@ -53,3 +53,45 @@ def test_a_shared_route_answers_in_a_second_app(tmp_path: Path) -> None:
             assert client.get("/readyz").json()["service"] == "cases"
             # A service route, without a token: refused by that app's own principal check.
             assert client.get("/api/v1/cases/cases").status_code == 401
+
+
+def test_apps_built_alike_share_one_document_each_its_own_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = _app("referral", tmp_path / "a").openapi()
+    made: list[str] = []
+    generate = FastAPI.openapi
+
+    def counted(self: FastAPI) -> dict[str, object]:
+        made.append(self.title)
+        return generate(self)
+
+    monkeypatch.setattr(FastAPI, "openapi", counted)
+    second_app = _app("referral", tmp_path / "b")
+    second = second_app.openapi()
+    assert made == []  # taken from the first app's
+    assert second == first
+    second["paths"].clear()  # an app's document is its own
+    assert _app("referral", tmp_path / "c").openapi() == first
+    # Another service, or the same routes under another title, is made anew.
+    _app("cases", tmp_path / "d").openapi()
+    assert made == ["greenlaw cases"]
+    retitled = _app("referral", tmp_path / "e")
+    retitled.title = "another"
+    assert retitled.openapi()["info"]["title"] == "another"
+    assert made[-1] == "another"
+
+
+def test_ops_routes_answer_from_their_own_app(tmp_path: Path) -> None:
+    """/readyz and /metrics are shared route objects: each app's answer comes from its own checks and registry."""
+    apps = [_app("referral", tmp_path / label) for label in ("a", "b")]
+    with TestClient(apps[0]) as one, TestClient(apps[1]) as other:
+        apps[1].state.ready_checks.append(("extra", _failing))
+        assert one.get("/readyz").status_code == 200
+        refused = other.get("/readyz")
+        assert refused.status_code == 503
+        assert refused.json()["checks"]["extra"].startswith("error: RuntimeError")
+        assert apps[0].state.metrics_registry is not apps[1].state.metrics_registry
+        assert "http_requests" in one.get("/metrics").text
+
+
+async def _failing() -> None:
+    raise RuntimeError("down")
