@@ -118,8 +118,8 @@ class Stack:
             return await server.create_database(service, template=template)
         return None  # SQLite file under data_dir
 
-    async def _settings(self, name: str, settings_class: Any, **values: Any) -> Any:
-        settings = settings_class(common=self.common, database_url=await self._database_url(name), **values)
+    async def _settings(self, name: str, settings_class: Any, database_url: str | None, **values: Any) -> Any:
+        settings = settings_class(common=self.common, database_url=database_url, **values)
         url = settings.resolved_database_url()
         if self.config.from_templates and is_sqlite(url):
             await copy_sqlite_template(name, url)
@@ -129,10 +129,12 @@ class Stack:
         if self.config.kafka is not None:
             await self.ensure_topics()
         fast = {"relay_poll_interval": 0.2, "consumer_max_retries": 2}
-        for name in self.config.services:
+        # The services' databases made at once: on PostgreSQL each is a CREATE DATABASE of ≈ 0.1 s.
+        urls = await asyncio.gather(*(self._database_url(name) for name in self.config.services))
+        for name, url in zip(self.config.services, urls, strict=True):
             settings_class, create = service(name).settings_class(), service(name).app_factory()
             overrides = self.config.overrides.get(name, {})
-            settings = await self._settings(name, settings_class, **{**fast, **overrides})
+            settings = await self._settings(name, settings_class, url, **{**fast, **overrides})
             wired = name == "disclosure" and "cases" in self.apps
             extra = {"cases_transport": httpx.ASGITransport(app=self.apps["cases"])} if wired else {}
             self.apps[name] = create(settings, bus=self.bus, **extra)
