@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from services.catalogue import UPSTREAMS, service
 from services.gateway.app import create_gateway_app
 from services.gateway.settings import GatewaySettings
+from shared import problem_docs
 from shared.messaging import InProcessBus
 from shared.settings import CommonSettings
 
@@ -56,6 +57,7 @@ def test_a_shared_route_answers_in_a_second_app(tmp_path: Path) -> None:
 
 
 def test_apps_built_alike_share_one_document_each_its_own_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(problem_docs, "_DOCUMENTS", {})  # as in a new process
     first = _app("referral", tmp_path / "a").openapi()
     made: list[str] = []
     generate = FastAPI.openapi
