@@ -135,9 +135,9 @@ def add_routes(app: FastAPI | APIRouter, router: APIRouter) -> None:
     """The router's routes in the app (or another router) as they are, as ``@app.get`` puts its own, instead of
     ``include_router``: FastAPI builds an included route's dependency tree, parameter validators and response fields
     again for every app that includes it, on the app's first request (≈ 100 ms of CPU for a service's routes, at each
-    start of a process, and at each app a test makes). The routers here are made once per process and are included
-    without a prefix, tags, dependencies or overrides of their own, so the routes they built serve every app
-    unchanged."""
+    start of a process, and at each app a test makes). The routers here are added without a prefix, tags,
+    dependencies or overrides of their own, so the routes they built serve as they are: a router made once per process
+    serves every app, and one made for a single app (the gateway's proxy) is built once instead of twice."""
     (app.router if isinstance(app, FastAPI) else app).routes.extend(router.routes)
 
 
