@@ -42,6 +42,7 @@ from services.monitoring.domain.standards import Standards
 from services.monitoring.handlers.credentials import StationCredentials, StationThrottled
 from services.monitoring.handlers.exceedances import detect_source_exceedances
 from services.monitoring.handlers.ingest import store_columns
+from services.monitoring.handlers.stored_hours import StoredHours
 from services.monitoring.hj212_neighbours import stored_around
 from services.monitoring.settings import MonitoringSettings
 from services.monitoring.tables import Station
@@ -162,6 +163,7 @@ class GroupCommit:
         self.wake = asyncio.Event()
         self.task: asyncio.Task[None] | None = None
         self.stopped = False
+        self.hours = StoredHours()  # the stations' stored hours, as this writer left them
 
     def start(self) -> None:
         self.task = asyncio.create_task(self._run(), name="hj212-group-commit")
@@ -223,7 +225,9 @@ class GroupCommit:
     async def _store(self, batch: list[_Pending]) -> None:
         async with self.context.uow() as uow:
             columns = Columns.of(reading for item in batch for reading in item.readings)
-            ingested = await store_columns(uow, self.standards, columns, source="hj212", read_stored=stored_around)
+            ingested = await store_columns(
+                uow, self.standards, columns, source="hj212", read_stored=stored_around, memory=self.hours
+            )
             sources = [item for item in batch if item.station.kind == "pollution_source"]
             checked = ingested.checked({item.station.code for item in sources}) if sources else []
             for item in sources:  # each packet's exceedances with its own QN as correlation
@@ -234,6 +238,8 @@ class GroupCommit:
                     correlation_id=item.packet.qn,
                 )  # fmt: skip
             await uow.commit()
+        if ingested.hours is not None:
+            ingested.hours.committed(columns, ingested.checks)
 
 
 def _settle(item: _Pending, error: BaseException | None) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from shared.db import UTCDateTime
@@ -59,6 +59,17 @@ class Reading(SQLModel, table=True):
     auto_flags: str = Field(default="", max_length=200, description="automatic validity reasons, comma-separated")
     source: str = Field(default="batch", max_length=10)
     received_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class StationReadingVersion(SQLModel, table=True):
+    """How many times a station's readings have been written: every writer of ``reading`` adds one to each of its
+    stations' counts in its own transaction, before it reads any stored hours (``handlers/ingest``). A writer that
+    remembers a station's stored hours (``handlers/stored_hours``) knows by it whether anyone else wrote them since."""
+
+    __tablename__ = "station_reading_version"
+
+    station_code: str = Field(primary_key=True, max_length=64)
+    version: int = Field(sa_type=BigInteger)
 
 
 class LatestReading(SQLModel, table=True):

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import date, datetime
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from services.monitoring.domain.readings import Columns, ReadingIn, local_day
 from services.monitoring.domain.standards import Standards
-from services.monitoring.handlers.bulk import Bulk
+from services.monitoring.handlers.bulk import Bulk, dialect_name
 from services.monitoring.handlers.checks import (
     READING,
     READING_COLUMNS,
@@ -24,6 +24,9 @@ from services.monitoring.handlers.checks import (
 from shared.messaging import UnitOfWork
 from shared.messaging.tables import utcnow
 
+if TYPE_CHECKING:
+    from services.monitoring.handlers.stored_hours import HoursRead, StoredHours
+
 READING_KEY = ("station_code", "parameter", "interval", "time")
 READING_VALUES = ("value", "unit", "instrument_flag", "auto_flags", "source", "received_at")
 LATEST_COLUMNS = ("station_code", "parameter", "interval", "time", "value", "unit", "instrument_flag")
@@ -31,10 +34,12 @@ REVIEW_COLUMNS = ("station_code", "day", "status", "reason", "version")
 
 
 class Ingested(NamedTuple):
-    """What :func:`store_columns` stored: the rows of ``columns`` in ``checks.order`` with their flags."""
+    """What :func:`store_columns` stored: the rows of ``columns`` in ``checks.order`` with their flags; ``hours``:
+    the remembered stored hours this write read, to be told once it has committed (``HoursRead.committed``)."""
 
     columns: Columns
     checks: Checks
+    hours: HoursRead | None = None
 
     @property
     def stored(self) -> int:
@@ -73,6 +78,38 @@ def _days(columns: Columns) -> list[tuple[str, date]]:
     return sorted({(station, day_of[moment]) for station, moment in pairs})
 
 
+_BUMP_POSTGRES = """
+INSERT INTO station_reading_version AS v (station_code, version)
+SELECT code, 1 FROM unnest($1::varchar[]) AS code ORDER BY code
+ON CONFLICT (station_code) DO UPDATE SET version = v.version + 1
+RETURNING station_code, version
+"""
+_BUMP_CHUNK = 500  # SQLite: rows a statement (bound parameters)
+
+
+async def bump_reading_versions(uow: UnitOfWork, stations: Collection[str]) -> dict[str, int]:
+    """Adds one to each station's count of writes to its readings (``station_reading_version``) and returns the new
+    counts. Called by every writer of readings first in its transaction, in key order: the row locks also make two
+    writers of one station wait for each other before either reads the stored hours the checks need."""
+    connection = await uow.session.connection()
+    codes = sorted(stations)
+    if dialect_name(uow.session) == "postgresql":
+        result = await connection.exec_driver_sql(_BUMP_POSTGRES, (codes,))
+        rows: list[tuple[str, int]] = result.all()  # type: ignore[assignment]
+        return dict(rows)
+    versions: dict[str, int] = {}
+    for start in range(0, len(codes), _BUMP_CHUNK):
+        chunk = codes[start : start + _BUMP_CHUNK]
+        sql = (
+            "INSERT INTO station_reading_version (station_code, version) VALUES "  # noqa: S608 - only marks added
+            + ", ".join(["(?, 1)"] * len(chunk))
+            + " ON CONFLICT (station_code) DO UPDATE SET version = version + 1 RETURNING station_code, version"
+        )
+        result = await connection.exec_driver_sql(sql, tuple(chunk))
+        versions.update(result.all())  # type: ignore[arg-type]
+    return versions
+
+
 async def store_readings(
     uow: UnitOfWork,
     standards: Standards,
@@ -87,14 +124,24 @@ async def store_readings(
 
 
 async def store_columns(
-    uow: UnitOfWork, standards: Standards, columns: Columns, *, source: str, read_stored: StoredReader | None = None
+    uow: UnitOfWork,
+    standards: Standards,
+    columns: Columns,
+    *,
+    source: str,
+    read_stored: StoredReader | None = None,
+    memory: StoredHours | None = None,
 ) -> Ingested:
-    """:func:`store_readings` for readings given as columns."""
-    checks = (
-        await check_columns(uow, standards, columns, read_stored=read_stored)
-        if columns.size
-        else Checks([], {}, [], True, [])
-    )
+    """:func:`store_readings` for readings given as columns. ``memory``: stored hours a writer remembers between
+    its transactions (what it does not remember, or no longer can trust, is read with ``read_stored``)."""
+    hours: HoursRead | None = None
+    if columns.size:
+        versions = await bump_reading_versions(uow, set(columns.station))
+        if memory is not None:
+            hours = memory.begin(versions, read_stored)
+        checks = await check_columns(uow, standards, columns, read_stored=hours or read_stored)
+    else:
+        checks = Checks([], {}, [], True, [])
     bulk = Bulk(uow.session)
     time = bulk.time
     order = checks.order
@@ -135,4 +182,4 @@ async def store_columns(
         "day_review", REVIEW_COLUMNS, review, keys=("station_code", "day"), update=("status",),
         where="\"day_review\".\"status\" = 'confirmed'",
     )  # fmt: skip
-    return Ingested(columns, checks)
+    return Ingested(columns, checks, hours)
