@@ -108,9 +108,8 @@ class HoursRead:
         self.memory.misses += len(missing)
         if missing:
             read = await self.read_stored(uow, missing)
-            empty = StoredSeries([], [], [], [])
             for key, (low, high) in missing.items():
-                series = read.get(key, empty)
+                series = read.get(key) or StoredSeries([], [], [], [])  # its own lists: committed() adds to them
                 self.used[key] = _Known(low, high, series)
                 cut = _cut(series, low, windows[key][1])
                 if cut is not None:
@@ -131,35 +130,36 @@ class HoursRead:
         for flags, station_code, parameter, interval, moment in checks.reflagged:
             reflagged[(station_code, parameter, interval)][moment] = flags
         station_of, parameter_of, interval_of = columns.station, columns.parameter, columns.interval
-        time_of, order, begin = columns.time.__getitem__, checks.order, 0
+        time_of, value_of, flag_of = columns.time.__getitem__, columns.value.__getitem__, columns.flag.__getitem__
+        flags_of, order, used, stations, begin = checks.flags.get, checks.order, self.used, memory.stations, 0
         for last in checks.last:  # the rows of each series, by time (see ``Checks``)
-            rows, begin = order[begin : last + 1], last + 1
-            key = (station_of[rows[0]], parameter_of[rows[0]], interval_of[rows[0]])
-            known = self.used.get(key)
+            first_row, rows, begin = order[begin], order[begin : last + 1], last + 1
+            key = (station_of[first_row], parameter_of[first_row], interval_of[first_row])
+            known = used.get(key)
             if known is None:
                 continue
-            times = list(map(time_of, rows))
-            values = list(map(columns.value.__getitem__, rows))
-            instrument_flags = list(map(columns.flag.__getitem__, rows))
-            auto_flags = [",".join(checks.flags.get(row, ())) for row in rows]
             stored, fixes = known.series, reflagged.get(key)
-            if not fixes and (not stored.times or stored.times[-1] < times[0]):
-                # Only newer hours (a station sending hour after hour): added to the end, as they are.
-                series = StoredSeries(
-                    stored.times + times, stored.values + values, stored.instrument_flags + instrument_flags,
-                    stored.auto_flags + auto_flags,
-                )  # fmt: skip
-            else:
-                by_time = dict(zip(stored.times, zip(stored.values, stored.instrument_flags, stored.auto_flags,
-                                                     strict=True), strict=True))  # fmt: skip
-                for moment, flags in (fixes or {}).items():
-                    if moment in by_time:
-                        value, instrument_flag, _ = by_time[moment]
-                        by_time[moment] = (value, instrument_flag, flags)
-                by_time.update(zip(times, zip(values, instrument_flags, auto_flags, strict=True), strict=True))
-                ordered = sorted(by_time)
-                columns_of = [list(c) for c in zip(*map(by_time.__getitem__, ordered), strict=True)]
-                series = StoredSeries(ordered, columns_of[0], columns_of[1], columns_of[2])
-            memory.stations[key[0]].series[key] = _Known(known.low, known.high, series)
+            if fixes is None and (not stored.times or stored.times[-1] < time_of(first_row)):
+                # Only newer hours (a station sending hour after hour): added to the end of the lists, which are
+                # this memory's own (read for this write, or remembered), and which the checks are done with.
+                stored.times.extend(map(time_of, rows))
+                stored.values.extend(map(value_of, rows))
+                stored.instrument_flags.extend(map(flag_of, rows))
+                stored.auto_flags.extend(",".join(flags_of(row, ())) for row in rows)
+                stations[key[0]].series[key] = known
+                continue
+            by_time = dict(zip(stored.times, zip(stored.values, stored.instrument_flags, stored.auto_flags,
+                                                 strict=True), strict=True))  # fmt: skip
+            for moment, flags in (fixes or {}).items():
+                if moment in by_time:
+                    value, instrument_flag, _ = by_time[moment]
+                    by_time[moment] = (value, instrument_flag, flags)
+            for row in rows:
+                by_time[time_of(row)] = (value_of(row), flag_of(row), ",".join(flags_of(row, ())))
+            ordered = sorted(by_time)
+            values, instrument_flags, auto_flags = zip(*map(by_time.__getitem__, ordered), strict=True)
+            stations[key[0]].series[key] = _Known(
+                known.low, known.high, StoredSeries(ordered, list(values), list(instrument_flags), list(auto_flags))
+            )
         while len(memory.stations) > memory.max_stations:
             del memory.stations[next(iter(memory.stations))]
