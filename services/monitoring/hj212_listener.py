@@ -69,6 +69,7 @@ class Hj212Metrics:
     connections: Gauge
     refused: Counter
     closed: Counter
+    stored_hours: Counter
     children: dict[tuple[str, ...], Counter] = field(default_factory=dict)
 
     @classmethod
@@ -83,6 +84,13 @@ class Hj212Metrics:
             Counter(
                 "hj212_closed_connections_total", "connections closed by the listener", ["reason"], registry=registry
             ),
+            Counter(
+                "hj212_series_checked_total",
+                "hourly series checked by the group commit, by where their stored hours came from: remembered, or "
+                "read back (first seen, or written by another since)",
+                ["stored_hours"],
+                registry=registry,
+            ),
         )
 
     def packet(self, cn: str, outcome: str) -> None:
@@ -93,6 +101,10 @@ class Hj212Metrics:
 
     def closed_connection(self, reason: str) -> None:
         self._child(self.closed, "closed", reason).inc()
+
+    def series_checked(self, remembered: int, read: int) -> None:
+        self._child(self.stored_hours, "stored_hours", "remembered").inc(remembered)
+        self._child(self.stored_hours, "stored_hours", "read").inc(read)
 
     def _child(self, counter: Counter, name: str, *labels: str) -> Counter:
         """The labelled child, kept: ``labels()`` validates and locks on every call."""
@@ -155,8 +167,16 @@ class _Pending:
 class GroupCommit:
     """One writer task: the packets waiting when it is free are stored in one transaction (see the module)."""
 
-    def __init__(self, context: ListenerContext, standards: Standards, *, max_packets: int, linger: float) -> None:
-        self.context, self.standards = context, standards
+    def __init__(
+        self,
+        context: ListenerContext,
+        standards: Standards,
+        *,
+        max_packets: int,
+        linger: float,
+        metrics: Hj212Metrics | None = None,
+    ) -> None:
+        self.context, self.standards, self.metrics = context, standards, metrics
         self.max_packets, self.linger = max_packets, linger
         self.waiting: list[_Pending] = []
         self.committing: list[_Pending] = []
@@ -240,6 +260,8 @@ class GroupCommit:
             await uow.commit()
         if ingested.hours is not None:
             ingested.hours.committed(columns, ingested.checks)
+            if self.metrics is not None:
+                self.metrics.series_checked(ingested.hours.remembered, ingested.hours.read)
 
 
 def _settle(item: _Pending, error: BaseException | None) -> None:
@@ -267,7 +289,7 @@ class Hj212Server:
         self.close_grace = CLOSE_GRACE_SECONDS
         self.group = GroupCommit(
             context, standards, max_packets=self.settings.hj212_batch_max_packets,
-            linger=self.settings.hj212_batch_linger_seconds,
+            linger=self.settings.hj212_batch_linger_seconds, metrics=metrics,
         )  # fmt: skip
 
     def close_all(self) -> None:

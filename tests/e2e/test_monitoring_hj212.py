@@ -85,6 +85,9 @@ async def test_a_station_sends_for_a_minute(listening: Stack) -> None:
     assert (await sender.answer()).cn == "9014"
     await sender.send(sender.packet("2061", air_cp(start, "Avg", 32.0, flag="D")))
     assert (await sender.answer()).cn == "9014"
+    # The next hour: its stored neighbours are the ones this writer just wrote, remembered rather than read back.
+    await sender.send(sender.packet("2061", air_cp(start + timedelta(hours=1), "Avg", 35.0)))
+    assert (await sender.answer()).cn == "9014"
     await sender.send(sender.packet("2031", air_cp(start.replace(hour=0), "Avg", 33.0), flag=4))  # no answer asked
     await sender.send(sender.packet("1062", "RtdInterval=30"))
     assert (await sender.answer()).cp == "QnRtn=8"  # a command this server does not take
@@ -96,9 +99,15 @@ async def test_a_station_sends_for_a_minute(listening: Stack) -> None:
             .group_by(col(Reading.interval))
         )
         counts = dict((await session.execute(query)).all())
-        assert counts == {"rtd": 60, "minute": 1, "hour": 1, "day": 1}
+        assert counts == {"rtd": 60, "minute": 1, "hour": 2, "day": 1}
         hour = (
-            (await session.execute(select(Reading).where(Reading.station_code == mn, Reading.interval == "hour")))
+            (
+                await session.execute(
+                    select(Reading)
+                    .where(Reading.station_code == mn, Reading.interval == "hour")
+                    .order_by(col(Reading.time))
+                )
+            )
             .scalars()
             .first()
         )
@@ -121,6 +130,8 @@ async def test_a_station_sends_for_a_minute(listening: Stack) -> None:
     assert 'hj212_malformed_packets_total{reason="bad_header"} 1.0' in metrics
     assert 'hj212_malformed_packets_total{reason="bad_cp"} 1.0' in metrics
     assert 'hj212_malformed_packets_total{reason="too_long"} 1.0' in metrics
+    assert 'hj212_series_checked_total{stored_hours="read"} 2.0' in metrics  # pm25 and so2, first seen
+    assert 'hj212_series_checked_total{stored_hours="remembered"} 2.0' in metrics  # the next hour
 
 
 def framed(segment: str) -> bytes:

@@ -91,6 +91,7 @@ class HoursRead:
     def __init__(self, memory: StoredHours, versions: dict[str, int], read_stored: StoredReader) -> None:
         self.memory, self.versions, self.read_stored = memory, versions, read_stored
         self.used: dict[SeriesKey, _Known] = {}
+        self.remembered = self.read = 0  # series answered from memory / read back
 
     async def __call__(self, uow: UnitOfWork, windows: dict[SeriesKey, Window]) -> dict[SeriesKey, StoredSeries]:
         found: dict[SeriesKey, StoredSeries] = {}
@@ -104,6 +105,8 @@ class HoursRead:
                     found[key] = cut
             else:
                 missing[key] = (low, high + self.memory.ahead)
+        self.remembered += len(windows) - len(missing)
+        self.read += len(missing)
         self.memory.hits += len(windows) - len(missing)
         self.memory.misses += len(missing)
         if missing:
