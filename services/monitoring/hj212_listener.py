@@ -17,6 +17,8 @@ Group commit: data packets from all connections go to one writer, which stores w
 ``hj212_batch_max_packets``, after waiting ``hj212_batch_linger_seconds`` for more) in one transaction, then lets
 each connection answer. A station's answer (CN 9014) still means its data is committed: a station retries a packet
 it got no answer for. If a batch fails, its packets are stored one by one, so one bad packet loses only itself.
+The writer remembers the stored hours around what it wrote (``handlers/stored_hours``), so a station's next hour
+is checked without reading its series back while nobody else has written the station.
 """
 
 from __future__ import annotations

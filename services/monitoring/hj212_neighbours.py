@@ -5,8 +5,9 @@ checks: ≈ 12 rows per series to write one, the largest part of a packet's cost
 ≈ 40 % of the listener process). PostgreSQL returns each series' rows as arrays instead (``array_agg``, decoded by
 asyncpg in C), which the window of each series then cuts by bisection and hands on as columns (no object per row).
 The rows are read in the same transaction and are exactly those ``checks._stored_around`` reads (a test compares
-both), so the flags are unchanged: nothing is remembered between batches, so what another process or the batch API
-stored is never missed. SQLite keeps the row-by-row read.
+both), so the flags are unchanged. The writer reads this way only the series it does not remember as it left them
+(``handlers/stored_hours``: first seen, or written since by another process, replica or the batch API). SQLite
+keeps the row-by-row read.
 """
 
 from __future__ import annotations
