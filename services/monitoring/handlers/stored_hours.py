@@ -71,7 +71,6 @@ class StoredHours:
     def __init__(self, *, ahead: timedelta = AHEAD, max_stations: int = MAX_STATIONS) -> None:
         self.ahead, self.max_stations = ahead, max_stations
         self.stations: dict[str, _Station] = {}
-        self.hits = self.misses = 0  # series answered from memory / read back (counted for tests)
 
     def begin(self, versions: Mapping[str, int], read_stored: StoredReader | None = None) -> HoursRead:
         """The stored-hours reader of one transaction, whose own count bump gave ``versions``."""
@@ -107,8 +106,6 @@ class HoursRead:
                 missing[key] = (low, high + self.memory.ahead)
         self.remembered += len(windows) - len(missing)
         self.read += len(missing)
-        self.memory.hits += len(windows) - len(missing)
-        self.memory.misses += len(missing)
         if missing:
             read = await self.read_stored(uow, missing)
             for key, (low, high) in missing.items():
