@@ -47,7 +47,7 @@ class Reading(SQLModel, table=True):
     """One value: ``time`` is the start of its period (UTC); ``interval`` is rtd, minute, hour or day."""
 
     __tablename__ = "reading"
-    __table_args__ = (Index("ix_reading_station_time", "station_code", "time"),)
+    # No other index: each would cost every stored reading an insertion; reads name their series (handlers/queries).
 
     station_code: str = Field(primary_key=True, max_length=64)
     parameter: str = Field(primary_key=True, max_length=30)
@@ -73,7 +73,8 @@ class StationReadingVersion(SQLModel, table=True):
 
 
 class LatestReading(SQLModel, table=True):
-    """The newest value per station and parameter, kept at ingest so 'latest' never scans readings."""
+    """The newest value per station and parameter, kept at ingest so 'latest' never scans readings. A row for every
+    station and parameter with readings (never deleted): it lists the parameters a station has stored."""
 
     __tablename__ = "latest_reading"
 

@@ -29,11 +29,16 @@ from services.monitoring.domain.enterprises import (
 from services.monitoring.domain.readings import LOCAL, day_bounds, local_day
 from services.monitoring.domain.validity import CONFIRMED
 from services.monitoring.handlers.enterprises import EnterpriseView, OutletView, as_limit, get_enterprise, view
-from services.monitoring.handlers.open_data import day_confirmed, reading_row
-from services.monitoring.handlers.queries import day_statuses, dialect_of, value_is_clean
+from services.monitoring.handlers.open_data import SERIES_COLUMNS, day_confirmed, reading_row
+from services.monitoring.handlers.queries import (
+    day_statuses,
+    dialect_of,
+    series_page,
+    stored_parameters,
+    value_is_clean,
+)
 from services.monitoring.tables import DayReview, Exceedance, Reading
 from shared.errors import NotFound
-from shared.keyset import Key, keyset
 from shared.messaging import UnitOfWork
 
 
@@ -86,20 +91,16 @@ async def emission_series(
 ) -> list[Row[Any]]:
     """The outlet's values of confirmed days in [start, end), by time then parameter, a page and one more row; the
     interval is the outlet's own unless asked."""
-    query = sa_select(
-        col(Reading.parameter), col(Reading.interval), col(Reading.time), col(Reading.value), col(Reading.unit),
-        col(Reading.instrument_flag), col(Reading.auto_flags),
-    ).where(
-        col(Reading.station_code) == outlet.outlet.station_code,
+    station = outlet.outlet.station_code
+    conditions = [
+        col(Reading.station_code) == station,
         col(Reading.interval) == (interval or INTERVAL_OF[outlet.outlet.frequency]),
         col(Reading.time) >= start,
         col(Reading.time) < end,
         day_confirmed(dialect_of(uow)),
-    )  # fmt: skip
-    if parameter:
-        query = query.where(col(Reading.parameter) == parameter)
-    keys = (Key(col(Reading.time)), Key(col(Reading.parameter)))
-    return list((await uow.session.execute(keyset(query, keys, after, limit))).all())
+    ]
+    parameters = [parameter] if parameter else await stored_parameters(uow, [station])
+    return await series_page(uow, SERIES_COLUMNS, conditions, parameters, after, limit)
 
 
 def emission_row(row: Row[Any], limits: list[Limit]) -> dict[str, Any]:

@@ -13,13 +13,19 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Row, exists
-from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
 from services.monitoring.domain.readings import local_day
 from services.monitoring.domain.standards import Standards
 from services.monitoring.domain.validity import CONFIRMED, NO_AUTOMATIC_FLAG, PENDING, VALID_INSTRUMENT_FLAG
-from services.monitoring.handlers.queries import day_statuses, dialect_of, latest_values, local_day_of
+from services.monitoring.handlers.queries import (
+    day_statuses,
+    dialect_of,
+    latest_values,
+    local_day_of,
+    series_page,
+    stored_parameters,
+)
 from services.monitoring.handlers.statistics import DailyAir, MonthlyWater, air_series, daily_air, monthly_water_many
 from services.monitoring.tables import DayReview, LatestReading, Reading, Station
 from shared.errors import Invalid, NotFound
@@ -100,17 +106,15 @@ async def reviewed_series(
     limit: int,
 ) -> list[Row[Any]]:
     """Values of confirmed days in [start, end), by time then parameter, a page and one more row."""
-    query = sa_select(*SERIES_COLUMNS).where(
+    conditions = [
         col(Reading.station_code) == station.code,
         col(Reading.interval) == interval,
         col(Reading.time) >= start,
         col(Reading.time) < end,
         day_confirmed(dialect_of(uow)),
-    )
-    if parameter:
-        query = query.where(col(Reading.parameter) == parameter)
-    keys = (Key(col(Reading.time)), Key(col(Reading.parameter)))
-    return list((await uow.session.execute(keyset(query, keys, after, limit))).all())
+    ]
+    parameters = [parameter] if parameter else await stored_parameters(uow, [station.code])
+    return await series_page(uow, SERIES_COLUMNS, conditions, parameters, after, limit)
 
 
 def reading_row(row: Row[Any]) -> dict[str, Any]:

@@ -2,18 +2,23 @@
 exceedances, and the one SQL condition for a valid value (:func:`valid_reading`) that every computing read uses.
 
 Every query names a station, parameter and interval and a time range, so it is a range scan of the reading
-table's primary key (station_code, parameter, interval, time) — on PostgreSQL as on SQLite.
+table's primary key (station_code, parameter, interval, time) — on PostgreSQL as on SQLite. The reading table has
+no other index (each one costs every stored reading an insertion): a read across a station's parameters names the
+parameters the station has stored (:func:`stored_parameters`) and the intervals, and pages of several series are
+merged from one page per series (:func:`series_page`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from typing import Any, Literal, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func
+from sqlalchemy import ColumnElement, Row, Select, and_, exists, func, union_all
 from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
+from services.monitoring.domain.readings import INTERVALS
 from services.monitoring.domain.validity import INVALIDATED, NO_AUTOMATIC_FLAG, VALID_INSTRUMENT_FLAG
 from services.monitoring.tables import DayReview, Exceedance, LatestReading, Reading
 from shared.keyset import Key, keyset
@@ -80,6 +85,51 @@ async def day_statuses(uow: UnitOfWork, days: set[tuple[str, date]]) -> dict[tup
             if (code, day) in days:
                 found[(code, day)] = status
     return found
+
+
+async def stored_parameters(uow: UnitOfWork, stations: Collection[str]) -> list[str]:
+    """The parameters these stations have readings of. Every writer of readings (``ingest.store_columns``) keeps
+    ``latest_reading`` for each station and parameter it stores, and no row of it is ever deleted, so it lists
+    them all (a primary-key range per station)."""
+    if not stations:
+        return []
+    query = sa_select(col(LatestReading.parameter)).where(col(LatestReading.station_code).in_(sorted(stations)))
+    return sorted(set((await uow.session.execute(query.distinct())).scalars()))
+
+
+def any_series(parameters: Sequence[str]) -> ColumnElement[bool]:
+    """Readings of these parameters at any interval: with the station and a time range, a few ranges of the primary
+    key instead of every reading of the station."""
+    return and_(col(Reading.parameter).in_(parameters), col(Reading.interval).in_(INTERVALS))
+
+
+async def series_page(
+    uow: UnitOfWork,
+    columns: Sequence[Any],
+    conditions: Sequence[ColumnElement[bool]],
+    parameters: Sequence[str],
+    after: tuple[datetime, str] | None,
+    limit: int,
+) -> list[Row[Any]]:
+    """A page (and one more row) by time, then parameter, of readings that meet ``conditions`` (which name the
+    station, the interval and the time range), of these parameters: one page per parameter read in time order
+    along the primary key, merged. Each reads at most a page, however long the range and however deep the page
+    (one index ordered by time would cost every stored reading an insertion)."""
+    pages = []
+    for parameter in parameters:
+        page = sa_select(*columns).where(*conditions, col(Reading.parameter) == parameter)
+        if after is not None:  # (time, parameter) after the cursor's: within one parameter, a bound on the time
+            moment, last = after
+            page = page.where(col(Reading.time) >= moment if parameter > last else col(Reading.time) > moment)
+        pages.append(page.order_by(col(Reading.time)).limit(limit + 1))
+    if not pages:
+        return []
+    if len(pages) == 1:
+        return list((await uow.session.execute(pages[0])).all())
+    # SQLite takes no ORDER BY or LIMIT in a member of a compound select: each page is a subquery.
+    merged = union_all(*(sa_select(*page.subquery().c) for page in pages)).subquery()
+    query = sa_select(*merged.c).order_by(merged.c.time, merged.c.parameter).limit(limit + 1)
+    return list((await uow.session.execute(query)).all())
 
 
 def _range(station: str, parameter: str, interval: str, start: datetime, end: datetime) -> list[Any]:

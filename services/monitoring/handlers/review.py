@@ -13,7 +13,7 @@ from services.monitoring.domain.readings import day_bounds
 from services.monitoring.domain.standards import Standards
 from services.monitoring.handlers.exceedances import detect_air_day
 from services.monitoring.handlers.noise import measurements_per_day
-from services.monitoring.handlers.queries import dialect_of, local_period, value_is_clean
+from services.monitoring.handlers.queries import any_series, dialect_of, local_period, stored_parameters, value_is_clean
 from services.monitoring.handlers.stations import get_station, stations_by_code
 from services.monitoring.schemas import ReviewItemPublic
 from services.monitoring.tables import DayReview, Reading
@@ -72,11 +72,15 @@ async def day_counts(uow: UnitOfWork, days: Sequence[DayReview]) -> dict[tuple[s
     """Values stored and values flagged per listed station-day, in one grouped query (what the reviewer sees)."""
     if not days:
         return {}
+    stations = {d.station_code for d in days}
+    parameters = await stored_parameters(uow, stations)
+    if not parameters:
+        return {}
     day = local_period(dialect_of(uow), "day").label("day")
     flagged = func.sum(case((~value_is_clean(), 1), else_=0))
     query = (
         sa_select(col(Reading.station_code), day, func.count(), flagged)
-        .where(col(Reading.station_code).in_({d.station_code for d in days}))
+        .where(col(Reading.station_code).in_(stations), any_series(parameters))
         .where(col(Reading.time) >= day_bounds(min(d.day for d in days))[0])
         .where(col(Reading.time) < day_bounds(max(d.day for d in days))[1])
         .group_by(col(Reading.station_code), day)
