@@ -52,6 +52,8 @@ class ServiceSpec:
     # Extra things the service runs while it is up (e.g. a TCP listener, a scheduled check), entered after the
     # messaging has started and left before it stops.
     hooks: Sequence[Callable[[FastAPI, ServiceRuntime], AbstractAsyncContextManager[None]]] = ()
+    # Paths whose routes read their JSON body themselves, within parse_json's bounds: the JSON guard leaves it to them.
+    own_json_paths: frozenset[str] = frozenset()
 
 
 def build_service_app(spec: ServiceSpec, settings: ServiceSettings, *, bus: InProcessBus | None = None) -> FastAPI:
@@ -92,7 +94,7 @@ def build_service_app(spec: ServiceSpec, settings: ServiceSettings, *, bus: InPr
         routers=spec.routers,
     )
     # Innermost, so a refused body's problem carries the request ID.
-    app.user_middleware.append(Middleware(JsonBodyGuard))
+    app.user_middleware.append(Middleware(JsonBodyGuard, own_paths=spec.own_json_paths))
     app.state.settings = settings
     app.state.current_principal = principal_dependency(settings.common)
     return app

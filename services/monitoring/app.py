@@ -36,6 +36,7 @@ SPEC = ServiceSpec(
     description=DESCRIPTION,
     migrations_dir=MIGRATIONS_DIR,
     routers=list(ROUTERS),
+    own_json_paths=frozenset({"/api/v1/monitoring/readings:batch"}),
 )
 
 
@@ -120,6 +121,7 @@ def create_app(settings: MonitoringSettings | None = None, *, bus: InProcessBus 
         description=SPEC.description,
         migrations_dir=SPEC.migrations_dir,
         routers=SPEC.routers,
+        own_json_paths=SPEC.own_json_paths,
         hooks=[
             password_threads(passwords),
             hj212_hook(standards, load_hj212_codes(), credentials),

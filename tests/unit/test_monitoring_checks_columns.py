@@ -78,7 +78,8 @@ def expected(
                     flags[origin] = reasons
             elif origin != ",".join(reasons) and first - span <= point.time <= last + span:
                 reflagged.append((",".join(reasons), *key, point.time))
-    return flags, sorted(reflagged), fresh
+    # Only an hourly series' stored neighbours are read, so only then is it known that no key was stored.
+    return flags, sorted(reflagged), fresh and all(key[2] == "hour" for key in by_series)
 
 
 @st.composite
@@ -92,7 +93,8 @@ def batches(draw: st.DrawFn) -> tuple[dict[SeriesKey, list[Row]], list[ReadingIn
     new = []
     for station, parameter in draw(st.lists(st.sampled_from(SERIES), min_size=1, max_size=3, unique=True)):
         hours = draw(st.sets(st.integers(-5, 45), min_size=1, max_size=8))
-        new += [ReadingIn(station, parameter, "hour", START + h * HOUR, draw(VALUES), "µg/m³", "N") for h in hours]
+        interval = draw(st.sampled_from(["hour", "hour", "rtd"]))  # a station's batch may mix intervals
+        new += [ReadingIn(station, parameter, interval, START + h * HOUR, draw(VALUES), "µg/m³", "N") for h in hours]
     return stored, new
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import math
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
@@ -24,6 +26,7 @@ from services.monitoring.domain.readings import (
     Columns,
     RowError,
     day_bounds,
+    decode_columns,
     parse_columns,
     parse_row,
     parse_rows,
@@ -31,6 +34,8 @@ from services.monitoring.domain.readings import (
 )
 from services.monitoring.domain.statistics import daily_air_concentrations, energetic_mean, mean_of_stations
 from services.monitoring.domain.validity import HOUR, Point, ValidityRules, automatic_flags, series_flags
+from shared.json_guard import parse_json
+from shared.problems import Problem
 
 pytestmark = pytest.mark.unit
 
@@ -119,6 +124,68 @@ def test_the_column_path_takes_a_batch_exactly_when_every_row_parses_and_gives_t
     assert columns.readings() == readings
     assert [columns.row(i) for i in range(columns.size)] == readings
     assert Columns.of(readings) == columns
+
+
+# Number literals as a client may write them: each must read as the general JSON parser reads it.
+NUMBER_LITERALS = st.sampled_from(
+    ["-0", "-0.0", "0e0", "1E5", "0.1e1", "1e-400", "1e308", "1e309", "-1e999", "123456789012345678901234",
+     "9007199254740993", "2.5e-324", "1.7976931348623157e308", "00", "1.", ".5", "NaN", "Infinity"]
+)  # fmt: skip
+
+
+def _body(rows: list[object], literals: list[str], ascii_only: bool) -> bytes:
+    """The rows as JSON; a value "@n" is written as the n-th number literal, as it stands."""
+    text = json.dumps(rows, ensure_ascii=ascii_only)
+    for n, literal in enumerate(literals):
+        text = text.replace(f'"@{n}"', literal)
+    return text.encode()
+
+
+@given(
+    st.lists(
+        st.one_of(
+            WELL_FORMED, WELL_FORMED, WELL_FORMED, ANY_ROW, st.none(), st.text(max_size=3), st.lists(st.integers()),
+            WELL_FORMED.map(lambda row: row | {"value": "@0"}), WELL_FORMED.map(lambda row: row | {"value": "@1"}),
+            WELL_FORMED.map(lambda row: row | {"station": {"nested": [1]}}),
+        ),
+        max_size=8,
+    ),
+    st.lists(NUMBER_LITERALS, min_size=2, max_size=2),
+    st.booleans(),
+)  # fmt: skip
+@example([{"station": "S1", "parameter": "so2", "time": "2021-06-01T08:00:00", "value": "@0"}], ["-0", "1"], True)
+def test_a_json_batch_decoded_straight_to_columns_gives_what_the_general_parse_gives(
+    rows: list[object], literals: list[str], ascii_only: bool
+) -> None:
+    body = _body(rows, literals, ascii_only)
+    decoded = decode_columns(body)
+    try:
+        document = parse_json(body)
+    except (Problem, ValueError):  # out of range or malformed: only the general path may answer
+        assert decoded is None
+        return
+    general = parse_columns(document) if isinstance(document, list) and document else None
+    if decoded is not None:
+        assert decoded == general
+        # The same floats to the bit: -0.0 is not 0.0 to a reader of the stored value.
+        assert [math.copysign(1, v) for v in decoded.value] == [math.copysign(1, v) for v in general.value]
+    elif general is not None:
+        # The decoder leaves a batch to the general path only for what it cannot type: a field of another type.
+        assert any(not isinstance(row, dict) or not all(isinstance(v, str | None) for k, v in row.items()
+                   if k != "value") for row in document)  # fmt: skip
+
+
+def test_the_usual_json_batch_is_decoded_straight_to_columns() -> None:
+    rows = [{"station": "S1", "parameter": p, "time": "2021-06-01T08:00:00+08:00", "value": v, "unit": "µg/m³",
+             "flag": "N", "interval": "hour"} for p, v in (("so2", 12), ("pm25", 3.5))]  # fmt: skip
+    for body in (json.dumps(rows).encode(), json.dumps(rows, ensure_ascii=False).encode()):
+        columns = decode_columns(body)
+        assert columns is not None
+        assert columns == parse_columns(rows)
+        assert columns.value == [12.0, 3.5]
+    # Not for this decoder: nothing, no rows, one row of another shape, a body that is no JSON.
+    for other in (b"", b"[]", b"{}", json.dumps([*rows, [1]]).encode(), b"[{", "[{}]".encode("utf-16")):
+        assert decode_columns(other) is None
 
 
 def test_the_column_path_reads_fields_times_and_values_as_parse_row_does() -> None:

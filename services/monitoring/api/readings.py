@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from services.monitoring.api.deps import Reader, Sender, sender, standards_of
-from services.monitoring.domain.readings import CSV_COLUMNS, RowError, rows_from_csv
+from services.monitoring.domain.readings import CSV_COLUMNS, RowError, decode_columns, rows_from_csv
 from services.monitoring.handlers.batch import ingest_batch
 from services.monitoring.handlers.queries import Aggregation, aggregated_readings, latest_values, raw_readings
 from services.monitoring.schemas import (
@@ -28,6 +30,8 @@ from shared.web import correlation_id
 
 router = APIRouter(prefix="/api/v1/monitoring", tags=["readings"])
 _UNPARSED = object()
+# What the batch reads as JSON: FastAPI reads a body without a media type as JSON too.
+JSON_MEDIA = frozenset(("application/json", ""))
 # Documented, not validated by FastAPI: rows are checked one by one in the domain, so one bad row is reported by
 # its index instead of refusing a batch of tens of thousands (and CSV is read by the same rules).
 _BATCH_BODY = {
@@ -48,15 +52,23 @@ _BATCH_BODY = {
 }
 
 
-async def _rows(request: Request, settings: MonitoringSettings) -> list[Any]:
+async def _body(request: Request, settings: MonitoringSettings) -> bytes:
     body = await request.body()
     if len(body) > settings.batch_max_bytes:
         raise Problem(413, f"请求体超过 {settings.batch_max_bytes} 字节 Body too large")
-    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    return body
+
+
+def _media(request: Request) -> str:
+    return request.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
+def _rows(request: Request, body: bytes, settings: MonitoringSettings) -> list[Any]:
+    media = _media(request)
     try:
         if media == "text/csv":
             rows: Any = rows_from_csv(body.decode("utf-8-sig"))
-        elif media in ("application/json", ""):
+        elif media in JSON_MEDIA:
             rows = _json(request, body)
         else:
             raise Problem(415, "只接受 JSON 数组或 CSV Send a JSON array or text/csv", slug="unsupported-media-type")
@@ -64,11 +76,15 @@ async def _rows(request: Request, settings: MonitoringSettings) -> list[Any]:
         raise Problem(400, f"无法解析请求体 Unreadable body: {exc}", slug="unreadable-body") from exc
     if not isinstance(rows, list):
         raise Problem(422, "需要数组 The body must be a JSON array of readings", slug="not-an-array")
-    if len(rows) > settings.batch_max_rows:
+    _bounded(len(rows), settings)
+    return rows
+
+
+def _bounded(count: int, settings: MonitoringSettings) -> None:
+    if count > settings.batch_max_rows:
         raise Problem(
             413, f"每次最多 {settings.batch_max_rows} 条 At most {settings.batch_max_rows} readings a request"
         )
-    return rows
 
 
 def _json(request: Request, body: bytes) -> Any:
@@ -87,11 +103,19 @@ async def ingest_readings(request: Request, caller: Annotated[Sender, Depends(se
     """批量上报: each row ``station, parameter, time, value, unit, flag[, interval]``; the same (station, parameter,
     interval, time) again updates. HTTP Basic with the station's MN and password, or a staff token."""
     settings: MonitoringSettings = request.app.state.settings
-    rows = await _rows(request, settings)
+    body = await _body(request, settings)
+    # The usual JSON batch is decoded straight into columns (the service's JSON guard leaves this route's body to
+    # it); any other body is parsed and judged as before, and so is this one if it must be judged row by row.
+    columns = decode_columns(body) if _media(request) in JSON_MEDIA else None
+    if columns is not None:
+        _bounded(columns.size, settings)
+        batch: list[Any] | Callable[[], list[Any]] = partial(_rows, request, body, settings)
+    else:
+        batch = _rows(request, body, settings)
     async with runtime_of(request).uow() as uow:
         result = await ingest_batch(
-            uow, standards_of(request), rows, caller_station=caller.station, actor=caller.actor,
-            correlation_id=correlation_id(request),
+            uow, standards_of(request), batch, columns=columns,
+            caller_station=caller.station, actor=caller.actor, correlation_id=correlation_id(request),
         )  # fmt: skip
         await uow.commit()
     return result

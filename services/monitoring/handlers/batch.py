@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
+from functools import cache, partial
 from itertools import repeat
 
 from services.monitoring.access import READINGS_PUSH
@@ -46,18 +47,27 @@ def _all_accepted(
     return all(_station_problem(code, parameter, stations.get(code), caller) is None for code, parameter in pairs)
 
 
+def _given(rows: Sequence[object]) -> Sequence[object]:
+    return rows
+
+
 async def ingest_batch(
     uow: UnitOfWork,
     standards: Standards,
-    rows: Sequence[object],
+    batch: Sequence[object] | Callable[[], Sequence[object]],
     *,
+    columns: Columns | None = None,
     caller_station: Station | None,
     actor: str,
     correlation_id: str | None,
 ) -> ReadingBatchPublic:
     """Valid rows are stored, the others reported by index; a batch with no valid row is refused (422, nothing
-    stored)."""
-    columns = parse_columns(rows) if isinstance(rows, list) and rows else None
+    stored). ``batch``: the rows, or what parses them (called only if ``columns``, the batch already read as
+    columns, is not given or the batch must be judged row by row)."""
+    rows_of: Callable[[], Sequence[object]] = cache(batch) if callable(batch) else partial(_given, batch)
+    if columns is None:
+        rows = rows_of()
+        columns = parse_columns(rows) if isinstance(rows, list) and rows else None
     stations = await stations_by_code(uow, set(columns.station)) if columns is not None else {}
     if columns is not None and _all_accepted(standards, columns, stations, caller_station):
         # The usual batch: every row well formed, of stations and days that take data. Rows checked and written
@@ -68,7 +78,7 @@ async def ingest_batch(
             checked = ingested.checked(sources)
             await detect_source_exceedances(uow, stations, checked, actor=actor, correlation_id=correlation_id)
         return ReadingBatchPublic(stored=ingested.stored, rejected=[])
-    good, bad = parse_rows(rows)
+    good, bad = parse_rows(rows_of())
     if columns is None:
         stations = await stations_by_code(uow, {r.station for _, r in good})
     accepted: list[ReadingIn] = []

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import datetime, timedelta
 from itertools import compress, repeat
 from operator import add, mul
@@ -106,14 +106,22 @@ class Checks(NamedTuple):
 def _ordered(columns: Columns) -> tuple[list[SeriesKey], list[int], list[int]]:
     """The series in key order, the rows to store (see :class:`Checks`) and where each series starts in
     them. Rows are ranked by one integer (series, time) and deduplicated by a dict, all in C loops."""
-    keys = list(zip(columns.station, columns.parameter, columns.interval, strict=True))
-    series = sorted(set(keys))
-    number = {key: i for i, key in enumerate(series)}
+    stations, intervals = set(columns.station), set(columns.interval)
+    numbers: Iterator[int]
+    if len(stations) == 1 and len(intervals) == 1:  # a station's own batch of one interval: a series a parameter
+        (station,), (interval,) = stations, intervals
+        parameters = sorted(set(columns.parameter))
+        series = [(station, parameter, interval) for parameter in parameters]
+        numbers = map({parameter: i for i, parameter in enumerate(parameters)}.__getitem__, columns.parameter)
+    else:
+        keys = list(zip(columns.station, columns.parameter, columns.interval, strict=True))
+        series = sorted(set(keys))
+        numbers = map({key: i for i, key in enumerate(series)}.__getitem__, keys)
     moments = sorted(set(columns.time))
     rank = {moment: i for i, moment in enumerate(moments)}
     span = len(moments)
-    ranks = map(add, map(mul, map(number.__getitem__, keys), repeat(span)), map(rank.__getitem__, columns.time))
-    latest = dict(zip(ranks, range(len(keys)), strict=False))  # a (series, time) sent twice: the later row
+    ranks = map(add, map(mul, numbers, repeat(span)), map(rank.__getitem__, columns.time))
+    latest = dict(zip(ranks, range(columns.size), strict=False))  # a (series, time) sent twice: the later row
     ranked = sorted(latest)
     starts = [bisect_left(ranked, i * span) for i in range(len(series))]
     return series, list(map(latest.__getitem__, ranked)), starts

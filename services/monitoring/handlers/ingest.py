@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import date, datetime
+from itertools import repeat
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from services.monitoring.domain.readings import Columns, ReadingIn, local_day
@@ -150,7 +151,8 @@ async def store_columns(
         now = utcnow()
         # In key order (series, then time), as every writer of readings: two transactions upserting the same keys
         # lock them in one order, so they wait for each other instead of deadlocking.
-        auto = [",".join(checks.flags.get(row, ())) for row in order]
+        joined = {row: ",".join(reasons) for row, reasons in checks.flags.items()}  # few rows have flags
+        auto = list(map(joined.get, order, repeat("", count)))
         data: list[list[Any]] = [
             *(list(map(column.__getitem__, order)) for column in columns),
             auto,
