@@ -183,6 +183,10 @@ def test_the_binary_copy_payload_is_the_rows_written_field_by_field() -> None:
         columns = [kinds[name] for name in names]
         rows = (struct.pack("!h", 3) + b"".join(_field(column[i]) for column in columns) for i in range(6))
         assert binary_copy(columns) == b"PGCOPY\n\xff\r\n\x00" + bytes(8) + b"".join(rows) + struct.pack("!h", -1)
+        # Some of the rows, in another order: the payload of those rows.
+        for order in ([5, 0, 3], [2], [4, 3, 2, 1, 0, 5]):
+            picked = [[column[i] for i in order] for column in columns]
+            assert binary_copy(columns, order) == binary_copy(picked)
     with pytest.raises(ValueError, match="naive"):
         binary_copy([["a", "b"], [START, datetime(2021, 6, 1)]])
 

@@ -248,13 +248,17 @@ def _reference_flags(rules: ValidityRules, parameter: str, series: list[Point]) 
     ),
     st.sampled_from(["pm25", "co", "unknown"]),
     st.integers(1, 7),
+    # The standard's spike rule (5 ×, above 10), and others a table may hold: the column rule has one way for a
+    # factor from 0 up and another for the rest.
+    st.sampled_from([(5.0, 10.0), (5.0, 10.0), (0.0, 0.0), (1.0, -5.0), (0.5, 10.0), (1e308, 0.0), (-1.0, 0.0)]),
 )  # fmt: skip
-@example([(1, 0.0, "N"), (1, 10.0, "N"), (1, 0.0, "N"), (1, 10.5, "N"), (1, 2.0, "N")], "pm25", 6)  # the floor
-@example([(1, 20.0, "N")] * 6 + [(2, 20.0, "N")] + [(1, 20.0, "N")] * 5, "pm25", 6)  # a gap ends a run
+@example([(1, 0.0, "N"), (1, 10.0, "N"), (1, 0.0, "N"), (1, 10.5, "N"), (1, 2.0, "N")], "pm25", 6, (5.0, 10.0))
+@example([(1, 20.0, "N")] * 6 + [(2, 20.0, "N")] + [(1, 20.0, "N")] * 5, "pm25", 6, (5.0, 10.0))  # a gap
+@example([(1, -2.0, "N"), (1, -1.0, "N"), (1, -2.0, "N")], "unknown", 7, (1.0, -5.0))  # above both, not above 0
 def test_the_column_rules_flag_what_the_point_by_point_rules_flag(
-    steps: list[tuple[int, float, str]], parameter: str, constant_hours: int
+    steps: list[tuple[int, float, str]], parameter: str, constant_hours: int, spike: tuple[float, float]
 ) -> None:
-    rules = replace(RULES, constant_hours=constant_hours)
+    rules = replace(RULES, constant_hours=constant_hours, spike_factor=spike[0], spike_floor=spike[1])
     moment = datetime(2021, 6, 1, tzinfo=UTC)
     series = []
     for gap, value, flag in steps:

@@ -364,8 +364,9 @@ def parse_columns(rows: list[object]) -> Columns | None:
         return None
 
 
-class _Row(msgspec.Struct, forbid_unknown_fields=True):
-    """A batch row as JSON sends it: its known fields only, texts or null, the value a number or a text."""
+class _Row(msgspec.Struct, forbid_unknown_fields=True, gc=False):
+    """A batch row as JSON sends it: its known fields only, texts or null, the value a number or a text (no
+    container in it, so the garbage collector need not track it)."""
 
     station: str | None = None
     parameter: str | None = None

@@ -159,13 +159,14 @@ def _joined(pieces: list[Piece], field: Piece) -> None:
         pieces.append(field)
 
 
-def binary_copy(columns: Sequence[Sequence[Any]]) -> bytes | None:
+def binary_copy(columns: Sequence[Sequence[Any]], order: Sequence[int] | None = None) -> bytes | None:
     """The rows given as columns (equal lengths, at least one row) in PostgreSQL's binary ``COPY`` format, written
     column by column in C loops (``map`` over distinct values, one ``join``) instead of a Python call per row and
     field. Columns of ``str`` (text/varchar), ``float`` (double precision) or aware ``datetime`` (timestamptz)
     only; None for any other (the caller then sends records). A column of one value (a batch's station, source,
     time received) is encoded once and joined to its neighbour: to a column of one value, or to each distinct
-    value of a text or time column; what is left is a few pieces a row, and one ``join``."""
+    value of a text or time column; what is left is a few pieces a row, and one ``join``. ``order``: the rows to
+    write, in that order (their pieces are picked once encoded: one lookup a row, not one a field)."""
     count = len(columns[0])
     pieces: list[Piece] = [struct.pack("!h", len(columns))]
     for column in columns:
@@ -183,9 +184,10 @@ def binary_copy(columns: Sequence[Sequence[Any]]) -> bytes | None:
         _joined(pieces, field)
     lists = [list(map(p.fields.__getitem__, p.column)) if isinstance(p, _Mapped) else p for p in pieces]
     if len(lists) == 1 and isinstance(lists[0], bytes):  # every column of one value: the same row each time
-        rows: Iterable[bytes] = repeat(lists[0], count)
+        rows: Iterable[bytes] = repeat(lists[0], count if order is None else len(order))
     else:  # the lists bound the zip, the one-value pieces repeat
-        rows = chain.from_iterable(zip(*(repeat(p) if isinstance(p, bytes) else p for p in lists), strict=False))
+        each = zip(*(repeat(p) if isinstance(p, bytes) else p for p in lists), strict=False)
+        rows = chain.from_iterable(each if order is None else map(list(each).__getitem__, order))
     return b"".join(chain((COPY_HEADER,), rows, (COPY_TRAILER,)))
 
 
@@ -260,17 +262,21 @@ class Bulk:
         update: Sequence[str],
         where: str | None = None,
         new_keys: bool = False,
+        order: Sequence[int] | None = None,
     ) -> None:
         """:meth:`upsert` for rows given as columns (``data[j]`` the values of ``columns[j]``, times as aware
-        datetimes): on PostgreSQL a large set is written in the binary ``COPY`` format from the columns
-        (:func:`binary_copy`); otherwise the rows are zipped and bound as :meth:`upsert` binds them."""
-        count = len(data[0]) if data else 0
+        datetimes), the rows ``order`` names in that order (all, as given, without it): on PostgreSQL a large set is
+        written in the binary ``COPY`` format from the columns (:func:`binary_copy`); otherwise the rows are zipped
+        and bound as :meth:`upsert` binds them."""
+        count = (len(order) if order is not None else len(data[0])) if data else 0
         if not count:
             return
-        payload = binary_copy(data) if self.postgres and count >= COPY_MIN_ROWS else None
+        payload = binary_copy(data, order) if self.postgres and count >= COPY_MIN_ROWS else None
         if payload is None:
             bound = [list(map(self.time, column)) if isinstance(column[0], datetime) else column for column in data]
             rows = list(zip(*bound, strict=True))
+            if order is not None:
+                rows = list(map(rows.__getitem__, order))
             await self.upsert(table, columns, rows, keys=keys, update=update, where=where, new_keys=new_keys)
             return
         connection = await self.session.connection()

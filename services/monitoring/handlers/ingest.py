@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import date, datetime
-from itertools import repeat
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from services.monitoring.domain.readings import Columns, ReadingIn, local_day
@@ -147,21 +146,17 @@ async def store_columns(
     time = bulk.time
     order = checks.order
     if order:
-        count = len(order)
-        now = utcnow()
+        count = columns.size
+        auto = [""] * count
+        for row, reasons in checks.flags.items():  # few rows have flags
+            auto[row] = ",".join(reasons)
+        data: list[list[Any]] = [*columns, auto, [source] * count, [utcnow()] * count]
         # In key order (series, then time), as every writer of readings: two transactions upserting the same keys
         # lock them in one order, so they wait for each other instead of deadlocking.
-        joined = {row: ",".join(reasons) for row, reasons in checks.flags.items()}  # few rows have flags
-        auto = list(map(joined.get, order, repeat("", count)))
-        data: list[list[Any]] = [
-            *(list(map(column.__getitem__, order)) for column in columns),
-            auto,
-            [source] * count,
-            [now] * count,
-        ]
         await bulk.upsert_columns(
-            READING.name, READING_COLUMNS, data, keys=READING_KEY, update=READING_VALUES, new_keys=checks.fresh
-        )
+            READING.name, READING_COLUMNS, data, keys=READING_KEY, update=READING_VALUES, new_keys=checks.fresh,
+            order=order,
+        )  # fmt: skip
     # Stored readings whose flags the new ones changed (the sixth equal hour flags the five before it).
     changed = [
         (flags, station, parameter, interval, time(moment))
