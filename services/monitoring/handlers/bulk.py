@@ -159,6 +159,16 @@ def _joined(pieces: list[Piece], field: Piece) -> None:
         pieces.append(field)
 
 
+def _picked(piece: Piece, order: Sequence[int] | None) -> Iterable[bytes]:
+    """A piece's bytes for each row written: the same bytes each time, or the rows' own (in ``order``)."""
+    if isinstance(piece, bytes):
+        return repeat(piece)
+    if isinstance(piece, _Mapped):
+        column = piece.column if order is None else map(piece.column.__getitem__, order)
+        return map(piece.fields.__getitem__, column)
+    return piece if order is None else map(piece.__getitem__, order)
+
+
 def binary_copy(columns: Sequence[Sequence[Any]], order: Sequence[int] | None = None) -> bytes | None:
     """The rows given as columns (equal lengths, at least one row) in PostgreSQL's binary ``COPY`` format, written
     column by column in C loops (``map`` over distinct values, one ``join``) instead of a Python call per row and
@@ -182,12 +192,10 @@ def binary_copy(columns: Sequence[Sequence[Any]], order: Sequence[int] | None = 
         except _NotEncodable:
             return None
         _joined(pieces, field)
-    lists = [list(map(p.fields.__getitem__, p.column)) if isinstance(p, _Mapped) else p for p in pieces]
-    if len(lists) == 1 and isinstance(lists[0], bytes):  # every column of one value: the same row each time
-        rows: Iterable[bytes] = repeat(lists[0], count if order is None else len(order))
-    else:  # the lists bound the zip, the one-value pieces repeat
-        each = zip(*(repeat(p) if isinstance(p, bytes) else p for p in lists), strict=False)
-        rows = chain.from_iterable(each if order is None else map(list(each).__getitem__, order))
+    if len(pieces) == 1 and isinstance(pieces[0], bytes):  # every column of one value: the same row each time
+        rows: Iterable[bytes] = repeat(pieces[0], count if order is None else len(order))
+    else:  # the columns' pieces, row by row (picked in order), bound the zip; the one-value pieces repeat
+        rows = chain.from_iterable(zip(*(_picked(piece, order) for piece in pieces), strict=False))
     return b"".join(chain((COPY_HEADER,), rows, (COPY_TRAILER,)))
 
 
