@@ -44,8 +44,8 @@ from services.monitoring.domain.standards import Standards
 from services.monitoring.handlers.credentials import StationCredentials, StationThrottled
 from services.monitoring.handlers.exceedances import detect_source_exceedances
 from services.monitoring.handlers.ingest import store_columns
+from services.monitoring.handlers.neighbours import stored_around
 from services.monitoring.handlers.stored_hours import StoredHours
-from services.monitoring.hj212_neighbours import stored_around
 from services.monitoring.settings import MonitoringSettings
 from services.monitoring.tables import Station
 from shared.messaging import UnitOfWork

@@ -444,7 +444,7 @@ async def test_the_writers_array_read_of_neighbours_is_the_row_by_row_read(tmp_p
     from services.monitoring.domain.readings import Columns, ReadingIn
     from services.monitoring.handlers.checks import _stored_around, check_columns
     from services.monitoring.handlers.ingest import store_readings
-    from services.monitoring.hj212_neighbours import stored_around
+    from services.monitoring.handlers.neighbours import stored_around
 
     config = monitoring_only(tmp_path, hj212_enabled=False)
     config.database, config.postgres = "postgres", postgres

@@ -12,8 +12,8 @@ from sqlalchemy import text
 from services.monitoring.domain.readings import Columns, ReadingIn
 from services.monitoring.handlers.checks import READING, check_columns
 from services.monitoring.handlers.ingest import bump_reading_versions, store_columns, store_readings
+from services.monitoring.handlers.neighbours import stored_around
 from services.monitoring.handlers.stored_hours import StoredHours
-from services.monitoring.hj212_neighbours import stored_around
 from shared.messaging import UnitOfWork
 from tests.stack import Stack
 from tests.support.monitoring import monitoring_on_both_databases  # noqa: F401 - the ``local`` fixture

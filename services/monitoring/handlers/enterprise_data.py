@@ -33,6 +33,7 @@ from services.monitoring.handlers.open_data import SERIES_COLUMNS, day_confirmed
 from services.monitoring.handlers.queries import (
     day_statuses,
     dialect_of,
+    each_series,
     series_page,
     stored_parameters,
     value_is_clean,
@@ -152,15 +153,16 @@ class ReviewedValue:
 async def reviewed_values(uow: UnitOfWork, outlet: OutletView, year: int) -> list[ReviewedValue]:
     """The outlet's reviewed valid values of its limited pollutants in ``year``, with their local month."""
     start, end = year_bounds(year)
-    query = sa_select(col(Reading.parameter), col(Reading.time), col(Reading.value)).where(
-        col(Reading.station_code) == outlet.outlet.station_code,
+    dialect = dialect_of(uow)
+    conditions = [
         col(Reading.interval) == INTERVAL_OF[outlet.outlet.frequency],
-        col(Reading.parameter).in_(parameters_of(outlet)),
         col(Reading.time) >= start,
         col(Reading.time) < end,
         value_is_clean(),
-        day_confirmed(dialect_of(uow)),
-    )
+        day_confirmed(dialect),
+    ]
+    columns = (col(Reading.time), col(Reading.value))
+    query = each_series(dialect, [outlet.outlet.station_code], parameters_of(outlet), columns, conditions)
     rows = (await uow.session.execute(query)).all()
     return [ReviewedValue(r.parameter, _utc(r.time).astimezone(LOCAL).month, r.value) for r in rows]
 

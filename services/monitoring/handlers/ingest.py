@@ -21,6 +21,7 @@ from services.monitoring.handlers.checks import (
     StoredReader,
     check_columns,
 )
+from services.monitoring.handlers.neighbours import stored_around
 from shared.messaging import UnitOfWork
 from shared.messaging.tables import utcnow
 
@@ -133,7 +134,9 @@ async def store_columns(
     memory: StoredHours | None = None,
 ) -> Ingested:
     """:func:`store_readings` for readings given as columns. ``memory``: stored hours a writer remembers between
-    its transactions (what it does not remember, or no longer can trust, is read with ``read_stored``)."""
+    its transactions (what it does not remember, or no longer can trust, is read with ``read_stored``, by default
+    series by series along the primary key: ``handlers/neighbours``)."""
+    read_stored = read_stored or stored_around
     hours: HoursRead | None = None
     if columns.size:
         versions = await bump_reading_versions(uow, set(columns.station))

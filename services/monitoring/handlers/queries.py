@@ -14,7 +14,7 @@ from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from typing import Any, Literal, TypeVar
 
-from sqlalchemy import ColumnElement, Row, Select, and_, exists, func, union_all
+from sqlalchemy import ColumnElement, Row, Select, String, and_, column, exists, func, true, union_all, values
 from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
@@ -101,6 +101,43 @@ def any_series(parameters: Sequence[str]) -> ColumnElement[bool]:
     """Readings of these parameters at any interval: with the station and a time range, a few ranges of the primary
     key instead of every reading of the station."""
     return and_(col(Reading.parameter).in_(parameters), col(Reading.interval).in_(INTERVALS))
+
+
+def each_series(
+    dialect: str,
+    stations: Sequence[str],
+    parameters: Sequence[str],
+    columns: Sequence[Any],
+    conditions: Sequence[ColumnElement[bool]],
+) -> Select[Any]:
+    """Rows ``(station_code, parameter, *columns)`` of readings of each of these stations and parameters that meet
+    ``conditions`` (which name the interval and the time range), ordered by station, parameter, then time. On
+    PostgreSQL a lateral join over the (station, parameter) pairs reads each as one range of the primary key with
+    every column of it bound: with IN lists instead, a planner without statistics for a table just loaded (or the
+    newest hours, always beyond them) may bind the station alone and read its whole history. SQLite looks up each
+    combination of IN lists along the key."""
+    if dialect != "postgresql" or not stations or not parameters:  # (no pairs: an empty IN list, no rows)
+        return (
+            sa_select(col(Reading.station_code), col(Reading.parameter), *columns)
+            .where(col(Reading.station_code).in_(stations), col(Reading.parameter).in_(parameters), *conditions)
+            .order_by(col(Reading.station_code), col(Reading.parameter), col(Reading.time))
+        )
+    codes = values(column("station_code", String), name="codes").data([(code,) for code in stations])
+    names = values(column("parameter", String), name="names").data([(name,) for name in parameters])
+    pairs = sa_select(codes.c.station_code, names.c.parameter).select_from(codes.join(names, true())).subquery("pairs")
+    rows = (
+        sa_select(*columns)
+        .where(col(Reading.station_code) == pairs.c.station_code, col(Reading.parameter) == pairs.c.parameter)
+        .where(*conditions)
+        .order_by(col(Reading.time))
+        .offset(0)  # never merged into the outer query: each pair stays a range of the key
+        .lateral("rows")
+    )
+    return (
+        sa_select(pairs.c.station_code, pairs.c.parameter, *rows.c)
+        .select_from(pairs.join(rows, true()))
+        .order_by(pairs.c.station_code, pairs.c.parameter, rows.c.time)
+    )
 
 
 async def series_page(

@@ -5,18 +5,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-from sqlalchemy import case, func, update
+from sqlalchemy import String, case, column, func, true, update, values
 from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
-from services.monitoring.domain.readings import day_bounds
+from services.monitoring.domain.readings import INTERVALS, day_bounds
 from services.monitoring.domain.standards import Standards
 from services.monitoring.handlers.exceedances import detect_air_day
 from services.monitoring.handlers.noise import measurements_per_day
 from services.monitoring.handlers.queries import any_series, dialect_of, local_period, stored_parameters, value_is_clean
 from services.monitoring.handlers.stations import get_station, stations_by_code
 from services.monitoring.schemas import ReviewItemPublic
-from services.monitoring.tables import DayReview, Reading
+from services.monitoring.tables import DayReview, LatestReading, Reading
 from shared.audit import append_audit
 from shared.auth import Principal
 from shared.errors import Conflict, Invalid, NotFound
@@ -69,22 +69,52 @@ async def review_queue(
 
 
 async def day_counts(uow: UnitOfWork, days: Sequence[DayReview]) -> dict[tuple[str, date], tuple[int, int]]:
-    """Values stored and values flagged per listed station-day, in one grouped query (what the reviewer sees)."""
+    """Values stored and values flagged per listed station-day, in one grouped query (what the reviewer sees): the
+    series the stations have stored (``latest_reading``) at every interval, each a range of the primary key."""
     if not days:
         return {}
-    stations = {d.station_code for d in days}
-    parameters = await stored_parameters(uow, stations)
-    if not parameters:
-        return {}
-    day = local_period(dialect_of(uow), "day").label("day")
+    stations = sorted({d.station_code for d in days})
+    dialect = dialect_of(uow)
+    start, end = day_bounds(min(d.day for d in days))[0], day_bounds(max(d.day for d in days))[1]
+    in_range = (col(Reading.time) >= start, col(Reading.time) < end)
+    day = local_period(dialect, "day").label("day")
     flagged = func.sum(case((~value_is_clean(), 1), else_=0))
-    query = (
-        sa_select(col(Reading.station_code), day, func.count(), flagged)
-        .where(col(Reading.station_code).in_(stations), any_series(parameters))
-        .where(col(Reading.time) >= day_bounds(min(d.day for d in days))[0])
-        .where(col(Reading.time) < day_bounds(max(d.day for d in days))[1])
-        .group_by(col(Reading.station_code), day)
-    )
+    if dialect == "postgresql":
+        # A lateral join, a series at a time with every column of the key bound (as handlers/neighbours): no plan
+        # the statistics could choose reads a station's other series or its whole history.
+        intervals = values(column("interval", String), name="intervals").data([(i,) for i in INTERVALS])
+        series = (
+            sa_select(col(LatestReading.station_code), col(LatestReading.parameter), intervals.c.interval)
+            .select_from(LatestReading)
+            .join(intervals, true())
+            .where(col(LatestReading.station_code).in_(stations))
+            .subquery("series")
+        )
+        per_day = (
+            sa_select(day, func.count().label("readings"), flagged.label("flagged"))
+            .where(
+                col(Reading.station_code) == series.c.station_code,
+                col(Reading.parameter) == series.c.parameter,
+                col(Reading.interval) == series.c.interval,
+                *in_range,
+            )
+            .group_by(day)
+            .lateral("per_day")
+        )
+        query = (
+            sa_select(series.c.station_code, per_day.c.day, func.sum(per_day.c.readings), func.sum(per_day.c.flagged))
+            .select_from(series.join(per_day, true()))
+            .group_by(series.c.station_code, per_day.c.day)
+        )
+    else:  # SQLite looks up each combination of the IN lists along the key
+        parameters = await stored_parameters(uow, stations)
+        if not parameters:
+            return {}
+        query = (
+            sa_select(col(Reading.station_code), day, func.count(), flagged)
+            .where(col(Reading.station_code).in_(stations), any_series(parameters), *in_range)
+            .group_by(col(Reading.station_code), day)
+        )
     rows = (await uow.session.execute(query)).all()
     return {(code, date.fromisoformat(d)): (int(n), int(f or 0)) for code, d, n, f in rows}
 

@@ -25,7 +25,7 @@ from services.monitoring.domain.statistics import (
 )
 from services.monitoring.domain.validity import month_is_valid
 from services.monitoring.domain.water import WaterBody, WaterResult, classify
-from services.monitoring.handlers.queries import dialect_of, valid_reading
+from services.monitoring.handlers.queries import dialect_of, each_series, valid_reading
 from services.monitoring.tables import Reading, Station
 from shared.messaging import UnitOfWork
 
@@ -36,14 +36,11 @@ def valid_series_query(
     dialect: str, codes: Sequence[str], parameters: Sequence[str], start: datetime, end: datetime, interval: str
 ) -> Any:
     """Naming the parameters keeps the whole primary key (station, parameter, interval, time) usable, so a station
-    with years of data is read only for the range asked."""
-    return (
-        select(Reading.station_code, Reading.parameter, Reading.time, Reading.value)
-        .where(col(Reading.station_code).in_(codes), col(Reading.parameter).in_(parameters))
-        .where(Reading.interval == interval)
-        .where(col(Reading.time) >= start, col(Reading.time) < end, valid_reading(dialect))
-        .order_by(col(Reading.station_code), col(Reading.parameter), col(Reading.time))
-    )
+    with years of data is read only for the range asked (:func:`each_series`)."""
+    conditions = [
+        col(Reading.interval) == interval, col(Reading.time) >= start, col(Reading.time) < end, valid_reading(dialect)
+    ]  # fmt: skip
+    return each_series(dialect, codes, parameters, (col(Reading.time), col(Reading.value)), conditions)
 
 
 async def valid_series(
