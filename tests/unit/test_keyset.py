@@ -33,7 +33,7 @@ def walk(descending: tuple[bool, bool], limit: int) -> list[tuple[int, str]]:
 
 
 @pytest.mark.parametrize(
-    ("descending", "limit"), itertools.product(itertools.product((False, True), repeat=2), (1, 2, 4))
+    ("descending", "limit"), list(itertools.product(itertools.product((False, True), repeat=2), (1, 2, 4)))
 )
 def test_pages_give_every_row_once_in_order(descending: tuple[bool, bool], limit: int) -> None:
     unique = sorted(set(ROWS))
