@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
-from functools import cache, partial
 from itertools import repeat
 
 from services.monitoring.access import READINGS_PUSH
@@ -47,10 +46,6 @@ def _all_accepted(
     return all(_station_problem(code, parameter, stations.get(code), caller) is None for code, parameter in pairs)
 
 
-def _given(rows: Sequence[object]) -> Sequence[object]:
-    return rows
-
-
 async def ingest_batch(
     uow: UnitOfWork,
     standards: Standards,
@@ -64,10 +59,9 @@ async def ingest_batch(
     """Valid rows are stored, the others reported by index; a batch with no valid row is refused (422, nothing
     stored). ``batch``: the rows, or what parses them (called only if ``columns``, the batch already read as
     columns, is not given or the batch must be judged row by row)."""
-    rows_of: Callable[[], Sequence[object]] = cache(batch) if callable(batch) else partial(_given, batch)
     if columns is None:
-        rows = rows_of()
-        columns = parse_columns(rows) if isinstance(rows, list) and rows else None
+        batch = batch() if callable(batch) else batch
+        columns = parse_columns(batch) if isinstance(batch, list) and batch else None
     stations = await stations_by_code(uow, set(columns.station)) if columns is not None else {}
     if columns is not None and _all_accepted(standards, columns, stations, caller_station):
         # The usual batch: every row well formed, of stations and days that take data. Rows checked and written
@@ -78,7 +72,7 @@ async def ingest_batch(
             checked = ingested.checked(sources)
             await detect_source_exceedances(uow, stations, checked, actor=actor, correlation_id=correlation_id)
         return ReadingBatchPublic(stored=ingested.stored, rejected=[])
-    good, bad = parse_rows(rows_of())
+    good, bad = parse_rows(batch() if callable(batch) else batch)
     if columns is None:
         stations = await stations_by_code(uow, {r.station for _, r in good})
     accepted: list[ReadingIn] = []
