@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import httpx
 import pytest
 
-from shared.json_guard import parse_json
+from shared.json_guard import JsonBodyGuard, parse_json
 from shared.problems import Problem
 
 pytestmark = pytest.mark.unit
@@ -43,3 +44,27 @@ def test_numbers_within_range_parse_as_they_are(case: str) -> None:
     value = parse_json(body)
     if expected is not None:
         assert value == expected
+
+
+async def test_the_guard_leaves_a_body_to_the_routes_that_read_their_own() -> None:
+    """A route on ``own_paths`` gets the body as sent and nothing parsed; any other route gets the bounds."""
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+
+    async def echo(request: Request) -> JSONResponse:
+        parsed = hasattr(request.state, "json_body")
+        return JSONResponse({"bytes": len(await request.body()), "parsed": parsed})
+
+    routes = [Route("/own", echo, methods=["POST"]), Route("/other", echo, methods=["POST"])]
+    app = JsonBodyGuard(Starlette(routes=routes), own_paths=frozenset({"/own"}))
+    deep = b"[" * 500 + b"]" * 500
+    headers = {"Content-Type": "application/json"}
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http:
+        own = await http.post("/own", content=deep, headers=headers)
+        assert own.json() == {"bytes": 1000, "parsed": False}
+        other = await http.post("/other", content=deep, headers=headers)
+        assert other.status_code == 400
+        assert other.json()["type"].endswith("json-too-deep")
+        assert (await http.post("/other", content=b"[1]", headers=headers)).json() == {"bytes": 3, "parsed": True}
