@@ -78,6 +78,11 @@ async def test_series_pages_and_day_counts_match_one_plain_query(local: Stack) -
         station = await open_data.open_station(uow, air)
         assert await stored_parameters(uow, [air]) == sorted(PARAMETERS)
         assert await stored_parameters(uow, [silent]) == []
+        assert await stored_parameters(uow, []) == []
+        nothing = await open_data.open_station(uow, silent)  # no readings: no parameter, no page
+        assert await reviewed_series(
+            uow, station=nothing, parameter=None, interval="hour", start=start, end=end, after=None, limit=10
+        ) == []  # fmt: skip
         for interval in ("hour", "day", "minute"):
             everything = await reference_series(local, air, interval, None, 10_000)
             positions = [None, *((row[2], row[0]) for row in rng.sample(everything, min(len(everything), 8)))]
