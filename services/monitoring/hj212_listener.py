@@ -44,7 +44,6 @@ from services.monitoring.domain.standards import Standards
 from services.monitoring.handlers.credentials import StationCredentials, StationThrottled
 from services.monitoring.handlers.exceedances import detect_source_exceedances
 from services.monitoring.handlers.ingest import store_columns
-from services.monitoring.handlers.neighbours import stored_around
 from services.monitoring.handlers.stored_hours import StoredHours
 from services.monitoring.settings import MonitoringSettings
 from services.monitoring.tables import Station
@@ -247,9 +246,7 @@ class GroupCommit:
     async def _store(self, batch: list[_Pending]) -> None:
         async with self.context.uow() as uow:
             columns = Columns.of(reading for item in batch for reading in item.readings)
-            ingested = await store_columns(
-                uow, self.standards, columns, source="hj212", read_stored=stored_around, memory=self.hours
-            )
+            ingested = await store_columns(uow, self.standards, columns, source="hj212", memory=self.hours)
             sources = [item for item in batch if item.station.kind == "pollution_source"]
             checked = ingested.checked({item.station.code for item in sources}) if sources else []
             for item in sources:  # each packet's exceedances with its own QN as correlation

@@ -31,7 +31,6 @@ from services.monitoring.handlers.checks import (
     StoredReader,
     StoredSeries,
     Window,
-    _stored_around,
 )
 from shared.messaging import UnitOfWork
 
@@ -72,9 +71,10 @@ class StoredHours:
         self.ahead, self.max_stations = ahead, max_stations
         self.stations: dict[str, _Station] = {}
 
-    def begin(self, versions: Mapping[str, int], read_stored: StoredReader | None = None) -> HoursRead:
-        """The stored-hours reader of one transaction, whose own count bump gave ``versions``."""
-        return HoursRead(self, dict(versions), read_stored or _stored_around)
+    def begin(self, versions: Mapping[str, int], read_stored: StoredReader) -> HoursRead:
+        """The stored-hours reader of one transaction, whose own count bump gave ``versions``; what it does not
+        remember it reads with ``read_stored``."""
+        return HoursRead(self, dict(versions), read_stored)
 
     def known(self, key: SeriesKey, version: int) -> _Known | None:
         station = self.stations.get(key[0])
