@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import functools
-import gc
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
@@ -19,6 +17,7 @@ from services.monitoring.domain.standards import NoStandardInForce, Standards
 from services.monitoring.handlers.bulletin_schedule import local_today, publish_ready_bulletins
 from services.monitoring.handlers.credentials import StationCredentials, station_policy
 from services.monitoring.handlers.passwords import PasswordCache
+from services.monitoring.heap import freeze_heap
 from services.monitoring.hj212_listener import hj212_hook
 from services.monitoring.settings import MonitoringSettings
 from shared.messaging import InProcessBus
@@ -91,20 +90,9 @@ def bulletin_schedule(settings: MonitoringSettings, standards: Standards) -> Hoo
     return hook
 
 
-@functools.cache
-def freeze_heap() -> None:
-    """Once per process: a process that starts the app again (the embedded mode's tests, the suite's stacks) has
-    frozen its long-lived heap already, and a full collection of a large heap on every start costs more than the
-    few objects a new app adds would save."""
-    gc.collect()
-    gc.freeze()
-
-
 @contextlib.asynccontextmanager
 async def freeze_startup_heap(_app: FastAPI, _runtime: ServiceRuntime) -> AsyncIterator[None]:
-    """Once started, the long-lived heap (modules, mappers, schemas, standard tables) is moved out of the garbage
-    collector's reach: a 10,000-row batch allocates enough to trigger full collections, which otherwise scan it
-    all each time (≈ a quarter of a batch's time, measured)."""
+    """Once started, the long-lived heap is moved out of the garbage collector's reach (``heap``)."""
     freeze_heap()
     yield
 

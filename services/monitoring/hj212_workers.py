@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import os
 import pickle
 import signal
@@ -36,6 +35,7 @@ from typing import Any
 import structlog
 from prometheus_client import CollectorRegistry, Counter, Gauge
 
+from services.monitoring.heap import freeze_heap
 from services.monitoring.settings import MonitoringSettings
 
 log = structlog.get_logger("monitoring.hj212")
@@ -235,8 +235,7 @@ async def serve_worker(settings: MonitoringSettings, port: int, index: int, read
         await passwords.warm_up()
         server.group.start()
         tcp = await listen(server, settings, port)
-        gc.collect()
-        gc.freeze()  # as the service does after start-up (see the monitoring app)
+        freeze_heap()  # as the service does after start-up
         os.write(ready_fd, READY)
         os.close(ready_fd)
         log.info("hj212_worker_listening", worker=index, port=port, pid=os.getpid())
