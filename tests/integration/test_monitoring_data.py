@@ -373,3 +373,48 @@ async def test_reads_of_readings_are_ranges_of_the_primary_key(pg_local: Stack) 
     await bounded_plans()
     await analyze()
     await bounded_plans()
+
+
+async def test_updates_of_the_latest_readings_stay_on_their_pages(pg_local: Stack) -> None:
+    """Every stored reading updates its station and parameter's latest row: on PostgreSQL those rows' pages keep
+    room (fillfactor 50) so that the new version goes beside the old one (a HOT update: no new index entry, pruned
+    in the page) instead of filling the table and its primary key with dead versions between vacuums."""
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import text
+
+    from services.monitoring.handlers.bulk import Bulk
+    from services.monitoring.handlers.ingest import LATEST_COLUMNS
+
+    runtime = pg_local.runtime("monitoring")
+    start = datetime(2021, 6, 1, tzinfo=UTC)
+    pairs = [(f"S{s:04d}", parameter) for s in range(400) for parameter in ("pm25", "pm10", "so2", "no2", "o3")]
+
+    def rows(hour: int) -> list[tuple[Any, ...]]:
+        moment = start + timedelta(hours=hour)
+        return [(s, p, "hour", moment, 1.0 + hour, "μg/m³", "N") for s, p in pairs]
+
+    async def upsert(uow: Any, hour: int) -> None:
+        await Bulk(uow.session).upsert(
+            "latest_reading", LATEST_COLUMNS, rows(hour), keys=("station_code", "parameter"),
+            update=("interval", "time", "value", "unit", "instrument_flag"),
+            where='"latest_reading"."time" <= excluded."time"',
+        )  # fmt: skip
+
+    async with runtime.uow() as uow:  # the rows, as the first hour of each series stores them
+        await upsert(uow, 0)
+        await uow.commit()
+    async with runtime.uow() as uow:  # the next hour of every series: one update of each row
+        await upsert(uow, 1)
+        counts = (
+            await uow.session.execute(
+                text("SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_xact_user_tables WHERE relname = 'latest_reading'")
+            )
+        ).one()
+        pages = (
+            await uow.session.execute(text("SELECT relpages FROM pg_class WHERE relname = 'latest_reading'"))
+        ).scalar_one()
+        await uow.commit()
+    updated, hot = counts
+    assert updated == len(pairs)
+    assert hot >= 0.95 * updated, f"{hot} of {updated} updates stayed on their page ({pages} pages)"
