@@ -14,7 +14,7 @@ its HJ 212 worker processes, of PostgreSQL's backends serving it, and of this cl
 
 Target (issue #20, 2 cores): ≥ 20,000 packets/s from 1,000 concurrent connections and ≥ 0.5 × the parse-only rate.
 Each run drives the service, then the null listener, with the same number of packets.
-``python -m bench.hj212 [--stations 1000] [--packets 2] [--runs 3] [--database sqlite|postgres] [--workers N]``
+``python -m bench.hj212 [--stations 1000] [--packets 10] [--runs 3] [--database sqlite|postgres] [--workers N]``
 (``--packets``: per connection per run; ``--workers`` > 1 needs ``--database postgres``)
 """
 
@@ -238,7 +238,7 @@ def _run(main: Coroutine[Any, Any, T]) -> T:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stations", type=int, default=1000, help="concurrent connections, one station each")
-    parser.add_argument("--packets", type=int, default=2, help="packets per connection per run")
+    parser.add_argument("--packets", type=int, default=10, help="packets per connection per run")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite", help="monitoring's database")
     parser.add_argument("--workers", type=int, default=1, help="HJ 212 listener processes (more than 1: PostgreSQL)")
