@@ -508,7 +508,7 @@ async def test_a_worker_listens_stores_and_stops_when_told(
         loop = asyncio.get_running_loop()
         monkeypatch.setattr(loop, "add_signal_handler", lambda signum, callback: stops.__setitem__(signum, callback))
         monkeypatch.setattr(hj212_workers, "_watch_parent", lambda _loop, _stop: None)  # no parent's pipe here
-        monkeypatch.setattr(hj212_workers.gc, "freeze", lambda: None)  # this process's heap stays collectable
+        monkeypatch.setattr(hj212_workers, "freeze_heap", lambda: None)  # this process's collector as it was
         ready_read, ready_write = os.pipe()
         port = free_port()
         worker = asyncio.create_task(hj212_workers.serve_worker(settings, port, 1, ready_write))
