@@ -6,6 +6,8 @@ puts the new row version on another page and a new entry into the primary key (8
 benchmark), so the table and its index filled with dead versions between vacuums and that upsert was the largest
 part of PostgreSQL's work a packet. With room on each page the new version stays beside the old one, the index is
 not touched, and the page's dead versions are pruned as it is read. Only PostgreSQL has the setting (SQLite: no-op).
+No rewrite: pages already full keep their rows until their next update moves each to a page filled to the new
+setting, so an upgraded table settles within one round of updates and a vacuum.
 
 Revision ID: 0010_latest_fillfactor
 Revises: 0009_reading_pk_only
