@@ -77,6 +77,9 @@ class LatestReading(SQLModel, table=True):
     station and parameter with readings (never deleted): it lists the parameters a station has stored."""
 
     __tablename__ = "latest_reading"
+    # Pages half empty on PostgreSQL: each stored reading updates its row, and with room the update stays on its
+    # page (HOT) instead of adding a primary-key entry and a dead version elsewhere (migration 0010).
+    __table_args__ = {"postgresql_with": {"fillfactor": 50}}
 
     station_code: str = Field(primary_key=True, max_length=64)
     parameter: str = Field(primary_key=True, max_length=30)

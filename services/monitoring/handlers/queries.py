@@ -94,7 +94,7 @@ async def stored_parameters(uow: UnitOfWork, stations: Collection[str]) -> list[
     if not stations:
         return []
     query = sa_select(col(LatestReading.parameter)).where(col(LatestReading.station_code).in_(sorted(stations)))
-    return sorted(set((await uow.session.execute(query.distinct())).scalars()))
+    return sorted((await uow.session.execute(query.distinct())).scalars())
 
 
 def any_series(parameters: Sequence[str]) -> ColumnElement[bool]:
